@@ -1,0 +1,80 @@
+"""Performance goals (Art. 7, 8, 10, 14): overall (multi-year) and annual, per fund and pooling region."""
+
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from src.models.base import Versioned
+from src.models.enums import (
+    Comparator,
+    GoalHorizon,
+    GoalStatus,
+    IndicatorCategory,
+    IndicatorKind,
+    QualitativeGrade,
+)
+from src.models.types import ScaledDecimal, StrEnumType
+
+
+class GoalBase(SQLModel):
+    title: str = Field(max_length=200)
+    horizon: GoalHorizon = Field(sa_type=StrEnumType(GoalHorizon), index=True)
+    # An annual goal has start == end == the budget year; an overall goal spans its period.
+    start_year: int = Field(index=True)
+    end_year: int = Field(index=True)
+    content: str = Field(default="", sa_type=sa.Text)
+
+
+class Goal(GoalBase, Versioned, table=True):
+    __table_args__ = (
+        sa.CheckConstraint("start_year <= end_year", name="period_order"),
+        sa.Index("ix_goal_scope", "fund_type_id", "region_id", "horizon", "start_year"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    fund_type_id: int = Field(foreign_key="fund_type.id", index=True)
+    region_id: int = Field(foreign_key="region.id", index=True)
+    status: GoalStatus = Field(default=GoalStatus.DRAFT, sa_type=StrEnumType(GoalStatus), index=True)
+    # Goal version (Art. 14): an adjustment yields version + 1; earlier versions stay.
+    version: int = Field(default=1)
+    overall_goal_id: int | None = Field(default=None, foreign_key="goal.id", index=True)
+    parent_goal_id: int | None = Field(default=None, foreign_key="goal.id", index=True)
+
+
+class GoalCreate(GoalBase):
+    fund_type_code: str
+    region_code: str
+    overall_goal_id: int | None = None
+    parent_goal_id: int | None = None
+
+
+class GoalUpdate(SQLModel):
+    title: str | None = None
+    content: str | None = None
+    row_version: int
+
+
+class IndicatorBase(SQLModel):
+    level1: IndicatorCategory = Field(sa_type=StrEnumType(IndicatorCategory))
+    level2: str = Field(max_length=64)
+    level3: str = Field(max_length=128)
+    kind: IndicatorKind = Field(sa_type=StrEnumType(IndicatorKind))
+    comparator: Comparator = Field(sa_type=StrEnumType(Comparator))
+    target_value: Decimal | None = Field(default=None, sa_type=ScaledDecimal(20, 4))
+    target_grade: QualitativeGrade | None = Field(default=None, sa_type=StrEnumType(QualitativeGrade))
+    unit: str = Field(default="", max_length=16)
+    weight: Decimal = Field(sa_type=ScaledDecimal(6, 2))
+    definition: str = Field(default="", sa_type=sa.Text)
+    sort_order: int = 0
+
+
+class Indicator(IndicatorBase, Versioned, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    goal_id: int = Field(foreign_key="goal.id", index=True)
+    template_id: int | None = Field(default=None, foreign_key="indicator_template.id")
+
+
+class IndicatorCreate(IndicatorBase):
+    goal_id: int
+    template_id: int | None = None

@@ -1,0 +1,39 @@
+"""The reusable indicator library: common indicators (no fund type) and fund-specific ones."""
+
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from src.models.enums import Comparator, IndicatorCategory, IndicatorKind, QualitativeGrade
+from src.models.types import ScaledDecimal, StrEnumType
+
+
+class IndicatorTemplateBase(SQLModel):
+    level1: IndicatorCategory = Field(sa_type=StrEnumType(IndicatorCategory))
+    level2: str = Field(max_length=64)
+    level3: str = Field(max_length=128)
+    kind: IndicatorKind = Field(sa_type=StrEnumType(IndicatorKind))
+    comparator: Comparator = Field(sa_type=StrEnumType(Comparator))
+    # Blank where the target is set per region (counts such as insured persons).
+    default_target_value: Decimal | None = Field(default=None, sa_type=ScaledDecimal(20, 4))
+    default_target_grade: QualitativeGrade | None = Field(
+        default=None, sa_type=StrEnumType(QualitativeGrade)
+    )
+    unit: str = Field(default="", max_length=16)
+    definition: str = Field(default="", sa_type=sa.Text)
+    sort_order: int = 0
+    active: bool = True
+
+
+class IndicatorTemplate(IndicatorTemplateBase, table=True):
+    __tablename__ = "indicator_template"
+
+    id: int | None = Field(default=None, primary_key=True)
+    # Stable natural key "<FUND_CODE or COMMON>:<level-3 name>", used to load the library idempotently.
+    key: str = Field(max_length=200, unique=True)
+    fund_type_id: int | None = Field(default=None, foreign_key="fund_type.id", index=True)
+
+
+class IndicatorTemplateCreate(IndicatorTemplateBase):
+    fund_type_code: str | None = None

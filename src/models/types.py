@@ -1,0 +1,75 @@
+"""Column types shared by the models."""
+
+import enum
+from decimal import Decimal
+from typing import Any, Generic, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator, TypeEngine
+
+E = TypeVar("E", bound=enum.Enum)
+
+
+class StrEnumType(TypeDecorator[E], Generic[E]):
+    """Stores an enum's value as VARCHAR (no native DB enum, so values can be added without DDL)."""
+
+    impl = sa.String(32)
+    cache_ok = True
+
+    def __init__(self, enum_cls: type[E], length: int = 32) -> None:
+        super().__init__(length)
+        self.enum_cls = enum_cls
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
+        if value is None:
+            return None
+        return str(self.enum_cls(value).value)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> E | None:
+        return None if value is None else self.enum_cls(value)
+
+    def copy(self, **kw: Any) -> "StrEnumType[E]":
+        return StrEnumType(self.enum_cls, self.impl.length)  # type: ignore[attr-defined]
+
+
+class ScaledDecimal(TypeDecorator[Decimal]):
+    """Exact decimals: NUMERIC(p, s) on PostgreSQL; a scaled INTEGER on SQLite, whose NUMERIC is a float."""
+
+    impl = sa.Numeric
+    cache_ok = True
+
+    def __init__(self, precision: int = 18, scale: int = 2) -> None:
+        super().__init__(precision=precision, scale=scale, asdecimal=True)
+        self.precision = precision
+        self.scale = scale
+        self._quantum = Decimal(1).scaleb(-scale)
+        self._factor = 10**scale
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(sa.BigInteger())
+        return dialect.type_descriptor(sa.Numeric(self.precision, self.scale, asdecimal=True))
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        quantized = Decimal(value).quantize(self._quantum)
+        if dialect.name == "sqlite":
+            return int(quantized * self._factor)
+        return quantized
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
+        if value is None:
+            return None
+        if dialect.name == "sqlite":
+            return (Decimal(int(value)) / self._factor).quantize(self._quantum)
+        return Decimal(value).quantize(self._quantum)
+
+    def copy(self, **kw: Any) -> "ScaledDecimal":
+        return ScaledDecimal(self.precision, self.scale)
+
+
+def Money() -> ScaledDecimal:  # noqa: N802 - reads like a type in column declarations
+    """Yuan with 2 decimal places."""
+    return ScaledDecimal(18, 2)
