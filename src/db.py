@@ -33,10 +33,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def create_engine(url: str | None = None, *, echo: bool | None = None) -> AsyncEngine:
+def create_engine(url: str | None = None, *, echo: bool | None = None, **engine_kwargs: Any) -> AsyncEngine:
     url = url or settings.DATABASE_URL
     parsed = make_url(url)
-    kwargs: dict[str, Any] = {"echo": settings.SQL_ECHO if echo is None else echo}
+    kwargs: dict[str, Any] = {"echo": settings.SQL_ECHO if echo is None else echo, **engine_kwargs}
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)

@@ -34,6 +34,8 @@ class UserBase(SQLModel):
 
 
 class User(UserBase, Timestamped, table=True):
+    __tablename__ = "app_user"  # "user" is reserved in PostgreSQL
+
     id: int | None = Field(default=None, primary_key=True)
     organization_id: int = Field(foreign_key="organization.id", index=True)
     password_hash: str | None = Field(default=None, max_length=255)

@@ -1,0 +1,97 @@
+"""fundperf: serve | migrate | seed | export-schema."""
+
+import argparse
+import asyncio
+import logging
+import sys
+from pathlib import Path
+
+from sqlalchemy import func
+from sqlmodel import select
+
+from src import migrate
+from src.db import create_engine, create_sessionmaker, session_scope
+from src.settings import settings
+
+ROOT = Path(__file__).resolve().parent.parent
+SCHEMA_PATH = ROOT / "schema.graphql"
+
+log = logging.getLogger("fundperf")
+
+
+async def _migrate(url: str) -> None:
+    engine = create_engine(url)
+    try:
+        await migrate.upgrade(engine)
+    finally:
+        await engine.dispose()
+
+
+async def _seed(url: str, *, demo: bool, only_if_empty: bool) -> None:
+    from src.models import Goal, Organization
+    from src.services.demo import load_demo_data
+    from src.services.reference import load_reference_data
+
+    engine = create_engine(url)
+    try:
+        async with session_scope(create_sessionmaker(engine)) as session:
+            counts = await load_reference_data(session=session)
+            log.info("reference data: %s", counts)
+            if demo:
+                existing = 0
+                for model in (Goal, Organization):
+                    existing += (await session.exec(select(func.count()).select_from(model))).one()
+                if only_if_empty and existing:
+                    log.info("database already holds data: demo data set not loaded")
+                else:
+                    log.info("demo data: %s", await load_demo_data(session=session))
+    finally:
+        await engine.dispose()
+
+
+def export_schema(path: Path = SCHEMA_PATH) -> str:
+    from src.schema import schema
+
+    text = schema.as_str() + "\n"
+    path.write_text(text, encoding="utf-8")
+    return text
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="fundperf", description="社会保险基金预算绩效管理")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="migrate, load reference (and, into an empty database, demo) data, serve")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--no-demo", action="store_true", help="do not load the demo data set")
+    sub.add_parser("migrate", help="upgrade the database to the latest schema")
+    seed = sub.add_parser("seed", help="load reference data (idempotent)")
+    seed.add_argument("--demo", action="store_true", help="also load the demo data set")
+    export = sub.add_parser("export-schema", help="write schema.graphql")
+    export.add_argument("--path", type=Path, default=SCHEMA_PATH)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+
+    url = settings.DATABASE_URL
+    if args.command == "migrate":
+        asyncio.run(_migrate(url))
+    elif args.command == "seed":
+        asyncio.run(_migrate(url))
+        asyncio.run(_seed(url, demo=args.demo, only_if_empty=False))
+    elif args.command == "export-schema":
+        export_schema(args.path)
+        print(f"wrote {args.path}")
+    elif args.command == "serve":
+        import uvicorn
+
+        from src.app import create_app
+
+        asyncio.run(_migrate(url))
+        asyncio.run(_seed(url, demo=not args.no_demo, only_if_empty=True))
+        print(f"GraphiQL: http://{args.host}:{args.port}/graphql", flush=True)
+        uvicorn.run(create_app(), host=args.host, port=args.port)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,39 @@
+import strawberry
+
+from src.models import FundBudget as BudgetRow
+from src.schema.budgets.types import BudgetFilter, FundBudget, FundBudgetResult
+from src.schema.context import Info
+from src.schema.ids import parse_id
+from src.schema.pagination import DEFAULT_PAGE_SIZE, Connection, PageRequest, paginate
+from src.services.errors import NotFound
+from src.services.filters import BudgetQuery, budgets_select
+
+
+@strawberry.type
+class BudgetQueries:
+    @strawberry.field(description="按 ID 查询基金预算")
+    async def budget(self, info: Info, id: strawberry.ID) -> FundBudgetResult:
+        async with info.context.sessionmaker() as session:
+            row = await session.get(BudgetRow, parse_id(id, "FundBudget"))
+        if row is None:
+            raise NotFound("基金预算", id)
+        return FundBudget.from_row(row)
+
+    @strawberry.field(description="基金预算列表，按 ID 排序")
+    async def budgets(
+        self,
+        info: Info,
+        filter: BudgetFilter | None = None,
+        first: int = DEFAULT_PAGE_SIZE,
+        after: str | None = None,
+    ) -> Connection[FundBudget]:
+        f = filter or BudgetFilter()
+        query = BudgetQuery(
+            year=f.year,
+            fund_type_code=f.fund_type_code,
+            region_code=f.region_code,
+            include_descendants=f.include_descendants,
+            status=f.status,
+        )
+        stmt = budgets_select(query)
+        return await paginate(info, stmt, BudgetRow.id, FundBudget.from_row, PageRequest(first, after))  # type: ignore[arg-type]

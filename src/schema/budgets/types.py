@@ -1,0 +1,118 @@
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated
+
+import strawberry
+
+from src.models import FundBudget as BudgetRow
+from src.models import FundBudgetLine as LineRow
+from src.models.enums import BudgetLineCategory as Category
+from src.models.enums import label_zh
+from src.schema.context import Info
+from src.schema.enums import BudgetItem, BudgetLineCategory, BudgetStatus
+from src.schema.errors import NotFoundError
+from src.schema.funds.types import FundType
+from src.schema.regions.types import Region
+
+
+@strawberry.type(description="预算科目行（元）")
+class FundBudgetLine:
+    category: BudgetLineCategory
+    item: BudgetItem
+    initial_amount: Decimal = strawberry.field(description="年初预算")
+    adjusted_amount: Decimal | None = strawberry.field(description="调整后预算数")
+
+    @classmethod
+    def from_row(cls, row: LineRow) -> "FundBudgetLine":
+        return cls(
+            category=row.category,
+            item=row.item,
+            initial_amount=row.initial_amount,
+            adjusted_amount=row.adjusted_amount,
+        )
+
+    @strawberry.field
+    def item_label(self) -> str:
+        return label_zh(self.item)
+
+    @strawberry.field(description="现行预算：调整后预算数，未调整时为年初预算")
+    def current_amount(self) -> Decimal:
+        return self.adjusted_amount if self.adjusted_amount is not None else self.initial_amount
+
+
+def _total(lines: list[LineRow], category: Category) -> Decimal:
+    return sum(
+        (
+            line.adjusted_amount if line.adjusted_amount is not None else line.initial_amount
+            for line in lines
+            if line.category == category
+        ),
+        Decimal("0.00"),
+    )
+
+
+@strawberry.type(description="社会保险基金预算（统筹地区 × 险种 × 年度）")
+class FundBudget:
+    id: strawberry.ID
+    year: int
+    status: BudgetStatus
+    row_version: int
+    updated_at: datetime
+    db_id: strawberry.Private[int]
+    region_id: strawberry.Private[int]
+    fund_type_id: strawberry.Private[int]
+
+    @classmethod
+    def from_row(cls, row: BudgetRow) -> "FundBudget":
+        assert row.id is not None
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            year=row.year,
+            status=row.status,
+            row_version=row.row_version,
+            updated_at=row.updated_at,
+            db_id=row.id,
+            region_id=row.region_id,
+            fund_type_id=row.fund_type_id,
+        )
+
+    @strawberry.field
+    def status_label(self) -> str:
+        return label_zh(self.status)
+
+    @strawberry.field
+    async def region(self, info: Info) -> Region:
+        row = await info.context.loaders.region.load(self.region_id)
+        assert row is not None
+        return Region.from_row(row)
+
+    @strawberry.field
+    async def fund_type(self, info: Info) -> FundType:
+        row = await info.context.loaders.fund_type.load(self.fund_type_id)
+        assert row is not None
+        return FundType.from_row(row)
+
+    @strawberry.field
+    async def lines(self, info: Info) -> list[FundBudgetLine]:
+        rows = await info.context.loaders.budget_lines.load(self.db_id)
+        return [FundBudgetLine.from_row(r) for r in rows]
+
+    @strawberry.field(description="收入合计（现行预算）")
+    async def revenue_total(self, info: Info) -> Decimal:
+        return _total(await info.context.loaders.budget_lines.load(self.db_id), Category.REVENUE)
+
+    @strawberry.field(description="支出合计（现行预算）")
+    async def expenditure_total(self, info: Info) -> Decimal:
+        return _total(await info.context.loaders.budget_lines.load(self.db_id), Category.EXPENDITURE)
+
+
+@strawberry.input(description="预算筛选条件")
+class BudgetFilter:
+    year: int | None = None
+    fund_type_code: str | None = None
+    region_code: str | None = None
+    include_descendants: bool = False
+    status: BudgetStatus | None = None
+
+
+FundBudgetResult = Annotated[FundBudget | NotFoundError, strawberry.union("FundBudgetResult")]

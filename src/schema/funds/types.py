@@ -1,0 +1,88 @@
+from typing import Annotated
+
+import strawberry
+
+from src.models import FundType as FundTypeRow
+from src.models import PoolingArrangement as PoolingRow
+from src.models.enums import label_zh
+from src.schema.enums import Administration, PoolingLevel, RegionLevel
+from src.schema.context import Info
+from src.schema.errors import NotFoundError
+from src.schema.regions.types import Region
+from src.services.pooling import pooling_region_level
+
+
+@strawberry.type(description="社会保险基金险种")
+class FundType:
+    id: strawberry.ID
+    code: str
+    name: str
+    administration: Administration
+    db_id: strawberry.Private[int]
+
+    @classmethod
+    def from_row(cls, row: FundTypeRow) -> "FundType":
+        assert row.id is not None
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            code=row.code,
+            name=row.name_zh,
+            administration=row.administration,
+            db_id=row.id,
+        )
+
+    @strawberry.field(description="主管部门中文名")
+    def administration_label(self) -> str:
+        return label_zh(self.administration)
+
+    @strawberry.field(description="该年度的统筹安排")
+    async def pooling(self, info: Info, year: int) -> "PoolingArrangement | None":
+        rows = await info.context.loaders.pooling_by_fund_year.load((self.db_id, year))
+        return PoolingArrangement.from_row(rows[0]) if rows else None
+
+
+@strawberry.type(description="险种 × 年度的统筹层次")
+class PoolingArrangement:
+    id: strawberry.ID
+    year: int
+    pooling_level: PoolingLevel
+    fund_type_id: strawberry.Private[int]
+
+    @classmethod
+    def from_row(cls, row: PoolingRow) -> "PoolingArrangement":
+        assert row.id is not None
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            year=row.year,
+            pooling_level=row.pooling_level,
+            fund_type_id=row.fund_type_id,
+        )
+
+    @strawberry.field
+    def pooling_level_label(self) -> str:
+        return label_zh(self.pooling_level)
+
+    @strawberry.field(description="负责预算绩效管理的统筹地区所在级别")
+    def pooling_region_level(self) -> RegionLevel:
+        return pooling_region_level(self.pooling_level)
+
+    @strawberry.field
+    async def fund_type(self, info: Info) -> FundType:
+        row = await info.context.loaders.fund_type.load(self.fund_type_id)
+        assert row is not None
+        return FundType.from_row(row)
+
+    @strawberry.field(description="统筹地区（本省）")
+    async def pooling_regions(self, info: Info, province_code: str = "510000") -> list[Region]:
+        loaders = info.context.loaders
+        province = await loaders.region_by_code.load(province_code)
+        if province is None:
+            return []
+        level = pooling_region_level(self.pooling_level)
+        if level == province.level:
+            return [Region.from_row(province)]
+        rows = await loaders.region_descendants.load((province.path, level))
+        return [Region.from_row(r) for r in rows]
+
+
+FundTypeResult = Annotated[FundType | NotFoundError, strawberry.union("FundTypeResult")]

@@ -1,0 +1,109 @@
+"""Cursor pagination (`first` / `after`) over a stable, unique sort key."""
+
+import base64
+import binascii
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+import strawberry
+from graphql import GraphQLError
+from sqlalchemy import Select, func
+from sqlmodel import select
+from sqlalchemy.orm import InstrumentedAttribute
+
+from src.schema.context import Info
+
+MAX_PAGE_SIZE = 100
+DEFAULT_PAGE_SIZE = 20
+
+T = TypeVar("T")
+N = TypeVar("N")
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    end_cursor: str | None
+
+
+@strawberry.type
+class Edge(Generic[T]):
+    cursor: str
+    node: T
+
+
+@strawberry.type
+class Connection(Generic[T]):
+    edges: list[Edge[T]]
+    page_info: PageInfo
+    _count_stmt: strawberry.Private[Select[Any] | None]
+
+    @strawberry.field
+    def nodes(self) -> list[T]:
+        return [edge.node for edge in self.edges]
+
+    @strawberry.field(description="Rows matching the filter, across all pages (one extra statement).")
+    async def total_count(self, info: Info) -> int:
+        if self._count_stmt is None:
+            return len(self.edges)
+        async with info.context.sessionmaker() as session:
+            return int((await session.exec(self._count_stmt)).one())
+
+
+def encode_cursor(key: Any) -> str:
+    return base64.urlsafe_b64encode(f"c:{key}".encode()).decode()
+
+
+def decode_cursor(cursor: str) -> str:
+    try:
+        raw = base64.urlsafe_b64decode(cursor.encode()).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raw = ""
+    if not raw.startswith("c:"):
+        raise GraphQLError(f"Invalid cursor {cursor!r}: pass an endCursor returned by this list.")
+    return raw[2:]
+
+
+def check_first(first: int) -> None:
+    if not 1 <= first <= MAX_PAGE_SIZE:
+        raise GraphQLError(
+            f"`first` must be between 1 and {MAX_PAGE_SIZE} (got {first}); page with `after` for more.",
+            extensions={"code": "BAD_USER_INPUT"},
+        )
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    first: int
+    after: str | None
+
+
+async def paginate(
+    info: Info,
+    stmt: Select[Any],
+    key: InstrumentedAttribute[Any],
+    convert: Callable[[Any], N],
+    page: PageRequest,
+    key_type: Callable[[str], Any] = int,
+) -> Connection[N]:
+    """Keyset pagination: rows ordered by a unique `key`; the cursor holds the last key seen."""
+    check_first(page.first)
+    count_stmt = select(func.count()).select_from(stmt.order_by(None).subquery())
+    paged = stmt.order_by(key)
+    if page.after is not None:
+        raw = decode_cursor(page.after)
+        try:
+            paged = paged.where(key > key_type(raw))
+        except ValueError as exc:
+            raise GraphQLError(f"Invalid cursor {page.after!r}.") from exc
+    async with info.context.sessionmaker() as session:
+        rows: Sequence[Any] = (await session.exec(paged.limit(page.first + 1))).all()
+    has_next = len(rows) > page.first
+    rows = rows[: page.first]
+    edges = [Edge(cursor=encode_cursor(getattr(row, key.key)), node=convert(row)) for row in rows]
+    return Connection(
+        edges=edges,
+        page_info=PageInfo(has_next_page=has_next, end_cursor=edges[-1].cursor if edges else None),
+        _count_stmt=count_stmt,
+    )

@@ -1,0 +1,47 @@
+import strawberry
+from graphql import GraphQLError
+from sqlmodel import col, select
+
+from src.models import Region as RegionRow
+from src.schema.enums import RegionLevel
+from src.schema.context import Info
+from src.schema.ids import parse_id
+from src.schema.pagination import DEFAULT_PAGE_SIZE, Connection, PageRequest, paginate
+from src.schema.regions.types import Region, RegionResult
+from src.services.errors import NotFound
+
+
+@strawberry.type
+class RegionQueries:
+    @strawberry.field(description="按代码或 ID 查询一个行政区划")
+    async def region(
+        self, info: Info, code: str | None = None, id: strawberry.ID | None = None
+    ) -> RegionResult:
+        if (code is None) == (id is None):
+            raise GraphQLError("Pass exactly one of `code` or `id`.")
+        loaders = info.context.loaders
+        row = (
+            await loaders.region_by_code.load(code)
+            if code is not None
+            else await loaders.region.load(parse_id(id or "", "Region"))
+        )
+        if row is None:
+            raise NotFound("行政区划", code if code is not None else str(id))
+        return Region.from_row(row)
+
+    @strawberry.field(description="行政区划列表，按代码排序")
+    async def regions(
+        self,
+        info: Info,
+        level: RegionLevel | None = None,
+        parent_code: str | None = None,
+        first: int = DEFAULT_PAGE_SIZE,
+        after: str | None = None,
+    ) -> Connection[Region]:
+        stmt = select(RegionRow)
+        if level is not None:
+            stmt = stmt.where(RegionRow.level == level)
+        if parent_code is not None:
+            parent = select(RegionRow.id).where(RegionRow.code == parent_code).scalar_subquery()
+            stmt = stmt.where(col(RegionRow.parent_id) == parent)
+        return await paginate(info, stmt, RegionRow.code, Region.from_row, PageRequest(first, after), str)  # type: ignore[arg-type]

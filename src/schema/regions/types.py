@@ -1,0 +1,65 @@
+from typing import Annotated
+
+import strawberry
+
+from src.models import Region as RegionRow
+from src.models.enums import label_zh
+from src.schema.enums import RegionLevel
+from src.schema.context import Info
+from src.schema.errors import NotFoundError
+from src.schema.pagination import Connection
+
+
+@strawberry.type(description="行政区划（GB/T 2260）")
+class Region:
+    id: strawberry.ID
+    code: str
+    name: str
+    level: RegionLevel
+    db_id: strawberry.Private[int]
+    parent_id: strawberry.Private[int | None]
+    path: strawberry.Private[str]
+
+    @classmethod
+    def from_row(cls, row: RegionRow) -> "Region":
+        assert row.id is not None
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            code=row.code,
+            name=row.name,
+            level=row.level,
+            db_id=row.id,
+            parent_id=row.parent_id,
+            path=row.path,
+        )
+
+    @strawberry.field(description="级别中文名")
+    def level_label(self) -> str:
+        return label_zh(self.level)
+
+    @strawberry.field
+    async def parent(self, info: Info) -> "Region | None":
+        if self.parent_id is None:
+            return None
+        row = await info.context.loaders.region.load(self.parent_id)
+        return Region.from_row(row) if row else None
+
+    @strawberry.field
+    async def children(self, info: Info) -> list["Region"]:
+        rows = await info.context.loaders.region_children.load(self.db_id)
+        return [Region.from_row(r) for r in rows]
+
+    @strawberry.field(description="上级区划，自省级起")
+    async def ancestors(self, info: Info) -> list["Region"]:
+        codes = [c for c in self.path.strip("/").split("/") if c and c != self.code]
+        rows = await info.context.loaders.region_by_code.load_many(codes)
+        return [Region.from_row(r) for r in rows if r is not None]
+
+    @strawberry.field(description="下级区划（可按级别筛选）")
+    async def descendants(self, info: Info, level: RegionLevel | None = None) -> list["Region"]:
+        rows = await info.context.loaders.region_descendants.load((self.path, level))
+        return [Region.from_row(r) for r in rows]
+
+
+RegionResult = Annotated[Region | NotFoundError, strawberry.union("RegionResult")]
+RegionConnection = Connection[Region]

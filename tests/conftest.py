@@ -1,0 +1,113 @@
+"""Test fixtures: every test runs on SQLite and on PostgreSQL, each from a clean database state.
+
+PostgreSQL comes from TEST_DATABASE_URL (default: the local `test` database). Locally a missing server skips
+those tests with the reason; under CI=true it fails them, so CI never passes on SQLite alone.
+"""
+
+import asyncio
+import os
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import event, text
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from src import migrate
+from src.db import create_engine, create_sessionmaker, metadata
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
+
+
+def require_service(name: str, error: BaseException) -> None:
+    message = f"{name} is not reachable ({error!r})"
+    if IN_CI:
+        pytest.fail(f"{message}; CI needs it", pytrace=False)
+    pytest.skip(f"{message}; start it to run these tests")
+
+
+# Each test session works in a schema of its own, so two runs against one database do not collide.
+PG_SCHEMA = f"test_{os.getpid()}"
+
+
+async def _create_schema(engine: AsyncEngine, schema: str) -> None:
+    async with engine.begin() as conn:
+        await conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        await conn.execute(text(f"CREATE SCHEMA {schema}"))
+
+
+async def _drop_schema(engine: AsyncEngine, schema: str) -> None:
+    async with engine.begin() as conn:
+        await conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+async def engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[
+    AsyncEngine
+]:
+    if request.param == "sqlite":
+        path: Path = tmp_path_factory.mktemp("db") / "test.db"
+        eng = create_engine(f"sqlite+aiosqlite:///{path}")
+    else:
+        eng = create_engine(PG_URL, connect_args={"server_settings": {"search_path": PG_SCHEMA}})
+        try:
+            async with asyncio.timeout(10):
+                await _create_schema(eng, PG_SCHEMA)
+        except (OSError, TimeoutError) as exc:
+            await eng.dispose()
+            require_service("PostgreSQL", exc)
+    await migrate.upgrade(eng)
+    yield eng
+    if request.param == "postgresql":
+        await _drop_schema(eng, PG_SCHEMA)
+    await eng.dispose()
+
+
+async def truncate_all(engine: AsyncEngine) -> None:
+    tables = [f'"{t.name}"' for t in metadata.sorted_tables]
+    async with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            await conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for name in reversed(tables):
+                await conn.execute(text(f"DELETE FROM {name}"))
+
+
+@pytest.fixture
+async def sessionmaker(engine: AsyncEngine) -> AsyncIterator[async_sessionmaker[AsyncSession]]:
+    """A clean database (schema at head, no rows) for this test."""
+    await truncate_all(engine)
+    yield create_sessionmaker(engine)
+
+
+@pytest.fixture
+async def session(sessionmaker: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
+    async with sessionmaker() as s:
+        yield s
+
+
+class StatementCounter:
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+    def reset(self) -> None:
+        self.statements.clear()
+
+
+@pytest.fixture
+def count_statements(engine: AsyncEngine) -> Iterator[StatementCounter]:
+    """Counts SQL statements sent to the database while the test runs."""
+    counter = StatementCounter()
+
+    def _before(conn: object, cursor: object, statement: str, *args: object) -> None:
+        counter.statements.append(statement)
+
+    event.listen(engine.sync_engine, "before_cursor_execute", _before)
+    yield counter
+    event.remove(engine.sync_engine, "before_cursor_execute", _before)

@@ -1,0 +1,102 @@
+"""Small builders for test data (the demo data set is tested on its own)."""
+
+from decimal import Decimal
+
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from src.models import FundBudget, FundBudgetLine, FundType, Goal, Indicator, Region
+from src.models.enums import (
+    BUDGET_ITEM_CATEGORY,
+    BudgetItem,
+    Comparator,
+    GoalHorizon,
+    GoalStatus,
+    IndicatorCategory,
+    IndicatorKind,
+)
+
+
+async def region_id(session: AsyncSession, code: str) -> int:
+    region = (await session.exec(select(Region).where(Region.code == code))).one()
+    assert region.id is not None
+    return region.id
+
+
+async def fund_type_id(session: AsyncSession, code: str) -> int:
+    fund = (await session.exec(select(FundType).where(FundType.code == code))).one()
+    assert fund.id is not None
+    return fund.id
+
+
+async def make_goal(
+    session: AsyncSession,
+    *,
+    fund_code: str = "EMPLOYEE_MEDICAL",
+    region_code: str = "510100",
+    year: int = 2026,
+    horizon: GoalHorizon = GoalHorizon.ANNUAL,
+    status: GoalStatus = GoalStatus.DRAFT,
+    indicators: int = 4,
+    overall_goal_id: int | None = None,
+    parent_goal_id: int | None = None,
+) -> Goal:
+    goal = Goal(
+        title=f"{region_code} {year} {fund_code}",
+        horizon=horizon,
+        start_year=year,
+        end_year=year if horizon == GoalHorizon.ANNUAL else year + 4,
+        fund_type_id=await fund_type_id(session, fund_code),
+        region_id=await region_id(session, region_code),
+        status=status,
+        overall_goal_id=overall_goal_id,
+        parent_goal_id=parent_goal_id,
+    )
+    session.add(goal)
+    await session.flush()
+    assert goal.id is not None
+    weight = (Decimal(100) / indicators).quantize(Decimal("0.01")) if indicators else Decimal(0)
+    for i in range(indicators):
+        last = i == indicators - 1
+        session.add(
+            Indicator(
+                goal_id=goal.id,
+                level1=IndicatorCategory.OUTPUT,
+                level2="数量",
+                level3=f"指标{i + 1}",
+                kind=IndicatorKind.QUANTITATIVE,
+                comparator=Comparator.GE,
+                target_value=Decimal("95.5"),
+                unit="%",
+                weight=Decimal(100) - weight * (indicators - 1) if last else weight,
+                sort_order=i,
+            )
+        )
+    await session.flush()
+    return goal
+
+
+async def make_budget(
+    session: AsyncSession, *, fund_code: str = "EMPLOYEE_MEDICAL", region_code: str = "510100", year: int = 2026
+) -> FundBudget:
+    budget = FundBudget(
+        region_id=await region_id(session, region_code),
+        fund_type_id=await fund_type_id(session, fund_code),
+        year=year,
+    )
+    session.add(budget)
+    await session.flush()
+    assert budget.id is not None
+    for order, item in enumerate(BudgetItem):
+        session.add(
+            FundBudgetLine(
+                budget_id=budget.id,
+                category=BUDGET_ITEM_CATEGORY[item],
+                item=item,
+                initial_amount=Decimal("1000000.10") * (order + 1),
+                adjusted_amount=Decimal("1234567.89") if item == BudgetItem.CONTRIBUTION else None,
+                sort_order=order,
+            )
+        )
+    await session.flush()
+    return budget
