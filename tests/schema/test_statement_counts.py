@@ -1,0 +1,100 @@
+"""The number of SQL statements per query does not grow with the number of rows (no N+1)."""
+
+from collections.abc import Awaitable, Callable
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from src.models import Organization, User
+from src.models.enums import ActorType, GoalHorizon
+from src.services.reference import load_reference_data
+from tests.conftest import StatementCounter, truncate_all
+from tests.factories import make_budget, make_goal, region_id
+from tests.schema.conftest import GraphQLClient
+
+PREFECTURES = ["510100", "510300", "510400", "510500", "510600", "510700", "510800", "510900", "511000"]
+FUNDS = ["EMPLOYEE_MEDICAL", "RESIDENT_MEDICAL", "RESIDENT_PENSION"]
+
+GOALS = """{
+  goals(filter: {year: 2026}, first: 100) {
+    totalCount
+    nodes {
+      id title status
+      region { code name parent { code } ancestors { code } }
+      fundType { code name pooling(year: 2026) { poolingLevel } }
+      indicators { id level3 weight targetValue goal { id } }
+      overallGoal { id indicators { id } }
+      parentGoal { id region { code } }
+      childGoals { id }
+      annualGoals { id }
+      budget { id lines { item currentAmount } revenueTotal region { code } }
+    }
+  }
+}"""
+
+BUDGETS = """{ budgets(first: 100) { nodes { id region { name children { code } } fundType { code }
+               lines { item initialAmount } expenditureTotal } } }"""
+
+ORGANIZATIONS = """{ organizations(first: 100) { nodes { name region { code parent { name } }
+                     users { username } } } }"""
+
+REGIONS = """query($first: Int!) { regions(level: PREFECTURE, first: $first) { nodes { code children { code }
+               descendants(level: COUNTY) { code } ancestors { code } parent { code } } } }"""
+
+
+async def _goals(s: AsyncSession, size: int) -> None:
+    for fund in FUNDS[: max(1, size // 3)]:
+        province_overall = await make_goal(s, fund_code=fund, region_code="510000", horizon=GoalHorizon.OVERALL)
+        province = await make_goal(
+            s, fund_code=fund, region_code="510000", overall_goal_id=province_overall.id, indicators=size
+        )
+        await make_budget(s, fund_code=fund, region_code="510000")
+        for code in PREFECTURES[:size]:
+            await make_goal(s, fund_code=fund, region_code=code, parent_goal_id=province.id, indicators=size)
+            await make_budget(s, fund_code=fund, region_code=code)
+
+
+async def _organizations(s: AsyncSession, size: int) -> None:
+    for code in PREFECTURES[:size]:
+        for actor in (ActorType.FINANCE, ActorType.TAX):
+            org = Organization(name=f"{code}{actor}", actor_type=actor, region_id=await region_id(s, code))
+            s.add(org)
+            await s.flush()
+            s.add_all(
+                [User(username=f"{code}-{actor}-{i}", full_name="x", organization_id=org.id or 0) for i in range(size)]
+            )
+
+
+Builder = Callable[[AsyncSession, int], Awaitable[None]]
+
+
+@pytest.mark.parametrize(
+    ("query", "build"),
+    [(GOALS, _goals), (BUDGETS, _goals), (ORGANIZATIONS, _organizations), (REGIONS, None)],
+    ids=["goals", "budgets", "organizations", "regions"],
+)
+async def test_statements_do_not_grow_with_rows(
+    gql: GraphQLClient,
+    engine: AsyncEngine,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    count_statements: StatementCounter,
+    query: str,
+    build: Builder | None,
+) -> None:
+    counts = []
+    sizes = []
+    for size in (2, 9):
+        await truncate_all(engine)
+        async with sessionmaker() as s:
+            await load_reference_data(session=s)
+            if build is not None:
+                await build(s, size)
+            await s.commit()
+        count_statements.reset()
+        # Fixed reference data (regions) grows by asking for a bigger page instead.
+        data = await gql.data(query, {"first": 3 if size == 2 else 21} if build is None else None)
+        counts.append(count_statements.count)
+        sizes.append(len(next(iter(data.values()))["nodes"]))
+    assert sizes[0] < sizes[1], sizes  # the second run really saw more rows
+    assert counts[0] == counts[1], (counts, count_statements.statements)
