@@ -60,7 +60,9 @@ def export_schema(path: Path = SCHEMA_PATH) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="fundperf", description="社会保险基金预算绩效管理")
     sub = parser.add_subparsers(dest="command", required=True)
-    serve = sub.add_parser("serve", help="migrate, load reference (and, into an empty database, demo) data, serve")
+    serve = sub.add_parser(
+        "serve", help="migrate, load reference (and, into an empty database, demo) data, serve"
+    )
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--no-demo", action="store_true", help="do not load the demo data set")

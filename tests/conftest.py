@@ -44,9 +44,9 @@ async def _drop_schema(engine: AsyncEngine, schema: str) -> None:
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
-async def engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[
-    AsyncEngine
-]:
+async def engine(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[AsyncEngine]:
     if request.param == "sqlite":
         path: Path = tmp_path_factory.mktemp("db") / "test.db"
         eng = create_engine(f"sqlite+aiosqlite:///{path}")

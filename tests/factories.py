@@ -77,7 +77,11 @@ async def make_goal(
 
 
 async def make_budget(
-    session: AsyncSession, *, fund_code: str = "EMPLOYEE_MEDICAL", region_code: str = "510100", year: int = 2026
+    session: AsyncSession,
+    *,
+    fund_code: str = "EMPLOYEE_MEDICAL",
+    region_code: str = "510100",
+    year: int = 2026,
 ) -> FundBudget:
     budget = FundBudget(
         region_id=await region_id(session, region_code),

@@ -58,10 +58,12 @@ async def live_server(engine: AsyncEngine, sessionmaker: object) -> AsyncIterato
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    config = uvicorn.Config(create_app(Settings(), engine=engine), host="127.0.0.1", port=port, log_level="warning")
+    config = uvicorn.Config(
+        create_app(Settings(), engine=engine), host="127.0.0.1", port=port, log_level="warning"
+    )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
-    while not server.started:
+    while not server.started:  # noqa: ASYNC110 - uvicorn offers no event to await
         await asyncio.sleep(0.01)
     yield f"127.0.0.1:{port}"
     server.should_exit = True
@@ -69,16 +71,26 @@ async def live_server(engine: AsyncEngine, sessionmaker: object) -> AsyncIterato
 
 
 async def test_query_over_graphql_transport_ws(live_server: str) -> None:
-    async with websockets.connect(f"ws://{live_server}/graphql", subprotocols=[Subprotocol("graphql-transport-ws")]) as ws:
+    async with websockets.connect(
+        f"ws://{live_server}/graphql", subprotocols=[Subprotocol("graphql-transport-ws")]
+    ) as ws:
         await ws.send(json.dumps({"type": "connection_init"}))
         assert json.loads(await ws.recv())["type"] == "connection_ack"
-        await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": "{ fundTypes { code } }"}}))
-        assert json.loads(await ws.recv()) == {"id": "1", "type": "next", "payload": {"data": {"fundTypes": []}}}
+        await ws.send(
+            json.dumps({"id": "1", "type": "subscribe", "payload": {"query": "{ fundTypes { code } }"}})
+        )
+        assert json.loads(await ws.recv()) == {
+            "id": "1",
+            "type": "next",
+            "payload": {"data": {"fundTypes": []}},
+        }
         assert json.loads(await ws.recv()) == {"id": "1", "type": "complete"}
 
 
 async def test_legacy_graphql_ws_protocol_is_refused(live_server: str) -> None:
-    async with websockets.connect(f"ws://{live_server}/graphql", subprotocols=[Subprotocol("graphql-ws")]) as ws:
+    async with websockets.connect(
+        f"ws://{live_server}/graphql", subprotocols=[Subprotocol("graphql-ws")]
+    ) as ws:
         with pytest.raises(websockets.exceptions.ConnectionClosedError) as closed:
             await ws.send(json.dumps({"type": "connection_init"}))
             await ws.recv()

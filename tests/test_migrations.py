@@ -13,7 +13,7 @@ from src.db import metadata
 
 
 def _diff(conn: Connection) -> list[Any]:
-    return compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), metadata)
+    return list(compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), metadata))
 
 
 async def test_models_and_migrations_agree(engine: AsyncEngine) -> None:
@@ -30,6 +30,6 @@ async def test_downgrade_to_base_and_back(engine: AsyncEngine) -> None:
     finally:
         await migrate.upgrade(engine)
     async with engine.connect() as conn:
-        tables = await conn.run_sync(lambda c: set(inspect(c).get_table_names()))
-        assert {t.name for t in metadata.sorted_tables} <= tables
+        tables = await conn.run_sync(lambda c: inspect(c).get_table_names())
+        assert {t.name for t in metadata.sorted_tables} <= set(tables)
         assert await conn.run_sync(_diff) == []

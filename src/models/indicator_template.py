@@ -17,9 +17,7 @@ class IndicatorTemplateBase(SQLModel):
     comparator: Comparator = Field(sa_type=StrEnumType(Comparator))
     # Blank where the target is set per region (counts such as insured persons).
     default_target_value: Decimal | None = Field(default=None, sa_type=ScaledDecimal(20, 4))
-    default_target_grade: QualitativeGrade | None = Field(
-        default=None, sa_type=StrEnumType(QualitativeGrade)
-    )
+    default_target_grade: QualitativeGrade | None = Field(default=None, sa_type=StrEnumType(QualitativeGrade))
     unit: str = Field(default="", max_length=16)
     definition: str = Field(default="", sa_type=sa.Text)
     sort_order: int = 0

@@ -20,6 +20,7 @@ class StrEnumType(TypeDecorator[E], Generic[E]):
     def __init__(self, enum_cls: type[E], length: int = 32) -> None:
         super().__init__(length)
         self.enum_cls = enum_cls
+        self.length = length
 
     def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
         if value is None:
@@ -30,7 +31,7 @@ class StrEnumType(TypeDecorator[E], Generic[E]):
         return None if value is None else self.enum_cls(value)
 
     def copy(self, **kw: Any) -> "StrEnumType[E]":
-        return StrEnumType(self.enum_cls, self.impl.length)  # type: ignore[attr-defined]
+        return StrEnumType(self.enum_cls, self.length)
 
 
 class ScaledDecimal(TypeDecorator[Decimal]):
@@ -62,14 +63,13 @@ class ScaledDecimal(TypeDecorator[Decimal]):
     def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
         if value is None:
             return None
-        if dialect.name == "sqlite":
-            return (Decimal(int(value)) / self._factor).quantize(self._quantum)
-        return Decimal(value).quantize(self._quantum)
+        raw = Decimal(int(value)) / self._factor if dialect.name == "sqlite" else Decimal(str(value))
+        return raw.quantize(self._quantum)
 
     def copy(self, **kw: Any) -> "ScaledDecimal":
         return ScaledDecimal(self.precision, self.scale)
 
 
-def Money() -> ScaledDecimal:  # noqa: N802 - reads like a type in column declarations
+def Money() -> ScaledDecimal:
     """Yuan with 2 decimal places."""
     return ScaledDecimal(18, 2)

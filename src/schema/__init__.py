@@ -1,5 +1,7 @@
 """The GraphQL schema: per-domain query types merged into one Query."""
 
+from functools import partial
+
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
@@ -37,7 +39,10 @@ def build_schema() -> strawberry.Schema:
     return strawberry.Schema(
         query=Query,
         types=ERROR_TYPES,
-        extensions=[MaskErrors(should_mask_error=should_mask, error_message="服务器内部错误（已记录）")],
+        # A factory, not an instance: extensions keep per-operation state.
+        extensions=[
+            partial(MaskErrors, should_mask_error=should_mask, error_message="服务器内部错误（已记录）")
+        ],
         exception_handlers=EXCEPTION_HANDLERS,
     )
 

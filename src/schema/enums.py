@@ -1,19 +1,53 @@
-"""Domain enums exposed in GraphQL (the same classes the models use)."""
+"""Domain enums exposed in GraphQL: the model's own classes, registered with strawberry once."""
 
 import strawberry
 
-from src.models import enums
+from src.models.enums import (
+    ActorType,
+    Administration,
+    BudgetItem,
+    BudgetLineCategory,
+    BudgetStatus,
+    Comparator,
+    GoalHorizon,
+    GoalStatus,
+    IndicatorCategory,
+    IndicatorKind,
+    PoolingLevel,
+    QualitativeGrade,
+    RegionLevel,
+)
 
-RegionLevel = strawberry.enum(enums.RegionLevel, description="行政区划级别")
-Administration = strawberry.enum(enums.Administration, description="主管部门")
-PoolingLevel = strawberry.enum(enums.PoolingLevel, description="统筹层次")
-ActorType = strawberry.enum(enums.ActorType, description="主体类型")
-GoalHorizon = strawberry.enum(enums.GoalHorizon, description="目标类型：总体目标 / 年度目标")
-GoalStatus = strawberry.enum(enums.GoalStatus, description="目标状态")
-IndicatorCategory = strawberry.enum(enums.IndicatorCategory, description="一级指标")
-IndicatorKind = strawberry.enum(enums.IndicatorKind, description="指标性质：定量 / 定性")
-Comparator = strawberry.enum(enums.Comparator, description="指标值比较方式")
-QualitativeGrade = strawberry.enum(enums.QualitativeGrade, description="定性指标等级")
-BudgetStatus = strawberry.enum(enums.BudgetStatus, description="预算状态")
-BudgetLineCategory = strawberry.enum(enums.BudgetLineCategory, description="收入 / 支出 / 结余")
-BudgetItem = strawberry.enum(enums.BudgetItem, description="预算科目")
+_DESCRIPTIONS = {
+    RegionLevel: "行政区划级别",
+    Administration: "主管部门",
+    PoolingLevel: "统筹层次",
+    ActorType: "主体类型",
+    GoalHorizon: "目标类型：总体目标 / 年度目标",
+    GoalStatus: "目标状态",
+    IndicatorCategory: "一级指标",
+    IndicatorKind: "指标性质：定量 / 定性",
+    Comparator: "指标值比较方式",
+    QualitativeGrade: "定性指标等级",
+    BudgetStatus: "预算状态",
+    BudgetLineCategory: "收入 / 支出 / 结余",
+    BudgetItem: "预算科目",
+}
+for _enum, _description in _DESCRIPTIONS.items():
+    strawberry.enum(_enum, description=_description)
+
+__all__ = [
+    "ActorType",
+    "Administration",
+    "BudgetItem",
+    "BudgetLineCategory",
+    "BudgetStatus",
+    "Comparator",
+    "GoalHorizon",
+    "GoalStatus",
+    "IndicatorCategory",
+    "IndicatorKind",
+    "PoolingLevel",
+    "QualitativeGrade",
+    "RegionLevel",
+]

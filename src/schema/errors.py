@@ -12,7 +12,8 @@ from strawberry.types.field import StrawberryField
 
 from src.services import errors
 
-ErrorCode = strawberry.enum(errors.ErrorCode, name="ErrorCode", description="错误代码")
+ErrorCode = errors.ErrorCode
+strawberry.enum(ErrorCode, description="错误代码")
 
 
 @strawberry.interface(description="An expected failure; nothing was changed.")
@@ -24,7 +25,7 @@ class UserError:
 class FieldError:
     field: str = strawberry.field(description="Input path of the offending value, e.g. input.weight")
     message: str
-    code: ErrorCode  # type: ignore[valid-type]
+    code: ErrorCode
 
 
 @strawberry.type
@@ -38,14 +39,12 @@ class NotFoundError(UserError):
     key: str
 
 
-class NotFoundHandler(strawberry.ExceptionHandler[errors.NotFound, NotFoundError]):  # type: ignore[misc]
+class NotFoundHandler(strawberry.ExceptionHandler[errors.NotFound, NotFoundError]):
     def handle(self, exception: errors.NotFound, *, field: StrawberryField, info: Any) -> NotFoundError:
         return NotFoundError(message=exception.message, entity=exception.entity, key=exception.key)
 
 
-class ValidationHandler(
-    strawberry.ExceptionHandler[errors.ValidationFailed, ValidationError]  # type: ignore[misc]
-):
+class ValidationHandler(strawberry.ExceptionHandler[errors.ValidationFailed, ValidationError]):
     def handle(
         self, exception: errors.ValidationFailed, *, field: StrawberryField, info: Any
     ) -> ValidationError:

@@ -9,10 +9,9 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, or_, select, tuple_
+from sqlalchemy import ColumnElement, or_, tuple_
 from sqlalchemy.ext.asyncio import async_sessionmaker
-from sqlalchemy.orm import InstrumentedAttribute
-from sqlmodel import SQLModel
+from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from strawberry.dataloader import DataLoader
 
@@ -35,14 +34,12 @@ K = TypeVar("K", bound=Hashable)
 Sessionmaker = async_sessionmaker[AsyncSession]
 
 
-def one_by(
-    sessionmaker: Sessionmaker, model: type[M], column: InstrumentedAttribute[Any]
-) -> DataLoader[Any, M | None]:
+def one_by(sessionmaker: Sessionmaker, model: type[M], column: Any) -> DataLoader[Any, M | None]:
     """Loads single rows by a unique column; unknown keys give None."""
 
     async def load(keys: list[Any]) -> Sequence[M | None]:
         async with sessionmaker() as session:
-            rows = (await session.exec(select(model).where(column.in_(keys)))).scalars().all()  # type: ignore[call-overload]
+            rows = (await session.exec(select(model).where(column.in_(keys)))).all()
         found = {getattr(row, column.key): row for row in rows}
         return [found.get(key) for key in keys]
 
@@ -52,7 +49,7 @@ def one_by(
 def many_by(
     sessionmaker: Sessionmaker,
     model: type[M],
-    column: InstrumentedAttribute[Any],
+    column: Any,
     order_by: Sequence[Any] = (),
 ) -> DataLoader[Any, list[M]]:
     """Loads the rows that point at each key (a one-to-many relation), in a stable order."""
@@ -60,7 +57,7 @@ def many_by(
     async def load(keys: list[Any]) -> Sequence[list[M]]:
         stmt = select(model).where(column.in_(keys)).order_by(*order_by)
         async with sessionmaker() as session:
-            rows = (await session.exec(stmt)).scalars().all()  # type: ignore[call-overload]
+            rows = (await session.exec(stmt)).all()
         grouped: dict[Any, list[M]] = defaultdict(list)
         for row in rows:
             grouped[getattr(row, column.key)].append(row)
@@ -72,7 +69,7 @@ def many_by(
 def many_by_tuple(
     sessionmaker: Sessionmaker,
     model: type[M],
-    columns: Sequence[InstrumentedAttribute[Any]],
+    columns: Sequence[Any],
     order_by: Sequence[Any] = (),
 ) -> DataLoader[tuple[Any, ...], list[M]]:
     """Like many_by, keyed by a tuple of columns (e.g. fund type × year)."""
@@ -80,7 +77,7 @@ def many_by_tuple(
     async def load(keys: list[tuple[Any, ...]]) -> Sequence[list[M]]:
         stmt = select(model).where(tuple_(*columns).in_(keys)).order_by(*order_by)
         async with sessionmaker() as session:
-            rows = (await session.exec(stmt)).scalars().all()  # type: ignore[call-overload]
+            rows = (await session.exec(stmt)).all()
         grouped: dict[tuple[Any, ...], list[M]] = defaultdict(list)
         for row in rows:
             grouped[tuple(getattr(row, c.key) for c in columns)].append(row)
@@ -98,13 +95,13 @@ def descendants_loader(sessionmaker: Sessionmaker) -> DataLoader[DescendantKey, 
     async def load(keys: list[DescendantKey]) -> Sequence[list[Region]]:
         conditions: list[ColumnElement[bool]] = []
         for path, level in keys:
-            condition: ColumnElement[bool] = Region.path.like(f"{path}%") & (Region.path != path)  # type: ignore[attr-defined]
+            condition: ColumnElement[bool] = col(Region.path).like(f"{path}%") & (col(Region.path) != path)
             if level is not None:
-                condition = condition & (Region.level == level)  # type: ignore[assignment]
+                condition = condition & (col(Region.level) == level)
             conditions.append(condition)
-        stmt = select(Region).where(or_(*conditions)).order_by(Region.code)
+        stmt = select(Region).where(or_(*conditions)).order_by(col(Region.code))
         async with sessionmaker() as session:
-            rows = (await session.exec(stmt)).scalars().all()  # type: ignore[call-overload]
+            rows = (await session.exec(stmt)).all()
         return [
             [r for r in rows if r.path.startswith(path) and r.path != path and level in (None, r.level)]
             for path, level in keys
@@ -134,28 +131,38 @@ class Loaders:
 def build_loaders(sessionmaker: Sessionmaker) -> Loaders:
     s = sessionmaker
     return Loaders(
-        region=one_by(s, Region, Region.id),  # type: ignore[arg-type]
-        region_by_code=one_by(s, Region, Region.code),  # type: ignore[arg-type]
-        region_children=many_by(s, Region, Region.parent_id, [Region.code]),  # type: ignore[arg-type]
+        region=one_by(s, Region, Region.id),
+        region_by_code=one_by(s, Region, Region.code),
+        region_children=many_by(s, Region, Region.parent_id, [Region.code]),
         region_descendants=descendants_loader(s),
-        fund_type=one_by(s, FundType, FundType.id),  # type: ignore[arg-type]
+        fund_type=one_by(s, FundType, FundType.id),
         pooling_by_fund_year=many_by_tuple(
-            s, PoolingArrangement, [PoolingArrangement.fund_type_id, PoolingArrangement.year]  # type: ignore[list-item]
+            s,
+            PoolingArrangement,
+            [PoolingArrangement.fund_type_id, PoolingArrangement.year],
         ),
-        goal=one_by(s, Goal, Goal.id),  # type: ignore[arg-type]
-        goals_by_overall=many_by(s, Goal, Goal.overall_goal_id, [Goal.start_year, Goal.id]),  # type: ignore[arg-type]
-        goals_by_parent=many_by(s, Goal, Goal.parent_goal_id, [Goal.id]),  # type: ignore[arg-type]
+        goal=one_by(s, Goal, Goal.id),
+        goals_by_overall=many_by(s, Goal, Goal.overall_goal_id, [Goal.start_year, Goal.id]),
+        goals_by_parent=many_by(s, Goal, Goal.parent_goal_id, [Goal.id]),
         indicators_by_goal=many_by(
-            s, Indicator, Indicator.goal_id, [Indicator.sort_order, Indicator.id]  # type: ignore[arg-type]
+            s,
+            Indicator,
+            Indicator.goal_id,
+            [Indicator.sort_order, Indicator.id],
         ),
         budget_lines=many_by(
-            s, FundBudgetLine, FundBudgetLine.budget_id, [FundBudgetLine.sort_order]  # type: ignore[arg-type]
+            s,
+            FundBudgetLine,
+            FundBudgetLine.budget_id,
+            [FundBudgetLine.sort_order],
         ),
         budgets_by_scope=many_by_tuple(
-            s, FundBudget, [FundBudget.region_id, FundBudget.fund_type_id, FundBudget.year]  # type: ignore[list-item]
+            s,
+            FundBudget,
+            [FundBudget.region_id, FundBudget.fund_type_id, FundBudget.year],
         ),
-        organization=one_by(s, Organization, Organization.id),  # type: ignore[arg-type]
-        users_by_organization=many_by(s, User, User.organization_id, [User.username]),  # type: ignore[arg-type]
+        organization=one_by(s, Organization, Organization.id),
+        users_by_organization=many_by(s, User, User.organization_id, [User.username]),
     )
 
 

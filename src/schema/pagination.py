@@ -8,9 +8,8 @@ from typing import Any, Generic, TypeVar
 
 import strawberry
 from graphql import GraphQLError
-from sqlalchemy import Select, func
+from sqlalchemy import func
 from sqlmodel import select
-from sqlalchemy.orm import InstrumentedAttribute
 
 from src.schema.context import Info
 
@@ -37,7 +36,7 @@ class Edge(Generic[T]):
 class Connection(Generic[T]):
     edges: list[Edge[T]]
     page_info: PageInfo
-    _count_stmt: strawberry.Private[Select[Any] | None]
+    _count_stmt: strawberry.Private[Any]
 
     @strawberry.field
     def nodes(self) -> list[T]:
@@ -81,8 +80,8 @@ class PageRequest:
 
 async def paginate(
     info: Info,
-    stmt: Select[Any],
-    key: InstrumentedAttribute[Any],
+    stmt: Any,  # a SELECT of one model
+    key: Any,  # the model's unique sort column
     convert: Callable[[Any], N],
     page: PageRequest,
     key_type: Callable[[str], Any] = int,

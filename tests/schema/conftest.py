@@ -36,7 +36,9 @@ async def reference(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
 
 
 @pytest.fixture
-async def gql(engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession]) -> AsyncIterator[GraphQLClient]:
+async def gql(
+    engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession]
+) -> AsyncIterator[GraphQLClient]:
     app = create_app(Settings(), engine=engine)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:

@@ -40,7 +40,9 @@ async def goals(sessionmaker: async_sessionmaker[AsyncSession]) -> dict[str, int
             s, region_code="510000", status=GoalStatus.ISSUED, overall_goal_id=province_overall.id
         )
         chengdu = await make_goal(s, region_code="510100", parent_goal_id=province.id, indicators=3)
-        yaan = await make_goal(s, region_code="511800", parent_goal_id=province.id, status=GoalStatus.SUBMITTED)
+        yaan = await make_goal(
+            s, region_code="511800", parent_goal_id=province.id, status=GoalStatus.SUBMITTED
+        )
         injury = await make_goal(s, fund_code="WORK_INJURY", region_code="510000", year=2025)
         await make_budget(s, region_code="510100")
         await s.commit()
@@ -56,8 +58,11 @@ def _ids(data: dict[str, object]) -> set[int]:
 async def test_goal_with_relations(gql: GraphQLClient, goals: dict[str, int]) -> None:
     data = await gql.data(GOALS, {"filter": {"regionCode": "510100"}})
     [goal] = data["goals"]["nodes"]
-    assert goal["fundType"] == {"code": "EMPLOYEE_MEDICAL", "name": "职工基本医疗保险(含生育保险)基金",
-                                "administration": "MEDICAL_SECURITY"}
+    assert goal["fundType"] == {
+        "code": "EMPLOYEE_MEDICAL",
+        "name": "职工基本医疗保险(含生育保险)基金",
+        "administration": "MEDICAL_SECURITY",
+    }
     assert goal["region"] == {"code": "510100", "name": "成都市"}
     assert goal["parentGoal"] == {"id": str(goals["province"])}
     assert goal["horizonLabel"] == "年度目标" and goal["statusLabel"] == "草稿"
@@ -69,7 +74,9 @@ async def test_goal_with_relations(gql: GraphQLClient, goals: dict[str, int]) ->
     lines = {line["item"]: line for line in goal["budget"]["lines"]}
     assert lines["CONTRIBUTION"]["adjustedAmount"] == "1234567.89"
     assert lines["CONTRIBUTION"]["currentAmount"] == "1234567.89"
-    assert lines["FISCAL_SUBSIDY"]["currentAmount"] == lines["FISCAL_SUBSIDY"]["initialAmount"] == "2000000.20"
+    assert (
+        lines["FISCAL_SUBSIDY"]["currentAmount"] == lines["FISCAL_SUBSIDY"]["initialAmount"] == "2000000.20"
+    )
 
 
 async def test_overall_and_decomposition_links(gql: GraphQLClient, goals: dict[str, int]) -> None:
@@ -91,8 +98,10 @@ async def test_overall_and_decomposition_links(gql: GraphQLClient, goals: dict[s
         ({"year": 2025}, {"injury"}),
         ({"fundTypeCode": "WORK_INJURY"}, {"injury"}),
         ({"regionCode": "510000"}, {"province_overall", "province", "injury"}),
-        ({"regionCode": "510000", "includeDescendants": True}, {"province_overall", "province", "chengdu", "yaan",
-                                                               "injury"}),
+        (
+            {"regionCode": "510000", "includeDescendants": True},
+            {"province_overall", "province", "chengdu", "yaan", "injury"},
+        ),
         ({"regionCode": "511800", "includeDescendants": True}, {"yaan"}),
         ({"status": ["SUBMITTED", "ISSUED"]}, {"province_overall", "province", "yaan"}),
         ({"horizon": "OVERALL"}, {"province_overall"}),
@@ -115,8 +124,12 @@ async def test_goal_by_id_and_not_found(gql: GraphQLClient, goals: dict[str, int
     found = (await gql.data(query, {"id": str(goals["yaan"])}))["goal"]
     assert found["__typename"] == "Goal" and len(found["indicators"]) == 4
     missing = (await gql.data(query, {"id": "999999"}))["goal"]
-    assert missing == {"__typename": "NotFoundError", "entity": "绩效目标", "key": "999999",
-                       "message": "未找到绩效目标：999999"}
+    assert missing == {
+        "__typename": "NotFoundError",
+        "entity": "绩效目标",
+        "key": "999999",
+        "message": "未找到绩效目标：999999",
+    }
     body = await gql.query(query, {"id": "x1"})
     assert body["data"] is None and "Invalid Goal id" in body["errors"][0]["message"]
 

@@ -7,7 +7,9 @@ pytestmark = pytest.mark.usefixtures("reference")
 
 @pytest.mark.parametrize("first", [0, 101, 1000])
 async def test_first_outside_1_to_100_is_a_clear_error(gql: GraphQLClient, first: int) -> None:
-    body = await gql.query("query($first: Int!) { regions(first: $first) { nodes { code } } }", {"first": first})
+    body = await gql.query(
+        "query($first: Int!) { regions(first: $first) { nodes { code } } }", {"first": first}
+    )
     assert body["data"] is None
     message = body["errors"][0]["message"]
     assert "`first` must be between 1 and 100" in message and str(first) in message

@@ -34,17 +34,24 @@ async def test_fund_type_lookup(gql: GraphQLClient) -> None:
     query = """query($code: String!) { fundType(code: $code) { __typename
                ... on FundType { name } ... on NotFoundError { entity key } } }"""
     assert (await gql.data(query, {"code": "UNEMPLOYMENT"}))["fundType"] == {
-        "__typename": "FundType", "name": "失业保险基金"}
+        "__typename": "FundType",
+        "name": "失业保险基金",
+    }
     assert (await gql.data(query, {"code": "NOPE"}))["fundType"] == {
-        "__typename": "NotFoundError", "entity": "险种", "key": "NOPE"}
+        "__typename": "NotFoundError",
+        "entity": "险种",
+        "key": "NOPE",
+    }
 
 
 async def test_pooling_arrangements_filter(gql: GraphQLClient) -> None:
     data = await gql.data(
-        '{ poolingArrangements(year: 2026, fundTypeCode: "ENTERPRISE_PENSION") { year poolingLevel fundType { code } } }'
+        '{ poolingArrangements(year: 2026, fundTypeCode: "ENTERPRISE_PENSION") '
+        "{ year poolingLevel fundType { code } } }"
     )
     assert data["poolingArrangements"] == [
-        {"year": 2026, "poolingLevel": "NATIONAL", "fundType": {"code": "ENTERPRISE_PENSION"}}]
+        {"year": 2026, "poolingLevel": "NATIONAL", "fundType": {"code": "ENTERPRISE_PENSION"}}
+    ]
     all_2026 = await gql.data("{ poolingArrangements(year: 2026) { id } }")
     assert len(all_2026["poolingArrangements"]) == 7
 
@@ -52,7 +59,8 @@ async def test_pooling_arrangements_filter(gql: GraphQLClient) -> None:
 async def test_indicator_templates_common_and_fund_specific(gql: GraphQLClient) -> None:
     query = """query($fund: String, $common: Boolean!) {
       indicatorTemplates(fundTypeCode: $fund, includeCommon: $common) {
-        key isCommon level1 level3 kind comparator defaultTargetValue defaultTargetGrade unit fundType { code } } }"""
+        key isCommon level1 level3 kind comparator defaultTargetValue defaultTargetGrade unit
+        fundType { code } } }"""
     medical = (await gql.data(query, {"fund": "EMPLOYEE_MEDICAL", "common": True}))["indicatorTemplates"]
     assert sum(t["isCommon"] for t in medical) == 15
     own = [t for t in medical if not t["isCommon"]]
@@ -61,22 +69,30 @@ async def test_indicator_templates_common_and_fund_specific(gql: GraphQLClient) 
     assert (months["comparator"], months["unit"]) == ("GE", "月") and float(months["defaultTargetValue"]) == 6
     qualitative = next(t for t in medical if t["level3"] == "绩效目标设置合理性")
     assert (qualitative["kind"], qualitative["comparator"], qualitative["defaultTargetGrade"]) == (
-        "QUALITATIVE", "GRADE", "ACHIEVED")
+        "QUALITATIVE",
+        "GRADE",
+        "ACHIEVED",
+    )
     only_own = (await gql.data(query, {"fund": "EMPLOYEE_MEDICAL", "common": False}))["indicatorTemplates"]
     assert [t["key"] for t in only_own] == [t["key"] for t in own]
     everything = (await gql.data(query, {"fund": None, "common": True}))["indicatorTemplates"]
     assert len(everything) == 41
 
 
-async def test_budgets_list_and_lookup(gql: GraphQLClient, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+async def test_budgets_list_and_lookup(
+    gql: GraphQLClient, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
     async with sessionmaker() as s:
         chengdu = await make_budget(s, region_code="510100")
         await make_budget(s, region_code="511800")
         await make_budget(s, region_code="510000", fund_code="WORK_INJURY", year=2025)
         await s.commit()
     query = """query($filter: BudgetFilter) { budgets(filter: $filter) { totalCount nodes {
-                 year status statusLabel region { code } fundType { code } revenueTotal expenditureTotal } } }"""
-    data = await gql.data(query, {"filter": {"year": 2026, "regionCode": "510000", "includeDescendants": True}})
+                 year status statusLabel region { code } fundType { code }
+                 revenueTotal expenditureTotal } } }"""
+    data = await gql.data(
+        query, {"filter": {"year": 2026, "regionCode": "510000", "includeDescendants": True}}
+    )
     assert data["budgets"]["totalCount"] == 2
     first = data["budgets"]["nodes"][0]
     assert first["region"] == {"code": "510100"} and first["statusLabel"] == "编制中"
@@ -88,13 +104,20 @@ async def test_budgets_list_and_lookup(gql: GraphQLClient, sessionmaker: async_s
     lookup = """query($id: ID!) { budget(id: $id) { __typename ... on FundBudget { region { name } }
                 ... on NotFoundError { entity } } }"""
     assert (await gql.data(lookup, {"id": str(chengdu.id)}))["budget"] == {
-        "__typename": "FundBudget", "region": {"name": "成都市"}}
-    assert (await gql.data(lookup, {"id": "77777"}))["budget"] == {"__typename": "NotFoundError", "entity": "基金预算"}
+        "__typename": "FundBudget",
+        "region": {"name": "成都市"},
+    }
+    assert (await gql.data(lookup, {"id": "77777"}))["budget"] == {
+        "__typename": "NotFoundError",
+        "entity": "基金预算",
+    }
 
 
 async def test_organizations(gql: GraphQLClient, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
     async with sessionmaker() as s:
-        finance = Organization(name="成都市财政局", actor_type=ActorType.FINANCE, region_id=await region_id(s, "510100"))
+        finance = Organization(
+            name="成都市财政局", actor_type=ActorType.FINANCE, region_id=await region_id(s, "510100")
+        )
         agency = Organization(
             name="雅安市医疗保障事务中心",
             actor_type=ActorType.AGENCY,
@@ -107,13 +130,18 @@ async def test_organizations(gql: GraphQLClient, sessionmaker: async_sessionmake
         await s.commit()
     query = """query($region: String, $actor: ActorType, $desc: Boolean!) {
       organizations(regionCode: $region, actorType: $actor, includeDescendants: $desc) {
-        nodes { id name actorType actorTypeLabel administration region { code } users { username fullName } } } }"""
+        nodes { id name actorType actorTypeLabel administration region { code }
+                users { username fullName } } } }"""
     data = await gql.data(query, {"region": "510000", "actor": None, "desc": True})
     names = [n["name"] for n in data["organizations"]["nodes"]]
     assert names == ["成都市财政局", "雅安市医疗保障事务中心"]
     agencies = await gql.data(query, {"region": None, "actor": "AGENCY", "desc": False})
     [org] = agencies["organizations"]["nodes"]
-    assert (org["administration"], org["actorTypeLabel"], org["users"]) == ("MEDICAL_SECURITY", "社会保险经办机构", [])
+    assert (org["administration"], org["actorTypeLabel"], org["users"]) == (
+        "MEDICAL_SECURITY",
+        "社会保险经办机构",
+        [],
+    )
     chengdu = await gql.data(query, {"region": "510100", "actor": None, "desc": False})
     assert chengdu["organizations"]["nodes"][0]["users"] == [{"username": "fin_510100", "fullName": "张三"}]
     lookup = """query($id: ID!) { organization(id: $id) { __typename ... on Organization { name } } }"""

@@ -59,7 +59,11 @@ async def test_unknown_region_is_typed_not_found(gql: GraphQLClient, variables: 
 
 @pytest.mark.parametrize(
     ("variables", "fragment"),
-    [({"id": "abc"}, "Invalid Region id"), ({}, "exactly one"), ({"code": "510100", "id": "1"}, "exactly one")],
+    [
+        ({"id": "abc"}, "Invalid Region id"),
+        ({}, "exactly one"),
+        ({"code": "510100", "id": "1"}, "exactly one"),
+    ],
 )
 async def test_malformed_arguments_are_graphql_errors(
     gql: GraphQLClient, variables: dict[str, str], fragment: str

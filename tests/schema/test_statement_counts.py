@@ -45,7 +45,9 @@ REGIONS = """query($first: Int!) { regions(level: PREFECTURE, first: $first) { n
 
 async def _goals(s: AsyncSession, size: int) -> None:
     for fund in FUNDS[: max(1, size // 3)]:
-        province_overall = await make_goal(s, fund_code=fund, region_code="510000", horizon=GoalHorizon.OVERALL)
+        province_overall = await make_goal(
+            s, fund_code=fund, region_code="510000", horizon=GoalHorizon.OVERALL
+        )
         province = await make_goal(
             s, fund_code=fund, region_code="510000", overall_goal_id=province_overall.id, indicators=size
         )
@@ -62,7 +64,10 @@ async def _organizations(s: AsyncSession, size: int) -> None:
             s.add(org)
             await s.flush()
             s.add_all(
-                [User(username=f"{code}-{actor}-{i}", full_name="x", organization_id=org.id or 0) for i in range(size)]
+                [
+                    User(username=f"{code}-{actor}-{i}", full_name="x", organization_id=org.id or 0)
+                    for i in range(size)
+                ]
             )
 
 

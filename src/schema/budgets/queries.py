@@ -36,4 +36,4 @@ class BudgetQueries:
             status=f.status,
         )
         stmt = budgets_select(query)
-        return await paginate(info, stmt, BudgetRow.id, FundBudget.from_row, PageRequest(first, after))  # type: ignore[arg-type]
+        return await paginate(info, stmt, BudgetRow.id, FundBudget.from_row, PageRequest(first, after))

@@ -5,8 +5,8 @@ import strawberry
 from src.models import FundType as FundTypeRow
 from src.models import PoolingArrangement as PoolingRow
 from src.models.enums import label_zh
-from src.schema.enums import Administration, PoolingLevel, RegionLevel
 from src.schema.context import Info
+from src.schema.enums import Administration, PoolingLevel, RegionLevel
 from src.schema.errors import NotFoundError
 from src.schema.regions.types import Region
 from src.services.pooling import pooling_region_level

@@ -36,7 +36,7 @@ class GoalQueries:
             statuses=list(f.status or []),
             horizon=f.horizon,
         )
-        return await paginate(info, goals_select(query), GoalRow.id, Goal.from_row, PageRequest(first, after))  # type: ignore[arg-type]
+        return await paginate(info, goals_select(query), GoalRow.id, Goal.from_row, PageRequest(first, after))
 
     @strawberry.field(description="按 ID 查询绩效指标")
     async def indicator(self, info: Info, id: strawberry.ID) -> IndicatorResult:

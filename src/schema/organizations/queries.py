@@ -35,5 +35,9 @@ class OrganizationQueries:
             )
         )
         return await paginate(
-            info, stmt, OrganizationRow.id, Organization.from_row, PageRequest(first, after)  # type: ignore[arg-type]
+            info,
+            stmt,
+            OrganizationRow.id,
+            Organization.from_row,
+            PageRequest(first, after),
         )

@@ -21,7 +21,10 @@ class User:
     @classmethod
     def from_row(cls, row: UserRow) -> "User":
         return cls(
-            id=strawberry.ID(str(row.id)), username=row.username, full_name=row.full_name, is_active=row.is_active
+            id=strawberry.ID(str(row.id)),
+            username=row.username,
+            full_name=row.full_name,
+            is_active=row.is_active,
         )
 
 

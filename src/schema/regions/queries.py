@@ -3,8 +3,8 @@ from graphql import GraphQLError
 from sqlmodel import col, select
 
 from src.models import Region as RegionRow
-from src.schema.enums import RegionLevel
 from src.schema.context import Info
+from src.schema.enums import RegionLevel
 from src.schema.ids import parse_id
 from src.schema.pagination import DEFAULT_PAGE_SIZE, Connection, PageRequest, paginate
 from src.schema.regions.types import Region, RegionResult
@@ -44,4 +44,4 @@ class RegionQueries:
         if parent_code is not None:
             parent = select(RegionRow.id).where(RegionRow.code == parent_code).scalar_subquery()
             stmt = stmt.where(col(RegionRow.parent_id) == parent)
-        return await paginate(info, stmt, RegionRow.code, Region.from_row, PageRequest(first, after), str)  # type: ignore[arg-type]
+        return await paginate(info, stmt, RegionRow.code, Region.from_row, PageRequest(first, after), str)

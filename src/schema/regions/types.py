@@ -4,8 +4,8 @@ import strawberry
 
 from src.models import Region as RegionRow
 from src.models.enums import label_zh
-from src.schema.enums import RegionLevel
 from src.schema.context import Info
+from src.schema.enums import RegionLevel
 from src.schema.errors import NotFoundError
 from src.schema.pagination import Connection
 
