@@ -29,6 +29,8 @@ class GoalBase(SQLModel):
 class Goal(GoalBase, Versioned, table=True):
     __table_args__ = (
         sa.CheckConstraint("start_year <= end_year", name="period_order"),
+        # One goal per fund, pooling region, horizon and period in each version (Art. 14 keeps old versions).
+        sa.UniqueConstraint("fund_type_id", "region_id", "horizon", "start_year", "end_year", "version"),
         sa.Index("ix_goal_scope", "fund_type_id", "region_id", "horizon", "start_year"),
     )
 

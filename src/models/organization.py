@@ -16,7 +16,17 @@ class OrganizationBase(SQLModel):
 
 
 class Organization(OrganizationBase, table=True):
-    __table_args__ = (sa.UniqueConstraint("actor_type", "region_id", "administration"),)
+    # One organization per actor type, region and administration. COALESCE because NULLs are distinct in
+    # unique constraints, and finance, tax and national bodies have no administration.
+    __table_args__ = (
+        sa.Index(
+            "uq_organization_scope",
+            "actor_type",
+            "region_id",
+            sa.func.coalesce(sa.column("administration"), ""),
+            unique=True,
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     region_id: int = Field(foreign_key="region.id", index=True)
