@@ -1,0 +1,776 @@
+"""Read-API benchmark: "all goals of a year with their indicators, region and fund type".
+
+    uv run python -m bench.read_api [--scale demo|national|both] [--database-url URL] [--repeat N]
+                                    [--profile] [--loop uvloop|asyncio]
+
+For each scale a fresh database is built (a temporary SQLite file, or a dedicated `bench_<pid>` schema in the
+PostgreSQL database of --database-url, dropped at the end) and migrated to head. The query is then timed
+
+* through the full HTTP stack: a real uvicorn server on 127.0.0.1 (in this process, so SQL statements can be
+  counted), fetched page by page (`first: 100`) with httpx until `hasNextPage` is false; and
+* against a baseline: two hand-written SQL statements through the same async engine, assembled into the same
+  nested shape and serialised with `json.dumps`.
+
+Both paths must return exactly the same goals and indicators (the whole nested data is compared), else the
+command fails. Each measurement is repeated N times after one warm-up; the table shows medians.
+"""
+
+import argparse
+import asyncio
+import contextlib
+import cProfile
+import gc
+import io
+import json
+import os
+import platform
+import pstats
+import socket
+import statistics
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from importlib import metadata as importlib_metadata
+from typing import Any
+
+import httpx
+import uvicorn
+from sqlalchemy import event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.applications import Starlette
+
+from bench.national import YEAR, build_national
+from src import migrate
+from src.app import create_app
+from src.db import create_engine, create_sessionmaker
+from src.models.enums import (
+    Comparator,
+    GoalHorizon,
+    GoalStatus,
+    IndicatorCategory,
+    IndicatorKind,
+    QualitativeGrade,
+    RegionLevel,
+)
+from src.models.types import ScaledDecimal
+from src.schema.pagination import MAX_PAGE_SIZE
+from src.services.demo import load_demo_data
+from src.services.reference import load_reference_data
+from src.settings import Settings
+
+PAGE_SIZE = MAX_PAGE_SIZE  # the largest `first` the API accepts (100)
+
+GOALS_QUERY = """
+query BenchGoals($year: Int!, $first: Int!, $after: String) {
+  goals(filter: {year: $year}, first: $first, after: $after) {
+    pageInfo { hasNextPage endCursor }
+    nodes {
+      id title status horizon startYear endYear
+      region { code name level }
+      fundType { code name }
+      indicators { id level1 level2 level3 kind comparator targetValue targetGrade unit weight }
+    }
+  }
+}
+"""
+
+# The baseline: what a hand-written endpoint would send. Same filter (period covers the year) and order
+# (goals by id, indicators by sort order then id) as the API's goals list and indicators loader.
+BASELINE_GOALS_SQL = text(
+    """
+    SELECT g.id, g.title, g.status, g.horizon, g.start_year, g.end_year,
+           r.code, r.name, r.level, f.code, f.name_zh
+    FROM goal AS g
+    JOIN region AS r ON r.id = g.region_id
+    JOIN fund_type AS f ON f.id = g.fund_type_id
+    WHERE g.start_year <= :year AND g.end_year >= :year
+    ORDER BY g.id
+    """
+)
+BASELINE_INDICATORS_SQL = text(
+    """
+    SELECT i.goal_id, i.id, i.level1, i.level2, i.level3, i.kind, i.comparator,
+           i.target_value, i.target_grade, i.unit, i.weight
+    FROM indicator AS i
+    JOIN goal AS g ON g.id = i.goal_id
+    WHERE g.start_year <= :year AND g.end_year >= :year
+    ORDER BY i.goal_id, i.sort_order, i.id
+    """
+).columns(
+    # Typed so the stored representation (a scaled integer on SQLite) comes back as the exact Decimal.
+    target_value=ScaledDecimal(20, 4),
+    weight=ScaledDecimal(6, 2),
+)
+
+# GraphQL sends enum member names; the database holds values (they differ for RegionLevel).
+_ENUM_NAMES: dict[str, dict[str, str]] = {
+    cls.__name__: {m.value: m.name for m in cls}
+    for cls in (
+        RegionLevel,
+        GoalStatus,
+        GoalHorizon,
+        IndicatorCategory,
+        IndicatorKind,
+        Comparator,
+        QualitativeGrade,
+    )
+}
+REGION_LEVEL = _ENUM_NAMES["RegionLevel"]
+GOAL_STATUS = _ENUM_NAMES["GoalStatus"]
+GOAL_HORIZON = _ENUM_NAMES["GoalHorizon"]
+CATEGORY = _ENUM_NAMES["IndicatorCategory"]
+KIND = _ENUM_NAMES["IndicatorKind"]
+COMPARATOR = _ENUM_NAMES["Comparator"]
+GRADE = _ENUM_NAMES["QualitativeGrade"]
+
+Json = dict[str, Any]
+
+
+class BenchFailure(Exception):
+    """The two paths disagree, or the API answered with an error: the command fails with the message."""
+
+
+# --- statement counting ----------------------------------------------------------------------------
+
+
+@dataclass
+class StatementCounter:
+    """Counts statements (and their driver time) sent through an engine while active."""
+
+    active: bool = False
+    count: int = 0
+    seconds: float = 0.0
+    _started: dict[int, float] = field(default_factory=dict)
+
+    def before(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if self.active:
+            self.count += 1
+            self._started[id(cursor)] = time.perf_counter()
+
+    def after(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        started = self._started.pop(id(cursor), None)
+        if started is not None:
+            self.seconds += time.perf_counter() - started
+
+    @contextlib.contextmanager
+    def counting(self) -> Iterator["StatementCounter"]:
+        self.count, self.seconds, self.active = 0, 0.0, True
+        try:
+            yield self
+        finally:
+            self.active = False
+            self._started.clear()
+
+
+@contextlib.contextmanager
+def listening(engine: AsyncEngine, counter: StatementCounter) -> Iterator[StatementCounter]:
+    event.listen(engine.sync_engine, "before_cursor_execute", counter.before)
+    event.listen(engine.sync_engine, "after_cursor_execute", counter.after)
+    try:
+        yield counter
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", counter.before)
+        event.remove(engine.sync_engine, "after_cursor_execute", counter.after)
+
+
+@dataclass
+class GcMonitor:
+    """Garbage-collection pauses (all generations) while active, via gc.callbacks."""
+
+    active: bool = False
+    collections: int = 0
+    full: int = 0  # generation-2 collections
+    seconds: float = 0.0
+    _started: float = 0.0
+
+    def __call__(self, phase: str, info: dict[str, int]) -> None:
+        if not self.active:
+            return
+        if phase == "start":
+            self._started = time.perf_counter()
+            return
+        self.collections += 1
+        self.full += info["generation"] == 2
+        self.seconds += time.perf_counter() - self._started
+
+    @contextlib.contextmanager
+    def watching(self) -> Iterator["GcMonitor"]:
+        self.collections, self.full, self.seconds, self.active = 0, 0, 0.0, True
+        gc.callbacks.append(self)
+        try:
+            yield self
+        finally:
+            self.active = False
+            gc.callbacks.remove(self)
+
+    def per_run(self, runs: int) -> str:
+        return (
+            f"{self.seconds / runs * 1000:,.1f} ms in {self.collections / runs:.0f} collections "
+            f"({self.full / runs:.1f} full)"
+        )
+
+
+# --- databases ---------------------------------------------------------------------------------------
+
+
+@contextlib.asynccontextmanager
+async def fresh_database(database_url: str | None) -> AsyncIterator[tuple[AsyncEngine, str]]:
+    """A migrated, empty database: a temporary SQLite file, or a dedicated schema in PostgreSQL."""
+    if database_url is None:
+        with tempfile.TemporaryDirectory(prefix="fundperf-bench-") as tmp:
+            url = f"sqlite+aiosqlite:///{tmp}/bench.db"
+            engine = create_engine(url, echo=False)
+            try:
+                await migrate.upgrade(engine)
+                yield engine, url
+            finally:
+                await engine.dispose()
+        return
+
+    if make_url(database_url).get_backend_name() != "postgresql":
+        raise BenchFailure(
+            "--database-url must be a PostgreSQL URL (SQLite runs on a temporary file by default)"
+        )
+    schema = f"bench_{os.getpid()}"
+    engine = create_engine(
+        database_url, echo=False, connect_args={"server_settings": {"search_path": schema}}
+    )
+    created = False
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+            await conn.execute(text(f"CREATE SCHEMA {schema}"))
+        created = True
+        await migrate.upgrade(engine)
+        yield engine, database_url
+    finally:
+        if created:
+            async with engine.begin() as conn:
+                await conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        await engine.dispose()
+
+
+async def build_dataset(engine: AsyncEngine, scale: str) -> str:
+    """Load the scale's data set and commit; returns a one-line description."""
+    sessionmaker = create_sessionmaker(engine)
+    async with sessionmaker() as session:
+        if scale == "demo":
+            reference = await load_reference_data(session=session)
+            demo = await load_demo_data(session=session)
+            description = (
+                f"{reference.regions} regions, {demo.goals} goals and {demo.indicators} indicators "
+                f"(all years), {demo.budgets} budgets"
+            )
+        else:
+            national = await build_national(session, YEAR)
+            description = (
+                f"{national.region_rows} region rows → {national.regions} regions "
+                f"({national.provinces} provinces, {national.prefectures} prefectures), "
+                f"{national.goals} goals × {national.indicators_per_goal} = {national.indicators} indicators"
+            )
+        await session.commit()
+    if engine.dialect.name == "postgresql":
+        async with engine.begin() as conn:
+            await conn.execute(text("ANALYZE"))
+    return description
+
+
+# --- the HTTP path -----------------------------------------------------------------------------------
+
+
+@contextlib.asynccontextmanager
+async def running_server(app: Starlette) -> AsyncIterator[str]:
+    """uvicorn serving `app` on a free 127.0.0.1 port, in this process and event loop."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on")
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve(sockets=[sock]))
+    try:
+        while not server.started:
+            if task.done():
+                task.result()  # raises the start-up error
+                raise BenchFailure("uvicorn stopped before it started")
+            await asyncio.sleep(0.01)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await task
+        sock.close()
+
+
+@dataclass
+class Fetched:
+    goals: list[Json]  # empty unless kept
+    goal_count: int
+    indicator_count: int
+    pages: int
+    response_bytes: int
+    decode_seconds: float  # client-side JSON decoding, included in the measured time
+
+
+async def fetch_graphql(client: httpx.AsyncClient, year: int, *, keep: bool = True) -> Fetched:
+    """All goals of the year, page by page, as the client sees them.
+
+    Timed runs do not keep the goals: a client in this process holding megabytes of parsed JSON would make
+    the server's garbage collections slower than they would be with a separate client.
+    """
+    goals: list[Json] = []
+    after: str | None = None
+    pages = size = goal_count = indicator_count = 0
+    decode = 0.0
+    while True:
+        response = await client.post(
+            "/graphql",
+            json={"query": GOALS_QUERY, "variables": {"year": year, "first": PAGE_SIZE, "after": after}},
+        )
+        if response.status_code != 200:
+            raise BenchFailure(f"GraphQL HTTP {response.status_code}: {response.text[:2000]}")
+        started = time.perf_counter()
+        body = response.json()
+        decode += time.perf_counter() - started
+        size += len(response.content)
+        if body.get("errors"):
+            raise BenchFailure(f"GraphQL errors: {json.dumps(body['errors'], ensure_ascii=False)[:2000]}")
+        connection = body["data"]["goals"]
+        nodes = connection["nodes"]
+        goal_count += len(nodes)
+        indicator_count += sum(len(node["indicators"]) for node in nodes)
+        if keep:
+            goals.extend(nodes)
+        pages += 1
+        if not connection["pageInfo"]["hasNextPage"]:
+            return Fetched(goals, goal_count, indicator_count, pages, size, decode)
+        after = connection["pageInfo"]["endCursor"]
+
+
+# --- the baseline ------------------------------------------------------------------------------------
+
+
+def _decimal(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+async def fetch_baseline(engine: AsyncEngine, year: int) -> tuple[list[Json], str]:
+    """The same nested data from two hand-written statements, serialised as strawberry does (json.dumps)."""
+    params = {"year": year}
+    async with engine.connect() as conn:
+        goal_rows = (await conn.execute(BASELINE_GOALS_SQL, params)).all()
+        indicator_rows = (await conn.execute(BASELINE_INDICATORS_SQL, params)).all()
+
+    indicators: dict[int, list[Json]] = defaultdict(list)
+    for goal_id, id_, level1, level2, level3, kind, comparator, value, grade, unit, weight in indicator_rows:
+        indicators[goal_id].append(
+            {
+                "id": str(id_),
+                "level1": CATEGORY[level1],
+                "level2": level2,
+                "level3": level3,
+                "kind": KIND[kind],
+                "comparator": COMPARATOR[comparator],
+                "targetValue": _decimal(value),
+                "targetGrade": None if grade is None else GRADE[grade],
+                "unit": unit,
+                "weight": _decimal(weight),
+            }
+        )
+    goals: list[Json] = []
+    for (
+        id_,
+        title,
+        status,
+        horizon,
+        start,
+        end,
+        region_code,
+        region_name,
+        level,
+        fund_code,
+        fund_name,
+    ) in goal_rows:
+        goals.append(
+            {
+                "id": str(id_),
+                "title": title,
+                "status": GOAL_STATUS[status],
+                "horizon": GOAL_HORIZON[horizon],
+                "startYear": start,
+                "endYear": end,
+                "region": {"code": region_code, "name": region_name, "level": REGION_LEVEL[level]},
+                "fundType": {"code": fund_code, "name": fund_name},
+                "indicators": indicators.get(id_, []),
+            }
+        )
+    return goals, json.dumps({"data": {"goals": {"nodes": goals}}}, separators=(",", ":"))
+
+
+# --- measuring ---------------------------------------------------------------------------------------
+
+
+async def timed(run: Callable[[], Awaitable[object]], repeat: int) -> list[float]:
+    """Seconds per run, after one warm-up run."""
+    await run()
+    times: list[float] = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        await run()
+        times.append(time.perf_counter() - started)
+    return times
+
+
+def verify(graphql: list[Json], baseline: list[Json]) -> tuple[int, int]:
+    """Both paths returned the same goals and indicators; returns (goals, indicators)."""
+    gql_indicators = sum(len(g["indicators"]) for g in graphql)
+    base_indicators = sum(len(g["indicators"]) for g in baseline)
+    if (len(graphql), gql_indicators) != (len(baseline), base_indicators):
+        raise BenchFailure(
+            f"MISMATCH: GraphQL returned {len(graphql)} goals / {gql_indicators} indicators, "
+            f"the baseline {len(baseline)} goals / {base_indicators} indicators"
+        )
+    for index, (a, b) in enumerate(zip(graphql, baseline, strict=True)):
+        if a != b:
+            raise BenchFailure(
+                f"MISMATCH at goal #{index}:\n  graphql:  {json.dumps(a, ensure_ascii=False)[:1500]}\n"
+                f"  baseline: {json.dumps(b, ensure_ascii=False)[:1500]}"
+            )
+    return len(graphql), gql_indicators
+
+
+@dataclass
+class Result:
+    scale: str
+    database: str
+    dataset: str
+    build_seconds: float
+    goals: int
+    indicators: int
+    pages: int
+    graphql_statements: int
+    baseline_statements: int
+    graphql_times: list[float]
+    baseline_times: list[float]
+    graphql_sql_seconds: float
+    baseline_sql_seconds: float
+    response_bytes: int
+    baseline_bytes: int
+    decode_seconds: float
+    graphql_gc: str
+    baseline_gc: str
+    heap_objects: int  # objects tracked by the collector before timing: what a full collection walks
+    profile: str | None = None
+
+    @property
+    def graphql_median(self) -> float:
+        return statistics.median(self.graphql_times)
+
+    @property
+    def baseline_median(self) -> float:
+        return statistics.median(self.baseline_times)
+
+
+async def bench_scale(scale: str, database_url: str | None, repeat: int, profile: bool) -> Result:
+    async with fresh_database(database_url) as (engine, url):
+        database = engine.dialect.name
+        print(f"[{scale}/{database}] building the data set …", file=sys.stderr, flush=True)
+        started = time.perf_counter()
+        dataset = await build_dataset(engine, scale)
+        build_seconds = time.perf_counter() - started
+        print(f"[{scale}/{database}] {dataset} in {build_seconds:.1f} s", file=sys.stderr, flush=True)
+
+        counter = StatementCounter()
+        app = create_app(Settings(DATABASE_URL=url), engine=engine)
+        with listening(engine, counter):
+            async with (
+                running_server(app) as base_url,
+                httpx.AsyncClient(base_url=base_url, timeout=300) as client,
+            ):
+                # One counted fetch of each path (doubling as the warm-up), compared in full.
+                with counter.counting():
+                    fetched = await fetch_graphql(client, YEAR)
+                graphql_statements, graphql_sql = counter.count, counter.seconds
+                with counter.counting():
+                    baseline, payload = await fetch_baseline(engine, YEAR)
+                baseline_statements, baseline_sql = counter.count, counter.seconds
+                goals, indicators = verify(fetched.goals, baseline)
+                pages, response_bytes, baseline_bytes = fetched.pages, fetched.response_bytes, len(payload)
+                # Neither copy may stay alive while timing: a big heap makes every full collection slower.
+                del fetched, baseline, payload
+                gc.collect()
+                heap_objects = len(gc.get_objects())
+
+                print(f"[{scale}/{database}] timing ({repeat} runs each) …", file=sys.stderr, flush=True)
+                decode: list[float] = []
+
+                async def graphql_run() -> None:
+                    run = await fetch_graphql(client, YEAR, keep=False)
+                    if (run.goal_count, run.indicator_count) != (goals, indicators):
+                        raise BenchFailure(
+                            f"GraphQL returned {run.goal_count} goals / {run.indicator_count} "
+                            f"indicators in a later run, {goals} / {indicators} at first"
+                        )
+                    decode.append(run.decode_seconds)
+
+                gc_monitor = GcMonitor()
+                with gc_monitor.watching():
+                    graphql_times = await timed(graphql_run, repeat)
+                graphql_gc = gc_monitor.per_run(repeat + 1)
+                with gc_monitor.watching():
+                    baseline_times = await timed(lambda: fetch_baseline(engine, YEAR), repeat)
+                baseline_gc = gc_monitor.per_run(repeat + 1)
+                profile_text = await profile_graphql(client) if profile else None
+
+    return Result(
+        scale=scale,
+        database=database,
+        dataset=dataset,
+        build_seconds=build_seconds,
+        goals=goals,
+        indicators=indicators,
+        pages=pages,
+        graphql_statements=graphql_statements,
+        baseline_statements=baseline_statements,
+        graphql_times=graphql_times,
+        baseline_times=baseline_times,
+        graphql_sql_seconds=graphql_sql,
+        baseline_sql_seconds=baseline_sql,
+        response_bytes=response_bytes,
+        baseline_bytes=baseline_bytes,
+        decode_seconds=statistics.median(decode),
+        graphql_gc=graphql_gc,
+        baseline_gc=baseline_gc,
+        heap_objects=heap_objects,
+        profile=profile_text,
+    )
+
+
+# --- profiling ---------------------------------------------------------------------------------------
+
+# Where a function's own time goes, by the package its file belongs to (first match wins).
+_BUCKETS: Sequence[tuple[str, str]] = (
+    ("/graphql/", "graphql-core (validation, execution, serialisation)"),
+    ("/strawberry/", "strawberry (schema glue, resolvers wrapping, DataLoader)"),
+    ("/sqlmodel/", "SQLAlchemy ORM + SQLModel (statements, row → object)"),
+    ("/sqlalchemy/", "SQLAlchemy ORM + SQLModel (statements, row → object)"),
+    ("/pydantic", "pydantic"),
+    ("/asyncpg/", "database driver (asyncpg / aiosqlite / sqlite3)"),
+    ("/aiosqlite/", "database driver (asyncpg / aiosqlite / sqlite3)"),
+    ("/sqlite3/", "database driver (asyncpg / aiosqlite / sqlite3)"),
+    ("/uvicorn/", "HTTP server + client (uvicorn, starlette, httpx, httpcore, h11, anyio)"),
+    ("/starlette/", "HTTP server + client (uvicorn, starlette, httpx, httpcore, h11, anyio)"),
+    ("/httpx/", "HTTP server + client (uvicorn, starlette, httpx, httpcore, h11, anyio)"),
+    ("/httpcore/", "HTTP server + client (uvicorn, starlette, httpx, httpcore, h11, anyio)"),
+    ("/h11/", "HTTP server + client (uvicorn, starlette, httpx, httpcore, h11, anyio)"),
+    ("/anyio/", "HTTP server + client (uvicorn, starlette, httpx, httpcore, h11, anyio)"),
+    ("/json/", "json (stdlib: server encode + client decode)"),
+    ("/asyncio/", "asyncio event loop and tasks"),
+    ("/uvloop/", "asyncio event loop and tasks"),
+    ("/selectors.py", "asyncio event loop and tasks"),
+    ("/src/", "application code (src/: resolvers, from_row, loaders)"),
+    ("/bench/", "benchmark client code"),
+    ("/decimal.py", "decimal / enum / dataclasses / typing"),
+    ("/enum.py", "decimal / enum / dataclasses / typing"),
+    ("/typing.py", "decimal / enum / dataclasses / typing"),
+    ("/inspect.py", "inspect (isawaitable etc.)"),
+)
+
+
+def _bucket(filename: str) -> str:
+    for needle, name in _BUCKETS:
+        if needle in filename:
+            return name
+    return "other Python"
+
+
+def bucket_times(stats: pstats.Stats) -> dict[str, float]:
+    """Own time per package; a C function's own time goes to the package of the Python code calling it."""
+    raw: dict[tuple[str, int, str], tuple[int, int, float, float, dict[Any, Any]]] = stats.stats  # type: ignore[attr-defined]
+    buckets: dict[str, float] = defaultdict(float)
+    for (filename, _line, name), (_cc, _nc, own, _cum, callers) in raw.items():
+        if filename != "~":
+            buckets[_bucket(filename)] += own
+            continue
+        if "poll" in name or "select" in name:
+            buckets["waiting for I/O (poll)"] += own
+            continue
+        caller_own = {caller: values[2] for caller, values in callers.items()}
+        attributed = sum(caller_own.values())
+        for (caller_file, _l, _n), seconds in caller_own.items():
+            buckets[_bucket(caller_file) if caller_file != "~" else "other C"] += seconds
+        if own > attributed:
+            buckets["other C"] += own - attributed
+    return dict(buckets)
+
+
+async def profile_graphql(client: httpx.AsyncClient) -> str:
+    """One full GraphQL fetch under cProfile (client and in-process server share this thread)."""
+    profiler = cProfile.Profile()
+    gc_monitor = GcMonitor()
+    with gc_monitor.watching():
+        started = time.perf_counter()
+        profiler.enable()
+        await fetch_graphql(client, YEAR, keep=False)
+        profiler.disable()
+        wall = time.perf_counter() - started
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out)
+    total: float = stats.total_tt  # type: ignore[attr-defined]
+    out.write(f"wall time under the profiler {wall:.3f} s; profiled time in this thread {total:.3f} s\n")
+    out.write(
+        f"garbage collection: {gc_monitor.per_run(1)} — cProfile charges these pauses to whichever "
+        "function happened to allocate, so the figures below include them\n\n"
+    )
+    out.write("Own time by package (C functions charged to their Python caller):\n")
+    for name, seconds in sorted(bucket_times(stats).items(), key=lambda kv: -kv[1]):
+        out.write(f"  {seconds:8.3f} s  {100 * seconds / total:5.1f} %  {name}\n")
+    out.write("\nTop 25 functions by cumulative time:\n")
+    stats.sort_stats(pstats.SortKey.CUMULATIVE).print_stats(25)
+    out.write("Top 25 functions by own time:\n")
+    stats.sort_stats(pstats.SortKey.TIME).print_stats(25)
+    return out.getvalue()
+
+
+# --- report ------------------------------------------------------------------------------------------
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:,.1f} ms"
+
+
+def render_table(results: Sequence[Result]) -> str:
+    header = (
+        "scale",
+        "database",
+        "goals",
+        "indicators",
+        "pages",
+        "SQL graphql total / per page",
+        "SQL baseline",
+        "median GraphQL",
+        "median baseline",
+        "ratio",
+    )
+    rows = [
+        (
+            r.scale,
+            r.database,
+            f"{r.goals:,}",
+            f"{r.indicators:,}",
+            str(r.pages),
+            f"{r.graphql_statements} / {r.graphql_statements / r.pages:.1f}",
+            str(r.baseline_statements),
+            _ms(r.graphql_median),
+            _ms(r.baseline_median),
+            f"{r.graphql_median / r.baseline_median:.1f}×",
+        )
+        for r in results
+    ]
+    widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(header)]
+    left = {0, 1}
+
+    def line(cells: Sequence[str]) -> str:
+        return " | ".join(
+            c.ljust(w) if i in left else c.rjust(w)
+            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+        )
+
+    rule = "-+-".join("-" * w for w in widths)
+    return "\n".join([line(header), rule, *(line(row) for row in rows)])
+
+
+def render_details(results: Sequence[Result]) -> str:
+    lines = []
+    for r in results:
+        graphql_runs = ", ".join(_ms(t) for t in r.graphql_times)
+        baseline_runs = ", ".join(_ms(t) for t in r.baseline_times)
+        lines += [
+            f"{r.scale}/{r.database}: {r.dataset}; built in {r.build_seconds:.1f} s",
+            f"  GraphQL runs  {graphql_runs}  (min {_ms(min(r.graphql_times))})",
+            f"  baseline runs {baseline_runs}  (min {_ms(min(r.baseline_times))})",
+            "  SQL driver time (sum of statement durations in the counted run): "
+            f"GraphQL {_ms(r.graphql_sql_seconds)}, baseline {_ms(r.baseline_sql_seconds)}",
+            f"  payload: GraphQL {r.response_bytes:,} bytes in {r.pages} responses (client JSON decode "
+            f"{_ms(r.decode_seconds)} of the GraphQL time); baseline {r.baseline_bytes:,} bytes",
+            f"  GC pauses per run: GraphQL {r.graphql_gc}; baseline {r.baseline_gc}; "
+            f"{r.heap_objects:,} objects tracked before timing",
+        ]
+    return "\n".join(lines)
+
+
+def environment(loop_name: str) -> str:
+    versions = ", ".join(
+        f"{name} {importlib_metadata.version(name)}"
+        for name in ("strawberry-graphql", "graphql-core", "starlette", "uvicorn", "sqlalchemy", "sqlmodel")
+    )
+    python = f"Python {platform.python_version()} on {platform.machine()}, {os.cpu_count()} CPUs"
+    return f"{python}; loop {loop_name}; {versions}"
+
+
+async def main_async(args: argparse.Namespace, loop_name: str) -> None:
+    scales = ["demo", "national"] if args.scale == "both" else [args.scale]
+    results = [await bench_scale(scale, args.database_url, args.repeat, args.profile) for scale in scales]
+    print()
+    print(environment(loop_name))
+    print(
+        f"Query: all goals of {YEAR} with indicators, region and fund type; pages of {PAGE_SIZE}; "
+        f"median of {args.repeat} runs after one warm-up"
+    )
+    print()
+    print(render_table(results))
+    print()
+    print(render_details(results))
+    for r in results:
+        if r.profile is not None:
+            print(f"\n=== profile of one GraphQL fetch: {r.scale}/{r.database} ===\n{r.profile}")
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench.read_api", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scale", choices=["demo", "national", "both"], default="both")
+    parser.add_argument(
+        "--database-url",
+        default=None,
+        help="PostgreSQL URL (postgresql+asyncpg://…); a schema bench_<pid> is created and dropped. "
+        "Default: a temporary SQLite file.",
+    )
+    parser.add_argument("--repeat", type=int, default=5, help="timed runs per measurement (after a warm-up)")
+    parser.add_argument("--profile", action="store_true", help="profile one GraphQL fetch with cProfile")
+    parser.add_argument(
+        "--loop",
+        choices=["uvloop", "asyncio"],
+        default="uvloop",
+        help="event loop (uvloop is what `uvicorn` picks in production when installed)",
+    )
+    args = parser.parse_args(argv)
+    if args.repeat < 1:
+        parser.error("--repeat must be at least 1")
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = parse_args(argv)
+    loop_factory: Callable[[], asyncio.AbstractEventLoop] | None = None
+    loop_name = "asyncio"
+    if args.loop == "uvloop":
+        try:
+            import uvloop
+        except ImportError:
+            print("uvloop is not installed; using the asyncio loop", file=sys.stderr)
+        else:
+            loop_factory, loop_name = uvloop.new_event_loop, "uvloop"
+    with asyncio.Runner(loop_factory=loop_factory) as runner:
+        try:
+            runner.run(main_async(args, loop_name))
+        except BenchFailure as failure:
+            print(f"FAILED: {failure}", file=sys.stderr)
+            raise SystemExit(1) from failure
+
+
+if __name__ == "__main__":
+    main()
