@@ -86,12 +86,14 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "serve":
         import uvicorn
 
-        from src.app import create_app
+        from src.app import create_app, tune_gc_for_serving
 
         asyncio.run(_migrate(url))
         asyncio.run(_seed(url, demo=not args.no_demo, only_if_empty=True))
         print(f"GraphiQL: http://{args.host}:{args.port}/graphql", flush=True)
-        uvicorn.run(create_app(), host=args.host, port=args.port)
+        app = create_app()
+        tune_gc_for_serving()
+        uvicorn.run(app, host=args.host, port=args.port)
     return 0
 
 

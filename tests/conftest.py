@@ -71,8 +71,16 @@ async def truncate_all(engine: AsyncEngine) -> None:
         if engine.dialect.name == "postgresql":
             await conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
         else:
+            # Append-only tables refuse DELETE through triggers: lift them for the reset, then restore them.
+            triggers = (
+                await conn.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"))
+            ).all()
+            for name, _ in triggers:
+                await conn.execute(text(f'DROP TRIGGER "{name}"'))
             for name in reversed(tables):
                 await conn.execute(text(f"DELETE FROM {name}"))
+            for _, sql in triggers:
+                await conn.execute(text(sql))
 
 
 @pytest.fixture

@@ -77,12 +77,12 @@ async def test_query_over_graphql_transport_ws(live_server: str) -> None:
         await ws.send(json.dumps({"type": "connection_init"}))
         assert json.loads(await ws.recv())["type"] == "connection_ack"
         await ws.send(
-            json.dumps({"id": "1", "type": "subscribe", "payload": {"query": "{ fundTypes { code } }"}})
+            json.dumps({"id": "1", "type": "subscribe", "payload": {"query": "{ me { username } }"}})
         )
         assert json.loads(await ws.recv()) == {
             "id": "1",
             "type": "next",
-            "payload": {"data": {"fundTypes": []}},
+            "payload": {"data": {"me": None}},  # anonymous: `me` is the one query open to all
         }
         assert json.loads(await ws.recv()) == {"id": "1", "type": "complete"}
 
@@ -99,5 +99,8 @@ async def test_legacy_graphql_ws_protocol_is_refused(live_server: str) -> None:
 
 async def test_http_query_through_the_real_server(live_server: str) -> None:
     async with httpx.AsyncClient(base_url=f"http://{live_server}") as client:
+        me = await client.post("/graphql", json={"query": "{ me { username } }"})
         response = await client.post("/graphql", json={"query": "{ regions(first: 1) { totalCount } }"})
-    assert response.json() == {"data": {"regions": {"totalCount": 0}}}
+    assert me.json() == {"data": {"me": None}}
+    body = response.json()
+    assert body["data"] is None and body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"

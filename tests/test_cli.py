@@ -50,7 +50,13 @@ def test_serve_migrates_seeds_and_answers(tmp_path: Path) -> None:
             time.sleep(0.2)
         query = """{ goals(filter: {year: 2026, regionCode: "510100"}) { totalCount nodes { title } }
                      organizations(regionCode: "510000") { totalCount } fundTypes { code } }"""
-        data = httpx.post(f"{base}/graphql", json={"query": query}, timeout=30).json()["data"]
+        login = """mutation { login(username: "fin_510000", password: "fundperf-demo") {
+                     ... on LoginSuccess { accessToken } } }"""
+        token = httpx.post(f"{base}/graphql", json={"query": login}, timeout=30).json()["data"]["login"]
+        headers = {"Authorization": f"Bearer {token['accessToken']}"}
+        data = httpx.post(f"{base}/graphql", json={"query": query}, headers=headers, timeout=30).json()[
+            "data"
+        ]
         assert len(data["fundTypes"]) == 7
         assert data["goals"]["totalCount"] > 0 and "成都市" in data["goals"]["nodes"][0]["title"]
         assert data["organizations"]["totalCount"] > 0

@@ -1,5 +1,6 @@
 """Fund budgets (pooling region × fund × year) and their revenue, expenditure and balance lines."""
 
+from datetime import datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -19,6 +20,8 @@ class FundBudget(Versioned, table=True):
     fund_type_id: int = Field(foreign_key="fund_type.id", index=True)
     year: int = Field(index=True)
     status: BudgetStatus = Field(default=BudgetStatus.DRAFT, sa_type=StrEnumType(BudgetStatus))
+    approved_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    approved_by_id: int | None = Field(default=None, foreign_key="app_user.id")
 
 
 class FundBudgetLineBase(SQLModel):

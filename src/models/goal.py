@@ -1,11 +1,12 @@
 """Performance goals (Art. 7, 8, 10, 14): overall (multi-year) and annual, per fund and pooling region."""
 
+from datetime import datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from src.models.base import Versioned
+from src.models.base import Versioned, utcnow
 from src.models.enums import (
     Comparator,
     GoalHorizon,
@@ -42,6 +43,35 @@ class Goal(GoalBase, Versioned, table=True):
     version: int = Field(default=1)
     overall_goal_id: int | None = Field(default=None, foreign_key="goal.id", index=True)
     parent_goal_id: int | None = Field(default=None, foreign_key="goal.id", index=True)
+    # Versions (Art. 14): every version of one goal shares lineage_id (the first version's id).
+    lineage_id: int | None = Field(default=None, foreign_key="goal.id", index=True)
+    previous_version_id: int | None = Field(default=None, foreign_key="goal.id")
+    adjustment_reason: str | None = Field(default=None, sa_type=sa.Text)
+    # The agency drafts "with the tax department" (商税务部门): both are recorded at submission.
+    drafter_organization_id: int | None = Field(default=None, foreign_key="organization.id")
+    co_drafter_organization_id: int | None = Field(default=None, foreign_key="organization.id")
+    # Art. 10: guiding issue may precede the national review, so that submission is recorded on its own.
+    national_submitted_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+
+
+class GoalTransition(SQLModel, table=True):
+    """One step of a goal through its workflow: who moved it, from where to where, when and why."""
+
+    __tablename__ = "goal_transition"
+
+    id: int | None = Field(default=None, primary_key=True)
+    goal_id: int = Field(foreign_key="goal.id", index=True)
+    action: str = Field(max_length=32)  # GoalAction code
+    from_status: GoalStatus = Field(sa_type=StrEnumType(GoalStatus))
+    to_status: GoalStatus = Field(sa_type=StrEnumType(GoalStatus))
+    reason: str | None = Field(default=None, sa_type=sa.Text)
+    user_id: int = Field(foreign_key="app_user.id")
+    organization_id: int = Field(foreign_key="organization.id")
+    at: datetime = Field(
+        default_factory=utcnow,
+        sa_type=sa.DateTime(timezone=True),
+        sa_column_kwargs={"server_default": sa.func.now()},
+    )
 
 
 class GoalCreate(GoalBase):

@@ -41,6 +41,8 @@ class UserBase(SQLModel):
     full_name: str = Field(max_length=64)
     is_active: bool = True
     is_admin: bool = False
+    # A downstream system: authenticates with API tokens only, never with a password.
+    is_service_account: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
 
 
 class User(UserBase, Timestamped, table=True):

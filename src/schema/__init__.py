@@ -1,4 +1,4 @@
-"""The GraphQL schema: per-domain query types merged into one Query."""
+"""The GraphQL schema: per-domain query and mutation types merged into one Query and one Mutation."""
 
 from functools import partial
 
@@ -7,14 +7,23 @@ from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
 from strawberry.tools import merge_types
 
+from src.schema.audit.queries import AuditQueries
+from src.schema.auth.mutations import AuthMutations
+from src.schema.auth.queries import AuthQueries
+from src.schema.auth.types import AUTH_EXCEPTION_HANDLERS
+from src.schema.budgets.mutations import BudgetMutations
 from src.schema.budgets.queries import BudgetQueries
 from src.schema.errors import ERROR_TYPES, EXCEPTION_HANDLERS
 from src.schema.funds.queries import FundQueries
+from src.schema.goals.mutations import GoalMutations
 from src.schema.goals.queries import GoalQueries
+from src.schema.hardening import hardening_extensions
 from src.schema.indicators.queries import IndicatorTemplateQueries
 from src.schema.organizations.queries import OrganizationQueries
 from src.schema.regions.queries import RegionQueries
 from src.services.errors import DomainError
+from src.settings import Settings
+from src.settings import settings as default_settings
 
 Query = merge_types(
     "Query",
@@ -25,8 +34,11 @@ Query = merge_types(
         IndicatorTemplateQueries,
         BudgetQueries,
         OrganizationQueries,
+        AuditQueries,
+        AuthQueries,
     ),
 )
+Mutation = merge_types("Mutation", (GoalMutations, BudgetMutations, AuthMutations))
 
 
 def should_mask(error: GraphQLError) -> bool:
@@ -35,16 +47,21 @@ def should_mask(error: GraphQLError) -> bool:
     return original is not None and not isinstance(original, GraphQLError | DomainError)
 
 
-def build_schema() -> strawberry.Schema:
+def build_schema(settings: Settings | None = None) -> strawberry.Schema:
+    """The schema with `settings`' limits (depth, tokens, aliases, introspection)."""
+    settings = settings or default_settings
     return strawberry.Schema(
         query=Query,
+        mutation=Mutation,
         types=ERROR_TYPES,
         # A factory, not an instance: extensions keep per-operation state.
         extensions=[
-            partial(MaskErrors, should_mask_error=should_mask, error_message="服务器内部错误（已记录）")
+            partial(MaskErrors, should_mask_error=should_mask, error_message="服务器内部错误（已记录）"),
+            *hardening_extensions(settings),
         ],
-        exception_handlers=EXCEPTION_HANDLERS,
+        exception_handlers=(*EXCEPTION_HANDLERS, *AUTH_EXCEPTION_HANDLERS),
     )
 
 
+# The default settings' schema, for `fundperf export-schema`; create_app builds its own from its settings.
 schema = build_schema()

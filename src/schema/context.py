@@ -8,6 +8,8 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from src.schema.loaders import Loaders
+from src.services.actors import Actor
+from src.services.ratelimit import RateLimiter
 from src.settings import Settings
 
 
@@ -18,6 +20,11 @@ class Context:
     sessionmaker: async_sessionmaker[AsyncSession]
     loaders: Loaders
     settings: Settings
+    actor: Actor | None = None  # None: not logged in
+    client_address: str | None = None
+    rate_limiter: RateLimiter | None = None  # the app's one limiter (login attempts), set by create_app
+    # A WebSocket's connection_init payload: strawberry sets it, GraphQLApp.on_ws_connect reads credentials.
+    connection_params: dict[str, Any] | None = None
 
 
 Info = strawberry.Info[Context, None]

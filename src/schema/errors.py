@@ -39,6 +39,22 @@ class NotFoundError(UserError):
     key: str
 
 
+@strawberry.type(description="记录已被他人修改（版本过期）或与已有记录冲突")
+class ConflictError(UserError):
+    current_version: int | None
+
+
+@strawberry.type(description="当前状态下不能执行该操作")
+class InvalidTransitionError(UserError):
+    current_status: str
+    operation: str
+
+
+@strawberry.type(description="前置条件未满足")
+class PreconditionFailedError(UserError):
+    pass
+
+
 class NotFoundHandler(strawberry.ExceptionHandler[errors.NotFound, NotFoundError]):
     def handle(self, exception: errors.NotFound, *, field: StrawberryField, info: Any) -> NotFoundError:
         return NotFoundError(message=exception.message, entity=exception.entity, key=exception.key)
@@ -54,5 +70,40 @@ class ValidationHandler(strawberry.ExceptionHandler[errors.ValidationFailed, Val
         )
 
 
-EXCEPTION_HANDLERS = (NotFoundHandler(), ValidationHandler())
-ERROR_TYPES = (UserError, FieldError, ValidationError, NotFoundError)
+class ConflictHandler(strawberry.ExceptionHandler[errors.Conflict, ConflictError]):
+    def handle(self, exception: errors.Conflict, *, field: StrawberryField, info: Any) -> ConflictError:
+        return ConflictError(message=exception.message, current_version=exception.current_version)
+
+
+class InvalidTransitionHandler(strawberry.ExceptionHandler[errors.InvalidTransition, InvalidTransitionError]):
+    def handle(
+        self, exception: errors.InvalidTransition, *, field: StrawberryField, info: Any
+    ) -> InvalidTransitionError:
+        return InvalidTransitionError(
+            message=exception.message, current_status=exception.current_status, operation=exception.operation
+        )
+
+
+class PreconditionHandler(strawberry.ExceptionHandler[errors.PreconditionFailed, PreconditionFailedError]):
+    def handle(
+        self, exception: errors.PreconditionFailed, *, field: StrawberryField, info: Any
+    ) -> PreconditionFailedError:
+        return PreconditionFailedError(message=exception.message)
+
+
+EXCEPTION_HANDLERS = (
+    NotFoundHandler(),
+    ValidationHandler(),
+    ConflictHandler(),
+    InvalidTransitionHandler(),
+    PreconditionHandler(),
+)
+ERROR_TYPES = (
+    UserError,
+    FieldError,
+    ValidationError,
+    NotFoundError,
+    ConflictError,
+    InvalidTransitionError,
+    PreconditionFailedError,
+)

@@ -12,6 +12,7 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from src.schema.context import Info
+from src.schema.loaders import fetch_rows
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
@@ -97,7 +98,8 @@ async def paginate(
         except ValueError as exc:
             raise GraphQLError(f"Invalid cursor {page.after!r}.") from exc
     async with info.context.sessionmaker() as session:
-        rows: Sequence[Any] = (await session.exec(paged.limit(page.first + 1))).all()
+        model = stmt.column_descriptions[0]["entity"]
+        rows: Sequence[Any] = await fetch_rows(session, paged.limit(page.first + 1), model)
     has_next = len(rows) > page.first
     rows = rows[: page.first]
     edges = [Edge(cursor=encode_cursor(getattr(row, key.key)), node=convert(row)) for row in rows]

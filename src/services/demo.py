@@ -4,6 +4,7 @@ Deterministic: one `random.Random(seed)` drives every choice, and every query is
 gives the same rows. Requires the reference data; does not commit.
 """
 
+import asyncio
 import math
 import random
 from collections.abc import Iterable, Sequence
@@ -41,6 +42,7 @@ from src.models.enums import (
     PoolingLevel,
     RegionLevel,
 )
+from src.services.auth import hash_password
 from src.services.demo_figures import (
     CENT,
     EXPENDITURE_ITEMS,
@@ -61,6 +63,10 @@ from src.services.errors import DomainError
 from src.services.pooling import pooling_region_level
 
 DEFAULT_SEED = 20261126
+# Every demo user logs in with this password (documented in README.md); never on a production system.
+DEMO_PASSWORD = "fundperf-demo"
+# A downstream system's account: API tokens only, no password.
+DEMO_SERVICE_ACCOUNT = "svc_downstream"
 PROVINCE_CODE = "510000"
 YEARS = (2025, 2026)
 PERIODS = {2025: (2021, 2025), 2026: (2026, 2030)}  # 十四五, 十五五
@@ -159,7 +165,9 @@ async def load_demo_data(*, session: AsyncSession, seed: int = DEFAULT_SEED) -> 
     await _require_empty(session)
     rng = random.Random(seed)
 
-    organizations, users = await _add_organizations(session, rng, ref)
+    # argon2 is slow on purpose: one hash (one salt) shared by every demo user, not one per user.
+    password_hash = await asyncio.to_thread(hash_password, DEMO_PASSWORD)
+    organizations, users = await _add_organizations(session, rng, ref, password_hash)
     sizes = load_prefecture_sizes()
     profiles = load_fund_profiles()
     budgets = _plan_budgets(rng, ref, sizes, profiles)
@@ -246,8 +254,11 @@ def _org_name(kind: _OrgKind, region: Region) -> str:
     return f"{region.name}{suffix}"
 
 
-async def _add_organizations(session: AsyncSession, rng: random.Random, ref: _Reference) -> tuple[int, int]:
-    """Organizations at the province and every prefecture, one user each, plus the admin."""
+async def _add_organizations(
+    session: AsyncSession, rng: random.Random, ref: _Reference, password_hash: str
+) -> tuple[int, int]:
+    """Organizations at the province and every prefecture, one user each, plus the admin and a service
+    account at the provincial finance department."""
     orgs: list[tuple[Organization, str]] = []
     for region in [ref.province, *ref.prefectures]:
         for kind in _ORG_KINDS:
@@ -267,7 +278,12 @@ async def _add_organizations(session: AsyncSession, rng: random.Random, ref: _Re
     await session.flush()
 
     users = [
-        User(username=username, full_name=_person_name(rng), organization_id=_id(org), password_hash=None)
+        User(
+            username=username,
+            full_name=_person_name(rng),
+            organization_id=_id(org),
+            password_hash=password_hash,
+        )
         for org, username in orgs
     ]
     provincial_finance = orgs[0][0]
@@ -277,6 +293,15 @@ async def _add_organizations(session: AsyncSession, rng: random.Random, ref: _Re
             full_name="系统管理员",
             organization_id=_id(provincial_finance),
             is_admin=True,
+            password_hash=password_hash,
+        )
+    )
+    users.append(
+        User(
+            username=DEMO_SERVICE_ACCOUNT,
+            full_name="下游系统（演示服务账号）",
+            organization_id=_id(provincial_finance),
+            is_service_account=True,
             password_hash=None,
         )
     )

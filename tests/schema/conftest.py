@@ -1,19 +1,91 @@
+import asyncio
+import itertools
+import socket
 from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
+import uvicorn
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from src.app import create_app
+from src.models import Organization, Region, User
+from src.models.enums import ActorType, Administration
+from src.services.auth import issue_access_token
 from src.services.reference import load_reference_data
 from src.settings import Settings
 
+_usernames = itertools.count(1)
+
+
+async def make_user(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    *,
+    actor_type: ActorType = ActorType.FINANCE,
+    region_code: str = "510000",
+    administration: Administration | None = None,
+    is_admin: bool = False,
+) -> User:
+    """A user of the organization (actor type × region × administration), created if missing."""
+    async with sessionmaker() as session:
+        region = (await session.exec(select(Region).where(Region.code == region_code))).one()
+        org = (
+            await session.exec(
+                select(Organization).where(
+                    Organization.actor_type == actor_type,
+                    Organization.region_id == region.id,
+                    Organization.administration == administration,
+                )
+            )
+        ).first()
+        if org is None:
+            org = Organization(
+                name=f"{region.name}{actor_type.value}{administration or ''}",
+                actor_type=actor_type,
+                region_id=region.id or 0,
+                administration=administration,
+            )
+            session.add(org)
+            await session.flush()
+        user = User(
+            username=f"u{next(_usernames)}_{actor_type.value.lower()}_{region_code}",
+            full_name="测试用户",
+            organization_id=org.id or 0,
+            is_admin=is_admin,
+        )
+        session.add(user)
+        await session.commit()
+        return user
+
 
 class GraphQLClient:
-    def __init__(self, client: httpx.AsyncClient) -> None:
+    def __init__(self, client: httpx.AsyncClient, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
         self.http = client
+        self.sessionmaker = sessionmaker
+
+    async def login_as(
+        self,
+        actor_type: ActorType = ActorType.FINANCE,
+        region_code: str = "510000",
+        administration: Administration | None = None,
+        is_admin: bool = False,
+    ) -> User:
+        """Creates a user of that organization and sends its access token from now on."""
+        user = await make_user(
+            self.sessionmaker,
+            actor_type=actor_type,
+            region_code=region_code,
+            administration=administration,
+            is_admin=is_admin,
+        )
+        self.http.headers["Authorization"] = f"Bearer {issue_access_token(user.id or 0)}"
+        return user
+
+    def logout(self) -> None:
+        self.http.headers.pop("Authorization", None)
 
     async def query(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
         response = await self.http.post("/graphql", json={"query": query, "variables": variables or {}})
@@ -37,9 +109,31 @@ async def reference(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
 
 @pytest.fixture
 async def gql(
-    engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession]
+    engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession], reference: None
 ) -> AsyncIterator[GraphQLClient]:
+    """A client logged in as the provincial finance department (it sees everything)."""
     app = create_app(Settings(), engine=engine)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-        yield GraphQLClient(client)
+        gql = GraphQLClient(client, sessionmaker)
+        await gql.login_as()
+        yield gql
+
+
+@pytest.fixture
+async def live_url(engine: AsyncEngine, reference: None) -> AsyncIterator[str]:
+    """A real uvicorn server on a free local port (in this event loop) over the test database."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(Settings(), engine=engine), host="127.0.0.1", port=port, log_level="warning"
+        )
+    )
+    task = asyncio.create_task(server.serve())
+    while not server.started:  # noqa: ASYNC110 - uvicorn offers no event to await
+        await asyncio.sleep(0.01)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    await task

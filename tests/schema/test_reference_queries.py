@@ -134,7 +134,11 @@ async def test_organizations(gql: GraphQLClient, sessionmaker: async_sessionmake
                 users { username fullName } } } }"""
     data = await gql.data(query, {"region": "510000", "actor": None, "desc": True})
     names = [n["name"] for n in data["organizations"]["nodes"]]
-    assert names == ["成都市财政局", "雅安市医疗保障事务中心"]
+    assert names == [
+        "四川省FINANCE",
+        "成都市财政局",
+        "雅安市医疗保障事务中心",
+    ]  # the first is the logged-in user's
     agencies = await gql.data(query, {"region": None, "actor": "AGENCY", "desc": False})
     [org] = agencies["organizations"]["nodes"]
     assert (org["administration"], org["actorTypeLabel"], org["users"]) == (

@@ -96,6 +96,7 @@ async def test_statements_do_not_grow_with_rows(
             if build is not None:
                 await build(s, size)
             await s.commit()
+        await gql.login_as()
         count_statements.reset()
         # Fixed reference data (regions) grows by asking for a bigger page instead.
         data = await gql.data(query, {"first": 3 if size == 2 else 21} if build is None else None)

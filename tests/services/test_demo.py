@@ -33,7 +33,8 @@ from src.models.enums import (
     GoalStatus,
     RegionLevel,
 )
-from src.services.demo import DemoCounts, load_demo_data
+from src.services.auth import verify_password
+from src.services.demo import DEMO_PASSWORD, DEMO_SERVICE_ACCOUNT, DemoCounts, load_demo_data
 from src.services.errors import DomainError
 from src.services.pooling import pooling_regions
 from src.services.reference import load_reference_data
@@ -108,13 +109,13 @@ def test_counts(demo: Demo) -> None:
     # 4 funds pooled by prefecture (province-wide goal + 21) and 3 by the province: 91 scopes a year.
     assert demo.counts == DemoCounts(
         organizations=22 * 6 + 2,
-        users=22 * 6 + 3,
+        users=22 * 6 + 4,
         goals=91 * 2 * 2,
         indicators=len(demo.indicators),
         budgets=91 * 2,
         budget_lines=91 * 2 * len(BudgetItem),
     )
-    assert (len(demo.orgs), len(demo.users), len(demo.goals)) == (134, 135, 364)
+    assert (len(demo.orgs), len(demo.users), len(demo.goals)) == (134, 136, 364)
     assert (len(demo.budgets), len(demo.lines)) == (182, 1820)
     assert len(demo.indicators) > 364 * 10
 
@@ -329,7 +330,16 @@ def test_organizations_and_users(demo: Demo) -> None:
 
     orgs = {o.id: o for o in demo.orgs}
     users = {u.username: u for u in demo.users}
-    assert all(u.username.isascii() and u.password_hash is None and u.full_name for u in demo.users)
+    assert all(u.username.isascii() and u.full_name for u in demo.users)
+    # One documented password for everyone but the service account, hashed once per load.
+    [service] = [u for u in demo.users if u.is_service_account]
+    assert (service.username, service.password_hash, orgs[service.organization_id].name) == (
+        DEMO_SERVICE_ACCOUNT,
+        None,
+        "四川省财政厅",
+    )
+    [password_hash] = {u.password_hash for u in demo.users if not u.is_service_account}
+    assert verify_password(password_hash, DEMO_PASSWORD)
     assert {orgs[u.organization_id].id for u in demo.users} == set(orgs)  # at least one user each
     for username, name in (
         ("fin_510000", "四川省财政厅"),
@@ -372,7 +382,9 @@ async def _dump(session: AsyncSession) -> dict[str, list[tuple[object, ...]]]:
     dump: dict[str, list[tuple[object, ...]]] = {
         "orgs": [(*org[o.id], o.name) for o in orgs],
         "users": [
-            (u.username, u.full_name, org[u.organization_id], u.is_admin, u.password_hash) for u in users
+            # Not password_hash: its salt is random, the rest is determined by the seed.
+            (u.username, u.full_name, org[u.organization_id], u.is_admin, u.is_service_account)
+            for u in users
         ],
         "goals": [
             (

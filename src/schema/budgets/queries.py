@@ -1,25 +1,28 @@
 import strawberry
 
 from src.models import FundBudget as BudgetRow
-from src.schema.budgets.types import BudgetFilter, FundBudget, FundBudgetResult
+from src.schema.budgets.types import BudgetFilter, FundBudget, FundBudgetResult, budget_visible
 from src.schema.context import Info
 from src.schema.ids import parse_id
 from src.schema.pagination import DEFAULT_PAGE_SIZE, Connection, PageRequest, paginate
+from src.schema.permissions import IsAuthenticated
+from src.schema.transaction import current_actor
 from src.services.errors import NotFound
 from src.services.filters import BudgetQuery, budgets_select
+from src.services.policy import visible_region_clause
 
 
 @strawberry.type
 class BudgetQueries:
-    @strawberry.field(description="按 ID 查询基金预算")
+    @strawberry.field(permission_classes=[IsAuthenticated], description="按 ID 查询基金预算")
     async def budget(self, info: Info, id: strawberry.ID) -> FundBudgetResult:
         async with info.context.sessionmaker() as session:
             row = await session.get(BudgetRow, parse_id(id, "FundBudget"))
-        if row is None:
+        if row is None or not await budget_visible(info, row):
             raise NotFound("基金预算", id)
         return FundBudget.from_row(row)
 
-    @strawberry.field(description="基金预算列表，按 ID 排序")
+    @strawberry.field(permission_classes=[IsAuthenticated], description="基金预算列表，按 ID 排序")
     async def budgets(
         self,
         info: Info,
@@ -35,5 +38,8 @@ class BudgetQueries:
             include_descendants=f.include_descendants,
             status=f.status,
         )
-        stmt = budgets_select(query)
+        actor = current_actor(info)
+        stmt = budgets_select(query).where(
+            visible_region_clause(actor, BudgetRow.region_id, BudgetRow.fund_type_id)
+        )
         return await paginate(info, stmt, BudgetRow.id, FundBudget.from_row, PageRequest(first, after))

@@ -13,6 +13,7 @@ from src.schema.enums import BudgetItem, BudgetLineCategory, BudgetStatus
 from src.schema.errors import NotFoundError
 from src.schema.funds.types import FundType
 from src.schema.regions.types import Region
+from src.services.policy import record_visible
 
 
 @strawberry.type(description="预算科目行（元）")
@@ -58,6 +59,7 @@ class FundBudget:
     status: BudgetStatus
     row_version: int
     updated_at: datetime
+    approved_at: datetime | None
     db_id: strawberry.Private[int]
     region_id: strawberry.Private[int]
     fund_type_id: strawberry.Private[int]
@@ -71,6 +73,7 @@ class FundBudget:
             status=row.status,
             row_version=row.row_version,
             updated_at=row.updated_at,
+            approved_at=row.approved_at,
             db_id=row.id,
             region_id=row.region_id,
             fund_type_id=row.fund_type_id,
@@ -116,3 +119,12 @@ class BudgetFilter:
 
 
 FundBudgetResult = Annotated[FundBudget | NotFoundError, strawberry.union("FundBudgetResult")]
+
+
+async def budget_visible(info: Info, row: BudgetRow) -> bool:
+    actor = info.context.actor
+    region = await info.context.loaders.region.load(row.region_id)
+    fund = await info.context.loaders.fund_type.load(row.fund_type_id)
+    if actor is None or region is None or fund is None:
+        return False
+    return record_visible(actor, region_path=region.path, administration=fund.administration)

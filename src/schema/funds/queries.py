@@ -5,12 +5,13 @@ from src.models import FundType as FundTypeRow
 from src.models import PoolingArrangement as PoolingRow
 from src.schema.context import Info
 from src.schema.funds.types import FundType, FundTypeResult, PoolingArrangement
+from src.schema.permissions import IsAuthenticated
 from src.services.errors import NotFound
 
 
 @strawberry.type
 class FundQueries:
-    @strawberry.field(description="险种列表")
+    @strawberry.field(permission_classes=[IsAuthenticated], description="险种列表")
     async def fund_types(self, info: Info, include_inactive: bool = False) -> list[FundType]:
         stmt = select(FundTypeRow).order_by(col(FundTypeRow.sort_order), col(FundTypeRow.code))
         if not include_inactive:
@@ -19,7 +20,7 @@ class FundQueries:
             rows = (await session.exec(stmt)).all()
         return [FundType.from_row(r) for r in rows]
 
-    @strawberry.field(description="按代码查询险种")
+    @strawberry.field(permission_classes=[IsAuthenticated], description="按代码查询险种")
     async def fund_type(self, info: Info, code: str) -> FundTypeResult:
         async with info.context.sessionmaker() as session:
             row = (await session.exec(select(FundTypeRow).where(FundTypeRow.code == code))).first()
@@ -27,7 +28,7 @@ class FundQueries:
             raise NotFound("险种", code)
         return FundType.from_row(row)
 
-    @strawberry.field(description="统筹安排（可按年度、险种筛选）")
+    @strawberry.field(permission_classes=[IsAuthenticated], description="统筹安排（可按年度、险种筛选）")
     async def pooling_arrangements(
         self, info: Info, year: int | None = None, fund_type_code: str | None = None
     ) -> list[PoolingArrangement]:

@@ -3,23 +3,27 @@ import strawberry
 from src.models import Goal as GoalRow
 from src.models import Indicator as IndicatorRow
 from src.schema.context import Info
-from src.schema.goals.types import Goal, GoalFilter, GoalResult, Indicator, IndicatorResult
+from src.schema.goals.types import Goal, GoalFilter, GoalResult, Indicator, IndicatorResult, visible_goals
 from src.schema.ids import parse_id
 from src.schema.pagination import DEFAULT_PAGE_SIZE, Connection, PageRequest, paginate
+from src.schema.permissions import IsAuthenticated
+from src.schema.transaction import current_actor
 from src.services.errors import NotFound
 from src.services.filters import GoalQuery, goals_select
+from src.services.policy import visible_goals_clause
 
 
 @strawberry.type
 class GoalQueries:
-    @strawberry.field(description="按 ID 查询绩效目标")
+    @strawberry.field(permission_classes=[IsAuthenticated], description="按 ID 查询绩效目标")
     async def goal(self, info: Info, id: strawberry.ID) -> GoalResult:
         row = await info.context.loaders.goal.load(parse_id(id, "Goal"))
-        if row is None:
+        visible = await visible_goals(info, [row]) if row else []
+        if not visible:  # an invisible goal is reported as absent, so its existence does not leak
             raise NotFound("绩效目标", id)
-        return Goal.from_row(row)
+        return visible[0]
 
-    @strawberry.field(description="绩效目标列表，按 ID 排序")
+    @strawberry.field(permission_classes=[IsAuthenticated], description="绩效目标列表，按 ID 排序")
     async def goals(
         self,
         info: Info,
@@ -36,12 +40,14 @@ class GoalQueries:
             statuses=list(f.status or []),
             horizon=f.horizon,
         )
-        return await paginate(info, goals_select(query), GoalRow.id, Goal.from_row, PageRequest(first, after))
+        stmt = goals_select(query).where(visible_goals_clause(current_actor(info)))
+        return await paginate(info, stmt, GoalRow.id, Goal.from_row, PageRequest(first, after))
 
-    @strawberry.field(description="按 ID 查询绩效指标")
+    @strawberry.field(permission_classes=[IsAuthenticated], description="按 ID 查询绩效指标")
     async def indicator(self, info: Info, id: strawberry.ID) -> IndicatorResult:
         async with info.context.sessionmaker() as session:
             row = await session.get(IndicatorRow, parse_id(id, "Indicator"))
-        if row is None:
+        goal = await info.context.loaders.goal.load(row.goal_id) if row else None
+        if row is None or goal is None or not await visible_goals(info, [goal]):
             raise NotFound("绩效指标", id)
         return Indicator.from_row(row)

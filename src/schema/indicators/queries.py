@@ -6,11 +6,14 @@ from src.models import IndicatorTemplate as TemplateRow
 from src.schema.context import Info
 from src.schema.enums import IndicatorCategory
 from src.schema.indicators.types import IndicatorTemplate
+from src.schema.permissions import IsAuthenticated
 
 
 @strawberry.type
 class IndicatorTemplateQueries:
-    @strawberry.field(description="指标库；给出险种时返回共性指标和该险种的个性指标")
+    @strawberry.field(
+        permission_classes=[IsAuthenticated], description="指标库；给出险种时返回共性指标和该险种的个性指标"
+    )
     async def indicator_templates(
         self,
         info: Info,

@@ -6,20 +6,21 @@ from src.schema.enums import ActorType
 from src.schema.ids import parse_id
 from src.schema.organizations.types import Organization, OrganizationResult
 from src.schema.pagination import DEFAULT_PAGE_SIZE, Connection, PageRequest, paginate
+from src.schema.permissions import IsAuthenticated
 from src.services.errors import NotFound
 from src.services.filters import OrganizationQuery, organizations_select
 
 
 @strawberry.type
 class OrganizationQueries:
-    @strawberry.field(description="按 ID 查询单位")
+    @strawberry.field(permission_classes=[IsAuthenticated], description="按 ID 查询单位")
     async def organization(self, info: Info, id: strawberry.ID) -> OrganizationResult:
         row = await info.context.loaders.organization.load(parse_id(id, "Organization"))
         if row is None:
             raise NotFound("单位", id)
         return Organization.from_row(row)
 
-    @strawberry.field(description="单位列表，按 ID 排序")
+    @strawberry.field(permission_classes=[IsAuthenticated], description="单位列表，按 ID 排序")
     async def organizations(
         self,
         info: Info,

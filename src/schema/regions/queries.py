@@ -7,13 +7,14 @@ from src.schema.context import Info
 from src.schema.enums import RegionLevel
 from src.schema.ids import parse_id
 from src.schema.pagination import DEFAULT_PAGE_SIZE, Connection, PageRequest, paginate
+from src.schema.permissions import IsAuthenticated
 from src.schema.regions.types import Region, RegionResult
 from src.services.errors import NotFound
 
 
 @strawberry.type
 class RegionQueries:
-    @strawberry.field(description="按代码或 ID 查询一个行政区划")
+    @strawberry.field(permission_classes=[IsAuthenticated], description="按代码或 ID 查询一个行政区划")
     async def region(
         self, info: Info, code: str | None = None, id: strawberry.ID | None = None
     ) -> RegionResult:
@@ -29,7 +30,7 @@ class RegionQueries:
             raise NotFound("行政区划", code if code is not None else str(id))
         return Region.from_row(row)
 
-    @strawberry.field(description="行政区划列表，按代码排序")
+    @strawberry.field(permission_classes=[IsAuthenticated], description="行政区划列表，按代码排序")
     async def regions(
         self,
         info: Info,

@@ -1,0 +1,35 @@
+"""Credentials other than passwords: refresh tokens and API tokens. Only hashes are stored."""
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from src.models.base import utcnow
+
+
+class RefreshToken(SQLModel, table=True):
+    __tablename__ = "refresh_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="app_user.id", index=True)
+    token_hash: str = Field(max_length=64, unique=True)  # SHA-256 hex of a 256-bit random token
+    created_at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
+    expires_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
+    # Set when used (rotation) or on logout; a reused revoked token revokes the whole family.
+    revoked_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    family_id: str = Field(max_length=32, index=True)
+
+
+class ApiToken(SQLModel, table=True):
+    __tablename__ = "api_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=100)
+    user_id: int = Field(foreign_key="app_user.id", index=True)  # the service account it acts as
+    prefix: str = Field(max_length=16)  # shown to administrators to tell tokens apart
+    token_hash: str = Field(max_length=64, unique=True)
+    created_by_id: int = Field(foreign_key="app_user.id")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
+    revoked_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    last_used_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))

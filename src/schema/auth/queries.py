@@ -1,0 +1,21 @@
+import strawberry
+
+from src.schema.auth.types import ApiToken, CurrentUser
+from src.schema.context import Info
+from src.services import auth
+
+
+@strawberry.type
+class AuthQueries:
+    @strawberry.field(description="当前登录的用户；未登录时为 null（唯一不要求登录的查询）")
+    def me(self, info: Info) -> CurrentUser | None:
+        actor = info.context.actor
+        return CurrentUser.from_actor(actor) if actor else None
+
+    @strawberry.field(description="API 令牌，新建的在前（仅系统管理员）")
+    async def api_tokens(self, info: Info, include_revoked: bool = True) -> list[ApiToken]:
+        async with info.context.sessionmaker() as session:
+            views = await auth.list_api_tokens(
+                session=session, actor=info.context.actor, include_revoked=include_revoked
+            )
+        return [ApiToken.from_view(v) for v in views]

@@ -1,0 +1,158 @@
+"""GraphQL types of authentication: the current user, login results, API tokens."""
+
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+import strawberry
+from strawberry.types.field import StrawberryField
+
+from src.models.enums import label_zh
+from src.schema.context import Info
+from src.schema.enums import ActorType, Administration
+from src.schema.errors import NotFoundError, UserError, ValidationError
+from src.schema.organizations.types import Organization, User
+from src.services import auth
+from src.services.actors import Actor
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    # SQLite gives naive datetimes back: report every time with its offset, as PostgreSQL does.
+    if value is None:
+        return None
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+@strawberry.type(description="当前登录的用户，以其所属单位的身份行事")
+class CurrentUser:
+    id: strawberry.ID
+    username: str
+    full_name: str
+    is_admin: bool = strawberry.field(description="系统管理员（可管理 API 令牌）")
+    is_service_account: bool = strawberry.field(description="服务账号（下游系统，只能用 API 令牌）")
+    organization_name: str
+    actor_type: ActorType
+    administration: Administration | None
+    region_code: str
+    organization_id: strawberry.Private[int]
+    region_id: strawberry.Private[int]
+
+    @classmethod
+    def from_actor(cls, actor: Actor) -> "CurrentUser":
+        return cls(
+            id=strawberry.ID(str(actor.user_id)),
+            username=actor.username,
+            full_name=actor.full_name,
+            is_admin=actor.is_admin,
+            is_service_account=actor.is_service_account,
+            organization_name=actor.organization_name,
+            actor_type=actor.actor_type,
+            administration=actor.administration,
+            region_code=actor.region_code,
+            organization_id=actor.organization_id,
+            region_id=actor.region_id,
+        )
+
+    @strawberry.field
+    def actor_type_label(self) -> str:
+        return label_zh(self.actor_type)
+
+    @strawberry.field
+    async def region_name(self, info: Info) -> str:
+        row = await info.context.loaders.region.load(self.region_id)
+        assert row is not None
+        return row.name
+
+    @strawberry.field
+    async def organization(self, info: Info) -> Organization:
+        row = await info.context.loaders.organization.load(self.organization_id)
+        assert row is not None
+        return Organization.from_row(row)
+
+
+@strawberry.type(description="登录成功：访问令牌（放在 Authorization: Bearer 中）与刷新令牌")
+class LoginSuccess:
+    access_token: str = strawberry.field(description="访问令牌（JWT），有效期见 expiresIn")
+    refresh_token: str = strawberry.field(description="刷新令牌：只能使用一次，换取新的访问令牌和刷新令牌")
+    expires_in: int = strawberry.field(description="访问令牌的有效期（秒）")
+    token_type: str = strawberry.field(description="令牌类型，固定为 Bearer")
+    user: CurrentUser
+
+    @classmethod
+    def from_issued(cls, issued: auth.IssuedTokens) -> "LoginSuccess":
+        return cls(
+            access_token=issued.access_token,
+            refresh_token=issued.refresh_token,
+            expires_in=issued.expires_in,
+            token_type="Bearer",
+            user=CurrentUser.from_actor(issued.actor),
+        )
+
+
+@strawberry.type(description="用户名或密码错误，或登录已失效")
+class InvalidCredentials(UserError):
+    pass
+
+
+@strawberry.type(description="登录失败次数过多，暂时不再受理")
+class TooManyAttempts(UserError):
+    retry_after_seconds: int
+
+
+class InvalidCredentialsHandler(strawberry.ExceptionHandler[auth.InvalidCredentials, InvalidCredentials]):
+    def handle(
+        self, exception: auth.InvalidCredentials, *, field: StrawberryField, info: Any
+    ) -> InvalidCredentials:
+        return InvalidCredentials(message=exception.message)
+
+
+class TooManyAttemptsHandler(strawberry.ExceptionHandler[auth.TooManyAttempts, TooManyAttempts]):
+    def handle(
+        self, exception: auth.TooManyAttempts, *, field: StrawberryField, info: Any
+    ) -> TooManyAttempts:
+        return TooManyAttempts(message=exception.message, retry_after_seconds=exception.retry_after_seconds)
+
+
+LoginResult = Annotated[LoginSuccess | InvalidCredentials | TooManyAttempts, strawberry.union("LoginResult")]
+TokenRefreshResult = Annotated[LoginSuccess | InvalidCredentials, strawberry.union("TokenRefreshResult")]
+
+
+@strawberry.type(description="API 令牌：下游系统以服务账号身份调用接口；只保存哈希，明文只在创建时返回一次")
+class ApiToken:
+    id: strawberry.ID
+    name: str
+    prefix: str = strawberry.field(description="令牌开头几位，用于辨认")
+    user: User = strawberry.field(description="令牌代表的服务账号")
+    created_at: datetime
+    revoked_at: datetime | None
+    last_used_at: datetime | None = strawberry.field(description="最近使用时间（约每分钟更新一次）")
+
+    @classmethod
+    def from_view(cls, view: auth.ApiTokenView) -> "ApiToken":
+        token = view.token
+        return cls(
+            id=strawberry.ID(str(token.id)),
+            name=token.name,
+            prefix=token.prefix,
+            user=User.from_row(view.user),
+            created_at=_utc(token.created_at) or token.created_at,
+            revoked_at=_utc(token.revoked_at),
+            last_used_at=_utc(token.last_used_at),
+        )
+
+
+@strawberry.type(description="API 令牌已创建")
+class ApiTokenCreated:
+    token: str = strawberry.field(description="令牌明文：只在此返回一次，请立即妥善保存")
+    api_token: ApiToken
+
+
+@strawberry.input(description="创建 API 令牌")
+class ApiTokenCreateInput:
+    name: str = strawberry.field(description="用途说明，如“下游决算系统”")
+    username: str = strawberry.field(description="服务账号的用户名")
+
+
+ApiTokenCreateResult = Annotated[ApiTokenCreated | ValidationError, strawberry.union("ApiTokenCreateResult")]
+ApiTokenRevokeResult = Annotated[ApiToken | NotFoundError, strawberry.union("ApiTokenRevokeResult")]
+
+AUTH_EXCEPTION_HANDLERS = (InvalidCredentialsHandler(), TooManyAttemptsHandler())

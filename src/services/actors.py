@@ -1,0 +1,64 @@
+"""Who is acting: a user, as its organization (actor type × region × administration)."""
+
+from dataclasses import dataclass
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from src.models import Organization, Region, User
+from src.models.enums import ActorType, Administration, RegionLevel
+
+
+@dataclass(frozen=True)
+class Actor:
+    user_id: int
+    username: str
+    full_name: str
+    organization_id: int
+    organization_name: str
+    actor_type: ActorType
+    administration: Administration | None
+    region_id: int
+    region_code: str
+    region_path: str  # "/510000/510100/"
+    region_level: RegionLevel
+    is_admin: bool = False
+    is_service_account: bool = False
+
+    def region_is_within(self, path: str) -> bool:
+        """The actor's region is `path`'s region or below it."""
+        return self.region_path.startswith(path)
+
+    def covers(self, path: str) -> bool:
+        """`path`'s region is the actor's region or below it."""
+        return path.startswith(self.region_path)
+
+
+async def load_actor(*, session: AsyncSession, user_id: int) -> Actor | None:
+    """The active user with its organization and region, in one statement; None if absent or inactive."""
+    stmt = (
+        select(User, Organization, Region)
+        .join(Organization, col(Organization.id) == User.organization_id)
+        .join(Region, col(Region.id) == Organization.region_id)
+        .where(User.id == user_id, col(User.is_active))
+    )
+    row = (await session.exec(stmt)).first()
+    if row is None:
+        return None
+    user, org, region = row
+    assert user.id is not None and org.id is not None and region.id is not None
+    return Actor(
+        user_id=user.id,
+        username=user.username,
+        full_name=user.full_name,
+        organization_id=org.id,
+        organization_name=org.name,
+        actor_type=org.actor_type,
+        administration=org.administration,
+        region_id=region.id,
+        region_code=region.code,
+        region_path=region.path,
+        region_level=region.level,
+        is_admin=user.is_admin,
+        is_service_account=user.is_service_account,
+    )

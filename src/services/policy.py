@@ -1,0 +1,141 @@
+"""Who may do what, in one place (DOMAIN.md §4–5; Art. 5, 7, 10, 14, 17).
+
+A user acts as its organization: an actor type at a region, with an administration (人社 or 医保) where one
+applies. Every rule is a function of that, of the target's region and of the fund's supervising
+administration. Resolvers and services ask here; nothing else decides.
+"""
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, literal, or_, true
+from sqlmodel import col, select
+
+from src.models import FundType, Goal, Region
+from src.models.enums import ActorType, Administration, GoalStatus, RegionLevel
+from src.services.actors import Actor
+from src.services.errors import Forbidden
+
+
+class Action(StrEnum):
+    GOAL_DRAFT = "GOAL_DRAFT"  # create, edit, delete goals and indicators; submit; request adjustment
+    GOAL_PRELIMINARY_REVIEW = "GOAL_PRELIMINARY_REVIEW"  # 初审 (Art. 7)
+    GOAL_REVIEW = "GOAL_REVIEW"  # 审核 (Art. 7)
+    GOAL_SUBMIT_TO_NATIONAL = "GOAL_SUBMIT_TO_NATIONAL"  # 报送国家相关部门 (Art. 7)
+    GOAL_ISSUE = "GOAL_ISSUE"  # 下达: guiding and formal (Art. 10)
+    GOAL_NATIONAL_REVIEW = "GOAL_NATIONAL_REVIEW"  # 国家相关部门审核 (Art. 6)
+    BUDGET_APPROVE = "BUDGET_APPROVE"  # 预算批复 (Art. 7: goals are its precondition)
+    AUDIT_READ = "AUDIT_READ"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Where an action applies: the target's region and the administration supervising its fund."""
+
+    region_path: str
+    region_level: RegionLevel
+    administration: Administration
+
+
+# Actors whose view and work are limited to the funds of their own administration.
+ADMINISTRATION_BOUND = frozenset({ActorType.HRSS, ActorType.MEDICAL_SECURITY, ActorType.AGENCY})
+# The administration that does the preliminary review of a fund's goals.
+REVIEWER_OF: dict[Administration, ActorType] = {
+    Administration.HRSS: ActorType.HRSS,
+    Administration.MEDICAL_SECURITY: ActorType.MEDICAL_SECURITY,
+}
+DRAFT_STATES = frozenset({GoalStatus.DRAFT, GoalStatus.RETURNED})
+# Issued (guiding or formal): in force for the budget (Art. 7, 10).
+ISSUED_STATES = frozenset({GoalStatus.ISSUED_GUIDING, GoalStatus.NATIONAL_APPROVED, GoalStatus.ISSUED})
+
+
+def _same_region(actor: Actor, scope: Scope) -> bool:
+    return actor.region_path == scope.region_path
+
+
+def allowed(actor: Actor, action: Action, scope: Scope | None = None) -> bool:
+    if action == Action.AUDIT_READ:
+        return actor.is_admin or (
+            actor.actor_type == ActorType.FINANCE and actor.region_level == RegionLevel.PROVINCE
+        )
+    if scope is None:
+        return False
+    if actor.actor_type in ADMINISTRATION_BOUND and actor.administration != scope.administration:
+        return False  # an HRSS user never works on a medical fund, and the reverse
+    match action:
+        case Action.GOAL_DRAFT:
+            # The agency drafts "with the tax department" (Art. 7): the agency holds the pen.
+            return actor.actor_type == ActorType.AGENCY and _same_region(actor, scope)
+        case Action.GOAL_PRELIMINARY_REVIEW:
+            return actor.actor_type == REVIEWER_OF[scope.administration] and _same_region(actor, scope)
+        case Action.GOAL_REVIEW | Action.GOAL_SUBMIT_TO_NATIONAL | Action.GOAL_ISSUE | Action.BUDGET_APPROVE:
+            # 财政 at the goal's own level reviews, reports upward and issues (Art. 5, 7, 10).
+            return actor.actor_type == ActorType.FINANCE and _same_region(actor, scope)
+        case Action.GOAL_NATIONAL_REVIEW:
+            return actor.actor_type == ActorType.NATIONAL
+    return False
+
+
+def require(actor: Actor, action: Action, scope: Scope | None = None) -> None:
+    if not allowed(actor, action, scope):
+        raise Forbidden()
+
+
+# --- reading -----------------------------------------------------------------------------------------
+
+
+def goal_visible(
+    actor: Actor, *, region_path: str, administration: Administration, status: GoalStatus
+) -> bool:
+    """Own region and below: everything; regions above: all but drafts; elsewhere: nothing.
+
+    System administrators read everything (they support all regions).
+    """
+    if actor.is_admin:
+        return True
+    if actor.actor_type in ADMINISTRATION_BOUND and actor.administration != administration:
+        return False
+    if actor.covers(region_path):
+        return True
+    return actor.region_is_within(region_path) and status not in DRAFT_STATES
+
+
+def visible_goals_clause(actor: Actor) -> ColumnElement[bool]:
+    """goal_visible as SQL, for lists."""
+    if actor.is_admin:
+        return true()
+    region_path = select(Region.path).where(col(Region.id) == Goal.region_id).scalar_subquery()
+    below = region_path.startswith(actor.region_path, autoescape=True)
+    above = and_(
+        literal(actor.region_path).startswith(region_path),
+        col(Goal.status).not_in(list(DRAFT_STATES)),
+    )
+    clause: ColumnElement[bool] = or_(below, above)
+    if actor.actor_type in ADMINISTRATION_BOUND and actor.administration is not None:
+        fund_admin = select(FundType.administration).where(col(FundType.id) == Goal.fund_type_id)
+        clause = and_(clause, fund_admin.scalar_subquery() == actor.administration.value)
+    return clause
+
+
+def visible_region_clause(actor: Actor, region_column: Any, fund_column: Any) -> ColumnElement[bool]:
+    """Rows of the actor's region and below, or of regions above it (budgets and similar records)."""
+    if actor.is_admin:
+        return true()
+    region_path = select(Region.path).where(col(Region.id) == region_column).scalar_subquery()
+    clause: ColumnElement[bool] = or_(
+        region_path.startswith(actor.region_path, autoescape=True),
+        literal(actor.region_path).startswith(region_path),
+    )
+    if actor.actor_type in ADMINISTRATION_BOUND and actor.administration is not None:
+        fund_admin = select(FundType.administration).where(col(FundType.id) == fund_column).scalar_subquery()
+        clause = and_(clause, fund_admin == actor.administration.value)
+    return clause
+
+
+def record_visible(actor: Actor, *, region_path: str, administration: Administration) -> bool:
+    if actor.is_admin:
+        return True
+    if actor.actor_type in ADMINISTRATION_BOUND and actor.administration != administration:
+        return False
+    return actor.covers(region_path) or actor.region_is_within(region_path)

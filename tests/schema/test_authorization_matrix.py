@@ -1,0 +1,288 @@
+"""Every mutation × every actor type × own region / other region / parent region.
+
+The expectations below are written out by hand from DOMAIN.md §4–5 (not derived from the policy module):
+an allowed call is not refused, a refused one is a top-level FORBIDDEN error and changes nothing.
+"""
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel import col, func, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from src.models import AuditEvent, FundBudget, Goal, GoalTransition, Indicator, IndicatorTemplate, Region
+from src.models.enums import ActorType, Administration, GoalStatus, RegionLevel
+from src.services.auth import issue_access_token
+from src.services.reference import load_reference_data
+from tests.factories import make_budget, make_goal
+from tests.schema.conftest import GraphQLClient, make_user
+
+HRSS, MED = Administration.HRSS, Administration.MEDICAL_SECURITY
+ACTORS: dict[str, tuple[ActorType, Administration | None]] = {
+    "FINANCE": (ActorType.FINANCE, None),
+    "HRSS": (ActorType.HRSS, HRSS),
+    "MEDICAL_SECURITY": (ActorType.MEDICAL_SECURITY, MED),
+    "AGENCY_HRSS": (ActorType.AGENCY, HRSS),
+    "AGENCY_MED": (ActorType.AGENCY, MED),
+    "TAX": (ActorType.TAX, None),
+    "NATIONAL": (ActorType.NATIONAL, None),
+    "THIRD_PARTY": (ActorType.THIRD_PARTY, None),
+}
+# Where the acting organization sits relative to the target (a goal of the medical fund).
+PREFECTURE_TARGET = {"own": "510100", "other": "511800", "parent": "510000"}
+PROVINCE_TARGET = {"own": "510000", "other": "500000"}  # 500000: another province, added for this test
+
+
+@dataclass(frozen=True)
+class Case:
+    """How to put a fresh target in place, and the mutation to try on it."""
+
+    province: bool  # target at the province (else at a prefecture)
+    build: Callable[[AsyncSession, str, int], Awaitable[dict[str, Any]]]
+    mutation: str
+    variables: Callable[[dict[str, Any]], dict[str, Any]]
+    allowed: frozenset[tuple[str, str]]
+
+
+def only(*pairs: tuple[str, str]) -> frozenset[tuple[str, str]]:
+    return frozenset(pairs)
+
+
+async def goal_in(
+    session: AsyncSession, region: str, year: int, status: GoalStatus, **extra: Any
+) -> dict[str, Any]:
+    goal = await make_goal(
+        session, fund_code="EMPLOYEE_MEDICAL", region_code=region, year=year, status=status, indicators=4
+    )
+    for key, value in extra.items():
+        setattr(goal, key, value)
+    goal.lineage_id = goal.id
+    session.add(goal)
+    await session.flush()
+    indicator = (await session.exec(select(Indicator).where(Indicator.goal_id == goal.id))).first()
+    assert indicator is not None
+    return {
+        "id": str(goal.id),
+        "rowVersion": goal.row_version,
+        "indicator": str(indicator.id),
+        "indicatorVersion": indicator.row_version,
+        "year": year,
+        "region": region,
+    }
+
+
+def status(s: GoalStatus, **extra: Any) -> Callable[[AsyncSession, str, int], Awaitable[dict[str, Any]]]:
+    async def build(session: AsyncSession, region: str, year: int) -> dict[str, Any]:
+        return await goal_in(session, region, year, s, **extra)
+
+    return build
+
+
+async def nothing(session: AsyncSession, region: str, year: int) -> dict[str, Any]:
+    return {"year": year, "region": region}
+
+
+async def budget_with_issued_goal(session: AsyncSession, region: str, year: int) -> dict[str, Any]:
+    await goal_in(session, region, year, GoalStatus.ISSUED)
+    budget = await make_budget(session, fund_code="EMPLOYEE_MEDICAL", region_code=region, year=year)
+    return {"id": str(budget.id), "rowVersion": budget.row_version}
+
+
+async def template_id(session: AsyncSession) -> int:
+    template = (
+        await session.exec(select(IndicatorTemplate).where(IndicatorTemplate.key == "COMMON:参保率"))
+    ).one()
+    assert template.id is not None
+    return template.id
+
+
+def ids(t: dict[str, Any]) -> dict[str, Any]:
+    return {"id": t["id"], "rowVersion": t["rowVersion"]}
+
+
+def reason(t: dict[str, Any]) -> dict[str, Any]:
+    return {"input": {**ids(t), "reason": "理由"}}
+
+
+TRANSITION = (
+    "mutation($id: ID!, $rowVersion: Int!) {{ {0}(id: $id, rowVersion: $rowVersion) {{ __typename }} }}"
+)
+REASONED = "mutation($input: GoalReasonInput!) {{ {0}(input: $input) {{ __typename }} }}"
+DRAFTER = only(("AGENCY_MED", "own"))
+REVIEWER = only(("MEDICAL_SECURITY", "own"))
+FIN = only(("FINANCE", "own"))
+
+CASES: dict[str, Case] = {
+    "goalCreate": Case(
+        False,
+        nothing,
+        "mutation($input: GoalCreateInput!) { goalCreate(input: $input) { __typename } }",
+        lambda t: {
+            "input": {
+                "fundTypeCode": "EMPLOYEE_MEDICAL",
+                "regionCode": t["region"],
+                "horizon": "ANNUAL",
+                "startYear": t["year"],
+                "endYear": t["year"],
+                "title": "新目标",
+            }
+        },
+        DRAFTER,
+    ),
+    "goalUpdate": Case(
+        False,
+        status(GoalStatus.DRAFT),
+        "mutation($input: GoalUpdateInput!) { goalUpdate(input: $input) { __typename } }",
+        lambda t: {"input": {**ids(t), "title": "改"}},
+        DRAFTER,
+    ),
+    "goalDelete": Case(False, status(GoalStatus.RETURNED), TRANSITION.format("goalDelete"), ids, DRAFTER),
+    "goalSubmit": Case(False, status(GoalStatus.DRAFT), TRANSITION.format("goalSubmit"), ids, DRAFTER),
+    "goalPreliminaryReview": Case(
+        False, status(GoalStatus.SUBMITTED), TRANSITION.format("goalPreliminaryReview"), ids, REVIEWER
+    ),
+    "goalReview": Case(
+        False, status(GoalStatus.PRELIMINARY_REVIEWED), TRANSITION.format("goalReview"), ids, FIN
+    ),
+    "goalIssue": Case(False, status(GoalStatus.REVIEWED), TRANSITION.format("goalIssue"), ids, FIN),
+    "goalReturn": Case(False, status(GoalStatus.SUBMITTED), REASONED.format("goalReturn"), reason, REVIEWER),
+    "goalReturnByFinance": Case(
+        False, status(GoalStatus.PRELIMINARY_REVIEWED), REASONED.format("goalReturn"), reason, FIN
+    ),
+    "goalAdjustmentRequest": Case(
+        False, status(GoalStatus.ISSUED), REASONED.format("goalAdjustmentRequest"), reason, DRAFTER
+    ),
+    "goalSubmitToNational": Case(
+        True, status(GoalStatus.REVIEWED), TRANSITION.format("goalSubmitToNational"), ids, FIN
+    ),
+    "goalIssueGuiding": Case(
+        True, status(GoalStatus.REVIEWED), TRANSITION.format("goalIssueGuiding"), ids, FIN
+    ),
+    # The national departments review the province's goals wherever their organization is registered.
+    "goalNationalApprove": Case(
+        True,
+        status(GoalStatus.SUBMITTED_TO_NATIONAL, national_submitted_at=datetime.now(UTC)),
+        TRANSITION.format("goalNationalApprove"),
+        ids,
+        only(("NATIONAL", "own"), ("NATIONAL", "other")),
+    ),
+    "goalReturnByNational": Case(
+        True,
+        status(GoalStatus.SUBMITTED_TO_NATIONAL, national_submitted_at=datetime.now(UTC)),
+        REASONED.format("goalReturn"),
+        reason,
+        only(("NATIONAL", "own"), ("NATIONAL", "other")),
+    ),
+    "goalIssueProvince": Case(
+        True, status(GoalStatus.NATIONAL_APPROVED), TRANSITION.format("goalIssue"), ids, FIN
+    ),
+    "indicatorCreate": Case(
+        False,
+        status(GoalStatus.DRAFT),
+        "mutation($input: IndicatorCreateInput!) { indicatorCreate(input: $input) { __typename } }",
+        lambda t: {
+            "input": {
+                "goalId": t["id"],
+                "level1": "OUTPUT",
+                "level2": "数量",
+                "level3": "新指标",
+                "kind": "QUANTITATIVE",
+                "comparator": "GE",
+                "targetValue": "1",
+                "unit": "%",
+                "weight": "5",
+            }
+        },
+        DRAFTER,
+    ),
+    "indicatorUpdate": Case(
+        False,
+        status(GoalStatus.DRAFT),
+        "mutation($input: IndicatorUpdateInput!) { indicatorUpdate(input: $input) { __typename } }",
+        lambda t: {"input": {"id": t["indicator"], "rowVersion": t["indicatorVersion"], "weight": "20"}},
+        DRAFTER,
+    ),
+    "indicatorDelete": Case(
+        False,
+        status(GoalStatus.DRAFT),
+        TRANSITION.format("indicatorDelete"),
+        lambda t: {"id": t["indicator"], "rowVersion": t["indicatorVersion"]},
+        DRAFTER,
+    ),
+    "indicatorAddFromTemplates": Case(
+        False,
+        status(GoalStatus.DRAFT),
+        """mutation($input: IndicatorAddFromTemplatesInput!) {
+             indicatorAddFromTemplates(input: $input) { __typename } }""",
+        lambda t: {
+            "input": {
+                **{"goalId": t["id"], "rowVersion": t["rowVersion"]},
+                "items": [{"templateId": str(t["template"]), "weight": "5"}],
+            }
+        },
+        DRAFTER,
+    ),
+    "budgetApprove": Case(False, budget_with_issued_goal, TRANSITION.format("budgetApprove"), ids, FIN),
+}
+
+
+async def fingerprint(session: AsyncSession) -> tuple[Any, ...]:
+    """Enough of the database to see any change a mutation could make."""
+    parts: list[Any] = []
+    for model in (Goal, Indicator, FundBudget):
+        parts.append(
+            (await session.exec(select(func.count(), func.sum(model.row_version)).select_from(model))).one()
+        )
+    for model in (AuditEvent, GoalTransition):  # type: ignore[assignment]
+        parts.append((await session.exec(select(func.count()).select_from(model))).one())
+    statuses = (await session.exec(select(Goal.id, Goal.status, Goal.title).order_by(col(Goal.id)))).all()
+    return (*parts, tuple(statuses))
+
+
+@pytest.mark.parametrize("name", list(CASES))
+async def test_mutation_matrix(
+    gql: GraphQLClient, sessionmaker: async_sessionmaker[AsyncSession], name: str
+) -> None:
+    case = CASES[name]
+    relations = PROVINCE_TARGET if case.province else PREFECTURE_TARGET
+    async with sessionmaker() as s:
+        await load_reference_data(session=s, pooling_years=range(2021, 2100))
+        s.add(Region(code="500000", name="重庆市", level=RegionLevel.PROVINCE, path="/500000/"))
+        await s.commit()
+        template = await template_id(s)
+    tokens: dict[tuple[str, str], str] = {}
+    for key, (actor_type, administration) in ACTORS.items():
+        for relation, region in relations.items():
+            user = await make_user(
+                sessionmaker, actor_type=actor_type, region_code=region, administration=administration
+            )
+            tokens[(key, relation)] = issue_access_token(user.id or 0)
+
+    target_region = relations["own"]
+    year = 2030
+    outcomes: dict[tuple[str, str], str] = {}
+    for (key, relation), token in tokens.items():
+        year += 1
+        async with sessionmaker() as s:
+            target = await case.build(s, target_region, year)
+            await s.commit()
+            target["template"] = template
+            before = await fingerprint(s)
+        gql.http.headers["Authorization"] = f"Bearer {token}"
+        body = await gql.query(case.mutation, case.variables(target))
+        errors = body.get("errors") or []
+        if errors:
+            assert errors[0].get("extensions", {}).get("code") == "FORBIDDEN", (key, relation, body)
+            outcomes[(key, relation)] = "FORBIDDEN"
+            async with sessionmaker() as s:
+                assert await fingerprint(s) == before, f"{name} refused for {key}/{relation} but changed data"
+        else:
+            typename = next(iter(body["data"].values()))["__typename"]
+            assert typename.endswith("Success"), (key, relation, body)
+            outcomes[(key, relation)] = "allowed"
+    expected = {pair: "allowed" if pair in case.allowed else "FORBIDDEN" for pair in tokens}
+    assert outcomes == expected
