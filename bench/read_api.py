@@ -295,9 +295,17 @@ async def create_reader(engine: AsyncEngine) -> str:
             )
         ).first()
         assert province is not None and province.id is not None
-        org = Organization(name="基准测试单位", actor_type=ActorType.THIRD_PARTY, region_id=province.id)
-        session.add(org)
-        await session.flush()
+        org = (
+            await session.exec(
+                select(Organization).where(
+                    Organization.actor_type == ActorType.THIRD_PARTY, Organization.region_id == province.id
+                )
+            )
+        ).first()
+        if org is None:  # the demo data set already has one
+            org = Organization(name="基准测试单位", actor_type=ActorType.THIRD_PARTY, region_id=province.id)
+            session.add(org)
+            await session.flush()
         user = User(username="bench_reader", full_name="基准测试", organization_id=org.id or 0, is_admin=True)
         session.add(user)
         await session.commit()
