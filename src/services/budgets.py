@@ -10,6 +10,7 @@ from src.services import audit, policy
 from src.services.actors import Actor
 from src.services.concurrency import claim
 from src.services.errors import InvalidTransition, NotFound, PreconditionFailed
+from src.services.goals import scope_of
 
 
 async def approve_budget(
@@ -18,13 +19,10 @@ async def approve_budget(
     budget = await session.get(FundBudget, budget_id)
     if budget is None:
         raise NotFound("基金预算", budget_id)
-    region = await session.get(Region, budget.region_id)
+    policy.require(actor, policy.Action.BUDGET_APPROVE, await scope_of(session=session, record=budget))
+    region = await session.get(Region, budget.region_id)  # from the identity map: no second query
     fund = await session.get(FundType, budget.fund_type_id)
     assert region is not None and fund is not None
-    scope = policy.Scope(
-        region_path=region.path, region_level=region.level, administration=fund.administration
-    )
-    policy.require(actor, policy.Action.BUDGET_APPROVE, scope)
     if budget.status != BudgetStatus.DRAFT:
         raise InvalidTransition("该预算已批复", current_status=budget.status.value, operation="budgetApprove")
     issued = (

@@ -8,7 +8,7 @@ from sqlalchemy import delete, func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from src.models import FundType, Goal, Indicator, IndicatorTemplate, Region
+from src.models import FundBudget, FundType, Goal, Indicator, IndicatorTemplate, Region
 from src.models.enums import (
     Comparator,
     GoalHorizon,
@@ -104,9 +104,10 @@ async def get_goal(*, session: AsyncSession, goal_id: int, for_update: bool = Fa
     return goal
 
 
-async def goal_scope(*, session: AsyncSession, goal: Goal) -> policy.Scope:
-    region = await session.get(Region, goal.region_id)
-    fund = await session.get(FundType, goal.fund_type_id)
+async def scope_of(*, session: AsyncSession, record: Goal | FundBudget) -> policy.Scope:
+    """Where a goal or budget sits for the policy: its region and its fund's administration."""
+    region = await session.get(Region, record.region_id)
+    fund = await session.get(FundType, record.fund_type_id)
     assert region is not None and fund is not None
     return policy.Scope(
         region_path=region.path, region_level=region.level, administration=fund.administration
@@ -127,7 +128,7 @@ async def _editable_goal(
 ) -> Goal:
     """Load, authorize, check the state and claim the goal's version: the steps every edit shares."""
     goal = await get_goal(session=session, goal_id=goal_id)
-    policy.require(actor, policy.Action.GOAL_DRAFT, await goal_scope(session=session, goal=goal))
+    policy.require(actor, policy.Action.GOAL_DRAFT, await scope_of(session=session, record=goal))
     require_editable(goal, operation)
     await claim(
         session=session, row=goal, expected_version=goal.row_version if row_version is None else row_version

@@ -28,7 +28,7 @@ from src.services.errors import (
     InvalidTransition,
     ValidationFailed,
 )
-from src.services.goals import get_goal, goal_scope, submission_problems
+from src.services.goals import get_goal, scope_of, submission_problems
 from src.services.pooling import pooling_level, pooling_region_level
 
 
@@ -172,7 +172,7 @@ async def transition(
     """One forward step of the chain (everything but return and adjustment)."""
     step = STEPS[action]
     goal = await get_goal(session=session, goal_id=goal_id)
-    scope = await goal_scope(session=session, goal=goal)
+    scope = await scope_of(session=session, record=goal)
     policy.require(actor, step.permission, scope)
     _check_state(goal, action, step, scope.region_level)
     before_status = goal.status
@@ -228,7 +228,7 @@ async def return_goal(
     *, session: AsyncSession, actor: Actor, goal_id: int, row_version: int, reason: str
 ) -> Goal:
     goal = await get_goal(session=session, goal_id=goal_id)
-    scope = await goal_scope(session=session, goal=goal)
+    scope = await scope_of(session=session, record=goal)
     permission = RETURNER.get(goal.status)
     if permission is None or (
         goal.status == GoalStatus.ISSUED_GUIDING and goal.national_submitted_at is None
@@ -270,7 +270,7 @@ async def request_adjustment(
 ) -> Goal:
     """Art. 14: a materially changed goal is re-assessed and re-approved as a new version."""
     goal = await get_goal(session=session, goal_id=goal_id)
-    scope = await goal_scope(session=session, goal=goal)
+    scope = await scope_of(session=session, record=goal)
     policy.require(actor, policy.Action.GOAL_DRAFT, scope)
     if goal.status not in policy.ISSUED_STATES:
         raise _invalid(goal, GoalAction.ADJUSTMENT_REQUEST, "只有已下达（指导性或正式）的目标可以申请调整")
