@@ -23,8 +23,8 @@ from src.db import metadata
 from src.models import FundType, Goal, Indicator, IndicatorTemplate, PoolingArrangement, Region
 from src.models.base import utcnow
 from src.models.enums import GoalHorizon, GoalStatus, IndicatorKind, RegionLevel
+from src.seed.reference import load_reference_data, load_regions, read_region_csv
 from src.services.pooling import pooling_region_level
-from src.services.reference import load_reference_data, load_regions, read_region_csv
 
 REGIONS_CSV = Path(__file__).resolve().parent / "data" / "regions_china.csv"
 YEAR = 2026

@@ -25,26 +25,23 @@ import json
 import os
 import platform
 import pstats
-import socket
 import statistics
 import sys
 import tempfile
 import time
 from collections import defaultdict
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 from importlib import metadata as importlib_metadata
 from typing import Any
 
 import httpx
-import uvicorn
-from sqlalchemy import event, text
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col, select
-from starlette.applications import Starlette
 
 from bench.national import YEAR, build_national
 from src import migrate
@@ -63,10 +60,12 @@ from src.models.enums import (
 )
 from src.models.types import ScaledDecimal
 from src.schema.pagination import MAX_PAGE_SIZE
-from src.services.auth import issue_access_token
-from src.services.demo import load_demo_data
-from src.services.reference import load_reference_data
+from src.seed.demo import load_demo_data
+from src.seed.reference import load_reference_data
+from src.services.identity.tokens import issue_access_token
 from src.settings import Settings
+from tests.support.server import ServerDidNotStart, serve_app
+from tests.support.sql import count_statements
 
 PAGE_SIZE = MAX_PAGE_SIZE  # the largest `first` the API accepts (100)
 
@@ -140,47 +139,7 @@ class BenchFailure(Exception):
     """The two paths disagree, or the API answered with an error: the command fails with the message."""
 
 
-# --- statement counting ----------------------------------------------------------------------------
-
-
-@dataclass
-class StatementCounter:
-    """Counts statements (and their driver time) sent through an engine while active."""
-
-    active: bool = False
-    count: int = 0
-    seconds: float = 0.0
-    _started: dict[int, float] = field(default_factory=dict)
-
-    def before(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        if self.active:
-            self.count += 1
-            self._started[id(cursor)] = time.perf_counter()
-
-    def after(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        started = self._started.pop(id(cursor), None)
-        if started is not None:
-            self.seconds += time.perf_counter() - started
-
-    @contextlib.contextmanager
-    def counting(self) -> Iterator["StatementCounter"]:
-        self.count, self.seconds, self.active = 0, 0.0, True
-        try:
-            yield self
-        finally:
-            self.active = False
-            self._started.clear()
-
-
-@contextlib.contextmanager
-def listening(engine: AsyncEngine, counter: StatementCounter) -> Iterator[StatementCounter]:
-    event.listen(engine.sync_engine, "before_cursor_execute", counter.before)
-    event.listen(engine.sync_engine, "after_cursor_execute", counter.after)
-    try:
-        yield counter
-    finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", counter.before)
-        event.remove(engine.sync_engine, "after_cursor_execute", counter.after)
+# --- garbage collection ----------------------------------------------------------------------------
 
 
 @dataclass
@@ -285,7 +244,7 @@ async def build_dataset(engine: AsyncEngine, scale: str) -> str:
     return description
 
 
-async def create_reader(engine: AsyncEngine) -> str:
+async def create_reader(engine: AsyncEngine, settings: Settings) -> str:
     """An administrator (who reads every region) to query as; returns its access token."""
     sessionmaker = create_sessionmaker(engine)
     async with sessionmaker() as session:
@@ -309,33 +268,10 @@ async def create_reader(engine: AsyncEngine) -> str:
         user = User(username="bench_reader", full_name="基准测试", organization_id=org.id or 0, is_admin=True)
         session.add(user)
         await session.commit()
-        return issue_access_token(user.id or 0, ttl=timedelta(hours=6))
+        return issue_access_token(user.id or 0, ttl=timedelta(hours=6), secret_key=settings.SECRET_KEY)
 
 
 # --- the HTTP path -----------------------------------------------------------------------------------
-
-
-@contextlib.asynccontextmanager
-async def running_server(app: Starlette) -> AsyncIterator[str]:
-    """uvicorn serving `app` on a free 127.0.0.1 port, in this process and event loop."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on")
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve(sockets=[sock]))
-    try:
-        while not server.started:
-            if task.done():
-                task.result()  # raises the start-up error
-                raise BenchFailure("uvicorn stopped before it started")
-            await asyncio.sleep(0.01)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        await task
-        sock.close()
 
 
 @dataclass
@@ -518,52 +454,51 @@ async def bench_scale(
         build_seconds = time.perf_counter() - started
         print(f"[{scale}/{database}] {dataset} in {build_seconds:.1f} s", file=sys.stderr, flush=True)
 
-        token = await create_reader(engine)
-        counter = StatementCounter()
-        app = create_app(Settings(DATABASE_URL=url), engine=engine)
+        settings = Settings(DATABASE_URL=url)
+        token = await create_reader(engine, settings)
+        app = create_app(settings, engine=engine)
         if tune_gc:
             tune_gc_for_serving()  # as `fundperf serve` does
-        with listening(engine, counter):
-            async with (
-                running_server(app) as base_url,
-                httpx.AsyncClient(
-                    base_url=base_url, timeout=300, headers={"Authorization": f"Bearer {token}"}
-                ) as client,
-            ):
-                # One counted fetch of each path (doubling as the warm-up), compared in full.
-                with counter.counting():
-                    fetched = await fetch_graphql(client, YEAR)
-                graphql_statements, graphql_sql = counter.count, counter.seconds
-                with counter.counting():
-                    baseline, payload = await fetch_baseline(engine, YEAR)
-                baseline_statements, baseline_sql = counter.count, counter.seconds
-                goals, indicators = verify(fetched.goals, baseline)
-                pages, response_bytes, baseline_bytes = fetched.pages, fetched.response_bytes, len(payload)
-                # Neither copy may stay alive while timing: a big heap makes every full collection slower.
-                del fetched, baseline, payload
-                gc.collect()
-                heap_objects = len(gc.get_objects())
+        async with (
+            serve_app(app) as base_url,
+            httpx.AsyncClient(
+                base_url=base_url, timeout=300, headers={"Authorization": f"Bearer {token}"}
+            ) as client,
+        ):
+            # One counted fetch of each path (doubling as the warm-up), compared in full.
+            with count_statements(engine) as counter:
+                fetched = await fetch_graphql(client, YEAR)
+            graphql_statements, graphql_sql = counter.count, counter.seconds
+            with count_statements(engine) as counter:
+                baseline, payload = await fetch_baseline(engine, YEAR)
+            baseline_statements, baseline_sql = counter.count, counter.seconds
+            goals, indicators = verify(fetched.goals, baseline)
+            pages, response_bytes, baseline_bytes = fetched.pages, fetched.response_bytes, len(payload)
+            # Neither copy may stay alive while timing: a big heap makes every full collection slower.
+            del fetched, baseline, payload
+            gc.collect()
+            heap_objects = len(gc.get_objects())
 
-                print(f"[{scale}/{database}] timing ({repeat} runs each) …", file=sys.stderr, flush=True)
-                decode: list[float] = []
+            print(f"[{scale}/{database}] timing ({repeat} runs each) …", file=sys.stderr, flush=True)
+            decode: list[float] = []
 
-                async def graphql_run() -> None:
-                    run = await fetch_graphql(client, YEAR, keep=False)
-                    if (run.goal_count, run.indicator_count) != (goals, indicators):
-                        raise BenchFailure(
-                            f"GraphQL returned {run.goal_count} goals / {run.indicator_count} "
-                            f"indicators in a later run, {goals} / {indicators} at first"
-                        )
-                    decode.append(run.decode_seconds)
+            async def graphql_run() -> None:
+                run = await fetch_graphql(client, YEAR, keep=False)
+                if (run.goal_count, run.indicator_count) != (goals, indicators):
+                    raise BenchFailure(
+                        f"GraphQL returned {run.goal_count} goals / {run.indicator_count} "
+                        f"indicators in a later run, {goals} / {indicators} at first"
+                    )
+                decode.append(run.decode_seconds)
 
-                gc_monitor = GcMonitor()
-                with gc_monitor.watching():
-                    graphql_times = await timed(graphql_run, repeat)
-                graphql_gc = gc_monitor.per_run(repeat + 1)
-                with gc_monitor.watching():
-                    baseline_times = await timed(lambda: fetch_baseline(engine, YEAR), repeat)
-                baseline_gc = gc_monitor.per_run(repeat + 1)
-                profile_text = await profile_graphql(client) if profile else None
+            gc_monitor = GcMonitor()
+            with gc_monitor.watching():
+                graphql_times = await timed(graphql_run, repeat)
+            graphql_gc = gc_monitor.per_run(repeat + 1)
+            with gc_monitor.watching():
+                baseline_times = await timed(lambda: fetch_baseline(engine, YEAR), repeat)
+            baseline_gc = gc_monitor.per_run(repeat + 1)
+            profile_text = await profile_graphql(client) if profile else None
 
     return Result(
         scale=scale,
@@ -815,7 +750,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     with asyncio.Runner(loop_factory=loop_factory) as runner:
         try:
             runner.run(main_async(args, loop_name))
-        except BenchFailure as failure:
+        except (BenchFailure, ServerDidNotStart) as failure:
             print(f"FAILED: {failure}", file=sys.stderr)
             raise SystemExit(1) from failure
 

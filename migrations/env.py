@@ -11,7 +11,7 @@ from sqlmodel.sql.sqltypes import AutoString
 import src.models  # noqa: F401 - registers every table on the metadata
 from src.db import create_engine, metadata
 from src.models.types import ScaledDecimal, StrEnumType
-from src.settings import settings
+from src.settings import Settings
 
 config = context.config
 
@@ -43,7 +43,7 @@ def _configure(connection: Connection | None = None, **kwargs: Any) -> None:
 
 
 def run_migrations_offline() -> None:
-    _configure(url=config.get_main_option("sqlalchemy.url") or settings.DATABASE_URL, literal_binds=True)
+    _configure(url=config.get_main_option("sqlalchemy.url") or Settings().DATABASE_URL, literal_binds=True)
     with context.begin_transaction():
         context.run_migrations()
 
@@ -55,7 +55,7 @@ def _run_sync(connection: Connection) -> None:
 
 
 async def _run_async() -> None:
-    engine = create_engine(config.get_main_option("sqlalchemy.url") or settings.DATABASE_URL)
+    engine = create_engine(config.get_main_option("sqlalchemy.url") or Settings().DATABASE_URL)
     async with engine.begin() as conn:
         await conn.run_sync(_run_sync)
     await engine.dispose()

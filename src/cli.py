@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from src import migrate
 from src.db import create_engine, create_sessionmaker, session_scope
-from src.settings import settings
+from src.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA_PATH = ROOT / "schema.graphql"
@@ -29,8 +29,8 @@ async def _migrate(url: str) -> None:
 
 async def _seed(url: str, *, demo: bool, only_if_empty: bool) -> None:
     from src.models import Goal, Organization
-    from src.services.demo import load_demo_data
-    from src.services.reference import load_reference_data
+    from src.seed.demo import load_demo_data
+    from src.seed.reference import load_reference_data
 
     engine = create_engine(url)
     try:
@@ -50,9 +50,10 @@ async def _seed(url: str, *, demo: bool, only_if_empty: bool) -> None:
 
 
 def export_schema(path: Path = SCHEMA_PATH) -> str:
-    from src.schema import schema
+    """The schema of the default settings (limits do not change the schema's text)."""
+    from src.schema import build_schema
 
-    text = schema.as_str() + "\n"
+    text = build_schema(Settings()).as_str() + "\n"
     path.write_text(text, encoding="utf-8")
     return text
 
@@ -74,6 +75,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
 
+    settings = Settings()
     url = settings.DATABASE_URL
     if args.command == "migrate":
         asyncio.run(_migrate(url))
@@ -91,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
         asyncio.run(_migrate(url))
         asyncio.run(_seed(url, demo=not args.no_demo, only_if_empty=True))
         print(f"GraphiQL: http://{args.host}:{args.port}/graphql", flush=True)
-        app = create_app()
+        app = create_app(settings)
         tune_gc_for_serving()
         uvicorn.run(app, host=args.host, port=args.port)
     return 0

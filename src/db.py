@@ -11,8 +11,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from src.settings import settings
-
 # Constraint names are stable across SQLite and PostgreSQL so migrations can refer to them.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -33,10 +31,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def create_engine(url: str | None = None, *, echo: bool | None = None, **engine_kwargs: Any) -> AsyncEngine:
-    url = url or settings.DATABASE_URL
+def create_engine(url: str, *, echo: bool = False, **engine_kwargs: Any) -> AsyncEngine:
     parsed = make_url(url)
-    kwargs: dict[str, Any] = {"echo": settings.SQL_ECHO if echo is None else echo, **engine_kwargs}
+    kwargs: dict[str, Any] = {"echo": echo, **engine_kwargs}
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)

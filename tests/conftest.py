@@ -8,14 +8,22 @@ import asyncio
 import os
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import event, text
+from argon2 import PasswordHasher
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from src import migrate
 from src.db import create_engine, create_sessionmaker, metadata
+from src.services.identity.passwords import use_hasher
+from src.settings import Settings
+from tests.support import sql
+
+# Re-exported: tests import the counter's type from here (its fixture is below).
+from tests.support.sql import StatementCounter as StatementCounter
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
@@ -26,6 +34,33 @@ def require_service(name: str, error: BaseException) -> None:
     if IN_CI:
         pytest.fail(f"{message}; CI needs it", pytrace=False)
     pytest.skip(f"{message}; start it to run these tests")
+
+
+# Apps under test are built with this key, and tokens issued by tests are signed with it (`settings`).
+TEST_SECRET_KEY = "fundperf-tests-secret-key-not-the-public-default"
+
+
+def make_settings(**overrides: Any) -> Settings:
+    """Settings for an app under test: the test SECRET_KEY, and `overrides`.
+
+    REDIS_URL is off: each app counts login attempts in memory, so tests never see each other's failures.
+    """
+    return Settings(**{"REDIS_URL": None, "SECRET_KEY": TEST_SECRET_KEY, **overrides})
+
+
+@pytest.fixture
+def settings() -> Settings:
+    """The settings of the app under test; tokens a test issues must be signed with its SECRET_KEY."""
+    return make_settings()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashing() -> Iterator[None]:
+    """argon2 at production cost takes tens of milliseconds per hash: tests use the smallest parameters
+    argon2 accepts (1 pass, 8 KiB, 1 lane; memory must be at least 8 KiB per lane)."""
+    use_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+    yield
+    use_hasher(PasswordHasher())
 
 
 # Each test session works in a schema of its own, so two runs against one database do not collide.
@@ -96,26 +131,8 @@ async def session(sessionmaker: async_sessionmaker[AsyncSession]) -> AsyncIterat
         yield s
 
 
-class StatementCounter:
-    def __init__(self) -> None:
-        self.statements: list[str] = []
-
-    @property
-    def count(self) -> int:
-        return len(self.statements)
-
-    def reset(self) -> None:
-        self.statements.clear()
-
-
 @pytest.fixture
 def count_statements(engine: AsyncEngine) -> Iterator[StatementCounter]:
     """Counts SQL statements sent to the database while the test runs."""
-    counter = StatementCounter()
-
-    def _before(conn: object, cursor: object, statement: str, *args: object) -> None:
-        counter.statements.append(statement)
-
-    event.listen(engine.sync_engine, "before_cursor_execute", _before)
-    yield counter
-    event.remove(engine.sync_engine, "before_cursor_execute", _before)
+    with sql.count_statements(engine) as counter:
+        yield counter

@@ -1,13 +1,10 @@
 """The HTTP and WebSocket surface of the Starlette app."""
 
-import asyncio
 import json
-import socket
 from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-import uvicorn
 import websockets
 from sqlalchemy.ext.asyncio import AsyncEngine
 from websockets.typing import Subprotocol
@@ -15,22 +12,24 @@ from websockets.typing import Subprotocol
 from src.app import create_app
 from src.db import create_engine
 from src.settings import Settings
+from tests.conftest import make_settings
+from tests.support.server import serve_app, websocket_url
 
 
 async def _client(app: object) -> httpx.AsyncClient:
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test")  # type: ignore[arg-type]
 
 
-async def test_healthz_and_readyz(engine: AsyncEngine) -> None:
-    async with await _client(create_app(Settings(), engine=engine)) as client:
+async def test_healthz_and_readyz(engine: AsyncEngine, settings: Settings) -> None:
+    async with await _client(create_app(settings, engine=engine)) as client:
         assert (await client.get("/healthz")).json() == {"status": "ok"}
         ready = await client.get("/readyz")
         assert ready.status_code == 200 and ready.json()["database"] == "ok"
 
 
-async def test_readyz_reports_an_unreachable_database() -> None:
+async def test_readyz_reports_an_unreachable_database(settings: Settings) -> None:
     dead = create_engine("postgresql+asyncpg://nobody@127.0.0.1:1/none")
-    async with await _client(create_app(Settings(), engine=dead)) as client:
+    async with await _client(create_app(settings, engine=dead)) as client:
         assert (await client.get("/healthz")).status_code == 200
         response = await client.get("/readyz")
     await dead.dispose()
@@ -38,41 +37,30 @@ async def test_readyz_reports_an_unreachable_database() -> None:
 
 
 async def test_graphiql_is_served_when_enabled_and_hidden_when_not(engine: AsyncEngine) -> None:
-    async with await _client(create_app(Settings(GRAPHIQL=True), engine=engine)) as client:
+    async with await _client(create_app(make_settings(GRAPHIQL=True), engine=engine)) as client:
         page = await client.get("/graphql", headers={"Accept": "text/html"})
         assert page.status_code == 200 and "graphiql" in page.text.lower()
-    async with await _client(create_app(Settings(GRAPHIQL=False), engine=engine)) as client:
+    async with await _client(create_app(make_settings(GRAPHIQL=False), engine=engine)) as client:
         page = await client.get("/graphql", headers={"Accept": "text/html"})
         assert page.status_code != 200 or "graphiql" not in page.text.lower()
 
 
-async def test_queries_over_get_are_refused(engine: AsyncEngine) -> None:
-    async with await _client(create_app(Settings(), engine=engine)) as client:
+async def test_queries_over_get_are_refused(engine: AsyncEngine, settings: Settings) -> None:
+    async with await _client(create_app(settings, engine=engine)) as client:
         response = await client.get("/graphql", params={"query": "{ fundTypes { code } }"})
     assert response.status_code in (400, 405)
 
 
 @pytest.fixture
-async def live_server(engine: AsyncEngine, sessionmaker: object) -> AsyncIterator[str]:
+async def live_server(engine: AsyncEngine, sessionmaker: object, settings: Settings) -> AsyncIterator[str]:
     """A real uvicorn server on a free local port, in this event loop, over the test database."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    config = uvicorn.Config(
-        create_app(Settings(), engine=engine), host="127.0.0.1", port=port, log_level="warning"
-    )
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve())
-    while not server.started:  # noqa: ASYNC110 - uvicorn offers no event to await
-        await asyncio.sleep(0.01)
-    yield f"127.0.0.1:{port}"
-    server.should_exit = True
-    await task
+    async with serve_app(create_app(settings, engine=engine)) as base_url:
+        yield base_url
 
 
 async def test_query_over_graphql_transport_ws(live_server: str) -> None:
     async with websockets.connect(
-        f"ws://{live_server}/graphql", subprotocols=[Subprotocol("graphql-transport-ws")]
+        websocket_url(live_server), subprotocols=[Subprotocol("graphql-transport-ws")]
     ) as ws:
         await ws.send(json.dumps({"type": "connection_init"}))
         assert json.loads(await ws.recv())["type"] == "connection_ack"
@@ -88,9 +76,7 @@ async def test_query_over_graphql_transport_ws(live_server: str) -> None:
 
 
 async def test_legacy_graphql_ws_protocol_is_refused(live_server: str) -> None:
-    async with websockets.connect(
-        f"ws://{live_server}/graphql", subprotocols=[Subprotocol("graphql-ws")]
-    ) as ws:
+    async with websockets.connect(websocket_url(live_server), subprotocols=[Subprotocol("graphql-ws")]) as ws:
         with pytest.raises(websockets.exceptions.ConnectionClosedError) as closed:
             await ws.send(json.dumps({"type": "connection_init"}))
             await ws.recv()
@@ -98,7 +84,7 @@ async def test_legacy_graphql_ws_protocol_is_refused(live_server: str) -> None:
 
 
 async def test_http_query_through_the_real_server(live_server: str) -> None:
-    async with httpx.AsyncClient(base_url=f"http://{live_server}") as client:
+    async with httpx.AsyncClient(base_url=live_server) as client:
         me = await client.post("/graphql", json={"query": "{ me { username } }"})
         response = await client.post("/graphql", json={"query": "{ regions(first: 1) { totalCount } }"})
     assert me.json() == {"data": {"me": None}}

@@ -3,22 +3,27 @@
 from src.db import metadata
 from src.models.audit import AuditEvent
 from src.models.auth import ApiToken, RefreshToken
-from src.models.budget import FundBudget, FundBudgetCreate, FundBudgetLine, FundBudgetLineBase
-from src.models.fund import FundType, FundTypeCreate, PoolingArrangement, PoolingArrangementCreate
-from src.models.goal import Goal, GoalCreate, GoalTransition, GoalUpdate, Indicator, IndicatorCreate
-from src.models.indicator_template import IndicatorTemplate, IndicatorTemplateCreate
-from src.models.organization import Organization, OrganizationCreate, User, UserCreate
-from src.models.region import Region, RegionCreate
+from src.models.budget import FundBudget, FundBudgetLine
+from src.models.fund import FundType, PoolingArrangement
+from src.models.goal import (
+    Goal,
+    GoalCreate,
+    GoalTransition,
+    GoalUpdate,
+    Indicator,
+    IndicatorCreate,
+    IndicatorUpdate,
+)
+from src.models.indicator_template import IndicatorTemplate
+from src.models.organization import Organization, User
+from src.models.region import Region
 
 __all__ = [
     "ApiToken",
     "AuditEvent",
     "FundBudget",
-    "FundBudgetCreate",
     "FundBudgetLine",
-    "FundBudgetLineBase",
     "FundType",
-    "FundTypeCreate",
     "Goal",
     "GoalCreate",
     "GoalTransition",
@@ -26,15 +31,11 @@ __all__ = [
     "Indicator",
     "IndicatorCreate",
     "IndicatorTemplate",
-    "IndicatorTemplateCreate",
+    "IndicatorUpdate",
     "Organization",
-    "OrganizationCreate",
     "PoolingArrangement",
-    "PoolingArrangementCreate",
     "RefreshToken",
     "Region",
-    "RegionCreate",
     "User",
-    "UserCreate",
     "metadata",
 ]

@@ -38,10 +38,3 @@ class FundBudgetLine(FundBudgetLineBase, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     budget_id: int = Field(foreign_key="fund_budget.id", index=True, ondelete="CASCADE")
-
-
-class FundBudgetCreate(SQLModel):
-    region_code: str
-    fund_type_code: str
-    year: int
-    lines: list[FundBudgetLineBase]

@@ -21,10 +21,6 @@ class FundType(FundTypeBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
 
 
-class FundTypeCreate(FundTypeBase):
-    pass
-
-
 class PoolingArrangementBase(SQLModel):
     year: int = Field(index=True)
     pooling_level: PoolingLevel = Field(sa_type=StrEnumType(PoolingLevel))
@@ -36,7 +32,3 @@ class PoolingArrangement(PoolingArrangementBase, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     fund_type_id: int = Field(foreign_key="fund_type.id", index=True)
-
-
-class PoolingArrangementCreate(PoolingArrangementBase):
-    fund_type_code: str

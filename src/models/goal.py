@@ -15,6 +15,7 @@ from src.models.enums import (
     IndicatorKind,
     QualitativeGrade,
 )
+from src.models.indicator_template import IndicatorDefinition
 from src.models.types import ScaledDecimal, StrEnumType
 
 
@@ -75,30 +76,24 @@ class GoalTransition(SQLModel, table=True):
 
 
 class GoalCreate(GoalBase):
+    """What a drafter gives to create a goal (goalCreate)."""
+
     fund_type_code: str
     region_code: str
     overall_goal_id: int | None = None
-    parent_goal_id: int | None = None
 
 
 class GoalUpdate(SQLModel):
-    title: str | None = None
+    """The fields of a draft goal that goalUpdate may change; None leaves a field as it is."""
+
+    title: str | None = Field(default=None, max_length=200)
     content: str | None = None
-    row_version: int
 
 
-class IndicatorBase(SQLModel):
-    level1: IndicatorCategory = Field(sa_type=StrEnumType(IndicatorCategory))
-    level2: str = Field(max_length=64)
-    level3: str = Field(max_length=128)
-    kind: IndicatorKind = Field(sa_type=StrEnumType(IndicatorKind))
-    comparator: Comparator = Field(sa_type=StrEnumType(Comparator))
+class IndicatorBase(IndicatorDefinition):
     target_value: Decimal | None = Field(default=None, sa_type=ScaledDecimal(20, 4))
     target_grade: QualitativeGrade | None = Field(default=None, sa_type=StrEnumType(QualitativeGrade))
-    unit: str = Field(default="", max_length=16)
     weight: Decimal = Field(sa_type=ScaledDecimal(6, 2))
-    definition: str = Field(default="", sa_type=sa.Text)
-    sort_order: int = 0
 
 
 class Indicator(IndicatorBase, Versioned, table=True):
@@ -108,5 +103,19 @@ class Indicator(IndicatorBase, Versioned, table=True):
 
 
 class IndicatorCreate(IndicatorBase):
-    goal_id: int
-    template_id: int | None = None
+    """What a drafter gives to add an indicator (indicatorCreate); the goal and order come from context."""
+
+
+class IndicatorUpdate(SQLModel):
+    """Only the fields set change (model_fields_set); a None target clears it."""
+
+    level1: IndicatorCategory | None = None
+    level2: str | None = Field(default=None, max_length=64)
+    level3: str | None = Field(default=None, max_length=128)
+    kind: IndicatorKind | None = None
+    comparator: Comparator | None = None
+    weight: Decimal | None = None
+    unit: str | None = Field(default=None, max_length=16)
+    target_value: Decimal | None = None
+    target_grade: QualitativeGrade | None = None
+    definition: str | None = None

@@ -9,18 +9,23 @@ from src.models.enums import Comparator, IndicatorCategory, IndicatorKind, Quali
 from src.models.types import ScaledDecimal, StrEnumType
 
 
-class IndicatorTemplateBase(SQLModel):
+class IndicatorDefinition(SQLModel):
+    """What an indicator is (Art. 9): shared by the library's templates and the indicators of goals."""
+
     level1: IndicatorCategory = Field(sa_type=StrEnumType(IndicatorCategory))
     level2: str = Field(max_length=64)
     level3: str = Field(max_length=128)
     kind: IndicatorKind = Field(sa_type=StrEnumType(IndicatorKind))
     comparator: Comparator = Field(sa_type=StrEnumType(Comparator))
-    # Blank where the target is set per region (counts such as insured persons).
-    default_target_value: Decimal | None = Field(default=None, sa_type=ScaledDecimal(20, 4))
-    default_target_grade: QualitativeGrade | None = Field(default=None, sa_type=StrEnumType(QualitativeGrade))
     unit: str = Field(default="", max_length=16)
     definition: str = Field(default="", sa_type=sa.Text)
     sort_order: int = 0
+
+
+class IndicatorTemplateBase(IndicatorDefinition):
+    # Blank where the target is set per region (counts such as insured persons).
+    default_target_value: Decimal | None = Field(default=None, sa_type=ScaledDecimal(20, 4))
+    default_target_grade: QualitativeGrade | None = Field(default=None, sa_type=StrEnumType(QualitativeGrade))
     active: bool = True
 
 
@@ -31,7 +36,3 @@ class IndicatorTemplate(IndicatorTemplateBase, table=True):
     # Stable natural key "<FUND_CODE or COMMON>:<level-3 name>", used to load the library idempotently.
     key: str = Field(max_length=200, unique=True)
     fund_type_id: int | None = Field(default=None, foreign_key="fund_type.id", index=True)
-
-
-class IndicatorTemplateCreate(IndicatorTemplateBase):
-    fund_type_code: str | None = None

@@ -32,10 +32,6 @@ class Organization(OrganizationBase, table=True):
     region_id: int = Field(foreign_key="region.id", index=True)
 
 
-class OrganizationCreate(OrganizationBase):
-    region_code: str
-
-
 class UserBase(SQLModel):
     username: str = Field(max_length=64, unique=True, index=True)
     full_name: str = Field(max_length=64)
@@ -51,8 +47,3 @@ class User(UserBase, Timestamped, table=True):
     id: int | None = Field(default=None, primary_key=True)
     organization_id: int = Field(foreign_key="organization.id", index=True)
     password_hash: str | None = Field(default=None, max_length=255)
-
-
-class UserCreate(UserBase):
-    organization_id: int
-    password: str | None = None

@@ -17,7 +17,3 @@ class Region(RegionBase, table=True):
     parent_id: int | None = Field(default=None, foreign_key="region.id", index=True)
     # Materialised path of codes ("/510000/510100/"), so "this region and its descendants" is one LIKE.
     path: str = Field(max_length=255, index=True)
-
-
-class RegionCreate(RegionBase):
-    parent_code: str | None = None

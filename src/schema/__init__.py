@@ -14,16 +14,15 @@ from src.schema.auth.types import AUTH_EXCEPTION_HANDLERS
 from src.schema.budgets.mutations import BudgetMutations
 from src.schema.budgets.queries import BudgetQueries
 from src.schema.errors import ERROR_TYPES, EXCEPTION_HANDLERS
+from src.schema.extensions import hardening_extensions
 from src.schema.funds.queries import FundQueries
 from src.schema.goals.mutations import GoalMutations
 from src.schema.goals.queries import GoalQueries
-from src.schema.hardening import hardening_extensions
 from src.schema.indicators.queries import IndicatorTemplateQueries
 from src.schema.organizations.queries import OrganizationQueries
 from src.schema.regions.queries import RegionQueries
 from src.services.errors import DomainError
 from src.settings import Settings
-from src.settings import settings as default_settings
 
 Query = merge_types(
     "Query",
@@ -47,9 +46,8 @@ def should_mask(error: GraphQLError) -> bool:
     return original is not None and not isinstance(original, GraphQLError | DomainError)
 
 
-def build_schema(settings: Settings | None = None) -> strawberry.Schema:
+def build_schema(settings: Settings) -> strawberry.Schema:
     """The schema with `settings`' limits (depth, tokens, aliases, introspection)."""
-    settings = settings or default_settings
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
@@ -61,7 +59,3 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         ],
         exception_handlers=(*EXCEPTION_HANDLERS, *AUTH_EXCEPTION_HANDLERS),
     )
-
-
-# The default settings' schema, for `fundperf export-schema`; create_app builds its own from its settings.
-schema = build_schema()

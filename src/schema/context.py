@@ -9,7 +9,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from src.schema.loaders import Loaders
 from src.services.actors import Actor
-from src.services.ratelimit import RateLimiter
+from src.services.identity.ratelimit import RateLimiter
 from src.settings import Settings
 
 

@@ -2,23 +2,39 @@
 
 A resolver (or the service it calls) raises a DomainError; the exception handlers below turn it into the
 matching GraphQL type when that type is a member of the field's return union. Anything else stays a
-top-level GraphQL error (masked in production when unexpected).
+top-level GraphQL error with extensions.code (masked when unexpected).
 """
 
-from typing import Any
+import enum
+from collections.abc import Callable
+from operator import attrgetter
+from typing import Any, TypeVar
 
 import strawberry
 from strawberry.types.field import StrawberryField
 
 from src.services import errors
 
+E = TypeVar("E", bound=errors.DomainError)
+
 ErrorCode = errors.ErrorCode
 strawberry.enum(ErrorCode, description="错误代码")
+
+# One GraphQL enum of every domain's codes (services/errors.py groups them by domain).
+UserErrorCode = enum.Enum(  # type: ignore[misc]
+    "UserErrorCode", {code.name: code.value for group in errors.DOMAIN_ERROR_CODES for code in group}
+)
+strawberry.enum(UserErrorCode, description="错误代码：客户端据此分支，无需解析文字")
+
+
+def user_code(code: enum.Enum) -> Any:
+    return UserErrorCode(code.value)
 
 
 @strawberry.interface(description="An expected failure; nothing was changed.")
 class UserError:
     message: str
+    code: UserErrorCode
 
 
 @strawberry.type
@@ -55,48 +71,38 @@ class PreconditionFailedError(UserError):
     pass
 
 
-class NotFoundHandler(strawberry.ExceptionHandler[errors.NotFound, NotFoundError]):
-    def handle(self, exception: errors.NotFound, *, field: StrawberryField, info: Any) -> NotFoundError:
-        return NotFoundError(message=exception.message, entity=exception.entity, key=exception.key)
+def to_member(exception_type: type[E], error_type: type[Any], **fields: Callable[[E], Any]) -> Any:
+    """An exception handler that answers `exception_type` with the union member `error_type`: its message,
+    its code, and each of `fields` computed from the exception."""
+
+    def handle(self: Any, exception: E, *, field: StrawberryField, info: Any) -> Any:
+        extra = {name: get(exception) for name, get in fields.items()}
+        return error_type(message=exception.message, code=user_code(exception.code), **extra)
+
+    name = f"{exception_type.__name__}Handler"
+    handler = type(
+        name,
+        (strawberry.ExceptionHandler,),
+        {"exception_type": exception_type, "error_type": error_type, "handle": handle},
+    )
+    return handler()
 
 
-class ValidationHandler(strawberry.ExceptionHandler[errors.ValidationFailed, ValidationError]):
-    def handle(
-        self, exception: errors.ValidationFailed, *, field: StrawberryField, info: Any
-    ) -> ValidationError:
-        return ValidationError(
-            message=exception.message,
-            fields=[FieldError(field=p.field, message=p.message, code=p.code) for p in exception.problems],
-        )
-
-
-class ConflictHandler(strawberry.ExceptionHandler[errors.Conflict, ConflictError]):
-    def handle(self, exception: errors.Conflict, *, field: StrawberryField, info: Any) -> ConflictError:
-        return ConflictError(message=exception.message, current_version=exception.current_version)
-
-
-class InvalidTransitionHandler(strawberry.ExceptionHandler[errors.InvalidTransition, InvalidTransitionError]):
-    def handle(
-        self, exception: errors.InvalidTransition, *, field: StrawberryField, info: Any
-    ) -> InvalidTransitionError:
-        return InvalidTransitionError(
-            message=exception.message, current_status=exception.current_status, operation=exception.operation
-        )
-
-
-class PreconditionHandler(strawberry.ExceptionHandler[errors.PreconditionFailed, PreconditionFailedError]):
-    def handle(
-        self, exception: errors.PreconditionFailed, *, field: StrawberryField, info: Any
-    ) -> PreconditionFailedError:
-        return PreconditionFailedError(message=exception.message)
+def _field_errors(exception: errors.ValidationFailed) -> list[FieldError]:
+    return [FieldError(field=p.field, message=p.message, code=p.code) for p in exception.problems]
 
 
 EXCEPTION_HANDLERS = (
-    NotFoundHandler(),
-    ValidationHandler(),
-    ConflictHandler(),
-    InvalidTransitionHandler(),
-    PreconditionHandler(),
+    to_member(errors.NotFound, NotFoundError, entity=attrgetter("entity"), key=attrgetter("key")),
+    to_member(errors.ValidationFailed, ValidationError, fields=_field_errors),
+    to_member(errors.Conflict, ConflictError, current_version=attrgetter("current_version")),
+    to_member(
+        errors.InvalidTransition,
+        InvalidTransitionError,
+        current_status=attrgetter("current_status"),
+        operation=attrgetter("operation"),
+    ),
+    to_member(errors.PreconditionFailed, PreconditionFailedError),
 )
 ERROR_TYPES = (
     UserError,

@@ -3,6 +3,8 @@
 import strawberry
 from graphql import GraphQLError
 
+from src.services.errors import CommonErrorCode
+
 
 def parse_id(value: strawberry.ID | str, entity: str) -> int:
     try:
@@ -10,5 +12,8 @@ def parse_id(value: strawberry.ID | str, entity: str) -> int:
     except ValueError:
         parsed = 0
     if parsed <= 0:
-        raise GraphQLError(f"Invalid {entity} id {value!r}: expected a positive integer id.")
+        raise GraphQLError(
+            f"Invalid {entity} id {value!r}: expected a positive integer id.",
+            extensions={"code": CommonErrorCode.INVALID_ID.value},
+        )
     return parsed

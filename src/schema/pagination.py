@@ -13,6 +13,7 @@ from sqlmodel import select
 
 from src.schema.context import Info
 from src.schema.loaders import fetch_rows
+from src.services.errors import CommonErrorCode
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
@@ -51,6 +52,13 @@ class Connection(Generic[T]):
             return int((await session.exec(self._count_stmt)).one())
 
 
+def invalid_cursor(cursor: str) -> GraphQLError:
+    return GraphQLError(
+        f"Invalid cursor {cursor!r}: pass an endCursor returned by this list.",
+        extensions={"code": CommonErrorCode.INVALID_CURSOR.value},
+    )
+
+
 def encode_cursor(key: Any) -> str:
     return base64.urlsafe_b64encode(f"c:{key}".encode()).decode()
 
@@ -61,7 +69,7 @@ def decode_cursor(cursor: str) -> str:
     except (binascii.Error, UnicodeDecodeError, ValueError):
         raw = ""
     if not raw.startswith("c:"):
-        raise GraphQLError(f"Invalid cursor {cursor!r}: pass an endCursor returned by this list.")
+        raise invalid_cursor(cursor)
     return raw[2:]
 
 
@@ -69,7 +77,7 @@ def check_first(first: int) -> None:
     if not 1 <= first <= MAX_PAGE_SIZE:
         raise GraphQLError(
             f"`first` must be between 1 and {MAX_PAGE_SIZE} (got {first}); page with `after` for more.",
-            extensions={"code": "BAD_USER_INPUT"},
+            extensions={"code": CommonErrorCode.INVALID_ARGUMENT.value},
         )
 
 
@@ -96,7 +104,7 @@ async def paginate(
         try:
             paged = paged.where(key > key_type(raw))
         except ValueError as exc:
-            raise GraphQLError(f"Invalid cursor {page.after!r}.") from exc
+            raise invalid_cursor(page.after) from exc
     async with info.context.sessionmaker() as session:
         model = stmt.column_descriptions[0]["entity"]
         rows: Sequence[Any] = await fetch_rows(session, paged.limit(page.first + 1), model)

@@ -1,7 +1,13 @@
-"""Running a mutation: the logged-in actor, one session, one transaction; a refusal rolls everything back."""
+"""Running a mutation: the logged-in actor, one session, one transaction; a refusal rolls everything back.
 
-from collections.abc import Awaitable, Callable
-from typing import TypeVar
+async with write(info) as (session, actor):
+    goal = await workflow.transition(session=session, actor=actor, ...)
+    return GoalSuccess(goal=Goal.from_row(goal))
+"""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import NamedTuple
 
 from sqlalchemy.exc import OperationalError
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -9,9 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from src.db import session_scope
 from src.schema.context import Info
 from src.services.actors import Actor
-from src.services.errors import Conflict, Unauthenticated
-
-T = TypeVar("T")
+from src.services.errors import CommonErrorCode, Conflict, Unauthenticated
 
 
 def current_actor(info: Info) -> Actor:
@@ -20,13 +24,20 @@ def current_actor(info: Info) -> Actor:
     return info.context.actor
 
 
-async def in_transaction(info: Info, work: Callable[[AsyncSession, Actor], Awaitable[T]]) -> T:
+class Unit(NamedTuple):
+    session: AsyncSession
+    actor: Actor
+
+
+@asynccontextmanager
+async def write(info: Info) -> AsyncIterator[Unit]:
+    """The unit of work of one mutation: commits when the block returns, rolls back when it raises."""
     actor = current_actor(info)
     try:
         async with session_scope(info.context.sessionmaker) as session:
-            return await work(session, actor)
+            yield Unit(session, actor)
     except OperationalError as exc:
         # SQLite serializes writers; one that loses the race is told to retry, as with a stale version.
         if "locked" in str(exc.orig):
-            raise Conflict("记录正被他人修改，请稍后重试") from exc
+            raise Conflict("记录正被他人修改，请稍后重试", code=CommonErrorCode.DATABASE_BUSY) from exc
         raise

@@ -8,7 +8,7 @@ from sqlmodel import SQLModel, col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from src.models.base import utcnow
-from src.services.errors import Conflict
+from src.services.errors import CommonErrorCode, Conflict
 
 
 async def claim(
@@ -23,6 +23,7 @@ async def claim(
     if row.row_version != expected_version:
         raise Conflict(
             f"记录已被他人修改（当前版本 {row.row_version}，提交的版本 {expected_version}），请刷新后重试",
+            code=CommonErrorCode.STALE_VERSION,
             current_version=row.row_version,
         )
     stmt = (
@@ -35,7 +36,9 @@ async def claim(
     if result.rowcount != 1:
         await session.refresh(row)
         raise Conflict(
-            f"记录已被他人修改（当前版本 {row.row_version}），请刷新后重试", current_version=row.row_version
+            f"记录已被他人修改（当前版本 {row.row_version}），请刷新后重试",
+            code=CommonErrorCode.STALE_VERSION,
+            current_version=row.row_version,
         )
     # Keep the ORM copy in step without another SELECT; set_committed_value avoids a second UPDATE.
     set_committed_value(row, "row_version", expected_version + 1)

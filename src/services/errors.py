@@ -1,10 +1,17 @@
-"""Domain errors. Services raise them; the GraphQL layer turns them into result-union members."""
+"""Domain errors and their machine-readable codes. Services raise them; the GraphQL layer turns them into
+result-union members (or, for Unauthenticated and Forbidden, top-level errors with extensions.code).
+
+Codes are grouped by domain; every value is unique across the groups, so a client branches on `code`
+alone and never parses a message.
+"""
 
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 
 class ErrorCode(StrEnum):
+    """What is wrong with one input field (FieldError.code)."""
+
     INVALID = "INVALID"
     REQUIRED = "REQUIRED"
     NOT_FOUND = "NOT_FOUND"
@@ -15,11 +22,54 @@ class ErrorCode(StrEnum):
     PRECONDITION_FAILED = "PRECONDITION_FAILED"
 
 
+class CommonErrorCode(StrEnum):
+    UNAUTHENTICATED = "UNAUTHENTICATED"
+    FORBIDDEN = "FORBIDDEN"
+    NOT_FOUND = "NOT_FOUND"
+    VALIDATION_FAILED = "VALIDATION_FAILED"
+    STALE_VERSION = "STALE_VERSION"  # the record changed since the caller read it
+    DATABASE_BUSY = "DATABASE_BUSY"  # another writer holds the database; retry
+    INVALID_ID = "INVALID_ID"
+    INVALID_CURSOR = "INVALID_CURSOR"
+    INVALID_ARGUMENT = "INVALID_ARGUMENT"
+
+
+class GoalErrorCode(StrEnum):
+    DUPLICATE = "DUPLICATE"  # a goal of that fund, region and period exists
+    STILL_REFERENCED = "STILL_REFERENCED"  # decomposed, annual or newer goals point at it
+    ADJUSTMENT_PENDING = "ADJUSTMENT_PENDING"  # an adjusted version is already on its way
+    NOT_EDITABLE = "NOT_EDITABLE"  # only drafts and returned goals are edited
+    WRONG_STATUS = "WRONG_STATUS"  # the step does not start from the goal's status
+    PROVINCE_ONLY = "PROVINCE_ONLY"  # national review and guiding issue are for province-wide goals
+    ALREADY_SUBMITTED_TO_NATIONAL = "ALREADY_SUBMITTED_TO_NATIONAL"
+    NOT_SUBMITTED_TO_NATIONAL = "NOT_SUBMITTED_TO_NATIONAL"
+    NOT_ISSUED = "NOT_ISSUED"  # adjustment applies to issued goals only
+
+
+class BudgetErrorCode(StrEnum):
+    ALREADY_APPROVED = "ALREADY_APPROVED"
+    GOAL_NOT_ISSUED = "GOAL_NOT_ISSUED"  # Art. 7: goals are the precondition of the budget
+
+
+class AuthErrorCode(StrEnum):
+    INVALID_CREDENTIALS = "INVALID_CREDENTIALS"
+    TOO_MANY_ATTEMPTS = "TOO_MANY_ATTEMPTS"
+
+
+DOMAIN_ERROR_CODES: tuple[type[StrEnum], ...] = (
+    CommonErrorCode,
+    GoalErrorCode,
+    BudgetErrorCode,
+    AuthErrorCode,
+)
+AnyCode = CommonErrorCode | GoalErrorCode | BudgetErrorCode | AuthErrorCode
+
+
 class DomainError(Exception):
     """An expected failure: the request is refused and nothing is changed."""
 
     message: str = "请求未能完成"
-    code: str = "BAD_REQUEST"  # reported in GraphQL error extensions when not a result-union member
+    code: AnyCode = CommonErrorCode.INVALID_ARGUMENT
 
     def __init__(self, message: str | None = None) -> None:
         super().__init__(message or self.message)
@@ -30,17 +80,19 @@ class Unauthenticated(DomainError):
     """No valid credentials: a top-level error, never a union member."""
 
     message = "未登录或登录已过期，请重新登录"
-    code = "UNAUTHENTICATED"
+    code = CommonErrorCode.UNAUTHENTICATED
 
 
 class Forbidden(DomainError):
     """The actor may not do this here: a top-level error, never a union member."""
 
     message = "无权执行此操作"
-    code = "FORBIDDEN"
+    code = CommonErrorCode.FORBIDDEN
 
 
 class NotFound(DomainError):
+    code = CommonErrorCode.NOT_FOUND
+
     def __init__(self, entity: str, key: str | int, message: str | None = None) -> None:
         self.entity = entity
         self.key = str(key)
@@ -57,6 +109,7 @@ class FieldProblem:
 @dataclass
 class ValidationFailed(DomainError):
     problems: list[FieldProblem] = field(default_factory=list)
+    code = CommonErrorCode.VALIDATION_FAILED
 
     def __post_init__(self) -> None:
         super().__init__("输入有误，请按字段提示修改")
@@ -65,20 +118,20 @@ class ValidationFailed(DomainError):
 class Conflict(DomainError):
     """The record changed since it was read (stale row_version), or the change collides with another."""
 
-    code = "CONFLICT"
-
-    def __init__(self, message: str, *, current_version: int | None = None) -> None:
+    def __init__(self, message: str, *, code: AnyCode, current_version: int | None = None) -> None:
         super().__init__(message)
+        self.code = code
         self.current_version = current_version
 
 
 class InvalidTransition(DomainError):
     """The operation is not possible in the record's current state."""
 
-    code = "INVALID_TRANSITION"
-
-    def __init__(self, message: str, *, current_status: str, operation: str) -> None:
+    def __init__(
+        self, message: str, *, current_status: str, operation: str, code: AnyCode = GoalErrorCode.WRONG_STATUS
+    ) -> None:
         super().__init__(message)
+        self.code = code
         self.current_status = current_status
         self.operation = operation
 
@@ -86,4 +139,6 @@ class InvalidTransition(DomainError):
 class PreconditionFailed(DomainError):
     """A rule of the regulation that must hold first does not (e.g. Art. 7: goals before budgets)."""
 
-    code = "PRECONDITION_FAILED"
+    def __init__(self, message: str, *, code: AnyCode) -> None:
+        super().__init__(message)
+        self.code = code

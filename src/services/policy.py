@@ -11,8 +11,9 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, literal, or_, true
 from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
-from src.models import FundType, Goal, Region
+from src.models import FundBudget, FundType, Goal, Region
 from src.models.enums import ActorType, Administration, GoalStatus, RegionLevel
 from src.services.actors import Actor
 from src.services.errors import Forbidden
@@ -27,6 +28,7 @@ class Action(StrEnum):
     GOAL_NATIONAL_REVIEW = "GOAL_NATIONAL_REVIEW"  # 国家相关部门审核 (Art. 6)
     BUDGET_APPROVE = "BUDGET_APPROVE"  # 预算批复 (Art. 7: goals are its precondition)
     AUDIT_READ = "AUDIT_READ"
+    API_TOKEN_MANAGE = "API_TOKEN_MANAGE"  # create, list and revoke API tokens of service accounts
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,8 @@ def _same_region(actor: Actor, scope: Scope) -> bool:
 
 
 def allowed(actor: Actor, action: Action, scope: Scope | None = None) -> bool:
+    if action == Action.API_TOKEN_MANAGE:
+        return actor.is_admin
     if action == Action.AUDIT_READ:
         return actor.is_admin or (
             actor.actor_type == ActorType.FINANCE and actor.region_level == RegionLevel.PROVINCE
@@ -77,12 +81,30 @@ def allowed(actor: Actor, action: Action, scope: Scope | None = None) -> bool:
     return False
 
 
+MESSAGES = {Action.API_TOKEN_MANAGE: "仅系统管理员可以管理 API 令牌"}
+
+
 def require(actor: Actor, action: Action, scope: Scope | None = None) -> None:
     if not allowed(actor, action, scope):
-        raise Forbidden()
+        raise Forbidden(MESSAGES.get(action))
+
+
+async def scope_of(*, session: AsyncSession, record: Goal | FundBudget) -> Scope:
+    """Where a goal or budget sits for the policy: its region and its fund's administration."""
+    region = await session.get(Region, record.region_id)
+    fund = await session.get(FundType, record.fund_type_id)
+    assert region is not None and fund is not None
+    return Scope(region_path=region.path, region_level=region.level, administration=fund.administration)
 
 
 # --- reading -----------------------------------------------------------------------------------------
+
+
+def reader(actor: Actor) -> Actor:
+    """Every read select starts here: without an actor there is no visibility, so no select."""
+    if not isinstance(actor, Actor):
+        raise TypeError(f"a read needs the Actor it is made for, got {actor!r}")
+    return actor
 
 
 def goal_visible(
@@ -101,36 +123,40 @@ def goal_visible(
     return actor.region_is_within(region_path) and status not in DRAFT_STATES
 
 
+def _region_path_of(region_column: Any) -> Any:
+    return select(Region.path).where(col(Region.id) == region_column).scalar_subquery()
+
+
+def _administration_bound(actor: Actor, clause: ColumnElement[bool], fund_column: Any) -> ColumnElement[bool]:
+    if actor.actor_type in ADMINISTRATION_BOUND and actor.administration is not None:
+        fund_admin = select(FundType.administration).where(col(FundType.id) == fund_column).scalar_subquery()
+        clause = and_(clause, fund_admin == actor.administration.value)
+    return clause
+
+
 def visible_goals_clause(actor: Actor) -> ColumnElement[bool]:
     """goal_visible as SQL, for lists."""
     if actor.is_admin:
         return true()
-    region_path = select(Region.path).where(col(Region.id) == Goal.region_id).scalar_subquery()
+    region_path = _region_path_of(Goal.region_id)
     below = region_path.startswith(actor.region_path, autoescape=True)
     above = and_(
         literal(actor.region_path).startswith(region_path),
         col(Goal.status).not_in(list(DRAFT_STATES)),
     )
-    clause: ColumnElement[bool] = or_(below, above)
-    if actor.actor_type in ADMINISTRATION_BOUND and actor.administration is not None:
-        fund_admin = select(FundType.administration).where(col(FundType.id) == Goal.fund_type_id)
-        clause = and_(clause, fund_admin.scalar_subquery() == actor.administration.value)
-    return clause
+    return _administration_bound(actor, or_(below, above), Goal.fund_type_id)
 
 
 def visible_region_clause(actor: Actor, region_column: Any, fund_column: Any) -> ColumnElement[bool]:
     """Rows of the actor's region and below, or of regions above it (budgets and similar records)."""
     if actor.is_admin:
         return true()
-    region_path = select(Region.path).where(col(Region.id) == region_column).scalar_subquery()
-    clause: ColumnElement[bool] = or_(
+    region_path = _region_path_of(region_column)
+    clause = or_(
         region_path.startswith(actor.region_path, autoescape=True),
         literal(actor.region_path).startswith(region_path),
     )
-    if actor.actor_type in ADMINISTRATION_BOUND and actor.administration is not None:
-        fund_admin = select(FundType.administration).where(col(FundType.id) == fund_column).scalar_subquery()
-        clause = and_(clause, fund_admin == actor.administration.value)
-    return clause
+    return _administration_bound(actor, clause, fund_column)
 
 
 def record_visible(actor: Actor, *, region_path: str, administration: Administration) -> bool:

@@ -1,12 +1,9 @@
-import asyncio
 import itertools
-import socket
 from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -14,9 +11,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from src.app import create_app
 from src.models import Organization, Region, User
 from src.models.enums import ActorType, Administration
-from src.services.auth import issue_access_token
-from src.services.reference import load_reference_data
+from src.seed.reference import load_reference_data
+from src.services.identity.tokens import issue_access_token
 from src.settings import Settings
+from tests.support.server import serve_app
 
 _usernames = itertools.count(1)
 
@@ -62,9 +60,16 @@ async def make_user(
 
 
 class GraphQLClient:
-    def __init__(self, client: httpx.AsyncClient, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self, client: httpx.AsyncClient, sessionmaker: async_sessionmaker[AsyncSession], settings: Settings
+    ) -> None:
         self.http = client
         self.sessionmaker = sessionmaker
+        self.settings = settings
+
+    def token_for(self, user: User) -> str:
+        """An access token for `user`, signed with the key of the app under test."""
+        return issue_access_token(user.id or 0, secret_key=self.settings.SECRET_KEY)
 
     async def login_as(
         self,
@@ -81,7 +86,7 @@ class GraphQLClient:
             administration=administration,
             is_admin=is_admin,
         )
-        self.http.headers["Authorization"] = f"Bearer {issue_access_token(user.id or 0)}"
+        self.http.headers["Authorization"] = f"Bearer {self.token_for(user)}"
         return user
 
     def logout(self) -> None:
@@ -109,31 +114,19 @@ async def reference(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
 
 @pytest.fixture
 async def gql(
-    engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession], reference: None
+    engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession], reference: None, settings: Settings
 ) -> AsyncIterator[GraphQLClient]:
     """A client logged in as the provincial finance department (it sees everything)."""
-    app = create_app(Settings(), engine=engine)
+    app = create_app(settings, engine=engine)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-        gql = GraphQLClient(client, sessionmaker)
+        gql = GraphQLClient(client, sessionmaker, settings)
         await gql.login_as()
         yield gql
 
 
 @pytest.fixture
-async def live_url(engine: AsyncEngine, reference: None) -> AsyncIterator[str]:
+async def live_url(engine: AsyncEngine, reference: None, settings: Settings) -> AsyncIterator[str]:
     """A real uvicorn server on a free local port (in this event loop) over the test database."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(Settings(), engine=engine), host="127.0.0.1", port=port, log_level="warning"
-        )
-    )
-    task = asyncio.create_task(server.serve())
-    while not server.started:  # noqa: ASYNC110 - uvicorn offers no event to await
-        await asyncio.sleep(0.01)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    await task
+    async with serve_app(create_app(settings, engine=engine)) as base_url:
+        yield base_url

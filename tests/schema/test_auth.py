@@ -4,7 +4,6 @@ for WebSocket), on SQLite and PostgreSQL."""
 import asyncio
 import base64
 import json
-import socket
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import timedelta
 from functools import cache
@@ -12,7 +11,6 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 import websockets
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel import col, select
@@ -24,9 +22,12 @@ from src.app import create_app
 from src.models import ApiToken, AuditEvent, Organization, RefreshToken, Region, User
 from src.models.base import utcnow
 from src.models.enums import ActorType
-from src.services.auth import hash_password, issue_access_token
-from src.services.demo import DEMO_PASSWORD, DEMO_SERVICE_ACCOUNT, load_demo_data
+from src.seed.demo import DEMO_PASSWORD, DEMO_SERVICE_ACCOUNT, load_demo_data
+from src.services.identity.passwords import hash_password
+from src.services.identity.tokens import issue_access_token
 from src.settings import Settings
+from tests.conftest import make_settings
+from tests.support.server import serve_app, websocket_url
 
 pytestmark = pytest.mark.usefixtures("reference")
 
@@ -78,7 +79,7 @@ TOKENS = "{ apiTokens { id name prefix user { username } createdAt revokedAt las
 
 @cache
 def password_hash() -> str:
-    return hash_password(PASSWORD)  # argon2 is slow on purpose: once per test run
+    return hash_password(PASSWORD)  # once per test run (with the tests' cheap argon2 parameters)
 
 
 async def add_user(
@@ -156,7 +157,7 @@ class Api:
 
 def app_for(engine: AsyncEngine, **overrides: Any) -> Starlette:
     # REDIS_URL off: each app counts login attempts on its own, so tests never see each other's failures.
-    return create_app(Settings(REDIS_URL=None, **overrides), engine=engine)
+    return create_app(make_settings(**overrides), engine=engine)
 
 
 def client_for(app: Starlette, address: str = "127.0.0.1") -> httpx.AsyncClient:
@@ -227,14 +228,16 @@ async def test_login_refusals_all_look_the_same(
 
 
 async def test_expired_and_tampered_access_tokens_are_unauthenticated(
-    api: Api, sessionmaker: async_sessionmaker[AsyncSession]
+    api: Api, sessionmaker: async_sessionmaker[AsyncSession], settings: Settings
 ) -> None:
     admin_id = await add_user(sessionmaker, "admin", is_admin=True)
     other_id = await add_user(sessionmaker, "fin_510000")
     valid = await api.token("admin")
     assert (await api.data(TOKENS, token=valid))["apiTokens"] == []
 
-    expired = issue_access_token(admin_id, now=utcnow() - timedelta(minutes=16))
+    expired = issue_access_token(
+        admin_id, now=utcnow() - timedelta(minutes=16), secret_key=settings.SECRET_KEY
+    )
     # Claim to be another (existing) user, keeping the original signature.
     header, payload, signature = valid.split(".")
     claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
@@ -373,11 +376,12 @@ async def test_api_token_create_validates_its_input(
 
 
 async def test_a_service_account_token_is_not_a_login(
-    api: Api, sessionmaker: async_sessionmaker[AsyncSession]
+    api: Api, sessionmaker: async_sessionmaker[AsyncSession], settings: Settings
 ) -> None:
     """An access token (JWT) of a service account is refused: they authenticate with API tokens only."""
     svc = await add_user(sessionmaker, "svc_downstream", is_service_account=True, with_password=False)
-    assert (await api.data(ME, token=issue_access_token(svc)))["me"] is None
+    token = issue_access_token(svc, secret_key=settings.SECRET_KEY)
+    assert (await api.data(ME, token=token))["me"] is None
 
 
 # --- rate limiting ------------------------------------------------------------------------------------------
@@ -437,17 +441,9 @@ async def test_attempts_are_limited_per_address(
 
 @pytest.fixture
 async def server(engine: AsyncEngine, sessionmaker: object) -> AsyncIterator[str]:
-    """A real uvicorn server on a free local port (the pattern of tests/test_app.py)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app_for(engine), host="127.0.0.1", port=port, log_level="warning"))
-    task = asyncio.create_task(server.serve())
-    while not server.started:  # noqa: ASYNC110 - uvicorn offers no event to await
-        await asyncio.sleep(0.01)
-    yield f"127.0.0.1:{port}"
-    server.should_exit = True
-    await task
+    """A real uvicorn server on a free local port, in this event loop; yields its base URL."""
+    async with serve_app(app_for(engine)) as base_url:
+        yield base_url
 
 
 WsQuery = Callable[[dict[str, object] | None], Awaitable[Any]]
@@ -458,7 +454,7 @@ def ws_me(server: str) -> WsQuery:
 
     async def run(payload: dict[str, object] | None) -> Any:
         async with websockets.connect(
-            f"ws://{server}/graphql", subprotocols=[Subprotocol("graphql-transport-ws")]
+            websocket_url(server), subprotocols=[Subprotocol("graphql-transport-ws")]
         ) as ws:
             await ws.send(json.dumps({"type": "connection_init", "payload": payload or {}}))
             assert json.loads(await ws.recv())["type"] == "connection_ack"
@@ -475,7 +471,7 @@ async def test_websocket_authenticates_in_connection_init(
     server: str, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
     await add_user(sessionmaker, "fin_510000")
-    async with httpx.AsyncClient(base_url=f"http://{server}") as http:
+    async with httpx.AsyncClient(base_url=server) as http:
         token = await Api(http).token("fin_510000")
     me = ws_me(server)
     assert (await me({"Authorization": f"Bearer {token}"}))["username"] == "fin_510000"
@@ -488,7 +484,7 @@ async def test_websocket_accepts_api_tokens(
 ) -> None:
     await add_user(sessionmaker, "admin", is_admin=True)
     await add_user(sessionmaker, "svc_downstream", is_service_account=True, with_password=False)
-    async with httpx.AsyncClient(base_url=f"http://{server}") as http:
+    async with httpx.AsyncClient(base_url=server) as http:
         api = Api(http)
         create = {"input": {"name": "ws", "username": "svc_downstream"}}
         created = (await api.data(TOKEN_CREATE, create, await api.token("admin")))["apiTokenCreate"]
@@ -508,7 +504,7 @@ async def test_websocket_accepts_api_tokens(
 )
 async def test_websocket_refuses_bad_credentials(server: str, payload: dict[str, object]) -> None:
     async with websockets.connect(
-        f"ws://{server}/graphql", subprotocols=[Subprotocol("graphql-transport-ws")]
+        websocket_url(server), subprotocols=[Subprotocol("graphql-transport-ws")]
     ) as ws:
         await ws.send(json.dumps({"type": "connection_init", "payload": payload}))
         with pytest.raises(websockets.exceptions.ConnectionClosedError) as closed:
@@ -519,7 +515,7 @@ async def test_websocket_refuses_bad_credentials(server: str, payload: dict[str,
 
 async def test_websocket_errors_carry_their_code(server: str) -> None:
     async with websockets.connect(
-        f"ws://{server}/graphql", subprotocols=[Subprotocol("graphql-transport-ws")]
+        websocket_url(server), subprotocols=[Subprotocol("graphql-transport-ws")]
     ) as ws:
         await ws.send(json.dumps({"type": "connection_init"}))
         assert json.loads(await ws.recv())["type"] == "connection_ack"

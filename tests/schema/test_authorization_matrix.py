@@ -16,8 +16,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from src.models import AuditEvent, FundBudget, Goal, GoalTransition, Indicator, IndicatorTemplate, Region
 from src.models.enums import ActorType, Administration, GoalStatus, RegionLevel
-from src.services.auth import issue_access_token
-from src.services.reference import load_reference_data
+from src.seed.reference import load_reference_data
 from tests.factories import make_budget, make_goal
 from tests.schema.conftest import GraphQLClient, make_user
 
@@ -260,7 +259,7 @@ async def test_mutation_matrix(
             user = await make_user(
                 sessionmaker, actor_type=actor_type, region_code=region, administration=administration
             )
-            tokens[(key, relation)] = issue_access_token(user.id or 0)
+            tokens[(key, relation)] = gql.token_for(user)
 
     target_region = relations["own"]
     year = 2030

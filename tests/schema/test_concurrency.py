@@ -10,7 +10,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from src.models import AuditEvent, Goal, GoalTransition
 from src.models.enums import ActorType, Administration, GoalStatus
-from src.services.auth import issue_access_token
+from src.services.identity.tokens import issue_access_token
+from src.settings import Settings
 from tests.factories import make_goal
 from tests.schema.conftest import make_user
 
@@ -21,7 +22,7 @@ RETURN = """mutation($input: GoalReasonInput!) { goalReturn(input: $input) {
 
 
 async def test_two_reviewers_at_once_exactly_one_wins(
-    live_url: str, sessionmaker: async_sessionmaker[AsyncSession]
+    live_url: str, sessionmaker: async_sessionmaker[AsyncSession], settings: Settings
 ) -> None:
     reviewers = [
         await make_user(
@@ -31,7 +32,10 @@ async def test_two_reviewers_at_once_exactly_one_wins(
         )
         for _ in range(2)
     ]
-    headers = [{"Authorization": f"Bearer {issue_access_token(r.id or 0)}"} for r in reviewers]
+    headers = [
+        {"Authorization": f"Bearer {issue_access_token(r.id or 0, secret_key=settings.SECRET_KEY)}"}
+        for r in reviewers
+    ]
     async with sessionmaker() as s:
         goals = [
             await make_goal(s, region_code="510000", year=2030 + i, status=GoalStatus.SUBMITTED)

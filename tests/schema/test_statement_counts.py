@@ -8,10 +8,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from src.models import Organization, User
 from src.models.enums import ActorType, GoalHorizon
-from src.services.reference import load_reference_data
-from tests.conftest import StatementCounter, truncate_all
+from src.seed.reference import load_reference_data
+from tests.conftest import truncate_all
 from tests.factories import make_budget, make_goal, region_id
 from tests.schema.conftest import GraphQLClient
+from tests.support.sql import StatementCounter
 
 PREFECTURES = ["510100", "510300", "510400", "510500", "510600", "510700", "510800", "510900", "511000"]
 FUNDS = ["EMPLOYEE_MEDICAL", "RESIDENT_MEDICAL", "RESIDENT_PENSION"]

@@ -13,7 +13,8 @@ from src.schema.auth.types import (
 )
 from src.schema.context import Info
 from src.schema.ids import parse_id
-from src.services import auth
+from src.schema.transaction import write
+from src.services.identity import api_tokens, sessions
 
 
 @strawberry.type
@@ -23,7 +24,7 @@ class AuthMutations:
         context = info.context
         assert context.rate_limiter is not None, "create_app gives every context the app's rate limiter"
         async with session_scope(context.sessionmaker) as session:
-            issued = await auth.login(
+            issued = await sessions.login(
                 session=session,
                 username=username,
                 password=password,
@@ -36,7 +37,7 @@ class AuthMutations:
     @strawberry.mutation(description="用刷新令牌换取新的访问令牌和刷新令牌（旧的刷新令牌随即失效）")
     async def token_refresh(self, info: Info, refresh_token: str) -> TokenRefreshResult:
         async with session_scope(info.context.sessionmaker) as session:
-            issued = await auth.refresh(
+            issued = await sessions.refresh(
                 session=session, refresh_token=refresh_token, settings=info.context.settings
             )
         return LoginSuccess.from_issued(issued)
@@ -44,19 +45,19 @@ class AuthMutations:
     @strawberry.mutation(description="退出登录：该刷新令牌所属的会话全部失效；令牌未知时返回 false")
     async def logout(self, info: Info, refresh_token: str) -> bool:
         async with session_scope(info.context.sessionmaker) as session:
-            return await auth.logout(session=session, refresh_token=refresh_token)
+            return await sessions.logout(session=session, refresh_token=refresh_token)
 
     @strawberry.mutation(description="为服务账号创建 API 令牌（仅系统管理员）；明文只返回这一次")
     async def api_token_create(self, info: Info, input: ApiTokenCreateInput) -> ApiTokenCreateResult:
-        async with session_scope(info.context.sessionmaker) as session:
-            created = await auth.create_api_token(
-                session=session, actor=info.context.actor, name=input.name, username=input.username
+        async with write(info) as (session, actor):
+            created = await api_tokens.create_api_token(
+                session=session, actor=actor, name=input.name, username=input.username
             )
-        return ApiTokenCreated(token=created.plaintext, api_token=ApiToken.from_view(created.view))
+            return ApiTokenCreated(token=created.plaintext, api_token=ApiToken.from_view(created.view))
 
     @strawberry.mutation(description="吊销 API 令牌（仅系统管理员）；已吊销的保持不变")
     async def api_token_revoke(self, info: Info, id: strawberry.ID) -> ApiTokenRevokeResult:
         token_id = parse_id(id, "ApiToken")
-        async with session_scope(info.context.sessionmaker) as session:
-            view = await auth.revoke_api_token(session=session, actor=info.context.actor, token_id=token_id)
-        return ApiToken.from_view(view)
+        async with write(info) as (session, actor):
+            view = await api_tokens.revoke_api_token(session=session, actor=actor, token_id=token_id)
+            return ApiToken.from_view(view)

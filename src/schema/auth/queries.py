@@ -2,7 +2,8 @@ import strawberry
 
 from src.schema.auth.types import ApiToken, CurrentUser
 from src.schema.context import Info
-from src.services import auth
+from src.schema.transaction import current_actor
+from src.services.identity import api_tokens
 
 
 @strawberry.type
@@ -14,8 +15,9 @@ class AuthQueries:
 
     @strawberry.field(description="API 令牌，新建的在前（仅系统管理员）")
     async def api_tokens(self, info: Info, include_revoked: bool = True) -> list[ApiToken]:
+        actor = current_actor(info)
         async with info.context.sessionmaker() as session:
-            views = await auth.list_api_tokens(
-                session=session, actor=info.context.actor, include_revoked=include_revoked
+            views = await api_tokens.list_api_tokens(
+                session=session, actor=actor, include_revoked=include_revoked
             )
         return [ApiToken.from_view(v) for v in views]

@@ -1,18 +1,20 @@
 """GraphQL types of authentication: the current user, login results, API tokens."""
 
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from operator import attrgetter
+from typing import Annotated
 
 import strawberry
-from strawberry.types.field import StrawberryField
 
 from src.models.enums import label_zh
 from src.schema.context import Info
+from src.schema.conversion import related
 from src.schema.enums import ActorType, Administration
-from src.schema.errors import NotFoundError, UserError, ValidationError
+from src.schema.errors import NotFoundError, UserError, ValidationError, to_member
 from src.schema.organizations.types import Organization, User
-from src.services import auth
 from src.services.actors import Actor
+from src.services.identity import sessions
+from src.services.identity.api_tokens import ApiTokenView
 
 
 def _utc(value: datetime | None) -> datetime | None:
@@ -62,11 +64,7 @@ class CurrentUser:
         assert row is not None
         return row.name
 
-    @strawberry.field
-    async def organization(self, info: Info) -> Organization:
-        row = await info.context.loaders.organization.load(self.organization_id)
-        assert row is not None
-        return Organization.from_row(row)
+    organization: Organization = related(Organization, "organization", "organization_id")
 
 
 @strawberry.type(description="登录成功：访问令牌（放在 Authorization: Bearer 中）与刷新令牌")
@@ -78,7 +76,7 @@ class LoginSuccess:
     user: CurrentUser
 
     @classmethod
-    def from_issued(cls, issued: auth.IssuedTokens) -> "LoginSuccess":
+    def from_issued(cls, issued: sessions.IssuedTokens) -> "LoginSuccess":
         return cls(
             access_token=issued.access_token,
             refresh_token=issued.refresh_token,
@@ -98,20 +96,6 @@ class TooManyAttempts(UserError):
     retry_after_seconds: int
 
 
-class InvalidCredentialsHandler(strawberry.ExceptionHandler[auth.InvalidCredentials, InvalidCredentials]):
-    def handle(
-        self, exception: auth.InvalidCredentials, *, field: StrawberryField, info: Any
-    ) -> InvalidCredentials:
-        return InvalidCredentials(message=exception.message)
-
-
-class TooManyAttemptsHandler(strawberry.ExceptionHandler[auth.TooManyAttempts, TooManyAttempts]):
-    def handle(
-        self, exception: auth.TooManyAttempts, *, field: StrawberryField, info: Any
-    ) -> TooManyAttempts:
-        return TooManyAttempts(message=exception.message, retry_after_seconds=exception.retry_after_seconds)
-
-
 LoginResult = Annotated[LoginSuccess | InvalidCredentials | TooManyAttempts, strawberry.union("LoginResult")]
 TokenRefreshResult = Annotated[LoginSuccess | InvalidCredentials, strawberry.union("TokenRefreshResult")]
 
@@ -127,7 +111,7 @@ class ApiToken:
     last_used_at: datetime | None = strawberry.field(description="最近使用时间（约每分钟更新一次）")
 
     @classmethod
-    def from_view(cls, view: auth.ApiTokenView) -> "ApiToken":
+    def from_view(cls, view: ApiTokenView) -> "ApiToken":
         token = view.token
         return cls(
             id=strawberry.ID(str(token.id)),
@@ -155,4 +139,9 @@ class ApiTokenCreateInput:
 ApiTokenCreateResult = Annotated[ApiTokenCreated | ValidationError, strawberry.union("ApiTokenCreateResult")]
 ApiTokenRevokeResult = Annotated[ApiToken | NotFoundError, strawberry.union("ApiTokenRevokeResult")]
 
-AUTH_EXCEPTION_HANDLERS = (InvalidCredentialsHandler(), TooManyAttemptsHandler())
+AUTH_EXCEPTION_HANDLERS = (
+    to_member(sessions.InvalidCredentials, InvalidCredentials),
+    to_member(
+        sessions.TooManyAttempts, TooManyAttempts, retry_after_seconds=attrgetter("retry_after_seconds")
+    ),
+)

@@ -3,16 +3,14 @@
 from typing import Annotated
 
 import strawberry
-from sqlmodel.ext.asyncio.session import AsyncSession
 
 from src.schema.budgets.types import FundBudget
 from src.schema.context import Info
 from src.schema.errors import ConflictError, InvalidTransitionError, NotFoundError, PreconditionFailedError
 from src.schema.ids import parse_id
 from src.schema.permissions import IsAuthenticated
-from src.schema.transaction import in_transaction
-from src.services import budgets
-from src.services.actors import Actor
+from src.schema.transaction import write
+from src.services.budgets.approval import approve_budget
 
 
 @strawberry.type
@@ -31,11 +29,8 @@ class BudgetMutations:
     @strawberry.mutation(permission_classes=[IsAuthenticated], description="批复基金预算（财政部门）")
     async def budget_approve(self, info: Info, id: strawberry.ID, row_version: int) -> BudgetApproveResult:
         budget_id = parse_id(id, "FundBudget")
-
-        async def work(session: AsyncSession, actor: Actor) -> FundBudgetSuccess:
-            row = await budgets.approve_budget(
+        async with write(info) as (session, actor):
+            row = await approve_budget(
                 session=session, actor=actor, budget_id=budget_id, row_version=row_version
             )
             return FundBudgetSuccess(budget=FundBudget.from_row(row))
-
-        return await in_transaction(info, work)

@@ -7,9 +7,8 @@ from src.schema.ids import parse_id
 from src.schema.pagination import DEFAULT_PAGE_SIZE, Connection, PageRequest, paginate
 from src.schema.permissions import IsAuthenticated
 from src.schema.transaction import current_actor
+from src.services.budgets.reads import BudgetQuery, budgets_select
 from src.services.errors import NotFound
-from src.services.filters import BudgetQuery, budgets_select
-from src.services.policy import visible_region_clause
 
 
 @strawberry.type
@@ -38,8 +37,5 @@ class BudgetQueries:
             include_descendants=f.include_descendants,
             status=f.status,
         )
-        actor = current_actor(info)
-        stmt = budgets_select(query).where(
-            visible_region_clause(actor, BudgetRow.region_id, BudgetRow.fund_type_id)
-        )
+        stmt = budgets_select(query, current_actor(info))
         return await paginate(info, stmt, BudgetRow.id, FundBudget.from_row, PageRequest(first, after))

@@ -9,6 +9,7 @@ from src.models import FundBudgetLine as LineRow
 from src.models.enums import BudgetLineCategory as Category
 from src.models.enums import label_zh
 from src.schema.context import Info
+from src.schema.conversion import FromRow, related
 from src.schema.enums import BudgetItem, BudgetLineCategory, BudgetStatus
 from src.schema.errors import NotFoundError
 from src.schema.funds.types import FundType
@@ -17,20 +18,11 @@ from src.services.policy import record_visible
 
 
 @strawberry.type(description="预算科目行（元）")
-class FundBudgetLine:
+class FundBudgetLine(FromRow):
     category: BudgetLineCategory
     item: BudgetItem
     initial_amount: Decimal = strawberry.field(description="年初预算")
     adjusted_amount: Decimal | None = strawberry.field(description="调整后预算数")
-
-    @classmethod
-    def from_row(cls, row: LineRow) -> "FundBudgetLine":
-        return cls(
-            category=row.category,
-            item=row.item,
-            initial_amount=row.initial_amount,
-            adjusted_amount=row.adjusted_amount,
-        )
 
     @strawberry.field
     def item_label(self) -> str:
@@ -53,7 +45,7 @@ def _total(lines: list[LineRow], category: Category) -> Decimal:
 
 
 @strawberry.type(description="社会保险基金预算（统筹地区 × 险种 × 年度）")
-class FundBudget:
+class FundBudget(FromRow):
     id: strawberry.ID
     year: int
     status: BudgetStatus
@@ -64,36 +56,13 @@ class FundBudget:
     region_id: strawberry.Private[int]
     fund_type_id: strawberry.Private[int]
 
-    @classmethod
-    def from_row(cls, row: BudgetRow) -> "FundBudget":
-        assert row.id is not None
-        return cls(
-            id=strawberry.ID(str(row.id)),
-            year=row.year,
-            status=row.status,
-            row_version=row.row_version,
-            updated_at=row.updated_at,
-            approved_at=row.approved_at,
-            db_id=row.id,
-            region_id=row.region_id,
-            fund_type_id=row.fund_type_id,
-        )
-
     @strawberry.field
     def status_label(self) -> str:
         return label_zh(self.status)
 
-    @strawberry.field
-    async def region(self, info: Info) -> Region:
-        row = await info.context.loaders.region.load(self.region_id)
-        assert row is not None
-        return Region.from_row(row)
+    region: Region = related(Region, "region", "region_id")
 
-    @strawberry.field
-    async def fund_type(self, info: Info) -> FundType:
-        row = await info.context.loaders.fund_type.load(self.fund_type_id)
-        assert row is not None
-        return FundType.from_row(row)
+    fund_type: FundType = related(FundType, "fund_type", "fund_type_id")
 
     @strawberry.field
     async def lines(self, info: Info) -> list[FundBudgetLine]:

@@ -2,10 +2,9 @@ from typing import Annotated
 
 import strawberry
 
-from src.models import FundType as FundTypeRow
-from src.models import PoolingArrangement as PoolingRow
 from src.models.enums import label_zh
 from src.schema.context import Info
+from src.schema.conversion import FromRow, related
 from src.schema.enums import Administration, PoolingLevel, RegionLevel
 from src.schema.errors import NotFoundError
 from src.schema.regions.types import Region
@@ -13,23 +12,14 @@ from src.services.pooling import pooling_region_level
 
 
 @strawberry.type(description="社会保险基金险种")
-class FundType:
+class FundType(FromRow):
+    __row_names__ = (("name", "name_zh"),)
+
     id: strawberry.ID
     code: str
     name: str
     administration: Administration
     db_id: strawberry.Private[int]
-
-    @classmethod
-    def from_row(cls, row: FundTypeRow) -> "FundType":
-        assert row.id is not None
-        return cls(
-            id=strawberry.ID(str(row.id)),
-            code=row.code,
-            name=row.name_zh,
-            administration=row.administration,
-            db_id=row.id,
-        )
 
     @strawberry.field(description="主管部门中文名")
     def administration_label(self) -> str:
@@ -42,21 +32,11 @@ class FundType:
 
 
 @strawberry.type(description="险种 × 年度的统筹层次")
-class PoolingArrangement:
+class PoolingArrangement(FromRow):
     id: strawberry.ID
     year: int
     pooling_level: PoolingLevel
     fund_type_id: strawberry.Private[int]
-
-    @classmethod
-    def from_row(cls, row: PoolingRow) -> "PoolingArrangement":
-        assert row.id is not None
-        return cls(
-            id=strawberry.ID(str(row.id)),
-            year=row.year,
-            pooling_level=row.pooling_level,
-            fund_type_id=row.fund_type_id,
-        )
 
     @strawberry.field
     def pooling_level_label(self) -> str:
@@ -66,11 +46,7 @@ class PoolingArrangement:
     def pooling_region_level(self) -> RegionLevel:
         return pooling_region_level(self.pooling_level)
 
-    @strawberry.field
-    async def fund_type(self, info: Info) -> FundType:
-        row = await info.context.loaders.fund_type.load(self.fund_type_id)
-        assert row is not None
-        return FundType.from_row(row)
+    fund_type: FundType = related(FundType, "fund_type", "fund_type_id")
 
     @strawberry.field(description="统筹地区（本省）")
     async def pooling_regions(self, info: Info, province_code: str = "510000") -> list[Region]:

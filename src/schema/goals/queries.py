@@ -9,8 +9,7 @@ from src.schema.pagination import DEFAULT_PAGE_SIZE, Connection, PageRequest, pa
 from src.schema.permissions import IsAuthenticated
 from src.schema.transaction import current_actor
 from src.services.errors import NotFound
-from src.services.filters import GoalQuery, goals_select
-from src.services.policy import visible_goals_clause
+from src.services.goals.reads import GoalQuery, goals_select
 
 
 @strawberry.type
@@ -40,7 +39,7 @@ class GoalQueries:
             statuses=list(f.status or []),
             horizon=f.horizon,
         )
-        stmt = goals_select(query).where(visible_goals_clause(current_actor(info)))
+        stmt = goals_select(query, current_actor(info))
         return await paginate(info, stmt, GoalRow.id, Goal.from_row, PageRequest(first, after))
 
     @strawberry.field(permission_classes=[IsAuthenticated], description="按 ID 查询绩效指标")

@@ -5,11 +5,10 @@ from typing import Annotated
 import strawberry
 
 from src.models import Goal as GoalRow
-from src.models import GoalTransition as TransitionRow
-from src.models import Indicator as IndicatorRow
 from src.models.enums import label_zh
 from src.schema.budgets.types import FundBudget
 from src.schema.context import Info
+from src.schema.conversion import FromRow, related
 from src.schema.enums import (
     Comparator,
     GoalHorizon,
@@ -26,7 +25,7 @@ from src.services.policy import goal_visible
 
 
 @strawberry.type(description="绩效指标")
-class Indicator:
+class Indicator(FromRow):
     id: strawberry.ID
     level1: IndicatorCategory
     level2: str
@@ -42,26 +41,6 @@ class Indicator:
     row_version: int
     goal_id: strawberry.Private[int]
 
-    @classmethod
-    def from_row(cls, row: IndicatorRow) -> "Indicator":
-        assert row.id is not None
-        return cls(
-            id=strawberry.ID(str(row.id)),
-            level1=row.level1,
-            level2=row.level2,
-            level3=row.level3,
-            kind=row.kind,
-            comparator=row.comparator,
-            target_value=row.target_value,
-            target_grade=row.target_grade,
-            unit=row.unit,
-            weight=row.weight,
-            definition=row.definition,
-            sort_order=row.sort_order,
-            row_version=row.row_version,
-            goal_id=row.goal_id,
-        )
-
     @strawberry.field(description="一级指标中文名")
     def level1_label(self) -> str:
         return label_zh(self.level1)
@@ -76,7 +55,7 @@ class Indicator:
 
 
 @strawberry.type(description="绩效目标（总体目标或年度目标）")
-class Goal:
+class Goal(FromRow):
     id: strawberry.ID
     title: str
     horizon: GoalHorizon
@@ -100,34 +79,6 @@ class Goal:
     drafter_organization_id: strawberry.Private[int | None]
     co_drafter_organization_id: strawberry.Private[int | None]
 
-    @classmethod
-    def from_row(cls, row: GoalRow) -> "Goal":
-        assert row.id is not None
-        return cls(
-            id=strawberry.ID(str(row.id)),
-            title=row.title,
-            horizon=row.horizon,
-            start_year=row.start_year,
-            end_year=row.end_year,
-            content=row.content,
-            status=row.status,
-            version=row.version,
-            row_version=row.row_version,
-            created_at=row.created_at,
-            updated_at=row.updated_at,
-            db_id=row.id,
-            fund_type_id=row.fund_type_id,
-            region_id=row.region_id,
-            adjustment_reason=row.adjustment_reason,
-            national_submitted_at=row.national_submitted_at,
-            overall_goal_id=row.overall_goal_id,
-            parent_goal_id=row.parent_goal_id,
-            lineage_id=row.lineage_id,
-            previous_version_id=row.previous_version_id,
-            drafter_organization_id=row.drafter_organization_id,
-            co_drafter_organization_id=row.co_drafter_organization_id,
-        )
-
     @strawberry.field
     def horizon_label(self) -> str:
         return label_zh(self.horizon)
@@ -136,17 +87,9 @@ class Goal:
     def status_label(self) -> str:
         return label_zh(self.status)
 
-    @strawberry.field
-    async def fund_type(self, info: Info) -> FundType:
-        row = await info.context.loaders.fund_type.load(self.fund_type_id)
-        assert row is not None
-        return FundType.from_row(row)
+    fund_type: FundType = related(FundType, "fund_type", "fund_type_id")
 
-    @strawberry.field(description="统筹地区")
-    async def region(self, info: Info) -> Region:
-        row = await info.context.loaders.region.load(self.region_id)
-        assert row is not None
-        return Region.from_row(row)
+    region: Region = related(Region, "region", "region_id", description="统筹地区")
 
     @strawberry.field
     async def indicators(self, info: Info) -> list[Indicator]:
@@ -189,13 +132,20 @@ class Goal:
         rows = await info.context.loaders.transitions_by_goal.load(self.db_id)
         return [GoalTransition.from_row(r) for r in rows]
 
-    @strawberry.field(description="编制单位（经办机构）")
-    async def drafter_organization(self, info: Info) -> Organization | None:
-        return await _organization(info, self.drafter_organization_id)
-
-    @strawberry.field(description="会同编制单位（税务部门）")
-    async def co_drafter_organization(self, info: Info) -> Organization | None:
-        return await _organization(info, self.co_drafter_organization_id)
+    drafter_organization: Organization | None = related(
+        Organization,
+        "organization",
+        "drafter_organization_id",
+        optional=True,
+        description="编制单位（经办机构）",
+    )
+    co_drafter_organization: Organization | None = related(
+        Organization,
+        "organization",
+        "co_drafter_organization_id",
+        optional=True,
+        description="会同编制单位（税务部门）",
+    )
 
     @strawberry.field(description="年度目标对应的基金预算（总体目标为空）")
     async def budget(self, info: Info) -> FundBudget | None:
@@ -208,7 +158,7 @@ class Goal:
 
 
 @strawberry.type(description="目标流转记录")
-class GoalTransition:
+class GoalTransition(FromRow):
     action: str
     from_status: GoalStatus
     to_status: GoalStatus
@@ -217,33 +167,10 @@ class GoalTransition:
     user_id: strawberry.Private[int]
     organization_id: strawberry.Private[int]
 
-    @classmethod
-    def from_row(cls, row: TransitionRow) -> "GoalTransition":
-        return cls(
-            action=row.action,
-            from_status=row.from_status,
-            to_status=row.to_status,
-            reason=row.reason,
-            at=row.at,
-            user_id=row.user_id,
-            organization_id=row.organization_id,
-        )
-
-    @strawberry.field
-    async def user(self, info: Info) -> User | None:
-        row = await info.context.loaders.user.load(self.user_id)
-        return User.from_row(row) if row else None
-
-    @strawberry.field
-    async def organization(self, info: Info) -> Organization | None:
-        return await _organization(info, self.organization_id)
-
-
-async def _organization(info: Info, organization_id: int | None) -> Organization | None:
-    if organization_id is None:
-        return None
-    row = await info.context.loaders.organization.load(organization_id)
-    return Organization.from_row(row) if row else None
+    user: User | None = related(User, "user", "user_id", optional=True)
+    organization: Organization | None = related(
+        Organization, "organization", "organization_id", optional=True
+    )
 
 
 async def visible_goals(info: Info, rows: list[GoalRow]) -> list[Goal]:

@@ -7,8 +7,9 @@ from src.schema.ids import parse_id
 from src.schema.organizations.types import Organization, OrganizationResult
 from src.schema.pagination import DEFAULT_PAGE_SIZE, Connection, PageRequest, paginate
 from src.schema.permissions import IsAuthenticated
+from src.schema.transaction import current_actor
 from src.services.errors import NotFound
-from src.services.filters import OrganizationQuery, organizations_select
+from src.services.organizations import OrganizationQuery, organizations_select
 
 
 @strawberry.type
@@ -30,11 +31,10 @@ class OrganizationQueries:
         first: int = DEFAULT_PAGE_SIZE,
         after: str | None = None,
     ) -> Connection[Organization]:
-        stmt = organizations_select(
-            OrganizationQuery(
-                region_code=region_code, include_descendants=include_descendants, actor_type=actor_type
-            )
+        query = OrganizationQuery(
+            region_code=region_code, include_descendants=include_descendants, actor_type=actor_type
         )
+        stmt = organizations_select(query, current_actor(info))
         return await paginate(
             info,
             stmt,

@@ -1,6 +1,5 @@
 import strawberry
 from graphql import GraphQLError
-from sqlmodel import col, select
 
 from src.models import Region as RegionRow
 from src.schema.context import Info
@@ -9,7 +8,9 @@ from src.schema.ids import parse_id
 from src.schema.pagination import DEFAULT_PAGE_SIZE, Connection, PageRequest, paginate
 from src.schema.permissions import IsAuthenticated
 from src.schema.regions.types import Region, RegionResult
-from src.services.errors import NotFound
+from src.schema.transaction import current_actor
+from src.services.errors import CommonErrorCode, NotFound
+from src.services.reference import RegionQuery, regions_select
 
 
 @strawberry.type
@@ -19,7 +20,10 @@ class RegionQueries:
         self, info: Info, code: str | None = None, id: strawberry.ID | None = None
     ) -> RegionResult:
         if (code is None) == (id is None):
-            raise GraphQLError("Pass exactly one of `code` or `id`.")
+            raise GraphQLError(
+                "Pass exactly one of `code` or `id`.",
+                extensions={"code": CommonErrorCode.INVALID_ARGUMENT.value},
+            )
         loaders = info.context.loaders
         row = (
             await loaders.region_by_code.load(code)
@@ -39,10 +43,5 @@ class RegionQueries:
         first: int = DEFAULT_PAGE_SIZE,
         after: str | None = None,
     ) -> Connection[Region]:
-        stmt = select(RegionRow)
-        if level is not None:
-            stmt = stmt.where(RegionRow.level == level)
-        if parent_code is not None:
-            parent = select(RegionRow.id).where(RegionRow.code == parent_code).scalar_subquery()
-            stmt = stmt.where(col(RegionRow.parent_id) == parent)
+        stmt = regions_select(RegionQuery(level=level, parent_code=parent_code), current_actor(info))
         return await paginate(info, stmt, RegionRow.code, Region.from_row, PageRequest(first, after), str)

@@ -2,16 +2,16 @@ from typing import Annotated
 
 import strawberry
 
-from src.models import Region as RegionRow
 from src.models.enums import label_zh
 from src.schema.context import Info
+from src.schema.conversion import FromRow
 from src.schema.enums import RegionLevel
 from src.schema.errors import NotFoundError
 from src.schema.pagination import Connection
 
 
 @strawberry.type(description="行政区划（GB/T 2260）")
-class Region:
+class Region(FromRow):
     id: strawberry.ID
     code: str
     name: str
@@ -19,19 +19,6 @@ class Region:
     db_id: strawberry.Private[int]
     parent_id: strawberry.Private[int | None]
     path: strawberry.Private[str]
-
-    @classmethod
-    def from_row(cls, row: RegionRow) -> "Region":
-        assert row.id is not None
-        return cls(
-            id=strawberry.ID(str(row.id)),
-            code=row.code,
-            name=row.name,
-            level=row.level,
-            db_id=row.id,
-            parent_id=row.parent_id,
-            path=row.path,
-        )
 
     @strawberry.field(description="级别中文名")
     def level_label(self) -> str:

@@ -19,16 +19,16 @@ from src.models.enums import (
     QualitativeGrade,
     RegionLevel,
 )
-from src.services.errors import NotFound
-from src.services.pooling import pooling_region_level, pooling_regions
-from src.services.reference import (
+from src.seed.reference import (
     DEFAULT_POOLING_YEARS,
     RegionRow,
     load_reference_data,
     load_regions,
     read_region_csv,
 )
-from src.services.regions import region_ancestors
+from src.seed.regions import region_ancestors
+from src.services.errors import NotFound
+from src.services.pooling import pooling_region_level, pooling_regions
 from tests.conftest import StatementCounter
 
 LIBRARY_ROWS = len(list(read_csv("indicator_library.csv")))

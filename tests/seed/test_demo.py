@@ -33,11 +33,11 @@ from src.models.enums import (
     GoalStatus,
     RegionLevel,
 )
-from src.services.auth import verify_password
-from src.services.demo import DEMO_PASSWORD, DEMO_SERVICE_ACCOUNT, DemoCounts, load_demo_data
+from src.seed.demo import DEMO_PASSWORD, DEMO_SERVICE_ACCOUNT, DemoCounts, load_demo_data
+from src.seed.reference import load_reference_data
 from src.services.errors import DomainError
+from src.services.identity.passwords import verify_password
 from src.services.pooling import pooling_regions
-from src.services.reference import load_reference_data
 from tests.conftest import truncate_all
 
 YEARS = (2025, 2026)

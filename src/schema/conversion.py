@@ -1,0 +1,99 @@
+"""From table rows to GraphQL objects, one way for every type.
+
+A type that mixes in FromRow is built from a row by reading each of its dataclass fields from the row's
+attribute of the same name; `id` becomes the GraphQL ID (the key as text) and `db_id` the key itself.
+`__row_names__` maps a field to a differently named attribute, `__row_ids__` marks further ID fields.
+`related(...)` declares a field that loads another row through a per-request DataLoader.
+"""
+
+import dataclasses
+from typing import Any, Self, TypeVar
+
+import strawberry
+from pydantic import BaseModel
+from pydantic import ValidationError as PydanticValidationError
+
+from src.schema.context import Info
+from src.services.errors import ErrorCode, FieldProblem, ValidationFailed
+
+_Plan = tuple[tuple[str, str, bool], ...]  # (field, row attribute, is an ID)
+_plans: dict[type, _Plan] = {}
+
+
+def _plan(cls: type) -> _Plan:
+    plan = _plans.get(cls)
+    if plan is None:
+        names: dict[str, str] = dict(getattr(cls, "__row_names__", ()))
+        ids = {"id", *getattr(cls, "__row_ids__", ())}
+        plan = tuple(
+            (f.name, "id" if f.name == "db_id" else names.get(f.name, f.name), f.name in ids)
+            for f in dataclasses.fields(cls)
+            if f.init
+        )
+        _plans[cls] = plan
+    return plan
+
+
+class FromRow:
+    @classmethod
+    def from_row(cls, row: Any) -> Self:
+        values: dict[str, Any] = {}
+        for name, source, is_id in _plan(cls):
+            value = getattr(row, source)
+            values[name] = strawberry.ID(str(value)) if is_id and value is not None else value
+        return cls(**values)
+
+
+T = TypeVar("T", bound=FromRow)
+
+
+def related(
+    target: type[T], loader: str, key: str, *, optional: bool = False, description: str | None = None
+) -> Any:
+    """A field that loads the `target` row whose id the object holds in `key`, through `loader`."""
+
+    async def resolve(root: Any, info: Info) -> T | None:
+        row_id = getattr(root, key)
+        row = await getattr(info.context.loaders, loader).load(row_id) if row_id is not None else None
+        if row is None and not optional:
+            raise LookupError(f"{target.__name__} {row_id} of {type(root).__name__} is missing")
+        return target.from_row(row) if row is not None else None
+
+    resolve.__annotations__["return"] = (target | None) if optional else target
+    return strawberry.field(resolver=resolve, description=description)
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+def to_model(model: type[M], data: object, *, prefix: str = "input", **extra: Any) -> M:
+    """A strawberry input as the service's model: fields left UNSET are not set (model_fields_set tells
+    which were given); a value the model refuses is a ValidationFailed naming the input path."""
+    values = {
+        f.name: getattr(data, f.name)
+        for f in dataclasses.fields(data)  # type: ignore[arg-type]
+        if f.name in model.model_fields and getattr(data, f.name) is not strawberry.UNSET
+    }
+    try:
+        return model.model_validate({**values, **extra})
+    except PydanticValidationError as exc:
+        raise ValidationFailed(
+            [
+                FieldProblem(
+                    ".".join([prefix, *(_camel(str(part)) for part in error["loc"])]),
+                    _PYDANTIC_MESSAGES.get(error["type"], error["msg"]),
+                    ErrorCode.OUT_OF_RANGE
+                    if error["type"].endswith(("_long", "_short"))
+                    else ErrorCode.INVALID,
+                )
+                for error in exc.errors()
+            ]
+        ) from exc
+
+
+_PYDANTIC_MESSAGES = {"string_too_long": "内容过长", "string_too_short": "内容过短"}

@@ -1,0 +1,69 @@
+"""Schema extensions: limits on what one operation may ask of the server, and extensions.code on every
+top-level error.
+
+Every limit is a Settings field, so an app built by `create_app(settings)` applies its own. Extensions are
+passed as factories: strawberry creates them per operation, and they keep per-operation state.
+"""
+
+from collections.abc import Callable, Iterator
+from functools import partial
+
+from graphql import GraphQLError, GraphQLSyntaxError
+from strawberry.extensions import (
+    DisableIntrospection,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+    SchemaExtension,
+)
+from strawberry.types.execution import StreamExecutionResult
+
+from src.services.errors import CommonErrorCode, DomainError
+from src.settings import Settings
+
+
+def error_code(error: GraphQLError) -> str:
+    """The code of a top-level error: the domain's own, else what kind of failure it was."""
+    original = error.original_error
+    if isinstance(original, DomainError):
+        return original.code.value
+    if original is None:
+        # Raised by graphql-core before execution: the document does not parse, or does not validate.
+        return (
+            "GRAPHQL_PARSE_FAILED" if isinstance(error, GraphQLSyntaxError) else "GRAPHQL_VALIDATION_FAILED"
+        )
+    if isinstance(original, GraphQLError):  # our resolvers' argument errors carry their own code
+        return str((original.extensions or {}).get("code", CommonErrorCode.INVALID_ARGUMENT.value))
+    return "INTERNAL_SERVER_ERROR"
+
+
+def _tag_errors(result: object) -> None:
+    for error in getattr(result, "errors", None) or ():
+        if isinstance(error, GraphQLError) and "code" not in (error.extensions or {}):
+            error.extensions = {**(error.extensions or {}), "code": error_code(error)}
+
+
+class DomainErrorCodes(SchemaExtension):
+    """Every top-level error carries extensions.code (UNAUTHENTICATED, FORBIDDEN, INVALID_ID,
+    GRAPHQL_VALIDATION_FAILED, ...), so clients branch on codes without parsing messages."""
+
+    def on_operation(self) -> Iterator[None]:
+        yield
+        _tag_errors(self.execution_context.result)
+
+    def on_stream_result(self, result: StreamExecutionResult) -> Iterator[None]:
+        # Operations over WebSocket deliver their result here, before on_operation finishes.
+        _tag_errors(result)
+        yield
+
+
+def hardening_extensions(settings: Settings) -> list[Callable[[], SchemaExtension]]:
+    extensions: list[Callable[[], SchemaExtension]] = [
+        partial(QueryDepthLimiter, max_depth=settings.GRAPHQL_MAX_DEPTH),
+        partial(MaxTokensLimiter, max_token_count=settings.GRAPHQL_MAX_TOKENS),
+        partial(MaxAliasesLimiter, max_alias_count=settings.GRAPHQL_MAX_ALIASES),
+        DomainErrorCodes,
+    ]
+    if not settings.INTROSPECTION:
+        extensions.append(DisableIntrospection)
+    return extensions

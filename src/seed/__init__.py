@@ -1,0 +1,1 @@
+"""Loading data: the shipped reference data (regions, funds, pooling, indicator library) and the demo set."""

@@ -1,0 +1,60 @@
+"""Demo data for Sichuan: organizations and users, goals with indicators, and fund budgets for 2025-2026.
+
+Deterministic: one `random.Random(seed)` drives every choice, and every query is ordered, so the same seed
+gives the same rows. Requires the reference data; does not commit.
+"""
+
+import asyncio
+import random
+from dataclasses import dataclass
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from src.seed.demo.budgets import add_budgets, plan_figures
+from src.seed.demo.context import load_reference, require_empty
+from src.seed.demo.figures import load_fund_profiles, load_prefecture_sizes
+from src.seed.demo.goals import add_goals, draw_statuses
+from src.seed.demo.indicators import add_indicators
+from src.seed.demo.organizations import DEMO_PASSWORD, DEMO_SERVICE_ACCOUNT, add_organizations
+from src.services.identity.passwords import hash_password
+
+__all__ = ["DEFAULT_SEED", "DEMO_PASSWORD", "DEMO_SERVICE_ACCOUNT", "DemoCounts", "load_demo_data"]
+
+DEFAULT_SEED = 20261126
+
+
+@dataclass(frozen=True)
+class DemoCounts:
+    organizations: int
+    users: int
+    goals: int
+    indicators: int
+    budgets: int
+    budget_lines: int
+
+
+async def load_demo_data(*, session: AsyncSession, seed: int = DEFAULT_SEED) -> DemoCounts:
+    """Load the demo organizations, users, goals, indicators and budgets into a database without them."""
+    ref = await load_reference(session)
+    await require_empty(session)
+    rng = random.Random(seed)
+
+    # argon2 is slow on purpose: one hash (one salt) shared by every demo user, not one per user.
+    password_hash = await asyncio.to_thread(hash_password, DEMO_PASSWORD)
+    organizations, users = await add_organizations(session, rng, ref, password_hash)
+    sizes = load_prefecture_sizes()
+    profiles = load_fund_profiles()
+    # The order of these steps is the order of the draws from `rng`: changing it changes the data.
+    budgets = plan_figures(rng, ref, sizes, profiles)
+    statuses = draw_statuses(rng, ref)
+    goals = await add_goals(session, ref, statuses, budgets)
+    indicators = await add_indicators(session, rng, ref, goals, sizes, profiles)
+    budget_count, line_count = await add_budgets(session, ref, statuses, budgets)
+    return DemoCounts(
+        organizations=organizations,
+        users=users,
+        goals=len(goals),
+        indicators=indicators,
+        budgets=budget_count,
+        budget_lines=line_count,
+    )

@@ -1,0 +1,57 @@
+"""Budget approval. Art. 7: setting goals is the precondition of budget arrangement."""
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from src.models import FundBudget, FundType, Goal, Region
+from src.models.base import utcnow
+from src.models.enums import BudgetStatus, GoalHorizon
+from src.services import audit, policy
+from src.services.actors import Actor
+from src.services.concurrency import claim
+from src.services.errors import BudgetErrorCode, InvalidTransition, NotFound, PreconditionFailed
+
+
+async def _issued_goal_id(session: AsyncSession, budget: FundBudget) -> int | None:
+    """The pooling region's annual goal for the budget's fund and year, issued (guiding or formal)."""
+    stmt = select(Goal.id).where(
+        Goal.region_id == budget.region_id,
+        Goal.fund_type_id == budget.fund_type_id,
+        Goal.horizon == GoalHorizon.ANNUAL,
+        Goal.start_year == budget.year,
+        col(Goal.status).in_(list(policy.ISSUED_STATES)),
+    )
+    return (await session.exec(stmt)).first()
+
+
+async def approve_budget(
+    *, session: AsyncSession, actor: Actor, budget_id: int, row_version: int
+) -> FundBudget:
+    budget = await session.get(FundBudget, budget_id)
+    if budget is None:
+        raise NotFound("基金预算", budget_id)
+    policy.require(actor, policy.Action.BUDGET_APPROVE, await policy.scope_of(session=session, record=budget))
+    if budget.status != BudgetStatus.DRAFT:
+        raise InvalidTransition(
+            "该预算已批复",
+            current_status=budget.status.value,
+            operation="budgetApprove",
+            code=BudgetErrorCode.ALREADY_APPROVED,
+        )
+    issued = await _issued_goal_id(session, budget)
+    if issued is None:
+        region = await session.get(Region, budget.region_id)  # from the identity map: no second query
+        fund = await session.get(FundType, budget.fund_type_id)
+        assert region is not None and fund is not None
+        raise PreconditionFailed(
+            f"{region.name}{budget.year}年{fund.name_zh}的年度绩效目标尚未下达（指导性或正式），"
+            "预算不能批复（《实施办法》第七条：绩效目标设置是预算安排的前置条件）",
+            code=BudgetErrorCode.GOAL_NOT_ISSUED,
+        )
+    async with audit.changing(session=session, actor=actor, operation="budgetApprove", row=budget) as extra:
+        await claim(session=session, row=budget, expected_version=row_version)
+        budget.status = BudgetStatus.APPROVED
+        budget.approved_at = utcnow()
+        budget.approved_by_id = actor.user_id
+        extra["goal_id"] = issued
+    return budget

@@ -1,0 +1,138 @@
+"""Creating, editing and deleting draft goals (Art. 7–8): the agency of the pooling region drafts."""
+
+from sqlalchemy import delete, func
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from src.models import FundType, Goal, GoalCreate, GoalUpdate, Indicator, Region
+from src.models.enums import GoalHorizon, RegionLevel
+from src.services import audit, policy
+from src.services.actors import Actor
+from src.services.errors import (
+    Conflict,
+    ErrorCode,
+    FieldProblem,
+    GoalErrorCode,
+    NotFound,
+    ValidationFailed,
+)
+from src.services.goals.editing import editable_goal
+from src.services.pooling import pooling_level, pooling_region_level
+
+TITLE_REQUIRED = FieldProblem("input.title", "目标名称不能为空", ErrorCode.REQUIRED)
+
+
+async def _period_problems(
+    session: AsyncSession, data: GoalCreate, fund: FundType, region: Region
+) -> list[FieldProblem]:
+    problems: list[FieldProblem] = []
+    if not data.title.strip():
+        problems.append(TITLE_REQUIRED)
+    if data.start_year > data.end_year:
+        problems.append(FieldProblem("input.endYear", "结束年度不能早于开始年度", ErrorCode.INVALID))
+    if data.horizon == GoalHorizon.ANNUAL and data.start_year != data.end_year:
+        problems.append(FieldProblem("input.endYear", "年度目标的开始与结束年度应相同", ErrorCode.INVALID))
+    if data.horizon == GoalHorizon.OVERALL and data.start_year == data.end_year:
+        problems.append(FieldProblem("input.endYear", "总体目标应覆盖多个年度", ErrorCode.INVALID))
+    if region.level != RegionLevel.PROVINCE:
+        # Below the province, only a pooling region owns the fund's goals (Art. 6).
+        assert fund.id is not None
+        level = await pooling_level(session=session, fund_type_id=fund.id, year=data.start_year)
+        if pooling_region_level(level) != region.level:
+            problems.append(
+                FieldProblem("input.regionCode", f"{region.name}不是该险种{data.start_year}年的统筹地区")
+            )
+    if data.overall_goal_id is not None:
+        overall = await session.get(Goal, data.overall_goal_id)
+        if overall is None or overall.horizon != GoalHorizon.OVERALL:
+            problems.append(FieldProblem("input.overallGoalId", "总体目标不存在", ErrorCode.NOT_FOUND))
+        elif (overall.fund_type_id, overall.region_id) != (fund.id, region.id) or not (
+            overall.start_year <= data.start_year <= overall.end_year
+        ):
+            problems.append(
+                FieldProblem("input.overallGoalId", "总体目标须为同一险种、同一地区且期间覆盖本年度")
+            )
+    return problems
+
+
+async def create_goal(*, session: AsyncSession, actor: Actor, data: GoalCreate) -> Goal:
+    fund = (await session.exec(select(FundType).where(FundType.code == data.fund_type_code))).first()
+    if fund is None:
+        raise NotFound("险种", data.fund_type_code)
+    region = (await session.exec(select(Region).where(Region.code == data.region_code))).first()
+    if region is None:
+        raise NotFound("行政区划", data.region_code)
+    assert fund.id is not None and region.id is not None
+    scope = policy.Scope(
+        region_path=region.path, region_level=region.level, administration=fund.administration
+    )
+    policy.require(actor, policy.Action.GOAL_DRAFT, scope)
+    problems = await _period_problems(session, data, fund, region)
+    if problems:
+        raise ValidationFailed(problems)
+
+    same_scope = (
+        select(func.count())
+        .select_from(Goal)
+        .where(
+            Goal.fund_type_id == fund.id,
+            Goal.region_id == region.id,
+            Goal.horizon == data.horizon,
+            Goal.start_year == data.start_year,
+            Goal.end_year == data.end_year,
+        )
+    )
+    if (await session.exec(same_scope)).one():
+        raise Conflict("该险种、地区和期间的目标已存在", code=GoalErrorCode.DUPLICATE)
+
+    goal = Goal(
+        **data.model_dump(include=set(GoalCreate.model_fields) - {"fund_type_code", "region_code"}),
+        fund_type_id=fund.id,
+        region_id=region.id,
+        drafter_organization_id=actor.organization_id,
+    )
+    goal.title = data.title.strip()
+    session.add(goal)
+    await session.flush()
+    goal.lineage_id = goal.id
+    await audit.created(session=session, actor=actor, operation="goalCreate", row=goal)
+    return goal
+
+
+async def update_goal(
+    *, session: AsyncSession, actor: Actor, goal_id: int, row_version: int, patch: GoalUpdate
+) -> Goal:
+    goal = await editable_goal(
+        session=session, actor=actor, goal_id=goal_id, row_version=row_version, operation="goalUpdate"
+    )
+    async with audit.changing(session=session, actor=actor, operation="goalUpdate", row=goal):
+        if patch.title is not None:
+            if not patch.title.strip():
+                raise ValidationFailed([TITLE_REQUIRED])
+            goal.title = patch.title.strip()
+        if patch.content is not None:
+            goal.content = patch.content
+    return goal
+
+
+async def delete_goal(*, session: AsyncSession, actor: Actor, goal_id: int, row_version: int) -> int:
+    goal = await editable_goal(
+        session=session, actor=actor, goal_id=goal_id, row_version=row_version, operation="goalDelete"
+    )
+    assert goal.id is not None
+    dependants = (
+        select(func.count())
+        .select_from(Goal)
+        .where(
+            (col(Goal.parent_goal_id) == goal.id)
+            | (col(Goal.overall_goal_id) == goal.id)
+            | (col(Goal.previous_version_id) == goal.id)
+        )
+    )
+    if (await session.exec(dependants)).one():
+        raise Conflict(
+            "该目标已被其他目标引用（分解、年度目标或新版本），不能删除", code=GoalErrorCode.STILL_REFERENCED
+        )
+    await session.exec(delete(Indicator).where(col(Indicator.goal_id) == goal.id))
+    await audit.deleted(session=session, actor=actor, operation="goalDelete", row=goal)
+    return goal.id

@@ -1,0 +1,40 @@
+"""What every edit of a draft goal shares: loading it, who may edit it, and in which states."""
+
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from src.models import Goal
+from src.services import policy
+from src.services.actors import Actor
+from src.services.concurrency import claim
+from src.services.errors import GoalErrorCode, InvalidTransition, NotFound
+
+
+async def get_goal(*, session: AsyncSession, goal_id: int) -> Goal:
+    goal = (await session.exec(select(Goal).where(Goal.id == goal_id))).first()
+    if goal is None:
+        raise NotFound("绩效目标", goal_id)
+    return goal
+
+
+def require_editable(goal: Goal, operation: str) -> None:
+    if goal.status not in policy.DRAFT_STATES:
+        raise InvalidTransition(
+            f"目标当前状态为“{goal.status.value}”，只有草稿或已退回的目标可以修改；已下达的目标请通过调整申请修改",
+            current_status=goal.status.value,
+            operation=operation,
+            code=GoalErrorCode.NOT_EDITABLE,
+        )
+
+
+async def editable_goal(
+    *, session: AsyncSession, actor: Actor, goal_id: int, row_version: int | None, operation: str
+) -> Goal:
+    """Load, authorize, check the state and claim the goal's version (the current one when None)."""
+    goal = await get_goal(session=session, goal_id=goal_id)
+    policy.require(actor, policy.Action.GOAL_DRAFT, await policy.scope_of(session=session, record=goal))
+    require_editable(goal, operation)
+    await claim(
+        session=session, row=goal, expected_version=goal.row_version if row_version is None else row_version
+    )
+    return goal
