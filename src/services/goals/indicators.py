@@ -67,7 +67,7 @@ async def create_indicator(
 
 
 async def _editable_indicator(
-    *, session: AsyncSession, actor: Actor, indicator_id: int, row_version: int, operation: str
+    session: AsyncSession, actor: Actor, indicator_id: int, row_version: int, operation: str
 ) -> Indicator:
     indicator = await session.get(Indicator, indicator_id)
     if indicator is None:
@@ -82,13 +82,7 @@ async def _editable_indicator(
 async def update_indicator(
     *, session: AsyncSession, actor: Actor, indicator_id: int, row_version: int, patch: IndicatorUpdate
 ) -> Indicator:
-    indicator = await _editable_indicator(
-        session=session,
-        actor=actor,
-        indicator_id=indicator_id,
-        row_version=row_version,
-        operation="indicatorUpdate",
-    )
+    indicator = await _editable_indicator(session, actor, indicator_id, row_version, "indicatorUpdate")
     # A field given as null clears it where it may be empty (the targets); elsewhere null means "keep".
     given = {
         k: v
@@ -109,13 +103,7 @@ async def update_indicator(
 async def delete_indicator(
     *, session: AsyncSession, actor: Actor, indicator_id: int, row_version: int
 ) -> Goal:
-    indicator = await _editable_indicator(
-        session=session,
-        actor=actor,
-        indicator_id=indicator_id,
-        row_version=row_version,
-        operation="indicatorDelete",
-    )
+    indicator = await _editable_indicator(session, actor, indicator_id, row_version, "indicatorDelete")
     await audit.deleted(session=session, actor=actor, operation="indicatorDelete", row=indicator)
     return await get_goal(session=session, goal_id=indicator.goal_id)
 
