@@ -3,6 +3,7 @@
 import argparse
 import asyncio
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -15,6 +16,8 @@ from src.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA_PATH = ROOT / "schema.graphql"
+# What each `serve` worker process runs: builds the app from the environment's settings.
+APP_FACTORY = "src.app:app_from_environment"
 
 log = logging.getLogger("fundperf")
 
@@ -58,6 +61,18 @@ def export_schema(path: Path = SCHEMA_PATH) -> str:
     return text
 
 
+def default_workers(settings: Settings) -> int:
+    """One worker process in development; one per CPU core in production."""
+    return (os.cpu_count() or 1) if settings.ENVIRONMENT == "production" else 1
+
+
+def _positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {number}")
+    return number
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="fundperf", description="社会保险基金预算绩效管理")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -67,6 +82,12 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--no-demo", action="store_true", help="do not load the demo data set")
+    serve.add_argument(
+        "--workers",
+        type=_positive,
+        default=None,
+        help="worker processes (default: 1; with ENVIRONMENT=production one per CPU core)",
+    )
     sub.add_parser("migrate", help="upgrade the database to the latest schema")
     seed = sub.add_parser("seed", help="load reference data (idempotent)")
     seed.add_argument("--demo", action="store_true", help="also load the demo data set")
@@ -88,14 +109,19 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "serve":
         import uvicorn
 
-        from src.app import create_app, tune_gc_for_serving
-
+        workers = args.workers or default_workers(settings)
+        # Once, before any worker starts; each worker then builds its app (and engine) from the settings.
         asyncio.run(_migrate(url))
         asyncio.run(_seed(url, demo=not args.no_demo, only_if_empty=True))
-        print(f"GraphiQL: http://{args.host}:{args.port}/graphql", flush=True)
-        app = create_app(settings)
-        tune_gc_for_serving()
-        uvicorn.run(app, host=args.host, port=args.port)
+        print(f"GraphiQL: http://{args.host}:{args.port}/graphql ({workers} workers)", flush=True)
+        uvicorn.run(
+            APP_FACTORY,
+            factory=True,
+            workers=workers,
+            host=args.host,
+            port=args.port,
+            **settings.uvicorn_proxy_options(),
+        )
     return 0
 
 

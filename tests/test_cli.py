@@ -8,8 +8,10 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
-from src.cli import SCHEMA_PATH, export_schema
+from src.cli import SCHEMA_PATH, default_workers, export_schema, main
+from tests.conftest import make_settings
 
 
 def test_committed_schema_is_current(tmp_path: Path) -> None:
@@ -65,3 +67,62 @@ def test_serve_migrates_seeds_and_answers(tmp_path: Path) -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_serve_uses_every_core_in_production() -> None:
+    assert default_workers(make_settings()) == 1
+    assert default_workers(make_settings(ENVIRONMENT="production")) == (os.cpu_count() or 1)
+    with pytest.raises(SystemExit):
+        main(["serve", "--workers", "0"])
+
+
+def _worker_pids(pid: int) -> list[int]:
+    """The uvicorn worker processes (multiprocessing children) of process `pid`."""
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return [int(child) for child in children if b"spawn_main" in Path(f"/proc/{child}/cmdline").read_bytes()]
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads worker processes from Linux /proc")
+def test_serve_runs_several_workers_with_the_environments_settings(tmp_path: Path) -> None:
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'workers.db'}",
+        "GRAPHQL_MAX_COST": "5",  # each worker builds its app from the environment
+    }
+    env.pop("REDIS_URL", None)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "src.cli", "serve", "--port", str(port), "--no-demo", "--workers", "2"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    workers: list[int] = []
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 120
+        while True:
+            assert server.poll() is None, server.stdout.read() if server.stdout else ""
+            try:
+                if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, "server did not become ready"
+            time.sleep(0.2)
+        while len(workers := _worker_pids(server.pid)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert len(workers) == 2
+        cheap = httpx.post(f"{base}/graphql", json={"query": "{ me { username fullName } }"}, timeout=30)
+        assert cheap.json() == {"data": {"me": None}}  # costs 3
+        dear = httpx.post(f"{base}/graphql", json={"query": "{ fundTypes { code } }"}, timeout=30).json()
+        assert dear["errors"][0]["extensions"] == {"code": "QUERY_TOO_COMPLEX", "cost": 21, "maxCost": 5}
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    # Stopping the server stops its workers.
+    deadline = time.monotonic() + 10
+    while any(Path(f"/proc/{pid}").exists() for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(Path(f"/proc/{pid}").exists() for pid in workers)

@@ -65,6 +65,14 @@ def create_app(settings: Settings, engine: AsyncEngine | None = None) -> Starlet
     return app
 
 
+def app_from_environment() -> Starlette:
+    """The app of a `fundperf serve` worker process (uvicorn's factory, called in each worker): the
+    settings from the environment, and the collector tuned for a long-lived server."""
+    app = create_app(Settings())
+    tune_gc_for_serving()
+    return app
+
+
 def tune_gc_for_serving() -> None:
     """For a long-lived server process: freeze start-up objects out of the collector's way and collect
     young objects less often. A page of goals allocates hundreds of thousands of short-lived objects;

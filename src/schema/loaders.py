@@ -7,9 +7,11 @@ between concurrent tasks.
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, TypeVar, cast
 
-from sqlalchemy import ColumnElement, or_, tuple_
+import sqlalchemy as sa
+from sqlalchemy import ColumnElement, Select, func, or_, tuple_
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -28,11 +30,25 @@ from src.models import (
     User,
 )
 from src.models.enums import RegionLevel
+from src.schema.execution import TURN_TAKING_LOOP, take_turns
 
 M = TypeVar("M", bound=SQLModel)
 K = TypeVar("K", bound=Hashable)
 
 Sessionmaker = async_sessionmaker[AsyncSession]
+
+# The most rows a one-to-many loader returns for one key (the list fields declare the same numbers with
+# cost.max_items, so the query cost limit counts them): bounded in SQL, whatever the table holds.
+INDICATORS_PER_GOAL = 200
+CHILD_GOALS_PER_GOAL = 300
+ANNUAL_GOALS_PER_OVERALL_GOAL = 100
+VERSIONS_PER_GOAL = 50  # the newest 50
+TRANSITIONS_PER_GOAL = 500  # the newest 500
+USERS_PER_ORGANIZATION = 100
+CHILDREN_PER_REGION = 100
+DESCENDANTS_PER_REGION = 500  # a province's prefectures and counties (Sichuan: 204)
+ANCESTORS_PER_REGION = 3  # province, prefecture, county
+ROWS_PER_TURN = 2000
 
 
 async def fetch_rows(session: AsyncSession, stmt: Any, model: type[M]) -> Sequence[M]:
@@ -42,8 +58,19 @@ async def fetch_rows(session: AsyncSession, stmt: Any, model: type[M]) -> Sequen
     cheap. The rows are read-only; they are typed as the model because they answer the same attributes.
     """
     columns = stmt.with_only_columns(*model.__table__.columns)  # type: ignore[attr-defined]
+    return cast(Sequence[M], await _all_rows(session, columns))
+
+
+async def _all_rows(session: AsyncSession, stmt: Any) -> list[Any]:
+    """The rows of `stmt`, converted (enums, decimals) a few thousand at a time, taking turns with the rest
+    of the server in between: tens of thousands of rows would otherwise hold the event loop for long."""
     connection = await session.connection()
-    return cast(Sequence[M], (await connection.execute(columns)).all())
+    result = await connection.execute(stmt)
+    rows: list[Any] = []
+    for partition in result.partitions(ROWS_PER_TURN):
+        rows.extend(partition)
+        await take_turns()
+    return rows
 
 
 def one_by(sessionmaker: Sessionmaker, model: type[M], column: Any) -> DataLoader[Any, M | None]:
@@ -55,7 +82,23 @@ def one_by(sessionmaker: Sessionmaker, model: type[M], column: Any) -> DataLoade
         found = {getattr(row, column.key): row for row in rows}
         return [found.get(key) for key in keys]
 
-    return DataLoader(load_fn=load)
+    return DataLoader(load_fn=load, loop=TURN_TAKING_LOOP)
+
+
+def first_per_key(
+    model: type[SQLModel], where: Any, column: Any, order_by: Sequence[Any], limit: int, *, newest: bool
+) -> Select[Any]:
+    """The rows matching `where`, at most `limit` per value of `column` (the first ones in `order_by`, or
+    the last ones when `newest`), in `order_by` order; named like the model's fields (like fetch_rows)."""
+    table = model.__table__  # type: ignore[attr-defined]
+    rank_order = [o.desc() for o in order_by] if newest else list(order_by)
+    rank = func.row_number().over(partition_by=column, order_by=rank_order).label("_rank")
+    ranked = sa.select(*table.columns, rank).where(where).subquery()
+    return (
+        sa.select(*(ranked.c[c.name] for c in table.columns))
+        .where(ranked.c["_rank"] <= limit)
+        .order_by(*(ranked.c[o.key] for o in order_by))
+    )
 
 
 def many_by(
@@ -63,19 +106,27 @@ def many_by(
     model: type[M],
     column: Any,
     order_by: Sequence[Any] = (),
+    *,
+    limit: int | None = None,
+    newest: bool = False,
 ) -> DataLoader[Any, list[M]]:
-    """Loads the rows that point at each key (a one-to-many relation), in a stable order."""
+    """Loads the rows that point at each key (a one-to-many relation), in a stable order; with `limit`, at
+    most that many per key: the first ones in `order_by`, or the last ones when `newest`."""
 
     async def load(keys: list[Any]) -> Sequence[list[M]]:
-        stmt = select(model).where(column.in_(keys)).order_by(*order_by)
         async with sessionmaker() as session:
-            rows = await fetch_rows(session, stmt, model)
+            if limit is None:
+                stmt = select(model).where(column.in_(keys)).order_by(*order_by)
+                rows = await fetch_rows(session, stmt, model)
+            else:
+                limited = first_per_key(model, column.in_(keys), column, order_by, limit, newest=newest)
+                rows = cast(Sequence[M], await _all_rows(session, limited))
         grouped: dict[Any, list[M]] = defaultdict(list)
         for row in rows:
             grouped[getattr(row, column.key)].append(row)
         return [grouped.get(key, []) for key in keys]
 
-    return DataLoader(load_fn=load)
+    return DataLoader(load_fn=load, loop=TURN_TAKING_LOOP)
 
 
 def many_by_tuple(
@@ -95,14 +146,17 @@ def many_by_tuple(
             grouped[tuple(getattr(row, c.key) for c in columns)].append(row)
         return [grouped.get(key, []) for key in keys]
 
-    return DataLoader(load_fn=load)
+    return DataLoader(load_fn=load, loop=TURN_TAKING_LOOP)
 
 
 DescendantKey = tuple[str, RegionLevel | None]
 
 
-def descendants_loader(sessionmaker: Sessionmaker) -> DataLoader[DescendantKey, list[Region]]:
-    """Regions below a path (optionally of one level), all keys in one statement."""
+def descendants_loader(
+    sessionmaker: Sessionmaker, limit: int = DESCENDANTS_PER_REGION
+) -> DataLoader[DescendantKey, list[Region]]:
+    """Regions below a path (optionally of one level), all keys in one statement; at most `limit` a key
+    (regions are reference data: the statement reads no more than the table's few thousand rows)."""
 
     async def load(keys: list[DescendantKey]) -> Sequence[list[Region]]:
         conditions: list[ColumnElement[bool]] = []
@@ -115,11 +169,26 @@ def descendants_loader(sessionmaker: Sessionmaker) -> DataLoader[DescendantKey, 
         async with sessionmaker() as session:
             rows = await fetch_rows(session, stmt, Region)
         return [
-            [r for r in rows if r.path.startswith(path) and r.path != path and level in (None, r.level)]
+            [r for r in rows if r.path.startswith(path) and r.path != path and level in (None, r.level)][
+                :limit
+            ]
             for path, level in keys
         ]
 
-    return DataLoader(load_fn=load)
+    return DataLoader(load_fn=load, loop=TURN_TAKING_LOOP)
+
+
+def totals_by(sessionmaker: Sessionmaker, column: Any, value: Any) -> DataLoader[Any, Decimal]:
+    """The sum of `value` over the rows that point at each key (0.00 for none), all keys in one statement."""
+
+    async def load(keys: list[Any]) -> Sequence[Decimal]:
+        stmt = select(column, func.sum(value)).where(column.in_(keys)).group_by(column)
+        async with sessionmaker() as session:
+            connection = await session.connection()
+            totals = {key: total for key, total in (await connection.execute(stmt)).all()}
+        return [totals.get(key) or Decimal("0.00") for key in keys]
+
+    return DataLoader(load_fn=load, loop=TURN_TAKING_LOOP)
 
 
 @dataclass
@@ -134,6 +203,7 @@ class Loaders:
     goals_by_overall: DataLoader[int, list[Goal]]
     goals_by_parent: DataLoader[int, list[Goal]]
     indicators_by_goal: DataLoader[int, list[Indicator]]
+    indicator_weight_total: DataLoader[int, Decimal]
     budget_lines: DataLoader[int, list[FundBudgetLine]]
     budgets_by_scope: DataLoader[tuple[int, int, int], list[FundBudget]]
     organization: DataLoader[int, Organization | None]
@@ -148,7 +218,7 @@ def build_loaders(sessionmaker: Sessionmaker) -> Loaders:
     return Loaders(
         region=one_by(s, Region, Region.id),
         region_by_code=one_by(s, Region, Region.code),
-        region_children=many_by(s, Region, Region.parent_id, [Region.code]),
+        region_children=many_by(s, Region, Region.parent_id, [Region.code], limit=CHILDREN_PER_REGION),
         region_descendants=descendants_loader(s),
         fund_type=one_by(s, FundType, FundType.id),
         pooling_by_fund_year=many_by_tuple(
@@ -157,14 +227,22 @@ def build_loaders(sessionmaker: Sessionmaker) -> Loaders:
             [PoolingArrangement.fund_type_id, PoolingArrangement.year],
         ),
         goal=one_by(s, Goal, Goal.id),
-        goals_by_overall=many_by(s, Goal, Goal.overall_goal_id, [Goal.start_year, Goal.id]),
-        goals_by_parent=many_by(s, Goal, Goal.parent_goal_id, [Goal.id]),
+        goals_by_overall=many_by(
+            s,
+            Goal,
+            Goal.overall_goal_id,
+            [Goal.start_year, Goal.id],
+            limit=ANNUAL_GOALS_PER_OVERALL_GOAL,
+        ),
+        goals_by_parent=many_by(s, Goal, Goal.parent_goal_id, [Goal.id], limit=CHILD_GOALS_PER_GOAL),
         indicators_by_goal=many_by(
             s,
             Indicator,
             Indicator.goal_id,
             [Indicator.sort_order, Indicator.id],
+            limit=INDICATORS_PER_GOAL,
         ),
+        indicator_weight_total=totals_by(s, Indicator.goal_id, Indicator.weight),
         budget_lines=many_by(
             s,
             FundBudgetLine,
@@ -177,10 +255,21 @@ def build_loaders(sessionmaker: Sessionmaker) -> Loaders:
             [FundBudget.region_id, FundBudget.fund_type_id, FundBudget.year],
         ),
         organization=one_by(s, Organization, Organization.id),
-        users_by_organization=many_by(s, User, User.organization_id, [User.username]),
+        users_by_organization=many_by(
+            s, User, User.organization_id, [User.username], limit=USERS_PER_ORGANIZATION
+        ),
         user=one_by(s, User, User.id),
-        transitions_by_goal=many_by(s, GoalTransition, GoalTransition.goal_id, [GoalTransition.id]),
-        goals_by_lineage=many_by(s, Goal, Goal.lineage_id, [Goal.version]),
+        transitions_by_goal=many_by(
+            s,
+            GoalTransition,
+            GoalTransition.goal_id,
+            [GoalTransition.id],
+            limit=TRANSITIONS_PER_GOAL,
+            newest=True,
+        ),
+        goals_by_lineage=many_by(
+            s, Goal, Goal.lineage_id, [Goal.version, Goal.id], limit=VERSIONS_PER_GOAL, newest=True
+        ),
     )
 
 

@@ -9,6 +9,7 @@ from src.models.enums import label_zh
 from src.schema.budgets.types import FundBudget
 from src.schema.context import Info
 from src.schema.conversion import FromRow, related
+from src.schema.cost import max_items
 from src.schema.enums import (
     Comparator,
     GoalHorizon,
@@ -19,6 +20,13 @@ from src.schema.enums import (
 )
 from src.schema.errors import NotFoundError
 from src.schema.funds.types import FundType
+from src.schema.loaders import (
+    ANNUAL_GOALS_PER_OVERALL_GOAL,
+    CHILD_GOALS_PER_GOAL,
+    INDICATORS_PER_GOAL,
+    TRANSITIONS_PER_GOAL,
+    VERSIONS_PER_GOAL,
+)
 from src.schema.organizations.types import Organization, User
 from src.schema.regions.types import Region
 from src.services.policy import goal_visible
@@ -91,21 +99,25 @@ class Goal(FromRow):
 
     region: Region = related(Region, "region", "region_id", description="统筹地区")
 
-    @strawberry.field
+    @strawberry.field(
+        description=f"绩效指标（至多 {INDICATORS_PER_GOAL} 个）", metadata=max_items(INDICATORS_PER_GOAL)
+    )
     async def indicators(self, info: Info) -> list[Indicator]:
         rows = await info.context.loaders.indicators_by_goal.load(self.db_id)
         return [Indicator.from_row(r) for r in rows]
 
     @strawberry.field(description="指标权重合计")
     async def weight_total(self, info: Info) -> Decimal:
-        rows = await info.context.loaders.indicators_by_goal.load(self.db_id)
-        return sum((r.weight for r in rows), Decimal("0.00"))
+        return await info.context.loaders.indicator_weight_total.load(self.db_id)
 
     @strawberry.field(description="年度目标所属的总体目标")
     async def overall_goal(self, info: Info) -> "Goal | None":
         return await _one_visible(info, self.overall_goal_id)
 
-    @strawberry.field(description="总体目标下的年度目标")
+    @strawberry.field(
+        description=f"总体目标下的年度目标（至多 {ANNUAL_GOALS_PER_OVERALL_GOAL} 个）",
+        metadata=max_items(ANNUAL_GOALS_PER_OVERALL_GOAL),
+    )
     async def annual_goals(self, info: Info) -> list["Goal"]:
         return await visible_goals(info, await info.context.loaders.goals_by_overall.load(self.db_id))
 
@@ -113,11 +125,19 @@ class Goal(FromRow):
     async def parent_goal(self, info: Info) -> "Goal | None":
         return await _one_visible(info, self.parent_goal_id)
 
-    @strawberry.field(description="分解下达至各统筹地区的目标")
+    @strawberry.field(
+        description=f"分解下达至各统筹地区的目标（至多 {CHILD_GOALS_PER_GOAL} 个）",
+        metadata=max_items(CHILD_GOALS_PER_GOAL),
+    )
     async def child_goals(self, info: Info) -> list["Goal"]:
         return await visible_goals(info, await info.context.loaders.goals_by_parent.load(self.db_id))
 
-    @strawberry.field(description="同一目标的全部版本（第 14 条：调整形成新版本，旧版本保留）")
+    @strawberry.field(
+        description=(
+            f"同一目标的全部版本（第 14 条：调整形成新版本，旧版本保留；至多最近 {VERSIONS_PER_GOAL} 个）"
+        ),
+        metadata=max_items(VERSIONS_PER_GOAL),
+    )
     async def versions(self, info: Info) -> list["Goal"]:
         if self.lineage_id is None:
             return [self]
@@ -127,7 +147,10 @@ class Goal(FromRow):
     async def previous_version(self, info: Info) -> "Goal | None":
         return await _one_visible(info, self.previous_version_id)
 
-    @strawberry.field(description="流转记录：谁、何时、从何状态到何状态、理由")
+    @strawberry.field(
+        description=f"流转记录：谁、何时、从何状态到何状态、理由（至多最近 {TRANSITIONS_PER_GOAL} 条）",
+        metadata=max_items(TRANSITIONS_PER_GOAL),
+    )
     async def transitions(self, info: Info) -> list["GoalTransition"]:
         rows = await info.context.loaders.transitions_by_goal.load(self.db_id)
         return [GoalTransition.from_row(r) for r in rows]

@@ -5,8 +5,10 @@ import strawberry
 from src.models.enums import label_zh
 from src.schema.context import Info
 from src.schema.conversion import FromRow
+from src.schema.cost import max_items
 from src.schema.enums import RegionLevel
 from src.schema.errors import NotFoundError
+from src.schema.loaders import ANCESTORS_PER_REGION, CHILDREN_PER_REGION, DESCENDANTS_PER_REGION
 from src.schema.pagination import Connection
 
 
@@ -31,18 +33,23 @@ class Region(FromRow):
         row = await info.context.loaders.region.load(self.parent_id)
         return Region.from_row(row) if row else None
 
-    @strawberry.field
+    @strawberry.field(
+        description=f"直接下级区划（至多 {CHILDREN_PER_REGION} 个）", metadata=max_items(CHILDREN_PER_REGION)
+    )
     async def children(self, info: Info) -> list["Region"]:
         rows = await info.context.loaders.region_children.load(self.db_id)
         return [Region.from_row(r) for r in rows]
 
-    @strawberry.field(description="上级区划，自省级起")
+    @strawberry.field(description="上级区划，自省级起", metadata=max_items(ANCESTORS_PER_REGION))
     async def ancestors(self, info: Info) -> list["Region"]:
-        codes = [c for c in self.path.strip("/").split("/") if c and c != self.code]
+        codes = [c for c in self.path.strip("/").split("/") if c and c != self.code][:ANCESTORS_PER_REGION]
         rows = await info.context.loaders.region_by_code.load_many(codes)
         return [Region.from_row(r) for r in rows if r is not None]
 
-    @strawberry.field(description="下级区划（可按级别筛选）")
+    @strawberry.field(
+        description=f"下级区划（可按级别筛选；至多 {DESCENDANTS_PER_REGION} 个）",
+        metadata=max_items(DESCENDANTS_PER_REGION),
+    )
     async def descendants(self, info: Info, level: RegionLevel | None = None) -> list["Region"]:
         rows = await info.context.loaders.region_descendants.load((self.path, level))
         return [Region.from_row(r) for r in rows]

@@ -1,0 +1,324 @@
+"""The query cost limit (computed before anything runs), bounded lists, the per-operation time limit, and a
+server that keeps answering /healthz while a heavy query runs."""
+
+import asyncio
+import contextlib
+import re
+import time
+from collections.abc import AsyncIterator
+from decimal import Decimal
+from typing import Any
+
+import httpx
+import pytest
+import sqlalchemy as sa
+import strawberry
+from graphql import get_introspection_query, parse
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from src.app import create_app
+from src.models import Goal, Indicator, User
+from src.models.enums import Comparator, IndicatorCategory, IndicatorKind
+from src.schema import build_schema
+from src.schema.cost import LIST_SIZES, max_items, operation_cost, unbounded_list_fields
+from src.schema.loaders import INDICATORS_PER_GOAL, USERS_PER_ORGANIZATION
+from src.seed.demo import load_demo_data
+from src.settings import Settings
+from tests.conftest import StatementCounter, make_settings
+from tests.factories import make_goal
+from tests.schema.conftest import GraphQLClient
+from tests.support.server import serve_app
+
+SCHEMA = build_schema(Settings())._schema
+DEFAULT_MAX_COST = Settings().GRAPHQL_MAX_COST
+
+# The query of the report: parentGoal ↔ childGoals, four round trips, within the depth limit.
+FAN_OUT = """{ goal(id: "281") { ... on Goal { parentGoal { childGoals { parentGoal { childGoals {
+  parentGoal { childGoals { parentGoal { childGoals { id } } } } } } } } } } }"""
+# childGoals{id} = 1 + 300·1; each parentGoal adds 1, each childGoals 1 + 300·(what is below); goal 1.
+FAN_OUT_COST = 8_154_180_603
+
+# bench/read_api.py's page: 100 goals with all their indicators, region and fund type.
+GOALS_PAGE = """query Goals($first: Int!) {
+  goals(first: $first) {
+    pageInfo { hasNextPage endCursor }
+    nodes {
+      id title status horizon startYear endYear
+      region { code name level }
+      fundType { code name }
+      indicators { id level1 level2 level3 kind comparator targetValue targetGrade unit weight }
+    }
+  }
+}"""
+GOALS_PAGE_COST = 201_801  # 1 + pageInfo 3 + 100 · (1 + 6 + region 4 + fundType 3 + indicators 1 + 200 · 10)
+
+
+def cost(query: str, variables: dict[str, Any] | None = None) -> int:
+    return operation_cost(SCHEMA, parse(query), variables)
+
+
+def codes(body: dict[str, Any]) -> list[str]:
+    return [e["extensions"]["code"] for e in body.get("errors", [])]
+
+
+# --- The rule, on the schema itself --------------------------------------------------------------------
+
+
+def test_every_list_field_declares_its_size() -> None:
+    assert unbounded_list_fields(SCHEMA) == [], (
+        "a list field without a `first` argument needs its maximum size: metadata=max_items(N) on the "
+        "field (and a resolver that keeps to it), or an entry in src/schema/cost.py LIST_SIZES"
+    )
+
+
+def test_the_schema_walk_finds_an_undeclared_list() -> None:
+    @strawberry.type
+    class Item:
+        name: str
+
+    @strawberry.type
+    class Query:
+        @strawberry.field
+        def unbounded(self) -> list[Item]:
+            return []
+
+        @strawberry.field(metadata=max_items(5))
+        def bounded(self) -> list[Item]:
+            return []
+
+        @strawberry.field
+        def paged(self, first: int = 10) -> list[Item]:
+            return []
+
+    assert unbounded_list_fields(strawberry.Schema(query=Query)._schema) == ["Query.unbounded"]
+
+
+def test_declared_sizes_name_list_fields_of_the_schema() -> None:
+    for name in LIST_SIZES:
+        type_name, field_name = name.split(".")
+        parent = SCHEMA.type_map.get(type_name)
+        fields = getattr(parent, "fields", {})
+        assert field_name in fields, f"LIST_SIZES names {name}, which the schema does not have"
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("{ __typename }", 1),
+        ("{ me { username fullName } }", 3),
+        ("{ goals { totalCount } }", 1 + 20 * 1),  # `first` defaults to 20
+        ("{ goals(first: 5) { nodes { id } } }", 1 + 5 * (1 + 1)),
+        ("{ goals(first: 500) { nodes { id } } }", 1 + 100 * (1 + 1)),  # the field refuses more than 100
+        ("{ regions(first: 10) { edges { cursor node { code } } pageInfo { hasNextPage } } }", 1 + 10 * 6),
+        # A union costs its most expensive member; an interface condition applies to its implementations.
+        ('{ goal(id: "1") { ... on Goal { id title } ... on NotFoundError { message entity key } } }', 4),
+        ('{ goal(id: "1") { ... on UserError { message code } } }', 3),
+        ('{ goal(id: "1") { ...G } } fragment G on Goal { childGoals { id } }', 1 + 1 + 300),
+        ('{ region(code: "510000") { ... on Region { children { descendants { code } } } } }', 50_102),
+        ('{ region(code: "510000") { ... on Region { ancestors { code } } } }', 1 + 1 + 3),
+        ("{ fundTypes { pooling(year: 2026) { poolingRegions { code } } } }", 1 + 20 * (1 + 1 + 500)),
+    ],
+)
+def test_the_cost_rule(query: str, expected: int) -> None:
+    assert cost(query) == expected
+
+
+def test_the_fan_out_costs_billions() -> None:
+    assert cost(FAN_OUT) == FAN_OUT_COST
+
+
+def test_variables_give_first() -> None:
+    query = "query($n: Int = 7) { goals(first: $n) { nodes { id } } }"
+    assert cost(query) == 1 + 7 * 2  # the variable's default
+    assert cost(query, {"n": 3}) == 1 + 3 * 2
+    assert cost(query, {"n": "three"}) == 1 + 100 * 2  # refused when it runs; counted as the most
+    assert cost("query($n: Int) { goals(first: $n) { nodes { id } } }") == 1 + 20 * 2  # the argument's
+
+
+def test_introspection_costs_what_it_returns() -> None:
+    assert cost("{ __schema { types { name } } }") == 1 + 1 + len(SCHEMA.type_map)
+    # GraphiQL's own query: the whole schema, a few thousand fields.
+    assert cost(get_introspection_query()) < 10_000
+
+
+def test_fragments_used_many_times_are_costed_quickly() -> None:
+    # F12 doubles F11 which doubles F10 ...: 2^12 fields, and a walk that visits each fragment once.
+    fragments = ["fragment F0 on Query { __typename }"] + [
+        f"fragment F{i} on Query {{ ...F{i - 1} a{i}: __typename ...F{i - 1} }}" for i in range(1, 13)
+    ]
+    document = "{ ...F12 }\n" + "\n".join(fragments)
+    started = time.perf_counter()
+    # Spreading a fragment twice counts it twice: merged fields are never cheaper than counted.
+    assert cost(document) == 2**13 - 1
+    assert time.perf_counter() - started < 0.5
+
+
+# --- Through the API ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+async def demo(sessionmaker: async_sessionmaker[AsyncSession], reference: None) -> None:
+    async with sessionmaker() as session:
+        await load_demo_data(session=session)
+        await session.commit()
+
+
+def indicator_rows(goal_id: int, count: int, *, start: int = 1000) -> list[dict[str, Any]]:
+    return [
+        {
+            "goal_id": goal_id,
+            "level1": IndicatorCategory.OUTPUT,
+            "level2": "数量",
+            "level3": f"补充指标{i}",
+            "kind": IndicatorKind.QUANTITATIVE,
+            "comparator": Comparator.GE,
+            "target_value": Decimal("95.5"),
+            "unit": "%",
+            "weight": Decimal("0.40"),
+            "definition": "",
+            "sort_order": start + i,
+        }
+        for i in range(count)
+    ]
+
+
+@pytest.fixture
+async def full_goals(sessionmaker: async_sessionmaker[AsyncSession], demo: None) -> list[int]:
+    """The demo data set, with the first 100 goals (one page) holding the most indicators a goal shows:
+    the heaviest page of goals the cost limit allows, really filled."""
+    async with sessionmaker() as session:
+        ids = [
+            int(i or 0) for i in (await session.exec(select(Goal.id).order_by(col(Goal.id)).limit(100))).all()
+        ]
+        connection = await session.connection()
+        rows = [row for goal_id in ids for row in indicator_rows(goal_id, INDICATORS_PER_GOAL)]
+        await connection.execute(sa.insert(Indicator), rows)
+        await session.commit()
+    return ids
+
+
+@contextlib.asynccontextmanager
+async def client(
+    engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession], **overrides: Any
+) -> AsyncIterator[GraphQLClient]:
+    """A client of an app with these settings, logged in as the provincial finance department."""
+    settings = make_settings(**overrides)
+    transport = httpx.ASGITransport(app=create_app(settings, engine=engine))
+    async with httpx.AsyncClient(transport=transport, base_url="http://test", timeout=60) as http:
+        gql = GraphQLClient(http, sessionmaker, settings)
+        await gql.login_as()
+        yield gql
+
+
+async def test_the_fan_out_is_refused_before_anything_runs(
+    demo: None, gql: GraphQLClient, count_statements: StatementCounter
+) -> None:
+    count_statements.reset()
+    body = await gql.query(FAN_OUT)
+    assert body["data"] is None
+    [error] = body["errors"]
+    assert error["extensions"] == {
+        "code": "QUERY_TOO_COMPLEX",
+        "cost": FAN_OUT_COST,
+        "maxCost": DEFAULT_MAX_COST,
+    }
+    assert f"Query cost {FAN_OUT_COST} exceeds the limit of {DEFAULT_MAX_COST}" in error["message"]
+    goal_reads = [s for s in count_statements.statements if re.search(r"\bFROM goal\b", s)]
+    assert goal_reads == []  # only the caller's authentication reached the database
+
+
+async def test_a_page_of_goals_with_their_indicators_passes(demo: None, gql: GraphQLClient) -> None:
+    assert cost(GOALS_PAGE, {"first": 100}) == GOALS_PAGE_COST <= DEFAULT_MAX_COST
+    data = await gql.data(GOALS_PAGE, {"first": 100})
+    assert len(data["goals"]["nodes"]) == 100
+    assert sum(len(g["indicators"]) for g in data["goals"]["nodes"]) > 1000
+
+
+async def test_first_comes_from_the_variables(
+    engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession], reference: None
+) -> None:
+    query = "query($first: Int!) { goals(first: $first) { nodes { id indicators { id level3 weight } } } }"
+    per_goal = 1 + 1 + (1 + INDICATORS_PER_GOAL * 3)  # nodes, id, indicators
+    async with client(engine, sessionmaker, GRAPHQL_MAX_COST=10_000) as gql:
+        assert (await gql.data(query, {"first": 10}))["goals"]["nodes"] == []  # 1 + 10 · 603 = 6031
+        refused = await gql.query(query, {"first": 20})
+        assert codes(refused) == ["QUERY_TOO_COMPLEX"] and refused["data"] is None
+        assert refused["errors"][0]["extensions"]["cost"] == 1 + 20 * per_goal
+        by_default = await gql.query(query.replace("$first: Int!", "$first: Int! = 20"))
+        assert by_default["errors"][0]["extensions"]["cost"] == 1 + 20 * per_goal
+
+
+async def test_lists_return_at_most_their_declared_size(
+    gql: GraphQLClient, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    me = await gql.login_as()  # the provincial finance department sees its own users
+    async with sessionmaker() as session:
+        goal = await make_goal(session, indicators=0)
+        connection = await session.connection()
+        await connection.execute(sa.insert(Indicator), indicator_rows(goal.id or 0, 250, start=0))
+        session.add_all(
+            User(username=f"more-{i:03}", full_name="用户", organization_id=me.organization_id)
+            for i in range(USERS_PER_ORGANIZATION)
+        )
+        await session.commit()
+    data = await gql.data(
+        "query($id: ID!) { goal(id: $id) { ... on Goal { weightTotal indicators { level3 weight } } } }",
+        {"id": str(goal.id)},
+    )
+    indicators = data["goal"]["indicators"]
+    assert len(indicators) == INDICATORS_PER_GOAL and indicators[0]["level3"] == "补充指标0"
+    assert Decimal(data["goal"]["weightTotal"]) == Decimal("100.00")  # all 250 of them, not the 200 shown
+    organizations = await gql.data(
+        '{ organizations(regionCode: "510000", actorType: FINANCE) { nodes { users { username } } } }'
+    )
+    [organization] = organizations["organizations"]["nodes"]
+    assert len(organization["users"]) == USERS_PER_ORGANIZATION  # of 102
+
+
+# --- The time limit and a responsive server --------------------------------------------------------------
+
+
+async def test_a_slow_operation_is_cancelled(
+    engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession], full_goals: list[int]
+) -> None:
+    async with client(engine, sessionmaker, OPERATION_TIMEOUT_SECONDS=0.05) as gql:
+        started = time.perf_counter()
+        body = await gql.query(GOALS_PAGE, {"first": 100})
+        elapsed = time.perf_counter() - started
+        assert body["data"] is None and codes(body) == ["OPERATION_TIMEOUT"], body
+        assert "0.05 s" in body["errors"][0]["message"]
+        assert elapsed < 2.0  # cancelled: the whole page takes several seconds (next test)
+    # The database connections the cancelled operation used are fine afterwards.
+    async with client(engine, sessionmaker) as gql:
+        small = await gql.data("{ goals(first: 2) { nodes { id indicators { id } } } }")
+        assert [len(g["indicators"]) for g in small["goals"]["nodes"]] == [INDICATORS_PER_GOAL] * 2
+
+
+async def test_healthz_answers_while_a_heavy_query_runs(
+    engine: AsyncEngine,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    full_goals: list[int],
+) -> None:
+    async with (
+        serve_app(create_app(settings, engine=engine)) as base_url,
+        httpx.AsyncClient(base_url=base_url, timeout=60) as http,
+        httpx.AsyncClient(base_url=base_url, timeout=10) as probe,
+    ):
+        gql = GraphQLClient(http, sessionmaker, settings)
+        await gql.login_as()
+        heavy = asyncio.create_task(gql.query(GOALS_PAGE, {"first": 100}))
+        await asyncio.sleep(0.3)  # the page is being read and resolved
+        started = time.perf_counter()
+        health = await probe.get("/healthz")
+        waited = time.perf_counter() - started
+        still_running = not heavy.done()
+        body = await heavy
+    assert health.json() == {"status": "ok"}
+    assert waited < 1.0, f"/healthz took {waited:.2f} s while the heavy query ran"
+    assert still_running, "the heavy query ended before /healthz was asked: not heavy enough to tell"
+    assert "errors" not in body, body["errors"]
+    indicators = sum(len(g["indicators"]) for g in body["data"]["goals"]["nodes"])
+    assert indicators == 100 * INDICATORS_PER_GOAL
