@@ -2,8 +2,10 @@
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 import sqlalchemy as sa
+from pydantic import ValidationInfo, field_validator
 from sqlmodel import Field, SQLModel
 
 from src.models.base import Versioned, utcnow
@@ -16,7 +18,29 @@ from src.models.enums import (
     QualitativeGrade,
 )
 from src.models.indicator_template import IndicatorDefinition
-from src.models.types import ScaledDecimal, StrEnumType
+from src.models.types import FREE_TEXT_MAX_LENGTH, ScaledDecimal, StrEnumType
+
+TARGET_VALUE = ScaledDecimal(20, 4)
+WEIGHT = ScaledDecimal(6, 2)
+INDICATOR_DECIMALS = {"target_value": TARGET_VALUE, "weight": WEIGHT}
+
+
+def decimal_field(column: ScaledDecimal, **kwargs: Any) -> Any:
+    """A decimal stored in `column`, validated finite and with no more integer digits or places than the
+    column keeps on both databases, so nothing is rounded away or overflows on the way in."""
+    return Field(
+        sa_type=column,
+        max_digits=column.max_digits,
+        decimal_places=column.scale,
+        schema_extra={"allow_inf_nan": False},
+        **kwargs,
+    )
+
+
+def as_stored(value: Decimal | None, info: ValidationInfo) -> Decimal | None:
+    """An indicator's decimal as its column keeps it (padded to the scale): the reply and the audit trail
+    show the stored value, not the spelling of the input."""
+    return None if value is None else INDICATOR_DECIMALS[str(info.field_name)].quantize(value)
 
 
 class GoalBase(SQLModel):
@@ -25,7 +49,7 @@ class GoalBase(SQLModel):
     # An annual goal has start == end == the budget year; an overall goal spans its period.
     start_year: int = Field(index=True)
     end_year: int = Field(index=True)
-    content: str = Field(default="", sa_type=sa.Text)
+    content: str = Field(default="", sa_type=sa.Text, max_length=FREE_TEXT_MAX_LENGTH)
 
 
 class Goal(GoalBase, Versioned, table=True):
@@ -78,8 +102,8 @@ class GoalTransition(SQLModel, table=True):
 class GoalCreate(GoalBase):
     """What a drafter gives to create a goal (goalCreate)."""
 
-    fund_type_code: str
-    region_code: str
+    fund_type_code: str = Field(max_length=48)  # FundType.code
+    region_code: str = Field(max_length=12)  # Region.code
     overall_goal_id: int | None = None
 
 
@@ -87,13 +111,15 @@ class GoalUpdate(SQLModel):
     """The fields of a draft goal that goalUpdate may change; None leaves a field as it is."""
 
     title: str | None = Field(default=None, max_length=200)
-    content: str | None = None
+    content: str | None = Field(default=None, max_length=FREE_TEXT_MAX_LENGTH)
 
 
 class IndicatorBase(IndicatorDefinition):
-    target_value: Decimal | None = Field(default=None, sa_type=ScaledDecimal(20, 4))
+    target_value: Decimal | None = decimal_field(TARGET_VALUE, default=None)
     target_grade: QualitativeGrade | None = Field(default=None, sa_type=StrEnumType(QualitativeGrade))
-    weight: Decimal = Field(sa_type=ScaledDecimal(6, 2))
+    weight: Decimal = decimal_field(WEIGHT)
+
+    _as_stored = field_validator("target_value", "weight")(as_stored)
 
 
 class Indicator(IndicatorBase, Versioned, table=True):
@@ -114,8 +140,10 @@ class IndicatorUpdate(SQLModel):
     level3: str | None = Field(default=None, max_length=128)
     kind: IndicatorKind | None = None
     comparator: Comparator | None = None
-    weight: Decimal | None = None
+    weight: Decimal | None = decimal_field(WEIGHT, default=None)
     unit: str | None = Field(default=None, max_length=16)
-    target_value: Decimal | None = None
+    target_value: Decimal | None = decimal_field(TARGET_VALUE, default=None)
     target_grade: QualitativeGrade | None = None
-    definition: str | None = None
+    definition: str | None = Field(default=None, max_length=FREE_TEXT_MAX_LENGTH)
+
+    _as_stored = field_validator("target_value", "weight")(as_stored)

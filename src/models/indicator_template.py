@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from src.models.enums import Comparator, IndicatorCategory, IndicatorKind, QualitativeGrade
-from src.models.types import ScaledDecimal, StrEnumType
+from src.models.types import FREE_TEXT_MAX_LENGTH, ScaledDecimal, StrEnumType
 
 
 class IndicatorDefinition(SQLModel):
@@ -18,7 +18,7 @@ class IndicatorDefinition(SQLModel):
     kind: IndicatorKind = Field(sa_type=StrEnumType(IndicatorKind))
     comparator: Comparator = Field(sa_type=StrEnumType(Comparator))
     unit: str = Field(default="", max_length=16)
-    definition: str = Field(default="", sa_type=sa.Text)
+    definition: str = Field(default="", sa_type=sa.Text, max_length=FREE_TEXT_MAX_LENGTH)
     sort_order: int = 0
 
 

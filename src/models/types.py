@@ -10,6 +10,13 @@ from sqlalchemy.types import TypeDecorator, TypeEngine
 
 E = TypeVar("E", bound=enum.Enum)
 
+# Free text (a goal's content, reasons, indicator definitions) is TEXT in the database, unbounded there;
+# this is the most one value may hold (README, Hardening). Names and codes take their column's length.
+FREE_TEXT_MAX_LENGTH = 10_000
+
+# SQLite keeps a ScaledDecimal as a BIGINT of value * 10**scale, below 2**63 (about 9.2e18): 18 digits.
+_SQLITE_MAX_DIGITS = 18
+
 
 class StrEnumType(TypeDecorator[E], Generic[E]):
     """Stores an enum's value as VARCHAR (no native DB enum, so values can be added without DDL)."""
@@ -46,6 +53,15 @@ class ScaledDecimal(TypeDecorator[Decimal]):
         self.scale = scale
         self._quantum = Decimal(1).scaleb(-scale)
         self._factor = 10**scale
+
+    @property
+    def max_digits(self) -> int:
+        """Digits a value may have to be stored exactly on both databases (NUMERIC(p, s), scaled BIGINT)."""
+        return min(self.precision, _SQLITE_MAX_DIGITS)
+
+    def quantize(self, value: Decimal) -> Decimal:
+        """`value` as the column stores it: with exactly `scale` places."""
+        return value.quantize(self._quantum)
 
     def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
         if dialect.name == "sqlite":

@@ -86,14 +86,45 @@ def to_model(model: type[M], data: object, *, prefix: str = "input", **extra: An
             [
                 FieldProblem(
                     ".".join([prefix, *(_camel(str(part)) for part in error["loc"])]),
-                    _PYDANTIC_MESSAGES.get(error["type"], error["msg"]),
-                    ErrorCode.OUT_OF_RANGE
-                    if error["type"].endswith(("_long", "_short"))
-                    else ErrorCode.INVALID,
+                    _message(error),
+                    ErrorCode.OUT_OF_RANGE if error["type"] in _OUT_OF_RANGE else ErrorCode.INVALID,
                 )
                 for error in exc.errors()
             ]
         ) from exc
 
 
-_PYDANTIC_MESSAGES = {"string_too_long": "内容过长", "string_too_short": "内容过短"}
+# Too long, too short, too large: OUT_OF_RANGE. Anything else (NaN, too many decimal places, a wrong
+# type): INVALID.
+_OUT_OF_RANGE = frozenset(
+    {
+        "string_too_long",
+        "string_too_short",
+        "too_long",
+        "too_short",
+        "decimal_max_digits",
+        "decimal_whole_digits",
+        "greater_than",
+        "greater_than_equal",
+        "less_than",
+        "less_than_equal",
+    }
+)
+_PYDANTIC_MESSAGES = {
+    "string_too_long": "内容过长（最多 {max_length} 个字符）",
+    "string_too_short": "内容过短",
+    "decimal_max_digits": "数值超出范围（最多 {max_digits} 位数字）",
+    "decimal_whole_digits": "数值过大（整数部分最多 {whole_digits} 位）",
+    "decimal_max_places": "小数位数过多（最多 {decimal_places} 位）",
+    "finite_number": "须为有限的数值（不能是 NaN 或无穷大）",
+}
+
+
+def _message(error: Any) -> str:
+    template = _PYDANTIC_MESSAGES.get(error["type"])
+    if template is None:
+        return str(error["msg"])
+    try:
+        return template.format(**error.get("ctx", {}))
+    except KeyError:  # no limit given in the error's context
+        return str(error["msg"])

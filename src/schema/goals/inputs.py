@@ -5,6 +5,7 @@ from decimal import Decimal
 import strawberry
 
 from src.schema.enums import Comparator, GoalHorizon, IndicatorCategory, IndicatorKind, QualitativeGrade
+from src.schema.inputs import multiline_text
 
 
 @strawberry.input(description="新建目标（草稿）")
@@ -15,7 +16,7 @@ class GoalCreateInput:
     start_year: int
     end_year: int
     title: str
-    content: str = ""
+    content: str = multiline_text(default="")
     overall_goal_id: strawberry.ID | None = None
 
 
@@ -24,14 +25,14 @@ class GoalUpdateInput:
     id: strawberry.ID
     row_version: int
     title: str | None = None
-    content: str | None = None
+    content: str | None = multiline_text(default=None)
 
 
 @strawberry.input(description="退回或调整申请：须说明理由")
 class GoalReasonInput:
     id: strawberry.ID
     row_version: int
-    reason: str
+    reason: str = multiline_text()
 
 
 @strawberry.input
@@ -46,7 +47,7 @@ class IndicatorCreateInput:
     unit: str = ""
     target_value: Decimal | None = None
     target_grade: QualitativeGrade | None = None
-    definition: str = ""
+    definition: str = multiline_text(default="")
 
 
 @strawberry.input(description="只修改给出的字段；targetValue / targetGrade 传 null 表示清空")
@@ -62,7 +63,7 @@ class IndicatorUpdateInput:
     unit: str | None = strawberry.UNSET
     target_value: Decimal | None = strawberry.UNSET
     target_grade: QualitativeGrade | None = strawberry.UNSET
-    definition: str | None = strawberry.UNSET
+    definition: str | None = multiline_text(default=strawberry.UNSET)
 
 
 @strawberry.input

@@ -1,34 +1,39 @@
 """Adding, editing and removing the indicators of a draft goal (Art. 8–9), by hand or from the library."""
 
 from decimal import Decimal
+from enum import Enum
 from typing import Any
 
-from pydantic import BaseModel
-from sqlmodel import col, select
+from pydantic import field_validator
+from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from src.models import Goal, Indicator, IndicatorCreate, IndicatorTemplate, IndicatorUpdate
 from src.models.enums import IndicatorKind
+from src.models.goal import TARGET_VALUE, WEIGHT, as_stored, decimal_field
 from src.models.indicator_template import IndicatorDefinition
 from src.services import audit
 from src.services.actors import Actor
 from src.services.concurrency import claim
 from src.services.errors import ErrorCode, FieldProblem, NotFound, ValidationFailed
-from src.services.goals.editing import editable_goal, get_goal
+from src.services.goals.editing import editable_goal, get_goal, visible_goal
 from src.services.goals.validation import duplicate_name, indicator_problems
 
 # The fields an indicator takes over from the library's template (its own order comes from the goal).
 TEMPLATE_FIELDS = frozenset(IndicatorDefinition.model_fields) - {"sort_order"}
 
 
-class TemplatePick(BaseModel):
+class TemplatePick(SQLModel):
     template_id: int
-    weight: Decimal
-    target_value: Decimal | None = None
+    weight: Decimal = decimal_field(WEIGHT)
+    target_value: Decimal | None = decimal_field(TARGET_VALUE, default=None)
+
+    _as_stored = field_validator("target_value", "weight")(as_stored)
 
 
 def _stripped(values: dict[str, Any]) -> dict[str, Any]:
-    return {k: v.strip() if isinstance(v, str) else v for k, v in values.items()}
+    # Enum members are str too (StrEnum): they stay members.
+    return {k: v.strip() if isinstance(v, str) and not isinstance(v, Enum) else v for k, v in values.items()}
 
 
 async def siblings(session: AsyncSession, goal_id: int) -> list[Indicator]:
@@ -42,6 +47,15 @@ async def siblings(session: AsyncSession, goal_id: int) -> list[Indicator]:
 
 def _next_order(rows: list[Indicator]) -> int:
     return max((s.sort_order for s in rows), default=-1) + 1
+
+
+async def reread(session: AsyncSession, rows: list[Indicator]) -> None:
+    """Load written rows back from the database (one statement), so a reply shows what was stored."""
+    ids = [row.id for row in rows]
+    if not ids:
+        return
+    stmt = select(Indicator).where(col(Indicator.id).in_(ids)).execution_options(populate_existing=True)
+    (await session.exec(stmt)).all()
 
 
 async def create_indicator(
@@ -63,6 +77,7 @@ async def create_indicator(
         row=indicator,
         extra={"goal_row_version": goal.row_version},
     )
+    await reread(session, [indicator])
     return indicator
 
 
@@ -72,6 +87,10 @@ async def _editable_indicator(
     indicator = await session.get(Indicator, indicator_id)
     if indicator is None:
         raise NotFound("绩效指标", indicator_id)
+    try:
+        await visible_goal(session=session, actor=actor, goal_id=indicator.goal_id)
+    except NotFound:
+        raise NotFound("绩效指标", indicator_id) from None
     await editable_goal(
         session=session, actor=actor, goal_id=indicator.goal_id, row_version=None, operation=operation
     )
@@ -97,6 +116,7 @@ async def update_indicator(
     async with audit.changing(session=session, actor=actor, operation="indicatorUpdate", row=indicator):
         for name in given:
             setattr(indicator, name, values[name])
+    await reread(session, [indicator])
     return indicator
 
 
@@ -155,4 +175,5 @@ async def add_indicators_from_templates(
         await audit.created(
             session=session, actor=actor, operation="indicatorAddFromTemplates", row=indicator
         )
+    await reread(session, created)
     return created

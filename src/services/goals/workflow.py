@@ -9,12 +9,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from src.models import Goal, GoalTransition, Indicator, Organization
 from src.models.base import utcnow
 from src.models.enums import ActorType, GoalStatus
+from src.models.types import FREE_TEXT_MAX_LENGTH
 from src.services import audit, policy
 from src.services.actors import Actor
 from src.services.concurrency import claim
 from src.services.errors import Conflict, ErrorCode, FieldProblem, Forbidden, GoalErrorCode, ValidationFailed
 from src.services.goals.decomposition import copy_indicators, decompose
-from src.services.goals.editing import get_goal
+from src.services.goals.editing import visible_goal
 from src.services.goals.steps import OPERATION, RETURNER, STEPS, GoalAction, check_state, invalid
 from src.services.goals.validation import submission_problems
 
@@ -44,6 +45,14 @@ def _log(
 def _reason(reason: str, message: str) -> str:
     if not reason.strip():
         raise ValidationFailed([FieldProblem("input.reason", message, ErrorCode.REQUIRED)])
+    if len(reason.strip()) > FREE_TEXT_MAX_LENGTH:
+        raise ValidationFailed(
+            [
+                FieldProblem(
+                    "input.reason", f"内容过长（最多 {FREE_TEXT_MAX_LENGTH} 个字符）", ErrorCode.OUT_OF_RANGE
+                )
+            ]
+        )
     return reason.strip()
 
 
@@ -62,8 +71,7 @@ async def transition(
 ) -> Goal:
     """One forward step of the chain (everything but return and adjustment)."""
     step = STEPS[action]
-    goal = await get_goal(session=session, goal_id=goal_id)
-    scope = await policy.scope_of(session=session, record=goal)
+    goal, scope = await visible_goal(session=session, actor=actor, goal_id=goal_id)
     policy.require(actor, step.permission, scope)
     check_state(goal, action, step, scope.region_level)
     before_status = goal.status
@@ -104,8 +112,7 @@ async def _check_complete(session: AsyncSession, goal: Goal) -> None:
 async def return_goal(
     *, session: AsyncSession, actor: Actor, goal_id: int, row_version: int, reason: str
 ) -> Goal:
-    goal = await get_goal(session=session, goal_id=goal_id)
-    scope = await policy.scope_of(session=session, record=goal)
+    goal, scope = await visible_goal(session=session, actor=actor, goal_id=goal_id)
     permission = RETURNER.get(goal.status)
     if permission is None or (
         goal.status == GoalStatus.ISSUED_GUIDING and goal.national_submitted_at is None
@@ -129,8 +136,8 @@ async def request_adjustment(
     *, session: AsyncSession, actor: Actor, goal_id: int, row_version: int, reason: str
 ) -> Goal:
     """Art. 14: a materially changed goal is re-assessed and re-approved as a new version."""
-    goal = await get_goal(session=session, goal_id=goal_id)
-    policy.require(actor, policy.Action.GOAL_DRAFT, await policy.scope_of(session=session, record=goal))
+    goal, scope = await visible_goal(session=session, actor=actor, goal_id=goal_id)
+    policy.require(actor, policy.Action.GOAL_DRAFT, scope)
     if goal.status not in policy.ISSUED_STATES:
         raise invalid(
             goal,
