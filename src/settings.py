@@ -30,10 +30,18 @@ class Settings(BaseSettings):
     # Echo SQL statements (debugging only).
     SQL_ECHO: bool = False
 
-    # Login throttling: failed attempts allowed per username and per client address within the window.
-    LOGIN_MAX_FAILURES_PER_USERNAME: int = 5
+    # Login throttling, failed attempts within the window: per username and client address, and per client
+    # address, a lock for the rest of the window; per username (from any address) only a backoff of seconds
+    # (doubling with each further failure, at most LOGIN_BACKOFF_MAX_SECONDS), so nobody can lock a user out.
+    LOGIN_MAX_FAILURES_PER_USERNAME_AND_ADDRESS: int = 5
     LOGIN_MAX_FAILURES_PER_ADDRESS: int = 20
+    LOGIN_MAX_FAILURES_PER_USERNAME: int = 50
+    LOGIN_BACKOFF_MAX_SECONDS: int = 60
     LOGIN_FAILURE_WINDOW_SECONDS: int = 15 * 60
+    # Reverse proxies trusted to report the client address (X-Forwarded-For): comma-separated addresses or
+    # networks, as uvicorn's forwarded_allow_ips. Empty (the default) trusts no proxy: the client address is
+    # the connection's peer, whatever headers say.
+    FORWARDED_ALLOW_IPS: str = ""
     # How long a login lasts without a password (refresh tokens rotate on every use).
     REFRESH_TOKEN_DAYS: int = 14
     # GraphQL hardening: the introspection switch (like GRAPHIQL) is off in production.
@@ -41,7 +49,21 @@ class Settings(BaseSettings):
     GRAPHQL_MAX_DEPTH: int = 12
     GRAPHQL_MAX_TOKENS: int = 2000
     GRAPHQL_MAX_ALIASES: int = 30
+    # The most an operation may ask for, computed before it runs (src/schema/cost.py): every field 1, a
+    # list's subtree times its page (`first`) or declared maximum size. One page of 100 goals with all
+    # their indicators costs about 200,000.
+    GRAPHQL_MAX_COST: int = 250_000
+    # An operation still running after this many seconds is cancelled (OPERATION_TIMEOUT).
+    OPERATION_TIMEOUT_SECONDS: float = 10.0
     MAX_BODY_BYTES: int = 1024 * 1024
+
+    def uvicorn_proxy_options(self) -> dict[str, Any]:
+        """uvicorn's proxy arguments (`fundperf serve`): X-Forwarded-* headers are honoured only from
+        FORWARDED_ALLOW_IPS; by default not at all (uvicorn itself would trust 127.0.0.1)."""
+        allowed = self.FORWARDED_ALLOW_IPS.strip()
+        if not allowed:
+            return {"proxy_headers": False, "forwarded_allow_ips": ""}
+        return {"proxy_headers": True, "forwarded_allow_ips": allowed}
 
     @model_validator(mode="before")
     @classmethod

@@ -1,11 +1,13 @@
 """Credentials other than passwords: refresh tokens and API tokens. Only hashes are stored."""
 
 from datetime import datetime
+from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from src.models.base import utcnow
+from src.models.types import StrEnumType
 
 
 class RefreshToken(SQLModel, table=True):
@@ -21,6 +23,13 @@ class RefreshToken(SQLModel, table=True):
     family_id: str = Field(max_length=32, index=True)
 
 
+class ApiTokenScope(StrEnum):
+    """What an API token may do: read only, or also run mutations (as far as its account may)."""
+
+    READ = "READ"
+    READ_WRITE = "READ_WRITE"
+
+
 class ApiToken(SQLModel, table=True):
     __tablename__ = "api_token"
 
@@ -33,3 +42,8 @@ class ApiToken(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
     revoked_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
     last_used_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    # Tokens made before scopes existed keep the rights they had: migration 0003 made them READ_WRITE.
+    scope: ApiTokenScope = Field(default=ApiTokenScope.READ, sa_type=StrEnumType(ApiTokenScope))
+    # A region (within the account's organization's region): the token acts only in its subtree.
+    region_id: int | None = Field(default=None, foreign_key="region.id")
+    expires_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))  # None: no expiry

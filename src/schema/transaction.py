@@ -14,6 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from src.db import session_scope
 from src.schema.context import Info
+from src.services import policy
 from src.services.actors import Actor
 from src.services.errors import CommonErrorCode, Conflict, Unauthenticated
 
@@ -33,6 +34,7 @@ class Unit(NamedTuple):
 async def write(info: Info) -> AsyncIterator[Unit]:
     """The unit of work of one mutation: commits when the block returns, rolls back when it raises."""
     actor = current_actor(info)
+    policy.require_writer(actor)  # a read-only API token runs no mutation
     try:
         async with session_scope(info.context.sessionmaker) as session:
             yield Unit(session, actor)

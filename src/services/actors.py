@@ -1,6 +1,6 @@
 """Who is acting: a user, as its organization (actor type × region × administration)."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -24,6 +24,20 @@ class Actor:
     region_level: RegionLevel
     is_admin: bool = False
     is_service_account: bool = False
+    # Set when a service account calls with an API token (src/services/identity/api_tokens.py): a READ
+    # token runs no mutation (policy.allowed refuses every action), and a token with a region confines the
+    # account to that subtree (reads see nothing outside it, writes outside it are refused). The account
+    # still acts as its organization at its own region: the token only narrows, it never grants.
+    read_only: bool = False
+    token_region_path: str | None = None
+
+    def in_token_region(self, path: str) -> bool:
+        """`path`'s region lies in the subtree the actor's API token confines it to (always, without one)."""
+        return self.token_region_path is None or path.startswith(self.token_region_path)
+
+    def unconfined(self) -> "Actor":
+        """The same actor without its token's region (policy intersects the two)."""
+        return replace(self, token_region_path=None)
 
     def region_is_within(self, path: str) -> bool:
         """The actor's region is `path`'s region or below it."""

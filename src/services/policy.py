@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, literal, or_, true
+from sqlalchemy import ColumnElement, and_, false, literal, or_, true
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -57,6 +57,14 @@ def _same_region(actor: Actor, scope: Scope) -> bool:
 
 
 def allowed(actor: Actor, action: Action, scope: Scope | None = None) -> bool:
+    if actor.read_only:
+        return False  # a READ API token: every action is refused, reading the audit trail included
+    if actor.token_region_path is not None and (
+        scope is None or not actor.in_token_region(scope.region_path)
+    ):
+        # An API token with a region acts only inside its subtree; actions that span every region (the
+        # audit trail, API token management) have no scope and are refused.
+        return False
     if action == Action.API_TOKEN_MANAGE:
         return actor.is_admin
     if action == Action.AUDIT_READ:
@@ -82,11 +90,24 @@ def allowed(actor: Actor, action: Action, scope: Scope | None = None) -> bool:
 
 
 MESSAGES = {Action.API_TOKEN_MANAGE: "仅系统管理员可以管理 API 令牌"}
+READ_ONLY_MESSAGE = "只读 API 令牌不能执行修改操作"
+TOKEN_REGION_MESSAGE = "API 令牌限定的区划之外无权执行此操作"
 
 
 def require(actor: Actor, action: Action, scope: Scope | None = None) -> None:
     if not allowed(actor, action, scope):
-        raise Forbidden(MESSAGES.get(action))
+        if actor.read_only:
+            raise Forbidden(READ_ONLY_MESSAGE)
+        if not allowed(actor.unconfined(), action, scope):
+            raise Forbidden(MESSAGES.get(action))
+        raise Forbidden(TOKEN_REGION_MESSAGE)
+
+
+def require_writer(actor: Actor) -> None:
+    """Every mutation starts here (src/schema/transaction.py write): a READ API token runs none, whatever
+    it names, so it is refused before anything is looked up."""
+    if actor.read_only:
+        raise Forbidden(READ_ONLY_MESSAGE)
 
 
 async def scope_of(*, session: AsyncSession, record: Goal | FundBudget) -> Scope:
@@ -112,10 +133,18 @@ def goal_visible(
 ) -> bool:
     """Own region and below: everything; regions above: all but drafts; elsewhere: nothing.
 
-    System administrators read everything (they support all regions).
+    System administrators read everything (they support all regions). The national departments review
+    goals nationwide once submitted, never drafts; a third-party evaluator sees only what it is assigned
+    (nothing until evaluation assigns it). An API token with a region sees nothing outside its subtree.
     """
+    if not actor.in_token_region(region_path):
+        return False
     if actor.is_admin:
         return True
+    if actor.actor_type == ActorType.THIRD_PARTY:
+        return False
+    if actor.actor_type == ActorType.NATIONAL:
+        return status not in DRAFT_STATES
     if actor.actor_type in ADMINISTRATION_BOUND and actor.administration != administration:
         return False
     if actor.covers(region_path):
@@ -134,10 +163,21 @@ def _administration_bound(actor: Actor, clause: ColumnElement[bool], fund_column
     return clause
 
 
+def _in_token_region(actor: Actor, region_column: Any) -> ColumnElement[bool]:
+    assert actor.token_region_path is not None
+    return _region_path_of(region_column).startswith(actor.token_region_path, autoescape=True)  # type: ignore[no-any-return]
+
+
 def visible_goals_clause(actor: Actor) -> ColumnElement[bool]:
     """goal_visible as SQL, for lists."""
+    if actor.token_region_path is not None:
+        return and_(_in_token_region(actor, Goal.region_id), visible_goals_clause(actor.unconfined()))
     if actor.is_admin:
         return true()
+    if actor.actor_type == ActorType.THIRD_PARTY:
+        return false()
+    if actor.actor_type == ActorType.NATIONAL:
+        return col(Goal.status).not_in(list(DRAFT_STATES))
     region_path = _region_path_of(Goal.region_id)
     below = region_path.startswith(actor.region_path, autoescape=True)
     above = and_(
@@ -149,8 +189,13 @@ def visible_goals_clause(actor: Actor) -> ColumnElement[bool]:
 
 def visible_region_clause(actor: Actor, region_column: Any, fund_column: Any) -> ColumnElement[bool]:
     """Rows of the actor's region and below, or of regions above it (budgets and similar records)."""
-    if actor.is_admin:
+    if actor.token_region_path is not None:
+        confined = _in_token_region(actor, region_column)
+        return and_(confined, visible_region_clause(actor.unconfined(), region_column, fund_column))
+    if actor.is_admin or actor.actor_type == ActorType.NATIONAL:
         return true()
+    if actor.actor_type == ActorType.THIRD_PARTY:
+        return false()
     region_path = _region_path_of(region_column)
     clause = or_(
         region_path.startswith(actor.region_path, autoescape=True),
@@ -160,8 +205,32 @@ def visible_region_clause(actor: Actor, region_column: Any, fund_column: Any) ->
 
 
 def record_visible(actor: Actor, *, region_path: str, administration: Administration) -> bool:
-    if actor.is_admin:
+    """visible_region_clause for one record."""
+    if not actor.in_token_region(region_path):
+        return False
+    if actor.is_admin or actor.actor_type == ActorType.NATIONAL:
         return True
+    if actor.actor_type == ActorType.THIRD_PARTY:
+        return False
     if actor.actor_type in ADMINISTRATION_BOUND and actor.administration != administration:
         return False
     return actor.covers(region_path) or actor.region_is_within(region_path)
+
+
+# --- users -------------------------------------------------------------------------------------------------
+
+# Bodies outside the province's own chain: they see the users of their own organization only.
+OUTSIDE_THE_CHAIN = frozenset({ActorType.NATIONAL, ActorType.THIRD_PARTY})
+
+
+def users_visible(actor: Actor, *, organization_id: int, region_path: str) -> bool:
+    """Whether `actor` may see who the users of an organization (at `region_path`) are: their usernames
+    and names. Administrators (they support everyone) and the organization's own users may; so may the
+    province's bodies for the organizations of their own region and below, whom they work with and
+    supervise. Nobody else: usernames are what a password guesser needs first.
+    """
+    if not actor.in_token_region(region_path):
+        return False
+    if actor.is_admin or actor.organization_id == organization_id:
+        return True
+    return actor.actor_type not in OUTSIDE_THE_CHAIN and actor.covers(region_path)

@@ -6,12 +6,14 @@ from typing import Annotated
 
 import strawberry
 
+from src.models.auth import ApiTokenScope
 from src.models.enums import label_zh
 from src.schema.context import Info
 from src.schema.conversion import related
 from src.schema.enums import ActorType, Administration
 from src.schema.errors import NotFoundError, UserError, ValidationError, to_member
 from src.schema.organizations.types import Organization, User
+from src.schema.regions.types import Region
 from src.services.actors import Actor
 from src.services.identity import sessions
 from src.services.identity.api_tokens import ApiTokenView
@@ -100,15 +102,25 @@ LoginResult = Annotated[LoginSuccess | InvalidCredentials | TooManyAttempts, str
 TokenRefreshResult = Annotated[LoginSuccess | InvalidCredentials, strawberry.union("TokenRefreshResult")]
 
 
+strawberry.enum(ApiTokenScope, description="API 令牌的权限：READ 只读（不能执行任何修改），READ_WRITE 读写")
+
+
 @strawberry.type(description="API 令牌：下游系统以服务账号身份调用接口；只保存哈希，明文只在创建时返回一次")
 class ApiToken:
     id: strawberry.ID
     name: str
     prefix: str = strawberry.field(description="令牌开头几位，用于辨认")
     user: User = strawberry.field(description="令牌代表的服务账号")
+    scope: ApiTokenScope
     created_at: datetime
     revoked_at: datetime | None
+    expires_at: datetime | None = strawberry.field(description="到期时间；为空表示吊销前一直有效")
     last_used_at: datetime | None = strawberry.field(description="最近使用时间（约每分钟更新一次）")
+    region_id: strawberry.Private[int | None]
+
+    region: Region | None = related(
+        Region, "region", "region_id", optional=True, description="令牌限定的区划（含下级）；为空表示不限"
+    )
 
     @classmethod
     def from_view(cls, view: ApiTokenView) -> "ApiToken":
@@ -118,9 +130,12 @@ class ApiToken:
             name=token.name,
             prefix=token.prefix,
             user=User.from_row(view.user),
+            scope=token.scope,
             created_at=_utc(token.created_at) or token.created_at,
             revoked_at=_utc(token.revoked_at),
+            expires_at=_utc(token.expires_at),
             last_used_at=_utc(token.last_used_at),
+            region_id=token.region_id,
         )
 
 
@@ -134,6 +149,16 @@ class ApiTokenCreated:
 class ApiTokenCreateInput:
     name: str = strawberry.field(description="用途说明，如“下游决算系统”")
     username: str = strawberry.field(description="服务账号的用户名")
+    scope: ApiTokenScope = strawberry.field(
+        default=ApiTokenScope.READ, description="权限，默认只读；需要执行修改的下游系统用 READ_WRITE"
+    )
+    region_code: str | None = strawberry.field(
+        default=None,
+        description="限定的区划代码（须在服务账号所属单位的辖区内）：只能查看和处理该区划及其下级",
+    )
+    expires_at: datetime | None = strawberry.field(
+        default=None, description="到期时间（须晚于当前时间）；到期后令牌失效。为空表示吊销前一直有效"
+    )
 
 
 ApiTokenCreateResult = Annotated[ApiTokenCreated | ValidationError, strawberry.union("ApiTokenCreateResult")]

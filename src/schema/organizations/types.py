@@ -5,9 +5,12 @@ import strawberry
 from src.models.enums import label_zh
 from src.schema.context import Info
 from src.schema.conversion import FromRow, related
+from src.schema.cost import max_items
 from src.schema.enums import ActorType, Administration
 from src.schema.errors import NotFoundError
+from src.schema.loaders import USERS_PER_ORGANIZATION
 from src.schema.regions.types import Region
+from src.services import policy
 
 
 @strawberry.type(description="用户")
@@ -33,8 +36,17 @@ class Organization(FromRow):
 
     region: Region = related(Region, "region", "region_id")
 
-    @strawberry.field
+    @strawberry.field(
+        description="单位的用户：系统管理员、本单位和同级或上级区划的省内单位可见；其他人得到空列表",
+        metadata=max_items(USERS_PER_ORGANIZATION),
+    )
     async def users(self, info: Info) -> list[User]:
+        actor = info.context.actor
+        region = await info.context.loaders.region.load(self.region_id)
+        if actor is None or region is None:
+            return []
+        if not policy.users_visible(actor, organization_id=self.db_id, region_path=region.path):
+            return []
         rows = await info.context.loaders.users_by_organization.load(self.db_id)
         return [User.from_row(r) for r in rows]
 

@@ -1,17 +1,22 @@
 """API tokens: how service accounts (downstream systems) call the API. Administrators manage them.
 
-The plaintext is shown once; only its SHA-256 hash and a short display prefix are stored.
+The plaintext is shown once; only its SHA-256 hash and a short display prefix are stored. A token narrows
+what its account may do, never widens it: a scope (READ runs no mutation), optionally a region (the account
+acts only in that subtree) and an expiry. The actor a token authenticates as carries the first two
+(Actor.read_only, Actor.token_region_path); src/services/policy.py applies them.
 """
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from pydantic import BaseModel
 from sqlalchemy import or_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from src.models import ApiToken, User
+from src.models import ApiToken, Organization, Region, User
+from src.models.auth import ApiTokenScope
 from src.models.base import utcnow
 from src.services import audit, policy
 from src.services.actors import Actor, load_actor
@@ -23,6 +28,16 @@ API_TOKEN_DISPLAY_LENGTH = 10  # "fp_" and 7 characters: enough to tell tokens a
 # last_used_at is informational: writing it on every request would turn each read into a write.
 API_TOKEN_TOUCH_INTERVAL = timedelta(minutes=1)
 AUDIT_EXCLUDE = frozenset({"token_hash"})
+
+
+class ApiTokenSpec(BaseModel):
+    """What an administrator asks for (apiTokenCreate's input)."""
+
+    name: str
+    username: str
+    scope: ApiTokenScope = ApiTokenScope.READ
+    region_code: str | None = None  # None: wherever the account's organization acts
+    expires_at: datetime | None = None  # None: until revoked; a time without offset is UTC
 
 
 @dataclass(frozen=True)
@@ -37,24 +52,60 @@ class CreatedApiToken:
     plaintext: str  # shown to the administrator once, never stored
 
 
+async def _token_region(
+    session: AsyncSession, user: User | None, region_code: str, problems: list[FieldProblem]
+) -> Region | None:
+    """The region a token is confined to: it must exist and lie within the account's organization's
+    region (a token narrows its account's reach, never widens it)."""
+    region = (await session.exec(select(Region).where(Region.code == region_code))).first()
+    if region is None:
+        problems.append(FieldProblem("input.regionCode", f"区划不存在：{region_code}", ErrorCode.NOT_FOUND))
+        return None
+    if user is None:
+        return region
+    home = (
+        await session.exec(
+            select(Region)
+            .join(Organization, col(Organization.region_id) == Region.id)
+            .where(Organization.id == user.organization_id)
+        )
+    ).one()
+    if not region.path.startswith(home.path):
+        problems.append(
+            FieldProblem(
+                "input.regionCode",
+                f"区划 {region.name} 不在该服务账号所属单位的辖区（{home.name}）之内",
+                ErrorCode.OUT_OF_RANGE,
+            )
+        )
+    return region
+
+
 async def create_api_token(
-    *, session: AsyncSession, actor: Actor, name: str, username: str
+    *, session: AsyncSession, actor: Actor, spec: ApiTokenSpec, now: datetime | None = None
 ) -> CreatedApiToken:
     """A new API token for a service account (administrators only). Does not commit."""
     policy.require(actor, policy.Action.API_TOKEN_MANAGE)
     problems: list[FieldProblem] = []
-    name = name.strip()
+    name = spec.name.strip()
     if not name:
         problems.append(FieldProblem("input.name", "请填写令牌名称", ErrorCode.REQUIRED))
     elif len(name) > 100:
         problems.append(FieldProblem("input.name", "令牌名称不能超过 100 个字符", ErrorCode.OUT_OF_RANGE))
-    user = (await session.exec(select(User).where(User.username == username))).first()
+    user = (await session.exec(select(User).where(User.username == spec.username))).first()
     if user is None:
-        problems.append(FieldProblem("input.username", f"用户不存在：{username}", ErrorCode.NOT_FOUND))
+        problems.append(FieldProblem("input.username", f"用户不存在：{spec.username}", ErrorCode.NOT_FOUND))
     elif not user.is_service_account:
         problems.append(FieldProblem("input.username", "只能为服务账号创建 API 令牌"))
     elif not user.is_active:
         problems.append(FieldProblem("input.username", "该服务账号已停用"))
+    account = user if user is not None and user.is_service_account else None
+    region = None
+    if spec.region_code is not None:
+        region = await _token_region(session, account, spec.region_code, problems)
+    expires_at = aware(spec.expires_at) if spec.expires_at is not None else None
+    if expires_at is not None and expires_at <= (now or utcnow()):
+        problems.append(FieldProblem("input.expiresAt", "到期时间必须晚于当前时间", ErrorCode.OUT_OF_RANGE))
     if problems:
         raise ValidationFailed(problems)
     assert user is not None and user.id is not None
@@ -66,6 +117,9 @@ async def create_api_token(
         prefix=plaintext[:API_TOKEN_DISPLAY_LENGTH],
         token_hash=sha256(plaintext),
         created_by_id=actor.user_id,
+        scope=spec.scope,
+        region_id=region.id if region is not None else None,
+        expires_at=expires_at,
     )
     await audit.created(
         session=session, actor=actor, operation="apiTokenCreate", row=token, exclude=AUDIT_EXCLUDE
@@ -105,13 +159,23 @@ async def list_api_tokens(
 
 
 async def api_token_actor(session: AsyncSession, token: str, now: datetime) -> Actor | None:
-    """The service account behind a live API token; notes its use (at most once a minute) and commits."""
-    row = (await session.exec(select(ApiToken).where(ApiToken.token_hash == sha256(token)))).first()
-    if row is None or row.revoked_at is not None:
+    """The service account behind a live (not revoked, not expired) API token, narrowed by the token's
+    scope and region; notes its use (at most once a minute) and commits."""
+    stmt = (
+        select(ApiToken, Region.path)
+        .outerjoin(Region, col(Region.id) == ApiToken.region_id)
+        .where(ApiToken.token_hash == sha256(token))
+    )
+    found = (await session.exec(stmt)).first()
+    if found is None:
         return None
-    actor = await load_actor(session=session, user_id=row.user_id)
-    if actor is None or not actor.is_service_account:
+    row, region_path = found
+    if row.revoked_at is not None or (row.expires_at is not None and aware(row.expires_at) <= now):
         return None
+    account = await load_actor(session=session, user_id=row.user_id)
+    if account is None or not account.is_service_account:
+        return None
+    actor = replace(account, read_only=row.scope != ApiTokenScope.READ_WRITE, token_region_path=region_path)
     if row.last_used_at is None or aware(row.last_used_at) <= now - API_TOKEN_TOUCH_INTERVAL:
         cutoff = now - API_TOKEN_TOUCH_INTERVAL
         touch = (

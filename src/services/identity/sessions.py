@@ -2,6 +2,15 @@
 
 A revoked refresh token coming back means it was copied: the whole family is revoked. Service accounts never
 log in with a password; they use API tokens.
+
+Failed logins are limited so that guessing is slow but nobody can lock another user out:
+- per username and client address (LOGIN_MAX_FAILURES_PER_USERNAME_AND_ADDRESS, 5): that pair is refused
+  for the rest of the window; the same user from another address is not;
+- per client address (LOGIN_MAX_FAILURES_PER_ADDRESS, 20), whatever the usernames: refused for the window;
+- per username from every address (LOGIN_MAX_FAILURES_PER_USERNAME, 50): no lock, a backoff. Beyond the
+  threshold one attempt may be checked every few seconds (1, 2, 4 ... LOGIN_BACKOFF_MAX_SECONDS, doubling
+  with each further failure); attempts in between are refused unchecked and count nowhere, so the real
+  user gets in after the backoff.
 """
 
 import asyncio
@@ -73,12 +82,59 @@ async def _issue(session: AsyncSession, actor: Actor, family_id: str, settings: 
     )
 
 
-def login_keys(username: str, address: str | None) -> tuple[str, str]:
+@dataclass(frozen=True)
+class LoginKeys:
+    user_and_address: str
+    address: str
+    user: str
+    user_backoff: str  # exists while the username's backoff runs
+
+
+def login_keys(username: str, address: str | None) -> LoginKeys:
     """Rate-limit keys; case and spacing variants of a username count against the same one."""
-    return (
-        f"login:user:{username.strip().casefold()[:MAX_USERNAME_KEY]}",
-        f"login:addr:{address or 'unknown'}",
+    name = username.strip().casefold()[:MAX_USERNAME_KEY]
+    client = address or "unknown"  # an address has no spaces: "<address> <name>" is unambiguous
+    return LoginKeys(
+        user_and_address=f"login:user+addr:{client} {name}",
+        address=f"login:addr:{client}",
+        user=f"login:user:{name}",
+        user_backoff=f"login:user-backoff:{name}",
     )
+
+
+def username_backoff_seconds(excess_failures: int, settings: Settings) -> int:
+    """1, 2, 4, ... seconds for the 1st, 2nd, 3rd ... failure beyond the per-username threshold, capped."""
+    doubled = 1 << min(max(excess_failures, 1) - 1, 30)
+    return max(1, min(settings.LOGIN_BACKOFF_MAX_SECONDS, doubled))
+
+
+async def _throttle(limiter: RateLimiter, keys: LoginKeys, settings: Settings) -> None:
+    """Counts the attempt as a failure up front, so that concurrent guesses cannot all slip in under a limit
+    while the (slow) checks run; a success takes it back. Raises TooManyAttempts when over a limit."""
+    window = settings.LOGIN_FAILURE_WINDOW_SECONDS
+    per_pair = Limit(settings.LOGIN_MAX_FAILURES_PER_USERNAME_AND_ADDRESS, window)
+    per_address = Limit(settings.LOGIN_MAX_FAILURES_PER_ADDRESS, window)
+    over_pair = await limiter.hit(keys.user_and_address, per_pair) > per_pair.max_attempts
+    over_address = await limiter.hit(keys.address, per_address) > per_address.max_attempts
+    if over_pair or over_address:
+        wait = max(
+            await limiter.retry_after(keys.user_and_address, per_pair),
+            await limiter.retry_after(keys.address, per_address),
+        )
+        raise TooManyAttempts(max(wait, 1))
+
+    per_user = Limit(settings.LOGIN_MAX_FAILURES_PER_USERNAME, window)
+    failures = await limiter.hit(keys.user, per_user)
+    if failures <= per_user.max_attempts:
+        return
+    # Beyond the threshold: an attempt claims the slot, which starts the backoff until the next one.
+    backoff = Limit(1, username_backoff_seconds(failures - per_user.max_attempts, settings))
+    if await limiter.hit(keys.user_backoff, backoff) > backoff.max_attempts:
+        wait = await limiter.retry_after(keys.user_backoff, backoff)
+        # Not checked, so not a failure: nobody's count grows (the real user's pair least of all).
+        for key in (keys.user, keys.user_and_address, keys.address):
+            await limiter.undo(key)
+        raise TooManyAttempts(max(wait, 1))
 
 
 async def login(
@@ -92,30 +148,22 @@ async def login(
 ) -> IssuedTokens:
     """Check a password and open a session (a new refresh-token family).
 
-    Over the limit of failed attempts for the username or the address, refuses without checking the
-    password. Does not commit.
+    Over a limit of failed attempts (see the module's docstring), refuses without checking the password.
+    Does not commit.
     """
-    user_key, address_key = login_keys(username, address)
-    per_user = Limit(settings.LOGIN_MAX_FAILURES_PER_USERNAME, settings.LOGIN_FAILURE_WINDOW_SECONDS)
-    per_address = Limit(settings.LOGIN_MAX_FAILURES_PER_ADDRESS, settings.LOGIN_FAILURE_WINDOW_SECONDS)
-    # Count the attempt as a failure before checking: concurrent guesses cannot all slip in under the
-    # limit while the (slow) checks run. A success takes it back.
-    over_user = await limiter.hit(user_key, per_user) > per_user.max_attempts
-    over_address = await limiter.hit(address_key, per_address) > per_address.max_attempts
-    if over_user or over_address:
-        wait = max(
-            await limiter.retry_after(user_key, per_user),
-            await limiter.retry_after(address_key, per_address),
-        )
-        raise TooManyAttempts(max(wait, 1))
+    keys = login_keys(username, address)
+    await _throttle(limiter, keys, settings)
 
     user = (await session.exec(select(User).where(User.username == username))).first()
     # argon2 takes tens of milliseconds of CPU: off the event loop, so other requests keep flowing.
     if not await asyncio.to_thread(check_password, user, password):
         raise InvalidCredentials()
     assert user is not None and user.id is not None and user.password_hash is not None
-    await limiter.reset(user_key)
-    await limiter.undo(address_key)
+    # The user's own typos from here are forgotten; the username's and the address's counts only lose this
+    # attempt (a success must not hand a guesser elsewhere a fresh allowance).
+    await limiter.reset(keys.user_and_address)
+    await limiter.undo(keys.user)
+    await limiter.undo(keys.address)
     if needs_rehash(user.password_hash):
         user.password_hash = await asyncio.to_thread(hash_password, password)
     actor = await load_actor(session=session, user_id=user.id)

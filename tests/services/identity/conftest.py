@@ -1,6 +1,13 @@
-"""Fixtures of the identity service tests: one organization, users added to it."""
+"""Fixtures of the identity service tests: one organization, users added to it; the login rate limiter in
+memory and in Redis (TEST_REDIS_URL; a missing Redis skips locally and fails under CI=true)."""
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator
 
 import pytest
+from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -8,6 +15,41 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from src.models import Organization, Region, User
 from src.models.enums import ActorType
 from src.seed.reference import load_reference_data
+from src.services.identity.ratelimit import InMemoryRateLimiter, RateLimiter, RedisRateLimiter
+from tests.conftest import require_service
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture
+async def redis_client() -> AsyncIterator[Redis]:
+    client = Redis.from_url(REDIS_URL)
+    try:
+        async with asyncio.timeout(5):
+            await client.ping()
+    except (OSError, TimeoutError) as exc:
+        await client.aclose()
+        require_service("Redis", exc)
+    yield client
+    await client.aclose()
+
+
+@pytest.fixture
+async def redis_limiter(redis_client: Redis) -> AsyncIterator[RedisRateLimiter]:
+    """A limiter on keys of its own: a unique prefix, removed afterwards (never FLUSHALL)."""
+    prefix = f"fundperf-test:{uuid.uuid4().hex}:"
+    yield RedisRateLimiter(redis_client, prefix=prefix)
+    keys = [key async for key in redis_client.scan_iter(match=f"{prefix}*")]
+    if keys:
+        await redis_client.delete(*keys)
+
+
+@pytest.fixture(params=["memory", "redis"])
+def limiter(request: pytest.FixtureRequest) -> RateLimiter:
+    if request.param == "memory":
+        return InMemoryRateLimiter()
+    limiter: RateLimiter = request.getfixturevalue("redis_limiter")
+    return limiter
 
 
 @pytest.fixture

@@ -1,11 +1,7 @@
-"""The login rate limiter: both implementations (in memory, Redis) behave alike."""
+"""The login rate limiter: both implementations (in memory, Redis) behave alike (the `limiter` fixture)."""
 
 import asyncio
-import os
-import uuid
-from collections.abc import AsyncIterator
 
-import pytest
 from redis.asyncio import Redis
 
 from src.services.identity.ratelimit import (
@@ -16,9 +12,8 @@ from src.services.identity.ratelimit import (
     create_rate_limiter,
 )
 from src.settings import Settings
-from tests.conftest import require_service
+from tests.services.identity.conftest import REDIS_URL
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 LIMIT = Limit(max_attempts=3, window_seconds=60)
 
 
@@ -28,37 +23,6 @@ class FakeClock:
 
     def __call__(self) -> float:
         return self.now
-
-
-@pytest.fixture
-async def redis_client() -> AsyncIterator[Redis]:
-    client = Redis.from_url(REDIS_URL)
-    try:
-        async with asyncio.timeout(5):
-            await client.ping()
-    except (OSError, TimeoutError) as exc:
-        await client.aclose()
-        require_service("Redis", exc)
-    yield client
-    await client.aclose()
-
-
-@pytest.fixture
-async def redis_limiter(redis_client: Redis) -> AsyncIterator[RedisRateLimiter]:
-    """A limiter on keys of its own: a unique prefix, removed afterwards (never FLUSHALL)."""
-    prefix = f"fundperf-test:{uuid.uuid4().hex}:"
-    yield RedisRateLimiter(redis_client, prefix=prefix)
-    keys = [key async for key in redis_client.scan_iter(match=f"{prefix}*")]
-    if keys:
-        await redis_client.delete(*keys)
-
-
-@pytest.fixture(params=["memory", "redis"])
-def limiter(request: pytest.FixtureRequest) -> RateLimiter:
-    if request.param == "memory":
-        return InMemoryRateLimiter()
-    limiter: RateLimiter = request.getfixturevalue("redis_limiter")
-    return limiter
 
 
 async def test_limiter_counts_per_key_up_to_the_limit(limiter: RateLimiter) -> None:

@@ -1,0 +1,50 @@
+"""GraphQL over WebSocket (graphql-transport-ws): the connection's credentials are checked again whenever an
+operation starts.
+
+Browsers cannot set headers on a WebSocket, so the credentials come once, in connection_init's payload, and
+the context is built once per connection. An access token expires, and an API token can be revoked or
+expire, while the connection stays open: before each new operation (a `subscribe` message) the credentials
+are authenticated again, exactly as an HTTP request's would be. When they no longer authenticate, the
+connection is closed with 4403 Forbidden (as bad credentials in connection_init are) and the operation does
+not run; the client reconnects with a fresh token. When they do, the context acts as the actor they name now
+(a deactivated account, or a token's narrowed scope, takes effect at once). An anonymous connection has
+nothing to re-check.
+"""
+
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import BaseGraphQLTransportWSHandler
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import SubscribeMessage
+
+from src.schema.context import Context
+from src.services.actors import Actor
+from src.services.identity.authentication import authenticate, connection_authorization
+
+FORBIDDEN = 4403  # what strawberry answers a ConnectionRejectionError in connection_init with
+
+
+async def authenticate_connection(context: Context, authorization: str) -> Actor | None:
+    """The actor `authorization` (a connection_init credential) stands for now; None if it no longer does."""
+    async with context.sessionmaker() as session:
+        return await authenticate(
+            session=session, authorization=authorization, secret_key=context.settings.SECRET_KEY
+        )
+
+
+async def reauthenticate(context: Context) -> bool:
+    """Authenticate the connection's credentials again and act as what they name now. False (and nobody)
+    when credentials were given and no longer authenticate; True for an anonymous connection."""
+    authorization = connection_authorization(context.connection_params)
+    if authorization is None:
+        return True
+    context.actor = await authenticate_connection(context, authorization)
+    return context.actor is not None
+
+
+class ReauthenticatingHandler(BaseGraphQLTransportWSHandler[Context, None]):
+    """strawberry's graphql-transport-ws handler, re-authenticating before every operation."""
+
+    async def handle_subscribe(self, message: SubscribeMessage) -> None:
+        # Before the acknowledgement the protocol itself refuses operations (4401): leave that to strawberry.
+        if self.connection_acknowledged and not await reauthenticate(self.context):
+            await self.websocket.close(code=FORBIDDEN, reason="Forbidden")
+            return
+        await super().handle_subscribe(message)
