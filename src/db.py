@@ -33,7 +33,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 def create_engine(url: str, *, echo: bool = False, **engine_kwargs: Any) -> AsyncEngine:
     parsed = make_url(url)
-    kwargs: dict[str, Any] = {"echo": echo, **engine_kwargs}
+    # Parameter values of a failed statement stay out of exceptions and logs (they may be personal data).
+    kwargs: dict[str, Any] = {"echo": echo, "hide_parameters": True, **engine_kwargs}
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)

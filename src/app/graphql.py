@@ -1,14 +1,20 @@
 """The GraphQL endpoint: strawberry's ASGI app with our context (actor, loaders, settings) per request."""
 
+import json
+
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET, UnsetType
 
+from src.app.websocket import ReauthenticatingHandler
 from src.schema import build_schema
 from src.schema.context import Context
 from src.schema.loaders import build_loaders
@@ -17,9 +23,25 @@ from src.services.identity.authentication import authenticate, connection_author
 from src.settings import Settings
 
 NO_ACK_PAYLOAD: UnsetType = UNSET  # connection_ack without a payload
+GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
+
+
+def wants_graphql_response(request: Request) -> bool:
+    """GraphQL over HTTP: a client that accepts application/graphql-response+json gets status codes."""
+    return GRAPHQL_RESPONSE_JSON in request.headers.get("accept", "")
+
+
+def is_request_error(result: ExecutionResult) -> bool:
+    """The document did not parse or validate, or its variables did not coerce: nothing was executed."""
+    errors = result.errors or []
+    executed = any((e.extensions or {}).get("code") == "OPERATION_TIMEOUT" for e in errors)
+    return result.data is None and bool(errors) and not executed and all(e.path is None for e in errors)
 
 
 class GraphQLApp(GraphQL[Context, None]):
+    # WebSocket: the connection's credentials are authenticated again before each operation (websocket.py).
+    graphql_transport_ws_handler_class = ReauthenticatingHandler
+
     def __init__(self, app: Starlette, settings: Settings) -> None:
         super().__init__(
             build_schema(settings),
@@ -29,6 +51,56 @@ class GraphQLApp(GraphQL[Context, None]):
         )
         self.app = app
         self.settings = settings
+
+    def decode_json(self, data: str | bytes) -> object:
+        value = json.loads(data)
+        if not isinstance(value, dict | list):  # a list is a batch, refused with its own message
+            raise HTTPException(
+                400, 'The request body must be a JSON object: {"query": "...", "variables": {...}}'
+            )
+        return value
+
+    def encode_json(self, data: object) -> str:
+        # Chinese stays readable in responses: UTF-8, not \uXXXX escapes.
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+    async def execute_single(
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        sub_response: Response,
+        context: Context,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        result = await super().execute_single(
+            request=request,
+            request_adapter=request_adapter,
+            sub_response=sub_response,
+            context=context,
+            root_value=root_value,
+            request_data=request_data,
+        )
+        if wants_graphql_response(request):
+            sub_response.headers["content-type"] = GRAPHQL_RESPONSE_JSON
+            if is_request_error(result):
+                sub_response.status_code = 400
+        return result
+
+    async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
+        response = await super().process_result(request, result)
+        if wants_graphql_response(request) and is_request_error(result):
+            response.pop("data", None)  # the spec: a request error has no data entry
+        return response
+
+    def create_response(
+        self, response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse], sub_response: Response
+    ) -> Response:
+        media_type = sub_response.headers.get("content-type", "application/json")
+        del sub_response.headers["content-type"]
+        response = super().create_response(response_data, sub_response)
+        response.headers["content-type"] = f"{media_type}; charset=utf-8"
+        return response
 
     async def _actor(self, authorization: str | None) -> Actor | None:
         async with self.app.state.sessionmaker() as session:
@@ -50,7 +122,7 @@ class GraphQLApp(GraphQL[Context, None]):
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
         # Browsers cannot set headers on a WebSocket: credentials come in connection_init's payload, and
-        # the context (one per connection) acts as that actor for every operation on it.
+        # the context (one per connection) acts as that actor, re-checked before each operation.
         authorization = connection_authorization(context.connection_params)
         if authorization is None:
             return NO_ACK_PAYLOAD

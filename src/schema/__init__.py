@@ -4,7 +4,6 @@ from functools import partial
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import MaskErrors
 from strawberry.tools import merge_types
 
 from src.schema.audit.queries import AuditQueries
@@ -19,8 +18,10 @@ from src.schema.funds.queries import FundQueries
 from src.schema.goals.mutations import GoalMutations
 from src.schema.goals.queries import GoalQueries
 from src.schema.indicators.queries import IndicatorTemplateQueries
+from src.schema.inputs import InputGuard
 from src.schema.organizations.queries import OrganizationQueries
 from src.schema.regions.queries import RegionQueries
+from src.schema.reporting import HideSuggestions, MaskUnexpected, Schema, SingleOperation
 from src.services.errors import DomainError
 from src.settings import Settings
 
@@ -48,14 +49,17 @@ def should_mask(error: GraphQLError) -> bool:
 
 def build_schema(settings: Settings) -> strawberry.Schema:
     """The schema with `settings`' limits (depth, tokens, aliases, introspection)."""
-    return strawberry.Schema(
+    return Schema(
         query=Query,
         mutation=Mutation,
         types=ERROR_TYPES,
         # A factory, not an instance: extensions keep per-operation state.
         extensions=[
-            partial(MaskErrors, should_mask_error=should_mask, error_message="服务器内部错误（已记录）"),
+            partial(MaskUnexpected, should_mask_error=should_mask, error_message="服务器内部错误（已记录）"),
+            SingleOperation,
             *hardening_extensions(settings),
+            InputGuard,
+            *([] if settings.INTROSPECTION else [HideSuggestions]),
         ],
         exception_handlers=(*EXCEPTION_HANDLERS, *AUTH_EXCEPTION_HANDLERS),
     )

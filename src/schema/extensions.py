@@ -18,12 +18,17 @@ from strawberry.extensions import (
 )
 from strawberry.types.execution import StreamExecutionResult
 
+from src.schema.cost import QueryCostLimiter
+from src.schema.execution import OperationTimeout, TakeTurns
 from src.services.errors import CommonErrorCode, DomainError
 from src.settings import Settings
 
 
 def error_code(error: GraphQLError) -> str:
     """The code of a top-level error: the domain's own, else what kind of failure it was."""
+    own = (error.extensions or {}).get("code")
+    if own is not None:  # set where the error was raised (cost limit, time limit, argument errors)
+        return str(own)
     original = error.original_error
     if isinstance(original, DomainError):
         return original.code.value
@@ -62,6 +67,9 @@ def hardening_extensions(settings: Settings) -> list[Callable[[], SchemaExtensio
         partial(QueryDepthLimiter, max_depth=settings.GRAPHQL_MAX_DEPTH),
         partial(MaxTokensLimiter, max_token_count=settings.GRAPHQL_MAX_TOKENS),
         partial(MaxAliasesLimiter, max_alias_count=settings.GRAPHQL_MAX_ALIASES),
+        partial(QueryCostLimiter, max_cost=settings.GRAPHQL_MAX_COST),
+        partial(OperationTimeout, seconds=settings.OPERATION_TIMEOUT_SECONDS),
+        TakeTurns,
         DomainErrorCodes,
     ]
     if not settings.INTROSPECTION:

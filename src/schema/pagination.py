@@ -12,10 +12,12 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from src.schema.context import Info
+from src.schema.ids import MAX_ID
 from src.schema.loaders import fetch_rows
 from src.services.errors import CommonErrorCode
 
 MAX_PAGE_SIZE = 100
+MAX_CURSOR_KEY = 64
 DEFAULT_PAGE_SIZE = 20
 
 T = TypeVar("T")
@@ -59,6 +61,14 @@ def invalid_cursor(cursor: str) -> GraphQLError:
     )
 
 
+def id_key(raw: str) -> int:
+    """An id cursor's key; out of the keys' range it is refused before it reaches SQL."""
+    value = int(raw)
+    if not 0 <= value <= MAX_ID:
+        raise ValueError(raw)
+    return value
+
+
 def encode_cursor(key: Any) -> str:
     return base64.urlsafe_b64encode(f"c:{key}".encode()).decode()
 
@@ -68,7 +78,8 @@ def decode_cursor(cursor: str) -> str:
         raw = base64.urlsafe_b64decode(cursor.encode()).decode()
     except (binascii.Error, UnicodeDecodeError, ValueError):
         raw = ""
-    if not raw.startswith("c:"):
+    # A cursor holds one key: an id or a code. Anything longer, or with control characters, was forged.
+    if not raw.startswith("c:") or len(raw) > MAX_CURSOR_KEY + 2 or not raw.isprintable():
         raise invalid_cursor(cursor)
     return raw[2:]
 
@@ -93,7 +104,7 @@ async def paginate(
     key: Any,  # the model's unique sort column
     convert: Callable[[Any], N],
     page: PageRequest,
-    key_type: Callable[[str], Any] = int,
+    key_type: Callable[[str], Any] = id_key,
 ) -> Connection[N]:
     """Keyset pagination: rows ordered by a unique `key`; the cursor holds the last key seen."""
     check_first(page.first)

@@ -1,7 +1,8 @@
 """Every mutation × every actor type × own region / other region / parent region.
 
 The expectations below are written out by hand from DOMAIN.md §4–5 (not derived from the policy module):
-an allowed call is not refused, a refused one is a top-level FORBIDDEN error and changes nothing.
+an allowed call is not refused; a refused one changes nothing and is a NotFoundError when the caller may
+not even read the target (so a mutation reveals no more than a query), else a top-level FORBIDDEN error.
 """
 
 from collections.abc import Awaitable, Callable
@@ -71,6 +72,7 @@ async def goal_in(
         "indicatorVersion": indicator.row_version,
         "year": year,
         "region": region,
+        "status": status,
     }
 
 
@@ -88,7 +90,7 @@ async def nothing(session: AsyncSession, region: str, year: int) -> dict[str, An
 async def budget_with_issued_goal(session: AsyncSession, region: str, year: int) -> dict[str, Any]:
     await goal_in(session, region, year, GoalStatus.ISSUED)
     budget = await make_budget(session, fund_code="EMPLOYEE_MEDICAL", region_code=region, year=year)
-    return {"id": str(budget.id), "rowVersion": budget.row_version}
+    return {"id": str(budget.id), "rowVersion": budget.row_version, "status": "BUDGET"}
 
 
 async def template_id(session: AsyncSession) -> int:
@@ -229,6 +231,18 @@ CASES: dict[str, Case] = {
 }
 
 
+def sees(key: str, relation: str, target: dict[str, Any]) -> bool:
+    """Whether the actor may read the target (README "Who may do what"); the target is a medical fund's."""
+    status = target.get("status")
+    if status is None:
+        return True  # nothing exists yet (goalCreate): there is nothing to hide
+    if key == "THIRD_PARTY":
+        return False  # sees only what an evaluation assigns to it
+    if key == "NATIONAL":
+        return status == "BUDGET" or status not in (GoalStatus.DRAFT, GoalStatus.RETURNED)
+    return key not in ("HRSS", "AGENCY_HRSS") and relation != "other"
+
+
 async def fingerprint(session: AsyncSession) -> tuple[Any, ...]:
     """Enough of the database to see any change a mutation could make."""
     parts: list[Any] = []
@@ -264,6 +278,7 @@ async def test_mutation_matrix(
     target_region = relations["own"]
     year = 2030
     outcomes: dict[tuple[str, str], str] = {}
+    expected: dict[tuple[str, str], str] = {}
     for (key, relation), token in tokens.items():
         year += 1
         async with sessionmaker() as s:
@@ -274,14 +289,16 @@ async def test_mutation_matrix(
         gql.http.headers["Authorization"] = f"Bearer {token}"
         body = await gql.query(case.mutation, case.variables(target))
         errors = body.get("errors") or []
-        if errors:
-            assert errors[0].get("extensions", {}).get("code") == "FORBIDDEN", (key, relation, body)
-            outcomes[(key, relation)] = "FORBIDDEN"
+        typename = None if errors else next(iter(body["data"].values()))["__typename"]
+        if errors or typename == "NotFoundError":
+            outcome = errors[0].get("extensions", {}).get("code") if errors else "NOT_FOUND"
+            assert outcome in ("FORBIDDEN", "NOT_FOUND"), (key, relation, body)
+            outcomes[(key, relation)] = outcome
             async with sessionmaker() as s:
                 assert await fingerprint(s) == before, f"{name} refused for {key}/{relation} but changed data"
         else:
-            typename = next(iter(body["data"].values()))["__typename"]
-            assert typename.endswith("Success"), (key, relation, body)
+            assert typename is not None and typename.endswith("Success"), (key, relation, body)
             outcomes[(key, relation)] = "allowed"
-    expected = {pair: "allowed" if pair in case.allowed else "FORBIDDEN" for pair in tokens}
-    assert outcomes == expected
+        if (key, relation) not in case.allowed:
+            expected[(key, relation)] = "FORBIDDEN" if sees(key, relation, target) else "NOT_FOUND"
+    assert outcomes == {pair: expected.get(pair, "allowed") for pair in tokens}

@@ -4,6 +4,7 @@ import pytest
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from src.models import Goal
 from src.models.enums import ActorType, Administration, GoalStatus
 from tests.factories import make_budget, make_goal
 from tests.schema.conftest import GraphQLClient
@@ -54,6 +55,10 @@ ALL = {"province", "province_draft", "chengdu", "yaan", "yaan_issued", "injury"}
         (ActorType.HRSS, "510000", HRSS, {"injury"}),  # an HRSS user never sees medical funds
         (ActorType.TAX, "510104", None, {"province", "injury"}),  # a county: issued goals above it only
         (ActorType.MEDICAL_SECURITY, "511800", MED, {"province", "yaan", "yaan_issued"}),
+        # The national departments review what was submitted to them, nationwide; never a draft.
+        (ActorType.NATIONAL, "510000", None, {"province", "yaan_issued", "injury"}),
+        # A third-party evaluator sees only what an evaluation assigns to it: nothing yet.
+        (ActorType.THIRD_PARTY, "510000", None, set()),
     ],
 )
 async def test_goal_visibility(
@@ -100,3 +105,21 @@ async def test_administrators_read_everything(gql: GraphQLClient, goals: dict[st
     await gql.login_as(ActorType.TAX, "510104", is_admin=True)  # a county's admin still sees all
     data = await gql.data(GOALS)
     assert {int(n["id"]) for n in data["goals"]["nodes"]} == set(goals.values())
+
+
+async def test_mutations_report_an_invisible_goal_as_absent(
+    gql: GraphQLClient, goals: dict[str, int], sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    """Chengdu's agency cannot tell Ya'an's draft from a goal that does not exist, by query or mutation."""
+    update = """mutation($id: ID!) { goalUpdate(input: {id: $id, rowVersion: 1, title: "改"}) {
+      __typename ... on NotFoundError { entity code } } }"""
+    submit = "mutation($id: ID!) { goalSubmit(id: $id, rowVersion: 1) { __typename } }"
+    await gql.login_as(ActorType.AGENCY, "510100", MED)
+    for query in (update, submit):
+        hidden = await gql.query(query, {"id": str(goals["yaan"])})
+        missing = await gql.query(query, {"id": "999999"})
+        assert hidden == missing  # the same answer, not FORBIDDEN for one and NotFound for the other
+        assert next(iter(hidden["data"].values()))["__typename"] == "NotFoundError"
+    async with sessionmaker() as s:
+        row = await s.get(Goal, goals["yaan"])
+        assert row is not None and row.title != "改" and row.row_version == 1

@@ -30,7 +30,10 @@ async def approve_budget(
     budget = await session.get(FundBudget, budget_id)
     if budget is None:
         raise NotFound("基金预算", budget_id)
-    policy.require(actor, policy.Action.BUDGET_APPROVE, await policy.scope_of(session=session, record=budget))
+    scope = await policy.scope_of(session=session, record=budget)
+    if not policy.record_visible(actor, region_path=scope.region_path, administration=scope.administration):
+        raise NotFound("基金预算", budget_id)  # what one may not read is absent, as in the queries
+    policy.require(actor, policy.Action.BUDGET_APPROVE, scope)
     if budget.status != BudgetStatus.DRAFT:
         raise InvalidTransition(
             "该预算已批复",

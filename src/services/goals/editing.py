@@ -17,6 +17,19 @@ async def get_goal(*, session: AsyncSession, goal_id: int) -> Goal:
     return goal
 
 
+async def visible_goal(*, session: AsyncSession, actor: Actor, goal_id: int) -> tuple[Goal, policy.Scope]:
+    """The goal and its scope, if `actor` may read it; one it may not read is reported as absent, exactly
+    like a missing one, so a mutation does not reveal what exists where."""
+    goal = await get_goal(session=session, goal_id=goal_id)
+    scope = await policy.scope_of(session=session, record=goal)
+    visible = policy.goal_visible(
+        actor, region_path=scope.region_path, administration=scope.administration, status=goal.status
+    )
+    if not visible:
+        raise NotFound("绩效目标", goal_id)
+    return goal, scope
+
+
 def require_editable(goal: Goal, operation: str) -> None:
     if goal.status not in policy.DRAFT_STATES:
         raise InvalidTransition(
@@ -31,8 +44,8 @@ async def editable_goal(
     *, session: AsyncSession, actor: Actor, goal_id: int, row_version: int | None, operation: str
 ) -> Goal:
     """Load, authorize, check the state and claim the goal's version (the current one when None)."""
-    goal = await get_goal(session=session, goal_id=goal_id)
-    policy.require(actor, policy.Action.GOAL_DRAFT, await policy.scope_of(session=session, record=goal))
+    goal, scope = await visible_goal(session=session, actor=actor, goal_id=goal_id)
+    policy.require(actor, policy.Action.GOAL_DRAFT, scope)
     require_editable(goal, operation)
     await claim(
         session=session, row=goal, expected_version=goal.row_version if row_version is None else row_version

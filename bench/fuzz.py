@@ -1,0 +1,127 @@
+"""Fuzz the GraphQL API with schemathesis, as logged-in users, against a real `fundperf serve`.
+
+    uv run python -m bench.fuzz [--max-examples 30] [--database-url postgresql+asyncpg://...]
+
+Starts the server on a fresh database with the demo data (SQLite by default), logs in as demo users,
+runs `schemathesis run` against /graphql once per user (queries and mutations, Decimal, ID and string
+arguments generated from the schema), then reports the cases sent, the HTTP 5xx answers schemathesis saw,
+and the unexpected errors the server logged (masked errors answer 200, so the log is what counts).
+Never run as a test: it takes minutes.
+"""
+
+import argparse
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+USERS = ("fin_510000", "agency_med_510100", "hrss_511800", "thirdparty")
+PASSWORD = "fundperf-demo"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_ready(base: str, server: subprocess.Popen[str]) -> None:
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit("the server exited before it was ready")
+        try:
+            if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.3)
+    raise SystemExit("the server did not become ready")
+
+
+def login(base: str, username: str) -> str:
+    query = """mutation($u: String!, $p: String!) {
+      login(username: $u, password: $p) { ... on LoginSuccess { accessToken } } }"""
+    body = httpx.post(
+        f"{base}/graphql", json={"query": query, "variables": {"u": username, "p": PASSWORD}}, timeout=30
+    )
+    token: str = body.json()["data"]["login"]["accessToken"]
+    return token
+
+
+def fuzz(base: str, token: str, max_examples: int, max_time: int, report: Path) -> tuple[int, int, str]:
+    """Runs schemathesis once; returns (cases sent, 5xx answers, its summary)."""
+    command = [
+        sys.executable, "-m", "schemathesis.cli", "run", f"{base}/graphql",
+        "-H", f"Authorization: Bearer {token}",
+        "--max-examples", str(max_examples),
+        "--max-time", str(max_time),
+        "--checks", "not_a_server_error",
+        "--workers", "1",
+        "--generation-database", "none",
+        "--report", "ndjson", "--report-ndjson-path", str(report),
+        "--seed", "20261127",
+    ]  # fmt: skip
+    done = subprocess.run(command, capture_output=True, text=True, timeout=3600, check=False)
+    events = report.read_text(encoding="utf-8") if report.exists() else ""
+    cases = events.count('"ScenarioFinished"')
+    server_errors = len(re.findall(r'"status_code":\s*5\d\d', events))
+    summary = "\n".join(line for line in done.stdout.splitlines()[-12:] if line.strip())
+    return cases, server_errors, summary
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--max-examples", type=int, default=30, help="cases per operation and user")
+    parser.add_argument("--max-time", type=int, default=150, help="seconds of fuzzing per user")
+    parser.add_argument("--database-url", help="default: a fresh SQLite file")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="fundperf-fuzz-"))
+    url = args.database_url or f"sqlite+aiosqlite:///{work / 'fuzz.db'}"
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"} | {"DATABASE_URL": url}
+    log = (work / "server.log").open("w", encoding="utf-8")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "src.cli", "serve", "--port", str(port)],
+        env=env,
+        stdout=log,
+        stderr=log,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_ready(base, server)
+        totals = [0, 0]
+        for username in USERS:
+            report = work / f"{username}.ndjson"
+            token = login(base, username)
+            cases, errors, summary = fuzz(base, token, args.max_examples, args.max_time, report)
+            totals[0] += cases
+            totals[1] += errors
+            print(f"== {username}: {cases} cases, {errors} HTTP 5xx\n{summary}\n", flush=True)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+    server_log = (work / "server.log").read_text(encoding="utf-8")
+    unexpected = server_log.count("unexpected error")
+    tracebacks = server_log.count("Traceback")
+    print(
+        f"TOTAL: {totals[0]} cases, {totals[1]} HTTP 5xx, {unexpected} unexpected errors logged, "
+        f"{tracebacks} tracebacks"
+    )
+    print(f"server log and reports: {work}")
+    if totals[1] or unexpected or tracebacks:
+        raise SystemExit(1)
+
+
+if __name__ == "__main__":
+    main()
