@@ -13,38 +13,18 @@ import argparse
 import base64
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from collections import Counter
 from pathlib import Path
 
 import httpx
 
+from tests.support.process import serve_process
+
 USERS = ("fin_510000", "agency_med_510100", "hrss_511800", "thirdparty")
 PASSWORD = "fundperf-demo"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def wait_ready(base: str, server: subprocess.Popen[str]) -> None:
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit("the server exited before it was ready")
-        try:
-            if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.3)
-    raise SystemExit("the server did not become ready")
 
 
 def login(base: str, username: str) -> str:
@@ -111,30 +91,17 @@ def main() -> None:
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="fundperf-fuzz-"))
     url = args.database_url or f"sqlite+aiosqlite:///{work / 'fuzz.db'}"
-    port = free_port()
     env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"} | {"DATABASE_URL": url}
-    log = (work / "server.log").open("w", encoding="utf-8")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "src.cli", "serve", "--port", str(port)],
-        env=env,
-        stdout=log,
-        stderr=log,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_ready(base, server)
-        totals: Counter[str] = Counter()
+    totals: Counter[str] = Counter()
+    with (
+        (work / "server.log").open("w", encoding="utf-8") as log,
+        serve_process(env=env, output=log) as (base, _),
+    ):
         for username in USERS:
-            outcomes = fuzz(
-                base, login(base, username), args.max_examples, args.max_time, work / f"{username}.ndjson"
-            )
+            report = work / f"{username}.ndjson"
+            outcomes = fuzz(base, login(base, username), args.max_examples, args.max_time, report)
             totals += outcomes
             print(f"== {username}: {dict(outcomes.most_common())}", flush=True)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        log.close()
     server_log = (work / "server.log").read_text(encoding="utf-8")
     unexpected = server_log.count("unexpected error")
     tracebacks = server_log.count("Traceback")

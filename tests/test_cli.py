@@ -1,9 +1,6 @@
 """The fundperf command: schema export, and `serve` end to end on a fresh SQLite database."""
 
 import os
-import socket
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -12,6 +9,7 @@ import pytest
 
 from src.cli import SCHEMA_PATH, default_workers, export_schema, main
 from tests.conftest import make_settings
+from tests.support.process import serve_process
 
 
 def test_committed_schema_is_current(tmp_path: Path) -> None:
@@ -21,35 +19,10 @@ def test_committed_schema_is_current(tmp_path: Path) -> None:
     )
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def test_serve_migrates_seeds_and_answers(tmp_path: Path) -> None:
-    port = _free_port()
-    env = {**os.environ, "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'serve.db'}", "REDIS_URL": ""}
-    env.pop("REDIS_URL")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "src.cli", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 120
-        while True:
-            assert server.poll() is None, server.stdout.read() if server.stdout else ""
-            try:
-                if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "server did not become ready"
-            time.sleep(0.2)
+    env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
+    env["DATABASE_URL"] = f"sqlite+aiosqlite:///{tmp_path / 'serve.db'}"
+    with serve_process(env=env, ready_timeout=120) as (base, _):
         query = """{ goals(filter: {year: 2026, regionCode: "510100"}) { totalCount nodes { title } }
                      organizations(regionCode: "510000") { totalCount } fundTypes { code } }"""
         login = """mutation { login(username: "fin_510000", password: "fundperf-demo") {
@@ -64,9 +37,6 @@ def test_serve_migrates_seeds_and_answers(tmp_path: Path) -> None:
         assert data["organizations"]["totalCount"] > 0
         page = httpx.get(f"{base}/graphql", headers={"Accept": "text/html"}, timeout=10)
         assert "graphiql" in page.text.lower()
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def test_serve_uses_every_core_in_production() -> None:
@@ -84,33 +54,15 @@ def _worker_pids(pid: int) -> list[int]:
 
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads worker processes from Linux /proc")
 def test_serve_runs_several_workers_with_the_environments_settings(tmp_path: Path) -> None:
-    port = _free_port()
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'workers.db'}",
         "GRAPHQL_MAX_COST": "5",  # each worker builds its app from the environment
     }
     env.pop("REDIS_URL", None)
-    server = subprocess.Popen(
-        [sys.executable, "-m", "src.cli", "serve", "--port", str(port), "--no-demo", "--workers", "2"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
     workers: list[int] = []
-    try:
-        base = f"http://127.0.0.1:{port}"
+    with serve_process("--no-demo", "--workers", "2", env=env, ready_timeout=120) as (base, server):
         deadline = time.monotonic() + 120
-        while True:
-            assert server.poll() is None, server.stdout.read() if server.stdout else ""
-            try:
-                if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "server did not become ready"
-            time.sleep(0.2)
         while len(workers := _worker_pids(server.pid)) < 2 and time.monotonic() < deadline:
             time.sleep(0.2)
         assert len(workers) == 2
@@ -118,9 +70,6 @@ def test_serve_runs_several_workers_with_the_environments_settings(tmp_path: Pat
         assert cheap.json() == {"data": {"me": None}}  # costs 3
         dear = httpx.post(f"{base}/graphql", json={"query": "{ fundTypes { code } }"}, timeout=30).json()
         assert dear["errors"][0]["extensions"] == {"code": "QUERY_TOO_COMPLEX", "cost": 21, "maxCost": 5}
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
     # Stopping the server stops its workers.
     deadline = time.monotonic() + 10
     while any(Path(f"/proc/{pid}").exists() for pid in workers) and time.monotonic() < deadline:
