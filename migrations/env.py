@@ -10,7 +10,7 @@ from sqlmodel.sql.sqltypes import AutoString
 
 import src.models  # noqa: F401 - registers every table on the metadata
 from src.db import create_engine, metadata
-from src.models.types import ScaledDecimal, StrEnumType
+from src.models.types import ScaledDecimal, StrEnumType, UTCDateTime
 from src.settings import Settings
 
 config = context.config
@@ -26,6 +26,8 @@ def render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
         return f"sa.String(length={obj.impl.length})"
     if type_ == "type" and isinstance(obj, AutoString):
         return f"sa.String(length={obj.length})"
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
     if type_ == "type" and isinstance(obj, ScaledDecimal):
         return f"sa.Numeric({obj.precision}, {obj.scale}).with_variant(sa.BigInteger(), 'sqlite')"
     return False

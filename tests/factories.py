@@ -1,5 +1,6 @@
 """Small builders for test data (the demo data set is tested on its own)."""
 
+import uuid
 from decimal import Decimal
 
 from sqlmodel import select
@@ -9,6 +10,7 @@ from src.models import FundBudget, FundBudgetLine, FundType, Goal, Indicator, Re
 from src.models.enums import (
     BUDGET_ITEM_CATEGORY,
     BudgetItem,
+    BudgetStatus,
     Comparator,
     GoalHorizon,
     GoalStatus,
@@ -40,7 +42,11 @@ async def make_goal(
     indicators: int = 4,
     overall_goal_id: int | None = None,
     parent_goal_id: int | None = None,
+    version: int = 1,
+    lineage_id: uuid.UUID | None = None,
+    previous_version_id: int | None = None,
 ) -> Goal:
+    """A goal with `indicators` indicators; a later version of a goal takes its `lineage_id` (Art. 14)."""
     goal = Goal(
         title=f"{region_code} {year} {fund_code}",
         horizon=horizon,
@@ -51,7 +57,11 @@ async def make_goal(
         status=status,
         overall_goal_id=overall_goal_id,
         parent_goal_id=parent_goal_id,
+        version=version,
+        previous_version_id=previous_version_id,
     )
+    if lineage_id is not None:
+        goal.lineage_id = lineage_id
     session.add(goal)
     await session.flush()
     assert goal.id is not None
@@ -82,11 +92,16 @@ async def make_budget(
     fund_code: str = "EMPLOYEE_MEDICAL",
     region_code: str = "510100",
     year: int = 2026,
+    status: BudgetStatus = BudgetStatus.DRAFT,
+    approved_goal_id: int | None = None,
 ) -> FundBudget:
+    """A budget with every line; an approved one names the goal version it was approved on."""
     budget = FundBudget(
         region_id=await region_id(session, region_code),
         fund_type_id=await fund_type_id(session, fund_code),
         year=year,
+        status=status,
+        approved_goal_id=approved_goal_id,
     )
     session.add(budget)
     await session.flush()

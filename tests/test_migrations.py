@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
@@ -66,3 +66,58 @@ async def test_organization_scope_is_unique(sessionmaker: async_sessionmaker[Asy
         s.add(Organization(name="四川省财政厅（重复）", actor_type=ActorType.FINANCE, region_id=region.id))
         with pytest.raises(IntegrityError):
             await s.commit()
+
+
+async def test_art14_upgrade_gives_every_goal_a_lineage(engine: AsyncEngine, sessionmaker: object) -> None:
+    """0004 backfills: goals without a lineage each start one, the versions of a lineage keep sharing one;
+    approved budgets name the goal version in force; indicators get their aggregation from kind and unit."""
+    statements = [
+        "INSERT INTO region (id, code, name, level, path)"
+        " VALUES (1, '510000', '四川省', 'province', '/510000/')",
+        "INSERT INTO fund_type (id, code, name_zh, administration, sort_order, active)"
+        " VALUES (1, 'EMPLOYEE_MEDICAL', '职工医保', 'MEDICAL_SECURITY', 1, TRUE)",
+        *(
+            "INSERT INTO goal (id, title, horizon, start_year, end_year, content, fund_type_id, region_id,"
+            f" status, version, lineage_id, previous_version_id) VALUES ({goal_id}, 't', 'ANNUAL', {year},"
+            f" {year}, '', 1, 1, '{status}', {version}, {lineage}, {previous})"
+            for goal_id, year, status, version, lineage, previous in (
+                (1, 2025, "ISSUED", 1, "NULL", "NULL"),  # demo data had no lineage
+                (2, 2026, "SUPERSEDED", 1, "2", "NULL"),
+                (3, 2026, "ISSUED", 2, "2", "2"),
+            )
+        ),
+        "INSERT INTO fund_budget (id, region_id, fund_type_id, year, status)"
+        " VALUES (1, 1, 1, 2026, 'APPROVED')",
+        *(
+            "INSERT INTO indicator (goal_id, level1, level2, level3, kind, comparator, unit, weight,"
+            f" definition, sort_order) VALUES (1, 'OUTPUT', '数量', '{name}', '{kind}', 'GE', '{unit}',"
+            " 5000, '', 0)"
+            for name, kind, unit in (
+                ("a", "QUANTITATIVE", "万人"),
+                ("b", "QUANTITATIVE", "%"),
+                ("c", "QUALITATIVE", ""),
+            )
+        ),
+    ]
+    try:
+        await migrate.downgrade(engine, "0003")
+        async with engine.begin() as conn:
+            for statement in statements:
+                await conn.execute(text(statement))
+        await migrate.upgrade(engine)
+        async with engine.connect() as conn:
+            rows = (await conn.execute(text("SELECT id, lineage_id FROM goal"))).all()
+            lineages: dict[int, Any] = {goal_id: lineage for goal_id, lineage in rows}
+            approved = (await conn.execute(text("SELECT approved_goal_id FROM fund_budget"))).scalar_one()
+            aggregations = (
+                await conn.execute(text("SELECT aggregation FROM indicator ORDER BY level3"))
+            ).scalars()
+            assert list(aggregations) == ["SUM", "RATE", "NONE"]
+        assert None not in lineages.values()
+        assert lineages[2] == lineages[3] != lineages[1]
+        assert approved == 3
+    finally:
+        async with engine.begin() as conn:
+            for table in ("indicator", "fund_budget", "goal", "fund_type", "region"):
+                await conn.execute(text(f"DELETE FROM {table}"))
+        await migrate.upgrade(engine)

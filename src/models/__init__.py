@@ -8,6 +8,8 @@ from src.models.fund import FundType, PoolingArrangement
 from src.models.goal import (
     Goal,
     GoalCreate,
+    GoalDecompositionTarget,
+    GoalTaxOpinion,
     GoalTransition,
     GoalUpdate,
     Indicator,
@@ -17,6 +19,7 @@ from src.models.goal import (
 from src.models.indicator_template import IndicatorTemplate
 from src.models.organization import Organization, User
 from src.models.region import Region
+from src.models.rules import RegionalRule
 
 __all__ = [
     "ApiToken",
@@ -26,6 +29,8 @@ __all__ = [
     "FundType",
     "Goal",
     "GoalCreate",
+    "GoalDecompositionTarget",
+    "GoalTaxOpinion",
     "GoalTransition",
     "GoalUpdate",
     "Indicator",
@@ -36,6 +41,7 @@ __all__ = [
     "PoolingArrangement",
     "RefreshToken",
     "Region",
+    "RegionalRule",
     "User",
     "metadata",
 ]

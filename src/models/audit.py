@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from src.models.base import utcnow
+from src.models.types import UTCDateTime
 
 
 class AuditEvent(SQLModel, table=True):
@@ -14,7 +15,7 @@ class AuditEvent(SQLModel, table=True):
     __table_args__ = (sa.Index("ix_audit_event_target", "target_type", "target_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True), index=True)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime(), index=True)
     user_id: int | None = Field(default=None, foreign_key="app_user.id", index=True)
     organization_id: int | None = Field(default=None, foreign_key="organization.id", index=True)
     operation: str = Field(max_length=64, index=True)  # the mutation, e.g. goalSubmit

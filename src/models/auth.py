@@ -3,11 +3,10 @@
 from datetime import datetime
 from enum import StrEnum
 
-import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from src.models.base import utcnow
-from src.models.types import StrEnumType
+from src.models.types import StrEnumType, UTCDateTime
 
 
 class RefreshToken(SQLModel, table=True):
@@ -16,10 +15,10 @@ class RefreshToken(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="app_user.id", index=True)
     token_hash: str = Field(max_length=64, unique=True)  # SHA-256 hex of a 256-bit random token
-    created_at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
-    expires_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime())
+    expires_at: datetime = Field(sa_type=UTCDateTime())
     # Set when used (rotation) or on logout; a reused revoked token revokes the whole family.
-    revoked_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime())
     family_id: str = Field(max_length=32, index=True)
 
 
@@ -39,11 +38,11 @@ class ApiToken(SQLModel, table=True):
     prefix: str = Field(max_length=16)  # shown to administrators to tell tokens apart
     token_hash: str = Field(max_length=64, unique=True)
     created_by_id: int = Field(foreign_key="app_user.id")
-    created_at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
-    revoked_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
-    last_used_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime())
+    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime())
+    last_used_at: datetime | None = Field(default=None, sa_type=UTCDateTime())
     # Tokens made before scopes existed keep the rights they had: migration 0003 made them READ_WRITE.
     scope: ApiTokenScope = Field(default=ApiTokenScope.READ, sa_type=StrEnumType(ApiTokenScope))
     # A region (within the account's organization's region): the token acts only in its subtree.
     region_id: int | None = Field(default=None, foreign_key="region.id")
-    expires_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))  # None: no expiry
+    expires_at: datetime | None = Field(default=None, sa_type=UTCDateTime())  # None: no expiry

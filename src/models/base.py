@@ -5,6 +5,8 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
+from src.models.types import UTCDateTime
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
@@ -14,12 +16,12 @@ def utcnow() -> datetime:
 class Timestamped(SQLModel):
     created_at: datetime = Field(
         default_factory=utcnow,
-        sa_type=sa.DateTime(timezone=True),
+        sa_type=UTCDateTime(),
         sa_column_kwargs={"server_default": sa.func.now()},
     )
     updated_at: datetime = Field(
         default_factory=utcnow,
-        sa_type=sa.DateTime(timezone=True),
+        sa_type=UTCDateTime(),
         sa_column_kwargs={"server_default": sa.func.now()},
     )
 

@@ -8,7 +8,7 @@ from sqlmodel import Field, SQLModel
 
 from src.models.base import Versioned
 from src.models.enums import BudgetItem, BudgetLineCategory, BudgetStatus
-from src.models.types import Money, StrEnumType
+from src.models.types import Money, StrEnumType, UTCDateTime
 
 
 class FundBudget(Versioned, table=True):
@@ -20,8 +20,10 @@ class FundBudget(Versioned, table=True):
     fund_type_id: int = Field(foreign_key="fund_type.id", index=True)
     year: int = Field(index=True)
     status: BudgetStatus = Field(default=BudgetStatus.DRAFT, sa_type=StrEnumType(BudgetStatus))
-    approved_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    approved_at: datetime | None = Field(default=None, sa_type=UTCDateTime())
     approved_by_id: int | None = Field(default=None, foreign_key="app_user.id")
+    # The goal version the approval rested on (Art. 7); once superseded, the budget needs re-approval.
+    approved_goal_id: int | None = Field(default=None, foreign_key="goal.id", index=True)
 
 
 class FundBudgetLineBase(SQLModel):

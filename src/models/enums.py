@@ -79,6 +79,21 @@ class QualitativeGrade(StrEnum):
     NOT_ACHIEVED = "NOT_ACHIEVED"  # 未达成
 
 
+class Aggregation(StrEnum):
+    """How a quantitative indicator of a province-wide goal splits among pooling regions (Art. 6)."""
+
+    SUM = "SUM"  # amounts and counts: the regions' targets add up to the province's
+    RATE = "RATE"  # ratios (numerator ÷ denominator): each region takes the province's value by default
+    NONE = "NONE"  # qualitative indicators and per-region standards: the province's value
+
+
+class TaxVerdict(StrEnum):
+    """The tax department's word on a draft goal (Art. 5, 7: the agency drafts 商税务部门)."""
+
+    CONCUR = "CONCUR"
+    OBJECT = "OBJECT"
+
+
 class BudgetStatus(StrEnum):
     DRAFT = "DRAFT"
     APPROVED = "APPROVED"
@@ -147,6 +162,11 @@ _LABELS: list[tuple[StrEnum, str]] = [
     (QualitativeGrade.ACHIEVED, "达成"),
     (QualitativeGrade.PARTLY_ACHIEVED, "部分达成"),
     (QualitativeGrade.NOT_ACHIEVED, "未达成"),
+    (Aggregation.SUM, "加总分解"),
+    (Aggregation.RATE, "比率（沿用全省值）"),
+    (Aggregation.NONE, "不分解（沿用全省值）"),
+    (TaxVerdict.CONCUR, "同意"),
+    (TaxVerdict.OBJECT, "不同意"),
     (BudgetStatus.DRAFT, "编制中"),
     (BudgetStatus.APPROVED, "已批复"),
     (BudgetLineCategory.REVENUE, "收入"),

@@ -1,5 +1,6 @@
 """Performance goals (Art. 7, 8, 10, 14): overall (multi-year) and annual, per fund and pooling region."""
 
+import uuid
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -10,15 +11,17 @@ from sqlmodel import Field, SQLModel
 
 from src.models.base import Versioned, utcnow
 from src.models.enums import (
+    Aggregation,
     Comparator,
     GoalHorizon,
     GoalStatus,
     IndicatorCategory,
     IndicatorKind,
     QualitativeGrade,
+    TaxVerdict,
 )
 from src.models.indicator_template import IndicatorDefinition
-from src.models.types import FREE_TEXT_MAX_LENGTH, ScaledDecimal, StrEnumType
+from src.models.types import FREE_TEXT_MAX_LENGTH, ScaledDecimal, StrEnumType, UTCDateTime
 
 TARGET_VALUE = ScaledDecimal(20, 4)
 WEIGHT = ScaledDecimal(6, 2)
@@ -68,15 +71,23 @@ class Goal(GoalBase, Versioned, table=True):
     version: int = Field(default=1)
     overall_goal_id: int | None = Field(default=None, foreign_key="goal.id", index=True)
     parent_goal_id: int | None = Field(default=None, foreign_key="goal.id", index=True)
-    # Versions (Art. 14): every version of one goal shares lineage_id (the first version's id).
-    lineage_id: int | None = Field(default=None, foreign_key="goal.id", index=True)
+    # Versions (Art. 14): every version of one goal shares lineage_id. A new Goal starts its own lineage
+    # here, so no path can leave it empty; a new version is given its predecessor's.
+    lineage_id: uuid.UUID = Field(default_factory=uuid.uuid4, sa_type=sa.Uuid(), index=True)
     previous_version_id: int | None = Field(default=None, foreign_key="goal.id")
+    # The assessment an adjustment carries (Art. 14 「经评估后」): what changed, why, expected effects.
     adjustment_reason: str | None = Field(default=None, sa_type=sa.Text)
+    adjustment_what_changed: str | None = Field(default=None, sa_type=sa.Text)
+    adjustment_fund_effect: str | None = Field(default=None, sa_type=sa.Text)
+    adjustment_target_effect: str | None = Field(default=None, sa_type=sa.Text)
+    # Every edit of the goal or its indicators counts up; a tax concurrence holds for one revision only.
+    content_revision: int = Field(default=0, sa_column_kwargs={"server_default": sa.text("0")})
+    tax_concurred_revision: int | None = None
     # The agency drafts "with the tax department" (商税务部门): both are recorded at submission.
     drafter_organization_id: int | None = Field(default=None, foreign_key="organization.id")
     co_drafter_organization_id: int | None = Field(default=None, foreign_key="organization.id")
     # Art. 10: guiding issue may precede the national review, so that submission is recorded on its own.
-    national_submitted_at: datetime | None = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    national_submitted_at: datetime | None = Field(default=None, sa_type=UTCDateTime())
 
 
 class GoalTransition(SQLModel, table=True):
@@ -94,9 +105,45 @@ class GoalTransition(SQLModel, table=True):
     organization_id: int = Field(foreign_key="organization.id")
     at: datetime = Field(
         default_factory=utcnow,
-        sa_type=sa.DateTime(timezone=True),
+        sa_type=UTCDateTime(),
         sa_column_kwargs={"server_default": sa.func.now()},
     )
+
+
+class GoalTaxOpinion(SQLModel, table=True):
+    """The tax department's concurrence or objection on one revision of a draft goal (Art. 5, 7)."""
+
+    __tablename__ = "goal_tax_opinion"
+
+    id: int | None = Field(default=None, primary_key=True)
+    goal_id: int = Field(foreign_key="goal.id", index=True)
+    content_revision: int
+    verdict: TaxVerdict = Field(sa_type=StrEnumType(TaxVerdict))
+    opinion: str = Field(default="", sa_type=sa.Text, max_length=FREE_TEXT_MAX_LENGTH)
+    user_id: int = Field(foreign_key="app_user.id")
+    organization_id: int = Field(foreign_key="organization.id")
+    at: datetime = Field(
+        default_factory=utcnow,
+        sa_type=UTCDateTime(),
+        sa_column_kwargs={"server_default": sa.func.now()},
+    )
+
+
+class GoalDecompositionTarget(Versioned, table=True):
+    """A pooling region's target for one quantitative indicator of a province-wide goal, as set by hand in
+    the decomposition table (Art. 6 分解下达); without a row the default applies (budget share or the
+    province's value)."""
+
+    __tablename__ = "goal_decomposition_target"
+    __table_args__ = (sa.UniqueConstraint("indicator_id", "region_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    goal_id: int = Field(foreign_key="goal.id", index=True)
+    indicator_id: int = Field(foreign_key="indicator.id", index=True, ondelete="CASCADE")
+    region_id: int = Field(foreign_key="region.id")
+    target_value: Decimal = decimal_field(TARGET_VALUE)
+    # Set by hand; False for a default the issue froze (a new version starts from the hand-set ones only).
+    by_hand: bool = True
 
 
 class GoalCreate(GoalBase):
@@ -126,10 +173,20 @@ class Indicator(IndicatorBase, Versioned, table=True):
     id: int | None = Field(default=None, primary_key=True)
     goal_id: int = Field(foreign_key="goal.id", index=True)
     template_id: int | None = Field(default=None, foreign_key="indicator_template.id")
+    # Decomposed from the province-wide goal (Art. 6): the province's indicator, and the target the
+    # region was given. Such an indicator is locked: its target may only become stricter.
+    inherited_from_id: int | None = Field(default=None, foreign_key="indicator.id", index=True)
+    assigned_target_value: Decimal | None = Field(default=None, sa_type=TARGET_VALUE)
+    assigned_target_grade: QualitativeGrade | None = Field(
+        default=None, sa_type=StrEnumType(QualitativeGrade)
+    )
 
 
 class IndicatorCreate(IndicatorBase):
-    """What a drafter gives to add an indicator (indicatorCreate); the goal and order come from context."""
+    """What a drafter gives to add an indicator (indicatorCreate); the goal and order come from context.
+    Without an aggregation, the service infers one from the kind and unit."""
+
+    aggregation: Aggregation | None = None  # type: ignore[assignment]
 
 
 class IndicatorUpdate(SQLModel):
@@ -140,6 +197,7 @@ class IndicatorUpdate(SQLModel):
     level3: str | None = Field(default=None, max_length=128)
     kind: IndicatorKind | None = None
     comparator: Comparator | None = None
+    aggregation: Aggregation | None = None
     weight: Decimal | None = decimal_field(WEIGHT, default=None)
     unit: str | None = Field(default=None, max_length=16)
     target_value: Decimal | None = decimal_field(TARGET_VALUE, default=None)

@@ -5,7 +5,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from src.models.enums import Comparator, IndicatorCategory, IndicatorKind, QualitativeGrade
+from src.models.enums import Aggregation, Comparator, IndicatorCategory, IndicatorKind, QualitativeGrade
 from src.models.types import FREE_TEXT_MAX_LENGTH, ScaledDecimal, StrEnumType
 
 
@@ -18,6 +18,8 @@ class IndicatorDefinition(SQLModel):
     kind: IndicatorKind = Field(sa_type=StrEnumType(IndicatorKind))
     comparator: Comparator = Field(sa_type=StrEnumType(Comparator))
     unit: str = Field(default="", max_length=16)
+    # How the indicator splits when a province-wide goal is decomposed (Art. 6).
+    aggregation: Aggregation = Field(default=Aggregation.NONE, sa_type=StrEnumType(Aggregation))
     definition: str = Field(default="", sa_type=sa.Text, max_length=FREE_TEXT_MAX_LENGTH)
     sort_order: int = 0
 

@@ -1,6 +1,7 @@
 """Column types shared by the models."""
 
 import enum
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
@@ -89,3 +90,31 @@ class ScaledDecimal(TypeDecorator[Decimal]):
 def Money() -> ScaledDecimal:
     """Yuan with 2 decimal places."""
     return ScaledDecimal(18, 2)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Every timestamp: TIMESTAMP WITH TIME ZONE on PostgreSQL; on SQLite, which keeps no offset, stored as
+    naive UTC. Either way it goes in converted to UTC and comes out aware, so every path (the row just
+    written, the row read back) shows the same value with +00:00."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if not isinstance(value, datetime):
+            raise TypeError(f"a timestamp must be a datetime, got {value!r}")
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are ambiguous: give a timezone-aware UTC value")
+        utc = value.astimezone(UTC)
+        return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        assert isinstance(value, datetime)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+    def copy(self, **kw: Any) -> "UTCDateTime":
+        return UTCDateTime()

@@ -15,6 +15,7 @@ from src.schema.budgets.queries import BudgetQueries
 from src.schema.errors import ERROR_TYPES, EXCEPTION_HANDLERS
 from src.schema.extensions import hardening_extensions
 from src.schema.funds.queries import FundQueries
+from src.schema.goals.drafting import GoalDraftingMutations
 from src.schema.goals.mutations import GoalMutations
 from src.schema.goals.queries import GoalQueries
 from src.schema.indicators.queries import IndicatorTemplateQueries
@@ -22,6 +23,8 @@ from src.schema.inputs import InputGuard
 from src.schema.organizations.queries import OrganizationQueries
 from src.schema.regions.queries import RegionQueries
 from src.schema.reporting import HideSuggestions, MaskUnexpected, Schema, SingleOperation
+from src.schema.rules.mutations import RuleMutations
+from src.schema.rules.queries import RuleQueries
 from src.services.errors import DomainError
 from src.settings import Settings
 
@@ -36,9 +39,12 @@ Query = merge_types(
         OrganizationQueries,
         AuditQueries,
         AuthQueries,
+        RuleQueries,
     ),
 )
-Mutation = merge_types("Mutation", (GoalMutations, BudgetMutations, AuthMutations))
+Mutation = merge_types(
+    "Mutation", (GoalMutations, GoalDraftingMutations, BudgetMutations, AuthMutations, RuleMutations)
+)
 
 
 def should_mask(error: GraphQLError) -> bool:

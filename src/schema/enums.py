@@ -5,6 +5,7 @@ import strawberry
 from src.models.enums import (
     ActorType,
     Administration,
+    Aggregation,
     BudgetItem,
     BudgetLineCategory,
     BudgetStatus,
@@ -16,6 +17,7 @@ from src.models.enums import (
     PoolingLevel,
     QualitativeGrade,
     RegionLevel,
+    TaxVerdict,
 )
 
 _DESCRIPTIONS = {
@@ -32,6 +34,8 @@ _DESCRIPTIONS = {
     BudgetStatus: "预算状态",
     BudgetLineCategory: "收入 / 支出 / 结余",
     BudgetItem: "预算科目",
+    Aggregation: "分解方式：SUM 加总（金额、人数），RATE 比率，NONE 不分解（第六条）",
+    TaxVerdict: "税务部门会商意见：同意 / 不同意",
 }
 for _enum, _description in _DESCRIPTIONS.items():
     strawberry.enum(_enum, description=_description)
@@ -39,6 +43,7 @@ for _enum, _description in _DESCRIPTIONS.items():
 __all__ = [
     "ActorType",
     "Administration",
+    "Aggregation",
     "BudgetItem",
     "BudgetLineCategory",
     "BudgetStatus",
@@ -50,4 +55,5 @@ __all__ = [
     "PoolingLevel",
     "QualitativeGrade",
     "RegionLevel",
+    "TaxVerdict",
 ]

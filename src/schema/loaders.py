@@ -4,6 +4,7 @@ Each batch opens its own short session: resolvers run concurrently, and a sessio
 between concurrent tasks.
 """
 
+import uuid
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from src.models import (
     FundBudgetLine,
     FundType,
     Goal,
+    GoalTaxOpinion,
     GoalTransition,
     Indicator,
     Organization,
@@ -44,6 +46,8 @@ CHILD_GOALS_PER_GOAL = 300
 ANNUAL_GOALS_PER_OVERALL_GOAL = 100
 VERSIONS_PER_GOAL = 50  # the newest 50
 TRANSITIONS_PER_GOAL = 500  # the newest 500
+TAX_OPINIONS_PER_GOAL = 100  # the newest 100
+REGIONS_PER_DECOMPOSITION = 200  # the pooling regions of one province (21 prefectures; 183 counties)
 USERS_PER_ORGANIZATION = 100
 CHILDREN_PER_REGION = 100
 DESCENDANTS_PER_REGION = 500  # a province's prefectures and counties (Sichuan: 204)
@@ -210,7 +214,8 @@ class Loaders:
     users_by_organization: DataLoader[int, list[User]]
     user: DataLoader[int, User | None]
     transitions_by_goal: DataLoader[int, list[GoalTransition]]
-    goals_by_lineage: DataLoader[int, list[Goal]]
+    goals_by_lineage: DataLoader[uuid.UUID, list[Goal]]
+    tax_opinions_by_goal: DataLoader[int, list[GoalTaxOpinion]]
 
 
 def build_loaders(sessionmaker: Sessionmaker) -> Loaders:
@@ -269,6 +274,14 @@ def build_loaders(sessionmaker: Sessionmaker) -> Loaders:
         ),
         goals_by_lineage=many_by(
             s, Goal, Goal.lineage_id, [Goal.version, Goal.id], limit=VERSIONS_PER_GOAL, newest=True
+        ),
+        tax_opinions_by_goal=many_by(
+            s,
+            GoalTaxOpinion,
+            GoalTaxOpinion.goal_id,
+            [GoalTaxOpinion.id],
+            limit=TAX_OPINIONS_PER_GOAL,
+            newest=True,
         ),
     )
 

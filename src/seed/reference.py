@@ -15,6 +15,7 @@ from src.data import read_csv
 from src.models import FundType, IndicatorTemplate, PoolingArrangement
 from src.models.enums import (
     Administration,
+    Aggregation,
     Comparator,
     IndicatorCategory,
     IndicatorKind,
@@ -156,6 +157,7 @@ async def load_indicator_templates(*, session: AsyncSession) -> UpsertCounts:
             default_target_value=Decimal(default) if default and not qualitative else None,
             default_target_grade=_GRADES[default] if default and qualitative else None,
             unit=row["unit"],
+            aggregation=Aggregation(row["aggregation"]),
             definition=row["definition"],
             sort_order=sort_order,
         )
@@ -181,6 +183,7 @@ _TEMPLATE_FIELDS = (
     "default_target_value",
     "default_target_grade",
     "unit",
+    "aggregation",
     "definition",
     "sort_order",
 )

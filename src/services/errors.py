@@ -20,6 +20,7 @@ class ErrorCode(StrEnum):
     CONFLICT = "CONFLICT"
     INVALID_TRANSITION = "INVALID_TRANSITION"
     PRECONDITION_FAILED = "PRECONDITION_FAILED"
+    LOCKED = "LOCKED"  # decomposed from the province's goal: may only become stricter (Art. 6)
 
 
 class CommonErrorCode(StrEnum):
@@ -44,6 +45,14 @@ class GoalErrorCode(StrEnum):
     ALREADY_SUBMITTED_TO_NATIONAL = "ALREADY_SUBMITTED_TO_NATIONAL"
     NOT_SUBMITTED_TO_NATIONAL = "NOT_SUBMITTED_TO_NATIONAL"
     NOT_ISSUED = "NOT_ISSUED"  # adjustment applies to issued goals only
+    TAX_CONCURRENCE_REQUIRED = "TAX_CONCURRENCE_REQUIRED"  # Art. 7 商税务局: the current content lacks it
+    TAX_DEPARTMENT_MISSING = "TAX_DEPARTMENT_MISSING"  # setup: the region has no tax organization
+    DECOMPOSITION_INCOMPLETE = "DECOMPOSITION_INCOMPLETE"  # Art. 6: a region's target missing or sums off
+    NOT_DECOMPOSED = "NOT_DECOMPOSED"  # the goal has no decomposition table (pooled at the province)
+    COMES_FROM_DECOMPOSITION = "COMES_FROM_DECOMPOSITION"  # Art. 6: a pooling region's goal is decomposed
+    DECOMPOSED_GOAL_LOCKED = "DECOMPOSED_GOAL_LOCKED"  # a decomposed goal is not deleted by its region
+    INHERITED_INDICATOR_LOCKED = "INHERITED_INDICATOR_LOCKED"  # the province's indicators stay
+    NEWER_VERSION_EXISTS = "NEWER_VERSION_EXISTS"  # the work goes on in the lineage's newer version
 
 
 class BudgetErrorCode(StrEnum):

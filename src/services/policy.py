@@ -26,18 +26,22 @@ class Action(StrEnum):
     GOAL_SUBMIT_TO_NATIONAL = "GOAL_SUBMIT_TO_NATIONAL"  # 报送国家相关部门 (Art. 7)
     GOAL_ISSUE = "GOAL_ISSUE"  # 下达: guiding and formal (Art. 10)
     GOAL_NATIONAL_REVIEW = "GOAL_NATIONAL_REVIEW"  # 国家相关部门审核 (Art. 6)
+    GOAL_TAX_OPINION = "GOAL_TAX_OPINION"  # 税务部门 concurs or objects to a draft (Art. 5, 7 商税务局)
+    GOAL_ADJUSTMENT_REQUEST = "GOAL_ADJUSTMENT_REQUEST"  # start an adjustment of a goal in force (Art. 14)
     BUDGET_APPROVE = "BUDGET_APPROVE"  # 预算批复 (Art. 7: goals are its precondition)
+    RULES_EDIT = "RULES_EDIT"  # the region's detailed rules (Art. 23): province and prefectures only
     AUDIT_READ = "AUDIT_READ"
     API_TOKEN_MANAGE = "API_TOKEN_MANAGE"  # create, list and revoke API tokens of service accounts
 
 
 @dataclass(frozen=True)
 class Scope:
-    """Where an action applies: the target's region and the administration supervising its fund."""
+    """Where an action applies: the target's region and the administration supervising its fund (None for
+    what concerns no fund, such as a region's rules)."""
 
     region_path: str
     region_level: RegionLevel
-    administration: Administration
+    administration: Administration | None = None
 
 
 # Actors whose view and work are limited to the funds of their own administration.
@@ -79,8 +83,29 @@ def allowed(actor: Actor, action: Action, scope: Scope | None = None) -> bool:
         case Action.GOAL_DRAFT:
             # The agency drafts "with the tax department" (Art. 7): the agency holds the pen.
             return actor.actor_type == ActorType.AGENCY and _same_region(actor, scope)
+        case Action.GOAL_TAX_OPINION:
+            # The tax department of the goal's own region: 省税务局 for the province-wide goal (Art. 7).
+            return actor.actor_type == ActorType.TAX and _same_region(actor, scope)
+        case Action.GOAL_ADJUSTMENT_REQUEST:
+            # The agency, the supervising administration or finance of the pooling region (Art. 13, 14).
+            return _same_region(actor, scope) and actor.actor_type in (
+                ActorType.AGENCY,
+                REVIEWER_OF.get(scope.administration) if scope.administration else None,
+                ActorType.FINANCE,
+            )
+        case Action.RULES_EDIT:
+            # 各市（州）可…制定实施细则 (Art. 23); the province's finance keeps the province's values.
+            return (
+                actor.actor_type == ActorType.FINANCE
+                and _same_region(actor, scope)
+                and scope.region_level in (RegionLevel.PROVINCE, RegionLevel.PREFECTURE)
+            )
         case Action.GOAL_PRELIMINARY_REVIEW:
-            return actor.actor_type == REVIEWER_OF[scope.administration] and _same_region(actor, scope)
+            return (
+                scope.administration is not None
+                and actor.actor_type == REVIEWER_OF[scope.administration]
+                and _same_region(actor, scope)
+            )
         case Action.GOAL_REVIEW | Action.GOAL_SUBMIT_TO_NATIONAL | Action.GOAL_ISSUE | Action.BUDGET_APPROVE:
             # 财政 at the goal's own level reviews, reports upward and issues (Art. 5, 7, 10).
             return actor.actor_type == ActorType.FINANCE and _same_region(actor, scope)
@@ -129,7 +154,7 @@ def reader(actor: Actor) -> Actor:
 
 
 def goal_visible(
-    actor: Actor, *, region_path: str, administration: Administration, status: GoalStatus
+    actor: Actor, *, region_path: str, administration: Administration | None, status: GoalStatus
 ) -> bool:
     """Own region and below: everything; regions above: all but drafts; elsewhere: nothing.
 
@@ -204,7 +229,7 @@ def visible_region_clause(actor: Actor, region_column: Any, fund_column: Any) ->
     return _administration_bound(actor, clause, fund_column)
 
 
-def record_visible(actor: Actor, *, region_path: str, administration: Administration) -> bool:
+def record_visible(actor: Actor, *, region_path: str, administration: Administration | None) -> bool:
     """visible_region_clause for one record."""
     if not actor.in_token_region(region_path):
         return False

@@ -641,7 +641,6 @@ async def province_goals(sessionmaker: async_sessionmaker[AsyncSession]) -> dict
             ("511800", GoalStatus.ISSUED),
         ):
             goal = await make_goal(session, region_code=region, status=status)
-            goal.lineage_id = goal.id
             ids[region] = goal.id or 0
             budget = await make_budget(session, region_code=region)
             ids[f"budget {region}"] = budget.id or 0

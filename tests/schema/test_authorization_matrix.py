@@ -60,7 +60,6 @@ async def goal_in(
     )
     for key, value in extra.items():
         setattr(goal, key, value)
-    goal.lineage_id = goal.id
     session.add(goal)
     await session.flush()
     indicator = (await session.exec(select(Indicator).where(Indicator.goal_id == goal.id))).first()
@@ -117,9 +116,25 @@ DRAFTER = only(("AGENCY_MED", "own"))
 REVIEWER = only(("MEDICAL_SECURITY", "own"))
 FIN = only(("FINANCE", "own"))
 
+ADJUSTERS = only(("AGENCY_MED", "own"), ("MEDICAL_SECURITY", "own"), ("FINANCE", "own"))
+TAX = only(("TAX", "own"))
+
+
+def assessment(t: dict[str, Any]) -> dict[str, Any]:
+    parts = ("whatChanged", "reason", "fundEffect", "targetEffect")
+    return {"input": {**ids(t), **dict.fromkeys(parts, "评估")}}
+
+
+def rules(t: dict[str, Any]) -> dict[str, Any]:
+    return {"input": {"regionCode": t["region"], "values": [{"key": "LIGHT_RED_BELOW", "value": "55"}]}}
+
+
+RULES = "mutation($input: RuleSetUpdateInput!) { ruleSetUpdate(input: $input) { __typename } }"
+
 CASES: dict[str, Case] = {
+    # Only the province-wide goal is created; a pooling region's comes from its decomposition (Art. 6).
     "goalCreate": Case(
-        False,
+        True,
         nothing,
         "mutation($input: GoalCreateInput!) { goalCreate(input: $input) { __typename } }",
         lambda t: {
@@ -142,7 +157,40 @@ CASES: dict[str, Case] = {
         DRAFTER,
     ),
     "goalDelete": Case(False, status(GoalStatus.RETURNED), TRANSITION.format("goalDelete"), ids, DRAFTER),
-    "goalSubmit": Case(False, status(GoalStatus.DRAFT), TRANSITION.format("goalSubmit"), ids, DRAFTER),
+    "goalSubmit": Case(
+        False,
+        status(GoalStatus.DRAFT, tax_concurred_revision=0),
+        TRANSITION.format("goalSubmit"),
+        ids,
+        DRAFTER,
+    ),
+    "goalTaxConcur": Case(
+        False,
+        status(GoalStatus.DRAFT),
+        "mutation($input: GoalTaxConcurInput!) { goalTaxConcur(input: $input) { __typename } }",
+        lambda t: {"input": ids(t)},
+        TAX,
+    ),
+    "goalTaxObject": Case(
+        True,
+        status(GoalStatus.DRAFT),
+        "mutation($input: GoalTaxObjectInput!) { goalTaxObject(input: $input) { __typename } }",
+        reason,
+        TAX,
+    ),
+    "goalDecompositionUpdate": Case(
+        True,
+        status(GoalStatus.DRAFT),
+        """mutation($input: GoalDecompositionUpdateInput!) {
+             goalDecompositionUpdate(input: $input) { __typename } }""",
+        lambda t: {
+            "input": {
+                **{"goalId": t["id"], "rowVersion": t["rowVersion"]},
+                "targets": [{"indicatorId": t["indicator"], "regionCode": "510100", "targetValue": "1"}],
+            }
+        },
+        DRAFTER,
+    ),
     "goalPreliminaryReview": Case(
         False, status(GoalStatus.SUBMITTED), TRANSITION.format("goalPreliminaryReview"), ids, REVIEWER
     ),
@@ -155,7 +203,12 @@ CASES: dict[str, Case] = {
         False, status(GoalStatus.PRELIMINARY_REVIEWED), REASONED.format("goalReturn"), reason, FIN
     ),
     "goalAdjustmentRequest": Case(
-        False, status(GoalStatus.ISSUED), REASONED.format("goalAdjustmentRequest"), reason, DRAFTER
+        False,
+        status(GoalStatus.ISSUED),
+        """mutation($input: GoalAdjustmentRequestInput!) {
+             goalAdjustmentRequest(input: $input) { __typename } }""",
+        assessment,
+        ADJUSTERS,
     ),
     "goalSubmitToNational": Case(
         True, status(GoalStatus.REVIEWED), TRANSITION.format("goalSubmitToNational"), ids, FIN
@@ -228,6 +281,9 @@ CASES: dict[str, Case] = {
         DRAFTER,
     ),
     "budgetApprove": Case(False, budget_with_issued_goal, TRANSITION.format("budgetApprove"), ids, FIN),
+    # Art. 23: each prefecture's finance sets its own detailed rules; the province's finance the province's.
+    "ruleSetUpdate": Case(False, nothing, RULES, rules, FIN),
+    "ruleSetUpdateProvince": Case(True, nothing, RULES, rules, FIN),
 }
 
 

@@ -9,7 +9,8 @@ from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from src.models import AuditEvent, Goal, Indicator, IndicatorTemplate
-from src.models.enums import ActorType, Administration
+from src.models.enums import ActorType, Administration, GoalStatus
+from tests.factories import make_goal
 from tests.schema.conftest import GraphQLClient
 
 MED = Administration.MEDICAL_SECURITY
@@ -25,7 +26,7 @@ GOAL_FIELDS = """
 RESULT = f"""
   __typename
   ... on GoalSuccess {{ goal {{ {GOAL_FIELDS} }} }}
-  ... on UserError {{ message }}
+  ... on UserError {{ message code }}
   ... on ValidationError {{ fields {{ field message code }} }}
   ... on InvalidTransitionError {{ currentStatus operation }}
   ... on ConflictError {{ currentVersion }}
@@ -44,7 +45,8 @@ ADD = """mutation($input: IndicatorAddFromTemplatesInput!) { indicatorAddFromTem
   __typename ... on IndicatorsAddSuccess { goal { rowVersion weightTotal } indicators { id level3 } }
   ... on ValidationError { fields { field code message } } } }"""
 RETURN = mutation("goalReturn", "$input: GoalReasonInput!", "input: $input")
-ADJUST = mutation("goalAdjustmentRequest", "$input: GoalReasonInput!", "input: $input")
+ADJUST = mutation("goalAdjustmentRequest", "$input: GoalAdjustmentRequestInput!", "input: $input")
+ASSESS = {"whatChanged": "参保人数变化", "fundEffect": "收入减少", "targetEffect": "目标下调"}
 
 
 async def step(
@@ -86,8 +88,10 @@ async def draft_goal(
     region: str = "510000",
     administration: Administration = MED,
     complete: bool = True,
+    concur: bool = True,
 ) -> dict[str, Any]:
-    """Logs in as the agency of `region` and drafts an annual 2027 goal; weights total 100 if complete."""
+    """Logs in as the agency of `region` and drafts an annual 2027 goal; weights total 100 if complete;
+    the region's tax department concurs unless told not to (Art. 7)."""
     await gql.login_as(ActorType.AGENCY, region, administration)
     created = await gql.data(
         CREATE,
@@ -121,7 +125,37 @@ async def draft_goal(
     )
     assert added["indicatorAddFromTemplates"]["__typename"] == "IndicatorsAddSuccess", added
     goal["rowVersion"] = added["indicatorAddFromTemplates"]["goal"]["rowVersion"]
+    if concur:
+        goal = await tax_concur(gql, goal, region, administration)
     return dict(goal)
+
+
+TAX_CONCUR = mutation("goalTaxConcur", "$input: GoalTaxConcurInput!", "input: $input")
+
+
+async def prefecture_draft(
+    gql: GraphQLClient, sessionmaker: async_sessionmaker[AsyncSession], region: str = "510100"
+) -> dict[str, Any]:
+    """A prefecture's 2027 draft (weights at 100) put in place directly, as one kept from before the
+    decomposition rule (goalCreate now refuses it, Art. 6); its tax department concurs through the API and
+    the agency is logged in."""
+    async with sessionmaker() as session:
+        goal = await make_goal(session, region_code=region, year=2027, status=GoalStatus.DRAFT)
+        await session.commit()
+    return await tax_concur(gql, {"id": str(goal.id), "rowVersion": goal.row_version}, region, MED)
+
+
+async def tax_concur(
+    gql: GraphQLClient, goal: dict[str, Any], region: str, administration: Administration | None = None
+) -> dict[str, Any]:
+    """The region's tax department concurs with the goal as it stands (Art. 7); the agency is logged in
+    again afterwards when `administration` names it."""
+    await gql.login_as(ActorType.TAX, region)
+    data = await gql.data(TAX_CONCUR, {"input": {"id": goal["id"], "rowVersion": goal["rowVersion"]}})
+    assert data["goalTaxConcur"]["__typename"] == "GoalSuccess", data
+    if administration is not None:
+        await gql.login_as(ActorType.AGENCY, region, administration)
+    return {**goal, "rowVersion": data["goalTaxConcur"]["goal"]["rowVersion"]}
 
 
 async def test_province_goal_through_the_whole_chain(
@@ -178,7 +212,8 @@ async def test_province_goal_through_the_whole_chain(
     listing = await gql.data(
         "query($id: ID!) { goal(id: $id) { ... on Goal { id rowVersion } } }", {"id": chengdu["id"]}
     )
-    chengdu = await step(gql, "goalSubmit", listing["goal"])
+    chengdu = await tax_concur(gql, listing["goal"], "510100", MED)
+    chengdu = await step(gql, "goalSubmit", chengdu)
     await gql.login_as(ActorType.MEDICAL_SECURITY, "510100", MED)
     chengdu = await step(gql, "goalPreliminaryReview", chengdu)
     await gql.login_as(ActorType.FINANCE, "510100")
@@ -329,7 +364,7 @@ async def test_indicator_validation_reports_each_field(
 async def test_adjustment_yields_a_new_version_and_supersedes_the_old(
     gql: GraphQLClient, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
-    goal = await draft_goal(gql, sessionmaker, region="510100")
+    goal = await prefecture_draft(gql, sessionmaker)
     goal = await step(gql, "goalSubmit", goal)
     await gql.login_as(ActorType.MEDICAL_SECURITY, "510100", MED)
     goal = await step(gql, "goalPreliminaryReview", goal)
@@ -346,16 +381,26 @@ async def test_adjustment_yields_a_new_version_and_supersedes_the_old(
     assert refused["goalUpdate"] == {"__typename": "InvalidTransitionError", "currentStatus": "ISSUED"}
 
     adjusted = await gql.data(
-        ADJUST, {"input": {"id": goal["id"], "rowVersion": goal["rowVersion"], "reason": "参保人数大幅变化"}}
+        ADJUST,
+        {
+            "input": {
+                "id": goal["id"],
+                "rowVersion": goal["rowVersion"],
+                **ASSESS,
+                "reason": "参保人数大幅变化",
+            }
+        },
     )
     v2 = adjusted["goalAdjustmentRequest"]["goal"]
     assert (v2["version"], v2["status"], v2["adjustmentReason"]) == (2, "DRAFT", "参保人数大幅变化")
     assert [v["version"] for v in v2["versions"]] == [1, 2] and v2["weightTotal"] == "100.00"
     again = await gql.data(
-        ADJUST, {"input": {"id": goal["id"], "rowVersion": goal["rowVersion"] + 1, "reason": "再次调整"}}
+        ADJUST,
+        {"input": {"id": goal["id"], "rowVersion": goal["rowVersion"] + 1, **ASSESS, "reason": "再次调整"}},
     )
     assert again["goalAdjustmentRequest"]["__typename"] == "ConflictError"
 
+    v2 = await tax_concur(gql, v2, "510100", MED)
     v2 = await step(gql, "goalSubmit", v2)
     await gql.login_as(ActorType.MEDICAL_SECURITY, "510100", MED)
     v2 = await step(gql, "goalPreliminaryReview", v2)
@@ -381,8 +426,9 @@ async def test_every_step_is_audited_and_the_trail_is_append_only(
     events = (await gql.data(query, {"filter": {"targetType": "Goal", "targetId": goal["id"]}}))[
         "auditEvents"
     ]
-    assert [e["operation"] for e in events["nodes"]] == ["goalCreate", "goalSubmit"]  # the refusal left none
-    submit = events["nodes"][1]
+    operations = [e["operation"] for e in events["nodes"]]
+    assert operations == ["goalCreate", "goalTaxConcur", "goalSubmit"]  # the refusal left none
+    submit = events["nodes"][2]
     assert submit["changes"]["status"] == {"before": "DRAFT", "after": "SUBMITTED"}
     assert submit["organization"] == {"actorType": "AGENCY"}
     indicator_events = (await gql.data(query, {"filter": {"operation": "indicatorAddFromTemplates"}}))[
@@ -396,7 +442,7 @@ async def test_every_step_is_audited_and_the_trail_is_append_only(
 
         for statement in ("UPDATE audit_event SET operation = 'forged'", "DELETE FROM audit_event"):
             with pytest.raises(DBAPIError, match="append-only"):
-                await s.execute(text(statement))
+                await (await s.connection()).execute(text(statement))
             await s.rollback()
 
 
@@ -424,7 +470,8 @@ async def test_goal_create_validation(gql: GraphQLClient) -> None:
     await gql.login_as(ActorType.AGENCY, "510100", MED)
     unknown = await gql.data(create, {"input": {**base, "fundTypeCode": "NOPE", "regionCode": "510100"}})
     assert unknown["goalCreate"] == {"__typename": "NotFoundError", "entity": "险种", "key": "NOPE"}
-    good = {**base, "regionCode": "510100", "endYear": 2027, "title": "成都市2027年度目标"}
+    await gql.login_as(ActorType.AGENCY, "510000", MED)
+    good = {**base, "regionCode": "510000", "endYear": 2027, "title": "四川省2027年度目标"}
     created = (await gql.data(create, {"input": good}))["goalCreate"]
     assert created["__typename"] == "GoalSuccess" and created["goal"]["drafterOrganization"] == {
         "actorType": "AGENCY"
@@ -436,7 +483,7 @@ async def test_goal_create_validation(gql: GraphQLClient) -> None:
 async def test_goal_delete_only_while_draft(
     gql: GraphQLClient, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
-    goal = await draft_goal(gql, sessionmaker, region="510100")
+    goal = await prefecture_draft(gql, sessionmaker)
     delete = """mutation($id: ID!, $rowVersion: Int!) {
       goalDelete(id: $id, rowVersion: $rowVersion) { __typename
       ... on GoalDeleteSuccess { deletedId } ... on InvalidTransitionError { currentStatus } } }"""
@@ -445,12 +492,13 @@ async def test_goal_delete_only_while_draft(
         "goalDelete"
     ]
     assert refused == {"__typename": "InvalidTransitionError", "currentStatus": "SUBMITTED"}
+    await gql.login_as(ActorType.AGENCY, "510000", MED)  # only the province's goals are created
     fresh = await gql.data(
         CREATE,
         {
             "input": {
                 "fundTypeCode": "EMPLOYEE_MEDICAL",
-                "regionCode": "510100",
+                "regionCode": "510000",
                 "horizon": "ANNUAL",
                 "startYear": 2029,
                 "endYear": 2029,

@@ -18,7 +18,7 @@ from src.models.enums import ActorType, Administration, IndicatorKind
 from src.models.types import FREE_TEXT_MAX_LENGTH
 from src.schema.inputs import MAX_STRING_LENGTH
 from tests.schema.conftest import GraphQLClient
-from tests.schema.test_goal_workflow import draft_goal, step, template_ids
+from tests.schema.test_goal_workflow import draft_goal, prefecture_draft, step, template_ids
 
 MED = Administration.MEDICAL_SECURITY
 REFUSED = """__typename
@@ -35,7 +35,11 @@ GOAL_UPDATE = mutation(
     "goalUpdate", "GoalUpdateInput", "... on GoalSuccess { goal { id rowVersion title content } }"
 )
 GOAL_RETURN = mutation("goalReturn", "GoalReasonInput", "... on GoalSuccess { goal { status } }")
-GOAL_ADJUST = mutation("goalAdjustmentRequest", "GoalReasonInput", "... on GoalSuccess { goal { status } }")
+GOAL_ADJUST = mutation(
+    "goalAdjustmentRequest", "GoalAdjustmentRequestInput", "... on GoalSuccess { goal { status } }"
+)
+# The rest of an adjustment's assessment (Art. 14), around the reason each case varies.
+ASSESS = {"whatChanged": "参保人数变化", "fundEffect": "收入减少", "targetEffect": "目标下调"}
 INDICATOR = "id level2 level3 unit definition weight targetValue rowVersion"
 INDICATOR_CREATE = mutation(
     "indicatorCreate", "IndicatorCreateInput", f"... on IndicatorSuccess {{ indicator {{ {INDICATOR} }} }}"
@@ -162,7 +166,7 @@ async def test_control_characters_in_mutation_inputs_are_invalid_fields(
             [("input.items.1.templateId", "INVALID")],
         ),
         (GOAL_RETURN, {"input": {**update, "reason": "理由\x00"}}, [("input.reason", "INVALID")]),
-        (GOAL_ADJUST, {"input": {**update, "reason": "\x00"}}, [("input.reason", "INVALID")]),
+        (GOAL_ADJUST, {"input": {**update, **ASSESS, "reason": "\x00"}}, [("input.reason", "INVALID")]),
         (GOAL_SUBMIT, {"id": f"{goal['id']}\x00", "rowVersion": goal["rowVersion"]}, [("id", "INVALID")]),
     ]
     before = await stored(sessionmaker)
@@ -182,7 +186,7 @@ async def test_control_characters_in_mutation_inputs_are_invalid_fields(
 async def test_too_long_strings_are_out_of_range(
     gql: GraphQLClient, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
-    goal = await draft_goal(gql, sessionmaker, region="510100")
+    goal = await prefecture_draft(gql, sessionmaker)
     indicator = await first_indicator(gql, goal)
     update = {"id": goal["id"], "rowVersion": goal["rowVersion"]}
     new_goal = {
@@ -244,11 +248,11 @@ async def test_too_long_strings_are_out_of_range(
     reason = {"id": goal["id"], "rowVersion": goal["rowVersion"]}
     before = await stored(sessionmaker)
     for text in ("x" * 1_000_000, "理" * (FREE_TEXT_MAX_LENGTH + 1)):
-        fields = await refused_fields(gql, GOAL_ADJUST, {"input": {**reason, "reason": text}})
+        fields = await refused_fields(gql, GOAL_ADJUST, {"input": {**reason, **ASSESS, "reason": text}})
         assert fields == [("input.reason", "OUT_OF_RANGE")]
     assert await stored(sessionmaker) == before
     longest = "理" * FREE_TEXT_MAX_LENGTH  # the limit itself is accepted
-    adjusted = await post(gql, GOAL_ADJUST, {"input": {**reason, "reason": longest}})
+    adjusted = await post(gql, GOAL_ADJUST, {"input": {**reason, **ASSESS, "reason": longest}})
     assert adjusted["data"]["goalAdjustmentRequest"]["goal"]["status"] == "DRAFT"
 
 

@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from src.models import Organization, User
-from src.models.enums import ActorType, GoalHorizon
+from src.models.enums import ActorType, BudgetStatus, GoalHorizon, GoalStatus
 from src.seed.reference import load_reference_data
 from tests.conftest import truncate_all
 from tests.factories import make_budget, make_goal, region_id
@@ -37,6 +37,11 @@ GOALS = """{
 BUDGETS = """{ budgets(first: 100) { nodes { id region { name children { code } } fundType { code }
                lines { item initialAmount } expenditureTotal } } }"""
 
+# Art. 14: which approved budgets rest on a superseded goal version, with that version, for a whole page.
+REAPPROVAL = """{ budgets(first: 100) { nodes { id status needsReapproval
+                  approvedGoal { id version status region { code } } } }
+                  stale: budgets(filter: {goalSuperseded: true}, first: 100) { totalCount nodes { id } } }"""
+
 ORGANIZATIONS = """{ organizations(first: 100) { nodes { name region { code parent { name } }
                      users { username } } } }"""
 
@@ -58,6 +63,35 @@ async def _goals(s: AsyncSession, size: int) -> None:
             await make_budget(s, fund_code=fund, region_code=code)
 
 
+async def _approved_budgets(s: AsyncSession, size: int) -> None:
+    """Budgets approved on version 1 of their goal, superseded by version 2 in every other region."""
+    for fund in FUNDS[: max(1, size // 3)]:
+        for i, code in enumerate(PREFECTURES[:size]):
+            superseded = i % 2 == 0
+            first = await make_goal(
+                s,
+                fund_code=fund,
+                region_code=code,
+                status=GoalStatus.SUPERSEDED if superseded else GoalStatus.ISSUED,
+                indicators=1,
+            )
+            if superseded:
+                await make_goal(
+                    s,
+                    fund_code=fund,
+                    region_code=code,
+                    status=GoalStatus.ISSUED,
+                    indicators=1,
+                    version=2,
+                    lineage_id=first.lineage_id,
+                    previous_version_id=first.id,
+                )
+            await make_budget(
+                s, fund_code=fund, region_code=code, status=BudgetStatus.APPROVED, approved_goal_id=first.id
+            )
+        await make_budget(s, fund_code=fund, region_code="510000")
+
+
 async def _organizations(s: AsyncSession, size: int) -> None:
     for code in PREFECTURES[:size]:
         for actor in (ActorType.FINANCE, ActorType.TAX):
@@ -77,8 +111,14 @@ Builder = Callable[[AsyncSession, int], Awaitable[None]]
 
 @pytest.mark.parametrize(
     ("query", "build"),
-    [(GOALS, _goals), (BUDGETS, _goals), (ORGANIZATIONS, _organizations), (REGIONS, None)],
-    ids=["goals", "budgets", "organizations", "regions"],
+    [
+        (GOALS, _goals),
+        (BUDGETS, _goals),
+        (REAPPROVAL, _approved_budgets),
+        (ORGANIZATIONS, _organizations),
+        (REGIONS, None),
+    ],
+    ids=["goals", "budgets", "budgets-reapproval", "organizations", "regions"],
 )
 async def test_statements_do_not_grow_with_rows(
     gql: GraphQLClient,

@@ -37,6 +37,7 @@ from src.seed.demo import DEMO_PASSWORD, DEMO_SERVICE_ACCOUNT, DemoCounts, load_
 from src.seed.reference import load_reference_data
 from src.services.errors import DomainError
 from src.services.identity.passwords import verify_password
+from src.services.policy import ISSUED_STATES
 from src.services.pooling import pooling_regions
 from tests.conftest import truncate_all
 
@@ -257,6 +258,24 @@ def test_budgets_are_consistent(demo: Demo) -> None:
             GoalStatus.ISSUED_GUIDING,
         )
         assert budget.status == (BudgetStatus.APPROVED if issued else BudgetStatus.DRAFT)
+    # Art. 7, 14: an approved budget names the goal version it rests on, its annual goal in force.
+    goals = {g.id: g for g in demo.goals}
+    for budget in demo.budgets:
+        if budget.status == BudgetStatus.DRAFT:
+            assert budget.approved_goal_id is None
+            continue
+        assert budget.approved_goal_id is not None
+        goal = goals[budget.approved_goal_id]
+        assert (goal.region_id, goal.fund_type_id, goal.horizon, goal.start_year) == (
+            budget.region_id,
+            budget.fund_type_id,
+            GoalHorizon.ANNUAL,
+            budget.year,
+        )
+        assert goal.status in ISSUED_STATES
+        assert goal.version == max(
+            g.version for g in demo.goals if g.lineage_id == goal.lineage_id and g.status in ISSUED_STATES
+        )
     assert any(b.status == BudgetStatus.DRAFT for b in demo.budgets if b.year == 2026)
 
     for line in demo.lines:
@@ -416,7 +435,7 @@ async def _dump(session: AsyncSession) -> dict[str, list[tuple[object, ...]]]:
             )
             for i in indicators
         ],
-        "budgets": [(*budget[b.id], b.status) for b in budgets],
+        "budgets": [(*budget[b.id], b.status, key(goal, b.approved_goal_id)) for b in budgets],
         "lines": [
             (budget[x.budget_id], x.item, x.category, x.initial_amount, x.adjusted_amount, x.sort_order)
             for x in lines

@@ -50,3 +50,5 @@ def serve_process(
     finally:
         server.terminate()
         server.wait(timeout=30)
+        if server.stdout is not None:
+            server.stdout.close()  # the pipe is ours to close (an unclosed file is a ResourceWarning)

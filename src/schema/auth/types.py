@@ -1,6 +1,6 @@
 """GraphQL types of authentication: the current user, login results, API tokens."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 from operator import attrgetter
 from typing import Annotated
 
@@ -17,13 +17,6 @@ from src.schema.regions.types import Region
 from src.services.actors import Actor
 from src.services.identity import sessions
 from src.services.identity.api_tokens import ApiTokenView
-
-
-def _utc(value: datetime | None) -> datetime | None:
-    # SQLite gives naive datetimes back: report every time with its offset, as PostgreSQL does.
-    if value is None:
-        return None
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 @strawberry.type(description="当前登录的用户，以其所属单位的身份行事")
@@ -131,10 +124,10 @@ class ApiToken:
             prefix=token.prefix,
             user=User.from_row(view.user),
             scope=token.scope,
-            created_at=_utc(token.created_at) or token.created_at,
-            revoked_at=_utc(token.revoked_at),
-            expires_at=_utc(token.expires_at),
-            last_used_at=_utc(token.last_used_at),
+            created_at=token.created_at,
+            revoked_at=token.revoked_at,
+            expires_at=token.expires_at,
+            last_used_at=token.last_used_at,
             region_id=token.region_id,
         )
 

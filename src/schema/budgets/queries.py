@@ -36,6 +36,7 @@ class BudgetQueries:
             region_code=f.region_code,
             include_descendants=f.include_descendants,
             status=f.status,
+            goal_superseded=f.goal_superseded,
         )
         stmt = budgets_select(query, current_actor(info))
         return await paginate(info, stmt, BudgetRow.id, FundBudget.from_row, PageRequest(first, after))

@@ -1,6 +1,6 @@
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -10,11 +10,17 @@ from src.models.enums import BudgetLineCategory as Category
 from src.models.enums import label_zh
 from src.schema.context import Info
 from src.schema.conversion import FromRow, related
-from src.schema.enums import BudgetItem, BudgetLineCategory, BudgetStatus
+from src.schema.enums import BudgetItem, BudgetLineCategory, BudgetStatus, GoalStatus
 from src.schema.errors import NotFoundError
 from src.schema.funds.types import FundType
 from src.schema.regions.types import Region
 from src.services.policy import record_visible
+
+if TYPE_CHECKING:
+    from src.schema.goals.types import Goal
+
+# Goal's module imports this one (Goal.budget): the type is resolved lazily, when the schema is built.
+LazyGoal = Annotated["Goal", strawberry.lazy("src.schema.goals.types")]
 
 
 @strawberry.type(description="预算科目行（元）")
@@ -55,6 +61,7 @@ class FundBudget(FromRow):
     db_id: strawberry.Private[int]
     region_id: strawberry.Private[int]
     fund_type_id: strawberry.Private[int]
+    approved_goal_id: strawberry.Private[int | None]
 
     @strawberry.field
     def status_label(self) -> str:
@@ -63,6 +70,27 @@ class FundBudget(FromRow):
     region: Region = related(Region, "region", "region_id")
 
     fund_type: FundType = related(FundType, "fund_type", "fund_type_id")
+
+    @strawberry.field(
+        description="批复所依据的绩效目标版本（第七条）；该版本被调整后的新版本取代时，预算需重新批复（第十四条）"
+    )
+    async def approved_goal(self, info: Info) -> LazyGoal | None:
+        from src.schema.goals.types import visible_goals  # that module imports this one
+
+        if self.approved_goal_id is None:
+            return None
+        row = await info.context.loaders.goal.load(self.approved_goal_id)
+        found = await visible_goals(info, [row]) if row is not None else []
+        return found[0] if found else None
+
+    @strawberry.field(
+        description="需重新批复：已批复，且批复所依据的绩效目标版本已被新版本取代（第七条、第十四条）"
+    )
+    async def needs_reapproval(self, info: Info) -> bool:
+        if self.status != BudgetStatus.APPROVED or self.approved_goal_id is None:
+            return False
+        goal = await info.context.loaders.goal.load(self.approved_goal_id)
+        return goal is not None and goal.status == GoalStatus.SUPERSEDED
 
     @strawberry.field
     async def lines(self, info: Info) -> list[FundBudgetLine]:
@@ -85,6 +113,12 @@ class BudgetFilter:
     region_code: str | None = None
     include_descendants: bool = False
     status: BudgetStatus | None = None
+    goal_superseded: bool | None = strawberry.field(
+        default=None,
+        description=(
+            "true：已批复但所依据的绩效目标版本已被取代、需重新批复的预算（第十四条）；false：其余预算"
+        ),
+    )
 
 
 FundBudgetResult = Annotated[FundBudget | NotFoundError, strawberry.union("FundBudgetResult")]

@@ -4,7 +4,14 @@ from decimal import Decimal
 
 import strawberry
 
-from src.schema.enums import Comparator, GoalHorizon, IndicatorCategory, IndicatorKind, QualitativeGrade
+from src.schema.enums import (
+    Aggregation,
+    Comparator,
+    GoalHorizon,
+    IndicatorCategory,
+    IndicatorKind,
+    QualitativeGrade,
+)
 from src.schema.inputs import multiline_text
 
 
@@ -28,11 +35,49 @@ class GoalUpdateInput:
     content: str | None = multiline_text(default=None)
 
 
-@strawberry.input(description="退回或调整申请：须说明理由")
+@strawberry.input(description="退回：须说明理由")
 class GoalReasonInput:
     id: strawberry.ID
     row_version: int
     reason: str = multiline_text()
+
+
+@strawberry.input(description="调整申请及其评估（第十四条：经评估后按程序调整），各项必填")
+class GoalAdjustmentRequestInput:
+    id: strawberry.ID
+    row_version: int
+    what_changed: str = multiline_text(description="发生了什么变化")
+    reason: str = multiline_text(description="调整理由")
+    fund_effect: str = multiline_text(description="对基金收支的预计影响")
+    target_effect: str = multiline_text(description="对绩效目标和指标的预计影响")
+
+
+@strawberry.input(description="税务部门同意当前内容（可附意见）")
+class GoalTaxConcurInput:
+    id: strawberry.ID
+    row_version: int
+    opinion: str = multiline_text(default="")
+
+
+@strawberry.input(description="税务部门不同意：须说明理由")
+class GoalTaxObjectInput:
+    id: strawberry.ID
+    row_version: int
+    reason: str = multiline_text()
+
+
+@strawberry.input(description="分解表的一格；targetValue 为 null 表示恢复默认值")
+class DecompositionTargetInput:
+    indicator_id: strawberry.ID
+    region_code: str
+    target_value: Decimal | None = None
+
+
+@strawberry.input(description="修改分解表（草稿阶段）")
+class GoalDecompositionUpdateInput:
+    goal_id: strawberry.ID
+    row_version: int
+    targets: list[DecompositionTargetInput]
 
 
 @strawberry.input
@@ -45,6 +90,9 @@ class IndicatorCreateInput:
     comparator: Comparator
     weight: Decimal
     unit: str = ""
+    aggregation: Aggregation | None = strawberry.field(
+        default=None, description="分解方式；不填时按单位推定（% 为 RATE，人数金额为 SUM，其余 NONE）"
+    )
     target_value: Decimal | None = None
     target_grade: QualitativeGrade | None = None
     definition: str = multiline_text(default="")
@@ -59,6 +107,7 @@ class IndicatorUpdateInput:
     level3: str | None = strawberry.UNSET
     kind: IndicatorKind | None = strawberry.UNSET
     comparator: Comparator | None = strawberry.UNSET
+    aggregation: Aggregation | None = strawberry.UNSET
     weight: Decimal | None = strawberry.UNSET
     unit: str | None = strawberry.UNSET
     target_value: Decimal | None = strawberry.UNSET

@@ -12,9 +12,11 @@ from src.schema.errors import (
     ConflictError,
     InvalidTransitionError,
     NotFoundError,
+    PreconditionFailedError,
     ValidationError,
 )
 from src.schema.goals.inputs import (
+    GoalAdjustmentRequestInput,
     GoalCreateInput,
     GoalReasonInput,
     GoalUpdateInput,
@@ -60,10 +62,16 @@ class IndicatorsAddSuccess:
 
 
 GoalCreateResult = Annotated[
-    GoalSuccess | ValidationError | NotFoundError | ConflictError, strawberry.union("GoalCreateResult")
+    GoalSuccess | ValidationError | NotFoundError | ConflictError | PreconditionFailedError,
+    strawberry.union("GoalCreateResult"),
 ]
 GoalChangeResult = Annotated[
-    GoalSuccess | ValidationError | NotFoundError | ConflictError | InvalidTransitionError,
+    GoalSuccess
+    | ValidationError
+    | NotFoundError
+    | ConflictError
+    | InvalidTransitionError
+    | PreconditionFailedError,
     strawberry.union("GoalChangeResult"),
 ]
 GoalDeleteResult = Annotated[
@@ -158,17 +166,29 @@ class GoalMutations:
             return GoalSuccess(goal=Goal.from_row(row))
 
     @strawberry.mutation(
-        permission_classes=AUTH, description="调整申请：形成新版本，按原程序报批（第十四条）"
+        permission_classes=AUTH,
+        description=(
+            "调整申请（经办机构、主管行政部门或同级财政部门）：附评估，形成新版本按原程序报批；"
+            "现行版本在新版本下达前继续有效（第十四条）"
+        ),
     )
-    async def goal_adjustment_request(self, info: Info, input: GoalReasonInput) -> GoalChangeResult:
+    async def goal_adjustment_request(
+        self, info: Info, input: GoalAdjustmentRequestInput
+    ) -> GoalChangeResult:
         goal_id = parse_id(input.id, "Goal")
+        assessment = workflow.Assessment(
+            what_changed=input.what_changed,
+            reason=input.reason,
+            fund_effect=input.fund_effect,
+            target_effect=input.target_effect,
+        )
         async with write(info) as (session, actor):
             row = await workflow.request_adjustment(
                 session=session,
                 actor=actor,
                 goal_id=goal_id,
                 row_version=input.row_version,
-                reason=input.reason,
+                assessment=assessment,
             )
             return GoalSuccess(goal=Goal.from_row(row))
 

@@ -1,3 +1,4 @@
+import uuid
 from datetime import datetime
 from decimal import Decimal
 from typing import Annotated
@@ -11,6 +12,7 @@ from src.schema.context import Info
 from src.schema.conversion import FromRow, related
 from src.schema.cost import max_items
 from src.schema.enums import (
+    Aggregation,
     Comparator,
     GoalHorizon,
     GoalStatus,
@@ -20,10 +22,17 @@ from src.schema.enums import (
 )
 from src.schema.errors import NotFoundError
 from src.schema.funds.types import FundType
+from src.schema.goals.decomposition import (
+    AdjustmentAssessment,
+    GoalDecomposition,
+    TaxOpinion,
+    decomposition_of,
+)
 from src.schema.loaders import (
     ANNUAL_GOALS_PER_OVERALL_GOAL,
     CHILD_GOALS_PER_GOAL,
     INDICATORS_PER_GOAL,
+    TAX_OPINIONS_PER_GOAL,
     TRANSITIONS_PER_GOAL,
     VERSIONS_PER_GOAL,
 )
@@ -47,7 +56,15 @@ class Indicator(FromRow):
     definition: str
     sort_order: int
     row_version: int
+    aggregation: Aggregation = strawberry.field(description="分解方式（第六条）")
+    assigned_target_value: Decimal | None = strawberry.field(description="分解下达的指标值（只能调严）")
+    assigned_target_grade: QualitativeGrade | None = strawberry.field(description="分解下达的定性等级")
     goal_id: strawberry.Private[int]
+    inherited_from_id: strawberry.Private[int | None]
+
+    @strawberry.field(description="由全省统一的区域目标分解下达（锁定：不能删除，指标值只能调严）")
+    def inherited(self) -> bool:
+        return self.inherited_from_id is not None
 
     @strawberry.field(description="一级指标中文名")
     def level1_label(self) -> str:
@@ -79,10 +96,15 @@ class Goal(FromRow):
     fund_type_id: strawberry.Private[int]
     region_id: strawberry.Private[int]
     adjustment_reason: str | None = strawberry.field(description="调整理由（第 2 版起）")
+    content_revision: int = strawberry.field(description="内容修订号：目标或指标每修改一次加一")
+    tax_concurred_revision: strawberry.Private[int | None]
+    adjustment_what_changed: strawberry.Private[str | None]
+    adjustment_fund_effect: strawberry.Private[str | None]
+    adjustment_target_effect: strawberry.Private[str | None]
     national_submitted_at: datetime | None = strawberry.field(description="报国家相关部门审核的时间")
     overall_goal_id: strawberry.Private[int | None]
     parent_goal_id: strawberry.Private[int | None]
-    lineage_id: strawberry.Private[int | None]
+    lineage_id: strawberry.Private[uuid.UUID]
     previous_version_id: strawberry.Private[int | None]
     drafter_organization_id: strawberry.Private[int | None]
     co_drafter_organization_id: strawberry.Private[int | None]
@@ -139,8 +161,6 @@ class Goal(FromRow):
         metadata=max_items(VERSIONS_PER_GOAL),
     )
     async def versions(self, info: Info) -> list["Goal"]:
-        if self.lineage_id is None:
-            return [self]
         return await visible_goals(info, await info.context.loaders.goals_by_lineage.load(self.lineage_id))
 
     @strawberry.field(description="上一版本")
@@ -169,6 +189,33 @@ class Goal(FromRow):
         optional=True,
         description="会同编制单位（税务部门）",
     )
+
+    @strawberry.field(description="税务部门已同意当前内容（报送的前提，第七条）")
+    def tax_concurred(self) -> bool:
+        return self.tax_concurred_revision == self.content_revision
+
+    @strawberry.field(
+        description=f"税务部门会商意见，最新在前（至多 {TAX_OPINIONS_PER_GOAL} 条）",
+        metadata=max_items(TAX_OPINIONS_PER_GOAL),
+    )
+    async def tax_opinions(self, info: Info) -> list[TaxOpinion]:
+        rows = await info.context.loaders.tax_opinions_by_goal.load(self.db_id)
+        return [TaxOpinion.from_row(r) for r in reversed(rows)]
+
+    @strawberry.field(description="调整评估（调整申请形成的版本）")
+    def adjustment(self) -> AdjustmentAssessment | None:
+        if self.adjustment_what_changed is None:
+            return None
+        return AdjustmentAssessment(
+            what_changed=self.adjustment_what_changed,
+            reason=self.adjustment_reason or "",
+            fund_effect=self.adjustment_fund_effect or "",
+            target_effect=self.adjustment_target_effect or "",
+        )
+
+    @strawberry.field(description="分解表（全省统一的区域目标且险种在省以下统筹时；否则为空）")
+    async def decomposition(self, info: Info) -> GoalDecomposition | None:
+        return await decomposition_of(info, self.db_id)
 
     @strawberry.field(description="年度目标对应的基金预算（总体目标为空）")
     async def budget(self, info: Info) -> FundBudget | None:

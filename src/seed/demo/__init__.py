@@ -49,7 +49,7 @@ async def load_demo_data(*, session: AsyncSession, seed: int = DEFAULT_SEED) -> 
     statuses = draw_statuses(rng, ref)
     goals = await add_goals(session, ref, statuses, budgets)
     indicators = await add_indicators(session, rng, ref, goals, sizes, profiles)
-    budget_count, line_count = await add_budgets(session, ref, statuses, budgets)
+    budget_count, line_count = await add_budgets(session, ref, goals, budgets)
     return DemoCounts(
         organizations=organizations,
         users=users,

@@ -5,8 +5,8 @@ from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from src.models import FundBudget, FundBudgetLine
-from src.models.enums import BUDGET_ITEM_CATEGORY, BudgetItem, BudgetStatus, GoalStatus
+from src.models import FundBudget, FundBudgetLine, Goal
+from src.models.enums import BUDGET_ITEM_CATEGORY, BudgetItem, BudgetStatus, GoalHorizon
 from src.seed.demo.context import (
     ADJUSTED_YEARS,
     YEARS,
@@ -25,8 +25,8 @@ from src.seed.demo.figures import (
     plan_budgets,
     sum_budgets,
 )
-
-ISSUED = (GoalStatus.ISSUED, GoalStatus.ISSUED_GUIDING)
+from src.seed.demo.goals import GoalPlan
+from src.services.policy import ISSUED_STATES
 
 
 def plan_figures(
@@ -52,21 +52,40 @@ def plan_figures(
     return plans
 
 
+def goals_in_force(goals: list[GoalPlan]) -> dict[ScopeKey, Goal]:
+    """Each scope's annual goal in force: issued (guiding or formal), the newest version of those."""
+    in_force: dict[ScopeKey, Goal] = {}
+    for plan in goals:
+        goal = plan.goal
+        if goal.horizon != GoalHorizon.ANNUAL or goal.status not in ISSUED_STATES:
+            continue
+        key = (plan.region.code, plan.fund.code, plan.year)
+        if key not in in_force or goal.version > in_force[key].version:
+            in_force[key] = goal
+    return in_force
+
+
 async def add_budgets(
     session: AsyncSession,
     ref: DemoReference,
-    statuses: dict[ScopeKey, GoalStatus],
+    goals: list[GoalPlan],
     figures: dict[ScopeKey, BudgetFigures],
 ) -> tuple[int, int]:
-    """Budgets for the goals' regions; approved only where the annual goal is issued (goals come first)."""
+    """Budgets for the goals' regions; approved only where the annual goal is issued (goals come first),
+    on that goal version (Art. 7)."""
+    in_force = goals_in_force(goals)
     budgets: list[tuple[FundBudget, BudgetFigures]] = []
     for year in YEARS:
         for fund in ref.funds:
             for region in scope_regions(ref, fund, year):
                 key = (region.code, fund.code, year)
-                status = BudgetStatus.APPROVED if statuses[key] in ISSUED else BudgetStatus.DRAFT
+                goal = in_force.get(key)
                 budget = FundBudget(
-                    region_id=row_id(region), fund_type_id=row_id(fund), year=year, status=status
+                    region_id=row_id(region),
+                    fund_type_id=row_id(fund),
+                    year=year,
+                    status=BudgetStatus.DRAFT if goal is None else BudgetStatus.APPROVED,
+                    approved_goal_id=None if goal is None else row_id(goal),
                 )
                 budgets.append((budget, figures[key]))
     session.add_all([b for b, _ in budgets])

@@ -6,14 +6,20 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+import sqlalchemy as sa
+from sqlalchemy import insert, update
+from sqlalchemy.orm import aliased
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from src.models import FundType, Indicator, IndicatorTemplate
+from src.models import FundType, Goal, GoalDecompositionTarget, Indicator, IndicatorTemplate
 from src.models.base import utcnow
 from src.models.enums import GoalHorizon, IndicatorCategory, IndicatorKind, RegionLevel
+from src.models.types import UTCDateTime
 from src.seed.demo.context import YEARS, DemoReference, bulk_insert, prefecture_size, row_id
 from src.seed.demo.figures import CENT, FundProfile, PrefectureSize, basis_shares, count_target, jitter
 from src.seed.demo.goals import GoalPlan
+from src.services.policy import ISSUED_STATES
 
 # Points of 100 per level-1 category, the usual split of national practice forms.
 CATEGORY_POINTS = {
@@ -146,6 +152,7 @@ async def add_indicators(
                     "target_value": count(plan, t) if _is_count(t) else t.default_target_value,
                     "target_grade": t.default_target_grade,
                     "unit": t.unit,
+                    "aggregation": t.aggregation,
                     "weight": weight,
                     "definition": t.definition,
                     "sort_order": order,
@@ -155,4 +162,50 @@ async def add_indicators(
                 }
             )
     await bulk_insert(session, Indicator, rows)
+    await _link_decomposed(session)
     return len(rows)
+
+
+async def _link_decomposed(session: AsyncSession) -> None:
+    """A prefecture's goal decomposed from the province's inherits its indicators (Art. 6): each is linked
+    to the province's indicator of the same template and keeps the target it was given; the province-wide
+    goal's decomposition table holds, frozen as issued, every prefecture's quantitative target."""
+    child, parent_goal, parent = aliased(Indicator), aliased(Goal), aliased(Indicator)
+    source = (
+        select(parent.id)
+        .join(Goal, col(Goal.parent_goal_id) == parent.goal_id)
+        .where(col(Goal.id) == child.goal_id, col(parent.template_id) == child.template_id)
+        .scalar_subquery()
+    )
+    await session.exec(
+        update(child)
+        .where(col(child.goal_id).in_(select(Goal.id).where(col(Goal.parent_goal_id).is_not(None))))
+        .values(
+            inherited_from_id=source,
+            assigned_target_value=child.target_value,
+            assigned_target_grade=child.target_grade,
+        )
+    )
+    now = utcnow()
+    cells = (
+        sa.select(
+            col(parent.goal_id),
+            col(parent.id),
+            col(Goal.region_id),
+            col(child.target_value),
+            sa.literal(False),
+            sa.literal(1),
+            sa.literal(now, UTCDateTime()),
+            sa.literal(now, UTCDateTime()),
+        )
+        .join(child, col(child.inherited_from_id) == parent.id)
+        .join(Goal, col(Goal.id) == child.goal_id)
+        .join(parent_goal, col(parent_goal.id) == parent.goal_id)
+        .where(
+            col(child.kind) == IndicatorKind.QUANTITATIVE,
+            col(parent_goal.status).in_([s.value for s in ISSUED_STATES]),
+        )
+    )
+    columns = ["goal_id", "indicator_id", "region_id", "target_value", "by_hand", "row_version"]
+    columns += ["created_at", "updated_at"]
+    await session.exec(insert(GoalDecompositionTarget).from_select(columns, cells))

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any
+from uuid import UUID
 
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -18,7 +19,9 @@ SNAPSHOT_EXCLUDE = frozenset({"updated_at"})
 
 
 def _plain(value: Any) -> Any:
-    """JSON-safe values: decimals as strings (exact), enums as codes, times as ISO 8601."""
+    """JSON-safe values: decimals as strings (exact), enums as codes, times as ISO 8601, UUIDs as text."""
+    if isinstance(value, UUID):
+        return str(value)
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, Decimal):

@@ -1,100 +1,370 @@
-"""分解下达 (Art. 6, 10): a province-wide goal of a fund pooled below the province becomes DRAFT goals of
-each pooling region, with the province's indicators; each then passes its own review chain."""
+"""The decomposition table (分解表, Art. 6 「分解下达至统筹地区」): before a province-wide goal of a fund
+pooled below the province is issued, it holds every pooling region's target for each quantitative indicator.
 
-from sqlmodel import col, func, select
+- SUM indicators (amounts, counts) split: the regions' targets add up exactly to the province's. The default
+  splits by each region's share of the fund's expenditure budget for the year; a target is rounded down to
+  the quantum (0.01, or the province target's own finer places, at most 0.0001) and the units left over go
+  to the largest remainders (ties: the lower region code), so the sum is exact.
+- RATE and NONE indicators take the province's value by default.
+Any cell may be set by hand while the goal is a draft (goalDecompositionUpdate); issuing freezes the table.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import ROUND_DOWN, Decimal
+
+from sqlalchemy import func
+from sqlmodel import Field, SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from src.models import FundType, Goal, Indicator, Region
-from src.models.enums import GoalHorizon, RegionLevel, label_zh
+from src.models import FundBudget, FundBudgetLine, Goal, GoalDecompositionTarget, Indicator, Region
+from src.models.enums import Aggregation, BudgetLineCategory, IndicatorKind, RegionLevel
+from src.models.goal import TARGET_VALUE, decimal_field
+from src.services import audit
+from src.services.actors import Actor
+from src.services.errors import (
+    ErrorCode,
+    FieldProblem,
+    GoalErrorCode,
+    InvalidTransition,
+    PreconditionFailed,
+    ValidationFailed,
+)
+from src.services.goals.editing import editable_goal
 from src.services.pooling import pooling_level, pooling_region_level
 
-INDICATOR_COPY_EXCLUDE = frozenset({"id", "goal_id", "row_version", "created_at", "updated_at"})
+SHARE_BASIS = "各统筹地区该险种当年基金支出预算占比"
 
 
-async def copy_indicators(session: AsyncSession, *, source_id: int | None, target_id: int | None) -> None:
-    assert source_id is not None and target_id is not None
-    rows = (await session.exec(select(Indicator).where(Indicator.goal_id == source_id))).all()
-    exclude = set(INDICATOR_COPY_EXCLUDE)
-    session.add_all([Indicator(goal_id=target_id, **row.model_dump(exclude=exclude)) for row in rows])
-    await session.flush()
+@dataclass(frozen=True)
+class Cell:
+    region: Region
+    share: Decimal | None  # SUM only: the region's share of the budget basis
+    default_value: Decimal | None
+    target_value: Decimal | None  # the stored value, else the default
+    edited: bool
 
 
-async def _pooling_regions(
-    session: AsyncSession, goal: Goal, province: Region, fund: FundType
-) -> list[Region]:
-    """The pooling regions that receive the goal: none when the province pools the fund itself."""
-    assert fund.id is not None
+@dataclass(frozen=True)
+class IndicatorSplit:
+    indicator: Indicator
+    cells: list[Cell]
+
+    @property
+    def total(self) -> Decimal | None:
+        values = [c.target_value for c in self.cells]
+        return (
+            None if any(v is None for v in values) else sum((v for v in values if v is not None), Decimal(0))
+        )
+
+
+@dataclass(frozen=True)
+class DecompositionTable:
+    goal: Goal
+    regions: list[Region]
+    share_basis: str | None  # None: some region has no budget for the year, SUM targets are entered by hand
+    rows: list[IndicatorSplit]
+    problems: list[str]
+
+    @property
+    def complete(self) -> bool:
+        return not self.problems
+
+
+class TargetEntry(SQLModel):
+    """One cell given to goalDecompositionUpdate; a None target goes back to the default."""
+
+    indicator_id: int
+    region_code: str = Field(max_length=12)
+    target_value: Decimal | None = decimal_field(TARGET_VALUE, default=None)
+
+
+MAX_ENTRIES = 5000  # a whole table: 200 indicators would be far more than any goal has; 21 prefectures
+
+
+async def pooling_regions_below(session: AsyncSession, goal: Goal) -> list[Region] | None:
+    """The pooling regions a province-wide goal splits into; None when the goal has no decomposition (a
+    pooling region's own goal, or a fund the province pools itself)."""
+    province = await session.get(Region, goal.region_id)
+    assert province is not None
+    if province.level != RegionLevel.PROVINCE:
+        return None
     level = pooling_region_level(
-        await pooling_level(session=session, fund_type_id=fund.id, year=goal.start_year)
+        await pooling_level(session=session, fund_type_id=goal.fund_type_id, year=goal.start_year)
     )
     if level == RegionLevel.PROVINCE:
-        return []  # the province is itself the pooling region; prefectures do the work on its goal
+        return None
     stmt = (
         select(Region)
-        .where(Region.parent_id == province.id, Region.level == level)
+        .where(col(Region.path).startswith(province.path, autoescape=True), Region.level == level)
         .order_by(col(Region.code))
     )
-    # A region that already holds a goal for this fund, horizon and period keeps it.
-    taken = select(Goal.region_id).where(
-        Goal.fund_type_id == fund.id,
-        Goal.horizon == goal.horizon,
-        Goal.start_year == goal.start_year,
-        Goal.end_year == goal.end_year,
-    )
-    held = set((await session.exec(taken)).all())
-    return [r for r in (await session.exec(stmt)).all() if r.id not in held]
+    return list((await session.exec(stmt)).all())
 
 
-async def _overall_goals(session: AsyncSession, goal: Goal, fund_type_id: int) -> dict[int, int]:
-    """For an annual goal, each region's overall goal covering its year."""
-    if goal.horizon != GoalHorizon.ANNUAL:
-        return {}
+async def budget_shares(
+    session: AsyncSession, *, fund_type_id: int, year: int, regions: Sequence[Region]
+) -> dict[int, Decimal] | None:
+    """Each region's expenditure budget (adjusted, else initial) for the fund and year; None unless every
+    region has a positive one."""
+    amount = func.coalesce(FundBudgetLine.adjusted_amount, FundBudgetLine.initial_amount)
     stmt = (
-        select(Goal.region_id, func.max(Goal.id))
+        select(FundBudget.region_id, amount)
+        .join(FundBudgetLine, col(FundBudgetLine.budget_id) == FundBudget.id)
         .where(
-            Goal.fund_type_id == fund_type_id,
-            Goal.horizon == GoalHorizon.OVERALL,
-            col(Goal.start_year) <= goal.start_year,
-            col(Goal.end_year) >= goal.start_year,
+            FundBudget.fund_type_id == fund_type_id,
+            FundBudget.year == year,
+            col(FundBudget.region_id).in_([r.id for r in regions]),
+            FundBudgetLine.category == BudgetLineCategory.EXPENDITURE,
         )
-        .group_by(col(Goal.region_id))
     )
-    return {
-        region_id: goal_id for region_id, goal_id in (await session.exec(stmt)).all() if goal_id is not None
-    }
+    totals: dict[int, Decimal] = {}
+    for region_id, value in (await session.exec(stmt)).all():
+        totals[region_id] = totals.get(region_id, Decimal(0)) + Decimal(value)
+    if any(totals.get(r.id or 0, Decimal(0)) <= 0 for r in regions):
+        return None
+    return totals
 
 
-async def decompose(*, session: AsyncSession, goal: Goal) -> list[Goal]:
-    province = await session.get(Region, goal.region_id)
-    fund = await session.get(FundType, goal.fund_type_id)
-    assert province is not None and fund is not None and fund.id is not None
-    if province.level != RegionLevel.PROVINCE:
-        return []
-    regions = await _pooling_regions(session, goal, province, fund)
-    overall_by_region = await _overall_goals(session, goal, fund.id)
-    period = (
-        f"{goal.start_year}年"
-        if goal.horizon == GoalHorizon.ANNUAL
-        else f"{goal.start_year}—{goal.end_year}年"
+def quantum_of(target: Decimal) -> Decimal:
+    exponent = target.normalize().as_tuple().exponent
+    places = max(2, -exponent if isinstance(exponent, int) else 0)
+    return Decimal(1).scaleb(-min(places, TARGET_VALUE.scale))
+
+
+def split(total: Decimal, weights: dict[int, Decimal], order: Sequence[int]) -> dict[int, Decimal]:
+    """`total` in proportion to `weights`, rounded down to the quantum, the rest by largest remainder."""
+    quantum = quantum_of(total)
+    basis = sum(weights.values(), Decimal(0))
+    exact = {key: total * weights[key] / basis for key in order}
+    parts = {key: exact[key].quantize(quantum, rounding=ROUND_DOWN) for key in order}
+    left = int((total - sum(parts.values(), Decimal(0))) / quantum)
+    by_remainder = sorted(order, key=lambda k: (-(exact[k] - parts[k]), order.index(k)))
+    for key in by_remainder[:left]:
+        parts[key] += quantum
+    return parts
+
+
+async def _quantitative(session: AsyncSession, goal_id: int | None) -> list[Indicator]:
+    stmt = (
+        select(Indicator)
+        .where(Indicator.goal_id == goal_id, Indicator.kind == IndicatorKind.QUANTITATIVE)
+        .order_by(col(Indicator.sort_order), col(Indicator.id))
     )
-    created = [
-        Goal(
-            title=f"{region.name}{period}{fund.name_zh}预算绩效{label_zh(goal.horizon)}",
-            content=goal.content,
-            horizon=goal.horizon,
-            start_year=goal.start_year,
-            end_year=goal.end_year,
-            fund_type_id=fund.id,
-            region_id=region.id or 0,
-            parent_goal_id=goal.id,
-            overall_goal_id=overall_by_region.get(region.id or 0),
+    return list((await session.exec(stmt)).all())
+
+
+async def _stored(
+    session: AsyncSession, goal_id: int | None
+) -> dict[tuple[int, int], GoalDecompositionTarget]:
+    stmt = select(GoalDecompositionTarget).where(GoalDecompositionTarget.goal_id == goal_id)
+    return {(t.indicator_id, t.region_id): t for t in (await session.exec(stmt)).all()}
+
+
+def _value(row: GoalDecompositionTarget | None, default: Decimal | None) -> Decimal | None:
+    return default if row is None else row.target_value
+
+
+def _by_hand(row: GoalDecompositionTarget | None) -> bool:
+    return row is not None and row.by_hand
+
+
+async def build_table(session: AsyncSession, goal: Goal) -> DecompositionTable | None:
+    regions = await pooling_regions_below(session, goal)
+    if regions is None:
+        return None
+    shares = await budget_shares(
+        session, fund_type_id=goal.fund_type_id, year=goal.start_year, regions=regions
+    )
+    stored = await _stored(session, goal.id)
+    order = [r.id or 0 for r in regions]
+    basis = sum(shares.values(), Decimal(0)) if shares else None
+    rows: list[IndicatorSplit] = []
+    problems: list[str] = []
+    for indicator in await _quantitative(session, goal.id):
+        assert indicator.id is not None
+        target = indicator.target_value
+        defaults: dict[int, Decimal | None]
+        if indicator.aggregation == Aggregation.SUM:
+            if shares is not None and target is not None:
+                defaults = dict(split(target, shares, order))
+            else:
+                defaults = dict.fromkeys(order, None)
+        else:
+            defaults = dict.fromkeys(order, target)
+        cells = [
+            Cell(
+                region=region,
+                share=(shares[region.id or 0] / basis).quantize(Decimal("0.000001"))
+                if shares is not None and basis and indicator.aggregation == Aggregation.SUM
+                else None,
+                default_value=defaults[region.id or 0],
+                target_value=_value(stored.get((indicator.id, region.id or 0)), defaults[region.id or 0]),
+                edited=_by_hand(stored.get((indicator.id, region.id or 0))),
+            )
+            for region in regions
+        ]
+        row = IndicatorSplit(indicator=indicator, cells=cells)
+        missing = [c.region.name for c in cells if c.target_value is None]
+        if missing:
+            problems.append(f"“{indicator.level3}”尚未填写{'、'.join(missing)}的分解目标值")
+        elif indicator.aggregation == Aggregation.SUM and row.total != target:
+            total = row.total or Decimal(0)
+            problems.append(
+                f"“{indicator.level3}”各统筹地区目标值合计 {total.normalize():f}，"
+                f"与全省目标值 {(target or Decimal(0)).normalize():f} 不一致"
+            )
+        rows.append(row)
+    return DecompositionTable(
+        goal=goal,
+        regions=regions,
+        share_basis=SHARE_BASIS if shares is not None else None,
+        rows=rows,
+        problems=problems,
+    )
+
+
+async def require_complete(session: AsyncSession, goal: Goal) -> DecompositionTable | None:
+    """Issuing is refused while the table lacks a target or a SUM does not add up (Art. 6)."""
+    table = await build_table(session, goal)
+    if table is not None and table.problems:
+        shown = "；".join(table.problems[:5]) + ("等" if len(table.problems) > 5 else "")
+        raise PreconditionFailed(
+            f"分解表不完整，不能下达（第六条：分解下达至统筹地区）：{shown}",
+            code=GoalErrorCode.DECOMPOSITION_INCOMPLETE,
         )
-        for region in regions
-    ]
-    session.add_all(created)
+    return table
+
+
+async def update_targets(
+    *, session: AsyncSession, actor: Actor, goal_id: int, row_version: int, entries: Sequence[TargetEntry]
+) -> Goal:
+    """Set or clear cells of a draft province-wide goal's table (the drafting agency, Art. 7)."""
+    goal = await editable_goal(
+        session=session,
+        actor=actor,
+        goal_id=goal_id,
+        row_version=row_version,
+        operation="goalDecompositionUpdate",
+    )
+    if len(entries) > MAX_ENTRIES:
+        raise ValidationFailed(
+            [FieldProblem("input.targets", f"一次至多修改 {MAX_ENTRIES} 格", ErrorCode.OUT_OF_RANGE)]
+        )
+    regions = await pooling_regions_below(session, goal)
+    if regions is None:
+        raise InvalidTransition(
+            "该目标不分解下达（统筹地区自身的目标，或由省级统筹的险种），没有分解表",
+            current_status=goal.status.value,
+            operation="goalDecompositionUpdate",
+            code=GoalErrorCode.NOT_DECOMPOSED,
+        )
+    by_code = {r.code: r for r in regions}
+    indicators = {i.id: i for i in await _quantitative(session, goal.id)}
+    problems: list[FieldProblem] = []
+    seen: set[tuple[int, int]] = set()
+    for position, entry in enumerate(entries):
+        prefix = f"input.targets.{position}"
+        region = by_code.get(entry.region_code)
+        if entry.indicator_id not in indicators:
+            problems.append(
+                FieldProblem(f"{prefix}.indicatorId", "本目标没有该定量指标", ErrorCode.NOT_FOUND)
+            )
+        if region is None:
+            problems.append(
+                FieldProblem(f"{prefix}.regionCode", "不是该险种本年度的统筹地区", ErrorCode.NOT_FOUND)
+            )
+        elif (entry.indicator_id, region.id or 0) in seen:
+            problems.append(FieldProblem(f"{prefix}.regionCode", "同一单元格重复填写", ErrorCode.DUPLICATE))
+        else:
+            seen.add((entry.indicator_id, region.id or 0))
+        if entry.target_value is not None and entry.target_value < 0:
+            problems.append(FieldProblem(f"{prefix}.targetValue", "目标值不能为负数", ErrorCode.OUT_OF_RANGE))
+    if problems:
+        raise ValidationFailed(problems)
+    async with audit.changing(
+        session=session, actor=actor, operation="goalDecompositionUpdate", row=goal
+    ) as extra:
+        current = {
+            (t.indicator_id, t.region_id): t
+            for t in (
+                await session.exec(
+                    select(GoalDecompositionTarget).where(GoalDecompositionTarget.goal_id == goal.id)
+                )
+            ).all()
+        }
+        changes: list[dict[str, object]] = []
+        for entry in entries:
+            region_id = by_code[entry.region_code].id or 0
+            row = current.get((entry.indicator_id, region_id))
+            if entry.target_value is None:
+                if row is not None:
+                    await session.delete(row)
+            elif row is None:
+                assert goal.id is not None
+                session.add(
+                    GoalDecompositionTarget(
+                        goal_id=goal.id,
+                        indicator_id=entry.indicator_id,
+                        region_id=region_id,
+                        target_value=TARGET_VALUE.quantize(entry.target_value),
+                    )
+                )
+            else:
+                row.target_value = TARGET_VALUE.quantize(entry.target_value)
+                row.row_version += 1
+                session.add(row)
+            changes.append(
+                {
+                    "indicator_id": entry.indicator_id,
+                    "region": entry.region_code,
+                    "target_value": None if entry.target_value is None else str(entry.target_value),
+                }
+            )
+        extra["targets"] = changes
+        await session.flush()
+    return goal
+
+
+async def freeze(session: AsyncSession, table: DecompositionTable) -> None:
+    """Issuing keeps the table as issued: every cell becomes a stored row (defaults marked as such)."""
+    assert table.goal.id is not None
+    stored = await _stored(session, table.goal.id)
+    for row in table.rows:
+        for cell in row.cells:
+            if (row.indicator.id, cell.region.id) not in stored and cell.target_value is not None:
+                session.add(
+                    GoalDecompositionTarget(
+                        goal_id=table.goal.id,
+                        indicator_id=row.indicator.id or 0,
+                        region_id=cell.region.id or 0,
+                        target_value=cell.target_value,
+                        by_hand=False,
+                    )
+                )
     await session.flush()
-    for child in created:
-        child.lineage_id = child.id
-        await copy_indicators(session, source_id=goal.id, target_id=child.id)
+
+
+async def copy_table(
+    session: AsyncSession, *, source_id: int, target_id: int, indicator_ids: dict[int, int]
+) -> None:
+    """A new version starts from the cells of its predecessor's table set by hand (keyed by the copied
+    indicators); the rest take the defaults again, from the new version's own targets."""
+    rows = (
+        await session.exec(
+            select(GoalDecompositionTarget).where(GoalDecompositionTarget.goal_id == source_id)
+        )
+    ).all()
+    session.add_all(
+        [
+            GoalDecompositionTarget(
+                goal_id=target_id,
+                indicator_id=indicator_ids[r.indicator_id],
+                region_id=r.region_id,
+                target_value=r.target_value,
+            )
+            for r in rows
+            if r.indicator_id in indicator_ids and r.by_hand
+        ]
+    )
     await session.flush()
-    return created

@@ -4,7 +4,16 @@ from sqlalchemy import delete, func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from src.models import FundType, Goal, GoalCreate, GoalUpdate, Indicator, Region
+from src.models import (
+    FundType,
+    Goal,
+    GoalCreate,
+    GoalDecompositionTarget,
+    GoalTaxOpinion,
+    GoalUpdate,
+    Indicator,
+    Region,
+)
 from src.models.enums import GoalHorizon, RegionLevel
 from src.services import audit, policy
 from src.services.actors import Actor
@@ -13,7 +22,9 @@ from src.services.errors import (
     ErrorCode,
     FieldProblem,
     GoalErrorCode,
+    InvalidTransition,
     NotFound,
+    PreconditionFailed,
     ValidationFailed,
 )
 from src.services.goals.editing import editable_goal
@@ -70,6 +81,13 @@ async def create_goal(*, session: AsyncSession, actor: Actor, data: GoalCreate) 
     problems = await _period_problems(session, data, fund, region)
     if problems:
         raise ValidationFailed(problems)
+    if region.level != RegionLevel.PROVINCE:
+        # Only a pooling region gets this far (checked above): its goals come from the province's (Art. 6).
+        raise PreconditionFailed(
+            f"{region.name}{data.start_year}年{fund.name_zh}的绩效目标由全省统一的区域目标分解下达（第六条），"
+            "不能自行新建；请待省级目标下达后，在分解下达的目标上补充本地区指标或调严指标值",
+            code=GoalErrorCode.COMES_FROM_DECOMPOSITION,
+        )
 
     same_scope = (
         select(func.count())
@@ -94,7 +112,6 @@ async def create_goal(*, session: AsyncSession, actor: Actor, data: GoalCreate) 
     goal.title = data.title.strip()
     session.add(goal)
     await session.flush()
-    goal.lineage_id = goal.id
     await audit.created(session=session, actor=actor, operation="goalCreate", row=goal)
     return goal
 
@@ -120,6 +137,13 @@ async def delete_goal(*, session: AsyncSession, actor: Actor, goal_id: int, row_
         session=session, actor=actor, goal_id=goal_id, row_version=row_version, operation="goalDelete"
     )
     assert goal.id is not None
+    if goal.parent_goal_id is not None:
+        raise InvalidTransition(
+            "该目标由全省统一的区域目标分解下达，统筹地区不能删除（第六条）",
+            current_status=goal.status.value,
+            operation="goalDelete",
+            code=GoalErrorCode.DECOMPOSED_GOAL_LOCKED,
+        )
     dependants = (
         select(func.count())
         .select_from(Goal)
@@ -133,6 +157,8 @@ async def delete_goal(*, session: AsyncSession, actor: Actor, goal_id: int, row_
         raise Conflict(
             "该目标已被其他目标引用（分解、年度目标或新版本），不能删除", code=GoalErrorCode.STILL_REFERENCED
         )
+    await session.exec(delete(GoalDecompositionTarget).where(col(GoalDecompositionTarget.goal_id) == goal.id))
+    await session.exec(delete(GoalTaxOpinion).where(col(GoalTaxOpinion.goal_id) == goal.id))
     await session.exec(delete(Indicator).where(col(Indicator.goal_id) == goal.id))
     await audit.deleted(session=session, actor=actor, operation="goalDelete", row=goal)
     return goal.id

@@ -43,11 +43,17 @@ def require_editable(goal: Goal, operation: str) -> None:
 async def editable_goal(
     *, session: AsyncSession, actor: Actor, goal_id: int, row_version: int | None, operation: str
 ) -> Goal:
-    """Load, authorize, check the state and claim the goal's version (the current one when None)."""
+    """Load, authorize, check the state and claim the goal's version (the current one when None).
+
+    Every edit of a goal or of its indicators passes here, so here its content revision counts up: the tax
+    department's concurrence was given on the revision before, and no longer holds (Art. 7).
+    """
     goal, scope = await visible_goal(session=session, actor=actor, goal_id=goal_id)
     policy.require(actor, policy.Action.GOAL_DRAFT, scope)
     require_editable(goal, operation)
     await claim(
         session=session, row=goal, expected_version=goal.row_version if row_version is None else row_version
     )
+    goal.content_revision += 1
+    session.add(goal)
     return goal

@@ -15,9 +15,22 @@ from src.models.indicator_template import IndicatorDefinition
 from src.services import audit
 from src.services.actors import Actor
 from src.services.concurrency import claim
-from src.services.errors import ErrorCode, FieldProblem, NotFound, ValidationFailed
+from src.services.errors import (
+    ErrorCode,
+    FieldProblem,
+    GoalErrorCode,
+    InvalidTransition,
+    NotFound,
+    ValidationFailed,
+)
 from src.services.goals.editing import editable_goal, get_goal, visible_goal
-from src.services.goals.validation import duplicate_name, indicator_problems
+from src.services.goals.validation import (
+    default_aggregation,
+    duplicate_name,
+    indicator_problems,
+    stricter_problems,
+)
+from src.services.rules import rules_for
 
 # The fields an indicator takes over from the library's template (its own order comes from the goal).
 TEMPLATE_FIELDS = frozenset(IndicatorDefinition.model_fields) - {"sort_order"}
@@ -45,6 +58,13 @@ async def siblings(session: AsyncSession, goal_id: int) -> list[Indicator]:
     return list((await session.exec(stmt)).all())
 
 
+async def _weight_total(session: AsyncSession, goal: Goal) -> Decimal:
+    """The most one indicator may weigh: the region's weight total (Art. 23)."""
+    rules = await rules_for(session=session, region_id=goal.region_id)
+    total: Decimal = rules.indicator_weight_total
+    return total
+
+
 def _next_order(rows: list[Indicator]) -> int:
     return max((s.sort_order for s in rows), default=-1) + 1
 
@@ -65,8 +85,11 @@ async def create_indicator(
         session=session, actor=actor, goal_id=goal_id, row_version=None, operation="indicatorCreate"
     )
     values = data.model_dump(exclude={"sort_order"})
+    if data.aggregation is None:
+        values["aggregation"] = default_aggregation(data.kind, data.unit)
     others = await siblings(session, goal_id)
-    problems = indicator_problems(values) + duplicate_name(others, data.level3, None, "input")
+    total = await _weight_total(session, goal)
+    problems = indicator_problems(values, "input", total) + duplicate_name(others, data.level3, None, "input")
     if problems:
         raise ValidationFailed(problems)
     indicator = Indicator(goal_id=goal_id, sort_order=_next_order(others), **_stripped(values))
@@ -110,7 +133,11 @@ async def update_indicator(
     }
     values = {**indicator.model_dump(), **_stripped(given)}
     others = await siblings(session, indicator.goal_id)
-    problems = indicator_problems(values) + duplicate_name(others, values["level3"], indicator.id, "input")
+    goal = await get_goal(session=session, goal_id=indicator.goal_id)
+    problems = indicator_problems(values, "input", await _weight_total(session, goal))
+    problems += duplicate_name(others, values["level3"], indicator.id, "input")
+    if indicator.inherited_from_id is not None:
+        problems += stricter_problems(indicator, {k: values[k] for k in given}, "input")
     if problems:
         raise ValidationFailed(problems)
     async with audit.changing(session=session, actor=actor, operation="indicatorUpdate", row=indicator):
@@ -124,6 +151,13 @@ async def delete_indicator(
     *, session: AsyncSession, actor: Actor, indicator_id: int, row_version: int
 ) -> Goal:
     indicator = await _editable_indicator(session, actor, indicator_id, row_version, "indicatorDelete")
+    if indicator.inherited_from_id is not None:
+        raise InvalidTransition(
+            "该指标由全省统一的区域目标分解下达，不能删除（可调严指标值，或增加本地区指标）",
+            current_status="INHERITED",
+            operation="indicatorDelete",
+            code=GoalErrorCode.INHERITED_INDICATOR_LOCKED,
+        )
     await audit.deleted(session=session, actor=actor, operation="indicatorDelete", row=indicator)
     return await get_goal(session=session, goal_id=indicator.goal_id)
 
@@ -153,6 +187,7 @@ async def add_indicators_from_templates(
     found = await session.exec(select(IndicatorTemplate).where(col(IndicatorTemplate.id).in_(ids)))
     templates = {t.id: t for t in found.all()}
     existing = await siblings(session, goal_id)
+    total = await _weight_total(session, goal)
     problems: list[FieldProblem] = []
     created: list[Indicator] = []
     order = _next_order(existing)
@@ -165,7 +200,7 @@ async def add_indicators_from_templates(
             )
             continue
         values = _from_template(template, pick)
-        problems += indicator_problems(values, prefix)
+        problems += indicator_problems(values, prefix, total)
         problems += duplicate_name(existing + created, template.level3, None, prefix)
         created.append(Indicator(goal_id=goal_id, template_id=template.id, sort_order=order, **values))
         order += 1

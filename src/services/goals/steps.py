@@ -25,6 +25,9 @@ class GoalAction(StrEnum):
     ISSUE = "ISSUE"
     RETURN = "RETURN"
     ADJUSTMENT_REQUEST = "ADJUSTMENT_REQUEST"
+    TAX_CONCUR = "TAX_CONCUR"
+    TAX_OBJECT = "TAX_OBJECT"
+    DECOMPOSE = "DECOMPOSE"  # a pooling region's goal made, re-based or re-versioned from the province's
 
 
 OPERATION = {  # the mutation that performs each action, for messages and the audit trail
@@ -37,6 +40,9 @@ OPERATION = {  # the mutation that performs each action, for messages and the au
     GoalAction.ISSUE: "goalIssue",
     GoalAction.RETURN: "goalReturn",
     GoalAction.ADJUSTMENT_REQUEST: "goalAdjustmentRequest",
+    GoalAction.TAX_CONCUR: "goalTaxConcur",
+    GoalAction.TAX_OBJECT: "goalTaxObject",
+    GoalAction.DECOMPOSE: "goalIssue",
 }
 
 # Who may send a goal back, by the state it is in: the step that would act on it next.
@@ -89,7 +95,8 @@ STEPS: dict[GoalAction, Step] = {
         GoalStatus.NATIONAL_APPROVED,
         province_only=True,
     ),
-    # Formal issue: the province's goal after national approval; a pooling region's goal after review.
+    # Formal issue: the province's goal after national approval; a pooling region's goal after review (as
+    # guiding while the province-wide goal it comes from is guiding, Art. 10).
     GoalAction.ISSUE: _step(
         policy.Action.GOAL_ISSUE, {GoalStatus.NATIONAL_APPROVED, GoalStatus.REVIEWED}, GoalStatus.ISSUED
     ),

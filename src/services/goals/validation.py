@@ -5,15 +5,32 @@ from decimal import Decimal
 from typing import Any
 
 from src.models import Indicator
-from src.models.enums import Comparator, IndicatorKind
+from src.models.enums import Aggregation, Comparator, IndicatorKind, QualitativeGrade
 from src.services.errors import ErrorCode, FieldProblem
 
-WEIGHT_TOTAL = Decimal("100")
 QUANTITATIVE_COMPARATORS = frozenset({Comparator.GE, Comparator.LE, Comparator.EQ})
 
 
-def indicator_problems(values: Mapping[str, Any], prefix: str = "input") -> list[FieldProblem]:
-    """Checks one indicator's own fields: comparator and target consistent, unit present, weight in range."""
+# Units whose amounts add up across regions (counts, money): the default aggregation of such an indicator.
+SUM_UNITS = frozenset({"万人", "人", "人次", "万人次", "户", "件", "元", "万元", "亿元"})
+
+
+def default_aggregation(kind: IndicatorKind | None, unit: str | None) -> Aggregation:
+    """How an indicator splits when its creator does not say: counts and amounts add up, percentages are
+    ratios, anything else (months, days, standards, qualitative) is not split."""
+    if kind != IndicatorKind.QUANTITATIVE:
+        return Aggregation.NONE
+    unit = (unit or "").strip()
+    if unit == "%":
+        return Aggregation.RATE
+    return Aggregation.SUM if unit in SUM_UNITS else Aggregation.NONE
+
+
+def indicator_problems(
+    values: Mapping[str, Any], prefix: str = "input", weight_total: Decimal = Decimal(100)
+) -> list[FieldProblem]:
+    """Checks one indicator's own fields: comparator and target consistent, unit present, weight in range
+    (above 0, at most the region's weight total, Art. 23)."""
     problems: list[FieldProblem] = []
 
     def problem(name: str, message: str, code: ErrorCode = ErrorCode.INVALID) -> None:
@@ -39,12 +56,66 @@ def indicator_problems(values: Mapping[str, Any], prefix: str = "input") -> list
             problem("targetGrade", "定性指标须填写目标等级（达成 / 部分达成 / 未达成）", ErrorCode.REQUIRED)
         if values.get("target_value") is not None:
             problem("targetValue", "定性指标不填写数值型指标值")
+    if kind == IndicatorKind.QUALITATIVE and values.get("aggregation") not in (None, Aggregation.NONE):
+        problem("aggregation", "定性指标不分解（分解方式应为 NONE）")
     weight = values.get("weight")
     if weight is None:
         problem("weight", "须填写权重", ErrorCode.REQUIRED)
-    elif not Decimal(0) < weight <= WEIGHT_TOTAL or weight != weight.quantize(Decimal("0.01")):
-        problem("weight", "权重应大于 0、不超过 100，最多两位小数", ErrorCode.OUT_OF_RANGE)
+    elif not Decimal(0) < weight <= weight_total or weight != weight.quantize(Decimal("0.01")):
+        problem(
+            "weight",
+            f"权重应大于 0、不超过 {weight_total.normalize():f}，最多两位小数",
+            ErrorCode.OUT_OF_RANGE,
+        )
     return problems
+
+
+GRADE_RANK = {
+    QualitativeGrade.NOT_ACHIEVED: 0,
+    QualitativeGrade.PARTLY_ACHIEVED: 1,
+    QualitativeGrade.ACHIEVED: 2,
+}
+# What a pooling region may change on an indicator it inherited from the province-wide goal (Art. 6).
+INHERITED_CHANGEABLE = frozenset({"target_value", "target_grade", "weight"})
+
+
+def stricter_problems(inherited: Indicator, values: Mapping[str, Any], prefix: str) -> list[FieldProblem]:
+    """An inherited indicator's target may only become stricter than the one the region was given."""
+    problems = [
+        FieldProblem(f"{prefix}.{_camel(name)}", "由全省目标分解下达的指标不能修改此项", ErrorCode.LOCKED)
+        for name, value in values.items()
+        if name not in INHERITED_CHANGEABLE and value != getattr(inherited, name)
+    ]
+    assigned, target = inherited.assigned_target_value, values.get("target_value", inherited.target_value)
+    comparator = inherited.comparator
+    if inherited.kind == IndicatorKind.QUANTITATIVE and assigned is not None:
+        looser = (
+            target is None
+            or (comparator == Comparator.GE and target < assigned)
+            or (comparator == Comparator.LE and target > assigned)
+            or (comparator == Comparator.EQ and target != assigned)
+        )
+        if looser:
+            problems.append(
+                FieldProblem(
+                    f"{prefix}.targetValue",
+                    f"分解下达的指标值为 {assigned.normalize():f}，只能调严，不能放宽",
+                    ErrorCode.LOCKED,
+                )
+            )
+    grade = values.get("target_grade", inherited.target_grade)
+    given = inherited.assigned_target_grade
+    lower = grade is None or (given is not None and GRADE_RANK[grade] < GRADE_RANK[given])
+    if inherited.kind == IndicatorKind.QUALITATIVE and given is not None and lower:
+        problems.append(
+            FieldProblem(f"{prefix}.targetGrade", "分解下达的定性目标等级不能降低", ErrorCode.LOCKED)
+        )
+    return problems
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
 
 
 def duplicate_name(
@@ -56,25 +127,28 @@ def duplicate_name(
     return []
 
 
-def submission_problems(indicators: Sequence[Indicator]) -> list[FieldProblem]:
-    """Everything that must hold before a goal leaves its drafter (Art. 18: weights reasonable, complete)."""
+def submission_problems(indicators: Sequence[Indicator], weight_total: Decimal) -> list[FieldProblem]:
+    """Everything that must hold before a goal leaves its drafter (Art. 18: weights reasonable, complete);
+    the weights add up to the region's total (Art. 23, province default 100)."""
     if not indicators:
         return [FieldProblem("indicators", "目标至少须有一个绩效指标", ErrorCode.REQUIRED)]
     problems: list[FieldProblem] = []
     seen: set[str] = set()
     for position, indicator in enumerate(indicators):
         prefix = f"indicators.{position}"
-        problems += indicator_problems(indicator.model_dump(), prefix)
+        problems += indicator_problems(indicator.model_dump(), prefix, weight_total)
         if indicator.level3.strip() in seen:
             problems.append(
                 FieldProblem(f"{prefix}.level3", f"三级指标“{indicator.level3}”重复", ErrorCode.DUPLICATE)
             )
         seen.add(indicator.level3.strip())
     total = sum((i.weight for i in indicators), Decimal(0))
-    if total != WEIGHT_TOTAL:
+    if total != weight_total:
         problems.append(
             FieldProblem(
-                "indicators", f"指标权重合计应为 100，当前为 {total.normalize():f}", ErrorCode.INVALID
+                "indicators",
+                f"指标权重合计应为 {weight_total.normalize():f}，当前为 {total.normalize():f}",
+                ErrorCode.INVALID,
             )
         )
     return problems

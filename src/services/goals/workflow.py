@@ -3,10 +3,12 @@
 Every step is a GoalTransition row and an audit event, written in the caller's transaction.
 """
 
+from dataclasses import dataclass
+
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from src.models import Goal, GoalTransition, Indicator, Organization
+from src.models import Goal, GoalTransition, Indicator
 from src.models.base import utcnow
 from src.models.enums import ActorType, GoalStatus
 from src.models.types import FREE_TEXT_MAX_LENGTH
@@ -14,10 +16,12 @@ from src.services import audit, policy
 from src.services.actors import Actor
 from src.services.concurrency import claim
 from src.services.errors import Conflict, ErrorCode, FieldProblem, Forbidden, GoalErrorCode, ValidationFailed
-from src.services.goals.decomposition import copy_indicators, decompose
+from src.services.goals import cascade, tax
+from src.services.goals.decomposition import copy_table, require_complete
 from src.services.goals.editing import visible_goal
 from src.services.goals.steps import OPERATION, RETURNER, STEPS, GoalAction, check_state, invalid
 from src.services.goals.validation import submission_problems
+from src.services.rules import rules_for
 
 
 def _log(
@@ -66,6 +70,23 @@ async def _claim_in_status(session: AsyncSession, goal: Goal, row_version: int) 
     )
 
 
+async def _newer_version(session: AsyncSession, goal: Goal) -> Goal | None:
+    stmt = select(Goal).where(Goal.lineage_id == goal.lineage_id, col(Goal.version) > goal.version)
+    return (await session.exec(stmt.order_by(col(Goal.version).desc()))).first()
+
+
+async def _require_latest(session: AsyncSession, goal: Goal, action: GoalAction) -> None:
+    """An older version in force takes no more steps: the work goes on in its successor (Art. 14)."""
+    newer = await _newer_version(session, goal)
+    if newer is not None:
+        raise invalid(
+            goal,
+            action,
+            f"该目标已有第 {newer.version} 版（ID {newer.id}）在办理，请在新版本上操作",
+            GoalErrorCode.NEWER_VERSION_EXISTS,
+        )
+
+
 async def transition(
     *, session: AsyncSession, actor: Actor, goal_id: int, row_version: int, action: GoalAction
 ) -> Goal:
@@ -73,29 +94,48 @@ async def transition(
     step = STEPS[action]
     goal, scope = await visible_goal(session=session, actor=actor, goal_id=goal_id)
     policy.require(actor, step.permission, scope)
+    await _require_latest(session, goal, action)
     check_state(goal, action, step, scope.region_level)
     before_status = goal.status
+    table = None
+    if action in (GoalAction.ISSUE_GUIDING, GoalAction.ISSUE):
+        table = await require_complete(session, goal)
     async with audit.changing(session=session, actor=actor, operation=OPERATION[action], row=goal) as extra:
         await _claim_in_status(session, goal, row_version)
         if action == GoalAction.SUBMIT:
             await _check_complete(session, goal)
+            goal.co_drafter_organization_id = await tax.require_concurrence(session, goal)
             goal.drafter_organization_id = actor.organization_id
-            goal.co_drafter_organization_id = await _tax_organization(session, goal.region_id)
         if action == GoalAction.SUBMIT_TO_NATIONAL:
             goal.national_submitted_at = utcnow()
         # Guiding goals stay in force while the national review runs (Art. 10).
         if not (action == GoalAction.SUBMIT_TO_NATIONAL and goal.status == GoalStatus.ISSUED_GUIDING):
             goal.status = step.target
+        if action == GoalAction.ISSUE and not await cascade.parent_is_formal(session, goal):
+            goal.status = GoalStatus.ISSUED_GUIDING  # guiding until the province-wide goal is formal
+            extra["issued_as"] = "guiding: the province-wide goal it comes from is not yet formally issued"
         session.add(goal)
         await session.flush()
         if goal.status in policy.ISSUED_STATES:
             await _supersede_earlier_versions(session, actor, goal)
-        if action in (GoalAction.ISSUE_GUIDING, GoalAction.ISSUE):
-            created = await decompose(session=session, goal=goal)
-            if created:
-                extra["decomposed_goal_ids"] = [g.id for g in created]
+        log = _logger(session, actor)
+        if table is not None:
+            touched = await cascade.decompose(session=session, actor=actor, goal=goal, table=table, log=log)
+            if touched:
+                extra["decomposed_goal_ids"] = [g.id for g in touched]
+        if goal.status == GoalStatus.ISSUED:
+            formal = await cascade.formalize_children(session, goal, log)
+            if formal:
+                extra["formalized_goal_ids"] = [g.id for g in formal]
         _log(session, actor, goal, action, before_status, None)
     return goal
+
+
+def _logger(session: AsyncSession, actor: Actor) -> cascade.Log:
+    def log(goal: Goal, before: GoalStatus, reason: str) -> None:
+        _log(session, actor, goal, GoalAction.DECOMPOSE, before, reason)
+
+    return log
 
 
 async def _check_complete(session: AsyncSession, goal: Goal) -> None:
@@ -104,7 +144,8 @@ async def _check_complete(session: AsyncSession, goal: Goal) -> None:
         .where(Indicator.goal_id == goal.id)
         .order_by(col(Indicator.sort_order), col(Indicator.id))
     )
-    problems = submission_problems((await session.exec(stmt)).all())
+    rules = await rules_for(session=session, region_id=goal.region_id)
+    problems = submission_problems((await session.exec(stmt)).all(), rules.indicator_weight_total)
     if problems:
         raise ValidationFailed(problems)
 
@@ -112,6 +153,8 @@ async def _check_complete(session: AsyncSession, goal: Goal) -> None:
 async def return_goal(
     *, session: AsyncSession, actor: Actor, goal_id: int, row_version: int, reason: str
 ) -> Goal:
+    """Send a goal back with a reason. A national return of a goal already issued as guiding does not touch
+    the version in force (Art. 10, 14): it opens the next version, RETURNED, to rework; that is returned."""
     goal, scope = await visible_goal(session=session, actor=actor, goal_id=goal_id)
     permission = RETURNER.get(goal.status)
     if permission is None or (
@@ -122,8 +165,22 @@ async def return_goal(
             raise invalid(goal, GoalAction.RETURN)
         raise Forbidden()
     policy.require(actor, permission, scope)
+    await _require_latest(session, goal, GoalAction.RETURN)
     why = _reason(reason, "退回须说明理由")
     before_status = goal.status
+    if goal.status == GoalStatus.ISSUED_GUIDING:
+        await _claim_in_status(session, goal, row_version)
+        new = await _next_version(session, actor, goal, status=GoalStatus.RETURNED, operation="goalReturn")
+        _log(
+            session,
+            actor,
+            goal,
+            GoalAction.RETURN,
+            before_status,
+            f"{why}（指导性目标继续有效，第 {new.version} 版待修改）",
+        )
+        _log(session, actor, new, GoalAction.RETURN, before_status, why)
+        return new
     async with audit.changing(session=session, actor=actor, operation="goalReturn", row=goal) as extra:
         await _claim_in_status(session, goal, row_version)
         goal.status = GoalStatus.RETURNED
@@ -132,12 +189,78 @@ async def return_goal(
     return goal
 
 
-async def request_adjustment(
-    *, session: AsyncSession, actor: Actor, goal_id: int, row_version: int, reason: str
+@dataclass(frozen=True)
+class Assessment:
+    """What an adjustment request carries (Art. 14 「经评估后」), each part required."""
+
+    what_changed: str
+    reason: str
+    fund_effect: str
+    target_effect: str
+
+
+ASSESSMENT_PARTS = {
+    "what_changed": ("input.whatChanged", "须说明发生了什么变化"),
+    "reason": ("input.reason", "须说明调整理由"),
+    "fund_effect": ("input.fundEffect", "须评估对基金收支的预计影响"),
+    "target_effect": ("input.targetEffect", "须评估对绩效目标和指标的预计影响"),
+}
+
+
+def _assessment(assessment: Assessment) -> Assessment:
+    problems: list[FieldProblem] = []
+    cleaned: dict[str, str] = {}
+    for name, (field, message) in ASSESSMENT_PARTS.items():
+        text = str(getattr(assessment, name)).strip()
+        if not text:
+            problems.append(FieldProblem(field, message, ErrorCode.REQUIRED))
+        elif len(text) > FREE_TEXT_MAX_LENGTH:
+            problems.append(
+                FieldProblem(field, f"内容过长（最多 {FREE_TEXT_MAX_LENGTH} 个字符）", ErrorCode.OUT_OF_RANGE)
+            )
+        cleaned[name] = text
+    if problems:
+        raise ValidationFailed(problems)
+    return Assessment(**cleaned)
+
+
+async def _next_version(
+    session: AsyncSession,
+    actor: Actor,
+    goal: Goal,
+    *,
+    status: GoalStatus,
+    operation: str,
+    assessment: Assessment | None = None,
 ) -> Goal:
-    """Art. 14: a materially changed goal is re-assessed and re-approved as a new version."""
+    """The lineage's next version: the goal's content, indicators and decomposition table, to rework."""
+    carried = {"title", "content", "horizon", "start_year", "end_year", "fund_type_id", "region_id"}
+    new = Goal(
+        **goal.model_dump(include=carried | {"overall_goal_id", "parent_goal_id", "lineage_id"}),
+        status=status,
+        previous_version_id=goal.id,
+        version=goal.version + 1,
+        drafter_organization_id=actor.organization_id if actor.actor_type == ActorType.AGENCY else None,
+    )
+    if assessment is not None:
+        new.adjustment_reason = assessment.reason
+        new.adjustment_what_changed = assessment.what_changed
+        new.adjustment_fund_effect = assessment.fund_effect
+        new.adjustment_target_effect = assessment.target_effect
+    await audit.created(session=session, actor=actor, operation=operation, row=new)
+    assert goal.id is not None and new.id is not None
+    copied = await cascade.copy_indicators(session, source_id=goal.id, target_id=new.id)
+    await copy_table(session, source_id=goal.id, target_id=new.id, indicator_ids=copied)
+    return new
+
+
+async def request_adjustment(
+    *, session: AsyncSession, actor: Actor, goal_id: int, row_version: int, assessment: Assessment
+) -> Goal:
+    """Art. 14: a goal in force that must change materially is assessed, then re-approved by the same
+    procedure as a new version; the version in force stays in force until the new one is issued."""
     goal, scope = await visible_goal(session=session, actor=actor, goal_id=goal_id)
-    policy.require(actor, policy.Action.GOAL_DRAFT, scope)
+    policy.require(actor, policy.Action.GOAL_ADJUSTMENT_REQUEST, scope)
     if goal.status not in policy.ISSUED_STATES:
         raise invalid(
             goal,
@@ -145,22 +268,14 @@ async def request_adjustment(
             "只有已下达（指导性或正式）的目标可以申请调整",
             GoalErrorCode.NOT_ISSUED,
         )
-    why = _reason(reason, "调整申请须说明理由")
-    lineage = (await session.exec(select(Goal).where(Goal.lineage_id == goal.lineage_id))).all()
-    if any(g.status not in policy.ISSUED_STATES | {GoalStatus.SUPERSEDED} for g in lineage):
+    checked = _assessment(assessment)
+    if await _newer_version(session, goal) is not None:
         raise Conflict("该目标已有正在办理的调整版本", code=GoalErrorCode.ADJUSTMENT_PENDING)
     await claim(session=session, row=goal, expected_version=row_version)
-    carried = {"title", "content", "horizon", "start_year", "end_year", "fund_type_id", "region_id"}
-    new = Goal(
-        **goal.model_dump(include=carried | {"overall_goal_id", "parent_goal_id", "lineage_id"}),
-        previous_version_id=goal.id,
-        version=max(g.version for g in lineage) + 1,
-        adjustment_reason=why,
-        drafter_organization_id=actor.organization_id,
+    new = await _next_version(
+        session, actor, goal, status=GoalStatus.DRAFT, operation="goalAdjustmentRequest", assessment=checked
     )
-    await audit.created(session=session, actor=actor, operation="goalAdjustmentRequest", row=new)
-    await copy_indicators(session, source_id=goal.id, target_id=new.id)
-    _log(session, actor, new, GoalAction.ADJUSTMENT_REQUEST, goal.status, why)
+    _log(session, actor, new, GoalAction.ADJUSTMENT_REQUEST, goal.status, checked.reason)
     return new
 
 
@@ -179,11 +294,3 @@ async def _supersede_earlier_versions(session: AsyncSession, actor: Actor, goal:
         session.add(old)
         await session.flush()
         _log(session, actor, old, GoalAction.ISSUE, before, f"被第 {goal.version} 版取代")
-
-
-async def _tax_organization(session: AsyncSession, region_id: int) -> int | None:
-    """The tax department the agency drafts with (商税务部门), recorded as co-drafter."""
-    stmt = select(Organization.id).where(
-        Organization.region_id == region_id, Organization.actor_type == ActorType.TAX
-    )
-    return (await session.exec(stmt)).first()

@@ -170,7 +170,7 @@ async def api_token_actor(session: AsyncSession, token: str, now: datetime) -> A
     if found is None:
         return None
     row, region_path = found
-    if row.revoked_at is not None or (row.expires_at is not None and aware(row.expires_at) <= now):
+    if row.revoked_at is not None or (row.expires_at is not None and row.expires_at <= now):
         return None
     account = await load_actor(session=session, user_id=row.user_id)
     if account is None or not account.is_service_account:

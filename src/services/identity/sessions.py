@@ -29,7 +29,7 @@ from src.services.actors import Actor, load_actor
 from src.services.errors import AuthErrorCode, DomainError
 from src.services.identity.passwords import check_password, hash_password, needs_rehash
 from src.services.identity.ratelimit import Limit, RateLimiter
-from src.services.identity.tokens import ACCESS_TOKEN_TTL, aware, issue_access_token, sha256
+from src.services.identity.tokens import ACCESS_TOKEN_TTL, issue_access_token, sha256
 from src.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -196,7 +196,7 @@ async def refresh(*, session: AsyncSession, refresh_token: str, settings: Settin
     if row is None:
         raise InvalidCredentials(SESSION_EXPIRED)
     now = utcnow()
-    if row.revoked_at is None and aware(row.expires_at) <= now:
+    if row.revoked_at is None and row.expires_at <= now:
         raise InvalidCredentials(SESSION_EXPIRED)
     # The conditional UPDATE decides between two concurrent uses of one token: exactly one rotates it.
     claim = (

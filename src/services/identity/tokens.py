@@ -44,5 +44,5 @@ def sha256(token: str) -> str:
 
 
 def aware(value: datetime) -> datetime:
-    # SQLite hands back naive datetimes; every stored time is UTC.
+    # A time given without an offset (an API input) is read as UTC.
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)

@@ -66,7 +66,7 @@ async def test_api_token_use_is_recorded_at_most_once_a_minute(
         async with sessionmaker() as session:
             token = (await session.exec(select(ApiToken))).one()
             assert token.last_used_at is not None
-            return token.last_used_at.replace(tzinfo=None)
+            return token.last_used_at
 
     first = await use(timedelta(0))
     assert await use(timedelta(seconds=30)) == first  # no write
@@ -130,7 +130,7 @@ async def test_an_expired_token_authenticates_as_nobody(
     async with sessionmaker() as session:
         stored = (await session.exec(select(ApiToken))).one()
     assert stored.expires_at is not None
-    assert stored.expires_at.replace(tzinfo=None) == expires.replace(tzinfo=None)
+    assert stored.expires_at == expires and stored.expires_at.utcoffset() == timedelta(0)
 
 
 async def test_scope_and_region_narrow_the_actor(

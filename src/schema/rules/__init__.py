@@ -1,0 +1,1 @@
+"""Regional rules (Art. 23): the rules in force in a region and their editing by finance departments."""

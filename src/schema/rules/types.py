@@ -1,0 +1,70 @@
+"""The rules in force in a region (Art. 23): each key's value, the province's default, and where it comes
+from."""
+
+from datetime import datetime
+from typing import Annotated
+
+import strawberry
+
+from src.models import Region as RegionRow
+from src.schema.conversion import related
+from src.schema.cost import max_items
+from src.schema.errors import NotFoundError
+from src.schema.regions.types import Region
+from src.services.rules.reads import RuleSet as RuleValues
+from src.services.rules.registry import DEFINITIONS, RuleKey, RuleKind, RuleSource
+
+strawberry.enum(RuleKey, description="实施细则项（第二十三条）")
+strawberry.enum(RuleKind, description="实施细则项的取值类型：数值 / 月-日 / 选项")
+strawberry.enum(
+    RuleSource,
+    description=(
+        "现行值的来源：PROVINCE 省级规定（省里设置的值或内置默认值）；REGION 本地区或上级市（州）的实施细则"
+    ),
+)
+
+RULES_PER_SET = len(RuleKey)
+
+
+@strawberry.type(description="一项实施细则在本地区的现行值")
+class Rule:
+    key: RuleKey
+    label: str = strawberry.field(description="中文名称")
+    kind: RuleKind
+    value: str = strawberry.field(description="现行值（规范文本：数值如 60.00，日期如 05-31，选项为其代码）")
+    default_value: str = strawberry.field(description="省级内置默认值（第十三、十七条及现行实践）")
+    source: RuleSource
+    updated_at: datetime | None = strawberry.field(description="规定该值的记录最后修改时间；内置默认值为空")
+    defined_in_id: strawberry.Private[int | None]
+
+    defined_in: Region | None = related(
+        Region, "region", "defined_in_id", optional=True, description="规定该值的地区；内置默认值为空"
+    )
+
+
+@strawberry.type(description="一个地区现行的实施细则：本地区的规定，未规定的沿用上级，再无则为省级默认值")
+class RuleSet:
+    region: Region
+    rules: list[Rule] = strawberry.field(
+        description=f"各项细则，按固定顺序（共 {RULES_PER_SET} 项）", metadata=max_items(RULES_PER_SET)
+    )
+
+    @classmethod
+    def build(cls, region: RegionRow, values: RuleValues) -> "RuleSet":
+        rules = [
+            Rule(
+                key=d.key,
+                label=d.label,
+                kind=d.kind,
+                value=values.text(d.key),
+                default_value=d.default,
+                source=values.source(d.key),
+                updated_at=values.origin(d.key).updated_at,
+                defined_in_id=values.defined_in(d.key),
+            )
+            for d in DEFINITIONS
+        ]
+        return cls(region=Region.from_row(region), rules=rules)
+
+
+RuleSetResult = Annotated[RuleSet | NotFoundError, strawberry.union("RuleSetResult")]

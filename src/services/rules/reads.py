@@ -1,0 +1,181 @@
+"""Reading a region's rules (Art. 23): its own value of each key, else the nearest ancestor's (county →
+prefecture → province), else the province's built-in default.
+
+rules_for(session=..., region_id=...) answers with a RuleSet in two SQL statements at most (the region,
+unless the session has it already, and the rows of the region and its ancestors), whatever the number of keys.
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from types import MappingProxyType
+from typing import Any
+
+from sqlalchemy import ColumnElement
+from sqlmodel import col, or_, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from src.models import Region, RegionalRule
+from src.models.enums import RegionLevel
+from src.services.actors import Actor
+from src.services.errors import NotFound
+from src.services.rules.registry import (
+    DEFINITION,
+    DEFINITIONS,
+    EqIndicatorScoring,
+    MonthDay,
+    RuleKey,
+    RuleSource,
+    RuleValue,
+    RuleValueError,
+)
+
+
+@dataclass(frozen=True)
+class RuleOrigin:
+    """Where a region's value of one key comes from."""
+
+    source: RuleSource  # PROVINCE: the province's row or the built-in default; REGION: a region below it
+    region_id: int | None  # the region whose row defines the value; None for the built-in default
+    text: str  # the value's canonical text
+    updated_at: datetime | None = None  # when that row last changed; None for the built-in default
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """The rules in force in one region, one typed attribute per RuleKey (its lower-case name)."""
+
+    region_id: int
+    indicator_weight_total: Decimal
+    monitoring_compilation_deadline: MonthDay
+    self_evaluation_deadline: MonthDay
+    provincial_report_deadline: MonthDay
+    provincial_summary_deadline: MonthDay
+    light_red_below: Decimal
+    light_yellow_below: Decimal
+    light_blue_from: Decimal
+    execution_red_below: Decimal
+    execution_yellow_below: Decimal
+    grade_excellent_from: Decimal
+    grade_good_from: Decimal
+    grade_fair_from: Decimal
+    eq_indicator_scoring: EqIndicatorScoring
+    qualitative_achieved_from: Decimal
+    qualitative_partly_from: Decimal
+    execution_points: Decimal
+    execution_reason_below: Decimal
+    origins: Mapping[RuleKey, RuleOrigin] = field(compare=False, repr=False)
+
+    def value(self, key: RuleKey) -> RuleValue:
+        value: RuleValue = getattr(self, DEFINITION[key].attribute)
+        return value
+
+    def values(self) -> dict[RuleKey, RuleValue]:
+        return {key: self.value(key) for key in RuleKey}
+
+    def origin(self, key: RuleKey) -> RuleOrigin:
+        return self.origins[key]
+
+    def source(self, key: RuleKey) -> RuleSource:
+        return self.origins[key].source
+
+    def defined_in(self, key: RuleKey) -> int | None:
+        """The id of the region whose row gives the value; None for the built-in default."""
+        return self.origins[key].region_id
+
+    def text(self, key: RuleKey) -> str:
+        return self.origins[key].text
+
+
+@dataclass(frozen=True)
+class DefinedRule:
+    """One stored rule with what resolution needs of its region."""
+
+    key: str
+    value: str
+    region_id: int
+    region_path: str
+    region_level: RegionLevel
+    updated_at: datetime | None = None
+
+
+def ancestor_codes(path: str) -> list[str]:
+    """The codes of the region of `path` and of every region above it ("/510000/510100/" → both)."""
+    return [code for code in path.strip("/").split("/") if code]
+
+
+def resolve(region_id: int, region_path: str, rules: Iterable[DefinedRule]) -> RuleSet:
+    """The RuleSet of the region (`region_id`, `region_path`) from the rules of any regions: those of the
+    region and its ancestors apply, the nearest first; a stored value that no longer parses is skipped."""
+    nearest: dict[RuleKey, DefinedRule] = {}
+    for rule in rules:
+        if not region_path.startswith(rule.region_path) or rule.key not in DEFINITION:
+            continue
+        key = RuleKey(rule.key)
+        current = nearest.get(key)
+        if current is not None and len(current.region_path) >= len(rule.region_path):
+            continue
+        try:
+            if DEFINITION[key].parse(rule.value) != rule.value:
+                continue
+        except RuleValueError:
+            continue
+        nearest[key] = rule
+    typed: dict[str, Any] = {}
+    origins: dict[RuleKey, RuleOrigin] = {}
+    for definition in DEFINITIONS:
+        found = nearest.get(definition.key)
+        if found is None:
+            origin = RuleOrigin(RuleSource.PROVINCE, None, definition.default)
+        else:
+            source = RuleSource.PROVINCE if found.region_level == RegionLevel.PROVINCE else RuleSource.REGION
+            origin = RuleOrigin(source, found.region_id, found.value, found.updated_at)
+        origins[definition.key] = origin
+        typed[definition.attribute] = definition.typed(origin.text)
+    return RuleSet(region_id=region_id, origins=MappingProxyType(origins), **typed)
+
+
+def _defined_rules_select(codes: list[str], subtree_path: str | None) -> Any:
+    """Stored rules of the regions of `codes` (and of the subtree under `subtree_path`), with the path and
+    level of their region."""
+    where: ColumnElement[bool] = col(Region.code).in_(codes)
+    if subtree_path is not None:
+        where = or_(where, col(Region.path).startswith(subtree_path, autoescape=True))
+    return (
+        select(RegionalRule, col(Region.path), col(Region.level))
+        .join(Region, col(Region.id) == RegionalRule.region_id)
+        .where(where)
+    )
+
+
+async def defined_rules(
+    session: AsyncSession, region: Region, *, with_descendants: bool = False
+) -> list[DefinedRule]:
+    """The stored rules of `region` and its ancestors (and, `with_descendants`, of every region below it),
+    in one statement."""
+    stmt = _defined_rules_select(ancestor_codes(region.path), region.path if with_descendants else None)
+    return [
+        DefinedRule(rule.key, rule.value, rule.region_id, path, level, rule.updated_at)
+        for rule, path, level in (await session.exec(stmt)).all()
+    ]
+
+
+async def rules_for_region(*, session: AsyncSession, region: Region) -> RuleSet:
+    """The rules in force in `region` (one statement)."""
+    assert region.id is not None
+    return resolve(region.id, region.path, await defined_rules(session, region))
+
+
+async def rules_for(*, session: AsyncSession, region_id: int) -> RuleSet:
+    """The rules in force in the region `region_id`; NotFound if there is no such region."""
+    region = await session.get(Region, region_id)
+    if region is None:
+        raise NotFound("行政区划", region_id)
+    return await rules_for_region(session=session, region=region)
+
+
+def rules_visible(actor: Actor, region: Region) -> bool:
+    """Rules are not secret: every actor reads every region's, except that an API token confined to a
+    region reads nothing outside it (README, API tokens)."""
+    return actor.in_token_region(region.path)

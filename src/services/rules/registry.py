@@ -1,0 +1,312 @@
+"""The keys of the regional rules (Art. 23), one typed definition each: kind, Chinese label, the province's
+built-in default (DOMAIN.md §6, §7, §10), the allowed range or choices; and the rules that tie keys together.
+
+A value is stored as its canonical text (`RegionalRule.value`): a decimal with exactly its declared places
+("60.00"), a month and day zero-padded ("05-31"), a choice's code ("ALL_OR_NOTHING"). `parse` turns what a
+user typed into that text or says what is wrong; `typed` turns stored text into the Python value.
+"""
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+
+from src.services.errors import ErrorCode
+
+
+class RuleKey(StrEnum):
+    INDICATOR_WEIGHT_TOTAL = "INDICATOR_WEIGHT_TOTAL"
+    MONITORING_COMPILATION_DEADLINE = "MONITORING_COMPILATION_DEADLINE"
+    SELF_EVALUATION_DEADLINE = "SELF_EVALUATION_DEADLINE"
+    PROVINCIAL_REPORT_DEADLINE = "PROVINCIAL_REPORT_DEADLINE"
+    PROVINCIAL_SUMMARY_DEADLINE = "PROVINCIAL_SUMMARY_DEADLINE"
+    LIGHT_RED_BELOW = "LIGHT_RED_BELOW"
+    LIGHT_YELLOW_BELOW = "LIGHT_YELLOW_BELOW"
+    LIGHT_BLUE_FROM = "LIGHT_BLUE_FROM"
+    EXECUTION_RED_BELOW = "EXECUTION_RED_BELOW"
+    EXECUTION_YELLOW_BELOW = "EXECUTION_YELLOW_BELOW"
+    GRADE_EXCELLENT_FROM = "GRADE_EXCELLENT_FROM"
+    GRADE_GOOD_FROM = "GRADE_GOOD_FROM"
+    GRADE_FAIR_FROM = "GRADE_FAIR_FROM"
+    EQ_INDICATOR_SCORING = "EQ_INDICATOR_SCORING"
+    QUALITATIVE_ACHIEVED_FROM = "QUALITATIVE_ACHIEVED_FROM"
+    QUALITATIVE_PARTLY_FROM = "QUALITATIVE_PARTLY_FROM"
+    EXECUTION_POINTS = "EXECUTION_POINTS"
+    EXECUTION_REASON_BELOW = "EXECUTION_REASON_BELOW"
+
+
+class RuleKind(StrEnum):
+    DECIMAL = "DECIMAL"  # a number with a fixed number of decimal places
+    MONTH_DAY = "MONTH_DAY"  # a day of every year, "MM-DD"
+    CHOICE = "CHOICE"  # one code of an enum
+
+
+class RuleSource(StrEnum):
+    PROVINCE = "PROVINCE"  # the province's value: its own row, or the built-in default
+    REGION = "REGION"  # a prefecture's (or county's) own detailed rule
+
+
+class EqIndicatorScoring(StrEnum):
+    """How an "=" indicator that is not met scores (DOMAIN.md §10)."""
+
+    ALL_OR_NOTHING = "ALL_OR_NOTHING"  # met → full weight, else 0
+    PROPORTIONAL = "PROPORTIONAL"  # actual / target × weight
+
+
+CHOICE_LABELS: dict[StrEnum, str] = {
+    EqIndicatorScoring.ALL_OR_NOTHING: "达到得满分，否则不得分",
+    EqIndicatorScoring.PROPORTIONAL: "按完成比例得分",
+}
+
+
+@dataclass(frozen=True, order=True)
+class MonthDay:
+    """A day that recurs every year (a deadline): never 29 February, which most years lack."""
+
+    month: int
+    day: int
+
+    def __str__(self) -> str:
+        return f"{self.month:02d}-{self.day:02d}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.month}月{self.day}日"
+
+
+# Any year that is not a leap year: a deadline must exist every year.
+_COMMON_YEAR = 2001
+_MONTH_DAY = re.compile(r"([0-9]{1,2})-([0-9]{1,2})")
+_DECIMAL = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
+
+
+class RuleValueError(ValueError):
+    """What is wrong with one value: a Chinese message and the FieldError code."""
+
+    def __init__(self, message: str, code: ErrorCode = ErrorCode.INVALID) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+RuleValue = Decimal | MonthDay | StrEnum
+
+
+@dataclass(frozen=True)
+class RuleDefinition:
+    key: RuleKey
+    kind: RuleKind
+    label: str
+    default: str  # canonical text of the province's built-in value
+    minimum: Decimal | None = None
+    minimum_inclusive: bool = True
+    maximum: Decimal | None = None
+    places: int = 2
+    choices: type[StrEnum] | None = None
+
+    @property
+    def attribute(self) -> str:
+        """The RuleSet attribute holding this key's value."""
+        return self.key.value.lower()
+
+    @property
+    def max_length(self) -> int:
+        return 64  # RegionalRule.value
+
+    def typed(self, text: str) -> RuleValue:
+        """The value of canonical (stored) `text`."""
+        match self.kind:
+            case RuleKind.DECIMAL:
+                return Decimal(text)
+            case RuleKind.MONTH_DAY:
+                month, day = text.split("-")
+                return MonthDay(int(month), int(day))
+            case RuleKind.CHOICE:
+                assert self.choices is not None
+                return self.choices(text)
+
+    def parse(self, text: str) -> str:
+        """The canonical text of what a user typed; RuleValueError says what is wrong with it."""
+        if len(text) > self.max_length:
+            raise RuleValueError(f"内容过长（最多 {self.max_length} 个字符）", ErrorCode.OUT_OF_RANGE)
+        text = text.strip(" ")
+        match self.kind:
+            case RuleKind.DECIMAL:
+                return self._parse_decimal(text)
+            case RuleKind.MONTH_DAY:
+                return str(self._parse_month_day(text))
+            case RuleKind.CHOICE:
+                assert self.choices is not None
+                codes = [c.value for c in self.choices]
+                if text not in codes:
+                    options = "、".join(f"{c.value}（{CHOICE_LABELS.get(c, c.value)}）" for c in self.choices)
+                    raise RuleValueError(f"须为以下之一：{options}")
+                return text
+
+    def range_label(self) -> str:
+        low = "" if self.minimum is None else f"{'≥' if self.minimum_inclusive else '>'} {self.minimum}"
+        high = "" if self.maximum is None else f"≤ {self.maximum}"
+        return "且".join(part for part in (low, high) if part)
+
+    def _parse_decimal(self, text: str) -> str:
+        if not _DECIMAL.fullmatch(text):
+            raise RuleValueError("须为有限的数值（如 60 或 60.5）")
+        try:
+            value = Decimal(text)
+        except InvalidOperation as exc:  # pragma: no cover - the pattern admits only numbers
+            raise RuleValueError("须为有限的数值（如 60 或 60.5）") from exc
+        below = self.minimum is not None and (
+            value < self.minimum if self.minimum_inclusive else value <= self.minimum
+        )
+        above = self.maximum is not None and value > self.maximum
+        if below or above:
+            raise RuleValueError(f"超出允许范围（{self.range_label()}）", ErrorCode.OUT_OF_RANGE)
+        quantum = Decimal(1).scaleb(-self.places)
+        canonical = value.quantize(quantum)
+        if canonical != value:  # never rounded: more places than declared is refused
+            raise RuleValueError(f"小数位数过多（最多 {self.places} 位）")
+        return f"{canonical.copy_abs() if canonical.is_zero() else canonical:f}"  # never "-0.00"
+
+    def _parse_month_day(self, text: str) -> MonthDay:
+        match = _MONTH_DAY.fullmatch(text)
+        if match is None:
+            raise RuleValueError("须为“月-日”格式，如 05-31")
+        month, day = int(match.group(1)), int(match.group(2))
+        try:
+            date(_COMMON_YEAR, month, day)
+        except ValueError as exc:
+            raise RuleValueError("不是每年都有的日期（2 月 29 日亦不可）") from exc
+        return MonthDay(month, day)
+
+
+def _decimal(
+    key: RuleKey,
+    label: str,
+    default: str,
+    *,
+    minimum: str = "0",
+    minimum_inclusive: bool = False,
+    maximum: str = "100",
+) -> RuleDefinition:
+    return RuleDefinition(
+        key=key,
+        kind=RuleKind.DECIMAL,
+        label=label,
+        default=default,
+        minimum=Decimal(minimum),
+        minimum_inclusive=minimum_inclusive,
+        maximum=Decimal(maximum),
+    )
+
+
+def _deadline(key: RuleKey, label: str, default: str) -> RuleDefinition:
+    return RuleDefinition(key=key, kind=RuleKind.MONTH_DAY, label=label, default=default)
+
+
+K = RuleKey
+DEFINITIONS: tuple[RuleDefinition, ...] = (
+    _decimal(K.INDICATOR_WEIGHT_TOTAL, "绩效指标权重合计（分）", "100.00", maximum="1000"),
+    _deadline(
+        K.MONITORING_COMPILATION_DEADLINE, "市（州）汇总上年运行监控情况报告截止日（第十三条）", "01-31"
+    ),
+    _deadline(K.SELF_EVALUATION_DEADLINE, "统筹地区完成上年度自评并上报截止日（第十七条）", "05-31"),
+    _deadline(K.PROVINCIAL_REPORT_DEADLINE, "省级绩效评价报告送财政厅截止日（第十七条）", "07-10"),
+    _deadline(K.PROVINCIAL_SUMMARY_DEADLINE, "财政厅汇总上报省级绩效评价截止日（第十七条）", "07-31"),
+    _decimal(K.LIGHT_RED_BELOW, "运行监控红灯：完成进度低于（%）", "60.00", maximum="1000"),
+    _decimal(K.LIGHT_YELLOW_BELOW, "运行监控黄灯：完成进度低于（%）", "80.00", maximum="1000"),
+    _decimal(K.LIGHT_BLUE_FROM, "运行监控蓝灯：完成进度不低于（%）", "120.00", maximum="1000"),
+    _decimal(K.EXECUTION_RED_BELOW, "预算执行红灯：执行进度低于（%）", "60.00"),
+    _decimal(K.EXECUTION_YELLOW_BELOW, "预算执行黄灯：执行进度低于（%）", "80.00"),
+    _decimal(K.GRADE_EXCELLENT_FROM, "评价等级“优”：得分不低于", "90.00"),
+    _decimal(K.GRADE_GOOD_FROM, "评价等级“良”：得分不低于", "80.00"),
+    _decimal(K.GRADE_FAIR_FROM, "评价等级“中”：得分不低于", "60.00"),
+    RuleDefinition(
+        key=K.EQ_INDICATOR_SCORING,
+        kind=RuleKind.CHOICE,
+        label="“=”类指标未达到目标值时的计分方式",
+        default=EqIndicatorScoring.ALL_OR_NOTHING.value,
+        choices=EqIndicatorScoring,
+    ),
+    _decimal(K.QUALITATIVE_ACHIEVED_FROM, "定性指标“达成”：得分不低于权重的（%）", "80.00"),
+    _decimal(K.QUALITATIVE_PARTLY_FROM, "定性指标“部分达成”：得分不低于权重的（%）", "60.00"),
+    _decimal(K.EXECUTION_POINTS, "预算执行率分值（分）", "10.00", minimum_inclusive=True),
+    _decimal(K.EXECUTION_REASON_BELOW, "预算执行率低于此值须说明原因（%）", "90.00"),
+)
+DEFINITION: dict[RuleKey, RuleDefinition] = {d.key: d for d in DEFINITIONS}
+assert list(DEFINITION) == list(RuleKey), "one definition per key, in the order of RuleKey"
+
+
+# --- rules that tie keys together ------------------------------------------------------------------------
+
+Values = Mapping[RuleKey, RuleValue]
+
+
+@dataclass(frozen=True)
+class Consistency:
+    """A rule over several keys, checked on a region's effective values after every change."""
+
+    keys: tuple[RuleKey, ...]
+    holds: Callable[[Values], bool]
+    message: str
+
+
+def _d(values: Values, key: RuleKey) -> Decimal:
+    value = values[key]
+    assert isinstance(value, Decimal)
+    return value
+
+
+def _md(values: Values, key: RuleKey) -> MonthDay:
+    value = values[key]
+    assert isinstance(value, MonthDay)
+    return value
+
+
+HUNDRED = Decimal(100)
+CONSISTENCY: tuple[Consistency, ...] = (
+    Consistency(
+        (K.LIGHT_RED_BELOW, K.LIGHT_YELLOW_BELOW, K.LIGHT_BLUE_FROM),
+        lambda v: _d(v, K.LIGHT_RED_BELOW) < _d(v, K.LIGHT_YELLOW_BELOW) < HUNDRED < _d(v, K.LIGHT_BLUE_FROM),
+        "运行监控阈值须满足：红灯 < 黄灯 < 100% < 蓝灯",
+    ),
+    Consistency(
+        (K.EXECUTION_RED_BELOW, K.EXECUTION_YELLOW_BELOW),
+        lambda v: _d(v, K.EXECUTION_RED_BELOW) < _d(v, K.EXECUTION_YELLOW_BELOW),
+        "预算执行阈值须满足：红灯 < 黄灯",
+    ),
+    Consistency(
+        (K.GRADE_EXCELLENT_FROM, K.GRADE_GOOD_FROM, K.GRADE_FAIR_FROM),
+        lambda v: _d(v, K.GRADE_EXCELLENT_FROM) > _d(v, K.GRADE_GOOD_FROM) > _d(v, K.GRADE_FAIR_FROM) > 0,
+        "评价等级分数线须满足：优 > 良 > 中 > 0",
+    ),
+    Consistency(
+        (K.QUALITATIVE_PARTLY_FROM, K.QUALITATIVE_ACHIEVED_FROM),
+        lambda v: _d(v, K.QUALITATIVE_PARTLY_FROM) < _d(v, K.QUALITATIVE_ACHIEVED_FROM) <= HUNDRED,
+        "定性指标得分比例须满足：部分达成 < 达成 ≤ 100%",
+    ),
+    Consistency(
+        (K.SELF_EVALUATION_DEADLINE, K.PROVINCIAL_REPORT_DEADLINE, K.PROVINCIAL_SUMMARY_DEADLINE),
+        lambda v: (
+            _md(v, K.SELF_EVALUATION_DEADLINE)
+            < _md(v, K.PROVINCIAL_REPORT_DEADLINE)
+            < _md(v, K.PROVINCIAL_SUMMARY_DEADLINE)
+        ),
+        "截止日须依次为：统筹地区自评 < 省级评价报告 < 财政厅汇总上报",
+    ),
+)
+
+
+def broken_rules(values: Values, *, touching: set[RuleKey] | None = None) -> list[Consistency]:
+    """The consistency rules `values` (a complete effective set) break; only those involving a key of
+    `touching` when it is given (the keys a change touched: the others held before and still do)."""
+    return [
+        rule
+        for rule in CONSISTENCY
+        if (touching is None or touching.intersection(rule.keys)) and not rule.holds(values)
+    ]
+
+
+def defaults() -> dict[RuleKey, RuleValue]:
+    return {d.key: d.typed(d.default) for d in DEFINITIONS}
