@@ -1,0 +1,93 @@
+"""One renderer for every kind: docxtpl in a sandbox, with the template-only work done once per kind.
+
+- `SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)`: a template cannot reach Python
+  internals (`{{ ''.__class__ }}` is undefined, and undefined raises instead of rendering empty), and text
+  such as `A<B & C` is escaped instead of cutting the XML that docxtpl's recovering parser would truncate.
+- Characters XML 1.0 forbids (most C0 controls, U+FFFE/U+FFFF, lone surrogates) are removed from the context.
+- Warm: docxtpl re-patches the XML and re-compiles the Jinja template on every render. Per kind, this keeps
+  the template's bytes, its patched XML and the compiled template; each render reopens the document from
+  the cached bytes (the render mutates it) and reuses the rest.
+"""
+
+import io
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from docxtpl import DocxTemplate
+from jinja2 import StrictUndefined, Template
+from jinja2.sandbox import SandboxedEnvironment
+
+from src.reports.kinds import ReportKind
+
+TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "report_templates"
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def xml_safe(value: Any) -> Any:
+    """The context with every string stripped of what XML cannot hold; other values unchanged."""
+    if isinstance(value, str):
+        return _XML_FORBIDDEN.sub("", value)
+    if isinstance(value, Mapping):
+        return {key: xml_safe(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [xml_safe(item) for item in value]
+    return value
+
+
+def sandbox() -> SandboxedEnvironment:
+    return SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+
+
+class _WarmTemplate(DocxTemplate):  # type: ignore[misc]
+    """A DocxTemplate that takes its patched XML and compiled templates from the renderer's caches."""
+
+    def __init__(self, blob: bytes, patched: dict[str, str], compiled: dict[str, Template]) -> None:
+        super().__init__(io.BytesIO(blob))
+        self._patched = patched
+        self._compiled = compiled
+
+    def patch_xml(self, src_xml: str) -> str:
+        key = str(src_xml)  # docxtpl hands an unhashable str subclass
+        found = self._patched.get(key)
+        if found is None:
+            found = self._patched[key] = str(super().patch_xml(src_xml))
+        return found
+
+    def render_xml_part(self, src_xml: str, part: Any, context: Any, jinja_env: Any = None) -> str:
+        # docxtpl's own render_xml_part, with the compiled template cached by its source.
+        src_xml = re.sub(r"<w:p([ >])", r"\n<w:p\1", str(src_xml))
+        self.current_rendering_part = part
+        template = self._compiled.get(src_xml)
+        if template is None:
+            template = self._compiled[src_xml] = jinja_env.from_string(src_xml)
+        dst_xml = template.render(context)
+        dst_xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", dst_xml)
+        dst_xml = dst_xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+        return str(self.resolve_listing(dst_xml))
+
+
+class Renderer:
+    """Renders documents from report_templates/<kind>.docx. One per process: it keeps templates warm."""
+
+    def __init__(self, template_dir: Path = TEMPLATE_DIR, *, warm: bool = True) -> None:
+        self.template_dir = template_dir
+        self.warm = warm
+        self._env = sandbox()
+        self._blobs: dict[ReportKind, bytes] = {}
+        self._patched: dict[ReportKind, dict[str, str]] = {}
+        self._compiled: dict[ReportKind, dict[str, Template]] = {}
+
+    def template_path(self, kind: ReportKind) -> Path:
+        return self.template_dir / f"{kind.value}.docx"
+
+    def render(self, kind: ReportKind, context: Mapping[str, Any]) -> bytes:
+        if kind not in self._blobs or not self.warm:
+            self._blobs[kind] = self.template_path(kind).read_bytes()
+            self._patched[kind], self._compiled[kind] = {}, {}
+        template = _WarmTemplate(self._blobs[kind], self._patched[kind], self._compiled[kind])
+        template.render(xml_safe(dict(context)), jinja_env=self._env, autoescape=True)
+        out = io.BytesIO()
+        template.save(out)
+        return out.getvalue()

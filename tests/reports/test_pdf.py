@@ -1,0 +1,49 @@
+"""PDF through LibreOffice, for real: page count, and the text in the PDF holds the region and the
+indicators. CI installs LibreOffice (.ci/run); where it is missing the tests fail in CI and skip locally."""
+
+import asyncio
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from bench.render import context
+from src.reports.kinds import ReportKind
+from src.reports.pdf import PdfUnavailable, convert, page_count, soffice_path
+from src.reports.render import Renderer
+from tests.conftest import require_service
+
+
+def _needs_libreoffice() -> None:
+    if soffice_path() is None or shutil.which("pdftotext") is None:
+        require_service("LibreOffice (soffice) and pdftotext", FileNotFoundError("soffice, pdftotext"))
+
+
+async def test_goal_tables_convert_to_pdf_in_one_call(tmp_path: Path) -> None:
+    _needs_libreoffice()
+    renderer = Renderer()
+    small, large = context(3), context(60)
+    documents = {
+        "小": renderer.render(ReportKind.GOAL_TABLE, small),
+        "大": renderer.render(ReportKind.GOAL_TABLE, large),
+    }
+    pdfs = await convert(documents, profile_dir=tmp_path / "profile")
+    assert set(pdfs) == {"小", "大"}
+    assert 1 <= page_count(pdfs["小"]) < page_count(pdfs["大"])
+    (tmp_path / "large.pdf").write_bytes(pdfs["大"])
+    text = await asyncio.to_thread(
+        subprocess.run,
+        ["pdftotext", str(tmp_path / "large.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    flat = "".join(text.stdout.split())
+    assert "四川省" in flat and "绩效指标第1项" in flat and "绩效指标第60项" in flat
+
+
+async def test_pdf_without_libreoffice_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))  # no soffice anywhere on it
+    with pytest.raises(PdfUnavailable, match="LibreOffice"):
+        await convert({"x": b""}, profile_dir=tmp_path / "profile")

@@ -1,0 +1,156 @@
+"""The renderer and the goal table's context: the right values in the right cells, hostile text kept
+intact and escaped, a sandbox no template can leave, and templates and builders that agree."""
+
+import io
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from docx import Document
+from docx.table import Table
+from docxtpl import DocxTemplate
+from jinja2.exceptions import SecurityError, UndefinedError
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from src.models import Indicator
+from src.models.enums import ActorType, Administration
+from src.reports.contexts import build_context, file_stem
+from src.reports.contexts.goal_table import date_zh, number, wan_yuan
+from src.reports.kinds import ReportKind
+from src.reports.render import TEMPLATE_DIR, Renderer
+from src.services.errors import NotFound
+from tests.factories import make_budget, make_goal
+from tests.services.test_reads import actor
+
+HOSTILE = "A<B & C \"引号\" 'x' 😀 ]]> <w:p/>"
+LONG = ("长文本&<>" * 250)[:2000]
+NOW = datetime(2026, 5, 30, 17, 0, tzinfo=UTC)  # 2026-05-31 01:00 in China
+
+
+def _grid(document: object) -> Table:
+    tables = [
+        t
+        for t in document.tables  # type: ignore[attr-defined]
+        if t.rows and any(c.text == "三级指标" for c in t.rows[0].cells)
+    ]
+    assert len(tables) == 1
+    grid: Table = tables[0]
+    return grid
+
+
+async def _hostile_goal(sessionmaker: async_sessionmaker[AsyncSession]) -> int:
+    async with sessionmaker() as session:
+        goal = await make_goal(session, region_code="510100", indicators=3)
+        goal.content = LONG
+        indicator = (await session.exec(select(Indicator).where(Indicator.goal_id == goal.id))).first()
+        assert indicator is not None
+        indicator.level3 = HOSTILE + "\x01\ufffe"  # XML cannot hold the last two
+        indicator.target_value = Decimal("2381.8600")
+        indicator.unit = "万人"
+        session.add_all([goal, indicator])
+        await make_budget(session, region_code="510100", year=2026)
+        await session.commit()
+        assert goal.id is not None
+        return goal.id
+
+
+async def test_goal_table_puts_each_value_in_its_cell(
+    sessionmaker: async_sessionmaker[AsyncSession], reference: None
+) -> None:
+    goal_id = await _hostile_goal(sessionmaker)
+    chengdu = actor(ActorType.FINANCE, "/510000/510100/")
+    async with sessionmaker() as session:
+        context = await build_context(
+            session=session, actor=chengdu, kind=ReportKind.GOAL_TABLE, goal_id=goal_id
+        )
+    data = Renderer().render(ReportKind.GOAL_TABLE, context)
+    document = Document(io.BytesIO(data))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "成都市" in context["title"] and context["title"] in text
+    grid = _grid(document)
+    first = grid.rows[1].cells
+    assert first[2].text == HOSTILE  # escaped on the way in, intact on the way out; \x01 and \ufffe gone
+    assert (first[3].text, first[4].text, first[5].text) == ("≥", "2,381.86", "万人")
+    assert first[6].text == number(Decimal("33.33"))
+    total = [c.text.strip() for c in grid.rows[-1].cells]
+    assert total[0] == "合计" and total[6] == "100"  # in the weight column
+    assert LONG in "".join(c.text for t in document.tables for r in t.rows for c in r.cells) + text
+
+
+async def test_goal_table_reads_with_the_requesters_visibility(
+    sessionmaker: async_sessionmaker[AsyncSession], reference: None
+) -> None:
+    goal_id = await _hostile_goal(sessionmaker)
+    outsider = actor(ActorType.AGENCY, "/510000/511800/", administration=Administration.MEDICAL_SECURITY)
+    async with sessionmaker() as session:
+        with pytest.raises(NotFound):
+            await build_context(session=session, actor=outsider, kind=ReportKind.GOAL_TABLE, goal_id=goal_id)
+
+
+def test_template_variables_are_exactly_what_the_builders_give() -> None:
+    context_keys = {
+        "issuer", "doc_number", "title", "fund", "region", "administration", "drafter", "co_drafter",
+        "period", "status", "version", "budget", "content", "rows", "weight_total", "date",
+    }  # fmt: skip
+    for kind in ReportKind:
+        used = DocxTemplate(str(TEMPLATE_DIR / f"{kind.value}.docx")).get_undeclared_template_variables()
+        assert used == context_keys, kind
+
+
+async def test_builder_gives_every_key_the_template_uses(
+    sessionmaker: async_sessionmaker[AsyncSession], reference: None
+) -> None:
+    goal_id = await _hostile_goal(sessionmaker)
+    async with sessionmaker() as session:
+        context = await build_context(
+            session=session, actor=actor(), kind=ReportKind.GOAL_TABLE, goal_id=goal_id
+        )
+    template = DocxTemplate(str(TEMPLATE_DIR / "GOAL_TABLE.docx"))
+    assert set(context) == template.get_undeclared_template_variables()
+    assert file_stem(ReportKind.GOAL_TABLE, {"title": 'a/b:c*"d"'}) == "a_b_c__d_"
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        "{{ ''.__class__.__mro__ }}",
+        "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+        "{{ cycler.__init__.__globals__ }}",
+        "{{ title.__class__ }}",
+        "{{ not_given }}",
+    ],
+)
+def test_a_template_cannot_leave_the_sandbox(tmp_path: Path, payload: str) -> None:
+    document = Document()
+    document.add_paragraph(payload)
+    document.save(str(tmp_path / "GOAL_TABLE.docx"))
+    with pytest.raises((SecurityError, UndefinedError)):
+        Renderer(tmp_path).render(ReportKind.GOAL_TABLE, {"title": "t"})
+
+
+def test_warm_and_cold_renders_are_the_same_document() -> None:
+    context = {
+        "issuer": "四川省财政厅", "doc_number": "", "title": "标题", "fund": "基金", "region": "四川省",
+        "administration": "医疗保障部门", "drafter": "经办", "co_drafter": "税务", "period": "2026年度",
+        "status": "草稿", "version": "1", "content": "内容", "weight_total": "100", "date": date_zh(NOW),
+        "budget": dict.fromkeys(("revenue", "expenditure", "current_balance", "accumulated_balance"), "—"),
+        "rows": [
+            {"level1": "产出指标", "level2": "数量", "level3": f"指标{i}", "comparator": "≥", "target": "1",
+             "unit": "%", "weight": "50", "note": "定量指标"}
+            for i in range(2)
+        ],
+    }  # fmt: skip
+    warm = Renderer()
+    documents = [warm.render(ReportKind.GOAL_TABLE, context) for _ in range(3)]
+    documents.append(Renderer(warm=False).render(ReportKind.GOAL_TABLE, context))
+    xml = [str(Document(io.BytesIO(d)).element.xml) for d in documents]
+    assert len(set(xml)) == 1
+
+
+def test_display_formats() -> None:
+    assert date_zh(NOW) == "2026年5月31日"
+    assert number(Decimal("2381.8600")) == "2,381.86" and number(Decimal("100.00")) == "100"
+    assert wan_yuan(Decimal("12345678.90")) == "1,234.57"
