@@ -1,4 +1,4 @@
-"""fundperf: serve | migrate | seed | export-schema."""
+"""fundperf: serve | worker | migrate | seed | export-schema."""
 
 import argparse
 import asyncio
@@ -88,6 +88,8 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="worker processes (default: 1; with ENVIRONMENT=production one per CPU core)",
     )
+    worker = sub.add_parser("worker", help="render report jobs from the arq queue (needs REDIS_URL)")
+    worker.add_argument("--burst", action="store_true", help="stop once the queue is empty")
     sub.add_parser("migrate", help="upgrade the database to the latest schema")
     seed = sub.add_parser("seed", help="load reference data (idempotent)")
     seed.add_argument("--demo", action="store_true", help="also load the demo data set")
@@ -106,6 +108,10 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "export-schema":
         export_schema(args.path)
         print(f"wrote {args.path}")
+    elif args.command == "worker":
+        from src.reports.worker import make_worker
+
+        asyncio.run(make_worker(settings, burst=args.burst).async_run())
     elif args.command == "serve":
         import uvicorn
 

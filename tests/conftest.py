@@ -6,6 +6,7 @@ those tests with the reason; under CI=true it fails them, so CI never passes on 
 
 import asyncio
 import os
+import tempfile
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -45,7 +46,8 @@ def make_settings(**overrides: Any) -> Settings:
 
     REDIS_URL is off: each app counts login attempts in memory, so tests never see each other's failures.
     """
-    return Settings(**{"REDIS_URL": None, "SECRET_KEY": TEST_SECRET_KEY, **overrides})
+    storage = Path(tempfile.gettempdir()) / f"fundperf-test-storage-{os.getpid()}"  # never the repo's var/
+    return Settings(**{"REDIS_URL": None, "SECRET_KEY": TEST_SECRET_KEY, "STORAGE_DIR": storage, **overrides})
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from graphql import OperationDefinitionNode, OperationType, parse
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
+from starlette.applications import Starlette
 
 from src.app import create_app
 from src.models import User
@@ -81,7 +82,17 @@ async def test_readme_graphql_examples_run_as_written(
     engine: AsyncEngine, settings: Settings, demo_data: dict[str, int]
 ) -> None:
     examples = readme_examples(README.read_text(encoding="utf-8"))
-    transport = httpx.ASGITransport(app=create_app(settings, engine=engine))
+    app = create_app(settings, engine=engine)
+    try:
+        await _run_examples(app, examples, settings, demo_data)
+    finally:
+        await app.state.jobs.aclose()  # the report job an example started ends before the database goes
+
+
+async def _run_examples(
+    app: Starlette, examples: list[Example], settings: Settings, demo_data: dict[str, int]
+) -> None:
+    transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
         for example in examples:
             where = f"README.md:{example.line} (as {example.user})"

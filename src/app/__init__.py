@@ -1,4 +1,4 @@
-"""The Starlette application: /graphql (HTTP and WebSocket), /healthz, /readyz."""
+"""The Starlette application: /graphql (HTTP and WebSocket), /files, /healthz, /readyz."""
 
 import gc
 import logging
@@ -13,9 +13,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 
+from src.app.files import files_route
 from src.app.graphql import GraphQLApp
 from src.app.middleware import BodySizeLimit
 from src.db import create_engine, create_sessionmaker
+from src.reports.queue import ArqSubmitter, queued_document_jobs
+from src.reports.render import Renderer
+from src.reports.runner import JobRunner
+from src.reports.storage import storage_from_settings
 from src.services.identity.ratelimit import create_rate_limiter
 from src.settings import Settings
 
@@ -42,7 +47,11 @@ def create_app(settings: Settings, engine: AsyncEngine | None = None) -> Starlet
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if isinstance(app.state.jobs, JobRunner):
+            # Embedded mode: jobs a stopped server left queued run now (with Redis, the worker's sweep).
+            await app.state.jobs.submit(await queued_document_jobs(app.state.sessionmaker))
         yield
+        await app.state.jobs.aclose()  # running report jobs finish (or are cancelled) before the engine goes
         await app.state.rate_limiter.aclose()
         if owns_engine:
             await app.state.engine.dispose()
@@ -53,11 +62,20 @@ def create_app(settings: Settings, engine: AsyncEngine | None = None) -> Starlet
     app.state.engine = engine or create_engine(settings.DATABASE_URL, echo=settings.SQL_ECHO)
     app.state.sessionmaker = create_sessionmaker(app.state.engine)
     app.state.rate_limiter = create_rate_limiter(settings)  # one per app: counts outlive requests
+    storage = storage_from_settings(settings)
+    # Report jobs are submitted after the request that wrote them commits: with REDIS_URL to the arq queue
+    # (`fundperf worker` renders them), without it to a runner in this process. The job function is the same.
+    app.state.jobs = (
+        ArqSubmitter(settings.REDIS_URL)
+        if settings.REDIS_URL
+        else JobRunner(sessionmaker=app.state.sessionmaker, renderer=Renderer(), storage=storage)
+    )
     graphql_app = GraphQLApp(app, settings)
     app.router.routes.extend(
         [
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            files_route(settings, storage),
             Route("/graphql", graphql_app),
             WebSocketRoute("/graphql", graphql_app),
         ]

@@ -19,6 +19,7 @@ from src.models.goal import (
 from src.models.indicator_template import IndicatorTemplate
 from src.models.organization import Organization, User
 from src.models.region import Region
+from src.models.report import ReportJob
 from src.models.rules import RegionalRule
 
 __all__ = [
@@ -42,6 +43,7 @@ __all__ = [
     "RefreshToken",
     "Region",
     "RegionalRule",
+    "ReportJob",
     "User",
     "metadata",
 ]

@@ -23,6 +23,8 @@ from src.schema.inputs import InputGuard
 from src.schema.organizations.queries import OrganizationQueries
 from src.schema.regions.queries import RegionQueries
 from src.schema.reporting import HideSuggestions, MaskUnexpected, Schema, SingleOperation
+from src.schema.reports.mutations import ReportMutations
+from src.schema.reports.queries import ReportQueries
 from src.schema.rules.mutations import RuleMutations
 from src.schema.rules.queries import RuleQueries
 from src.services.errors import DomainError
@@ -40,10 +42,12 @@ Query = merge_types(
         AuditQueries,
         AuthQueries,
         RuleQueries,
+        ReportQueries,
     ),
 )
 Mutation = merge_types(
-    "Mutation", (GoalMutations, GoalDraftingMutations, BudgetMutations, AuthMutations, RuleMutations)
+    "Mutation",
+    (GoalMutations, GoalDraftingMutations, BudgetMutations, AuthMutations, RuleMutations, ReportMutations),
 )
 
 

@@ -123,6 +123,7 @@ async def gql(
         gql = GraphQLClient(client, sessionmaker, settings)
         await gql.login_as()
         yield gql
+    await app.state.jobs.aclose()  # report jobs a test started end before its database is emptied
 
 
 @pytest.fixture

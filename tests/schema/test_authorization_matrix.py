@@ -129,6 +129,18 @@ def rules(t: dict[str, Any]) -> dict[str, Any]:
     return {"input": {"regionCode": t["region"], "values": [{"key": "LIGHT_RED_BELOW", "value": "55"}]}}
 
 
+# Who reads an issued medical-fund goal of a prefecture (README "Who may do what"): its region and the
+# regions above it, bodies of the medical administration only among the bound ones, and NATIONAL anywhere.
+READERS = only(
+    *(
+        (key, relation)
+        for key in ("FINANCE", "MEDICAL_SECURITY", "AGENCY_MED", "TAX")
+        for relation in ("own", "parent")
+    ),
+    ("NATIONAL", "own"),
+    ("NATIONAL", "other"),
+    ("NATIONAL", "parent"),
+)
 RULES = "mutation($input: RuleSetUpdateInput!) { ruleSetUpdate(input: $input) { __typename } }"
 
 CASES: dict[str, Case] = {
@@ -281,6 +293,14 @@ CASES: dict[str, Case] = {
         DRAFTER,
     ),
     "budgetApprove": Case(False, budget_with_issued_goal, TRANSITION.format("budgetApprove"), ids, FIN),
+    # A document of a goal: whoever may read the goal may have it rendered (a READ token may not: a write).
+    "reportRequest": Case(
+        False,
+        status(GoalStatus.ISSUED),
+        """mutation($input: ReportRequestInput!) { reportRequest(input: $input) { __typename } }""",
+        lambda t: {"input": {"kind": "GOAL_TABLE", "goalId": t["id"]}},
+        READERS,
+    ),
     # Art. 23: each prefecture's finance sets its own detailed rules; the province's finance the province's.
     "ruleSetUpdate": Case(False, nothing, RULES, rules, FIN),
     "ruleSetUpdateProvince": Case(True, nothing, RULES, rules, FIN),

@@ -1,0 +1,71 @@
+"""Report jobs: one row per requested document (DOMAIN.md §9), from the request to the stored file.
+
+A job renders one goal's document (goal_id), or is the parent of a batch — every goal of a fund, year and
+region with its descendants (fund_type_id, region_id, year) — whose children render one goal each and count
+its progress. The fingerprint is the request and the version of the data it was made from, so asking again
+for unchanged data finds the job already made instead of rendering twice.
+"""
+
+from datetime import datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlmodel import Field
+
+from src.models.base import Versioned
+from src.models.types import StrEnumType, UTCDateTime
+from src.reports.kinds import ReportFormat, ReportKind
+
+
+class ReportJobStatus(StrEnum):
+    QUEUED = "QUEUED"
+    RUNNING = "RUNNING"
+    SUCCEEDED = "SUCCEEDED"
+    FAILED = "FAILED"
+
+
+REPORT_JOB_STATUS_LABELS: dict[ReportJobStatus, str] = {
+    ReportJobStatus.QUEUED: "排队中",
+    ReportJobStatus.RUNNING: "生成中",
+    ReportJobStatus.SUCCEEDED: "已完成",
+    ReportJobStatus.FAILED: "失败",
+}
+# A job in these states stands for its fingerprint: the same request gets it back instead of a new job.
+LIVE_STATUSES = frozenset({ReportJobStatus.QUEUED, ReportJobStatus.RUNNING, ReportJobStatus.SUCCEEDED})
+
+
+class ReportJob(Versioned, table=True):
+    __tablename__ = "report_job"
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: ReportKind = Field(sa_type=StrEnumType(ReportKind))
+    format: ReportFormat = Field(sa_type=StrEnumType(ReportFormat))
+    # One goal's document. A deleted draft leaves its jobs behind without it (SET NULL).
+    goal_id: int | None = Field(default=None, foreign_key="goal.id", index=True, ondelete="SET NULL")
+    # Where the job sits: a batch's scope (with year); for one goal, the goal's fund and region, so that a
+    # job whose goal was deleted still has a place for visibility (src/reports/jobs.py).
+    fund_type_id: int | None = Field(default=None, foreign_key="fund_type.id")
+    region_id: int | None = Field(default=None, foreign_key="region.id")
+    year: int | None = None
+    parent_id: int | None = Field(default=None, foreign_key="report_job.id", index=True)
+    status: ReportJobStatus = Field(
+        default=ReportJobStatus.QUEUED, sa_type=StrEnumType(ReportJobStatus), index=True
+    )
+    # The requester: the document shows what this user, as its organization, may read.
+    requested_by_id: int = Field(foreign_key="app_user.id", index=True)
+    organization_id: int = Field(foreign_key="organization.id")
+    # Set when the requester called with an API token confined to a region: the run stays inside it too.
+    token_region_path: str | None = Field(default=None, max_length=255)
+    # SHA-256 (hex) of the request (kind, format, scope, the requester's view) and the data's version.
+    fingerprint: str = Field(max_length=64, index=True)
+    attempts: int = Field(default=0, sa_column_kwargs={"server_default": sa.text("0")})
+    error: str | None = Field(default=None, sa_type=sa.Text)
+    file_name: str | None = Field(default=None, max_length=255)
+    storage_key: str | None = Field(default=None, max_length=255)
+    size_bytes: int | None = Field(default=None, sa_type=sa.BigInteger)
+    sha256: str | None = Field(default=None, max_length=64)
+    pages: int | None = None  # known for PDF only (a DOCX is paginated by the program that opens it)
+    progress_done: int = Field(default=0, sa_column_kwargs={"server_default": sa.text("0")})
+    progress_total: int = Field(default=0, sa_column_kwargs={"server_default": sa.text("0")})
+    started_at: datetime | None = Field(default=None, sa_type=UTCDateTime())
+    finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime())

@@ -1,0 +1,141 @@
+"""Report jobs through arq on Redis (REDIS_URL set): enqueueing, and the sweeper that loses nothing.
+
+- `ArqSubmitter.submit` enqueues `render_report(job_id)` with `_job_id = "report-<id>"`, so a job is in
+  the queue at most once. Redis down at that moment is not the request's failure: the job stays QUEUED in
+  the database (the source of truth) and `sweep` enqueues it again once Redis answers.
+- A worker killed mid-job (kill -9) leaves its job RUNNING; arq runs the job again when its lease expires,
+  and `reclaim` (called by the retry) puts it back to QUEUED so run_job takes it. A job RUNNING longer than
+  its time limit is treated the same by `sweep`: queued again, or FAILED after the last attempt.
+"""
+
+import logging
+from datetime import timedelta
+
+from arq import create_pool
+from arq.connections import ArqRedis, RedisSettings
+from redis.exceptions import RedisError
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from src.models.base import utcnow
+from src.models.report import ReportJob, ReportJobStatus
+
+logger = logging.getLogger(__name__)
+
+FUNCTION = "render_report"
+MAX_ATTEMPTS = 3
+JOB_TIME_LIMIT = timedelta(minutes=5)
+QUEUED_GRACE = timedelta(seconds=30)  # a QUEUED job older than this was probably never enqueued
+MESSAGE_GAVE_UP = f"生成失败：已尝试 {MAX_ATTEMPTS} 次（进程中断或超时），请稍后重新申请"
+
+
+def arq_job_id(job_id: int) -> str:
+    return f"report-{job_id}"
+
+
+def redis_settings(url: str) -> RedisSettings:
+    settings = RedisSettings.from_dsn(url)
+    settings.conn_retries = 0  # a request must not wait for Redis: the sweeper retries instead
+    settings.conn_timeout = 2
+    return settings
+
+
+class ArqSubmitter:
+    """JobSubmitter for the arq queue. One Redis pool per process, opened on first use."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self._pool: ArqRedis | None = None
+
+    async def _redis(self) -> ArqRedis:
+        if self._pool is None:
+            self._pool = await create_pool(redis_settings(self.url))
+        return self._pool
+
+    async def submit(self, job_ids: list[int]) -> None:
+        try:
+            redis = await self._redis()
+            for job_id in job_ids:
+                await redis.enqueue_job(FUNCTION, job_id, _job_id=arq_job_id(job_id))
+        except (RedisError, OSError) as exc:
+            # Nothing is lost: the jobs are QUEUED in the database and the sweeper enqueues them again.
+            logger.warning("report jobs %s stay queued, Redis is unreachable: %s", job_ids, exc)
+            self._pool = None
+
+    async def aclose(self) -> None:
+        if self._pool is not None:
+            await self._pool.aclose()
+            self._pool = None
+
+
+async def reclaim(sessionmaker: async_sessionmaker[AsyncSession], job_id: int) -> bool:
+    """A retry by arq of a job left RUNNING by a worker that died: back to QUEUED (or FAILED after the
+    last attempt) so that run_job takes it. True when the job can run again."""
+    async with sessionmaker() as session:
+        job = await session.get(ReportJob, job_id)
+        if job is None or job.status != ReportJobStatus.RUNNING:
+            return job is not None and job.status == ReportJobStatus.QUEUED
+        give_up = job.attempts >= MAX_ATTEMPTS
+        values = {
+            "status": ReportJobStatus.FAILED if give_up else ReportJobStatus.QUEUED,
+            "error": MESSAGE_GAVE_UP if give_up else None,
+            "finished_at": utcnow() if give_up else None,
+            "row_version": job.row_version + 1,
+        }
+        await session.exec(
+            update(ReportJob)
+            .where(col(ReportJob.id) == job_id, col(ReportJob.row_version) == job.row_version)
+            .values(**values)
+        )
+        await session.commit()
+        logger.info(
+            "report job %s was abandoned while running: %s", job_id, "failed" if give_up else "queued"
+        )
+        return not give_up
+
+
+async def sweep(
+    *,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    submitter: ArqSubmitter,
+    queued_grace: timedelta = QUEUED_GRACE,
+) -> list[int]:
+    """Enqueue again the jobs that are QUEUED for longer than QUEUED_GRACE (Redis was down when they were
+    requested) and reclaim those RUNNING past JOB_TIME_LIMIT. Returns the ids enqueued."""
+    now = utcnow()
+    async with sessionmaker() as session:
+        stale = (
+            await session.exec(
+                select(ReportJob.id).where(
+                    col(ReportJob.status) == ReportJobStatus.RUNNING,
+                    col(ReportJob.started_at) < now - JOB_TIME_LIMIT,
+                    col(ReportJob.year).is_(None),  # a document; a batch's parent ends with its children
+                )
+            )
+        ).all()
+    for job_id in stale:
+        if job_id is not None:
+            await reclaim(sessionmaker, job_id)
+    queued = await queued_document_jobs(sessionmaker, older_than=queued_grace)
+    if queued:
+        await submitter.submit(queued)
+    return queued
+
+
+async def queued_document_jobs(
+    sessionmaker: async_sessionmaker[AsyncSession], *, older_than: timedelta = timedelta(0)
+) -> list[int]:
+    """Documents (not batch parents) QUEUED for longer than `older_than`, oldest first."""
+    async with sessionmaker() as session:
+        stmt = (
+            select(ReportJob.id)
+            .where(
+                col(ReportJob.status) == ReportJobStatus.QUEUED,
+                col(ReportJob.year).is_(None),  # a batch's parent runs through its children
+                col(ReportJob.created_at) < utcnow() - older_than,
+            )
+            .order_by(col(ReportJob.id))
+        )
+        return [job_id for job_id in (await session.exec(stmt)).all() if job_id is not None]

@@ -1,0 +1,55 @@
+from typing import Annotated, cast
+
+import strawberry
+
+from src.reports import jobs
+from src.reports.runner import JobSubmitter
+from src.schema.context import Info
+from src.schema.errors import ConflictError, NotFoundError, PreconditionFailedError, ValidationError
+from src.schema.ids import parse_id
+from src.schema.permissions import IsAuthenticated
+from src.schema.reports.inputs import ReportRequestInput
+from src.schema.reports.types import ReportJob
+from src.schema.transaction import write
+
+
+@strawberry.type(description="已受理：新的任务，或同一数据上相同申请已有的任务")
+class ReportRequestSuccess:
+    job: ReportJob
+
+
+ReportRequestResult = Annotated[
+    ReportRequestSuccess | ValidationError | NotFoundError | PreconditionFailedError | ConflictError,
+    strawberry.union("ReportRequestResult"),
+]
+
+
+def job_runner(info: Info) -> JobSubmitter:
+    """The app's runner (create_app puts it on app.state.jobs)."""
+    return cast(JobSubmitter, info.context.request.app.state.jobs)
+
+
+@strawberry.type
+class ReportMutations:
+    @strawberry.mutation(
+        permission_classes=[IsAuthenticated],
+        description="申请生成报告；生成在提交后进行，用 reportJob 查询进度，完成后从 downloadUrl 下载",
+    )
+    async def report_request(self, info: Info, input: ReportRequestInput) -> ReportRequestResult:
+        goal_id = parse_id(input.goal_id, "Goal") if input.goal_id is not None else None
+        async with write(info) as (session, actor):
+            row = await jobs.request_report(
+                session=session,
+                actor=actor,
+                kind=input.kind,
+                fmt=input.format,
+                goal_id=goal_id,
+                fund_type_code=input.fund_type_code,
+                year=input.year,
+                region_code=input.region_code,
+            )
+            to_run = await jobs.queued_job_ids(session=session, job=row)
+            job = ReportJob.from_row(row)
+        # Committed: only now may anything run them (a runner must find the rows it is given).
+        await job_runner(info).submit(to_run)
+        return ReportRequestSuccess(job=job)

@@ -1,0 +1,130 @@
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Annotated
+
+import strawberry
+from sqlmodel import col
+from strawberry.dataloader import DataLoader
+
+from src.models.report import REPORT_JOB_STATUS_LABELS, ReportJobStatus
+from src.models.report import ReportJob as ReportJobRow
+from src.reports.jobs import MAX_BATCH_GOALS, ReportJobQuery, report_jobs_select
+from src.reports.kinds import KIND_LABELS, ReportFormat, ReportKind
+from src.schema.context import Info
+from src.schema.conversion import FromRow, related
+from src.schema.cost import max_items
+from src.schema.errors import NotFoundError
+from src.schema.execution import TURN_TAKING_LOOP
+from src.schema.funds.types import FundType
+from src.schema.goals.types import Goal, visible_goals
+from src.schema.loaders import fetch_rows
+from src.schema.regions.types import Region
+from src.schema.transaction import current_actor
+
+# Registered here, before any field uses them (inputs.py takes them from here).
+strawberry.enum(ReportKind, description="报告种类")
+strawberry.enum(ReportFormat, description="文档格式")
+strawberry.enum(ReportJobStatus, description="报告任务状态")
+
+# The loader of a batch's children lives on the request's loaders (built per request: nothing outlives it).
+_CHILDREN_LOADER = "report_job_children"
+
+
+@strawberry.type(description="报告生成任务：单个目标的文档，或批量（基金 × 年度 × 区划及下级）的父任务")
+class ReportJob(FromRow):
+    id: strawberry.ID
+    kind: ReportKind
+    format: ReportFormat
+    status: ReportJobStatus
+    year: int | None = strawberry.field(description="批量：年度（单个目标的任务为空）")
+    file_name: str | None = strawberry.field(description="文件名（生成成功后）")
+    size_bytes: int | None = strawberry.field(description="文件大小（字节）")
+    sha256: str | None = strawberry.field(description="文件的 SHA-256（十六进制）")
+    pages: int | None = strawberry.field(description="页数（仅 PDF；DOCX 的分页由打开它的软件决定）")
+    error: str | None = strawberry.field(description="失败原因")
+    attempts: int = strawberry.field(description="已运行次数")
+    progress_done: int = strawberry.field(description="已完成（成功或失败）的文档数")
+    progress_total: int = strawberry.field(description="要生成的文档数（批量为目标数）")
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    db_id: strawberry.Private[int]
+    goal_id: strawberry.Private[int | None]
+    fund_type_id: strawberry.Private[int | None]
+    region_id: strawberry.Private[int | None]
+    storage_key: strawberry.Private[str | None]
+
+    @strawberry.field(description="报告种类中文名")
+    def kind_label(self) -> str:
+        return KIND_LABELS[self.kind]
+
+    @strawberry.field(description="状态中文名")
+    def status_label(self) -> str:
+        return REPORT_JOB_STATUS_LABELS[self.status]
+
+    @strawberry.field(description="文档所属的绩效目标（批量的父任务为空；无权查看时为空）")
+    async def goal(self, info: Info) -> Goal | None:
+        if self.goal_id is None:
+            return None
+        row = await info.context.loaders.goal.load(self.goal_id)
+        found = await visible_goals(info, [row]) if row else []
+        return found[0] if found else None
+
+    fund_type: FundType | None = related(
+        FundType, "fund_type", "fund_type_id", optional=True, description="基金类型"
+    )
+    region: Region | None = related(
+        Region, "region", "region_id", optional=True, description="区划（批量：所选区划，含下级）"
+    )
+
+    @strawberry.field(description="下载地址（GET，带 Authorization 请求头）；尚无文档时为空")
+    def download_url(self) -> str | None:
+        if self.status != ReportJobStatus.SUCCEEDED or self.storage_key is None:
+            return None
+        return f"/files/{self.db_id}"
+
+    @strawberry.field(
+        description=f"批量的子任务，每个目标一个，按 ID 排序（至多 {MAX_BATCH_GOALS} 个）",
+        metadata=max_items(MAX_BATCH_GOALS),
+    )
+    async def children(self, info: Info) -> list["ReportJob"]:
+        if self.year is None:
+            return []
+        rows = await _children_loader(info).load(self.db_id)
+        return [ReportJob.from_row(row) for row in rows]
+
+
+def _children_loader(info: Info) -> DataLoader[int, list[ReportJobRow]]:
+    """The visible children of batches, all parents of a request in one statement. A batch has at most
+    MAX_BATCH_GOALS children (request_report refuses more), so the list needs no limit in SQL."""
+    stash = vars(info.context.loaders)
+    loader: DataLoader[int, list[ReportJobRow]] | None = stash.get(_CHILDREN_LOADER)
+    if loader is None:
+        actor = current_actor(info)
+        sessionmaker = info.context.sessionmaker
+
+        async def load(parent_ids: list[int]) -> Sequence[list[ReportJobRow]]:
+            query = ReportJobQuery(parent_ids=parent_ids)
+            stmt = report_jobs_select(query, actor).order_by(col(ReportJobRow.id))
+            async with sessionmaker() as session:
+                rows = await fetch_rows(session, stmt, ReportJobRow)
+            grouped: dict[int, list[ReportJobRow]] = defaultdict(list)
+            for row in rows:
+                grouped[row.parent_id or 0].append(row)
+            return [grouped.get(parent_id, []) for parent_id in parent_ids]
+
+        loader = stash[_CHILDREN_LOADER] = DataLoader(load_fn=load, loop=TURN_TAKING_LOOP)
+    return loader
+
+
+@strawberry.input(description="报告任务筛选条件")
+class ReportJobFilter:
+    status: list[ReportJobStatus] | None = None
+    kind: ReportKind | None = None
+
+
+ReportJobResult = Annotated[ReportJob | NotFoundError, strawberry.union("ReportJobResult")]
+
+
+__all__ = ["ReportFormat", "ReportJob", "ReportJobFilter", "ReportJobResult", "ReportJobStatus", "ReportKind"]
