@@ -1,4 +1,4 @@
-"""fundperf: serve | worker | migrate | seed | export-schema."""
+"""fundperf: serve | worker | render | migrate | seed | export-schema."""
 
 import argparse
 import asyncio
@@ -90,13 +90,23 @@ def main(argv: list[str] | None = None) -> int:
     )
     worker = sub.add_parser("worker", help="render report jobs from the arq queue (needs REDIS_URL)")
     worker.add_argument("--burst", action="store_true", help="stop once the queue is empty")
+    report = sub.add_parser("render", help="render a goal's (or a batch's) documents here, as a user")
+    report.add_argument("--user", required=True, help="the requester: the documents show what it may read")
+    report.add_argument("--goal", type=int, help="one goal's document (its id)")
+    report.add_argument("--fund", help="a batch: fund type code (with --year and --region)")
+    report.add_argument("--year", type=int)
+    report.add_argument("--region", help="region code; the batch takes its descendants too")
+    report.add_argument("--format", type=str.upper, choices=["DOCX", "PDF"], default="DOCX")
+    report.add_argument("--out", type=Path, default=Path(), help="folder for the files (default: here)")
     sub.add_parser("migrate", help="upgrade the database to the latest schema")
     seed = sub.add_parser("seed", help="load reference data (idempotent)")
     seed.add_argument("--demo", action="store_true", help="also load the demo data set")
     export = sub.add_parser("export-schema", help="write schema.graphql")
     export.add_argument("--path", type=Path, default=SCHEMA_PATH)
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    # render reports its progress itself; the jobs' INFO lines would only break its bar.
+    level = logging.WARNING if args.command == "render" else logging.INFO
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
 
     settings = Settings()
     url = settings.DATABASE_URL
@@ -108,10 +118,19 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "export-schema":
         export_schema(args.path)
         print(f"wrote {args.path}")
+    elif args.command == "render":
+        from src.reports.cli import Scope, render
+        from src.reports.kinds import ReportFormat
+
+        scope = Scope.of(goal_id=args.goal, fund_type_code=args.fund, year=args.year, region_code=args.region)
+        if scope is None:
+            parser.error("render: give --goal ID, or --fund CODE --year YEAR --region CODE")
+        fmt = ReportFormat(args.format)
+        return asyncio.run(render(settings, username=args.user, scope=scope, fmt=fmt, out=args.out))
     elif args.command == "worker":
         from src.reports.worker import make_worker
 
-        asyncio.run(make_worker(settings, burst=args.burst).async_run())
+        make_worker(settings, burst=args.burst).run()  # arq runs it on the loop it was built with
     elif args.command == "serve":
         import uvicorn
 

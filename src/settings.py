@@ -7,7 +7,7 @@ create_engine, the schema), so what the app verifies with is what it was started
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PUBLIC_DEFAULT_SECRET_KEY = "change-me-in-production-this-default-is-public"
@@ -56,6 +56,10 @@ class Settings(BaseSettings):
     # An operation still running after this many seconds is cancelled (OPERATION_TIMEOUT).
     OPERATION_TIMEOUT_SECONDS: float = 10.0
     MAX_BODY_BYTES: int = 1024 * 1024
+    # `fundperf worker` stops a report job running longer (arq's job timeout: the job fails). A job left
+    # RUNNING longer by a worker that died is queued again by the sweep (FAILED after the last attempt);
+    # arq itself retries a dead worker's job this long plus 10 s after it started.
+    REPORT_JOB_TIMEOUT_SECONDS: int = Field(default=300, ge=5)
 
     def uvicorn_proxy_options(self) -> dict[str, Any]:
         """uvicorn's proxy arguments (`fundperf serve`): X-Forwarded-* headers are honoured only from

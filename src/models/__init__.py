@@ -4,6 +4,7 @@ from src.db import metadata
 from src.models.audit import AuditEvent
 from src.models.auth import ApiToken, RefreshToken
 from src.models.budget import FundBudget, FundBudgetLine
+from src.models.document_number import DocumentNumber
 from src.models.fund import FundType, PoolingArrangement
 from src.models.goal import (
     Goal,
@@ -25,6 +26,7 @@ from src.models.rules import RegionalRule
 __all__ = [
     "ApiToken",
     "AuditEvent",
+    "DocumentNumber",
     "FundBudget",
     "FundBudgetLine",
     "FundType",

@@ -465,6 +465,7 @@ async def _document(
             context = await build_context(session=session, actor=actor, kind=job.kind, goal_id=job.goal_id)
         except NotFound as exc:
             raise JobFailed(MESSAGE_GOAL_UNREADABLE) from exc
+        await session.commit()  # the document number the context may have assigned (numbering.py)
     # Rendering is CPU work (docxtpl): off the event loop, so the server keeps answering meanwhile.
     data = await asyncio.to_thread(renderer.render, job.kind, context)
     pages = None

@@ -3,9 +3,11 @@
 - `ArqSubmitter.submit` enqueues `render_report(job_id)` with `_job_id = "report-<id>"`, so a job is in
   the queue at most once. Redis down at that moment is not the request's failure: the job stays QUEUED in
   the database (the source of truth) and `sweep` enqueues it again once Redis answers.
-- A worker killed mid-job (kill -9) leaves its job RUNNING; arq runs the job again when its lease expires,
-  and `reclaim` (called by the retry) puts it back to QUEUED so run_job takes it. A job RUNNING longer than
-  its time limit is treated the same by `sweep`: queued again, or FAILED after the last attempt.
+- A worker killed mid-job (kill -9) leaves its job RUNNING; arq runs the job again when its lease expires
+  (the job timeout + 10 s after it started), and `reclaim` (called by the retry) puts it back to QUEUED so
+  run_job takes it. A job RUNNING longer than its time limit (REPORT_JOB_TIMEOUT_SECONDS, arq's job
+  timeout too) is treated the same by `sweep`: queued again and enqueued, or FAILED after the last attempt
+  (counted on its batch's parent like any other outcome).
 """
 
 import logging
@@ -21,12 +23,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from src.models.base import utcnow
 from src.models.report import ReportJob, ReportJobStatus
+from src.reports.jobs import fail_job
 
 logger = logging.getLogger(__name__)
 
 FUNCTION = "render_report"
 MAX_ATTEMPTS = 3
-JOB_TIME_LIMIT = timedelta(minutes=5)
+JOB_TIME_LIMIT = timedelta(minutes=5)  # the default of REPORT_JOB_TIMEOUT_SECONDS (src/settings.py)
 QUEUED_GRACE = timedelta(seconds=30)  # a QUEUED job older than this was probably never enqueued
 MESSAGE_GAVE_UP = f"生成失败：已尝试 {MAX_ATTEMPTS} 次（进程中断或超时），请稍后重新申请"
 
@@ -71,29 +74,38 @@ class ArqSubmitter:
 
 
 async def reclaim(sessionmaker: async_sessionmaker[AsyncSession], job_id: int) -> bool:
-    """A retry by arq of a job left RUNNING by a worker that died: back to QUEUED (or FAILED after the
-    last attempt) so that run_job takes it. True when the job can run again."""
+    """A job left RUNNING by a worker that died (arq's retry of it, or the sweep): back to QUEUED so that
+    run_job takes it, or FAILED after the last attempt, counted on its batch's parent (jobs.fail_job).
+    True when the job can run again."""
     async with sessionmaker() as session:
         job = await session.get(ReportJob, job_id)
-        if job is None or job.status != ReportJobStatus.RUNNING:
-            return job is not None and job.status == ReportJobStatus.QUEUED
-        give_up = job.attempts >= MAX_ATTEMPTS
-        values = {
-            "status": ReportJobStatus.FAILED if give_up else ReportJobStatus.QUEUED,
-            "error": MESSAGE_GAVE_UP if give_up else None,
-            "finished_at": utcnow() if give_up else None,
-            "row_version": job.row_version + 1,
-        }
-        await session.exec(
+    if job is None or job.status != ReportJobStatus.RUNNING:
+        return job is not None and job.status == ReportJobStatus.QUEUED
+    if job.attempts >= MAX_ATTEMPTS:
+        if await fail_job(sessionmaker, job_id, MESSAGE_GAVE_UP):
+            logger.info("report job %s was abandoned while running: failed", job_id)
+        return False
+    async with sessionmaker() as session:
+        queued = await session.exec(
             update(ReportJob)
-            .where(col(ReportJob.id) == job_id, col(ReportJob.row_version) == job.row_version)
-            .values(**values)
+            .where(
+                col(ReportJob.id) == job_id,
+                col(ReportJob.status) == ReportJobStatus.RUNNING,
+                col(ReportJob.row_version) == job.row_version,
+            )
+            .values(
+                status=ReportJobStatus.QUEUED,
+                error=None,
+                finished_at=None,
+                updated_at=utcnow(),
+                row_version=job.row_version + 1,
+            )
         )
         await session.commit()
-        logger.info(
-            "report job %s was abandoned while running: %s", job_id, "failed" if give_up else "queued"
-        )
-        return not give_up
+    if queued.rowcount == 1:
+        logger.info("report job %s was abandoned while running: queued", job_id)
+        return True
+    return False  # it changed meanwhile (finished, or reclaimed by another): whoever changed it runs it
 
 
 async def sweep(
@@ -101,27 +113,29 @@ async def sweep(
     sessionmaker: async_sessionmaker[AsyncSession],
     submitter: ArqSubmitter,
     queued_grace: timedelta = QUEUED_GRACE,
+    time_limit: timedelta = JOB_TIME_LIMIT,
 ) -> list[int]:
-    """Enqueue again the jobs that are QUEUED for longer than QUEUED_GRACE (Redis was down when they were
-    requested) and reclaim those RUNNING past JOB_TIME_LIMIT. Returns the ids enqueued."""
+    """Reclaim the documents RUNNING for longer than `time_limit` (their worker died: queued again, or
+    FAILED after the last attempt) and enqueue those, with the jobs QUEUED for longer than `queued_grace`
+    (Redis was down when they were requested). Returns the ids enqueued."""
     now = utcnow()
     async with sessionmaker() as session:
         stale = (
             await session.exec(
                 select(ReportJob.id).where(
                     col(ReportJob.status) == ReportJobStatus.RUNNING,
-                    col(ReportJob.started_at) < now - JOB_TIME_LIMIT,
+                    col(ReportJob.started_at) < now - time_limit,
                     col(ReportJob.year).is_(None),  # a document; a batch's parent ends with its children
                 )
             )
         ).all()
-    for job_id in stale:
-        if job_id is not None:
-            await reclaim(sessionmaker, job_id)
+    reclaimed = [job_id for job_id in stale if job_id is not None and await reclaim(sessionmaker, job_id)]
     queued = await queued_document_jobs(sessionmaker, older_than=queued_grace)
-    if queued:
-        await submitter.submit(queued)
-    return queued
+    # A reclaimed job is enqueued now, not a grace later; one arq still holds (its lease) is not doubled.
+    enqueue = sorted({*reclaimed, *queued})
+    if enqueue:
+        await submitter.submit(enqueue)
+    return enqueue
 
 
 async def queued_document_jobs(

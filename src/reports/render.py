@@ -36,6 +36,20 @@ def xml_safe(value: Any) -> Any:
     return value
 
 
+_LISTING_CHARACTERS = ("\n", "\t", "\a", "\f")
+
+
+def _has_listing(value: Any) -> bool:
+    """Whether any string in the context holds what docxtpl's resolve_listing turns into Word markup."""
+    if isinstance(value, str):
+        return any(c in value for c in _LISTING_CHARACTERS)
+    if isinstance(value, Mapping):
+        return any(_has_listing(item) for item in value.values())
+    if isinstance(value, list | tuple):
+        return any(_has_listing(item) for item in value)
+    return False
+
+
 def sandbox() -> SandboxedEnvironment:
     return SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
 
@@ -43,10 +57,25 @@ def sandbox() -> SandboxedEnvironment:
 class _WarmTemplate(DocxTemplate):  # type: ignore[misc]
     """A DocxTemplate that takes its patched XML and compiled templates from the renderer's caches."""
 
-    def __init__(self, blob: bytes, patched: dict[str, str], compiled: dict[str, Template]) -> None:
+    def __init__(
+        self, blob: bytes, patched: dict[str, str], compiled: dict[str, Template], *, listing: bool
+    ) -> None:
         super().__init__(io.BytesIO(blob))
         self._patched = patched
         self._compiled = compiled
+        self._listing = listing
+
+    def _template(self, source: str, jinja_env: Any) -> Template:
+        template = self._compiled.get(source)
+        if template is None:
+            template = self._compiled[source] = jinja_env.from_string(source)
+        return template
+
+    def render_properties(self, context: Any, jinja_env: Any = None) -> None:
+        # docxtpl's, with the compiled templates cached (it compiled each property on every render).
+        core = self.docx.core_properties
+        for name in ("author", "comments", "identifier", "language", "subject", "title"):
+            setattr(core, name, self._template(getattr(core, name), jinja_env).render(context))
 
     def patch_xml(self, src_xml: str) -> str:
         key = str(src_xml)  # docxtpl hands an unhashable str subclass
@@ -59,13 +88,11 @@ class _WarmTemplate(DocxTemplate):  # type: ignore[misc]
         # docxtpl's own render_xml_part, with the compiled template cached by its source.
         src_xml = re.sub(r"<w:p([ >])", r"\n<w:p\1", str(src_xml))
         self.current_rendering_part = part
-        template = self._compiled.get(src_xml)
-        if template is None:
-            template = self._compiled[src_xml] = jinja_env.from_string(src_xml)
-        dst_xml = template.render(context)
+        dst_xml = self._template(src_xml, jinja_env).render(context)
         dst_xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", dst_xml)
         dst_xml = dst_xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
-        return str(self.resolve_listing(dst_xml))
+        # Line breaks, tabs and page breaks in values become Word's; without any, the pass is skipped.
+        return str(self.resolve_listing(dst_xml)) if self._listing else dst_xml
 
 
 class Renderer:
@@ -86,8 +113,11 @@ class Renderer:
         if kind not in self._blobs or not self.warm:
             self._blobs[kind] = self.template_path(kind).read_bytes()
             self._patched[kind], self._compiled[kind] = {}, {}
-        template = _WarmTemplate(self._blobs[kind], self._patched[kind], self._compiled[kind])
-        template.render(xml_safe(dict(context)), jinja_env=self._env, autoescape=True)
+        values = xml_safe(dict(context))
+        template = _WarmTemplate(
+            self._blobs[kind], self._patched[kind], self._compiled[kind], listing=_has_listing(values)
+        )
+        template.render(values, jinja_env=self._env, autoescape=True)
         out = io.BytesIO()
         template.save(out)
         return out.getvalue()

@@ -1,10 +1,12 @@
 """`fundperf worker`: the arq worker that renders report jobs (REDIS_URL set).
 
-The job function is run_job, the same one the server runs in-process without Redis. A cron sweep every
-30 seconds enqueues jobs Redis missed and reclaims jobs abandoned by a killed worker (src/reports/queue.py).
+The job function is run_job, the same one the server runs in-process without Redis. A job runs for at most
+REPORT_JOB_TIMEOUT_SECONDS (arq's job timeout). A cron sweep every 30 seconds enqueues jobs Redis missed and
+reclaims jobs abandoned by a killed worker, RUNNING for longer than that (src/reports/queue.py).
 """
 
 import logging
+from datetime import timedelta
 from typing import Any
 
 from arq import cron
@@ -15,7 +17,6 @@ from src.db import create_engine, create_sessionmaker
 from src.reports.jobs import run_job
 from src.reports.queue import (
     FUNCTION,
-    JOB_TIME_LIMIT,
     MAX_ATTEMPTS,
     ArqSubmitter,
     reclaim,
@@ -38,7 +39,9 @@ async def render_report(ctx: dict[str, Any], job_id: int) -> None:
 
 
 async def sweep_jobs(ctx: dict[str, Any]) -> None:
-    enqueued = await sweep(sessionmaker=ctx["sessionmaker"], submitter=ctx["submitter"])
+    enqueued = await sweep(
+        sessionmaker=ctx["sessionmaker"], submitter=ctx["submitter"], time_limit=ctx["time_limit"]
+    )
     if enqueued:
         logger.info("sweeper enqueued report jobs %s", enqueued)
 
@@ -51,6 +54,7 @@ def make_worker(
     if not settings.REDIS_URL:
         raise SystemExit("fundperf worker needs REDIS_URL (without it the server renders in-process)")
     url = settings.REDIS_URL
+    time_limit = timedelta(seconds=settings.REPORT_JOB_TIMEOUT_SECONDS)
 
     async def startup(ctx: dict[str, Any]) -> None:
         ctx["engine"] = engine or create_engine(settings.DATABASE_URL)
@@ -58,6 +62,7 @@ def make_worker(
         ctx["renderer"] = Renderer()
         ctx["storage"] = storage_from_settings(settings)
         ctx["submitter"] = ArqSubmitter(url)
+        ctx["time_limit"] = time_limit
 
     async def shutdown(ctx: dict[str, Any]) -> None:
         await ctx["submitter"].aclose()
@@ -72,7 +77,7 @@ def make_worker(
         on_shutdown=shutdown,
         burst=burst,
         handle_signals=handle_signals,
-        job_timeout=JOB_TIME_LIMIT,
+        job_timeout=time_limit,
         keep_result=0,  # the database keeps the outcome; a re-enqueue of the same id must not be blocked
         poll_delay=0.1,  # a request's document starts within 0.1 s, not arq's default 0.5 s
         max_jobs=4,

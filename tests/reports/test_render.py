@@ -154,3 +154,16 @@ def test_display_formats() -> None:
     assert date_zh(NOW) == "2026年5月31日"
     assert number(Decimal("2381.8600")) == "2,381.86" and number(Decimal("100.00")) == "100"
     assert wan_yuan(Decimal("12345678.90")) == "1,234.57"
+
+
+def test_line_breaks_in_values_become_word_line_breaks() -> None:
+    context = {
+        "issuer": "四川省财政厅", "doc_number": "", "title": "标题", "fund": "基金", "region": "四川省",
+        "administration": "医疗保障部门", "drafter": "经办", "co_drafter": "税务", "period": "2026年度",
+        "status": "草稿", "version": "1", "content": "第一行\n第二行", "weight_total": "100",
+        "date": date_zh(NOW), "rows": [],
+        "budget": dict.fromkeys(("revenue", "expenditure", "current_balance", "accumulated_balance"), "—"),
+    }  # fmt: skip
+    document = Document(io.BytesIO(Renderer().render(ReportKind.GOAL_TABLE, context)))
+    paragraph = next(p for p in document.paragraphs if "第一行" in p.text)
+    assert "<w:br/>" in str(paragraph._p.xml) and paragraph.text == "第一行\n第二行"

@@ -23,6 +23,7 @@ from src.models.enums import (
     IndicatorKind,
     label_zh,
 )
+from src.reports.numbering import number_for
 from src.services.actors import Actor
 from src.services.errors import NotFound
 from src.services.goals.reads import GoalQuery, goals_select
@@ -146,7 +147,7 @@ async def goal_table_context(
     horizon = label_zh(goal.horizon)
     return {
         "issuer": finance or f"{region.name}财政部门",
-        "doc_number": "",
+        "doc_number": await number_for(session=session, goal=goal),  # "" unless the goal is in force
         "title": f"{region.name}{period_of(goal)}{fund.name_zh}预算绩效{horizon}表",
         "fund": fund.name_zh,
         "region": region.name,
