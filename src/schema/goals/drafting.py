@@ -15,7 +15,7 @@ from src.schema.goals.mutations import AUTH, GoalChangeResult, GoalSuccess
 from src.schema.goals.types import Goal
 from src.schema.ids import parse_id
 from src.schema.transaction import write
-from src.services.goals import decomposition, tax
+from src.services.goals import decomposition, decomposition_edits, tax
 
 
 @strawberry.type
@@ -73,7 +73,7 @@ class GoalDraftingMutations:
         goal_id = parse_id(input.goal_id, "Goal")
         entries = [
             to_model(
-                decomposition.TargetEntry,
+                decomposition_edits.TargetEntry,
                 item,
                 prefix=f"input.targets.{position}",
                 indicator_id=parse_id(item.indicator_id, "Indicator"),
@@ -81,7 +81,7 @@ class GoalDraftingMutations:
             for position, item in enumerate(input.targets)
         ]
         async with write(info) as (session, actor):
-            row = await decomposition.update_targets(
+            row = await decomposition_edits.update_targets(
                 session=session, actor=actor, goal_id=goal_id, row_version=input.row_version, entries=entries
             )
             table = await decomposition.build_table(session, row)

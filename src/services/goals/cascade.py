@@ -20,7 +20,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from src.models import FundType, Goal, Indicator, Region
 from src.models.enums import GoalHorizon, GoalStatus, IndicatorKind, label_zh
 from src.services.actors import Actor
-from src.services.goals.decomposition import DecompositionTable, freeze
+from src.services.goals.decomposition import DecompositionTable
+from src.services.goals.decomposition_edits import freeze
 
 INDICATOR_COPY_EXCLUDE = frozenset({"id", "goal_id", "row_version", "created_at", "updated_at"})
 UNDER_WAY = frozenset(

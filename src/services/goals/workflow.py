@@ -17,7 +17,8 @@ from src.services.actors import Actor
 from src.services.concurrency import claim
 from src.services.errors import Conflict, ErrorCode, FieldProblem, Forbidden, GoalErrorCode, ValidationFailed
 from src.services.goals import cascade, tax
-from src.services.goals.decomposition import copy_table, require_complete
+from src.services.goals.decomposition import require_complete
+from src.services.goals.decomposition_edits import copy_table
 from src.services.goals.editing import visible_goal
 from src.services.goals.steps import OPERATION, RETURNER, STEPS, GoalAction, check_state, invalid
 from src.services.goals.validation import submission_problems

@@ -1,0 +1,47 @@
+"""Report jobs (DOMAIN.md §9): requesting a document, running the job that renders it, reading jobs.
+
+- `request_report` writes the job rows in the caller's transaction; whoever commits it then hands
+  `queued_job_ids(...)` to a runner (src/reports/runner.py: in-process now, the arq queue later).
+- `run_job` is the one job function, wherever it runs: it claims the job, builds the document's context as
+  the requester (so the document shows only what the requester may read), renders, stores the file and
+  records the outcome, each in a short transaction of its own.
+- `report_jobs_select(query, actor)` is the read: a job is visible to whoever may read its goal; a batch
+  to whoever may read records of its region and fund (policy.visible_region_clause).
+"""
+
+from src.reports.jobs.common import (
+    EXTENSIONS,
+    MAX_BATCH_GOALS,
+    MESSAGE_GOAL_DELETED,
+    MESSAGE_GOAL_UNREADABLE,
+    MESSAGE_INTERNAL,
+    MESSAGE_INTERRUPTED,
+    MESSAGE_REQUESTER_GONE,
+    JobFailed,
+    Renderer,
+)
+from src.reports.jobs.reads import ReportJobQuery, report_jobs_select, visible_jobs_clause, visible_report_job
+from src.reports.jobs.requesting import is_batch, queued_job_ids, request_report
+from src.reports.jobs.running import fail_job, run_job, safe_file_name
+
+__all__ = [
+    "EXTENSIONS",
+    "MAX_BATCH_GOALS",
+    "MESSAGE_GOAL_DELETED",
+    "MESSAGE_GOAL_UNREADABLE",
+    "MESSAGE_INTERNAL",
+    "MESSAGE_INTERRUPTED",
+    "MESSAGE_REQUESTER_GONE",
+    "JobFailed",
+    "Renderer",
+    "ReportJobQuery",
+    "fail_job",
+    "is_batch",
+    "queued_job_ids",
+    "report_jobs_select",
+    "request_report",
+    "run_job",
+    "safe_file_name",
+    "visible_jobs_clause",
+    "visible_report_job",
+]
