@@ -30,6 +30,22 @@ GoalDecompositionResult = Annotated[
 ]
 
 
+async def _tax_opinion(
+    info: Info, id: strawberry.ID, row_version: int, verdict: TaxVerdict, text: str
+) -> GoalSuccess:
+    goal_id = parse_id(id, "Goal")
+    async with write(info) as (session, actor):
+        row = await tax.record_opinion(
+            session=session,
+            actor=actor,
+            goal_id=goal_id,
+            row_version=row_version,
+            verdict=verdict,
+            opinion=text,
+        )
+        return GoalSuccess(goal=Goal.from_row(row))
+
+
 @strawberry.type
 class GoalDraftingMutations:
     @strawberry.mutation(
@@ -37,31 +53,11 @@ class GoalDraftingMutations:
         description="税务部门同意目标当前内容（第七条：商税务部门制定）；此后再修改须重新会商",
     )
     async def goal_tax_concur(self, info: Info, input: GoalTaxConcurInput) -> GoalChangeResult:
-        goal_id = parse_id(input.id, "Goal")
-        async with write(info) as (session, actor):
-            row = await tax.record_opinion(
-                session=session,
-                actor=actor,
-                goal_id=goal_id,
-                row_version=input.row_version,
-                verdict=TaxVerdict.CONCUR,
-                opinion=input.opinion,
-            )
-            return GoalSuccess(goal=Goal.from_row(row))
+        return await _tax_opinion(info, input.id, input.row_version, TaxVerdict.CONCUR, input.opinion)
 
     @strawberry.mutation(permission_classes=AUTH, description="税务部门不同意目标当前内容（须说明理由）")
     async def goal_tax_object(self, info: Info, input: GoalTaxObjectInput) -> GoalChangeResult:
-        goal_id = parse_id(input.id, "Goal")
-        async with write(info) as (session, actor):
-            row = await tax.record_opinion(
-                session=session,
-                actor=actor,
-                goal_id=goal_id,
-                row_version=input.row_version,
-                verdict=TaxVerdict.OBJECT,
-                opinion=input.reason,
-            )
-            return GoalSuccess(goal=Goal.from_row(row))
+        return await _tax_opinion(info, input.id, input.row_version, TaxVerdict.OBJECT, input.reason)
 
     @strawberry.mutation(
         permission_classes=AUTH,
