@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +43,8 @@ from src.settings import Settings
 
 REQUEST = """mutation($input: ReportRequestInput!) { reportRequest(input: $input) {
   __typename ... on ReportRequestSuccess { job { id } } } }"""
-JOB = "query($id: ID!) { reportJob(id: $id) { ... on ReportJob { status progressDone progressTotal } } }"
+JOB = """query($id: ID!) { reportJob(id: $id) { ... on ReportJob {
+  status progressDone progressTotal finishedAt } } }"""
 
 
 async def until_done(client: httpx.AsyncClient, job_id: str, poll: float = 0.005) -> dict[str, Any]:
@@ -63,14 +65,22 @@ async def request(client: httpx.AsyncClient, **input: Any) -> str:
     return str(body["data"]["reportRequest"]["job"]["id"])
 
 
-async def latencies(client: httpx.AsyncClient, goal_ids: list[int]) -> list[float]:
-    times = []
+async def latencies(client: httpx.AsyncClient, goal_ids: list[int]) -> tuple[list[float], list[float]]:
+    """Per request: until the job's own finishedAt (the server's clock, which is this machine's), and until
+    a client polling every 20 ms sees SUCCEEDED. A poll is a GraphQL request to the same server: polling
+    faster takes the event loop from the job it waits for."""
+    finished, seen = [], []
     for goal_id in goal_ids:
-        start = time.perf_counter()
-        job = await until_done(client, await request(client, goalId=str(goal_id)))
+        wall, start = time.time(), time.perf_counter()
+        job = await until_done(client, await request(client, goalId=str(goal_id)), poll=0.02)
+        seen.append(time.perf_counter() - start)
         assert job["status"] == "SUCCEEDED", job
-        times.append(time.perf_counter() - start)
-    return times
+        finished.append(datetime.fromisoformat(job["finishedAt"]).timestamp() - wall)
+    return finished, seen
+
+
+def latency_row(label: str, times: tuple[list[float], list[float]]) -> str:
+    return f"| request → SUCCEEDED, {label} | {ms(times[0])} (seen by a 20 ms poll: {ms(times[1])}) |"
 
 
 def ms(values: list[float]) -> str:
@@ -125,7 +135,7 @@ async def main(redis_url: str, count: int) -> None:
     async with httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app), base_url="http://b", headers=headers
     ) as client:
-        print(f"| request → SUCCEEDED, embedded | {ms(await latencies(client, goal_ids[:count]))} |")
+        print(latency_row("embedded", await latencies(client, goal_ids[:count])))
     await app.state.jobs.aclose()
 
     async with Redis.from_url(redis_url) as redis:
@@ -137,7 +147,7 @@ async def main(redis_url: str, count: int) -> None:
     async with httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app), base_url="http://b", headers=headers
     ) as client:
-        print(f"| request → SUCCEEDED, arq | {ms(await latencies(client, goal_ids[count : 2 * count]))} |")
+        print(latency_row("arq", await latencies(client, goal_ids[count : 2 * count])))
     await app.state.jobs.aclose()
     running.cancel()
     await asyncio.gather(running, return_exceptions=True)

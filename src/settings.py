@@ -60,6 +60,9 @@ class Settings(BaseSettings):
     # RUNNING longer by a worker that died is queued again by the sweep (FAILED after the last attempt);
     # arq itself retries a dead worker's job this long plus 10 s after it started.
     REPORT_JOB_TIMEOUT_SECONDS: int = Field(default=300, ge=5)
+    # How often an idle `fundperf worker` asks Redis for queued jobs (arq's default is 0.5 s): a requested
+    # document starts within this long. One cheap Redis command per poll.
+    WORKER_POLL_SECONDS: float = Field(default=0.02, gt=0, le=5)
 
     def uvicorn_proxy_options(self) -> dict[str, Any]:
         """uvicorn's proxy arguments (`fundperf serve`): X-Forwarded-* headers are honoured only from

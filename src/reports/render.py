@@ -4,14 +4,17 @@
   internals (`{{ ''.__class__ }}` is undefined, and undefined raises instead of rendering empty), and text
   such as `A<B & C` is escaped instead of cutting the XML that docxtpl's recovering parser would truncate.
 - Characters XML 1.0 forbids (most C0 controls, U+FFFE/U+FFFF, lone surrogates) are removed from the context.
-- Warm: docxtpl re-patches the XML and re-compiles the Jinja template on every render. Per kind, this keeps
-  the template's bytes, its patched XML and the compiled template; each render reopens the document from
-  the cached bytes (the render mutates it) and reuses the rest.
+- Warm: docxtpl re-opens the template, re-patches its XML, re-compiles the Jinja template and re-saves the
+  whole package on every render. Per kind, this compiles the template once (compiled_docx: the compiled
+  parts, and the unchanged members already zipped); a template that compiling does not cover renders through
+  docxtpl with its patched XML and compiled templates cached, reopened from the cached bytes.
 """
 
 import io
 import re
+import threading
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +22,7 @@ from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined, Template
 from jinja2.sandbox import SandboxedEnvironment
 
+from src.reports.compiled_docx import CompiledDocx, compile_docx
 from src.reports.kinds import ReportKind
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "report_templates"
@@ -95,28 +99,49 @@ class _WarmTemplate(DocxTemplate):  # type: ignore[misc]
         return str(self.resolve_listing(dst_xml)) if self._listing else dst_xml
 
 
+@dataclass(frozen=True)
+class _Kind:
+    blob: bytes
+    patched: dict[str, str]
+    compiled: dict[str, Template]
+    compiled_docx: CompiledDocx | None
+
+
 class Renderer:
-    """Renders documents from report_templates/<kind>.docx. One per process: it keeps templates warm."""
+    """Renders documents from report_templates/<kind>.docx. One per process: it keeps templates warm.
+
+    Jobs render in threads (asyncio.to_thread): a kind's caches are made under a lock and published whole.
+    """
 
     def __init__(self, template_dir: Path = TEMPLATE_DIR, *, warm: bool = True) -> None:
         self.template_dir = template_dir
         self.warm = warm
         self._env = sandbox()
-        self._blobs: dict[ReportKind, bytes] = {}
-        self._patched: dict[ReportKind, dict[str, str]] = {}
-        self._compiled: dict[ReportKind, dict[str, Template]] = {}
+        self._kinds: dict[ReportKind, _Kind] = {}
+        self._lock = threading.Lock()
 
     def template_path(self, kind: ReportKind) -> Path:
         return self.template_dir / f"{kind.value}.docx"
 
+    def _kind(self, kind: ReportKind) -> _Kind:
+        if not self.warm:
+            return _Kind(self.template_path(kind).read_bytes(), {}, {}, None)
+        found = self._kinds.get(kind)
+        if found is None:
+            with self._lock:
+                found = self._kinds.get(kind)
+                if found is None:
+                    path = self.template_path(kind)
+                    found = _Kind(path.read_bytes(), {}, {}, compile_docx(path, self._env))
+                    self._kinds[kind] = found
+        return found
+
     def render(self, kind: ReportKind, context: Mapping[str, Any]) -> bytes:
-        if kind not in self._blobs or not self.warm:
-            self._blobs[kind] = self.template_path(kind).read_bytes()
-            self._patched[kind], self._compiled[kind] = {}, {}
+        cached = self._kind(kind)
         values = xml_safe(dict(context))
-        template = _WarmTemplate(
-            self._blobs[kind], self._patched[kind], self._compiled[kind], listing=_has_listing(values)
-        )
+        if cached.compiled_docx is not None:
+            return cached.compiled_docx.render(values, listing=_has_listing(values))
+        template = _WarmTemplate(cached.blob, cached.patched, cached.compiled, listing=_has_listing(values))
         template.render(values, jinja_env=self._env, autoescape=True)
         out = io.BytesIO()
         template.save(out)

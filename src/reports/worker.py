@@ -79,6 +79,6 @@ def make_worker(
         handle_signals=handle_signals,
         job_timeout=time_limit,
         keep_result=0,  # the database keeps the outcome; a re-enqueue of the same id must not be blocked
-        poll_delay=0.05,  # a request's document starts within 0.05 s, not arq's default 0.5 s
+        poll_delay=settings.WORKER_POLL_SECONDS,
         max_jobs=4,
     )

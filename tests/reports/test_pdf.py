@@ -2,11 +2,15 @@
 indicators. CI installs LibreOffice (.ci/run); where it is missing the tests fail in CI and skip locally."""
 
 import asyncio
+import io
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+from docx import Document
+from docx.oxml.ns import qn
+from docx.shared import Pt
 
 from bench.render import context
 from src.reports.kinds import ReportKind
@@ -47,3 +51,43 @@ async def test_pdf_without_libreoffice_says_so(tmp_path: Path, monkeypatch: pyte
     monkeypatch.setenv("PATH", str(tmp_path))  # no soffice anywhere on it
     with pytest.raises(PdfUnavailable, match="LibreOffice"):
         await convert({"x": b""}, profile_dir=tmp_path / "profile")
+
+
+def _one_line(text: str, face: str) -> bytes:
+    document = Document()
+    run = document.add_paragraph().add_run(text)
+    run.font.size = Pt(72)
+    run.font.name = face
+    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), face)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+async def test_official_faces_print_with_simplified_chinese_glyphs(tmp_path: Path) -> None:
+    # Noto CJK's faces share one glyph set and differ in which glyph a character maps to: 直, 骨 and 写 take
+    # other shapes in the Japanese face. The PDF names the shared set ("NotoSerifCJKjp") whatever the face,
+    # so the shapes are compared as printed: 仿宋_GB2312 must print as the SC face does, not as JP.
+    _needs_libreoffice()
+    text = "直骨写"
+    faces = {"official": "仿宋_GB2312", "sc": "Noto Serif CJK SC", "jp": "Noto Serif CJK JP"}
+    pdfs = await convert({k: _one_line(text, face) for k, face in faces.items()}, profile_dir=tmp_path / "p")
+    pixels = {}
+    for key, pdf in pdfs.items():
+        (tmp_path / f"{key}.pdf").write_bytes(pdf)
+        await asyncio.to_thread(
+            subprocess.run,
+            [
+                "pdftoppm",
+                "-r",
+                "40",
+                "-gray",
+                "-singlefile",
+                str(tmp_path / f"{key}.pdf"),
+                str(tmp_path / key),
+            ],
+            check=True,
+        )
+        pixels[key] = (tmp_path / f"{key}.pgm").read_bytes()
+    assert pixels["sc"] != pixels["jp"]  # the characters do differ between the two faces
+    assert pixels["official"] == pixels["sc"]

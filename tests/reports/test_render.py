@@ -17,10 +17,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from src.models import Indicator
 from src.models.enums import ActorType, Administration
+from src.reports.compiled_docx import RenderedXmlError, compile_docx
 from src.reports.contexts import build_context, file_stem
 from src.reports.contexts.goal_table import date_zh, number, wan_yuan
 from src.reports.kinds import ReportKind
-from src.reports.render import TEMPLATE_DIR, Renderer
+from src.reports.render import TEMPLATE_DIR, Renderer, sandbox
 from src.services.errors import NotFound
 from tests.factories import make_budget, make_goal
 from tests.services.test_reads import actor
@@ -131,8 +132,8 @@ def test_a_template_cannot_leave_the_sandbox(tmp_path: Path, payload: str) -> No
         Renderer(tmp_path).render(ReportKind.GOAL_TABLE, {"title": "t"})
 
 
-def test_warm_and_cold_renders_are_the_same_document() -> None:
-    context = {
+def _minimal_context() -> dict[str, object]:
+    return {
         "issuer": "四川省财政厅", "doc_number": "", "title": "标题", "fund": "基金", "region": "四川省",
         "administration": "医疗保障部门", "drafter": "经办", "co_drafter": "税务", "period": "2026年度",
         "status": "草稿", "version": "1", "content": "内容", "weight_total": "100", "date": date_zh(NOW),
@@ -143,6 +144,10 @@ def test_warm_and_cold_renders_are_the_same_document() -> None:
             for i in range(2)
         ],
     }  # fmt: skip
+
+
+def test_warm_and_cold_renders_are_the_same_document() -> None:
+    context = _minimal_context()
     warm = Renderer()
     documents = [warm.render(ReportKind.GOAL_TABLE, context) for _ in range(3)]
     documents.append(Renderer(warm=False).render(ReportKind.GOAL_TABLE, context))
@@ -167,3 +172,42 @@ def test_line_breaks_in_values_become_word_line_breaks() -> None:
     document = Document(io.BytesIO(Renderer().render(ReportKind.GOAL_TABLE, context)))
     paragraph = next(p for p in document.paragraphs if "第一行" in p.text)
     assert "<w:br/>" in str(paragraph._p.xml) and paragraph.text == "第一行\n第二行"
+
+
+def test_every_shipped_template_is_compiled_once() -> None:
+    env = sandbox()
+    for kind in ReportKind:
+        assert compile_docx(TEMPLATE_DIR / f"{kind.value}.docx", env) is not None, kind
+
+
+def _small_template(tmp_path: Path, text: str, *, title: str = "") -> None:
+    document = Document()
+    document.add_paragraph(text)
+    document.core_properties.title = title
+    document.save(str(tmp_path / "GOAL_TABLE.docx"))
+
+
+def test_a_template_compiling_does_not_cover_renders_through_docxtpl(tmp_path: Path) -> None:
+    # Jinja in a core property: docxtpl renders it, so the renderer takes docxtpl's path for this template.
+    _small_template(tmp_path, "正文{{ body }}", title="标题{{ title }}")
+    assert compile_docx(tmp_path / "GOAL_TABLE.docx", sandbox()) is None
+    document = Document(
+        io.BytesIO(Renderer(tmp_path).render(ReportKind.GOAL_TABLE, {"body": "甲", "title": "乙"}))
+    )
+    assert document.paragraphs[0].text == "正文甲" and document.core_properties.title == "标题乙"
+
+
+def test_a_part_rendered_malformed_is_an_error_not_a_shorter_document(tmp_path: Path) -> None:
+    _small_template(tmp_path, "前{{ body|safe }}后")
+    renderer = Renderer(tmp_path)
+    assert renderer.render(ReportKind.GOAL_TABLE, {"body": "&amp;"})
+    with pytest.raises(RenderedXmlError, match=r"word/document\.xml"):
+        renderer.render(ReportKind.GOAL_TABLE, {"body": "A<B & C"})
+
+
+def test_the_same_context_renders_the_same_bytes() -> None:
+    context = _minimal_context()
+    renderer = Renderer()
+    assert renderer.render(ReportKind.GOAL_TABLE, context) == Renderer().render(
+        ReportKind.GOAL_TABLE, context
+    )
