@@ -121,3 +121,42 @@ async def test_art14_upgrade_gives_every_goal_a_lineage(engine: AsyncEngine, ses
             for table in ("indicator", "fund_budget", "goal", "fund_type", "region"):
                 await conn.execute(text(f"DELETE FROM {table}"))
         await migrate.upgrade(engine)
+
+
+async def test_0007_keeps_the_newest_of_duplicate_live_jobs(
+    engine: AsyncEngine, sessionmaker: object
+) -> None:
+    """Jobs two requests made at the same moment before the index: the newest stays, the older one fails
+    with the reason; a batch's children, sharing the fingerprint, stay as they are."""
+    job = (
+        "INSERT INTO report_job (id, kind, format, status, requested_by_id, organization_id, fingerprint,"
+        " parent_id, created_at, updated_at, row_version) VALUES ({}, 'GOAL_TABLE', 'DOCX', '{}', 1, 1, 'f',"
+        " {}, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1)"
+    )
+    statements = [
+        "INSERT INTO region (id, code, name, level, path)"
+        " VALUES (1, '510000', '四川省', 'province', '/510000/')",
+        "INSERT INTO organization (id, name, actor_type, region_id) VALUES (1, '四川省财政厅', 'FINANCE', 1)",
+        "INSERT INTO app_user (id, username, full_name, password_hash, organization_id, is_active, is_admin,"
+        " created_at, updated_at)"
+        " VALUES (1, 'u', 'u', 'x', 1, TRUE, FALSE, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)",
+        job.format(1, "SUCCEEDED", "NULL"),
+        job.format(2, "QUEUED", "NULL"),
+        job.format(3, "QUEUED", "NULL"),
+        job.format(4, "QUEUED", 3),
+    ]
+    try:
+        await migrate.downgrade(engine, "0006")
+        async with engine.begin() as conn:
+            for statement in statements:
+                await conn.execute(text(statement))
+        await migrate.upgrade(engine)
+        async with engine.connect() as conn:
+            rows = (await conn.execute(text("SELECT id, status, error FROM report_job ORDER BY id"))).all()
+        assert [(r[0], r[1]) for r in rows] == [(1, "FAILED"), (2, "FAILED"), (3, "QUEUED"), (4, "QUEUED")]
+        assert "较新的任务" in rows[0][2]
+    finally:
+        async with engine.begin() as conn:
+            for table in ("report_job", "app_user", "organization", "region"):
+                await conn.execute(text(f"DELETE FROM {table}"))
+        await migrate.upgrade(engine)

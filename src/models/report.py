@@ -34,7 +34,23 @@ REPORT_JOB_STATUS_LABELS: dict[ReportJobStatus, str] = {
 LIVE_STATUSES = frozenset({ReportJobStatus.QUEUED, ReportJobStatus.RUNNING, ReportJobStatus.SUCCEEDED})
 
 
+# The statuses of LIVE_STATUSES as stored, for the partial unique index below.
+_LIVE_SQL = sa.text("status IN ('QUEUED', 'RUNNING', 'SUCCEEDED') AND parent_id IS NULL")
+
+
 class ReportJob(Versioned, table=True):
+    # One live job per request and data version: two users asking at the same moment get the same job (the
+    # loser of the race finds the winner's). A batch's children are not requests: they share fingerprints
+    # with single-goal jobs, so they are left out.
+    __table_args__ = (
+        sa.Index(
+            "uq_report_job_live_fingerprint",
+            "fingerprint",
+            unique=True,
+            sqlite_where=_LIVE_SQL,
+            postgresql_where=_LIVE_SQL,
+        ),
+    )
     __tablename__ = "report_job"
 
     id: int | None = Field(default=None, primary_key=True)

@@ -10,6 +10,7 @@ import subprocess
 import threading
 from collections.abc import AsyncIterator, Mapping
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ import httpx
 import pytest
 from docx import Document
 from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -27,11 +29,14 @@ from src.models import AuditEvent, Goal, ReportJob
 from src.models.enums import ActorType, Administration, GoalHorizon, GoalStatus
 from src.models.report import ReportJobStatus
 from src.reports import jobs
+from src.reports.jobs.requesting import _insert_or_live
 from src.reports.kinds import ReportKind
 from src.reports.pdf import soffice_path
 from src.reports.runner import JobRunner
 from src.reports.storage import LocalStorage, check_key, report_key
 from src.seed.reference import load_reference_data
+from src.services import audit
+from src.services.actors import load_actor
 from src.settings import Settings
 from tests.conftest import make_settings, require_service
 from tests.factories import make_budget, make_goal
@@ -48,6 +53,7 @@ mutation($input: ReportRequestInput!) {
     ... on ValidationError { code fields { field code message } }
     ... on NotFoundError { code entity key }
     ... on PreconditionFailedError { code message }
+    ... on ConflictError { code message }
   }
 }
 """
@@ -260,6 +266,60 @@ async def test_the_same_request_gets_the_same_job_until_the_goal_changes(
     job = await finished(gql, second)
     assert job["status"] == "SUCCEEDED"
     assert len(await job_rows(sessionmaker)) == 2
+
+
+async def test_requests_at_the_same_moment_share_one_job(
+    gql: GraphQLClient, app: Starlette, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    goal_id = await goal_in(sessionmaker)
+    hold_jobs(app)
+    results = await asyncio.gather(*(request(gql, goalId=str(goal_id)) for _ in range(4)))
+    # On SQLite a writer that lost the database lock is told to retry; the others get the one job.
+    done = [r for r in results if r["__typename"] == "ReportRequestSuccess"]
+    assert done and all(r["code"] == "DATABASE_BUSY" for r in results if r not in done), results
+    assert len({r["job"]["id"] for r in done}) == 1
+    assert len([j for j in await job_rows(sessionmaker) if j.goal_id == goal_id]) == 1
+
+
+async def test_a_request_that_lost_the_race_returns_the_winners_job(
+    gql: GraphQLClient, app: Starlette, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    # The window between "no live job for this fingerprint" and the insert: another request's job was
+    # committed in it. The index refuses the second; the loser's savepoint goes and it returns the winner.
+    goal_id = await goal_in(sessionmaker)
+    hold_jobs(app)
+    first = int(await requested_job(gql, goalId=str(goal_id)))
+    async with sessionmaker() as session:
+        winner = await session.get_one(ReportJob, first)
+        actor = await load_actor(session=session, user_id=winner.requested_by_id)
+        assert actor is not None
+        loser = ReportJob(**winner.model_dump(include={"kind", "format", "goal_id", "fund_type_id",
+                          "region_id", "requested_by_id", "organization_id", "fingerprint"}))  # fmt: skip
+        insert = partial(audit.created, session=session, actor=actor, operation="reportRequest", row=loser)
+        got = await _insert_or_live(session, winner.fingerprint, insert, loser)
+        assert got.id == first
+        await session.commit()
+    assert [j.id for j in await job_rows(sessionmaker)] == [first]
+
+
+async def test_the_database_keeps_one_live_job_per_request(
+    gql: GraphQLClient, app: Starlette, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    goal_id = await goal_in(sessionmaker)
+    hold_jobs(app)
+    first = int(await requested_job(gql, goalId=str(goal_id)))
+    fields = {"kind", "format", "goal_id", "requested_by_id", "organization_id", "fingerprint"}
+    async with sessionmaker() as session:
+        winner = await session.get_one(ReportJob, first)
+        copy = winner.model_dump(include=fields)
+        session.add(ReportJob(**copy))
+        with pytest.raises(IntegrityError):
+            await session.commit()
+    async with sessionmaker() as session:  # a failed one, or a batch's child, may share the fingerprint
+        session.add(ReportJob(**copy, status=ReportJobStatus.FAILED))
+        session.add(ReportJob(**copy, parent_id=first))
+        await session.commit()
+    assert len(await job_rows(sessionmaker)) == 3
 
 
 async def test_a_user_who_may_not_read_the_goal_gets_not_found_and_no_job(

@@ -3,10 +3,13 @@ existing job."""
 
 import hashlib
 import json
-from collections.abc import Sequence
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from functools import partial
 from typing import Any
 
 from sqlalchemy import tuple_
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -29,6 +32,7 @@ from src.services import audit, policy
 from src.services.actors import Actor
 from src.services.errors import (
     CommonErrorCode,
+    Conflict,
     ErrorCode,
     FieldProblem,
     PreconditionFailed,
@@ -36,6 +40,8 @@ from src.services.errors import (
 )
 from src.services.goals.editing import visible_goal
 from src.services.goals.reads import GoalQuery, goals_select
+
+logger = logging.getLogger(__name__)
 
 
 def is_batch(job: ReportJob) -> bool:
@@ -114,6 +120,29 @@ async def _live_job(session: AsyncSession, fp: str) -> ReportJob | None:
     return (await session.exec(stmt)).first()
 
 
+async def _insert_or_live(
+    session: AsyncSession, fp: str, insert: Callable[[], Awaitable[None]], job: ReportJob
+) -> ReportJob:
+    """`job`, inserted by `insert`; or, when a request made at the same moment inserted the same
+    request's job first (the live-fingerprint index refuses a second), that job."""
+    try:
+        async with session.begin_nested():
+            await insert()
+    except IntegrityError:
+        logger.info(
+            "report request %s: the same request was made at the same moment; its job is returned", fp[:12]
+        )
+        return await _live_job_or_fail(session, fp)
+    return job
+
+
+async def _live_job_or_fail(session: AsyncSession, fp: str) -> ReportJob:
+    existing = await _live_job(session, fp)
+    if existing is None:  # the other request's job failed at once: this one may ask again
+        raise Conflict("相同的报告申请正在处理，请稍后重试", code=CommonErrorCode.DATABASE_BUSY)
+    return existing
+
+
 async def request_report(
     *,
     session: AsyncSession,
@@ -175,8 +204,12 @@ async def _request_goal(
         region_id=goal.region_id,
         progress_total=1,
     )
-    await audit.created(session=session, actor=actor, operation="reportRequest", row=job)
-    return job
+    return await _insert_or_live(
+        session,
+        fp,
+        partial(audit.created, session=session, actor=actor, operation="reportRequest", row=job),
+        job,
+    )
 
 
 async def _request_batch(
@@ -243,13 +276,17 @@ async def _request_batch(
     parent = _new_job(
         actor, kind, fmt, fp, fund_type_id=fund.id, region_id=region.id, year=year, progress_total=len(goals)
     )
-    await audit.created(
+    recorded = partial(
+        audit.created,
         session=session,
         actor=actor,
         operation="reportRequest",
         row=parent,
         extra={"goal_ids": [g.id for g in goals]},
     )
+    winner = await _insert_or_live(session, fp, recorded, parent)
+    if winner is not parent:
+        return winner
     session.add_all(
         _new_job(
             actor,
