@@ -59,7 +59,7 @@ async def stored_job(
             status=status,
             requested_by_id=requester.id or 0,
             organization_id=requester.organization_id,
-            fingerprint="0" * 64,
+            fingerprint=f"{goal.id:064d}",  # one live job per fingerprint
             **values,
         )
         session.add(job)
