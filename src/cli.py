@@ -145,6 +145,8 @@ def main(argv: list[str] | None = None) -> int:
             workers=workers,
             host=args.host,
             port=args.port,
+            ws_max_size=settings.WS_MAX_MESSAGE_BYTES,
+            ws_per_message_deflate=False,  # events are small: compressing each costs more than it saves
             **settings.uvicorn_proxy_options(),
         )
     return 0

@@ -63,6 +63,28 @@ class Settings(BaseSettings):
     # How often an idle `fundperf worker` asks Redis for queued jobs (arq's default is 0.5 s): a requested
     # document starts within this long. One cheap Redis command per poll.
     WORKER_POLL_SECONDS: float = Field(default=0.02, gt=0, le=5)
+    # Events (src/events): the relay publishes after each commit that wrote events, and also looks this
+    # often (events written by another process, or left by one that stopped before publishing).
+    EVENT_RELAY_POLL_SECONDS: float = Field(default=1.0, gt=0, le=60)
+    # WebSocket subscriptions: operations one connection may run at once; events one subscriber may fall
+    # behind before it is dropped (it resumes with afterEventId); seconds a send may take before the
+    # connection is closed; seconds a connection may stay without any operation; largest message accepted.
+    WS_MAX_OPERATIONS: int = Field(default=20, ge=1, le=1000)
+    WS_QUEUE_SIZE: int = Field(default=1000, ge=10, le=100_000)
+    WS_SEND_TIMEOUT_SECONDS: float = Field(default=5.0, gt=0, le=60)
+    WS_IDLE_SECONDS: float = Field(default=300.0, gt=0, le=86_400)
+    WS_MAX_MESSAGE_BYTES: int = Field(default=64 * 1024, ge=1024, le=16 * 1024 * 1024)
+    # Webhooks (src/events/webhooks): how often the dispatcher looks for events to deliver (it is also woken
+    # when events are published).
+    WEBHOOK_POLL_SECONDS: float = Field(default=1.0, gt=0, le=60)
+    # How long one POST to a receiver may take (connect, send, answer) before it counts as a failed attempt.
+    WEBHOOK_TIMEOUT_SECONDS: float = Field(default=5.0, gt=0, le=60)
+    # Attempts at one event before it is given up on (the hook's cursor moves past it).
+    WEBHOOK_MAX_ATTEMPTS: int = Field(default=5, ge=1, le=20)
+    # The wait before retry n is this times 2**(n-1): 2, 4, 8, 16 s with the defaults.
+    WEBHOOK_BACKOFF_SECONDS: float = Field(default=2.0, ge=0, le=3600)
+    # Events given up on in a row (every attempt failed) before the hook is disabled.
+    WEBHOOK_DISABLE_AFTER_FAILURES: int = Field(default=3, ge=1, le=1000)
 
     def uvicorn_proxy_options(self) -> dict[str, Any]:
         """uvicorn's proxy arguments (`fundperf serve`): X-Forwarded-* headers are honoured only from

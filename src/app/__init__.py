@@ -17,6 +17,7 @@ from src.app.files import files_route
 from src.app.graphql import GraphQLApp
 from src.app.middleware import BodySizeLimit
 from src.db import create_engine, create_sessionmaker
+from src.events.runtime import create_events
 from src.reports.queue import ArqSubmitter, queued_document_jobs
 from src.reports.render import Renderer
 from src.reports.runner import JobRunner
@@ -47,11 +48,13 @@ def create_app(settings: Settings, engine: AsyncEngine | None = None) -> Starlet
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await app.state.events.start()
         if isinstance(app.state.jobs, JobRunner):
             # Embedded mode: jobs a stopped server left queued run now (with Redis, the worker's sweep).
             await app.state.jobs.submit(await queued_document_jobs(app.state.sessionmaker))
         yield
         await app.state.jobs.aclose()  # running report jobs finish (or are cancelled) before the engine goes
+        await app.state.events.aclose()  # after the jobs: their last events are published
         await app.state.rate_limiter.aclose()
         if owns_engine:
             await app.state.engine.dispose()
@@ -62,6 +65,8 @@ def create_app(settings: Settings, engine: AsyncEngine | None = None) -> Starlet
     app.state.engine = engine or create_engine(settings.DATABASE_URL, echo=settings.SQL_ECHO)
     app.state.sessionmaker = create_sessionmaker(app.state.engine)
     app.state.rate_limiter = create_rate_limiter(settings)  # one per app: counts outlive requests
+    # Status changes: the outbox's relay and this process's subscribers (src/events).
+    app.state.events = create_events(settings, app.state.sessionmaker)
     storage = storage_from_settings(settings)
     # Report jobs are submitted after the request that wrote them commits: with REDIS_URL to the arq queue
     # (`fundperf worker` renders them), without it to a runner in this process. The job function is the same.

@@ -48,6 +48,7 @@ class GraphQLApp(GraphQL[Context, None]):
             graphql_ide="graphiql" if settings.GRAPHIQL else None,
             allow_queries_via_get=False,  # no mutations through GET, and caches stay honest
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+            max_subscriptions_per_connection=settings.WS_MAX_OPERATIONS,
         )
         self.app = app
         self.settings = settings

@@ -11,6 +11,11 @@ not run; the client reconnects with a fresh token. When they do, the context act
 nothing to re-check.
 """
 
+import asyncio
+import contextlib
+import logging
+from typing import Any
+
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import BaseGraphQLTransportWSHandler
 from strawberry.subscriptions.protocols.graphql_transport_ws.types import SubscribeMessage
 
@@ -18,7 +23,10 @@ from src.schema.context import Context
 from src.services.actors import Actor
 from src.services.identity.authentication import authenticate, connection_authorization
 
+logger = logging.getLogger(__name__)
 FORBIDDEN = 4403  # what strawberry answers a ConnectionRejectionError in connection_init with
+IDLE = 4408  # no operation for WS_IDLE_SECONDS
+SLOW = 4429  # a message could not be sent within WS_SEND_TIMEOUT_SECONDS
 
 
 async def authenticate_connection(context: Context, authorization: str) -> Actor | None:
@@ -40,7 +48,42 @@ async def reauthenticate(context: Context) -> bool:
 
 
 class ReauthenticatingHandler(BaseGraphQLTransportWSHandler[Context, None]):
-    """strawberry's graphql-transport-ws handler, re-authenticating before every operation."""
+    """strawberry's graphql-transport-ws handler, re-authenticating before every operation; it closes a
+    connection that runs no operation for WS_IDLE_SECONDS (an anonymous one can hold no subscription, so
+    it goes too), and one whose client does not take a message within WS_SEND_TIMEOUT_SECONDS (a slow
+    reader holds up nobody else: its own messages are dropped with it)."""
+
+    async def handle(self) -> None:
+        watchdog = asyncio.create_task(self._close_when_idle())
+        try:
+            await super().handle()
+        finally:
+            watchdog.cancel()
+
+    async def _close_when_idle(self) -> None:
+        limit = self.context.settings.WS_IDLE_SECONDS
+        loop = asyncio.get_running_loop()
+        idle_since = loop.time()
+        while True:
+            await asyncio.sleep(min(limit, 5.0))
+            if self.operations:
+                idle_since = loop.time()
+            elif loop.time() - idle_since >= limit:
+                logger.info("websocket: no operation for %g s; closing", limit)
+                with contextlib.suppress(Exception):
+                    await self.websocket.close(code=IDLE, reason="Idle")
+                return
+
+    async def send_message(self, message: Any) -> None:
+        seconds = self.context.settings.WS_SEND_TIMEOUT_SECONDS
+        try:
+            async with asyncio.timeout(seconds):
+                await super().send_message(message)
+        except TimeoutError:
+            logger.info("websocket: the client took no message for %g s; closing", seconds)
+            with contextlib.suppress(Exception):
+                async with asyncio.timeout(1):
+                    await self.websocket.close(code=SLOW, reason="Too slow")
 
     async def handle_subscribe(self, message: SubscribeMessage) -> None:
         # Before the acknowledgement the protocol itself refuses operations (4401): leave that to strawberry.

@@ -5,6 +5,7 @@ from src.models.audit import AuditEvent
 from src.models.auth import ApiToken, RefreshToken
 from src.models.budget import FundBudget, FundBudgetLine
 from src.models.document_number import DocumentNumber
+from src.models.event import Event
 from src.models.fund import FundType, PoolingArrangement
 from src.models.goal import (
     Goal,
@@ -22,11 +23,13 @@ from src.models.organization import Organization, User
 from src.models.region import Region
 from src.models.report import ReportJob
 from src.models.rules import RegionalRule
+from src.models.webhook import Webhook, WebhookDelivery
 
 __all__ = [
     "ApiToken",
     "AuditEvent",
     "DocumentNumber",
+    "Event",
     "FundBudget",
     "FundBudgetLine",
     "FundType",
@@ -47,5 +50,7 @@ __all__ = [
     "RegionalRule",
     "ReportJob",
     "User",
+    "Webhook",
+    "WebhookDelivery",
     "metadata",
 ]

@@ -24,6 +24,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from src.models.base import utcnow
 from src.models.report import ReportJob, ReportJobStatus
 from src.reports.jobs import fail_job
+from src.reports.jobs.running import announce
 
 logger = logging.getLogger(__name__)
 
@@ -101,6 +102,8 @@ async def reclaim(sessionmaker: async_sessionmaker[AsyncSession], job_id: int) -
                 row_version=job.row_version + 1,
             )
         )
+        if queued.rowcount == 1:
+            await announce(session, job_id)
         await session.commit()
     if queued.rowcount == 1:
         logger.info("report job %s was abandoned while running: queued", job_id)

@@ -14,6 +14,7 @@ from arq.worker import Worker, func
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from src.db import create_engine, create_sessionmaker
+from src.events.runtime import create_events
 from src.reports.jobs import run_job
 from src.reports.queue import (
     FUNCTION,
@@ -63,8 +64,12 @@ def make_worker(
         ctx["storage"] = storage_from_settings(settings)
         ctx["submitter"] = ArqSubmitter(url)
         ctx["time_limit"] = time_limit
+        # The jobs' progress events: published through Redis to the servers' subscribers after each commit.
+        ctx["events"] = create_events(settings, ctx["sessionmaker"], serving=False)
+        await ctx["events"].start()
 
     async def shutdown(ctx: dict[str, Any]) -> None:
+        await ctx["events"].aclose()
         await ctx["submitter"].aclose()
         if engine is None:
             await ctx["engine"].dispose()

@@ -13,6 +13,8 @@ from src.schema.auth.types import AUTH_EXCEPTION_HANDLERS
 from src.schema.budgets.mutations import BudgetMutations
 from src.schema.budgets.queries import BudgetQueries
 from src.schema.errors import ERROR_TYPES, EXCEPTION_HANDLERS
+from src.schema.events.queries import EventQueries
+from src.schema.events.subscriptions import EventSubscriptions
 from src.schema.extensions import hardening_extensions
 from src.schema.funds.queries import FundQueries
 from src.schema.goals.drafting import GoalDraftingMutations
@@ -27,6 +29,8 @@ from src.schema.reports.mutations import ReportMutations
 from src.schema.reports.queries import ReportQueries
 from src.schema.rules.mutations import RuleMutations
 from src.schema.rules.queries import RuleQueries
+from src.schema.webhooks.mutations import WebhookMutations
+from src.schema.webhooks.queries import WebhookQueries
 from src.services.errors import DomainError
 from src.settings import Settings
 
@@ -43,12 +47,24 @@ Query = merge_types(
         AuthQueries,
         RuleQueries,
         ReportQueries,
+        EventQueries,
+        WebhookQueries,
     ),
 )
 Mutation = merge_types(
     "Mutation",
-    (GoalMutations, GoalDraftingMutations, BudgetMutations, AuthMutations, RuleMutations, ReportMutations),
+    (
+        GoalMutations,
+        GoalDraftingMutations,
+        BudgetMutations,
+        AuthMutations,
+        RuleMutations,
+        ReportMutations,
+        WebhookMutations,
+    ),
 )
+
+Subscription = merge_types("Subscription", (EventSubscriptions,))
 
 
 def should_mask(error: GraphQLError) -> bool:
@@ -62,6 +78,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     return Schema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         types=ERROR_TYPES,
         # A factory, not an instance: extensions keep per-operation state.
         extensions=[

@@ -17,7 +17,9 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from src.db import session_scope
+from src.events.outbox import record_event
 from src.models.base import utcnow
+from src.models.event import EventKind
 from src.models.report import ReportJob, ReportJobStatus
 from src.reports.contexts import build_context, file_stem
 
@@ -67,13 +69,30 @@ async def _claim(sessionmaker: async_sessionmaker[AsyncSession], job_id: int) ->
         if claimed.rowcount != 1:
             return None
         job = (await session.exec(select(ReportJob).where(ReportJob.id == job_id))).one()
+        await announce(session, job_id)
         if job.parent_id is not None:
-            await session.exec(
+            parent = await session.exec(
                 update(ReportJob)
                 .where(col(ReportJob.id) == job.parent_id, col(ReportJob.status) == ReportJobStatus.QUEUED)
                 .values(**running)
             )
+            if parent.rowcount == 1:
+                await announce(session, job.parent_id)
         return job
+
+
+async def announce(session: AsyncSession, job_id: int) -> None:
+    """The job's status and progress as they now are in this transaction, as an event (REPORT_JOB_CHANGED)."""
+    stmt = select(ReportJob).where(ReportJob.id == job_id).execution_options(populate_existing=True)
+    job = (await session.exec(stmt)).one()
+    await record_event(
+        session=session,
+        kind=EventKind.REPORT_JOB_CHANGED,
+        subject=job,
+        actor=None,
+        payload={"status": job.status.value, "progressDone": job.progress_done,
+                 "progressTotal": job.progress_total, "parentId": job.parent_id},
+    )  # fmt: skip
 
 
 async def _complete(
@@ -99,6 +118,8 @@ async def _complete(
         )
         if done.rowcount != 1:
             return False
+        assert job.id is not None
+        await announce(session, job.id)
         if job.parent_id is not None:
             await _count_on_parent(session, job.parent_id)
         return True
@@ -121,6 +142,7 @@ async def _count_on_parent(session: AsyncSession, parent_id: int) -> None:
         )
     ).one()
     if progress[0] < progress[1]:
+        await announce(session, parent_id)
         return
     failed = (
         await session.exec(
@@ -139,6 +161,7 @@ async def _count_on_parent(session: AsyncSession, parent_id: int) -> None:
         .where(col(ReportJob.id) == parent_id, col(ReportJob.status).in_(UNFINISHED))
         .values(**outcome, finished_at=now)
     )
+    await announce(session, parent_id)
 
 
 _UNSAFE_IN_FILE_NAMES = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')

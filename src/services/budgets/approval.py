@@ -7,9 +7,11 @@ return supersedes that version (Art. 14), the budget needs approving again, on t
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from src.events.outbox import record_event
 from src.models import FundBudget, FundType, Goal, Region
 from src.models.base import utcnow
 from src.models.enums import BudgetStatus, GoalHorizon, GoalStatus
+from src.models.event import EventKind
 from src.services import audit, policy
 from src.services.actors import Actor
 from src.services.concurrency import claim
@@ -77,4 +79,11 @@ async def approve_budget(
         budget.approved_by_id = actor.user_id
         budget.approved_goal_id = issued
         extra["goal_id"] = issued
+        await record_event(
+            session=session,
+            kind=EventKind.BUDGET_APPROVED,
+            subject=budget,
+            actor=actor,
+            payload={"year": budget.year, "goalId": issued},
+        )
     return budget

@@ -11,7 +11,7 @@
   new versions, above.
 """
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from decimal import Decimal
 
 from sqlmodel import col, select
@@ -34,7 +34,7 @@ UNDER_WAY = frozenset(
     }
 )
 
-Log = Callable[[Goal, GoalStatus, str], None]
+Log = Callable[[Goal, GoalStatus, str], Awaitable[None]]
 
 
 async def copy_indicators(
@@ -153,7 +153,7 @@ async def decompose(
             )
             session.add(child)
             await session.flush()
-            log(child, GoalStatus.DRAFT, f"由全省目标（第 {goal.version} 版）分解下达")
+            await log(child, GoalStatus.DRAFT, f"由全省目标（第 {goal.version} 版）分解下达")
         elif current.status in UNDER_WAY:
             child = current
             before = child.status
@@ -164,7 +164,7 @@ async def decompose(
             child.row_version += 1
             session.add(child)
             await session.flush()
-            log(child, before, f"全省目标第 {goal.version} 版下达，按新的分解表重新编制")
+            await log(child, before, f"全省目标第 {goal.version} 版下达，按新的分解表重新编制")
         else:  # in force (guiding or formal): a new version; the one in force stays until it is issued
             child = Goal(
                 **current.model_dump(
@@ -181,7 +181,7 @@ async def decompose(
             session.add(child)
             await session.flush()
             await copy_indicators(session, source_id=current.id, target_id=child.id, own_only=True)
-            log(
+            await log(
                 child,
                 current.status,
                 f"全省目标第 {goal.version} 版下达，形成第 {child.version} 版待重新编制",
@@ -221,7 +221,7 @@ async def formalize_children(session: AsyncSession, goal: Goal, log: Log) -> lis
         child.row_version += 1
         session.add(child)
         await session.flush()
-        log(child, GoalStatus.ISSUED_GUIDING, "全省目标经国家相关部门审核后正式下达，随之转为正式下达")
+        await log(child, GoalStatus.ISSUED_GUIDING, "全省目标经国家相关部门审核后正式下达，随之转为正式下达")
     return children
 
 

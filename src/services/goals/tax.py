@@ -5,8 +5,10 @@ agency submits only content the tax department of the same region has concurred 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from src.events.outbox import record_event
 from src.models import Goal, GoalTaxOpinion, Organization, Region
 from src.models.enums import ActorType, TaxVerdict
+from src.models.event import EventKind
 from src.models.types import FREE_TEXT_MAX_LENGTH
 from src.services import audit, policy
 from src.services.actors import Actor
@@ -63,6 +65,13 @@ async def record_opinion(
         )
         extra["content_revision"] = goal.content_revision
         extra["opinion"] = text
+        await record_event(
+            session=session,
+            kind=EventKind.GOAL_TAX_OPINION,
+            subject=goal,
+            actor=actor,
+            payload={"verdict": verdict.value, "contentRevision": goal.content_revision},
+        )
     return goal
 
 

@@ -8,9 +8,11 @@ from dataclasses import dataclass
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from src.events.outbox import record_event
 from src.models import Goal, GoalTransition, Indicator
 from src.models.base import utcnow
 from src.models.enums import ActorType, GoalStatus
+from src.models.event import EventKind
 from src.models.types import FREE_TEXT_MAX_LENGTH
 from src.services import audit, policy
 from src.services.actors import Actor
@@ -24,8 +26,14 @@ from src.services.goals.steps import OPERATION, RETURNER, STEPS, GoalAction, che
 from src.services.goals.validation import submission_problems
 from src.services.rules import rules_for
 
+# The event each logged step announces (anything else is a step of the chain).
+_EVENT_KINDS = {
+    GoalAction.DECOMPOSE: EventKind.GOAL_DECOMPOSED,
+    GoalAction.ADJUSTMENT_REQUEST: EventKind.GOAL_ADJUSTMENT_REQUESTED,
+}
 
-def _log(
+
+async def _log(
     session: AsyncSession,
     actor: Actor,
     goal: Goal,
@@ -33,7 +41,16 @@ def _log(
     before: GoalStatus,
     reason: str | None,
 ) -> None:
+    """Every status change of a goal passes here: its transition row, and the event announcing it."""
     assert goal.id is not None
+    await record_event(
+        session=session,
+        kind=_EVENT_KINDS.get(action, EventKind.GOAL_STATUS_CHANGED),
+        subject=goal,
+        actor=actor,
+        payload={"action": action.value, "fromStatus": before.value, "toStatus": goal.status.value,
+                 "version": goal.version},
+    )  # fmt: skip
     session.add(
         GoalTransition(
             goal_id=goal.id,
@@ -128,13 +145,13 @@ async def transition(
             formal = await cascade.formalize_children(session, goal, log)
             if formal:
                 extra["formalized_goal_ids"] = [g.id for g in formal]
-        _log(session, actor, goal, action, before_status, None)
+        await _log(session, actor, goal, action, before_status, None)
     return goal
 
 
 def _logger(session: AsyncSession, actor: Actor) -> cascade.Log:
-    def log(goal: Goal, before: GoalStatus, reason: str) -> None:
-        _log(session, actor, goal, GoalAction.DECOMPOSE, before, reason)
+    async def log(goal: Goal, before: GoalStatus, reason: str) -> None:
+        await _log(session, actor, goal, GoalAction.DECOMPOSE, before, reason)
 
     return log
 
@@ -172,7 +189,7 @@ async def return_goal(
     if goal.status == GoalStatus.ISSUED_GUIDING:
         await _claim_in_status(session, goal, row_version)
         new = await _next_version(session, actor, goal, status=GoalStatus.RETURNED, operation="goalReturn")
-        _log(
+        await _log(
             session,
             actor,
             goal,
@@ -180,13 +197,13 @@ async def return_goal(
             before_status,
             f"{why}（指导性目标继续有效，第 {new.version} 版待修改）",
         )
-        _log(session, actor, new, GoalAction.RETURN, before_status, why)
+        await _log(session, actor, new, GoalAction.RETURN, before_status, why)
         return new
     async with audit.changing(session=session, actor=actor, operation="goalReturn", row=goal) as extra:
         await _claim_in_status(session, goal, row_version)
         goal.status = GoalStatus.RETURNED
         extra["reason"] = why
-    _log(session, actor, goal, GoalAction.RETURN, before_status, why)
+    await _log(session, actor, goal, GoalAction.RETURN, before_status, why)
     return goal
 
 
@@ -276,7 +293,7 @@ async def request_adjustment(
     new = await _next_version(
         session, actor, goal, status=GoalStatus.DRAFT, operation="goalAdjustmentRequest", assessment=checked
     )
-    _log(session, actor, new, GoalAction.ADJUSTMENT_REQUEST, goal.status, checked.reason)
+    await _log(session, actor, new, GoalAction.ADJUSTMENT_REQUEST, goal.status, checked.reason)
     return new
 
 
@@ -294,4 +311,4 @@ async def _supersede_earlier_versions(session: AsyncSession, actor: Actor, goal:
         old.row_version += 1
         session.add(old)
         await session.flush()
-        _log(session, actor, old, GoalAction.ISSUE, before, f"被第 {goal.version} 版取代")
+        await _log(session, actor, old, GoalAction.ISSUE, before, f"被第 {goal.version} 版取代")

@@ -1,0 +1,135 @@
+"""This process's live subscribers, and the delivery of published events to them.
+
+The bus hands every published batch to deliver(); one task takes the batches in order and, per batch,
+authenticates every subscriber's credentials afresh (credentials.py: two statements at most), then gives
+each subscriber the events that match its filter and that the actor it is now may read (visibility.py).
+A subscriber's queue is bounded: one that falls that far behind is dropped (its subscription ends with
+SUBSCRIBER_TOO_SLOW; it resumes with afterEventId), so a slow client never holds up the others.
+"""
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from src.events.credentials import fresh_actors
+from src.events.filters import EventFilter
+from src.events.message import EventMessage
+from src.events.visibility import event_visible
+from src.models.base import utcnow
+
+logger = logging.getLogger(__name__)
+
+
+class Signal(Enum):
+    RESYNC = "resync"  # the bus was away: read what was missed from the outbox
+    UNAUTHENTICATED = "unauthenticated"  # the credentials no longer authenticate
+    TOO_SLOW = "too_slow"  # the queue overflowed
+
+
+@dataclass(eq=False)
+class Subscriber:
+    authorization: str
+    event_filter: EventFilter
+    queue: asyncio.Queue[EventMessage | Signal]
+    last_id: int = 0  # the last event id delivered: catch-up and live events after it, each once
+    dropped: bool = False
+    stats: dict[str, int] = field(default_factory=dict)
+
+    def wants(self, event: EventMessage) -> bool:
+        return event.id > self.last_id and self.event_filter.matches(event)
+
+    def put(self, item: EventMessage | Signal) -> None:
+        if self.dropped:
+            return
+        try:
+            self.queue.put_nowait(item)
+        except asyncio.QueueFull:
+            self.dropped = True
+            self.queue.get_nowait()  # room for the signal that ends it
+            self.queue.put_nowait(Signal.TOO_SLOW)
+
+
+class Hub:
+    def __init__(
+        self, *, sessionmaker: async_sessionmaker[AsyncSession], secret_key: str, queue_size: int = 1000
+    ) -> None:
+        self.sessionmaker = sessionmaker
+        self.secret_key = secret_key
+        self.queue_size = queue_size
+        self.subscribers: set[Subscriber] = set()
+        self._inbox: asyncio.Queue[Sequence[EventMessage]] = asyncio.Queue()
+        self._task: asyncio.Task[None] | None = None
+
+    def register(self, *, authorization: str, event_filter: EventFilter, last_id: int = 0) -> Subscriber:
+        subscriber = Subscriber(authorization, event_filter, asyncio.Queue(self.queue_size), last_id)
+        self.subscribers.add(subscriber)
+        return subscriber
+
+    def unregister(self, subscriber: Subscriber) -> None:
+        self.subscribers.discard(subscriber)
+
+    def deliver(self, events: Sequence[EventMessage]) -> None:
+        """The bus's sink: called with each published batch, in order."""
+        if self.subscribers:
+            self._inbox.put_nowait(events)
+
+    def resync(self) -> None:
+        for subscriber in list(self.subscribers):
+            subscriber.put(Signal.RESYNC)
+
+    async def dispatch(self, events: Sequence[EventMessage]) -> int:
+        """Hands `events` to the subscribers that asked for them and may read them; how many were handed."""
+        wanted = {
+            subscriber: matching
+            for subscriber in list(self.subscribers)
+            if (
+                matching := [
+                    e for e in events if e.id > subscriber.last_id and subscriber.event_filter.matches(e)
+                ]
+            )
+        }
+        if not wanted:
+            return 0
+        async with self.sessionmaker() as session:
+            actors = await fresh_actors(
+                session=session,
+                authorizations={s.authorization for s in wanted},
+                secret_key=self.secret_key,
+                now=utcnow(),
+            )
+        handed = 0
+        for subscriber, matching in wanted.items():
+            actor = actors.get(subscriber.authorization)
+            if actor is None:
+                subscriber.put(Signal.UNAUTHENTICATED)
+                continue
+            for event in matching:
+                if event_visible(actor, event):
+                    subscriber.put(event)
+                    handed += 1
+        return handed
+
+    async def run(self) -> None:
+        while True:
+            events = await self._inbox.get()
+            try:
+                await self.dispatch(events)
+            except Exception:
+                # The database was unreachable, say: subscribers read these from the outbox instead.
+                logger.exception("event hub: delivery failed; subscribers resync from the outbox")
+                self.resync()
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self.run(), name="event-hub")
+
+    async def aclose(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task

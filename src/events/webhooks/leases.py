@@ -1,0 +1,119 @@
+"""The dispatcher's bookkeeping on the webhook row. A process delivers a hook only while it holds the
+hook's lease (lease_until in the future, set by a conditional UPDATE that one process alone can win, on
+SQLite and PostgreSQL alike); every later write names the lease it holds, so a process that lost it (it
+stalled past lease_until and another took over) changes nothing."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, or_, update
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from src.db import session_scope
+from src.models.event import Event
+from src.models.webhook import Webhook, WebhookDelivery
+
+
+@dataclass
+class Lease:
+    webhook_id: int
+    until: datetime  # the value this process wrote: it holds the lease while the row still has it
+
+
+@dataclass(frozen=True)
+class HookState:
+    """What the administrator may have changed meanwhile: read again after every attempt."""
+
+    enabled: bool
+    url: str
+    secret: str
+
+
+def _free(now: datetime) -> Any:
+    return or_(col(Webhook.lease_until).is_(None), col(Webhook.lease_until) < now)
+
+
+def _due(now: datetime) -> Any:
+    return or_(col(Webhook.retry_at).is_(None), col(Webhook.retry_at) <= now)
+
+
+def _held(lease: Lease) -> Any:
+    return (col(Webhook.id) == lease.webhook_id) & (col(Webhook.lease_until) == lease.until)
+
+
+async def due_webhook_ids(session: AsyncSession, now: datetime) -> list[int]:
+    """Enabled hooks with events after their cursor, no retry waiting and no lease held."""
+    latest = select(func.coalesce(func.max(Event.id), 0)).scalar_subquery()
+    stmt = (
+        select(Webhook.id)
+        .where(col(Webhook.enabled), col(Webhook.last_event_id) < latest, _due(now), _free(now))
+        .order_by(col(Webhook.id))
+    )
+    return [hook_id for hook_id in (await session.exec(stmt)).all() if hook_id is not None]
+
+
+async def acquire(
+    sessionmaker: async_sessionmaker[AsyncSession], webhook_id: int, now: datetime, length: timedelta
+) -> Lease | None:
+    """The hook's lease until now + length, if it is due and nobody holds it; None otherwise."""
+    until = now + length
+    stmt = (
+        update(Webhook)
+        .where(col(Webhook.id) == webhook_id, col(Webhook.enabled), _due(now), _free(now))
+        .values(lease_until=until)
+        .execution_options(synchronize_session=False)
+    )
+    async with session_scope(sessionmaker) as session:
+        acquired = (await session.exec(stmt)).rowcount == 1
+    return Lease(webhook_id, until) if acquired else None
+
+
+async def release(sessionmaker: async_sessionmaker[AsyncSession], lease: Lease) -> None:
+    stmt = (
+        update(Webhook)
+        .where(_held(lease))
+        .values(lease_until=None)
+        .execution_options(synchronize_session=False)
+    )
+    async with session_scope(sessionmaker) as session:
+        await session.exec(stmt)
+
+
+async def record(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    lease: Lease,
+    *,
+    delivery: WebhookDelivery | None,
+    values: dict[str, Any],
+    renew_until: datetime,
+) -> HookState | None:
+    """Writes `values` on the hook and adds `delivery`, renewing the lease, in one transaction; the hook
+    as it is now. None, and nothing written, when the lease is lost or the hook deleted."""
+    stmt = (
+        update(Webhook)
+        .where(_held(lease))
+        .values(**values, lease_until=renew_until)
+        .execution_options(synchronize_session=False)
+    )
+    async with session_scope(sessionmaker) as session:
+        if (await session.exec(stmt)).rowcount != 1:
+            return None
+        if delivery is not None:
+            session.add(delivery)
+        row = (
+            await session.exec(
+                select(Webhook.enabled, Webhook.url, Webhook.secret).where(Webhook.id == lease.webhook_id)
+            )
+        ).one()
+    lease.until = renew_until
+    return HookState(*row)
+
+
+async def prior_attempts(session: AsyncSession, webhook_id: int, event_id: int) -> int:
+    stmt = select(func.count()).where(
+        WebhookDelivery.webhook_id == webhook_id, WebhookDelivery.event_id == event_id
+    )
+    return int((await session.exec(stmt)).one())

@@ -1,0 +1,67 @@
+from datetime import datetime
+from typing import Any
+
+import strawberry
+from strawberry.scalars import JSON
+
+from src.events.message import EventMessage
+from src.events.reads import MAX_PAGE
+from src.models.event import EVENT_KIND_LABELS, EventKind
+from src.schema.conversion import related
+from src.schema.cost import max_items
+from src.schema.funds.types import FundType
+from src.schema.regions.types import Region
+
+strawberry.enum(EventKind, description="事件种类")
+
+
+@strawberry.type(description="状态变更事件：目标流转、税务会商、分解与调整、预算批复、报告任务进度")
+class StatusEvent:
+    id: strawberry.ID = strawberry.field(description="事件序号：只增不减；最新的序号即 dataVersion")
+    kind: EventKind
+    subject_type: str = strawberry.field(description="对象类型：Goal、FundBudget、ReportJob")
+    subject_id: strawberry.ID = strawberry.field(description="对象 ID")
+    occurred_at: datetime
+    payload: JSON = strawberry.field(description="变更内容（如 fromStatus、toStatus、progressDone）")
+    region_id: strawberry.Private[int]
+    fund_type_id: strawberry.Private[int | None]
+
+    @strawberry.field(description="事件种类中文名")
+    def kind_label(self) -> str:
+        return EVENT_KIND_LABELS[self.kind]
+
+    region: Region = related(Region, "region", "region_id", description="对象所属区划")
+    fund_type: FundType | None = related(
+        FundType, "fund_type", "fund_type_id", optional=True, description="基金类型"
+    )
+
+    @classmethod
+    def of(cls, event: EventMessage) -> "StatusEvent":
+        payload: Any = event.payload
+        return cls(
+            id=strawberry.ID(str(event.id)),
+            kind=event.kind,
+            subject_type=event.subject_type.value,
+            subject_id=strawberry.ID(str(event.subject_id)),
+            occurred_at=event.occurred_at,
+            payload=payload,
+            region_id=event.region_id,
+            fund_type_id=event.fund_type_id,
+        )
+
+
+@strawberry.input(description="事件筛选")
+class StatusEventFilter:
+    kinds: list[EventKind] | None = strawberry.field(default=None, description="事件种类（空：全部）")
+    region_code: str | None = strawberry.field(default=None, description="区划代码")
+    include_descendants: bool = strawberry.field(default=True, description="含下级区划")
+    fund_type_code: str | None = strawberry.field(default=None, description="基金类型代码")
+
+
+@strawberry.type(description="一页事件（按序号）")
+class EventPage:
+    events: list[StatusEvent] = strawberry.field(metadata=max_items(MAX_PAGE))
+    last_event_id: strawberry.ID | None = strawberry.field(
+        description="本页最后一个事件的序号：下一页从它之后读（本页为空时为空）"
+    )
+    has_more: bool = strawberry.field(description="之后还有事件")

@@ -1,0 +1,240 @@
+"""Status changes pushed to subscribers (issue 10): through a real server and a real WebSocket client."""
+
+import itertools
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+import websockets
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from src.app import create_app
+from src.events.outbox import record_event
+from src.models import Event, Goal
+from src.models.enums import ActorType, Administration, GoalStatus
+from src.models.event import EventKind
+from src.services.identity.tokens import issue_access_token
+from src.settings import Settings
+from tests.factories import make_goal
+from tests.schema.conftest import make_user
+from tests.support.server import serve_app
+from tests.support.ws import graphql_ws
+
+MED = Administration.MEDICAL_SECURITY
+STATUS_CHANGED = """subscription($filter: StatusEventFilter, $after: ID) {
+  statusChanged(filter: $filter, afterEventId: $after) {
+    id kind kindLabel subjectType subjectId payload region { code } fundType { code }
+  }
+}"""
+TAX_CONCUR = """mutation($input: GoalTaxConcurInput!) { goalTaxConcur(input: $input) {
+  __typename ... on GoalSuccess { goal { rowVersion } } } }"""
+
+
+@pytest.fixture
+async def server(engine: AsyncEngine, reference: None, settings: Settings) -> AsyncIterator[str]:
+    async with serve_app(create_app(settings, engine=engine)) as base_url:
+        yield base_url
+
+
+async def token(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    actor_type: ActorType = ActorType.FINANCE,
+    region_code: str = "510000",
+    administration: Administration | None = None,
+) -> str:
+    user = await make_user(
+        sessionmaker, actor_type=actor_type, region_code=region_code, administration=administration
+    )
+    return issue_access_token(user.id or 0, secret_key=settings.SECRET_KEY)
+
+
+_years = itertools.count(2027)
+
+
+async def draft(sessionmaker: async_sessionmaker[AsyncSession], region_code: str = "510100") -> Goal:
+    """A draft goal of the region (each of another year, so there can be many)."""
+    async with sessionmaker() as session:
+        goal = await make_goal(session, region_code=region_code, year=next(_years), status=GoalStatus.DRAFT)
+        await session.commit()
+        return goal
+
+
+async def concur(server: str, tax_token: str, goal: Goal) -> dict[str, Any]:
+    async with httpx.AsyncClient(base_url=server, headers={"Authorization": f"Bearer {tax_token}"}) as http:
+        body = (
+            await http.post(
+                "/graphql",
+                json={
+                    "query": TAX_CONCUR,
+                    "variables": {"input": {"id": str(goal.id), "rowVersion": goal.row_version}},
+                },
+            )
+        ).json()
+    result: dict[str, Any] = body["data"]["goalTaxConcur"]
+    assert result["__typename"] == "GoalSuccess", body
+    return result
+
+
+async def test_a_change_reaches_who_may_read_it_and_nobody_else(
+    server: str, sessionmaker: async_sessionmaker[AsyncSession], settings: Settings
+) -> None:
+    province = await token(sessionmaker, settings)
+    other_prefecture = await token(sessionmaker, settings, ActorType.MEDICAL_SECURITY, "510300", MED)
+    tax = await token(sessionmaker, settings, ActorType.TAX, "510100")
+    goal = await draft(sessionmaker)
+    async with graphql_ws(server, province) as seer, graphql_ws(server, other_prefecture) as outsider:
+        await seer.subscribe(STATUS_CHANGED)
+        await outsider.subscribe(STATUS_CHANGED)
+        await seer.ws.ping()  # the subscriptions are registered before the change
+        await concur(server, tax, goal)
+        event = (await seer.next_data())["statusChanged"]
+        assert event["kind"] == "GOAL_TAX_OPINION" and event["kindLabel"] == "税务部门会商意见"
+        assert (event["subjectType"], event["subjectId"]) == ("Goal", str(goal.id))
+        assert event["payload"]["verdict"] == "CONCUR" and event["region"]["code"] == "510100"
+        # A draft of 成都 is not seen from 攀枝花 (Art. 5: each reads its own region and below).
+        assert await outsider.nothing_within(0.5)
+
+
+async def test_reconnecting_with_after_event_id_loses_nothing_and_repeats_nothing(
+    server: str, sessionmaker: async_sessionmaker[AsyncSession], settings: Settings
+) -> None:
+    province = await token(sessionmaker, settings)
+    tax = await token(sessionmaker, settings, ActorType.TAX, "510100")
+    goals = [await draft(sessionmaker) for _ in range(4)]
+    async with graphql_ws(server, province) as first:
+        await first.subscribe(STATUS_CHANGED)
+        await first.ws.ping()
+        await concur(server, tax, goals[0])
+        seen = (await first.next_data())["statusChanged"]["id"]
+    # Offline: two changes happen. Back, from the last id seen: those two, then live ones, each once.
+    await concur(server, tax, goals[1])
+    await concur(server, tax, goals[2])
+    async with graphql_ws(server, province) as again:
+        await again.subscribe(STATUS_CHANGED, {"after": seen})
+        caught_up = [(await again.next_data())["statusChanged"] for _ in range(2)]
+        await concur(server, tax, goals[3])
+        live = (await again.next_data())["statusChanged"]
+        assert [e["subjectId"] for e in [*caught_up, live]] == [str(g.id) for g in goals[1:]]
+        assert int(seen) < int(caught_up[0]["id"]) < int(caught_up[1]["id"]) < int(live["id"])
+        assert await again.nothing_within(0.5)
+
+
+async def test_a_rolled_back_change_announces_nothing(
+    server: str, sessionmaker: async_sessionmaker[AsyncSession], settings: Settings
+) -> None:
+    province = await token(sessionmaker, settings)
+    goal = await draft(sessionmaker)
+    async with graphql_ws(server, province) as ws:
+        await ws.subscribe(STATUS_CHANGED)
+        await ws.ws.ping()
+        async with sessionmaker() as session:
+            row = await session.get_one(Goal, goal.id)
+            await record_event(session=session, kind=EventKind.GOAL_STATUS_CHANGED, subject=row, actor=None)
+            await session.flush()  # written, then the transaction is rolled back
+            await session.rollback()
+        assert await ws.nothing_within(1.5)  # longer than the relay's poll
+    async with sessionmaker() as session:
+        assert (await session.exec(select(Event))).all() == []
+
+
+async def test_the_events_query_catches_up_page_by_page(
+    gql: Any, server: str, sessionmaker: async_sessionmaker[AsyncSession], settings: Settings
+) -> None:
+    tax = await token(sessionmaker, settings, ActorType.TAX, "510100")
+    goals = [await draft(sessionmaker) for _ in range(3)]
+    for goal in goals:
+        await concur(server, tax, goal)
+    query = """query($after: ID, $first: Int!) { dataVersion
+      events(after: $after, first: $first, filter: {kinds: [GOAL_TAX_OPINION], regionCode: "510100"}) {
+        events { id subjectId } lastEventId hasMore } }"""
+    first = await gql.data(query, {"first": 2})
+    page = first["events"]
+    assert [e["subjectId"] for e in page["events"]] == [str(g.id) for g in goals[:2]] and page["hasMore"]
+    rest = (await gql.data(query, {"first": 2, "after": page["lastEventId"]}))["events"]
+    assert [e["subjectId"] for e in rest["events"]] == [str(goals[2].id)] and not rest["hasMore"]
+    assert first["dataVersion"] == rest["events"][-1]["id"]
+
+
+REPORT_REQUEST = """mutation($input: ReportRequestInput!) { reportRequest(input: $input) {
+  __typename ... on ReportRequestSuccess { job { id } } } }"""
+REPORT_JOB = (
+    """subscription($id: ID!) { reportJob(id: $id) { id status progressDone progressTotal downloadUrl } }"""
+)
+
+
+async def test_a_report_jobs_progress_reaches_its_subscriber(
+    server: str, sessionmaker: async_sessionmaker[AsyncSession], settings: Settings
+) -> None:
+    # Embedded mode: the server renders the job in-process; the subscriber sees it start and finish.
+    agency = await token(sessionmaker, settings, ActorType.AGENCY, "510100", MED)
+    goal = await draft(sessionmaker)
+    async with httpx.AsyncClient(base_url=server, headers={"Authorization": f"Bearer {agency}"}) as http:
+        body = (
+            await http.post(
+                "/graphql",
+                json={
+                    "query": REPORT_REQUEST,
+                    "variables": {"input": {"kind": "GOAL_TABLE", "goalId": str(goal.id)}},
+                },
+            )
+        ).json()
+    job_id = body["data"]["reportRequest"]["job"]["id"]
+    async with graphql_ws(server, agency) as ws:
+        await ws.subscribe(REPORT_JOB, {"id": job_id})
+        states = []
+        while True:
+            message = await ws.receive()
+            if message["type"] == "complete":
+                break
+            assert message["type"] == "next" and "errors" not in message["payload"], message
+            states.append(message["payload"]["data"]["reportJob"])
+    assert states[-1]["status"] == "SUCCEEDED" and states[-1]["downloadUrl"] == f"/files/{job_id}"
+    assert states[-1]["progressDone"] == states[-1]["progressTotal"] == 1
+
+
+async def test_what_no_relay_announced_is_sent_from_the_outbox(
+    server: str, sessionmaker: async_sessionmaker[AsyncSession], settings: Settings
+) -> None:
+    # An event committed by a process that stopped before publishing (here: a session no relay listens
+    # to) stays unpublished in the outbox; the server's relay finds it on its next look and sends it.
+    province = await token(sessionmaker, settings)
+    goal = await draft(sessionmaker)
+    async with graphql_ws(server, province) as ws:
+        await ws.subscribe(STATUS_CHANGED)
+        await ws.ws.ping()
+        async with sessionmaker() as session:
+            row = await session.get_one(Goal, goal.id)
+            await record_event(session=session, kind=EventKind.GOAL_STATUS_CHANGED, subject=row, actor=None)
+            await session.commit()
+        event = (await ws.next_data(timeout=5))["statusChanged"]
+        assert event["subjectId"] == str(goal.id)
+    async with sessionmaker() as session:
+        assert all(e.published_at is not None for e in (await session.exec(select(Event))).all())
+
+
+async def test_connections_are_capped_closed_when_idle_and_need_credentials(
+    engine: AsyncEngine, reference: None, sessionmaker: async_sessionmaker[AsyncSession], settings: Settings
+) -> None:
+    limited = settings.model_copy(update={"WS_MAX_OPERATIONS": 2, "WS_IDLE_SECONDS": 0.3})
+    province = await token(sessionmaker, settings)
+    async with serve_app(create_app(limited, engine=engine)) as base_url:
+        async with graphql_ws(base_url, province) as ws:
+            await ws.subscribe(STATUS_CHANGED)
+            await ws.subscribe(STATUS_CHANGED)
+            third = await ws.subscribe(STATUS_CHANGED)
+            refused = await ws.receive()
+            assert (refused["id"], refused["type"]) == (third, "error")
+            assert "limit" in refused["payload"][0]["message"]
+        async with graphql_ws(base_url, None) as anonymous:
+            await anonymous.subscribe(STATUS_CHANGED)
+            answer = await anonymous.receive()
+            assert answer["type"] == "error"
+            assert answer["payload"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+            # Holding no operation, the connection is closed after WS_IDLE_SECONDS.
+            with pytest.raises(websockets.exceptions.ConnectionClosed) as closed:
+                await anonymous.receive(timeout=5)
+            assert closed.value.rcvd is not None and closed.value.rcvd.code == 4408
