@@ -22,6 +22,7 @@ from src.reports.queue import ArqSubmitter, queued_document_jobs
 from src.reports.render import Renderer
 from src.reports.runner import JobRunner
 from src.reports.storage import storage_from_settings
+from src.schema.events.shared_run import renderer
 from src.services.identity.ratelimit import create_rate_limiter
 from src.settings import Settings
 
@@ -76,6 +77,8 @@ def create_app(settings: Settings, engine: AsyncEngine | None = None) -> Starlet
         else JobRunner(sessionmaker=app.state.sessionmaker, renderer=Renderer(), storage=storage)
     )
     graphql_app = GraphQLApp(app, settings)
+    if app.state.events.hub is not None:
+        app.state.events.hub.render = renderer(graphql_app.schema._schema, app.state.sessionmaker, settings)  # type: ignore[attr-defined]
     app.router.routes.extend(
         [
             Route("/healthz", healthz),

@@ -15,6 +15,7 @@ from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET, UnsetType
 
 from src.app.websocket import ReauthenticatingHandler
+from src.events.shared import Planner, RawPayload
 from src.schema import build_schema
 from src.schema.context import Context
 from src.schema.loaders import build_loaders
@@ -52,6 +53,8 @@ class GraphQLApp(GraphQL[Context, None]):
         )
         self.app = app
         self.settings = settings
+        # statusChanged documents that qualify run on the shared path (src/events/shared.py).
+        self.planner = Planner(self.schema._schema)  # type: ignore[attr-defined]
 
     def decode_json(self, data: str | bytes) -> object:
         value = json.loads(data)
@@ -62,6 +65,9 @@ class GraphQLApp(GraphQL[Context, None]):
         return value
 
     def encode_json(self, data: object) -> str:
+        # A shared subscription's payload comes serialized once for all its subscribers: spliced in as is.
+        if isinstance(data, dict) and isinstance(payload := data.get("payload"), RawPayload):
+            return f'{{"id":{json.dumps(data["id"])},"type":"next","payload":{payload}}}'
         # Chinese stays readable in responses: UTF-8, not \uXXXX escapes.
         return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 

@@ -16,10 +16,15 @@ import contextlib
 import logging
 from typing import Any
 
-from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import BaseGraphQLTransportWSHandler
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
+    BaseGraphQLTransportWSHandler,
+    Operation,
+)
 from strawberry.subscriptions.protocols.graphql_transport_ws.types import SubscribeMessage
 
+from src.events.shared import Plan, Planner
 from src.schema.context import Context
+from src.schema.events.shared_run import run_shared
 from src.services.actors import Actor
 from src.services.identity.authentication import authenticate, connection_authorization
 
@@ -90,4 +95,47 @@ class ReauthenticatingHandler(BaseGraphQLTransportWSHandler[Context, None]):
         if self.connection_acknowledged and not await reauthenticate(self.context):
             await self.websocket.close(code=FORBIDDEN, reason="Forbidden")
             return
-        await super().handle_subscribe(message)
+        if not await self._subscribe_shared(message):
+            await super().handle_subscribe(message)
+
+    async def _subscribe_shared(self, message: SubscribeMessage) -> bool:
+        """Starts the operation on the shared path (src/events/shared.py) if it qualifies; False if not."""
+        hub = self.context.request.app.state.events.hub
+        authorization = connection_authorization(self.context.connection_params)
+        if not self.connection_acknowledged or self.context.actor is None or not authorization:
+            return False  # anonymous: strawberry's path refuses it with the usual error
+        if hub is None or hub.render is None:
+            return False
+        payload = message["payload"]
+        planner: Planner = self.view.planner  # type: ignore[attr-defined]
+        plan = planner.plan(payload["query"], payload.get("variables"), payload.get("operationName"))
+        if plan is None:
+            return False
+        if message["id"] in self.operations or (
+            self.max_subscriptions_per_connection is not None
+            and len(self.operations) >= self.max_subscriptions_per_connection
+        ):
+            return False  # strawberry's own refusals (4409, "Subscription limit reached")
+        operation: Operation[Context, None] = Operation(
+            self, message["id"], payload["query"], payload.get("variables"), payload.get("operationName")
+        )
+        operation.task = asyncio.create_task(self._run_shared(operation, plan, authorization))
+        operation.task.add_done_callback(self._task_done)
+        self.operations[message["id"]] = operation
+        return True
+
+    async def _run_shared(
+        self, operation: "Operation[Context, None]", plan: Plan, authorization: str
+    ) -> None:
+        try:
+            await run_shared(
+                hub=self.context.request.app.state.events.hub,
+                context=self.context,
+                authorization=authorization,
+                plan=plan,
+                op_id=operation.id,
+                send=operation.send_operation_message,  # type: ignore[arg-type]
+            )
+            await operation.send_operation_message({"id": operation.id, "type": "complete"})
+        finally:
+            self.operations.pop(operation.id, None)

@@ -10,8 +10,8 @@ SUBSCRIBER_TOO_SLOW; it resumes with afterEventId), so a slow client never holds
 import asyncio
 import contextlib
 import logging
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from enum import Enum
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -20,6 +20,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from src.events.credentials import fresh_actors
 from src.events.filters import EventFilter
 from src.events.message import EventMessage
+from src.events.shared import Plan, RawPayload
 from src.events.visibility import event_visible
 from src.models.base import utcnow
 
@@ -32,19 +33,31 @@ class Signal(Enum):
     TOO_SLOW = "too_slow"  # the queue overflowed
 
 
+@dataclass(frozen=True)
+class Rendered:
+    """An event already executed and serialized for a shared plan (shared.py)."""
+
+    event_id: int
+    payload: RawPayload
+
+
+Item = EventMessage | Rendered | Signal
+Render = Callable[[Plan, EventMessage], Awaitable[RawPayload]]
+
+
 @dataclass(eq=False)
 class Subscriber:
     authorization: str
     event_filter: EventFilter
-    queue: asyncio.Queue[EventMessage | Signal]
+    queue: asyncio.Queue[Item]
     last_id: int = 0  # the last event id delivered: catch-up and live events after it, each once
     dropped: bool = False
-    stats: dict[str, int] = field(default_factory=dict)
+    plan: Plan | None = None  # set: it gets Rendered items, shared with every subscriber of the same key
 
     def wants(self, event: EventMessage) -> bool:
         return event.id > self.last_id and self.event_filter.matches(event)
 
-    def put(self, item: EventMessage | Signal) -> None:
+    def put(self, item: Item) -> None:
         if self.dropped:
             return
         try:
@@ -65,9 +78,15 @@ class Hub:
         self.subscribers: set[Subscriber] = set()
         self._inbox: asyncio.Queue[Sequence[EventMessage]] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
+        # Set by the app: executes a shared plan on an event (with loaders fresh for each call).
+        self.render: Render | None = None
 
-    def register(self, *, authorization: str, event_filter: EventFilter, last_id: int = 0) -> Subscriber:
-        subscriber = Subscriber(authorization, event_filter, asyncio.Queue(self.queue_size), last_id)
+    def register(
+        self, *, authorization: str, event_filter: EventFilter, last_id: int = 0, plan: Plan | None = None
+    ) -> Subscriber:
+        subscriber = Subscriber(
+            authorization, event_filter, asyncio.Queue(self.queue_size), last_id, plan=plan
+        )
         self.subscribers.add(subscriber)
         return subscriber
 
@@ -104,15 +123,23 @@ class Hub:
                 now=utcnow(),
             )
         handed = 0
+        rendered: dict[tuple[str, int], RawPayload] = {}  # one execution per plan and event
         for subscriber, matching in wanted.items():
             actor = actors.get(subscriber.authorization)
             if actor is None:
                 subscriber.put(Signal.UNAUTHENTICATED)
                 continue
             for event in matching:
-                if event_visible(actor, event):
+                if not event_visible(actor, event):
+                    continue
+                handed += 1
+                if subscriber.plan is None or self.render is None:
                     subscriber.put(event)
-                    handed += 1
+                    continue
+                key = (subscriber.plan.key, event.id)
+                if key not in rendered:
+                    rendered[key] = await self.render(subscriber.plan, event)
+                subscriber.put(Rendered(event.id, rendered[key]))
         return handed
 
     async def run(self) -> None:

@@ -238,3 +238,38 @@ async def test_connections_are_capped_closed_when_idle_and_need_credentials(
             with pytest.raises(websockets.exceptions.ConnectionClosed) as closed:
                 await anonymous.receive(timeout=5)
             assert closed.value.rcvd is not None and closed.value.rcvd.code == 4408
+
+
+FRAGMENTED = """subscription { statusChanged { ...event } }
+fragment event on StatusEvent {
+  id kind kindLabel subjectType subjectId payload region { code } fundType { code }
+}"""
+
+
+async def test_shared_and_per_connection_deliveries_are_the_same(
+    engine: AsyncEngine, reference: None, sessionmaker: async_sessionmaker[AsyncSession], settings: Settings
+) -> None:
+    # STATUS_CHANGED qualifies for the shared path (one execution per event for all its subscribers);
+    # the same selection through a fragment does not, and takes strawberry's own path. Same answer.
+    province = await token(sessionmaker, settings)
+    tax = await token(sessionmaker, settings, ActorType.TAX, "510100")
+    goal = await draft(sessionmaker)
+    app = create_app(settings, engine=engine)
+    async with serve_app(app) as base_url, graphql_ws(base_url, province) as ws:
+        shared = await ws.subscribe(STATUS_CHANGED)
+        own = await ws.subscribe(FRAGMENTED)
+        bad = await ws.subscribe(STATUS_CHANGED, {"filter": {"regionCode": "999999"}})
+        refused = await ws.receive()
+        assert (
+            refused["id"] == bad
+            and refused["payload"]["errors"][0]["extensions"]["code"] == "VALIDATION_FAILED"
+        )
+        assert (await ws.receive()) == {"id": bad, "type": "complete"}
+        await ws.ws.ping()
+        plans = [s.plan is not None for s in app.state.events.hub.subscribers]
+        assert sorted(plans) == [False, True]
+        await concur(base_url, tax, goal)
+        messages = {m["id"]: m["payload"] for m in [await ws.receive(), await ws.receive()]}
+        assert messages[shared] == messages[own] and messages[shared]["data"]["statusChanged"][
+            "subjectId"
+        ] == str(goal.id)

@@ -1,0 +1,124 @@
+"""statusChanged on the shared path (src/events/shared.py): the same arguments, catch-up, signals and
+errors as the resolver in subscriptions.py, but each live event arrives executed and serialized once for
+every subscriber of the same document and variables; this only sends it under the operation's id."""
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from graphql import GraphQLError, GraphQLSchema
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from src.events.filters import resolve_filter
+from src.events.hub import Hub, Rendered, Signal, Subscriber
+from src.events.message import EventMessage
+from src.events.reads import MAX_PAGE, events_after
+from src.events.shared import Plan, RawPayload, render
+from src.models.event import EventKind
+from src.schema.context import Context
+from src.schema.events.queries import event_id
+from src.schema.events.subscriptions import TOO_SLOW
+from src.schema.events.types import StatusEvent
+from src.schema.loaders import build_loaders
+from src.services.errors import DomainError, ValidationFailed
+from src.settings import Settings
+
+Send = Callable[[dict[str, Any]], Awaitable[None]]
+
+
+def renderer(
+    schema: GraphQLSchema, sessionmaker: async_sessionmaker[AsyncSession], settings: Settings
+) -> Callable[[Plan, EventMessage], Awaitable[RawPayload]]:
+    """The hub's render: one execution with loaders fresh for the call (nothing outlives an event)."""
+
+    async def render_event(plan: Plan, event: EventMessage) -> RawPayload:
+        fresh = Context(
+            request=None,
+            response=None,
+            sessionmaker=sessionmaker,
+            loaders=build_loaders(sessionmaker),
+            settings=settings,
+        )
+        return await render(schema, plan, StatusEvent.of(event), fresh)
+
+    return render_event
+
+
+def _errors(error: GraphQLError | DomainError) -> dict[str, Any]:
+    if isinstance(error, DomainError):
+        extensions: dict[str, Any] = {"code": error.code.value}
+        if isinstance(error, ValidationFailed):
+            extensions["fields"] = [
+                {"field": p.field, "message": p.message, "code": p.code.value} for p in error.problems
+            ]
+        return {"data": None, "errors": [{"message": error.message, "extensions": extensions}]}
+    return {"data": None, "errors": [error.formatted]}
+
+
+async def run_shared(
+    *, hub: Hub, context: Context, authorization: str, plan: Plan, op_id: str, send: Send
+) -> None:
+    """Runs until the client completes the operation (the task is cancelled) or it ends with an error."""
+    assert context.actor is not None and hub.render is not None
+    arguments = plan.arguments
+    raw_filter = arguments.get("filter") or {}
+    try:
+        async with context.sessionmaker() as session:
+            matching = await resolve_filter(
+                session=session,
+                kinds=[EventKind(k) for k in raw_filter.get("kinds") or ()],
+                region_code=raw_filter.get("regionCode"),
+                include_descendants=raw_filter.get("includeDescendants", True),
+                fund_type_code=raw_filter.get("fundTypeCode"),
+                field_prefix="filter",
+            )
+        after = arguments.get("afterEventId")
+        start = event_id(after, "afterEventId")
+    except DomainError as error:
+        await send({"id": op_id, "type": "next", "payload": _errors(error)})
+        return
+    subscriber = hub.register(authorization=authorization, event_filter=matching, last_id=start, plan=plan)
+    try:
+        if after is not None:
+            await _catch_up(hub, context, subscriber, op_id, send)
+        while True:
+            item = await subscriber.queue.get()
+            if isinstance(item, Rendered):
+                if item.event_id > subscriber.last_id:
+                    subscriber.last_id = item.event_id
+                    await send({"id": op_id, "type": "next", "payload": item.payload})
+            elif item is Signal.RESYNC:
+                await _catch_up(hub, context, subscriber, op_id, send)
+            elif item is Signal.UNAUTHENTICATED:
+                expired = GraphQLError("登录已失效，请重新登录", extensions={"code": "UNAUTHENTICATED"})
+                await send({"id": op_id, "type": "next", "payload": _errors(expired)})
+                return
+            elif item is Signal.TOO_SLOW:
+                behind = GraphQLError(
+                    "事件积压过多，订阅已中止；请用 afterEventId 重新订阅以补读",
+                    extensions={"code": TOO_SLOW, "lastEventId": str(subscriber.last_id)},
+                )
+                await send({"id": op_id, "type": "next", "payload": _errors(behind)})
+                return
+    finally:
+        hub.unregister(subscriber)
+
+
+async def _catch_up(hub: Hub, context: Context, subscriber: Subscriber, op_id: str, send: Send) -> None:
+    assert context.actor is not None and hub.render is not None and subscriber.plan is not None
+    while True:
+        async with context.sessionmaker() as session:
+            rows = await events_after(
+                session=session,
+                actor=context.actor,
+                after=subscriber.last_id,
+                first=MAX_PAGE,
+                event_filter=subscriber.event_filter,
+            )
+        for row in rows:
+            message = EventMessage.of(row)
+            payload = await hub.render(subscriber.plan, message)
+            subscriber.last_id = message.id
+            await send({"id": op_id, "type": "next", "payload": payload})
+        if len(rows) < MAX_PAGE:
+            return
