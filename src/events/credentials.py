@@ -10,6 +10,7 @@ from collections.abc import Collection
 from dataclasses import replace
 from datetime import datetime
 
+import jwt
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -20,9 +21,36 @@ from src.services.identity.api_tokens import API_TOKEN_PREFIX
 from src.services.identity.authentication import bearer_token
 from src.services.identity.tokens import access_token_user_id, aware, sha256
 
+# Verified access tokens: token → (user id, expiry). A token's content never changes, so checking its
+# signature once is enough; its expiry is compared with the time of each delivery, and the user is read
+# afresh every time. Bounded: cleared when full.
+TokenCache = dict[str, tuple[int, float]]
+_TOKEN_CACHE_SIZE = 10_000
+
+
+def _access_token_user(token: str, secret_key: str, now: datetime, cache: TokenCache | None) -> int | None:
+    found = cache.get(token) if cache is not None else None
+    if found is None:
+        user_id = access_token_user_id(token, secret_key=secret_key)
+        if user_id is None:
+            return None
+        expiry = float(jwt.decode(token, options={"verify_signature": False})["exp"])
+        found = (user_id, expiry)
+        if cache is not None:
+            if len(cache) >= _TOKEN_CACHE_SIZE:
+                cache.clear()
+            cache[token] = found
+    user_id, expiry = found
+    return user_id if expiry > now.timestamp() else None
+
 
 async def fresh_actors(
-    *, session: AsyncSession, authorizations: Collection[str], secret_key: str, now: datetime
+    *,
+    session: AsyncSession,
+    authorizations: Collection[str],
+    secret_key: str,
+    now: datetime,
+    token_cache: TokenCache | None = None,
 ) -> dict[str, Actor]:
     """The actor each Authorization value stands for now; a value that no longer authenticates is absent.
 
@@ -35,7 +63,7 @@ async def fresh_actors(
             continue
         if token.startswith(API_TOKEN_PREFIX):
             by_hash[sha256(token)] = authorization
-        elif (user_id := access_token_user_id(token, secret_key=secret_key)) is not None:
+        elif (user_id := _access_token_user(token, secret_key, now, token_cache)) is not None:
             user_of[authorization] = user_id
     narrowing: dict[str, tuple[bool, str | None]] = {}
     if by_hash:

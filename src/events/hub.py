@@ -17,12 +17,13 @@ from enum import Enum
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from src.events.credentials import fresh_actors
+from src.events.credentials import TokenCache, fresh_actors
 from src.events.filters import EventFilter
 from src.events.message import EventMessage
 from src.events.shared import Plan, RawPayload
 from src.events.visibility import event_visible
 from src.models.base import utcnow
+from src.services.actors import Actor
 
 logger = logging.getLogger(__name__)
 
@@ -80,6 +81,7 @@ class Hub:
         self._task: asyncio.Task[None] | None = None
         # Set by the app: executes a shared plan on an event (with loaders fresh for each call).
         self.render: Render | None = None
+        self.token_cache: TokenCache = {}
 
     def register(
         self, *, authorization: str, event_filter: EventFilter, last_id: int = 0, plan: Plan | None = None
@@ -121,6 +123,7 @@ class Hub:
                 authorizations={s.authorization for s in wanted},
                 secret_key=self.secret_key,
                 now=utcnow(),
+                token_cache=self.token_cache,
             )
         handed = 0
         rendered: dict[tuple[str, int], RawPayload] = {}  # one execution per plan and event
@@ -141,6 +144,18 @@ class Hub:
                     rendered[key] = await self.render(subscriber.plan, event)
                 subscriber.put(Rendered(event.id, rendered[key]))
         return handed
+
+    async def actor(self, authorization: str) -> Actor | None:
+        """Who one subscriber is now (for its catch-up reads)."""
+        async with self.sessionmaker() as session:
+            found = await fresh_actors(
+                session=session,
+                authorizations={authorization},
+                secret_key=self.secret_key,
+                now=utcnow(),
+                token_cache=self.token_cache,
+            )
+        return found.get(authorization)
 
     async def run(self) -> None:
         while True:

@@ -13,7 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from src.app import create_app
 from src.events.outbox import record_event
-from src.models import Event, Goal
+from src.models import Event, Goal, User
 from src.models.enums import ActorType, Administration, GoalStatus
 from src.models.event import EventKind
 from src.services.identity.tokens import issue_access_token
@@ -273,3 +273,26 @@ async def test_shared_and_per_connection_deliveries_are_the_same(
         assert messages[shared] == messages[own] and messages[shared]["data"]["statusChanged"][
             "subjectId"
         ] == str(goal.id)
+
+
+@pytest.mark.parametrize("document", [STATUS_CHANGED, FRAGMENTED], ids=["shared", "per-connection"])
+async def test_a_user_deactivated_meanwhile_gets_nothing_more(
+    server: str, sessionmaker: async_sessionmaker[AsyncSession], settings: Settings, document: str
+) -> None:
+    # Visibility is decided per delivery with the actor the credentials name now, not when it subscribed.
+    user = await make_user(sessionmaker)
+    tax = await token(sessionmaker, settings, ActorType.TAX, "510100")
+    goal = await draft(sessionmaker)
+    async with graphql_ws(server, issue_access_token(user.id or 0, secret_key=settings.SECRET_KEY)) as ws:
+        op = await ws.subscribe(document)
+        await ws.ws.ping()
+        async with sessionmaker() as session:
+            row = await session.get_one(User, user.id)
+            row.is_active = False
+            session.add(row)
+            await session.commit()
+        await concur(server, tax, goal)
+        ended = await ws.receive()
+        assert ended["id"] == op and ended["payload"]["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+        assert "statusChanged" not in (ended["payload"].get("data") or {})
+        assert (await ws.receive()) == {"id": op, "type": "complete"}

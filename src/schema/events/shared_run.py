@@ -20,7 +20,7 @@ from src.schema.events.queries import event_id
 from src.schema.events.subscriptions import TOO_SLOW
 from src.schema.events.types import StatusEvent
 from src.schema.loaders import build_loaders
-from src.services.errors import DomainError, ValidationFailed
+from src.services.errors import DomainError, Unauthenticated, ValidationFailed
 from src.settings import Settings
 
 Send = Callable[[dict[str, Any]], Awaitable[None]]
@@ -90,9 +90,7 @@ async def run_shared(
             elif item is Signal.RESYNC:
                 await _catch_up(hub, context, subscriber, op_id, send)
             elif item is Signal.UNAUTHENTICATED:
-                expired = GraphQLError("登录已失效，请重新登录", extensions={"code": "UNAUTHENTICATED"})
-                await send({"id": op_id, "type": "next", "payload": _errors(expired)})
-                return
+                raise Unauthenticated()
             elif item is Signal.TOO_SLOW:
                 behind = GraphQLError(
                     "事件积压过多，订阅已中止；请用 afterEventId 重新订阅以补读",
@@ -100,17 +98,22 @@ async def run_shared(
                 )
                 await send({"id": op_id, "type": "next", "payload": _errors(behind)})
                 return
+    except Unauthenticated as error:  # the credentials stopped authenticating (expired, revoked, deactivated)
+        await send({"id": op_id, "type": "next", "payload": _errors(error)})
     finally:
         hub.unregister(subscriber)
 
 
 async def _catch_up(hub: Hub, context: Context, subscriber: Subscriber, op_id: str, send: Send) -> None:
-    assert context.actor is not None and hub.render is not None and subscriber.plan is not None
+    assert hub.render is not None and subscriber.plan is not None
     while True:
+        actor = await hub.actor(subscriber.authorization)
+        if actor is None:
+            raise Unauthenticated()
         async with context.sessionmaker() as session:
             rows = await events_after(
                 session=session,
-                actor=context.actor,
+                actor=actor,
                 after=subscriber.last_id,
                 first=MAX_PAGE,
                 event_filter=subscriber.event_filter,

@@ -48,10 +48,13 @@ def _authorization(info: Info) -> str:
 async def _catch_up(info: Info, subscriber: Subscriber) -> AsyncGenerator[EventMessage, None]:
     """The stored events after the subscriber's last id that it may read now, page by page."""
     while True:
+        actor = await _hub(info).actor(subscriber.authorization)
+        if actor is None:
+            raise Unauthenticated()
         async with info.context.sessionmaker() as session:
             rows = await events_after(
                 session=session,
-                actor=current_actor(info),
+                actor=actor,
                 after=subscriber.last_id,
                 first=MAX_PAGE,
                 event_filter=subscriber.event_filter,
