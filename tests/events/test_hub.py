@@ -1,0 +1,65 @@
+"""The hub's delivery rules on their own: a subscriber that falls behind is dropped without holding up the
+others, and ids already delivered are not delivered again."""
+
+from datetime import UTC, datetime
+
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from src.events.filters import EventFilter
+from src.events.hub import Hub, Signal
+from src.events.message import EventMessage
+from src.models.event import EventKind, SubjectType
+from src.services.identity.tokens import issue_access_token
+from src.settings import Settings
+from tests.schema.conftest import make_user
+
+
+def event(event_id: int) -> EventMessage:
+    return EventMessage(
+        id=event_id,
+        kind=EventKind.BUDGET_APPROVED,
+        subject_type=SubjectType.FUND_BUDGET,
+        subject_id=event_id,
+        region_id=1,
+        region_path="/510000/510100/",
+        fund_type_id=None,
+        administration=None,
+        goal_status=None,
+        audience_user_id=None,
+        actor_user_id=None,
+        occurred_at=datetime(2026, 11, 28, tzinfo=UTC),
+    )
+
+
+async def test_a_subscriber_that_falls_behind_is_dropped_and_the_others_go_on(
+    reference: None, sessionmaker: async_sessionmaker[AsyncSession], settings: Settings
+) -> None:
+    user = await make_user(sessionmaker)
+    authorization = f"Bearer {issue_access_token(user.id or 0, secret_key=settings.SECRET_KEY)}"
+    hub = Hub(sessionmaker=sessionmaker, secret_key=settings.SECRET_KEY, queue_size=10)
+    slow = hub.register(authorization=authorization, event_filter=EventFilter())
+    fast = hub.register(authorization=authorization, event_filter=EventFilter())
+    for first in range(1, 25, 4):
+        await hub.dispatch([event(i) for i in range(first, first + 4)])
+        while not fast.queue.empty():  # the fast one reads as events come
+            item = fast.queue.get_nowait()
+            assert isinstance(item, EventMessage)
+            fast.last_id = item.id
+    assert fast.last_id == 24 and not fast.dropped
+    assert slow.dropped and slow.queue.qsize() == 10
+    *kept, last = [slow.queue.get_nowait() for _ in range(10)]
+    assert last is Signal.TOO_SLOW and [e.id for e in kept if isinstance(e, EventMessage)] == list(
+        range(2, 11)
+    )
+
+
+async def test_ids_already_delivered_are_not_delivered_again(
+    reference: None, sessionmaker: async_sessionmaker[AsyncSession], settings: Settings
+) -> None:
+    user = await make_user(sessionmaker)
+    authorization = f"Bearer {issue_access_token(user.id or 0, secret_key=settings.SECRET_KEY)}"
+    hub = Hub(sessionmaker=sessionmaker, secret_key=settings.SECRET_KEY)
+    subscriber = hub.register(authorization=authorization, event_filter=EventFilter(), last_id=5)
+    assert await hub.dispatch([event(i) for i in range(3, 8)]) == 2  # a relay's resend of 3–5 is skipped
+    assert [subscriber.queue.get_nowait().id for _ in range(2)] == [6, 7]  # type: ignore[union-attr]
