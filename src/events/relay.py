@@ -61,25 +61,25 @@ class Relay:
             if self._redis is None:
                 yield
                 return
-            async with self._redis.lock(LOCK_NAME, timeout=30, blocking_timeout=10):
+            async with self._redis.lock(LOCK_NAME, timeout=30, blocking_timeout=10, sleep=0.005):
                 yield
 
+    async def _unpublished(self) -> list[Event]:
+        async with self.sessionmaker() as session:
+            return list((await session.exec(_UNPUBLISHED)).all())
+
     async def flush(self) -> int:
-        """Publishes what is unpublished, in id order; the number published."""
+        """Publishes what is unpublished, in id order; the number published. The lock is taken only when
+        there is something to publish; the rows are read again under it (another relay may have sent them)."""
+        if not await self._unpublished():
+            return 0
         published = 0
         async with self._lock():
-            while True:
+            while rows := await self._unpublished():
+                await self.bus.publish([EventMessage.of(row) for row in rows])
+                # Marked in a transaction of its own: on SQLite a read transaction cannot become a write one
+                # once another writer has committed meanwhile ("database is locked", busy timeout or not).
                 async with self.sessionmaker() as session:
-                    stmt = (
-                        select(Event)
-                        .where(col(Event.published_at).is_(None))
-                        .order_by(col(Event.id))
-                        .limit(BATCH)
-                    )
-                    rows = (await session.exec(stmt)).all()
-                    if not rows:
-                        return published
-                    await self.bus.publish([EventMessage.of(row) for row in rows])
                     ids = [row.id for row in rows]
                     await session.exec(
                         update(Event).where(col(Event.id).in_(ids)).values(published_at=utcnow())
@@ -87,7 +87,8 @@ class Relay:
                     await session.commit()
                 published += len(rows)
                 if len(rows) < BATCH:
-                    return published
+                    break
+        return published
 
     async def run(self) -> None:
         while True:
