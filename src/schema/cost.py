@@ -45,8 +45,6 @@ from graphql import (
     SelectionSetNode,
     TypeMetaFieldDef,
     Undefined,
-    ValidationContext,
-    ValidationRule,
     VariableNode,
     get_named_type,
     get_nullable_type,
@@ -328,17 +326,13 @@ class QueryCostLimiter(SchemaExtension):
         self.max_cost = max_cost
 
     def on_validate(self) -> Iterator[None]:
+        # ValidationCache (listed before this) has validated the document by now; the cost depends on the
+        # variables too, so it is reckoned for each operation, and only for a valid document.
         context = self.execution_context
-        max_cost = self.max_cost
-        variables = context.variables or {}
-        operation_name = context.operation_name
-
-        class CostRule(ValidationRule):
-            def __init__(self, validation: ValidationContext) -> None:
-                super().__init__(validation)
-                cost = operation_cost(validation.schema, validation.document, variables, operation_name)
-                if cost > max_cost:
-                    self.report_error(query_too_complex(cost, max_cost))
-
-        context.validation_rules = (*context.validation_rules, CostRule)
+        if not context.pre_execution_errors and context.graphql_document is not None:
+            schema = context.schema._schema
+            variables = context.variables or {}
+            cost = operation_cost(schema, context.graphql_document, variables, context.operation_name)
+            if cost > self.max_cost:
+                context.pre_execution_errors = [query_too_complex(cost, self.max_cost)]
         yield
