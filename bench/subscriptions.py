@@ -247,8 +247,8 @@ def servers(
             logs.append(log)
             command = [sys.executable]
             if profile is not None:
-                out = profile / f"server-{label}-{n}.txt"
-                command += ["-m", "pyinstrument", "--renderer", "text", "--show-all", "-o", str(out)]
+                out = profile / f"server-{label}-{n}.pyisession"
+                command += ["-m", "pyinstrument", "--renderer", "session", "-o", str(out)]
             command += ["-m", "src.cli", "serve", "--no-demo", "--workers", "1", "--port", str(port)]
             process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
             started.append(Server(f"http://127.0.0.1:{port}", process, log_path))

@@ -134,6 +134,8 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "serve":
         import uvicorn
 
+        from src.app.ws_protocol import uvicorn_options
+
         workers = args.workers or default_workers(settings)
         # Once, before any worker starts; each worker then builds its app (and engine) from the settings.
         asyncio.run(_migrate(url))
@@ -145,9 +147,7 @@ def main(argv: list[str] | None = None) -> int:
             workers=workers,
             host=args.host,
             port=args.port,
-            ws_max_size=settings.WS_MAX_MESSAGE_BYTES,
-            ws_per_message_deflate=False,  # events are small: compressing each costs more than it saves
-            **settings.uvicorn_proxy_options(),
+            **uvicorn_options(settings),
         )
     return 0
 

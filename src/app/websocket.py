@@ -13,7 +13,9 @@ nothing to re-check.
 
 import asyncio
 import contextlib
+import json
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
@@ -22,6 +24,8 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
 )
 from strawberry.subscriptions.protocols.graphql_transport_ws.types import SubscribeMessage
 
+from src.app.ws_protocol import SEND_TEXT_NOW, SendTextNow
+from src.events.hub import Rendered
 from src.events.shared import Plan, Planner
 from src.schema.context import Context
 from src.schema.events.shared_run import run_shared
@@ -124,6 +128,23 @@ class ReauthenticatingHandler(BaseGraphQLTransportWSHandler[Context, None]):
         self.operations[message["id"]] = operation
         return True
 
+    def _sender(self, operation: "Operation[Context, None]") -> Callable[[Rendered], bool] | None:
+        """Sends a shared event under the operation's id straight to the connection (ws_protocol.py), as
+        strawberry would (GraphQLApp.encode_json), while the operation is live; None under another server."""
+        extensions = self.context.request.scope.get("extensions") or {}
+        write: SendTextNow | None = extensions.get(SEND_TEXT_NOW)
+        if write is None:
+            return None
+        head = f'{{"id":{json.dumps(operation.id)},"type":"next","payload":'.encode()
+        operations = self.operations
+
+        def send_now(item: Rendered) -> bool:
+            if operation.completed or operations.get(operation.id) is not operation:
+                return False
+            return write(b"".join((head, item.data, b"}")))
+
+        return send_now
+
     async def _run_shared(
         self, operation: "Operation[Context, None]", plan: Plan, authorization: str
     ) -> None:
@@ -135,6 +156,7 @@ class ReauthenticatingHandler(BaseGraphQLTransportWSHandler[Context, None]):
                 plan=plan,
                 op_id=operation.id,
                 send=operation.send_operation_message,  # type: ignore[arg-type]
+                send_now=self._sender(operation),
             )
             await operation.send_operation_message({"id": operation.id, "type": "complete"})
         finally:

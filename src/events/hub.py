@@ -5,12 +5,17 @@ authenticates every subscriber's credentials afresh (credentials.py: two stateme
 each subscriber the events that match its filter and that the actor it is now may read (visibility.py).
 A subscriber's queue is bounded: one that falls that far behind is dropped (its subscription ends with
 SUBSCRIBER_TOO_SLOW; it resumes with afterEventId), so a slow client never holds up the others.
+
+A shared subscriber (shared.py) that waits for its next item with an empty queue can take an event at
+once, without a task waking up for it: `send_now` writes the frame straight to its connection
+(src/app/ws_protocol.py). Anything else (a signal, a connection whose client is not reading, a subscriber
+busy with a catch-up) goes through the queue, so the order is kept.
 """
 
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 
@@ -20,10 +25,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from src.events.credentials import TokenCache, fresh_actors
 from src.events.filters import EventFilter
 from src.events.message import EventMessage
+from src.events.reads import MAX_PAGE, events_after
 from src.events.shared import Plan, RawPayload
 from src.events.visibility import event_visible
 from src.models.base import utcnow
 from src.services.actors import Actor
+from src.services.errors import Unauthenticated
 
 logger = logging.getLogger(__name__)
 
@@ -34,12 +41,21 @@ class Signal(Enum):
     TOO_SLOW = "too_slow"  # the queue overflowed
 
 
+class SubscriberTooSlow(Exception):
+    """The subscriber's queue overflowed: it ends, and resumes after `last_id`."""
+
+    def __init__(self, last_id: int) -> None:
+        super().__init__(f"subscriber too slow after event {last_id}")
+        self.last_id = last_id
+
+
 @dataclass(frozen=True)
 class Rendered:
     """An event already executed and serialized for a shared plan (shared.py)."""
 
     event_id: int
     payload: RawPayload
+    data: bytes  # the payload as UTF-8, encoded once for every connection
 
 
 Item = EventMessage | Rendered | Signal
@@ -54,6 +70,9 @@ class Subscriber:
     last_id: int = 0  # the last event id delivered: catch-up and live events after it, each once
     dropped: bool = False
     plan: Plan | None = None  # set: it gets Rendered items, shared with every subscriber of the same key
+    # Sends a Rendered item to the connection at once (True) or cannot now (False: it is queued instead).
+    send_now: Callable[[Rendered], bool] | None = None
+    waiting: bool = False  # its stream waits on an empty queue: nothing it was given is still being sent
 
     def wants(self, event: EventMessage) -> bool:
         return event.id > self.last_id and self.event_filter.matches(event)
@@ -61,6 +80,12 @@ class Subscriber:
     def put(self, item: Item) -> None:
         if self.dropped:
             return
+        if isinstance(item, Rendered) and self.waiting and self.send_now is not None and self.queue.empty():
+            if item.event_id <= self.last_id:
+                return
+            if self.send_now(item):
+                self.last_id = item.event_id
+                return
         try:
             self.queue.put_nowait(item)
         except asyncio.QueueFull:
@@ -126,7 +151,7 @@ class Hub:
                 token_cache=self.token_cache,
             )
         handed = 0
-        rendered: dict[tuple[str, int], RawPayload] = {}  # one execution per plan and event
+        rendered: dict[tuple[str, int], Rendered] = {}  # one execution per plan and event
         for subscriber, matching in wanted.items():
             actor = actors.get(subscriber.authorization)
             if actor is None:
@@ -141,9 +166,14 @@ class Hub:
                     continue
                 key = (subscriber.plan.key, event.id)
                 if key not in rendered:
-                    rendered[key] = await self.render(subscriber.plan, event)
-                subscriber.put(Rendered(event.id, rendered[key]))
+                    rendered[key] = await self.rendered(subscriber.plan, event)
+                subscriber.put(rendered[key])
         return handed
+
+    async def rendered(self, plan: Plan, event: EventMessage) -> Rendered:
+        assert self.render is not None
+        payload = await self.render(plan, event)
+        return Rendered(event.id, payload, payload.encode())
 
     async def actor(self, authorization: str) -> Actor | None:
         """Who one subscriber is now (for its catch-up reads)."""
@@ -156,6 +186,54 @@ class Hub:
                 token_cache=self.token_cache,
             )
         return found.get(authorization)
+
+    async def catch_up(self, subscriber: Subscriber) -> AsyncIterator[EventMessage]:
+        """The stored events after the subscriber's last id that it may read now, page by page."""
+        while True:
+            actor = await self.actor(subscriber.authorization)
+            if actor is None:
+                raise Unauthenticated()
+            async with self.sessionmaker() as session:
+                rows = await events_after(
+                    session=session,
+                    actor=actor,
+                    after=subscriber.last_id,
+                    first=MAX_PAGE,
+                    event_filter=subscriber.event_filter,
+                )
+            for row in rows:
+                message = EventMessage.of(row)
+                subscriber.last_id = message.id
+                yield message
+            if len(rows) < MAX_PAGE:
+                return
+
+    async def stream(
+        self, subscriber: Subscriber, *, catch_up: bool
+    ) -> AsyncIterator[EventMessage | Rendered]:
+        """What the subscriber is owed: the catch-up first (when asked), then live events, each id once.
+        Raises Unauthenticated when its credentials stop authenticating, SubscriberTooSlow on overflow."""
+        if catch_up:
+            async for message in self.catch_up(subscriber):
+                yield message
+        while True:
+            subscriber.waiting = True
+            try:
+                item = await subscriber.queue.get()
+            finally:
+                subscriber.waiting = False
+            if item is Signal.RESYNC:
+                async for message in self.catch_up(subscriber):
+                    yield message
+            elif item is Signal.UNAUTHENTICATED:
+                raise Unauthenticated()
+            elif item is Signal.TOO_SLOW:
+                raise SubscriberTooSlow(subscriber.last_id)
+            elif isinstance(item, EventMessage | Rendered):
+                event_id = item.id if isinstance(item, EventMessage) else item.event_id
+                if event_id > subscriber.last_id:
+                    subscriber.last_id = event_id
+                    yield item
 
     async def run(self) -> None:
         while True:

@@ -7,8 +7,9 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from src.events.filters import EventFilter
-from src.events.hub import Hub, Signal
+from src.events.hub import Hub, Rendered, Signal
 from src.events.message import EventMessage
+from src.events.shared import RawPayload
 from src.models.event import EventKind, SubjectType
 from src.services.identity.tokens import issue_access_token
 from src.settings import Settings
@@ -63,3 +64,37 @@ async def test_ids_already_delivered_are_not_delivered_again(
     subscriber = hub.register(authorization=authorization, event_filter=EventFilter(), last_id=5)
     assert await hub.dispatch([event(i) for i in range(3, 8)]) == 2  # a relay's resend of 3–5 is skipped
     assert [subscriber.queue.get_nowait().id for _ in range(2)] == [6, 7]  # type: ignore[union-attr]
+
+
+def test_a_waiting_subscriber_takes_events_at_once_and_everything_else_keeps_its_order() -> None:
+    hub = Hub(sessionmaker=None, secret_key="unused")  # type: ignore[arg-type]
+    subscriber = hub.register(authorization="Bearer x", event_filter=EventFilter())
+    sent: list[int] = []
+    accepting = True
+
+    def send_now(item: Rendered) -> bool:
+        if accepting:
+            sent.append(item.event_id)
+        return accepting
+
+    def rendered(event_id: int) -> Rendered:
+        return Rendered(event_id, RawPayload("{}"), b"{}")
+
+    subscriber.send_now = send_now
+    subscriber.put(rendered(1))  # its stream is not waiting (busy sending, say): queued
+    assert sent == [] and subscriber.queue.qsize() == 1
+    subscriber.queue.get_nowait()
+    subscriber.waiting = True
+    subscriber.put(rendered(2))
+    subscriber.put(rendered(2))  # a resend: skipped
+    assert sent == [2] and subscriber.last_id == 2 and subscriber.queue.empty()
+    accepting = False  # the client stopped reading: the connection cannot take it now
+    subscriber.put(rendered(3))
+    accepting = True
+    subscriber.put(rendered(4))  # behind 3 in the queue, not before it
+    subscriber.put(Signal.RESYNC)
+    assert sent == [2] and [subscriber.queue.get_nowait() for _ in range(3)] == [
+        rendered(3),
+        rendered(4),
+        Signal.RESYNC,
+    ]

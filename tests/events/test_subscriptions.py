@@ -268,6 +268,8 @@ async def test_shared_and_per_connection_deliveries_are_the_same(
         await ws.ws.ping()
         plans = [s.plan is not None for s in app.state.events.hub.subscribers]
         assert sorted(plans) == [False, True]
+        # The shared one is sent to straight from the hub (ws_protocol.py); the other through its task.
+        assert all((s.send_now is not None) == (s.plan is not None) for s in app.state.events.hub.subscribers)
         await concur(base_url, tax, goal)
         messages = {m["id"]: m["payload"] for m in [await ws.receive(), await ws.receive()]}
         assert messages[shared] == messages[own] and messages[shared]["data"]["statusChanged"][

@@ -16,6 +16,8 @@ from typing import Any
 
 import uvicorn
 
+from src.app.ws_protocol import DirectSendProtocol
+
 STARTUP_TIMEOUT = 10.0
 SHUTDOWN_TIMEOUT = 5.0
 
@@ -40,13 +42,16 @@ async def serve_app(
 ) -> AsyncIterator[str]:
     """Serve the ASGI `app` while the block runs; yields its base URL, e.g. "http://127.0.0.1:54321".
 
-    `config` goes to uvicorn.Config (defaults: warnings only, no access log, lifespan required).
+    `config` goes to uvicorn.Config (defaults: warnings only, no access log, lifespan required, and the
+    WebSocket protocol `fundperf serve` uses).
     """
     options: dict[str, Any] = {
         "log_level": "warning",
         "access_log": False,
         "lifespan": "on",
         "timeout_graceful_shutdown": shutdown_timeout,
+        "ws": DirectSendProtocol,
+        "ws_per_message_deflate": False,
         **config,
     }
     server = uvicorn.Server(uvicorn.Config(app, **options))

@@ -10,14 +10,13 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from src.events.filters import resolve_filter
-from src.events.hub import Hub, Rendered, Signal, Subscriber
+from src.events.hub import Hub, Rendered, SubscriberTooSlow
 from src.events.message import EventMessage
-from src.events.reads import MAX_PAGE, events_after
 from src.events.shared import Plan, RawPayload, render
 from src.models.event import EventKind
 from src.schema.context import Context
 from src.schema.events.queries import event_id
-from src.schema.events.subscriptions import TOO_SLOW
+from src.schema.events.subscriptions import too_slow
 from src.schema.events.types import StatusEvent
 from src.schema.loaders import build_loaders
 from src.services.errors import DomainError, Unauthenticated, ValidationFailed
@@ -56,9 +55,17 @@ def _errors(error: GraphQLError | DomainError) -> dict[str, Any]:
 
 
 async def run_shared(
-    *, hub: Hub, context: Context, authorization: str, plan: Plan, op_id: str, send: Send
+    *,
+    hub: Hub,
+    context: Context,
+    authorization: str,
+    plan: Plan,
+    op_id: str,
+    send: Send,
+    send_now: Callable[[Rendered], bool] | None = None,
 ) -> None:
-    """Runs until the client completes the operation (the task is cancelled) or it ends with an error."""
+    """Runs until the client completes the operation (the task is cancelled) or it ends with an error.
+    `send_now`, when the connection has it, takes live events without this task (hub.Subscriber)."""
     assert context.actor is not None and hub.render is not None
     arguments = plan.arguments
     raw_filter = arguments.get("filter") or {}
@@ -78,50 +85,14 @@ async def run_shared(
         await send({"id": op_id, "type": "next", "payload": _errors(error)})
         return
     subscriber = hub.register(authorization=authorization, event_filter=matching, last_id=start, plan=plan)
+    subscriber.send_now = send_now
     try:
-        if after is not None:
-            await _catch_up(hub, context, subscriber, op_id, send)
-        while True:
-            item = await subscriber.queue.get()
-            if isinstance(item, Rendered):
-                if item.event_id > subscriber.last_id:
-                    subscriber.last_id = item.event_id
-                    await send({"id": op_id, "type": "next", "payload": item.payload})
-            elif item is Signal.RESYNC:
-                await _catch_up(hub, context, subscriber, op_id, send)
-            elif item is Signal.UNAUTHENTICATED:
-                raise Unauthenticated()
-            elif item is Signal.TOO_SLOW:
-                behind = GraphQLError(
-                    "事件积压过多，订阅已中止；请用 afterEventId 重新订阅以补读",
-                    extensions={"code": TOO_SLOW, "lastEventId": str(subscriber.last_id)},
-                )
-                await send({"id": op_id, "type": "next", "payload": _errors(behind)})
-                return
+        async for item in hub.stream(subscriber, catch_up=after is not None):
+            payload = item.payload if isinstance(item, Rendered) else await hub.render(plan, item)
+            await send({"id": op_id, "type": "next", "payload": payload})
+    except SubscriberTooSlow as error:
+        await send({"id": op_id, "type": "next", "payload": _errors(too_slow(error))})
     except Unauthenticated as error:  # the credentials stopped authenticating (expired, revoked, deactivated)
         await send({"id": op_id, "type": "next", "payload": _errors(error)})
     finally:
         hub.unregister(subscriber)
-
-
-async def _catch_up(hub: Hub, context: Context, subscriber: Subscriber, op_id: str, send: Send) -> None:
-    assert hub.render is not None and subscriber.plan is not None
-    while True:
-        actor = await hub.actor(subscriber.authorization)
-        if actor is None:
-            raise Unauthenticated()
-        async with context.sessionmaker() as session:
-            rows = await events_after(
-                session=session,
-                actor=actor,
-                after=subscriber.last_id,
-                first=MAX_PAGE,
-                event_filter=subscriber.event_filter,
-            )
-        for row in rows:
-            message = EventMessage.of(row)
-            payload = await hub.render(subscriber.plan, message)
-            subscriber.last_id = message.id
-            await send({"id": op_id, "type": "next", "payload": payload})
-        if len(rows) < MAX_PAGE:
-            return

@@ -11,9 +11,8 @@ import strawberry
 from graphql import GraphQLError
 
 from src.events.filters import EventFilter
-from src.events.hub import Hub, Signal, Subscriber
+from src.events.hub import Hub, Signal, Subscriber, SubscriberTooSlow
 from src.events.message import EventMessage
-from src.events.reads import MAX_PAGE, events_after
 from src.models.event import EventKind, SubjectType
 from src.models.report import ReportJobStatus
 from src.reports.jobs import visible_report_job
@@ -45,50 +44,11 @@ def _authorization(info: Info) -> str:
     return authorization
 
 
-async def _catch_up(info: Info, subscriber: Subscriber) -> AsyncGenerator[EventMessage, None]:
-    """The stored events after the subscriber's last id that it may read now, page by page."""
-    while True:
-        actor = await _hub(info).actor(subscriber.authorization)
-        if actor is None:
-            raise Unauthenticated()
-        async with info.context.sessionmaker() as session:
-            rows = await events_after(
-                session=session,
-                actor=actor,
-                after=subscriber.last_id,
-                first=MAX_PAGE,
-                event_filter=subscriber.event_filter,
-            )
-        for row in rows:
-            message = EventMessage.of(row)
-            subscriber.last_id = message.id
-            yield message
-        if len(rows) < MAX_PAGE:
-            return
-
-
-async def _events(
-    info: Info, subscriber: Subscriber, *, catch_up: bool
-) -> AsyncGenerator[EventMessage, None]:
-    """What the subscriber is owed: the catch-up first (when asked), then live events, each id once."""
-    if catch_up:
-        async for message in _catch_up(info, subscriber):
-            yield message
-    while True:
-        item = await subscriber.queue.get()
-        if item is Signal.RESYNC:
-            async for message in _catch_up(info, subscriber):
-                yield message
-        elif item is Signal.UNAUTHENTICATED:
-            raise Unauthenticated()
-        elif item is Signal.TOO_SLOW:
-            raise GraphQLError(
-                "事件积压过多，订阅已中止；请用 afterEventId 重新订阅以补读",
-                extensions={"code": TOO_SLOW, "lastEventId": str(subscriber.last_id)},
-            )
-        elif isinstance(item, EventMessage) and item.id > subscriber.last_id:
-            subscriber.last_id = item.id
-            yield item
+def too_slow(error: SubscriberTooSlow) -> GraphQLError:
+    return GraphQLError(
+        "事件积压过多，订阅已中止；请用 afterEventId 重新订阅以补读",
+        extensions={"code": TOO_SLOW, "lastEventId": str(error.last_id)},
+    )
 
 
 async def _changed(subscriber: Subscriber) -> None:
@@ -116,9 +76,12 @@ class EventSubscriptions:
         hub = _hub(info)
         subscriber = hub.register(authorization=authorization, event_filter=matching, last_id=start)
         try:
-            async for message in _events(info, subscriber, catch_up=after_event_id is not None):
+            async for message in hub.stream(subscriber, catch_up=after_event_id is not None):
+                assert isinstance(message, EventMessage)  # it has no plan: nothing comes rendered
                 info.context.loaders = build_loaders(info.context.sessionmaker)
                 yield StatusEvent.of(message)
+        except SubscriberTooSlow as error:
+            raise too_slow(error) from None
         finally:
             hub.unregister(subscriber)
 

@@ -1,0 +1,55 @@
+"""uvicorn's WebSocket protocol with one addition: a way to send a text message without a coroutine.
+
+A status event goes to hundreds of connections at once (src/events/hub.py). Through ASGI each send is a
+task waking up, then strawberry's, starlette's and uvicorn's send coroutines, about 50 µs a delivery; the
+frame itself (websockets' sans-I/O protocol) and the socket write are a small part of it. This protocol
+puts a plain function in the connection's ASGI scope, `scope["extensions"][SEND_TEXT_NOW]`, that frames
+and writes a text message at once, or returns False when it cannot (the handshake is not done, the
+connection is closing, or the client is not reading and the transport's buffer is full: then the caller
+takes the ordinary path, which waits, with a timeout). ASGI scope extensions are the standard place for a
+server's own capabilities; under another server the key is absent and nothing changes.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
+from websockets.exceptions import InvalidState
+
+SEND_TEXT_NOW = "fundperf.websocket.send_text_now"
+SendTextNow = Callable[[bytes], bool]
+
+
+class DirectSendProtocol(WebSocketsSansIOProtocol):
+    def handle_connect(self, event: Any) -> None:
+        super().handle_connect(event)
+        scope = getattr(self, "scope", None)
+        if scope is not None:  # set when the handshake is accepted (the app runs later, in its own task)
+            scope["extensions"][SEND_TEXT_NOW] = self.send_text_now
+
+    def send_text_now(self, data: bytes) -> bool:
+        """Sends `data` (UTF-8 text) as one message now; False if it must wait or cannot go."""
+        if (
+            not self.handshake_complete
+            or self.close_sent
+            or self.disconnected
+            or not self.writable.is_set()
+            or self.transport.is_closing()
+        ):
+            return False
+        try:
+            self.conn.send_text(data)
+        except InvalidState:
+            return False
+        self.transport.write(b"".join(self.conn.data_to_send()))
+        return True
+
+
+def uvicorn_options(settings: Any) -> dict[str, Any]:
+    """What `fundperf serve` (and the tests' real servers) give uvicorn for WebSockets and proxies."""
+    return {
+        "ws": DirectSendProtocol,
+        "ws_max_size": settings.WS_MAX_MESSAGE_BYTES,
+        "ws_per_message_deflate": False,  # events are small: compressing each costs more than it saves
+        **settings.uvicorn_proxy_options(),
+    }
