@@ -66,6 +66,9 @@ class Settings(BaseSettings):
     # Events (src/events): the relay publishes after each commit that wrote events, and also looks this
     # often (events written by another process, or left by one that stopped before publishing).
     EVENT_RELAY_POLL_SECONDS: float = Field(default=1.0, gt=0, le=60)
+    # Events rendered for subscribers name their region and fund: a server keeps those names this long
+    # (they change only when reference data is imported), so a delivery reads nothing.
+    EVENT_REFERENCE_CACHE_SECONDS: float = Field(default=60.0, ge=0, le=86_400)
     # WebSocket subscriptions: operations one connection may run at once; events one subscriber may fall
     # behind before it is dropped (it resumes with afterEventId); seconds a send may take before the
     # connection is closed; seconds a connection may stay without any operation; largest message accepted.

@@ -4,9 +4,10 @@ Each batch opens its own short session: resolvers run concurrently, and a sessio
 between concurrent tasks.
 """
 
+import asyncio
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, TypeVar, cast
@@ -75,6 +76,16 @@ async def _all_rows(session: AsyncSession, stmt: Any) -> list[Any]:
         rows.extend(partition)
         await take_turns()
     return rows
+
+
+def prime(loader: DataLoader[K, Any], values: Mapping[K, Any]) -> None:
+    """DataLoader.prime for loaders on TURN_TAKING_LOOP (strawberry's makes its futures on `loader.loop`,
+    which is not an event loop here): the next load of these keys reads nothing."""
+    loop = asyncio.get_running_loop()
+    for key, value in values.items():
+        future = loop.create_future()
+        future.set_result(value)
+        loader.cache_map.set(key, future)
 
 
 def one_by(sessionmaker: Sessionmaker, model: type[M], column: Any) -> DataLoader[Any, M | None]:

@@ -2,40 +2,80 @@
 errors as the resolver in subscriptions.py, but each live event arrives executed and serialized once for
 every subscriber of the same document and variables; this only sends it under the operation's id."""
 
+import math
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from graphql import GraphQLError, GraphQLSchema
 from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from src.events.filters import resolve_filter
 from src.events.hub import Hub, Rendered, SubscriberTooSlow
 from src.events.message import EventMessage
 from src.events.shared import Plan, RawPayload, render
+from src.models import FundType, Region
 from src.models.event import EventKind
 from src.schema.context import Context
 from src.schema.events.queries import event_id
 from src.schema.events.subscriptions import too_slow
 from src.schema.events.types import StatusEvent
-from src.schema.loaders import build_loaders
+from src.schema.loaders import Loaders, build_loaders, fetch_rows, prime
 from src.services.errors import DomainError, Unauthenticated, ValidationFailed
 from src.settings import Settings
 
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 
 
+class ReferenceNames:
+    """The regions and fund types that events name, by id, for rendering: read once and kept for
+    EVENT_REFERENCE_CACHE_SECONDS (they change only when reference data is imported), so rendering an event
+    for its subscribers reads nothing. Whatever it selects of them, the same row answers every reader."""
+
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], seconds: float) -> None:
+        self.sessionmaker = sessionmaker
+        self.seconds = seconds
+        self.regions: dict[int, Region] = {}
+        self.fund_types: dict[int, FundType] = {}
+        self.since = -math.inf
+
+    async def prime(self, loaders: Loaders, event: EventMessage) -> None:
+        if time.monotonic() - self.since >= self.seconds:
+            self.regions, self.fund_types, self.since = {}, {}, time.monotonic()
+        region_id, fund_type_id = event.region_id, event.fund_type_id
+        want_region = region_id not in self.regions
+        want_fund = fund_type_id is not None and fund_type_id not in self.fund_types
+        if want_region or want_fund:
+            async with self.sessionmaker() as session:
+                if want_region:
+                    regions = select(Region).where(Region.id == region_id)
+                    self.regions.update((r.id or 0, r) for r in await fetch_rows(session, regions, Region))
+                if want_fund:
+                    funds = select(FundType).where(FundType.id == fund_type_id)
+                    self.fund_types.update((f.id or 0, f) for f in await fetch_rows(session, funds, FundType))
+        if region_id in self.regions:
+            prime(loaders.region, {region_id: self.regions[region_id]})
+        if fund_type_id is not None and fund_type_id in self.fund_types:
+            prime(loaders.fund_type, {fund_type_id: self.fund_types[fund_type_id]})
+
+
 def renderer(
     schema: GraphQLSchema, sessionmaker: async_sessionmaker[AsyncSession], settings: Settings
 ) -> Callable[[Plan, EventMessage], Awaitable[RawPayload]]:
-    """The hub's render: one execution with loaders fresh for the call (nothing outlives an event)."""
+    """The hub's render: one execution with loaders fresh for the call (nothing outlives an event but the
+    names of regions and funds)."""
+    names = ReferenceNames(sessionmaker, settings.EVENT_REFERENCE_CACHE_SECONDS)
 
     async def render_event(plan: Plan, event: EventMessage) -> RawPayload:
+        loaders = build_loaders(sessionmaker)
+        await names.prime(loaders, event)
         fresh = Context(
             request=None,
             response=None,
             sessionmaker=sessionmaker,
-            loaders=build_loaders(sessionmaker),
+            loaders=loaders,
             settings=settings,
         )
         return await render(schema, plan, StatusEvent.of(event), fresh)
