@@ -12,7 +12,7 @@ from tests.support.server import serve_app, websocket_url
 
 async def test_send_text_now_writes_a_message_at_once_and_declines_when_it_cannot() -> None:
     scopes: list[dict[str, Any]] = []
-    close = asyncio.Event()
+    close, accepted = asyncio.Event(), asyncio.Event()
 
     async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "websocket":
@@ -20,26 +20,28 @@ async def test_send_text_now_writes_a_message_at_once_and_declines_when_it_canno
         await receive()  # websocket.connect
         scopes.append(scope)
         await send({"type": "websocket.accept"})
+        accepted.set()
         await close.wait()
         await send({"type": "websocket.close", "code": 1000})
 
-    async with serve_app(app, lifespan="off") as base_url:
-        async with websockets.connect(websocket_url(base_url, "/")) as client:
-            while not scopes:
-                await asyncio.sleep(0.01)
-            send_now = scopes[0]["extensions"][SEND_TEXT_NOW]
-            protocol = send_now.__self__
-            assert isinstance(protocol, DirectSendProtocol)
+    async with (
+        serve_app(app, lifespan="off") as base_url,
+        websockets.connect(websocket_url(base_url, "/")) as client,
+    ):
+        await accepted.wait()
+        send_now = scopes[0]["extensions"][SEND_TEXT_NOW]
+        protocol = send_now.__self__
+        assert isinstance(protocol, DirectSendProtocol)
 
-            assert send_now("状态变更 1".encode()) is True
-            assert await client.recv() == "状态变更 1"
+        assert send_now("状态变更 1".encode()) is True
+        assert await client.recv() == "状态变更 1"
 
-            protocol.pause_writing()  # what the transport calls when its buffer is full
-            assert send_now(b"held") is False  # the caller queues it and waits, with a timeout
-            protocol.resume_writing()
-            assert send_now(b"2") is True
-            assert await client.recv() == "2"
+        protocol.pause_writing()  # what the transport calls when its buffer is full
+        assert send_now(b"held") is False  # the caller queues it and waits, with a timeout
+        protocol.resume_writing()
+        assert send_now(b"2") is True
+        assert await client.recv() == "2"
 
-            close.set()
-            await client.wait_closed()
-            assert send_now(b"after close") is False
+        close.set()
+        await client.wait_closed()
+        assert send_now(b"after close") is False

@@ -2,6 +2,7 @@
 and masked unexpected errors. All through the real app."""
 
 import re
+import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -10,8 +11,11 @@ import httpx
 import pytest
 from graphql import get_introspection_query
 from sqlalchemy.ext.asyncio import AsyncEngine
+from strawberry.extensions.parser_cache import _get_parse_cache
+from strawberry.extensions.validation_cache import _get_validate_cache
 
 from src.app import create_app
+from src.schema.extensions import DOCUMENT_CACHE_SIZE
 from src.services.identity import sessions
 from tests.conftest import make_settings
 from tests.support.server import serve_app
@@ -54,6 +58,22 @@ async def test_token_limit(engine: AsyncEngine) -> None:
         body = await post(http, "{ me { " + "username " * 2000 + "} }")
     [message] = error_messages(body)
     assert "more than 2000 tokens" in message
+
+
+async def test_a_document_sent_again_is_not_parsed_or_validated_again(engine: AsyncEngine) -> None:
+    parsed: Any = _get_parse_cache(DOCUMENT_CACHE_SIZE)  # functools.lru_cache wrappers
+    validated: Any = _get_validate_cache(DOCUMENT_CACHE_SIZE)
+    alias = f"r{uuid.uuid4().hex}"  # a document no earlier test sent (the caches are the process's)
+    query = f"query($code: String!) {{ {alias}: region(code: $code) {{ ... on Region {{ name }} }} }}"
+    async with client(engine, GRAPHQL_MAX_TOKENS=2000) as http:
+        before = parsed.cache_info().hits, validated.cache_info().hits
+        for code in ("510000", "510100", "x"):  # other variables, the same document
+            await http.post("/graphql", json={"query": query, "variables": {"code": code}})
+        assert (parsed.cache_info().hits, validated.cache_info().hits) == (before[0] + 2, before[1] + 2)
+        # A refusal is not kept: the token limit refuses the long document every time.
+        for _ in range(2):
+            [message] = error_messages(await post(http, "{ me { " + "username " * 2000 + "} }"))
+            assert "more than 2000 tokens" in message
 
 
 async def test_alias_limit(engine: AsyncEngine) -> None:
