@@ -152,13 +152,18 @@ class Hub:
             )
         handed = 0
         rendered: dict[tuple[str, int], Rendered] = {}  # one execution per plan and event
+        # Decided once per actor and event: the connections of one user share its actor (fresh_actors).
+        visible: dict[tuple[int, int], bool] = {}
         for subscriber, matching in wanted.items():
             actor = actors.get(subscriber.authorization)
             if actor is None:
                 subscriber.put(Signal.UNAUTHENTICATED)
                 continue
             for event in matching:
-                if not event_visible(actor, event):
+                seen = (id(actor), event.id)
+                if seen not in visible:
+                    visible[seen] = event_visible(actor, event)
+                if not visible[seen]:
                     continue
                 handed += 1
                 if subscriber.plan is None or self.render is None:
