@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
-from websockets.exceptions import InvalidState
+from websockets.protocol import State
 
 SEND_TEXT_NOW = "fundperf.websocket.send_text_now"
 SendTextNow = Callable[[bytes], bool]
@@ -29,20 +29,30 @@ class DirectSendProtocol(WebSocketsSansIOProtocol):
 
     def send_text_now(self, data: bytes) -> bool:
         """Sends `data` (UTF-8 text) as one message now; False if it must wait or cannot go."""
+        conn = self.conn
         if (
             not self.handshake_complete
             or self.close_sent
             or self.disconnected
+            or conn.state is not State.OPEN
+            or conn.expect_continuation_frame
             or not self.writable.is_set()
             or self.transport.is_closing()
         ):
             return False
-        try:
-            self.conn.send_text(data)
-        except InvalidState:
-            return False
-        self.transport.write(b"".join(self.conn.data_to_send()))
+        # What websockets' send_text writes for a server (unmasked, no extension: deflate is off), framed
+        # here because its frame objects were a third of the cost of a delivery.
+        self.transport.write(text_frame_header(len(data)) + data)
         return True
+
+
+def text_frame_header(length: int) -> bytes:
+    """RFC 6455 §5.2: FIN + text opcode, then the payload length (7 bits, or 16 or 64 following)."""
+    if length < 126:
+        return bytes((0x81, length))
+    if length < 1 << 16:
+        return b"\x81\x7e" + length.to_bytes(2, "big")
+    return b"\x81\x7f" + length.to_bytes(8, "big")
 
 
 def uvicorn_options(settings: Any) -> dict[str, Any]:

@@ -70,6 +70,19 @@ class DomainErrorCodes(SchemaExtension):
 DOCUMENT_CACHE_SIZE = 512
 
 
+class CachedParsing(ParserCache):
+    """strawberry's ParserCache, leaving a document that does not parse to strawberry's own parse: an error
+    raised from this hook would bypass the handling (and the error code) a syntax error gets there."""
+
+    def on_parse(self) -> Iterator[None]:
+        context = self.execution_context
+        try:
+            context.graphql_document = self.cached_parse_document(context.query, **context.parse_options)
+        except GraphQLError:
+            context.graphql_document = None  # strawberry parses it again, where its error is handled
+        yield
+
+
 class CachedValidation(ValidationCache):
     """strawberry's ValidationCache, leaving an operation an earlier extension refused (SingleOperation)
     refused: ValidationCache would overwrite that refusal with the document's own (empty) errors."""
@@ -93,7 +106,7 @@ def hardening_extensions(settings: Settings) -> list[Callable[[], SchemaExtensio
         partial(AddValidationRules, rules),
         partial(MaxTokensLimiter, max_token_count=settings.GRAPHQL_MAX_TOKENS),
         # After the token limit: it puts max_tokens in the parse options, which are part of the cache key.
-        partial(ParserCache, maxsize=DOCUMENT_CACHE_SIZE),
+        partial(CachedParsing, maxsize=DOCUMENT_CACHE_SIZE),
         partial(CachedValidation, maxsize=DOCUMENT_CACHE_SIZE),
         partial(QueryCostLimiter, max_cost=settings.GRAPHQL_MAX_COST),
         partial(OperationTimeout, seconds=settings.OPERATION_TIMEOUT_SECONDS),

@@ -8,8 +8,8 @@ import asyncio
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Mapping, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 from typing import Any, TypeVar, cast
 
 import sqlalchemy as sa
@@ -206,95 +206,134 @@ def totals_by(sessionmaker: Sessionmaker, column: Any, value: Any) -> DataLoader
     return DataLoader(load_fn=load, loop=TURN_TAKING_LOOP)
 
 
-@dataclass
 class Loaders:
-    region: DataLoader[int, Region | None]
-    region_by_code: DataLoader[str, Region | None]
-    region_children: DataLoader[int, list[Region]]
-    region_descendants: DataLoader[DescendantKey, list[Region]]
-    fund_type: DataLoader[int, FundType | None]
-    pooling_by_fund_year: DataLoader[tuple[int, int], list[PoolingArrangement]]
-    goal: DataLoader[int, Goal | None]
-    goals_by_overall: DataLoader[int, list[Goal]]
-    goals_by_parent: DataLoader[int, list[Goal]]
-    indicators_by_goal: DataLoader[int, list[Indicator]]
-    indicator_weight_total: DataLoader[int, Decimal]
-    budget_lines: DataLoader[int, list[FundBudgetLine]]
-    budgets_by_scope: DataLoader[tuple[int, int, int], list[FundBudget]]
-    organization: DataLoader[int, Organization | None]
-    users_by_organization: DataLoader[int, list[User]]
-    user: DataLoader[int, User | None]
-    transitions_by_goal: DataLoader[int, list[GoalTransition]]
-    goals_by_lineage: DataLoader[uuid.UUID, list[Goal]]
-    tax_opinions_by_goal: DataLoader[int, list[GoalTaxOpinion]]
+    """The DataLoaders of one request (or one event), each made on first use: a request uses a few of the
+    loaders, and each one made is closures in a reference cycle, left for the garbage collector (making
+    all of them for every request and event was most of the server's cyclic garbage)."""
 
+    def __init__(self, sessionmaker: Sessionmaker) -> None:
+        self.sessionmaker = sessionmaker
 
-def build_loaders(sessionmaker: Sessionmaker) -> Loaders:
-    s = sessionmaker
-    return Loaders(
-        region=one_by(s, Region, Region.id),
-        region_by_code=one_by(s, Region, Region.code),
-        region_children=many_by(s, Region, Region.parent_id, [Region.code], limit=CHILDREN_PER_REGION),
-        region_descendants=descendants_loader(s),
-        fund_type=one_by(s, FundType, FundType.id),
-        pooling_by_fund_year=many_by_tuple(
-            s,
-            PoolingArrangement,
-            [PoolingArrangement.fund_type_id, PoolingArrangement.year],
-        ),
-        goal=one_by(s, Goal, Goal.id),
-        goals_by_overall=many_by(
-            s,
+    @cached_property
+    def region(self) -> DataLoader[int, Region | None]:
+        return one_by(self.sessionmaker, Region, Region.id)
+
+    @cached_property
+    def region_by_code(self) -> DataLoader[str, Region | None]:
+        return one_by(self.sessionmaker, Region, Region.code)
+
+    @cached_property
+    def region_children(self) -> DataLoader[int, list[Region]]:
+        return many_by(self.sessionmaker, Region, Region.parent_id, [Region.code], limit=CHILDREN_PER_REGION)
+
+    @cached_property
+    def region_descendants(self) -> DataLoader[DescendantKey, list[Region]]:
+        return descendants_loader(self.sessionmaker)
+
+    @cached_property
+    def fund_type(self) -> DataLoader[int, FundType | None]:
+        return one_by(self.sessionmaker, FundType, FundType.id)
+
+    @cached_property
+    def pooling_by_fund_year(self) -> DataLoader[tuple[int, int], list[PoolingArrangement]]:
+        return many_by_tuple(
+            self.sessionmaker, PoolingArrangement, [PoolingArrangement.fund_type_id, PoolingArrangement.year]
+        )
+
+    @cached_property
+    def goal(self) -> DataLoader[int, Goal | None]:
+        return one_by(self.sessionmaker, Goal, Goal.id)
+
+    @cached_property
+    def goals_by_overall(self) -> DataLoader[int, list[Goal]]:
+        return many_by(
+            self.sessionmaker,
             Goal,
             Goal.overall_goal_id,
             [Goal.start_year, Goal.id],
             limit=ANNUAL_GOALS_PER_OVERALL_GOAL,
-        ),
-        goals_by_parent=many_by(s, Goal, Goal.parent_goal_id, [Goal.id], limit=CHILD_GOALS_PER_GOAL),
-        indicators_by_goal=many_by(
-            s,
+        )
+
+    @cached_property
+    def goals_by_parent(self) -> DataLoader[int, list[Goal]]:
+        return many_by(self.sessionmaker, Goal, Goal.parent_goal_id, [Goal.id], limit=CHILD_GOALS_PER_GOAL)
+
+    @cached_property
+    def indicators_by_goal(self) -> DataLoader[int, list[Indicator]]:
+        return many_by(
+            self.sessionmaker,
             Indicator,
             Indicator.goal_id,
             [Indicator.sort_order, Indicator.id],
             limit=INDICATORS_PER_GOAL,
-        ),
-        indicator_weight_total=totals_by(s, Indicator.goal_id, Indicator.weight),
-        budget_lines=many_by(
-            s,
-            FundBudgetLine,
-            FundBudgetLine.budget_id,
-            [FundBudgetLine.sort_order],
-        ),
-        budgets_by_scope=many_by_tuple(
-            s,
-            FundBudget,
-            [FundBudget.region_id, FundBudget.fund_type_id, FundBudget.year],
-        ),
-        organization=one_by(s, Organization, Organization.id),
-        users_by_organization=many_by(
-            s, User, User.organization_id, [User.username], limit=USERS_PER_ORGANIZATION
-        ),
-        user=one_by(s, User, User.id),
-        transitions_by_goal=many_by(
-            s,
+        )
+
+    @cached_property
+    def indicator_weight_total(self) -> DataLoader[int, Decimal]:
+        return totals_by(self.sessionmaker, Indicator.goal_id, Indicator.weight)
+
+    @cached_property
+    def budget_lines(self) -> DataLoader[int, list[FundBudgetLine]]:
+        return many_by(
+            self.sessionmaker, FundBudgetLine, FundBudgetLine.budget_id, [FundBudgetLine.sort_order]
+        )
+
+    @cached_property
+    def budgets_by_scope(self) -> DataLoader[tuple[int, int, int], list[FundBudget]]:
+        return many_by_tuple(
+            self.sessionmaker, FundBudget, [FundBudget.region_id, FundBudget.fund_type_id, FundBudget.year]
+        )
+
+    @cached_property
+    def organization(self) -> DataLoader[int, Organization | None]:
+        return one_by(self.sessionmaker, Organization, Organization.id)
+
+    @cached_property
+    def users_by_organization(self) -> DataLoader[int, list[User]]:
+        return many_by(
+            self.sessionmaker, User, User.organization_id, [User.username], limit=USERS_PER_ORGANIZATION
+        )
+
+    @cached_property
+    def user(self) -> DataLoader[int, User | None]:
+        return one_by(self.sessionmaker, User, User.id)
+
+    @cached_property
+    def transitions_by_goal(self) -> DataLoader[int, list[GoalTransition]]:
+        return many_by(
+            self.sessionmaker,
             GoalTransition,
             GoalTransition.goal_id,
             [GoalTransition.id],
             limit=TRANSITIONS_PER_GOAL,
             newest=True,
-        ),
-        goals_by_lineage=many_by(
-            s, Goal, Goal.lineage_id, [Goal.version, Goal.id], limit=VERSIONS_PER_GOAL, newest=True
-        ),
-        tax_opinions_by_goal=many_by(
-            s,
+        )
+
+    @cached_property
+    def goals_by_lineage(self) -> DataLoader[uuid.UUID, list[Goal]]:
+        return many_by(
+            self.sessionmaker,
+            Goal,
+            Goal.lineage_id,
+            [Goal.version, Goal.id],
+            limit=VERSIONS_PER_GOAL,
+            newest=True,
+        )
+
+    @cached_property
+    def tax_opinions_by_goal(self) -> DataLoader[int, list[GoalTaxOpinion]]:
+        return many_by(
+            self.sessionmaker,
             GoalTaxOpinion,
             GoalTaxOpinion.goal_id,
             [GoalTaxOpinion.id],
             limit=TAX_OPINIONS_PER_GOAL,
             newest=True,
-        ),
-    )
+        )
+
+
+def build_loaders(sessionmaker: Sessionmaker) -> Loaders:
+    return Loaders(sessionmaker)
 
 
 LoaderFactory = Callable[[Sessionmaker], Loaders]
