@@ -26,7 +26,8 @@ to each in turn), on the pool's goals in turn, --rate a second in bursts of --bu
 loop: a burst does not wait for the previous one; DATABASE_BUSY is retried, as a client is told to).
 After a warm-up burst that every connection must receive, --seconds are measured. Each mutation's event
 id is read back from the outbox afterwards (per goal, its mutations in order are its events in id order),
-so every (event, client) delivery is matched by id. Latency = the client's receive time − the arrival of
+so every (event, client) delivery is matched by id. Latency = the client's receive time (when the message's
+bytes reached the client process, StampedConnection; not when that process's loop got to it) − the arrival of
 the mutation's HTTP response (the commit is before it), and − the start of the request that succeeded;
 all clocks are this machine's CLOCK_MONOTONIC. Percentiles are over every delivery owed, a lost one
 counting as never. CPU is utime+stime from /proc/<pid>/stat over the measured window (from just before
@@ -341,6 +342,19 @@ class Subscriber:
     sees: bool  # may read the 成都 drafts, so receives every event
 
 
+class StampedConnection(websockets.ClientConnection):
+    """Notes when bytes last reached this process. A message's receive time is taken from it, not from when
+    this process's event loop got round to the message: one client process holds hundreds of connections,
+    and its own queue (tens of µs a message in Python) is not the server's latency. The stamp read with a
+    message is of its bytes' arrival or later (more may have arrived meanwhile): never early."""
+
+    arrived = 0.0
+
+    def data_received(self, data: bytes) -> None:
+        self.arrived = time.monotonic()
+        super().data_received(data)
+
+
 @dataclass
 class ClientResult:
     # Per connection: (event id, subject id, verdict, receive time) of each event received.
@@ -377,13 +391,14 @@ async def _clients(
     received = [0]
     opening = asyncio.Semaphore(50)
 
-    async def open_one(s: Subscriber) -> websockets.ClientConnection:
+    async def open_one(s: Subscriber) -> StampedConnection:
         async with opening:
             ws = await websockets.connect(
                 websocket_url(s.base_url),
                 subprotocols=[Subprotocol("graphql-transport-ws")],
                 compression=None,
                 open_timeout=60,
+                create_connection=StampedConnection,
                 max_queue=None,  # never stop reading from the socket: the reader below keeps up
             )
             credentials = {"Authorization": f"Bearer {s.token}"}
@@ -394,13 +409,14 @@ async def _clients(
             variables = {"filter": {"regionCode": s.region_filter}} if s.region_filter else {}
             operation = {"query": query, "variables": variables}
             await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": operation}))
+            assert isinstance(ws, StampedConnection)
             return ws
 
-    async def read(s: Subscriber, ws: websockets.ClientConnection) -> None:
+    async def read(s: Subscriber, ws: StampedConnection) -> None:
         stamps = raw[s.index]
         try:
             async for message in ws:
-                stamps.append((time.monotonic(), message))
+                stamps.append((ws.arrived, message))
                 received[0] += 1
                 if isinstance(message, str) and '"type":"ping"' in message:
                     await ws.send('{"type":"pong"}')
