@@ -1,13 +1,15 @@
 """The hub's delivery rules on their own: a subscriber that falls behind is dropped without holding up the
 others, and ids already delivered are not delivered again."""
 
+import asyncio
+import gc
 from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from src.events.filters import EventFilter
-from src.events.hub import Hub, Rendered, Signal
+from src.events.hub import GC_AFTER_DELIVERY, Hub, Rendered, Signal
 from src.events.message import EventMessage
 from src.events.shared import RawPayload
 from src.models.event import EventKind, SubjectType
@@ -98,3 +100,26 @@ def test_a_waiting_subscriber_takes_events_at_once_and_everything_else_keeps_its
         rendered(4),
         Signal.RESYNC,
     ]
+
+
+async def test_the_young_generation_is_collected_between_deliveries_not_during_them(
+    reference: None, sessionmaker: async_sessionmaker[AsyncSession], settings: Settings
+) -> None:
+    user = await make_user(sessionmaker)
+    authorization = f"Bearer {issue_access_token(user.id or 0, secret_key=settings.SECRET_KEY)}"
+    hub = Hub(sessionmaker=sessionmaker, secret_key=settings.SECRET_KEY)
+    subscriber = hub.register(authorization=authorization, event_filter=EventFilter())
+    hub.start()
+    threshold = gc.get_threshold()
+    gc.set_threshold(10 * GC_AFTER_DELIVERY)  # as the server does: the collector alone would not run yet
+    try:
+        young = [[n] for n in range(2 * GC_AFTER_DELIVERY)]  # containers the collector tracks
+        assert gc.get_count()[0] > GC_AFTER_DELIVERY
+        hub.deliver([event(1)])
+        assert isinstance(await asyncio.wait_for(subscriber.queue.get(), 5), EventMessage)
+        for _ in range(10):  # the hub's turn after the delivery
+            await asyncio.sleep(0)
+        assert gc.get_count()[0] < GC_AFTER_DELIVERY and len(young) == 2 * GC_AFTER_DELIVERY
+    finally:
+        gc.set_threshold(*threshold)
+        await hub.aclose()
