@@ -25,9 +25,8 @@ import httpx
 from redis.asyncio import Redis
 from sqlmodel import col, select
 
-from src import migrate
+from bench.database import demo_database, sqlite_url
 from src.app import create_app
-from src.db import create_engine, create_sessionmaker
 from src.models import Goal, Region, User
 from src.models.enums import GoalHorizon
 from src.reports.contexts import build_context
@@ -35,8 +34,6 @@ from src.reports.kinds import ReportKind
 from src.reports.pdf import convert
 from src.reports.render import Renderer
 from src.reports.worker import make_worker
-from src.seed.demo import load_demo_data
-from src.seed.reference import load_reference_data
 from src.services.actors import load_actor
 from src.services.identity.tokens import issue_access_token
 from src.settings import Settings
@@ -89,16 +86,9 @@ def ms(values: list[float]) -> str:
 
 async def main(redis_url: str, count: int) -> None:
     work = Path(tempfile.mkdtemp(prefix="fundperf-bench-"))
-    url = f"sqlite+aiosqlite:///{work / 'bench.db'}"
-    engine = create_engine(url)
-    await migrate.upgrade(engine)
-    sessionmaker = create_sessionmaker(engine)
+    url = sqlite_url(work)
+    engine, sessionmaker = await demo_database(url)
     async with sessionmaker() as session:
-        await load_reference_data(session=session)
-        await session.commit()
-    async with sessionmaker() as session:
-        await load_demo_data(session=session)
-        await session.commit()
         user = (await session.exec(select(User).where(User.username == "fin_510000"))).one()
         province = (await session.exec(select(Region).where(Region.code == "510000"))).one()
         goals = (
