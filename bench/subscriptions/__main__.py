@@ -2,6 +2,7 @@
 
 import argparse
 import asyncio
+import importlib.util
 import math
 import os
 import platform
@@ -157,6 +158,8 @@ def run() -> None:
     args = parser.parse_args()
     args.secret_key = "bench-subscriptions-" + secrets.token_hex(16)
     if args.profile:
+        if importlib.util.find_spec("pyinstrument") is None:
+            parser.error("--profile needs pyinstrument (not a dependency): uv pip install pyinstrument")
         Path(args.profile).mkdir(parents=True, exist_ok=True)
     # Ctrl-C, and SIGTERM alike, stop the servers and clients (the finally blocks); also when this was
     # started with SIGINT ignored, as a shell does for a background job.
