@@ -24,7 +24,7 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
 )
 from strawberry.subscriptions.protocols.graphql_transport_ws.types import SubscribeMessage
 
-from src.app.ws_protocol import SEND_TEXT_NOW, SendTextNow
+from src.app.ws_protocol import DROP, SEND_TEXT_NOW, Drop, SendTextNow
 from src.events.hub import Rendered
 from src.events.shared import Plan, Planner
 from src.schema.context import Context
@@ -89,7 +89,12 @@ class ReauthenticatingHandler(BaseGraphQLTransportWSHandler[Context, None]):
             async with asyncio.timeout(seconds):
                 await super().send_message(message)
         except TimeoutError:
-            logger.info("websocket: the client took no message for %g s; closing", seconds)
+            logger.info("websocket: the client took no message for %g s; dropping it", seconds)
+            extensions = self.context.request.scope.get("extensions") or {}
+            drop: Drop | None = extensions.get(DROP)
+            if drop is not None:  # a close through ASGI would wait for the buffer to drain: never, here
+                drop(SLOW, "Too slow")
+                return
             with contextlib.suppress(Exception):
                 async with asyncio.timeout(1):
                     await self.websocket.close(code=SLOW, reason="Too slow")

@@ -18,6 +18,8 @@ from websockets.protocol import State
 
 SEND_TEXT_NOW = "fundperf.websocket.send_text_now"
 SendTextNow = Callable[[bytes], bool]
+DROP = "fundperf.websocket.drop"
+Drop = Callable[[int, str], None]
 
 
 class DirectSendProtocol(WebSocketsSansIOProtocol):
@@ -26,6 +28,7 @@ class DirectSendProtocol(WebSocketsSansIOProtocol):
         scope = getattr(self, "scope", None)
         if scope is not None:  # set when the handshake is accepted (the app runs later, in its own task)
             scope["extensions"][SEND_TEXT_NOW] = self.send_text_now
+            scope["extensions"][DROP] = self.drop
 
     def send_text_now(self, data: bytes) -> bool:
         """Sends `data` (UTF-8 text) as one message now; False if it must wait or cannot go."""
@@ -44,6 +47,19 @@ class DirectSendProtocol(WebSocketsSansIOProtocol):
         # here because its frame objects were a third of the cost of a delivery.
         self.transport.write(text_frame_header(len(data)) + data)
         return True
+
+
+    def drop(self, code: int, reason: str) -> None:
+        """Ends the connection of a client that stopped reading, now. ASGI's close waits, as every send does,
+        until the transport's buffer drains, which for such a client is never. The close frame is queued
+        behind what it did not read and the connection aborted: the buffer is discarded, the peer reset."""
+        if self.transport.is_closing():
+            return
+        if self.handshake_complete and not self.close_sent and self.conn.state is State.OPEN:
+            self.conn.send_close(code, reason)
+            self.transport.write(b"".join(self.conn.data_to_send()))
+            self.close_sent = True
+        self.transport.abort()
 
 
 def text_frame_header(length: int) -> bytes:

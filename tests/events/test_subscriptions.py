@@ -1,6 +1,8 @@
 """Status changes pushed to subscribers (issue 10): through a real server and a real WebSocket client."""
 
+import asyncio
 import itertools
+import socket
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -18,7 +20,7 @@ from src.models.enums import ActorType, Administration, GoalStatus
 from src.models.event import EventKind
 from src.services.identity.tokens import issue_access_token
 from src.settings import Settings
-from tests.factories import make_goal
+from tests.factories import make_budget, make_goal
 from tests.schema.conftest import make_user
 from tests.support.server import serve_app
 from tests.support.ws import graphql_ws
@@ -298,3 +300,55 @@ async def test_a_user_deactivated_meanwhile_gets_nothing_more(
         assert ended["id"] == op and ended["payload"]["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
         assert "statusChanged" not in (ended["payload"].get("data") or {})
         assert (await ws.receive()) == {"id": op, "type": "complete"}
+
+
+async def budget_events(sessionmaker: async_sessionmaker[AsyncSession], count: int, size: int) -> list[str]:
+    """`count` budget-approval events of 成都 with a payload of about `size` characters, in one commit."""
+    async with sessionmaker() as session:
+        budget = await make_budget(session, region_code="510100", fund_code="EMPLOYEE_MEDICAL", year=2090)
+        events = [
+            await record_event(
+                session=session,
+                kind=EventKind.BUDGET_APPROVED,
+                subject=budget,
+                actor=None,
+                payload={"n": n, "filler": "批" * size},
+            )
+            for n in range(count)
+        ]
+        await session.commit()
+    return [str(e.id) for e in events]
+
+
+async def test_a_client_that_stops_reading_is_dropped_and_holds_up_nobody(
+    engine: AsyncEngine, reference: None, sessionmaker: async_sessionmaker[AsyncSession], settings: Settings
+) -> None:
+    quick = settings.model_copy(update={"WS_SEND_TIMEOUT_SECONDS": 0.3})
+    province = await token(sessionmaker, settings)
+    app = create_app(quick, engine=engine)
+    async with serve_app(app) as base_url:
+        host, port = base_url.removeprefix("http://").split(":")
+        small = socket.socket()
+        small.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # the kernel holds little for it
+        small.connect((host, int(port)))
+        async with (
+            graphql_ws(base_url, province, sock=small, max_queue=1) as stuck,  # reads one message, then stops
+            graphql_ws(base_url, province) as reader,
+        ):
+            await stuck.subscribe(STATUS_CHANGED)
+            await reader.subscribe(STATUS_CHANGED)
+            await stuck.ws.ping()
+            await reader.ws.ping()
+            # ~7 MB for each connection: more than the kernel (up to 4 MB) and uvicorn (64 KB) buffer for it
+            ids = await budget_events(sessionmaker, 60, 40_000)
+            got = [(await reader.next_data())["statusChanged"]["id"] for _ in ids]
+            assert got == ids  # the reader is not held up by the other
+            await asyncio.sleep(1.0)  # the stuck one reads nothing for longer than WS_SEND_TIMEOUT_SECONDS
+            # Dropped by then, with what it did not take: not kept until it reads again (it may never).
+            assert len(app.state.events.hub.subscribers) == 1
+            seen = []
+            with pytest.raises(websockets.exceptions.ConnectionClosed) as dropped:
+                while True:
+                    seen.append((await stuck.next_data(timeout=10))["statusChanged"]["id"])
+        assert seen == ids[: len(seen)] and len(seen) < len(ids)  # in order; the rest was dropped
+        assert dropped.value.rcvd is None or dropped.value.rcvd.code == 4429

@@ -50,10 +50,14 @@ class GraphQLWs:
 
 
 @asynccontextmanager
-async def graphql_ws(base_url: str, token: str | None) -> AsyncIterator[GraphQLWs]:
-    """A connection to `base_url`'s /graphql, initialised (with `token` as its credentials, if any)."""
+async def graphql_ws(base_url: str, token: str | None, **connect: Any) -> AsyncIterator[GraphQLWs]:
+    """A connection to `base_url`'s /graphql, initialised (with `token` as its credentials, if any);
+    `connect` goes to websockets.connect (a socket of one's own, max_queue, …)."""
     async with websockets.connect(
-        websocket_url(base_url), subprotocols=[Subprotocol("graphql-transport-ws")], compression=None
+        websocket_url(base_url),
+        subprotocols=[Subprotocol("graphql-transport-ws")],
+        compression=None,
+        **connect,
     ) as ws:
         payload = {"Authorization": f"Bearer {token}"} if token else {}
         await ws.send(json.dumps({"type": "connection_init", "payload": payload}))
