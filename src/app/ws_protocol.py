@@ -48,7 +48,6 @@ class DirectSendProtocol(WebSocketsSansIOProtocol):
         self.transport.write(text_frame_header(len(data)) + data)
         return True
 
-
     def drop(self, code: int, reason: str) -> None:
         """Ends the connection of a client that stopped reading, now. ASGI's close waits, as every send does,
         until the transport's buffer drains, which for such a client is never. The close frame is queued
