@@ -1,14 +1,18 @@
 """Small builders for test data (the demo data set is tested on its own)."""
 
+import itertools
 import uuid
 from decimal import Decimal
 
+from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from src.models import FundBudget, FundBudgetLine, FundType, Goal, Indicator, Region
+from src.models import FundBudget, FundBudgetLine, FundType, Goal, Indicator, Organization, Region, User
 from src.models.enums import (
     BUDGET_ITEM_CATEGORY,
+    ActorType,
+    Administration,
     BudgetItem,
     BudgetStatus,
     Comparator,
@@ -119,3 +123,46 @@ async def make_budget(
         )
     await session.flush()
     return budget
+
+
+_usernames = itertools.count(1)
+
+
+async def make_user(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    *,
+    actor_type: ActorType = ActorType.FINANCE,
+    region_code: str = "510000",
+    administration: Administration | None = None,
+    is_admin: bool = False,
+) -> User:
+    """A user of the organization (actor type × region × administration), created if missing."""
+    async with sessionmaker() as session:
+        region = (await session.exec(select(Region).where(Region.code == region_code))).one()
+        org = (
+            await session.exec(
+                select(Organization).where(
+                    Organization.actor_type == actor_type,
+                    Organization.region_id == region.id,
+                    Organization.administration == administration,
+                )
+            )
+        ).first()
+        if org is None:
+            org = Organization(
+                name=f"{region.name}{actor_type.value}{administration or ''}",
+                actor_type=actor_type,
+                region_id=region.id or 0,
+                administration=administration,
+            )
+            session.add(org)
+            await session.flush()
+        user = User(
+            username=f"u{next(_usernames)}_{actor_type.value.lower()}_{region_code}",
+            full_name="测试用户",
+            organization_id=org.id or 0,
+            is_admin=is_admin,
+        )
+        session.add(user)
+        await session.commit()
+        return user

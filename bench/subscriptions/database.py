@@ -2,17 +2,16 @@
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import col, select
 
 from bench.database import demo_database, sqlite_url
 from src.db import create_engine, create_sessionmaker
-from src.models import Event, Goal, Organization, Region, User
+from src.models import Event, Goal
 from src.models.enums import ActorType, GoalStatus
 from src.models.event import EventKind
-from tests.factories import make_goal
+from tests.factories import make_goal, make_user
 
 PROVINCE, CHENGDU, PANZHIHUA = "510000", "510100", "510300"
 GOAL_YEAR = 2100  # the pool's goals are of 2100, 2101, …: never a demo goal's year
@@ -28,44 +27,18 @@ class Population:
     goals: list[int]
 
 
-async def _user(session: Any, actor_type: ActorType, region_code: str, username: str) -> int:
-    """A new user of the organization (actor type × region, no administration), made if missing."""
-    region = (await session.exec(select(Region).where(Region.code == region_code))).one()
-    org = (
-        await session.exec(
-            select(Organization).where(
-                Organization.actor_type == actor_type,
-                Organization.region_id == region.id,
-                col(Organization.administration).is_(None),
-            )
-        )
-    ).first()
-    if org is None:
-        org = Organization(
-            name=f"{region.name}{actor_type.value}", actor_type=actor_type, region_id=region.id
-        )
-        session.add(org)
-        await session.flush()
-    user = User(username=username, full_name="基准测试", organization_id=org.id or 0)
-    session.add(user)
-    await session.flush()
-    return user.id or 0
-
-
 async def prepare(work: Path, *, goals: int, users_per_group: int) -> Population:
     url = sqlite_url(work)
     engine, sessionmaker = await demo_database(url)
     try:
+        groups = {"province": (PROVINCE, users_per_group), "chengdu": (CHENGDU, 2)}
+        groups |= {"panzhihua": (PANZHIHUA, 2), "panzhihua_filtered": (PANZHIHUA, 2)}
+        users = {
+            group: [(await make_user(sessionmaker, region_code=code)).id or 0 for _ in range(count)]
+            for group, (code, count) in groups.items()
+        }
+        tax_user = (await make_user(sessionmaker, actor_type=ActorType.TAX, region_code=CHENGDU)).id or 0
         async with sessionmaker() as session:
-            groups = {"province": (PROVINCE, users_per_group), "chengdu": (CHENGDU, 2)}
-            groups |= {"panzhihua": (PANZHIHUA, 2), "panzhihua_filtered": (PANZHIHUA, 2)}
-            users = {
-                group: [
-                    await _user(session, ActorType.FINANCE, code, f"bench_{group}_{i}") for i in range(count)
-                ]
-                for group, (code, count) in groups.items()
-            }
-            tax_user = await _user(session, ActorType.TAX, CHENGDU, "bench_tax_510100")
             goal_ids = []
             for i in range(goals):
                 goal = await make_goal(

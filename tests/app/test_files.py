@@ -23,8 +23,8 @@ from src.services.actors import load_actor
 from src.services.identity.api_tokens import ApiTokenSpec, create_api_token
 from src.settings import Settings
 from tests.conftest import make_settings
-from tests.factories import make_goal
-from tests.schema.conftest import GraphQLClient, make_user
+from tests.factories import make_goal, make_user
+from tests.schema.conftest import GraphQLClient
 
 DOCX = CONTENT_TYPES[ReportFormat.DOCX]
 NAME = "成都市2026年度职工基本医疗保险预算绩效年度目标表.docx"

@@ -15,7 +15,7 @@ from src.events.shared import RawPayload
 from src.models.event import EventKind, SubjectType
 from src.services.identity.tokens import issue_access_token
 from src.settings import Settings
-from tests.schema.conftest import make_user
+from tests.factories import make_user
 
 
 def event(event_id: int) -> EventMessage:

@@ -16,8 +16,8 @@ from src.models import Event, Goal
 from src.models.enums import ActorType, Administration, GoalStatus
 from src.models.event import EventKind
 from src.services.actors import load_actor
-from tests.factories import make_budget, make_goal
-from tests.schema.conftest import GraphQLClient, make_user
+from tests.factories import make_budget, make_goal, make_user
+from tests.schema.conftest import GraphQLClient
 from tests.schema.test_budget_approval import APPROVE
 from tests.schema.test_goal_workflow import draft_goal, step
 

@@ -20,8 +20,7 @@ from src.models.enums import ActorType, Administration, GoalStatus
 from src.models.event import EventKind
 from src.services.identity.tokens import issue_access_token
 from src.settings import Settings
-from tests.factories import make_budget, make_goal
-from tests.schema.conftest import make_user
+from tests.factories import make_budget, make_goal, make_user
 from tests.support.server import serve_app
 from tests.support.ws import graphql_ws
 

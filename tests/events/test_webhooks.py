@@ -43,8 +43,8 @@ from src.models.event import EventKind
 from src.services.actors import load_actor
 from src.services.errors import ValidationFailed
 from tests.conftest import make_settings
-from tests.factories import make_budget, make_goal
-from tests.schema.conftest import GraphQLClient, make_user
+from tests.factories import make_budget, make_goal, make_user
+from tests.schema.conftest import GraphQLClient
 from tests.support.server import serve_app
 
 SECRET = "whsec-测试-0123456789abcdef"

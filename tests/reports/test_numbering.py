@@ -21,8 +21,7 @@ from src.reports.numbering import document_prefix, number_for
 from src.reports.render import Renderer
 from src.reports.storage import LocalStorage
 from src.services.actors import load_actor
-from tests.factories import make_goal
-from tests.schema.conftest import make_user
+from tests.factories import make_goal, make_user
 
 DEADLINE_SECONDS = 10
 

@@ -1,62 +1,19 @@
-import itertools
 from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
-from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from src.app import create_app
-from src.models import Organization, Region, User
+from src.models import User
 from src.models.enums import ActorType, Administration
 from src.seed.reference import load_reference_data
 from src.services.identity.tokens import issue_access_token
 from src.settings import Settings
+from tests.factories import make_user
 from tests.support.server import serve_app
-
-_usernames = itertools.count(1)
-
-
-async def make_user(
-    sessionmaker: async_sessionmaker[AsyncSession],
-    *,
-    actor_type: ActorType = ActorType.FINANCE,
-    region_code: str = "510000",
-    administration: Administration | None = None,
-    is_admin: bool = False,
-) -> User:
-    """A user of the organization (actor type × region × administration), created if missing."""
-    async with sessionmaker() as session:
-        region = (await session.exec(select(Region).where(Region.code == region_code))).one()
-        org = (
-            await session.exec(
-                select(Organization).where(
-                    Organization.actor_type == actor_type,
-                    Organization.region_id == region.id,
-                    Organization.administration == administration,
-                )
-            )
-        ).first()
-        if org is None:
-            org = Organization(
-                name=f"{region.name}{actor_type.value}{administration or ''}",
-                actor_type=actor_type,
-                region_id=region.id or 0,
-                administration=administration,
-            )
-            session.add(org)
-            await session.flush()
-        user = User(
-            username=f"u{next(_usernames)}_{actor_type.value.lower()}_{region_code}",
-            full_name="测试用户",
-            organization_id=org.id or 0,
-            is_admin=is_admin,
-        )
-        session.add(user)
-        await session.commit()
-        return user
 
 
 class GraphQLClient:

@@ -18,8 +18,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from src.models import AuditEvent, FundBudget, Goal, GoalTransition, Indicator, IndicatorTemplate, Region
 from src.models.enums import ActorType, Administration, GoalStatus, RegionLevel
 from src.seed.reference import load_reference_data
-from tests.factories import make_budget, make_goal
-from tests.schema.conftest import GraphQLClient, make_user
+from tests.factories import make_budget, make_goal, make_user
+from tests.schema.conftest import GraphQLClient
 
 HRSS, MED = Administration.HRSS, Administration.MEDICAL_SECURITY
 ACTORS: dict[str, tuple[ActorType, Administration | None]] = {

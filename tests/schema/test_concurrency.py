@@ -12,8 +12,7 @@ from src.models import AuditEvent, Goal, GoalTransition
 from src.models.enums import ActorType, Administration, GoalStatus
 from src.services.identity.tokens import issue_access_token
 from src.settings import Settings
-from tests.factories import make_goal
-from tests.schema.conftest import make_user
+from tests.factories import make_goal, make_user
 
 ACT = """mutation($id: ID!, $rowVersion: Int!) { goalPreliminaryReview(id: $id, rowVersion: $rowVersion) {
   __typename ... on UserError { message } } }"""

@@ -31,7 +31,7 @@ from src.services.rules.editing import update_rules
 from src.services.rules.reads import rules_visible
 from src.services.rules.registry import CONSISTENCY, RuleValueError, broken_rules, defaults
 from tests.conftest import StatementCounter
-from tests.schema.conftest import make_user
+from tests.factories import make_user
 
 K = RuleKey
 PROVINCE, CHENGDU, JINJIANG, YAAN = "510000", "510100", "510104", "511800"
