@@ -255,6 +255,38 @@ def free_port() -> int:
         return port
 
 
+@dataclass
+class Hooks:
+    """What a delivery test works with, logged in as an administrator: the API, the database, the receiving
+    server and a dispatcher."""
+
+    gql: GraphQLClient
+    sessionmaker: async_sessionmaker[AsyncSession]
+    receiver: Receiver
+    dispatcher: WebhookDispatcher
+
+    async def create(self, name: str, user: User | None = None, **filter: Any) -> dict[str, Any]:
+        """A hook posting to the receiver's /<name>, with `user`'s visibility (a new province user's)."""
+        return await create_hook(
+            self.gql, self.receiver.url(name), user or await hook_user(self.gql), **filter
+        )
+
+    async def deliver_all(self, hook: dict[str, Any], what: str) -> None:
+        """Runs the dispatcher until the hook's cursor reached the latest event."""
+        await deliver_until(self.dispatcher, cursor_at(self.sessionmaker, hook), what)
+
+
+@pytest.fixture
+async def hooks(
+    gql: GraphQLClient,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    receiver: Receiver,
+    dispatcher: WebhookDispatcher,
+) -> Hooks:
+    await as_admin(gql)
+    return Hooks(gql, sessionmaker, receiver, dispatcher)
+
+
 # --- signing -----------------------------------------------------------------------------------------------
 
 
@@ -278,25 +310,19 @@ def test_a_signature_verifies_and_a_tampered_body_does_not() -> None:
 # --- delivering ------------------------------------------------------------------------------------------
 
 
-async def test_events_are_delivered_signed_and_in_id_order(
-    gql: GraphQLClient,
-    sessionmaker: async_sessionmaker[AsyncSession],
-    receiver: Receiver,
-    dispatcher: WebhookDispatcher,
-) -> None:
-    await as_admin(gql)
-    hook = await create_hook(gql, receiver.url("a"), await hook_user(gql))
+async def test_events_are_delivered_signed_and_in_id_order(hooks: Hooks) -> None:
+    hook = await hooks.create("a")
     assert hook["enabled"] and hook["filter"]["kinds"] == [] and hook["filter"]["region"] is None
     ids = [
-        await goal_event(sessionmaker),
-        await budget_event(sessionmaker, region_code="511800"),
-        await goal_event(sessionmaker, kind=EventKind.GOAL_TAX_OPINION, region_code="511802"),
+        await goal_event(hooks.sessionmaker),
+        await budget_event(hooks.sessionmaker, region_code="511800"),
+        await goal_event(hooks.sessionmaker, kind=EventKind.GOAL_TAX_OPINION, region_code="511802"),
     ]
 
-    await deliver_until(dispatcher, cursor_at(sessionmaker, hook), "every event delivered")
+    await hooks.deliver_all(hook, "every event delivered")
 
-    assert receiver.event_ids("a") == ids
-    first = receiver.received[0]
+    assert hooks.receiver.event_ids("a") == ids
+    first = hooks.receiver.received[0]
     assert verify(SECRET, first.headers[SIGNATURE_HEADER.lower()], first.body)
     assert not verify(SECRET, first.headers[SIGNATURE_HEADER.lower()], first.body + b" ")
     assert first.headers[EVENT_ID_HEADER.lower()] == str(ids[0])
@@ -318,43 +344,39 @@ async def test_events_are_delivered_signed_and_in_id_order(
     assert body["subjectType"] == "Goal" and body["regionPath"] == "/510000/510100/"
     assert body["payload"] == {"toStatus": "SUBMITTED", "备注": "测试"}
     assert body["occurredAt"].endswith("+00:00")
-    assert receiver.received[1].json()["kindLabel"] == "基金预算批复"
+    assert hooks.receiver.received[1].json()["kindLabel"] == "基金预算批复"
 
-    rows = await deliveries(sessionmaker, hook)
+    rows = await deliveries(hooks.sessionmaker, hook)
     assert [(r.event_id, r.attempt, r.status_code, r.succeeded) for r in rows] == [
         (i, 1, 200, True) for i in ids
     ]
-    listed = (await gql.data(HOOK, {"id": hook["id"]}))["webhook"]
+    listed = (await hooks.gql.data(HOOK, {"id": hook["id"]}))["webhook"]
     assert listed["lastEventId"] == str(ids[-1]) and listed["retryAt"] is None
     assert [d["eventId"] for d in listed["deliveries"]] == [str(i) for i in reversed(ids)]  # latest first
 
 
 async def test_a_failed_attempt_is_retried_with_every_attempt_recorded(
-    gql: GraphQLClient,
-    sessionmaker: async_sessionmaker[AsyncSession],
-    receiver: Receiver,
-    dispatcher: WebhookDispatcher,
+    hooks: Hooks,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    await as_admin(gql)
-    hook = await create_hook(gql, receiver.url("flaky"), await hook_user(gql))
-    receiver.failures["flaky"] = 1
-    event_id = await goal_event(sessionmaker)
+    hook = await hooks.create("flaky")
+    hooks.receiver.failures["flaky"] = 1
+    event_id = await goal_event(hooks.sessionmaker)
 
     with caplog.at_level(logging.INFO, logger="src.events.webhooks"):
-        assert await dispatcher.run_once() == 1
-    waiting = await hook_row(sessionmaker, hook)
+        assert await hooks.dispatcher.run_once() == 1
+    waiting = await hook_row(hooks.sessionmaker, hook)
     assert waiting.retry_at is not None and waiting.last_event_id < event_id  # the cursor stays before it
     [line] = [r for r in caplog.records if r.name.startswith("src.events.webhooks")]
     assert line.levelno == logging.INFO and line.exc_info is None
     assert "attempt 1/3 failed (HTTP 500)" in line.getMessage()
 
-    await deliver_until(dispatcher, cursor_at(sessionmaker, hook), "the retry delivered")
+    await hooks.deliver_all(hook, "the retry delivered")
 
-    assert receiver.event_ids("flaky") == [event_id, event_id]
-    rows = await deliveries(sessionmaker, hook)
+    assert hooks.receiver.event_ids("flaky") == [event_id, event_id]
+    rows = await deliveries(hooks.sessionmaker, hook)
     assert [(r.attempt, r.status_code, r.succeeded) for r in rows] == [(1, 500, False), (2, 200, True)]
-    listed = (await gql.data(HOOK, {"id": hook["id"]}))["webhook"]
+    listed = (await hooks.gql.data(HOOK, {"id": hook["id"]}))["webhook"]
     assert [(d["attempt"], d["statusCode"], d["succeeded"]) for d in listed["deliveries"]] == [
         (2, 200, True),
         (1, 500, False),
@@ -362,43 +384,39 @@ async def test_a_failed_attempt_is_retried_with_every_attempt_recorded(
     assert listed["consecutiveFailures"] == 0 and listed["retryAt"] is None
 
 
-async def test_repeated_failure_disables_the_hook_until_it_is_enabled_again(
-    gql: GraphQLClient,
-    sessionmaker: async_sessionmaker[AsyncSession],
-    receiver: Receiver,
-    dispatcher: WebhookDispatcher,
-) -> None:
-    await as_admin(gql)
-    hook = await create_hook(gql, receiver.url("down"), await hook_user(gql))
-    receiver.failures["down"] = 1000
-    ids = [await goal_event(sessionmaker) for _ in range(3)]
+async def test_repeated_failure_disables_the_hook_until_it_is_enabled_again(hooks: Hooks) -> None:
+    hook = await hooks.create("down")
+    hooks.receiver.failures["down"] = 1000
+    ids = [await goal_event(hooks.sessionmaker) for _ in range(3)]
 
     async def disabled() -> bool:
-        return not (await hook_row(sessionmaker, hook)).enabled
+        return not (await hook_row(hooks.sessionmaker, hook)).enabled
 
-    await deliver_until(dispatcher, disabled, "the hook disabled")
+    await deliver_until(hooks.dispatcher, disabled, "the hook disabled")
 
     # Two events (WEBHOOK_DISABLE_AFTER_FAILURES) given up on after three attempts each; the third waits.
-    rows = await deliveries(sessionmaker, hook)
+    rows = await deliveries(hooks.sessionmaker, hook)
     assert [(r.event_id, r.attempt, r.succeeded) for r in rows] == [
         (event_id, attempt, False) for event_id in ids[:2] for attempt in (1, 2, 3)
     ]
-    row = await hook_row(sessionmaker, hook)
+    row = await hook_row(hooks.sessionmaker, hook)
     assert row.last_event_id == ids[1] and row.consecutive_failures == 2 and row.retry_at is None
     assert row.disabled_reason is not None
     assert "已自动停用" in row.disabled_reason and "HTTP 500" in row.disabled_reason
-    assert await dispatcher.run_once() == 0  # a disabled hook gets nothing
+    assert await hooks.dispatcher.run_once() == 0  # a disabled hook gets nothing
 
-    receiver.failures["down"] = 0
+    hooks.receiver.failures["down"] = 0
     result = (
-        await gql.data(UPDATE, {"input": {"id": hook["id"], "rowVersion": row.row_version, "enabled": True}})
+        await hooks.gql.data(
+            UPDATE, {"input": {"id": hook["id"], "rowVersion": row.row_version, "enabled": True}}
+        )
     )["webhookUpdate"]
     assert result["__typename"] == "WebhookSuccess", result
     assert result["webhook"]["enabled"] and result["webhook"]["consecutiveFailures"] == 0
     assert result["webhook"]["disabledReason"] is None
 
-    await deliver_until(dispatcher, cursor_at(sessionmaker, hook), "the third event delivered")
-    assert receiver.event_ids("down")[-1] == ids[2]
+    await hooks.deliver_all(hook, "the third event delivered")
+    assert hooks.receiver.event_ids("down")[-1] == ids[2]
 
 
 async def test_no_answer_in_time_and_no_connection_are_failures_too(
@@ -435,80 +453,62 @@ async def test_no_answer_in_time_and_no_connection_are_failures_too(
 # --- what a hook receives -------------------------------------------------------------------------------
 
 
-async def test_the_hooks_user_decides_what_it_receives(
-    gql: GraphQLClient,
-    sessionmaker: async_sessionmaker[AsyncSession],
-    receiver: Receiver,
-    dispatcher: WebhookDispatcher,
-) -> None:
-    await as_admin(gql)
-    chengdu = await create_hook(gql, receiver.url("chengdu"), await hook_user(gql, region_code="510100"))
-    leaving = await hook_user(gql, region_code="510000")
-    gone = await create_hook(gql, receiver.url("gone"), leaving)
-    async with sessionmaker() as session:
+async def test_the_hooks_user_decides_what_it_receives(hooks: Hooks) -> None:
+    chengdu = await create_hook(
+        hooks.gql, hooks.receiver.url("chengdu"), await hook_user(hooks.gql, region_code="510100")
+    )
+    leaving = await hook_user(hooks.gql, region_code="510000")
+    gone = await create_hook(hooks.gql, hooks.receiver.url("gone"), leaving)
+    async with hooks.sessionmaker() as session:
         await session.exec(update(User).where(col(User.id) == leaving.id).values(is_active=False))
         await session.commit()
         assert await load_actor(session=session, user_id=leaving.id or 0) is None
 
-    own = await goal_event(sessionmaker, region_code="510100")
-    await goal_event(sessionmaker, region_code="511800")  # another prefecture's
-    await goal_event(sessionmaker, region_code="511802")  # a county of another prefecture
-    county = await goal_event(sessionmaker, region_code="510104")  # one of Chengdu's counties
+    own = await goal_event(hooks.sessionmaker, region_code="510100")
+    await goal_event(hooks.sessionmaker, region_code="511800")  # another prefecture's
+    await goal_event(hooks.sessionmaker, region_code="511802")  # a county of another prefecture
+    county = await goal_event(hooks.sessionmaker, region_code="510104")  # one of Chengdu's counties
 
-    await deliver_until(dispatcher, cursor_at(sessionmaker, chengdu), "成都市's hook handled every event")
-    await deliver_until(dispatcher, cursor_at(sessionmaker, gone), "the inactive user's hook passed them by")
+    await hooks.deliver_all(chengdu, "成都市's hook handled every event")
+    await hooks.deliver_all(gone, "the inactive user's hook passed them by")
 
-    assert receiver.event_ids("chengdu") == [own, county]
-    assert receiver.event_ids("gone") == []
-    assert await deliveries(sessionmaker, gone) == []
+    assert hooks.receiver.event_ids("chengdu") == [own, county]
+    assert hooks.receiver.event_ids("gone") == []
+    assert await deliveries(hooks.sessionmaker, gone) == []
 
 
-async def test_the_filter_applies(
-    gql: GraphQLClient,
-    sessionmaker: async_sessionmaker[AsyncSession],
-    receiver: Receiver,
-    dispatcher: WebhookDispatcher,
-) -> None:
-    await as_admin(gql)
-    user = await hook_user(gql)
-    hooks = {
-        "budgets": await create_hook(gql, receiver.url("budgets"), user, kinds=["BUDGET_APPROVED"]),
-        "yaan": await create_hook(
-            gql, receiver.url("yaan"), user, regionCode="511800", includeDescendants=False
-        ),
-        "yaan_all": await create_hook(gql, receiver.url("yaan_all"), user, regionCode="511800"),
-        "resident": await create_hook(gql, receiver.url("resident"), user, fundTypeCode="RESIDENT_MEDICAL"),
+async def test_the_filter_applies(hooks: Hooks) -> None:
+    user = await hook_user(hooks.gql)
+    created = {
+        "budgets": await hooks.create("budgets", user, kinds=["BUDGET_APPROVED"]),
+        "yaan": await hooks.create("yaan", user, regionCode="511800", includeDescendants=False),
+        "yaan_all": await hooks.create("yaan_all", user, regionCode="511800"),
+        "resident": await hooks.create("resident", user, fundTypeCode="RESIDENT_MEDICAL"),
     }
-    assert hooks["budgets"]["filter"]["kinds"] == ["BUDGET_APPROVED"]
-    assert hooks["yaan"]["filter"]["region"] == {"code": "511800"}
-    assert not hooks["yaan"]["filter"]["includeDescendants"]
-    assert hooks["resident"]["filter"]["fundType"] == {"code": "RESIDENT_MEDICAL"}
+    assert created["budgets"]["filter"]["kinds"] == ["BUDGET_APPROVED"]
+    assert created["yaan"]["filter"]["region"] == {"code": "511800"}
+    assert not created["yaan"]["filter"]["includeDescendants"]
+    assert created["resident"]["filter"]["fundType"] == {"code": "RESIDENT_MEDICAL"}
 
-    budget = await budget_event(sessionmaker, region_code="510100")
-    yaan = await goal_event(sessionmaker, region_code="511800")
-    yucheng = await goal_event(sessionmaker, region_code="511802")
-    resident = await goal_event(sessionmaker, region_code="510100", fund_code="RESIDENT_MEDICAL")
+    budget = await budget_event(hooks.sessionmaker, region_code="510100")
+    yaan = await goal_event(hooks.sessionmaker, region_code="511800")
+    yucheng = await goal_event(hooks.sessionmaker, region_code="511802")
+    resident = await goal_event(hooks.sessionmaker, region_code="510100", fund_code="RESIDENT_MEDICAL")
 
-    for name, hook in hooks.items():
-        await deliver_until(dispatcher, cursor_at(sessionmaker, hook), f"{name} handled every event")
-    assert receiver.event_ids("budgets") == [budget]
-    assert receiver.event_ids("yaan") == [yaan]
-    assert receiver.event_ids("yaan_all") == [yaan, yucheng]
-    assert receiver.event_ids("resident") == [resident]
+    for name, hook in created.items():
+        await hooks.deliver_all(hook, f"{name} handled every event")
+    assert hooks.receiver.event_ids("budgets") == [budget]
+    assert hooks.receiver.event_ids("yaan") == [yaan]
+    assert hooks.receiver.event_ids("yaan_all") == [yaan, yucheng]
+    assert hooks.receiver.event_ids("resident") == [resident]
 
 
-async def test_a_new_hook_starts_with_the_events_written_after_it(
-    gql: GraphQLClient,
-    sessionmaker: async_sessionmaker[AsyncSession],
-    receiver: Receiver,
-    dispatcher: WebhookDispatcher,
-) -> None:
-    await as_admin(gql)
-    await goal_event(sessionmaker)
-    hook = await create_hook(gql, receiver.url("new"), await hook_user(gql))
-    later = await goal_event(sessionmaker)
-    await deliver_until(dispatcher, cursor_at(sessionmaker, hook), "the later event delivered")
-    assert receiver.event_ids("new") == [later]
+async def test_a_new_hook_starts_with_the_events_written_after_it(hooks: Hooks) -> None:
+    await goal_event(hooks.sessionmaker)
+    hook = await hooks.create("new")
+    later = await goal_event(hooks.sessionmaker)
+    await hooks.deliver_all(hook, "the later event delivered")
+    assert hooks.receiver.event_ids("new") == [later]
 
 
 # --- leases -------------------------------------------------------------------------------------------------
@@ -659,34 +659,30 @@ async def test_the_service_refuses_control_characters_itself(
     ]
 
 
-async def test_update_and_delete(
-    gql: GraphQLClient,
-    sessionmaker: async_sessionmaker[AsyncSession],
-    receiver: Receiver,
-    dispatcher: WebhookDispatcher,
-) -> None:
-    await as_admin(gql)
-    hook = await create_hook(gql, receiver.url("u"), await hook_user(gql))
+async def test_update_and_delete(hooks: Hooks) -> None:
+    hook = await hooks.create("u")
     version = hook["rowVersion"]
-    await goal_event(sessionmaker)
-    await deliver_until(dispatcher, cursor_at(sessionmaker, hook), "the first event delivered")
-    assert receiver.event_ids("u") != [] and len(await deliveries(sessionmaker, hook)) == 1
+    await goal_event(hooks.sessionmaker)
+    await hooks.deliver_all(hook, "the first event delivered")
+    assert hooks.receiver.event_ids("u") != [] and len(await deliveries(hooks.sessionmaker, hook)) == 1
 
-    bad = (await gql.data(UPDATE, {"input": {"id": hook["id"], "rowVersion": version, "url": "gopher://x"}}))[
-        "webhookUpdate"
-    ]
+    bad = (
+        await hooks.gql.data(
+            UPDATE, {"input": {"id": hook["id"], "rowVersion": version, "url": "gopher://x"}}
+        )
+    )["webhookUpdate"]
     assert bad["__typename"] == "ValidationError" and bad["fields"][0]["field"] == "input.url"
-    stale = (await gql.data(UPDATE, {"input": {"id": hook["id"], "rowVersion": version + 5, "name": "新"}}))[
-        "webhookUpdate"
-    ]
+    stale = (
+        await hooks.gql.data(UPDATE, {"input": {"id": hook["id"], "rowVersion": version + 5, "name": "新"}})
+    )["webhookUpdate"]
     assert stale["__typename"] == "ConflictError" and stale["currentVersion"] == version
     changes = {
         "name": "新名称",
-        "url": receiver.url("v"),
+        "url": hooks.receiver.url("v"),
         "secret": "a-new-secret-0123456789",
         "enabled": False,
     }
-    done = (await gql.data(UPDATE, {"input": {"id": hook["id"], "rowVersion": version, **changes}}))[
+    done = (await hooks.gql.data(UPDATE, {"input": {"id": hook["id"], "rowVersion": version, **changes}}))[
         "webhookUpdate"
     ]
     assert done["__typename"] == "WebhookSuccess", done
@@ -695,13 +691,13 @@ async def test_update_and_delete(
         "rowVersion": version + 1,
         "enabled": False,
         "name": "新名称",
-        "url": receiver.url("v"),
+        "url": hooks.receiver.url("v"),
         "consecutiveFailures": 0,
         "disabledReason": None,
     }
-    row = await hook_row(sessionmaker, hook)
+    row = await hook_row(hooks.sessionmaker, hook)
     assert row.secret == "a-new-secret-0123456789"
-    async with sessionmaker() as session:
+    async with hooks.sessionmaker() as session:
         audited = (
             await session.exec(
                 select(AuditEvent)
@@ -714,17 +710,17 @@ async def test_update_and_delete(
     assert SECRET not in json.dumps([a.changes for a in audited], ensure_ascii=False)
     assert audited[1].changes["secretChanged"] == {"before": None, "after": True}
 
-    await goal_event(sessionmaker)
-    assert await dispatcher.run_once() == 0  # disabled: nothing sent
-    assert receiver.event_ids("v") == []
+    await goal_event(hooks.sessionmaker)
+    assert await hooks.dispatcher.run_once() == 0  # disabled: nothing sent
+    assert hooks.receiver.event_ids("v") == []
 
-    deleted = (await gql.data(DELETE, {"input": {"id": hook["id"]}}))["webhookDelete"]
+    deleted = (await hooks.gql.data(DELETE, {"input": {"id": hook["id"]}}))["webhookDelete"]
     assert deleted == {"__typename": "WebhookDeleteSuccess", "id": hook["id"]}
-    again = (await gql.data(DELETE, {"input": {"id": hook["id"]}}))["webhookDelete"]
+    again = (await hooks.gql.data(DELETE, {"input": {"id": hook["id"]}}))["webhookDelete"]
     assert again == {"__typename": "NotFoundError", "code": "NOT_FOUND"}
-    assert (await gql.data(HOOK, {"id": hook["id"]}))["webhook"] == {
+    assert (await hooks.gql.data(HOOK, {"id": hook["id"]}))["webhook"] == {
         "__typename": "NotFoundError",
         "code": "NOT_FOUND",
     }
-    assert (await gql.data("{ webhooks { id } }"))["webhooks"] == []
-    assert await deliveries(sessionmaker, hook) == []  # its delivery records went with it
+    assert (await hooks.gql.data("{ webhooks { id } }"))["webhooks"] == []
+    assert await deliveries(hooks.sessionmaker, hook) == []  # its delivery records went with it
