@@ -22,7 +22,8 @@ APP_FACTORY = "src.app:app_from_environment"
 log = logging.getLogger("fundperf")
 
 
-async def _migrate(url: str) -> None:
+async def migrate_database(url: str) -> None:
+    """`fundperf migrate`: the database at `url` brought to the latest revision."""
     engine = create_engine(url)
     try:
         await migrate.upgrade(engine)
@@ -30,7 +31,8 @@ async def _migrate(url: str) -> None:
         await engine.dispose()
 
 
-async def _seed(url: str, *, demo: bool, only_if_empty: bool) -> None:
+async def seed_database(url: str, *, demo: bool, only_if_empty: bool) -> None:
+    """`fundperf seed`: the reference data, and the demo data if asked (`only_if_empty`: not over data)."""
     from src.models import Goal, Organization
     from src.seed.demo import load_demo_data
     from src.seed.reference import load_reference_data
@@ -111,10 +113,10 @@ def main(argv: list[str] | None = None) -> int:
     settings = Settings()
     url = settings.DATABASE_URL
     if args.command == "migrate":
-        asyncio.run(_migrate(url))
+        asyncio.run(migrate_database(url))
     elif args.command == "seed":
-        asyncio.run(_migrate(url))
-        asyncio.run(_seed(url, demo=args.demo, only_if_empty=False))
+        asyncio.run(migrate_database(url))
+        asyncio.run(seed_database(url, demo=args.demo, only_if_empty=False))
     elif args.command == "export-schema":
         export_schema(args.path)
         print(f"wrote {args.path}")
@@ -138,8 +140,8 @@ def main(argv: list[str] | None = None) -> int:
 
         workers = args.workers or default_workers(settings)
         # Once, before any worker starts; each worker then builds its app (and engine) from the settings.
-        asyncio.run(_migrate(url))
-        asyncio.run(_seed(url, demo=not args.no_demo, only_if_empty=True))
+        asyncio.run(migrate_database(url))
+        asyncio.run(seed_database(url, demo=not args.no_demo, only_if_empty=True))
         print(f"GraphiQL: http://{args.host}:{args.port}/graphql ({workers} workers)", flush=True)
         uvicorn.run(
             APP_FACTORY,
