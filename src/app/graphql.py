@@ -15,7 +15,7 @@ from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET, UnsetType
 
 from src.app.websocket import ReauthenticatingHandler
-from src.events.shared import Planner, RawPayload
+from src.events.shared import Planner, RawPayload, next_message_head
 from src.schema import build_schema
 from src.schema.context import Context
 from src.schema.loaders import build_loaders
@@ -67,7 +67,7 @@ class GraphQLApp(GraphQL[Context, None]):
     def encode_json(self, data: object) -> str:
         # A shared subscription's payload comes serialized once for all its subscribers: spliced in as is.
         if isinstance(data, dict) and isinstance(payload := data.get("payload"), RawPayload):
-            return f'{{"id":{json.dumps(data["id"])},"type":"next","payload":{payload}}}'
+            return f"{next_message_head(data['id'])}{payload}}}"
         # Chinese stays readable in responses: UTF-8, not \uXXXX escapes.
         return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 

@@ -13,7 +13,6 @@ nothing to re-check.
 
 import asyncio
 import contextlib
-import json
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -26,7 +25,7 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import Subscr
 
 from src.app.ws_protocol import DROP, SEND_TEXT_NOW, Drop, SendTextNow
 from src.events.hub import Rendered
-from src.events.shared import Plan, Planner
+from src.events.shared import Plan, Planner, next_message_head
 from src.schema.context import Context
 from src.schema.events.shared_run import run_shared
 from src.services.actors import Actor
@@ -90,8 +89,7 @@ class ReauthenticatingHandler(BaseGraphQLTransportWSHandler[Context, None]):
                 await super().send_message(message)
         except TimeoutError:
             logger.info("websocket: the client took no message for %g s; dropping it", seconds)
-            extensions = self.context.request.scope.get("extensions") or {}
-            drop: Drop | None = extensions.get(DROP)
+            drop: Drop | None = self._extension(DROP)
             if drop is not None:  # a close through ASGI would wait for the buffer to drain: never, here
                 drop(SLOW, "Too slow")
                 return
@@ -133,14 +131,17 @@ class ReauthenticatingHandler(BaseGraphQLTransportWSHandler[Context, None]):
         self.operations[message["id"]] = operation
         return True
 
+    def _extension(self, name: str) -> Any:
+        """The server's ASGI scope extension `name` (ws_protocol.py); None under another server."""
+        return (self.context.request.scope.get("extensions") or {}).get(name)
+
     def _sender(self, operation: "Operation[Context, None]") -> Callable[[Rendered], bool] | None:
         """Sends a shared event under the operation's id straight to the connection (ws_protocol.py), as
         strawberry would (GraphQLApp.encode_json), while the operation is live; None under another server."""
-        extensions = self.context.request.scope.get("extensions") or {}
-        write: SendTextNow | None = extensions.get(SEND_TEXT_NOW)
+        write: SendTextNow | None = self._extension(SEND_TEXT_NOW)
         if write is None:
             return None
-        head = f'{{"id":{json.dumps(operation.id)},"type":"next","payload":'.encode()
+        head = next_message_head(operation.id).encode()
         operations = self.operations
 
         def send_now(item: Rendered) -> bool:

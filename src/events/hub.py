@@ -140,11 +140,7 @@ class Hub:
         wanted = {
             subscriber: matching
             for subscriber in list(self.subscribers)
-            if (
-                matching := [
-                    e for e in events if e.id > subscriber.last_id and subscriber.event_filter.matches(e)
-                ]
-            )
+            if (matching := [e for e in events if subscriber.wants(e)])
         }
         if not wanted:
             return 0

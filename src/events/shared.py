@@ -48,6 +48,11 @@ class RawPayload(str):
     __slots__ = ()
 
 
+def next_message_head(operation_id: str) -> str:
+    """A graphql-transport-ws `next` message up to its payload; the serialized payload and "}" follow."""
+    return f'{{"id":{json.dumps(operation_id)},"type":"next","payload":'
+
+
 @dataclass(frozen=True)
 class Plan:
     document: DocumentNode
