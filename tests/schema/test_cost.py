@@ -4,7 +4,6 @@ server that keeps answering /healthz while a heavy query runs."""
 import asyncio
 import contextlib
 import re
-import time
 from collections.abc import AsyncIterator
 from decimal import Decimal
 from typing import Any
@@ -22,7 +21,9 @@ from src.app import create_app
 from src.models import Goal, Indicator, User
 from src.models.enums import Comparator, IndicatorCategory, IndicatorKind
 from src.schema import build_schema
+from src.schema import cost as cost_module
 from src.schema.cost import LIST_SIZES, max_items, operation_cost, unbounded_list_fields
+from src.schema.goals import types as goal_types
 from src.schema.loaders import INDICATORS_PER_GOAL, USERS_PER_ORGANIZATION
 from src.seed.demo import load_demo_data
 from src.settings import Settings
@@ -143,16 +144,24 @@ def test_introspection_costs_what_it_returns() -> None:
     assert cost(get_introspection_query()) < 10_000
 
 
-def test_fragments_used_many_times_are_costed_quickly() -> None:
+def test_fragments_used_many_times_are_costed_quickly(monkeypatch: pytest.MonkeyPatch) -> None:
     # F12 doubles F11 which doubles F10 ...: 2^12 fields, and a walk that visits each fragment once.
     fragments = ["fragment F0 on Query { __typename }"] + [
         f"fragment F{i} on Query {{ ...F{i - 1} a{i}: __typename ...F{i - 1} }}" for i in range(1, 13)
     ]
     document = "{ ...F12 }\n" + "\n".join(fragments)
-    started = time.perf_counter()
+    visits = 0
+    costed = cost_module._Costing._selection
+
+    def counted(self: cost_module._Costing, selection: Any, type_name: str, element: Any) -> int:
+        nonlocal visits
+        visits += 1
+        return costed(self, selection, type_name, element)
+
+    monkeypatch.setattr(cost_module._Costing, "_selection", counted)
     # Spreading a fragment twice counts it twice: merged fields are never cheaper than counted.
     assert cost(document) == 2**13 - 1
-    assert time.perf_counter() - started < 0.5
+    assert visits == 1 + 1 + 3 * 12  # each selection once, not once per path to it (2^13)
 
 
 # --- Through the API ------------------------------------------------------------------------------------
@@ -281,19 +290,33 @@ async def test_lists_return_at_most_their_declared_size(
 
 
 async def test_a_slow_operation_is_cancelled(
-    engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession], full_goals: list[int]
+    engine: AsyncEngine,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    full_goals: list[int],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    built = 0
+    build = goal_types.Indicator.from_row
+
+    def counted(row: Any) -> goal_types.Indicator:
+        nonlocal built
+        built += 1
+        return build(row)
+
+    monkeypatch.setattr(goal_types.Indicator, "from_row", counted)
     async with client(engine, sessionmaker, OPERATION_TIMEOUT_SECONDS=0.05) as gql:
-        started = time.perf_counter()
         body = await gql.query(GOALS_PAGE, {"first": 100})
-        elapsed = time.perf_counter() - started
         assert body["data"] is None and codes(body) == ["OPERATION_TIMEOUT"], body
         assert "0.05 s" in body["errors"][0]["message"]
-        assert elapsed < 2.0  # cancelled: the whole page takes several seconds (next test)
+        # Cancelled, not answered late: the page's indicators were not all built (it takes seconds).
+        assert built < 100 * INDICATORS_PER_GOAL
     # The database connections the cancelled operation used are fine afterwards.
     async with client(engine, sessionmaker) as gql:
         small = await gql.data("{ goals(first: 2) { nodes { id indicators { id } } } }")
         assert [len(g["indicators"]) for g in small["goals"]["nodes"]] == [INDICATORS_PER_GOAL] * 2
+
+
+HEALTH_CHECKS_DURING_HEAVY = 5
 
 
 async def test_healthz_answers_while_a_heavy_query_runs(
@@ -302,23 +325,27 @@ async def test_healthz_answers_while_a_heavy_query_runs(
     settings: Settings,
     full_goals: list[int],
 ) -> None:
+    # An order, not a duration: health checks asked one after another, once the page is being built, all
+    # come back before it is done. Were the loop held while the page is built (seconds), the first of them
+    # would wait for the end; a machine that is slow all over slows both sides alike.
     async with (
         serve_app(create_app(settings, engine=engine)) as base_url,
         httpx.AsyncClient(base_url=base_url, timeout=60) as http,
-        httpx.AsyncClient(base_url=base_url, timeout=10) as probe,
+        httpx.AsyncClient(base_url=base_url, timeout=60) as probe,
     ):
         gql = GraphQLClient(http, sessionmaker, settings)
         await gql.login_as()
         heavy = asyncio.create_task(gql.query(GOALS_PAGE, {"first": 100}))
         await asyncio.sleep(0.3)  # the page is being read and resolved
-        started = time.perf_counter()
-        health = await probe.get("/healthz")
-        waited = time.perf_counter() - started
-        still_running = not heavy.done()
+        answered_while_running = 0
+        for _ in range(HEALTH_CHECKS_DURING_HEAVY):
+            health = await probe.get("/healthz")
+            assert health.json() == {"status": "ok"}
+            answered_while_running += not heavy.done()
         body = await heavy
-    assert health.json() == {"status": "ok"}
-    assert waited < 1.0, f"/healthz took {waited:.2f} s while the heavy query ran"
-    assert still_running, "the heavy query ended before /healthz was asked: not heavy enough to tell"
+    assert answered_while_running == HEALTH_CHECKS_DURING_HEAVY, (
+        f"{answered_while_running} of {HEALTH_CHECKS_DURING_HEAVY} health checks answered before the page"
+    )
     assert "errors" not in body, body["errors"]
     indicators = sum(len(g["indicators"]) for g in body["data"]["goals"]["nodes"])
     assert indicators == 100 * INDICATORS_PER_GOAL
