@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import update
-from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.applications import Starlette
@@ -46,6 +46,7 @@ from tests.conftest import make_settings
 from tests.factories import make_budget, make_goal, make_user
 from tests.schema.conftest import GraphQLClient
 from tests.support.server import serve_app
+from tests.support.sql import count_statements
 
 SECRET = "whsec-测试-0123456789abcdef"
 FAST = make_settings(
@@ -509,6 +510,51 @@ async def test_a_new_hook_starts_with_the_events_written_after_it(hooks: Hooks) 
     later = await goal_event(hooks.sessionmaker)
     await hooks.deliver_all(hook, "the later event delivered")
     assert hooks.receiver.event_ids("new") == [later]
+
+
+# --- rounds ---------------------------------------------------------------------------------------------
+
+
+async def until(done: Callable[[], bool], what: str) -> None:
+    deadline = time.monotonic() + DEADLINE_SECONDS
+    while not done():
+        assert time.monotonic() < deadline, f"not within {DEADLINE_SECONDS} s: {what}"
+        await asyncio.sleep(0.005)
+
+
+async def test_with_no_hook_enabled_published_events_cost_no_statement(
+    engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    # Every published batch wakes the dispatcher of a server without Redis. With nobody to deliver to, it
+    # waits for its poll instead of asking the database each time.
+    quiet = WebhookDispatcher(sessionmaker=sessionmaker, settings=make_settings(WEBHOOK_POLL_SECONDS=60))
+    stop = asyncio.Event()
+    with count_statements(engine) as counter:
+        running = asyncio.create_task(quiet.run(stop))
+        await until(lambda: counter.count > 0 and not quiet.any_enabled, "the first round")
+        counter.reset()
+        for _ in range(10):
+            quiet.wake()
+            await asyncio.sleep(0.01)
+        stop.set()
+        await asyncio.wait_for(running, DEADLINE_SECONDS)  # stopping ends the wait at once
+        assert counter.statements == []
+    await quiet.aclose()
+
+
+async def test_a_wake_delivers_at_once_while_a_hook_is_enabled(hooks: Hooks) -> None:
+    hook = await hooks.create("woken")
+    slow_poll = start_webhook_dispatcher(
+        sessionmaker=hooks.sessionmaker, settings=make_settings(WEBHOOK_POLL_SECONDS=60)
+    )
+    try:
+        await until(lambda: slow_poll.dispatcher.any_enabled, "the first round")
+        event_id = await goal_event(hooks.sessionmaker)
+        slow_poll.wake()  # as the relay does after publishing; the poll is a minute away
+        await until(lambda: hooks.receiver.event_ids("woken") == [event_id], "the woken delivery")
+    finally:
+        await slow_poll.aclose()
+    assert (await hook_row(hooks.sessionmaker, hook)).last_event_id == event_id
 
 
 # --- leases -------------------------------------------------------------------------------------------------

@@ -28,7 +28,7 @@ from src.events.webhooks.leases import (
     HookState,
     Lease,
     acquire,
-    due_webhook_ids,
+    due_webhooks,
     prior_attempts,
     record,
     release,
@@ -84,11 +84,16 @@ class WebhookDispatcher:
         self._slots = asyncio.Semaphore(concurrency)
         self._wake = asyncio.Event()
         self._stop: asyncio.Event | None = None
+        # Whether the last round found an enabled hook. While it found none, a wake (events published) waits
+        # for the next poll: no statement per published batch for nobody. A hook enabled meanwhile is found
+        # at that poll, and is sent every event after its cursor.
+        self.any_enabled = True
 
     # --- running -----------------------------------------------------------------------------------------
 
     def wake(self) -> None:
-        """Look for due events now (e.g. right after events were published) instead of at the next poll."""
+        """Look for due events now (e.g. right after events were published) instead of at the next poll
+        (unless the last round found no enabled hook)."""
         self._wake.set()
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -108,9 +113,16 @@ class WebhookDispatcher:
                     continue  # more may be due (a full batch, the next hooks)
                 with contextlib.suppress(TimeoutError):
                     async with asyncio.timeout(self.poll_seconds):
-                        await self._wake.wait()
+                        await self._woken(stop)
         finally:
             watcher.cancel()
+
+    async def _woken(self, stop: asyncio.Event) -> None:
+        while True:
+            await self._wake.wait()
+            if self.any_enabled or stop.is_set():
+                return
+            self._wake.clear()
 
     async def _wake_on(self, stop: asyncio.Event) -> None:
         await stop.wait()
@@ -119,7 +131,9 @@ class WebhookDispatcher:
     async def run_once(self) -> int:
         """Delivers what is due now, hooks side by side; the number of attempts made."""
         async with self.sessionmaker() as session:
-            hook_ids = await due_webhook_ids(session, utcnow())
+            due = await due_webhooks(session, utcnow())
+        self.any_enabled = due.any_enabled
+        hook_ids = due.ids
         results = await asyncio.gather(*(self._deliver_hook(h) for h in hook_ids), return_exceptions=True)
         attempted = 0
         for hook_id, result in zip(hook_ids, results, strict=True):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, update
+from sqlalchemy import and_, func, or_, update
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -44,15 +44,21 @@ def _held(lease: Lease) -> Any:
     return (col(Webhook.id) == lease.webhook_id) & (col(Webhook.lease_until) == lease.until)
 
 
-async def due_webhook_ids(session: AsyncSession, now: datetime) -> list[int]:
-    """Enabled hooks with events after their cursor, no retry waiting and no lease held."""
+@dataclass(frozen=True)
+class DueHooks:
+    ids: list[int]  # enabled hooks with events after their cursor, no retry waiting and no lease held
+    any_enabled: bool
+
+
+async def due_webhooks(session: AsyncSession, now: datetime) -> DueHooks:
+    """The hooks due now, and whether any hook is enabled at all, in one statement."""
     latest = select(func.coalesce(func.max(Event.id), 0)).scalar_subquery()
-    stmt = (
-        select(Webhook.id)
-        .where(col(Webhook.enabled), col(Webhook.last_event_id) < latest, _due(now), _free(now))
-        .order_by(col(Webhook.id))
+    due = and_(col(Webhook.last_event_id) < latest, _due(now), _free(now))
+    stmt = select(Webhook.id, due.label("due")).where(col(Webhook.enabled)).order_by(col(Webhook.id))
+    rows = (await session.exec(stmt)).all()
+    return DueHooks(
+        ids=[hook_id for hook_id, is_due in rows if is_due and hook_id is not None], any_enabled=bool(rows)
     )
-    return [hook_id for hook_id in (await session.exec(stmt)).all() if hook_id is not None]
 
 
 async def acquire(
