@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from argon2 import PasswordHasher
+from redis.asyncio import Redis
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -28,6 +29,7 @@ from tests.support.sql import StatementCounter as StatementCounter
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
 def require_service(name: str, error: BaseException) -> None:
@@ -35,6 +37,22 @@ def require_service(name: str, error: BaseException) -> None:
     if IN_CI:
         pytest.fail(f"{message}; CI needs it", pytrace=False)
     pytest.skip(f"{message}; start it to run these tests")
+
+
+@pytest.fixture
+async def redis_url() -> AsyncIterator[str]:
+    """A real Redis (TEST_REDIS_URL), emptied before and after: a queue or a lock of one test must not
+    reach another."""
+    client = Redis.from_url(REDIS_URL)
+    try:
+        await client.ping()
+    except Exception as exc:  # redis' ConnectionError is not an OSError
+        await client.aclose()
+        require_service("Redis", exc)
+    await client.flushdb()
+    yield REDIS_URL
+    await client.flushdb()
+    await client.aclose()
 
 
 # Apps under test are built with this key, and tokens issued by tests are signed with it (`settings`).

@@ -3,41 +3,24 @@ subscribers of the other, filtered by what each may read; a subscriber that move
 with afterEventId loses nothing."""
 
 import asyncio
-import os
 import socket
 import subprocess
 import sys
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
-import pytest
-from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from src.models.enums import ActorType
 from src.settings import Settings
-from tests.conftest import require_service
 from tests.events.test_subscriptions import MED, STATUS_CHANGED, concur, draft, token
 from tests.reports.test_faults import worker_database_url, worker_env
 from tests.support.ws import graphql_ws
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 STARTUP_SECONDS = 60
-
-
-@pytest.fixture
-async def redis_url() -> AsyncIterator[str]:
-    client = Redis.from_url(REDIS_URL)
-    try:
-        await client.ping()
-    except Exception as exc:  # redis' ConnectionError is not an OSError
-        require_service("Redis", exc)
-    await client.flushdb()
-    await client.aclose()
-    yield REDIS_URL
 
 
 def free_port() -> int:

@@ -28,9 +28,7 @@ from src.reports.pdf import soffice_path
 from src.reports.queue import MAX_ATTEMPTS, MESSAGE_GAVE_UP, ArqSubmitter, arq_job_id, sweep
 from tests.conftest import PG_SCHEMA, require_service
 from tests.reports.test_jobs import MED, goal_in, job_rows, request, requested_job
-from tests.reports.test_worker import UNREACHABLE, client_for, redis_url, run_worker, worker_settings
-
-__all__ = ["redis_url"]  # the fixture, used by name
+from tests.reports.test_worker import UNREACHABLE, client_for, run_worker, worker_settings
 
 # arq lets another worker take the job of a worker that died once its lease ends: the job timeout + 10 s
 # after the job started. Small, so the test waits ~18 s; roomy enough for a PDF (LibreOffice takes ~2 s).

@@ -2,14 +2,12 @@
 is enqueued after commit, the worker renders it; Redis down at request time loses nothing; a job left
 RUNNING by a worker that died runs again when arq retries it."""
 
-import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
 
 import httpx
-import pytest
 from arq import create_pool
 from redis.asyncio import Redis
 from sqlalchemy import update
@@ -23,28 +21,11 @@ from src.models.report import ReportJob, ReportJobStatus
 from src.reports.queue import FUNCTION, ArqSubmitter, arq_job_id, redis_settings, sweep
 from src.reports.worker import make_worker
 from src.settings import Settings
-from tests.conftest import make_settings, require_service
+from tests.conftest import make_settings
 from tests.reports.test_jobs import MED, docx_text, goal_in, job_rows, request
 from tests.schema.conftest import GraphQLClient
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 UNREACHABLE = "redis://127.0.0.1:1/0"
-
-
-@pytest.fixture
-async def redis_url() -> AsyncIterator[str]:
-    """A real Redis, emptied first (the queue of an earlier test must not reach this one)."""
-    client = Redis.from_url(REDIS_URL)
-    try:
-        await client.ping()
-    except OSError as exc:
-        require_service("Redis", exc)
-    except Exception as exc:  # redis' ConnectionError is not an OSError
-        require_service("Redis", exc)
-    await client.flushdb()
-    yield REDIS_URL
-    await client.flushdb()
-    await client.aclose()
 
 
 def worker_settings(tmp_path: Path, url: str) -> Settings:

@@ -2,7 +2,6 @@
 memory and in Redis (TEST_REDIS_URL; a missing Redis skips locally and fails under CI=true)."""
 
 import asyncio
-import os
 import uuid
 from collections.abc import AsyncIterator
 
@@ -16,9 +15,7 @@ from src.models import Organization, Region, User
 from src.models.enums import ActorType
 from src.seed.reference import load_reference_data
 from src.services.identity.ratelimit import InMemoryRateLimiter, RateLimiter, RedisRateLimiter
-from tests.conftest import require_service
-
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+from tests.conftest import REDIS_URL, require_service
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from src.services.identity.ratelimit import (
     create_rate_limiter,
 )
 from src.settings import Settings
-from tests.services.identity.conftest import REDIS_URL
+from tests.conftest import REDIS_URL
 
 LIMIT = Limit(max_attempts=3, window_seconds=60)
 
