@@ -64,8 +64,25 @@ def export_schema(path: Path = SCHEMA_PATH) -> str:
 
 
 def default_workers(settings: Settings) -> int:
-    """One worker process in development; one per CPU core in production."""
-    return (os.cpu_count() or 1) if settings.ENVIRONMENT == "production" else 1
+    """One worker process in development; one per CPU core in production, when Redis lets them share
+    events (several_workers_problem)."""
+    if settings.ENVIRONMENT == "production" and settings.REDIS_URL:
+        return os.cpu_count() or 1
+    return 1
+
+
+def several_workers_problem(settings: Settings, workers: int) -> str | None:
+    """Why `workers` processes cannot serve with these settings, if they cannot.
+
+    Without REDIS_URL each process publishes the events its own requests wrote to its own subscribers, and
+    marks them published: a subscriber connected to another process would never hear of them.
+    """
+    if workers > 1 and not settings.REDIS_URL:
+        return (
+            f"--workers {workers} needs REDIS_URL: without Redis each worker process's subscribers hear only "
+            "the events that process's own requests wrote"
+        )
+    return None
 
 
 def _positive(value: str) -> int:
@@ -88,7 +105,8 @@ def main(argv: list[str] | None = None) -> int:
         "--workers",
         type=_positive,
         default=None,
-        help="worker processes (default: 1; with ENVIRONMENT=production one per CPU core)",
+        help="worker processes (default: 1; with ENVIRONMENT=production and REDIS_URL one per CPU core); "
+        "more than 1 needs REDIS_URL",
     )
     worker = sub.add_parser("worker", help="render report jobs from the arq queue (needs REDIS_URL)")
     worker.add_argument("--burst", action="store_true", help="stop once the queue is empty")
@@ -139,6 +157,8 @@ def main(argv: list[str] | None = None) -> int:
         from src.app.ws_protocol import uvicorn_options
 
         workers = args.workers or default_workers(settings)
+        if problem := several_workers_problem(settings, workers):
+            parser.error(problem)
         # Once, before any worker starts; each worker then builds its app (and engine) from the settings.
         asyncio.run(migrate_database(url))
         asyncio.run(seed_database(url, demo=not args.no_demo, only_if_empty=True))

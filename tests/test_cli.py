@@ -7,7 +7,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from src.cli import SCHEMA_PATH, default_workers, export_schema, main
+from src.cli import SCHEMA_PATH, default_workers, export_schema, main, several_workers_problem
 from tests.conftest import make_settings
 from tests.support.process import serve_process
 
@@ -39,11 +39,30 @@ def test_serve_migrates_seeds_and_answers(tmp_path: Path) -> None:
         assert "graphiql" in page.text.lower()
 
 
-def test_serve_uses_every_core_in_production() -> None:
+def test_serve_uses_every_core_in_production_when_redis_shares_the_events() -> None:
+    redis = "redis://127.0.0.1:6379/0"
     assert default_workers(make_settings()) == 1
-    assert default_workers(make_settings(ENVIRONMENT="production")) == (os.cpu_count() or 1)
+    assert default_workers(make_settings(REDIS_URL=redis)) == 1
+    assert default_workers(make_settings(ENVIRONMENT="production", REDIS_URL=redis)) == (os.cpu_count() or 1)
+    # Without Redis, a process's events reach only its own subscribers: one process, whatever the cores.
+    assert default_workers(make_settings(ENVIRONMENT="production")) == 1
     with pytest.raises(SystemExit):
         main(["serve", "--workers", "0"])
+
+
+def test_serve_refuses_several_workers_without_redis(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    database = tmp_path / "never.db"
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{database}")
+    with pytest.raises(SystemExit) as refused:
+        main(["serve", "--workers", "2"])
+    assert refused.value.code == 2
+    assert "--workers 2 needs REDIS_URL" in capsys.readouterr().err
+    assert not database.exists()  # refused before migrating anything
+    assert several_workers_problem(make_settings(REDIS_URL="redis://127.0.0.1:6379/0"), 2) is None
+    assert several_workers_problem(make_settings(), 1) is None
 
 
 def _worker_pids(pid: int) -> list[int]:
@@ -53,13 +72,13 @@ def _worker_pids(pid: int) -> list[int]:
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads worker processes from Linux /proc")
-def test_serve_runs_several_workers_with_the_environments_settings(tmp_path: Path) -> None:
+def test_serve_runs_several_workers_with_the_environments_settings(tmp_path: Path, redis_url: str) -> None:
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'workers.db'}",
+        "REDIS_URL": redis_url,  # several workers share their events through Redis
         "GRAPHQL_MAX_COST": "5",  # each worker builds its app from the environment
     }
-    env.pop("REDIS_URL", None)
     workers: list[int] = []
     with serve_process("--no-demo", "--workers", "2", env=env, ready_timeout=120) as (base, server):
         deadline = time.monotonic() + 120
