@@ -6,8 +6,10 @@ and server CPU per event delivered, with 1 server process and with 2 server proc
                                          [--processes 1 2] [--selection related flat]
                                          [--client-processes 2] [--mutations-via first|all]
                                          [--shared-tokens] [--no-baseline] [--drain 120] [--profile DIR]
+                                         [--database-url postgresql+asyncpg://postgres@127.0.0.1:5432/test]
 
-A temporary SQLite database gets the reference and demo data, a few users of the province's finance
+A new database (a temporary SQLite file; with --database-url, a database of its own on that PostgreSQL server,
+dropped afterwards) gets the reference and demo data, a few users of the province's finance
 department (510000: sees every event), of 成都市's finance (510100: sees these events; subscribes with
 `regionCode: "510100"`) and of 攀枝花市's finance (510300: may see none of them; half subscribe without a
 filter, so the hub's visibility check rejects the events, half with `regionCode: "510300"`, so the filter

@@ -14,7 +14,10 @@ import sys
 import tempfile
 from pathlib import Path
 
+from sqlalchemy.engine import make_url
+
 import bench.subscriptions
+from bench.database import scratch_database
 from bench.subscriptions.database import prepare
 from bench.subscriptions.setup import SELECTIONS, Outcome, run_setup, source_fingerprint
 
@@ -64,6 +67,7 @@ def row(o: Outcome, baseline: Outcome | None) -> str:
     )
 
 
+DATABASES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 HEADER = (
     "| setup | connections (receiving) | events (rate) | deliveries | lost"
     " | median commit→client | p99 commit→client | median request→client | p99 request→client"
@@ -76,9 +80,21 @@ HEADER = (
 
 async def main(args: argparse.Namespace) -> int:
     work = Path(tempfile.mkdtemp(prefix="fundperf-bench-subs-"))
+    async with scratch_database(work, args.database_url) as url:
+        failed = await measure(args, work, url)
+    if failed or args.profile:
+        print(f"server logs in {work}", file=sys.stderr)
+    else:
+        shutil.rmtree(work, ignore_errors=True)
+    return 1 if failed else 0
+
+
+async def measure(args: argparse.Namespace, work: Path, url: str) -> bool:
+    """Runs the setups on the database at `url` and prints the report; whether something failed."""
     pool = args.goals or max(40, round(args.rate * 20))  # a goal comes round again after ≥ 20 s
-    print(f"building the database in {work} …", file=sys.stderr, flush=True)
-    population = await prepare(work, goals=pool, users_per_group=args.users)
+    print(f"building the database ({make_url(url).get_backend_name()}) …", file=sys.stderr, flush=True)
+    population = await prepare(url, goals=pool, users_per_group=args.users)
+    database = DATABASES[make_url(url).get_backend_name()]
     fingerprint = source_fingerprint()
     baseline = None
     outcomes = []
@@ -91,7 +107,7 @@ async def main(args: argparse.Namespace) -> int:
             outcomes.append(await run_setup(args, population, work, processes, selection, args.connections))
             print(row(outcomes[-1], baseline), file=sys.stderr, flush=True)
     print(
-        f"# {platform.machine()} Python {platform.python_version()}, {os.cpu_count()} CPUs; SQLite;"
+        f"# {platform.machine()} Python {platform.python_version()}, {os.cpu_count()} CPUs; {database};"
         f" {args.connections} connections from {args.client_processes} client process(es),"
         f" {'one token per user' if args.shared_tokens else 'one access token per connection'};"
         f" {args.rate:g} events/s in bursts of {args.burst} for {args.seconds:g} s; {fingerprint}"
@@ -112,12 +128,7 @@ async def main(args: argparse.Namespace) -> int:
             print(f"- {outcome.label}: {note}")
     if source_fingerprint() != fingerprint:
         print(f"- src/ changed while this ran (now {source_fingerprint()}): the rows measured different code")
-    failed = any(o.lost or o.unexpected or o.problems for o in outcomes)
-    if failed or args.profile:
-        print(f"server logs in {work}", file=sys.stderr)
-    else:
-        shutil.rmtree(work, ignore_errors=True)
-    return 1 if failed else 0
+    return any(o.lost or o.unexpected or o.problems for o in outcomes)
 
 
 def run() -> None:
@@ -131,6 +142,11 @@ def run() -> None:
     parser.add_argument("--burst", type=int, default=2, help="events sent at once")
     parser.add_argument("--seconds", type=float, default=20.0, help="measured seconds")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/11")
+    parser.add_argument(
+        "--database-url",
+        help="a PostgreSQL server's URL: the run gets a database of its own there, dropped afterwards"
+        " (default: a SQLite file)",
+    )
     parser.add_argument("--processes", type=int, nargs="+", choices=[1, 2], default=[1, 2])
     parser.add_argument("--selection", nargs="+", choices=sorted(SELECTIONS), default=["related", "flat"])
     parser.add_argument("--client-processes", type=int, default=2)

@@ -1,12 +1,11 @@
 """The benchmark's database: reference and demo data, its users and goals, and what the outbox recorded."""
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from sqlalchemy import func
 from sqlmodel import col, select
 
-from bench.database import demo_database, sqlite_url
+from bench.database import demo_database
 from src.db import create_engine, create_sessionmaker
 from src.models import Event, Goal
 from src.models.enums import ActorType, GoalStatus
@@ -27,8 +26,7 @@ class Population:
     goals: list[int]
 
 
-async def prepare(work: Path, *, goals: int, users_per_group: int) -> Population:
-    url = sqlite_url(work)
+async def prepare(url: str, *, goals: int, users_per_group: int) -> Population:
     engine, sessionmaker = await demo_database(url)
     try:
         groups = {"province": (PROVINCE, users_per_group), "chengdu": (CHENGDU, 2)}
