@@ -8,6 +8,13 @@ marks it published. A crash between the two publishes it again: subscribers skip
 
 Ids are in commit order (outbox.py serializes event-writing transactions on PostgreSQL; SQLite has one
 writer), so publishing in id order under the lock never lets a later event overtake an earlier one.
+
+Without Redis this process is the only publisher (`serve` runs one process then), so it remembers the last id
+it published and marks in the background, what MARK_DELAY_SECONDS gathered in one write: the next event is
+read and published while the previous one's mark waits for the database (on SQLite, for the writer lock a
+request holds: tens of ms under load, more when SQLite's busy handler backs off), and the requests' writes
+meet one mark a MARK_DELAY_SECONDS instead of one per event. A process stopped before its marks landed
+publishes those events again when it starts.
 """
 
 import asyncio
@@ -32,6 +39,7 @@ from src.models.event import Event
 logger = logging.getLogger(__name__)
 BATCH = 500
 LOCK_NAME = "fundperf:events:relay"
+MARK_DELAY_SECONDS = 0.5
 # Plain rows, not ORM objects: nothing here is changed through them.
 _UNPUBLISHED = (
     sa.select(*Event.__table__.columns)  # type: ignore[attr-defined]
@@ -58,6 +66,11 @@ class Relay:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self.on_published: Callable[[], None] | None = None  # told after each round that published
+        # Without Redis: the last id published here, and the ids published but not yet marked.
+        self._published_up_to: int | None = None
+        self._to_mark: list[int] = []
+        self._marker: asyncio.Task[None] | None = None
+        self._mark_now = asyncio.Event()
 
     def wake(self) -> None:
         self._wake.set()
@@ -71,33 +84,72 @@ class Relay:
             async with self._redis.lock(LOCK_NAME, timeout=30, blocking_timeout=10, sleep=0.005):
                 yield
 
-    async def _unpublished(self) -> list[EventMessage]:
+    async def _unpublished(self, after: int | None = None) -> list[EventMessage]:
+        stmt = _UNPUBLISHED if after is None else _UNPUBLISHED.where(col(Event.id) > after)
         async with self.sessionmaker() as session:
-            rows = (await (await session.connection()).execute(_UNPUBLISHED)).all()
+            rows = (await (await session.connection()).execute(stmt)).all()
         return [EventMessage.of(row) for row in rows]  # type: ignore[arg-type]  # rows named like Event
+
+    async def _mark(self, ids: list[int]) -> None:
+        # A transaction of its own: on SQLite a read transaction cannot become a write one once another
+        # writer has committed meanwhile ("database is locked", busy timeout or not).
+        async with self.sessionmaker() as session:
+            await session.exec(update(Event).where(col(Event.id).in_(ids)).values(published_at=utcnow()))
+            await session.commit()
 
     async def flush(self) -> int:
         """Publishes what is unpublished, in id order; the number published. With Redis the lock is taken
-        only when there is something to publish, and the rows are read again under it (another process's
-        relay may have sent them); without, this process's lock is free for the asking."""
-        if self._redis is not None and not await self._unpublished():
+        only when there is something to publish, the rows are read again under it (another process's
+        relay may have sent them) and marked before it is released; without, this process's lock is free
+        for the asking and the marks follow in the background (settle waits for them)."""
+        if self._redis is None:
+            return await self._flush_alone()
+        if not await self._unpublished():
             return 0
         published = 0
         async with self._lock():
             while rows := await self._unpublished():
                 await self.bus.publish(rows)
-                # Marked in a transaction of its own: on SQLite a read transaction cannot become a write one
-                # once another writer has committed meanwhile ("database is locked", busy timeout or not).
-                async with self.sessionmaker() as session:
-                    ids = [row.id for row in rows]
-                    await session.exec(
-                        update(Event).where(col(Event.id).in_(ids)).values(published_at=utcnow())
-                    )
-                    await session.commit()
+                await self._mark([row.id for row in rows])
                 published += len(rows)
                 if len(rows) < BATCH:
                     break
         return published
+
+    async def _flush_alone(self) -> int:
+        published = 0
+        async with self._local_lock:
+            while rows := await self._unpublished(after=self._published_up_to):
+                await self.bus.publish(rows)
+                self._published_up_to = rows[-1].id
+                self._to_mark.extend(row.id for row in rows)
+                if self._marker is None or self._marker.done():
+                    self._marker = asyncio.create_task(self._mark_published(), name="event-relay-marks")
+                published += len(rows)
+                if len(rows) < BATCH:
+                    break
+        return published
+
+    async def _mark_published(self) -> None:
+        while self._to_mark:
+            if not self._mark_now.is_set():
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(MARK_DELAY_SECONDS):
+                        await self._mark_now.wait()
+            ids, self._to_mark = self._to_mark[:BATCH], self._to_mark[BATCH:]
+            try:
+                await self._mark(ids)
+            except Exception:  # published all the same; a restart would publish them again
+                logger.exception("event relay: could not mark %d published events", len(ids))
+
+    async def settle(self) -> None:
+        """Waits for the marks of what was published (without Redis they follow in the background)."""
+        self._mark_now.set()
+        try:
+            while self._marker is not None and not self._marker.done():
+                await asyncio.shield(self._marker)
+        finally:
+            self._mark_now.clear()
 
     async def run(self) -> None:
         while True:
@@ -123,6 +175,7 @@ class Relay:
                 await self._task
         with contextlib.suppress(Exception):
             await self.flush()  # what the last requests wrote goes out before the process does
+            await self.settle()
         if self._redis is not None:
             await self._redis.aclose()
 
