@@ -71,7 +71,7 @@ DATABASES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 HEADER = (
     "| setup | connections (receiving) | events (rate) | deliveries | lost"
     " | median commit→client | p99 commit→client | median request→client | p99 request→client"
-    " | max commit→client | mutation median (BUSY retries) | outbox→published median / p99"
+    " | max commit→client | mutation median (BUSY retries) | outbox→marked median / p99"
     " | server CPU / event | server CPU / delivery (net of mutations) | servers CPU | Redis CPU | clients CPU"
     " | other processes CPU | machine busy |\n"
     "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"

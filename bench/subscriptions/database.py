@@ -54,7 +54,8 @@ OutboxRow = tuple[int, int, str, float | None]
 
 async def outbox_after(url: str, after: int) -> list[OutboxRow]:
     """(id, subject id, verdict, seconds from occurred_at to published_at) of the tax-opinion events
-    after id `after`, in id order. published_at is set when the relay marks the event, after publishing."""
+    after id `after`, in id order. published_at is set when the relay marks the event, after publishing
+    (without Redis, up to relay.MARK_DELAY_SECONDS later)."""
     engine = create_engine(url)
     try:
         async with create_sessionmaker(engine)() as session:

@@ -55,7 +55,9 @@ class Outcome:
     from_response: list[float]
     from_request: list[float]
     mutation: list[float]
-    relay: list[float]  # per event: occurred_at → published_at in the outbox (the relay's part)
+    # Per event: occurred_at → published_at in the outbox. With Redis the relay marks before the next event,
+    # so this is its part; without, marks are gathered for relay.MARK_DELAY_SECONDS and this shows that.
+    relay: list[float]
     window: float
     server_cpus: list[float]  # each server process's
     redis_cpu: float
