@@ -92,9 +92,9 @@ async def main(args: argparse.Namespace) -> int:
 async def measure(args: argparse.Namespace, work: Path, url: str) -> bool:
     """Runs the setups on the database at `url` and prints the report; whether something failed."""
     pool = args.goals or max(40, round(args.rate * 20))  # a goal comes round again after ≥ 20 s
-    print(f"building the database ({make_url(url).get_backend_name()}) …", file=sys.stderr, flush=True)
-    population = await prepare(url, goals=pool, users_per_group=args.users)
     database = DATABASES[make_url(url).get_backend_name()]
+    print(f"building the database ({database}) …", file=sys.stderr, flush=True)
+    population = await prepare(url, goals=pool, users_per_group=args.users)
     fingerprint = source_fingerprint()
     baseline = None
     outcomes = []

@@ -13,26 +13,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from src.events import relay as relay_module
 from src.events.bus import LocalBus
 from src.events.message import EventMessage
-from src.events.outbox import record_event
 from src.events.relay import Relay
-from src.models import Event, Goal
-from src.models.event import EventKind
-from tests.events.test_subscriptions import draft
+from src.models import Event
+from tests.events.test_webhooks import goal_event
 from tests.support.sql import count_statements
 
 DEADLINE_SECONDS = 10
-
-
-async def goal_event(sessionmaker: async_sessionmaker[AsyncSession], goal: Goal) -> int:
-    """An event of `goal`, committed by a session no relay listens to; its id."""
-    async with sessionmaker() as session:
-        row = await session.get_one(Goal, goal.id)
-        event = await record_event(
-            session=session, kind=EventKind.GOAL_STATUS_CHANGED, subject=row, actor=None
-        )
-        await session.commit()
-        assert event.id is not None
-        return event.id
 
 
 async def marked(sessionmaker: async_sessionmaker[AsyncSession]) -> dict[int, bool]:
@@ -52,8 +38,7 @@ async def test_without_redis_the_next_event_does_not_wait_for_the_previous_mark(
 
     await bus.listen(sink, lambda: None)
     relay = Relay(sessionmaker=sessionmaker, bus=bus)
-    goal = await draft(sessionmaker)
-    first = await goal_event(sessionmaker, goal)
+    first = await goal_event(sessionmaker)
     # On PostgreSQL another transaction can hold the first event's row, so its mark waits as long as we
     # like while the second event is written and read (SQLite has one writer: a held mark would hold back
     # the second event's write too).
@@ -63,7 +48,7 @@ async def test_without_redis_the_next_event_does_not_wait_for_the_previous_mark(
             await blocker.execute(text("SELECT id FROM event WHERE id = :id FOR UPDATE"), {"id": first})
         async with asyncio.timeout(DEADLINE_SECONDS):  # publishing waits for no mark
             assert await relay.flush() == 1
-            second = await goal_event(sessionmaker, goal)
+            second = await goal_event(sessionmaker)
             assert await relay.flush() == 1  # the second only: not the first again, marked or not
         assert received == [first, second]
         if holding:
@@ -86,11 +71,10 @@ async def test_without_redis_the_marks_of_several_events_are_one_write(
     # per event. (Here the delay outlasts the test; settle writes what was gathered.)
     monkeypatch.setattr(relay_module, "MARK_DELAY_SECONDS", 60.0)
     relay = Relay(sessionmaker=sessionmaker, bus=LocalBus())
-    goal = await draft(sessionmaker)
     ids = []
     with count_statements(engine) as counter:
         for _ in range(5):
-            ids.append(await goal_event(sessionmaker, goal))
+            ids.append(await goal_event(sessionmaker))
             assert await relay.flush() == 1
         assert not any(s.lstrip().upper().startswith("UPDATE EVENT") for s in counter.statements)
         await relay.settle()
