@@ -89,8 +89,8 @@ async def test_a_change_made_through_one_process_reaches_the_other(
         async with graphql_ws(b, province) as on_b, graphql_ws(b, outsider) as other:
             await on_b.subscribe(STATUS_CHANGED)
             await other.subscribe(STATUS_CHANGED)
-            await on_b.ws.ping()
-            await other.ws.ping()
+            await on_b.settled()  # both subscriptions started on b before the change on a
+            await other.settled()
             await concur(a, tax, goals[0])
             event = (await on_b.next_data())["statusChanged"]
             assert (event["kind"], event["subjectId"]) == ("GOAL_TAX_OPINION", str(goals[0].id))

@@ -12,6 +12,7 @@ import websockets
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
+from starlette.applications import Starlette
 
 from src.app import create_app
 from src.events.outbox import record_event
@@ -22,7 +23,7 @@ from src.services.identity.tokens import issue_access_token
 from src.settings import Settings
 from tests.factories import make_budget, make_goal, make_user
 from tests.support.server import serve_app
-from tests.support.ws import graphql_ws
+from tests.support.ws import GraphQLWs, graphql_ws
 
 MED = Administration.MEDICAL_SECURITY
 STATUS_CHANGED = """subscription($filter: StatusEventFilter, $after: ID) {
@@ -35,9 +36,27 @@ TAX_CONCUR = """mutation($input: GoalTaxConcurInput!) { goalTaxConcur(input: $in
 
 
 @pytest.fixture
-async def server(engine: AsyncEngine, reference: None, settings: Settings) -> AsyncIterator[str]:
-    async with serve_app(create_app(settings, engine=engine)) as base_url:
+def app(engine: AsyncEngine, reference: None, settings: Settings) -> Starlette:
+    return create_app(settings, engine=engine)
+
+
+@pytest.fixture
+async def server(app: Starlette) -> AsyncIterator[str]:
+    async with serve_app(app) as base_url:
         yield base_url
+
+
+async def until_live(app: Starlette, *connections: GraphQLWs, subscriptions: int) -> None:
+    """Returns once every connection's earlier messages were handled and the app's hub holds
+    `subscriptions` subscribers: a change made now reaches them live. (The server starts an operation in a
+    task of its own, which registers with the hub after its first read.)"""
+    for ws in connections:
+        await ws.settled()
+    async with asyncio.timeout(10):
+        while True:  # the hub announces no registration: look again shortly
+            if len(app.state.events.hub.subscribers) >= subscriptions:
+                return
+            await asyncio.sleep(0.005)
 
 
 async def token(
@@ -81,7 +100,7 @@ async def concur(server: str, tax_token: str, goal: Goal) -> dict[str, Any]:
 
 
 async def test_a_change_reaches_who_may_read_it_and_nobody_else(
-    server: str, sessionmaker: async_sessionmaker[AsyncSession], settings: Settings
+    app: Starlette, server: str, sessionmaker: async_sessionmaker[AsyncSession], settings: Settings
 ) -> None:
     province = await token(sessionmaker, settings)
     other_prefecture = await token(sessionmaker, settings, ActorType.MEDICAL_SECURITY, "510300", MED)
@@ -90,7 +109,7 @@ async def test_a_change_reaches_who_may_read_it_and_nobody_else(
     async with graphql_ws(server, province) as seer, graphql_ws(server, other_prefecture) as outsider:
         await seer.subscribe(STATUS_CHANGED)
         await outsider.subscribe(STATUS_CHANGED)
-        await seer.ws.ping()  # the subscriptions are registered before the change
+        await until_live(app, seer, outsider, subscriptions=2)
         await concur(server, tax, goal)
         event = (await seer.next_data())["statusChanged"]
         assert event["kind"] == "GOAL_TAX_OPINION" and event["kindLabel"] == "税务部门会商意见"
@@ -101,14 +120,14 @@ async def test_a_change_reaches_who_may_read_it_and_nobody_else(
 
 
 async def test_reconnecting_with_after_event_id_loses_nothing_and_repeats_nothing(
-    server: str, sessionmaker: async_sessionmaker[AsyncSession], settings: Settings
+    app: Starlette, server: str, sessionmaker: async_sessionmaker[AsyncSession], settings: Settings
 ) -> None:
     province = await token(sessionmaker, settings)
     tax = await token(sessionmaker, settings, ActorType.TAX, "510100")
     goals = [await draft(sessionmaker) for _ in range(4)]
     async with graphql_ws(server, province) as first:
         await first.subscribe(STATUS_CHANGED)
-        await first.ws.ping()
+        await until_live(app, first, subscriptions=1)
         await concur(server, tax, goals[0])
         seen = (await first.next_data())["statusChanged"]["id"]
     # Offline: two changes happen. Back, from the last id seen: those two, then live ones, each once.
@@ -125,13 +144,13 @@ async def test_reconnecting_with_after_event_id_loses_nothing_and_repeats_nothin
 
 
 async def test_a_rolled_back_change_announces_nothing(
-    server: str, sessionmaker: async_sessionmaker[AsyncSession], settings: Settings
+    app: Starlette, server: str, sessionmaker: async_sessionmaker[AsyncSession], settings: Settings
 ) -> None:
     province = await token(sessionmaker, settings)
     goal = await draft(sessionmaker)
     async with graphql_ws(server, province) as ws:
         await ws.subscribe(STATUS_CHANGED)
-        await ws.ws.ping()
+        await until_live(app, ws, subscriptions=1)
         async with sessionmaker() as session:
             row = await session.get_one(Goal, goal.id)
             await record_event(session=session, kind=EventKind.GOAL_STATUS_CHANGED, subject=row, actor=None)
@@ -198,7 +217,7 @@ async def test_a_report_jobs_progress_reaches_its_subscriber(
 
 
 async def test_what_no_relay_announced_is_sent_from_the_outbox(
-    server: str, sessionmaker: async_sessionmaker[AsyncSession], settings: Settings
+    app: Starlette, server: str, sessionmaker: async_sessionmaker[AsyncSession], settings: Settings
 ) -> None:
     # An event committed by a process that stopped before publishing (here: a session no relay listens
     # to) stays unpublished in the outbox; the server's relay finds it on its next look and sends it.
@@ -206,7 +225,7 @@ async def test_what_no_relay_announced_is_sent_from_the_outbox(
     goal = await draft(sessionmaker)
     async with graphql_ws(server, province) as ws:
         await ws.subscribe(STATUS_CHANGED)
-        await ws.ws.ping()
+        await until_live(app, ws, subscriptions=1)
         async with sessionmaker() as session:
             row = await session.get_one(Goal, goal.id)
             await record_event(session=session, kind=EventKind.GOAL_STATUS_CHANGED, subject=row, actor=None)
@@ -270,7 +289,7 @@ async def test_shared_and_per_connection_deliveries_are_the_same(
             and refused["payload"]["errors"][0]["extensions"]["code"] == "VALIDATION_FAILED"
         )
         assert (await ws.receive()) == {"id": bad, "type": "complete"}
-        await ws.ws.ping()
+        await until_live(app, ws, subscriptions=2)
         plans = [s.plan is not None for s in app.state.events.hub.subscribers]
         assert sorted(plans) == [False, True]
         # The shared one is sent to straight from the hub (ws_protocol.py); the other through its task.
@@ -284,7 +303,11 @@ async def test_shared_and_per_connection_deliveries_are_the_same(
 
 @pytest.mark.parametrize("document", [STATUS_CHANGED, FRAGMENTED], ids=["shared", "per-connection"])
 async def test_a_user_deactivated_meanwhile_gets_nothing_more(
-    server: str, sessionmaker: async_sessionmaker[AsyncSession], settings: Settings, document: str
+    app: Starlette,
+    server: str,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    document: str,
 ) -> None:
     # Visibility is decided per delivery with the actor the credentials name now, not when it subscribed.
     user = await make_user(sessionmaker)
@@ -292,7 +315,7 @@ async def test_a_user_deactivated_meanwhile_gets_nothing_more(
     goal = await draft(sessionmaker)
     async with graphql_ws(server, issue_access_token(user.id or 0, secret_key=settings.SECRET_KEY)) as ws:
         op = await ws.subscribe(document)
-        await ws.ws.ping()
+        await until_live(app, ws, subscriptions=1)
         async with sessionmaker() as session:
             row = await session.get_one(User, user.id)
             row.is_active = False
@@ -340,8 +363,7 @@ async def test_a_client_that_stops_reading_is_dropped_and_holds_up_nobody(
         ):
             await stuck.subscribe(STATUS_CHANGED)
             await reader.subscribe(STATUS_CHANGED)
-            await stuck.ws.ping()
-            await reader.ws.ping()
+            await until_live(app, stuck, reader, subscriptions=2)
             # ~7 MB for each connection: more than the kernel (up to 4 MB) and uvicorn (64 KB) buffer for it
             ids = await budget_events(sessionmaker, 60, 40_000)
             got = [(await reader.next_data())["statusChanged"]["id"] for _ in ids]

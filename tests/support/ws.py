@@ -25,6 +25,14 @@ class GraphQLWs:
         await self.ws.send(json.dumps({"id": op_id, "type": "subscribe", "payload": payload}))
         return op_id
 
+    async def settled(self, timeout: float = 10.0) -> None:  # noqa: ASYNC109
+        """Returns once the server has handled every message sent before: the protocol's own ping, answered
+        from the same loop that handles `subscribe` (so its credentials were checked and the operation
+        started). A WebSocket-level ping would not do: the server's transport answers it on receipt."""
+        await self.ws.send(json.dumps({"type": "ping"}))
+        message = await self.receive(timeout)
+        assert message == {"type": "pong"}, message
+
     async def receive(self, timeout: float = 10.0) -> dict[str, Any]:  # noqa: ASYNC109
         """The next message that is not a ping (answered)."""
         async with asyncio.timeout(timeout):
