@@ -61,6 +61,8 @@ class ReauthenticatingHandler(BaseGraphQLTransportWSHandler[Context, None]):
     it goes too), and one whose client does not take a message within WS_SEND_TIMEOUT_SECONDS (a slow
     reader holds up nobody else: its own messages are dropped with it)."""
 
+    _starting = 0  # subscribe messages being handled (their credentials checked, say): not idle meanwhile
+
     async def handle(self) -> None:
         watchdog = asyncio.create_task(self._close_when_idle())
         try:
@@ -74,7 +76,7 @@ class ReauthenticatingHandler(BaseGraphQLTransportWSHandler[Context, None]):
         idle_since = loop.time()
         while True:
             await asyncio.sleep(min(limit, 5.0))
-            if self.operations:
+            if self.operations or self._starting:
                 idle_since = loop.time()
             elif loop.time() - idle_since >= limit:
                 logger.info("websocket: no operation for %g s; closing", limit)
@@ -98,12 +100,16 @@ class ReauthenticatingHandler(BaseGraphQLTransportWSHandler[Context, None]):
                     await self.websocket.close(code=SLOW, reason="Too slow")
 
     async def handle_subscribe(self, message: SubscribeMessage) -> None:
-        # Before the acknowledgement the protocol itself refuses operations (4401): leave that to strawberry.
-        if self.connection_acknowledged and not await reauthenticate(self.context):
-            await self.websocket.close(code=FORBIDDEN, reason="Forbidden")
-            return
-        if not await self._subscribe_shared(message):
-            await super().handle_subscribe(message)
+        self._starting += 1
+        try:
+            # Before the acknowledgement the protocol itself refuses operations (4401): strawberry's to do.
+            if self.connection_acknowledged and not await reauthenticate(self.context):
+                await self.websocket.close(code=FORBIDDEN, reason="Forbidden")
+                return
+            if not await self._subscribe_shared(message):
+                await super().handle_subscribe(message)
+        finally:
+            self._starting -= 1
 
     async def _subscribe_shared(self, message: SubscribeMessage) -> bool:
         """Starts the operation on the shared path (src/events/shared.py) if it qualifies; False if not."""

@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 import pytest
 import websockets
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -262,6 +263,28 @@ async def test_connections_are_capped_closed_when_idle_and_need_credentials(
             with pytest.raises(websockets.exceptions.ConnectionClosed) as closed:
                 await anonymous.receive(timeout=5)
             assert closed.value.rcvd is not None and closed.value.rcvd.code == 4408
+
+
+async def test_a_connection_whose_subscription_is_being_checked_is_not_idle(
+    engine: AsyncEngine, reference: None, sessionmaker: async_sessionmaker[AsyncSession], settings: Settings
+) -> None:
+    # The credentials are read again when a subscription starts (websocket.py); while that read waits
+    # (here: PostgreSQL, for a lock held on the users), the connection is busy, not idle. (SQLite's readers
+    # wait for nobody: there the read is simply quick.)
+    limited = settings.model_copy(update={"WS_IDLE_SECONDS": 0.3})
+    province = await token(sessionmaker, settings)
+    holding = engine.dialect.name == "postgresql"
+    async with (
+        serve_app(create_app(limited, engine=engine)) as base_url,
+        graphql_ws(base_url, province) as ws,
+        engine.connect() as blocker,
+    ):
+        if holding:
+            await blocker.execute(text(f"LOCK TABLE {User.__tablename__} IN ACCESS EXCLUSIVE MODE"))
+        await ws.subscribe(STATUS_CHANGED)
+        assert await ws.nothing_within(1.0)  # three times the idle limit: still open
+        await blocker.rollback()
+        await ws.settled()
 
 
 FRAGMENTED = """subscription { statusChanged { ...event } }
