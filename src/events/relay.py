@@ -39,6 +39,7 @@ from src.models.event import Event
 logger = logging.getLogger(__name__)
 BATCH = 500
 LOCK_NAME = "fundperf:events:relay"
+SETTLE_AT_CLOSE_SECONDS = 10.0  # how long a stopping process tries to write its last marks
 MARK_DELAY_SECONDS = 0.5
 # Plain rows, not ORM objects: nothing here is changed through them.
 _UNPUBLISHED = (
@@ -139,8 +140,12 @@ class Relay:
             ids, self._to_mark = self._to_mark[:BATCH], self._to_mark[BATCH:]
             try:
                 await self._mark(ids)
-            except Exception:  # published all the same; a restart would publish them again
-                logger.exception("event relay: could not mark %d published events", len(ids))
+            except Exception as exc:
+                # Published all the same; left unmarked, a restart would publish them again: kept, and tried
+                # again after a delay (on SQLite under load the writer lock can outwait the busy timeout).
+                logger.warning("event relay: could not mark %d published events now (%s)", len(ids), exc)
+                self._to_mark[:0] = ids
+                await asyncio.sleep(MARK_DELAY_SECONDS)
 
     async def settle(self) -> None:
         """Waits for the marks of what was published (without Redis they follow in the background)."""
@@ -175,7 +180,12 @@ class Relay:
                 await self._task
         with contextlib.suppress(Exception):
             await self.flush()  # what the last requests wrote goes out before the process does
-            await self.settle()
+            async with asyncio.timeout(SETTLE_AT_CLOSE_SECONDS):  # the database may be gone for good
+                await self.settle()
+        if self._marker is not None:
+            self._marker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._marker
         if self._redis is not None:
             await self._redis.aclose()
 

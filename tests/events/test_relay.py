@@ -82,3 +82,34 @@ async def test_without_redis_the_marks_of_several_events_are_one_write(
     assert len(marks) == 1
     assert await marked(sessionmaker) == dict.fromkeys(ids, True)
     await relay.aclose()
+
+
+async def test_a_mark_the_database_refuses_is_written_later(
+    engine: AsyncEngine,
+    reference: None,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Another writer holds the event's row: on SQLite the whole database, past the busy timeout (5 s), so the
+    # mark fails; on PostgreSQL it waits. Either way it is written once the writer lets go, not dropped (a
+    # dropped mark would have the next start publish the event again).
+    relay = Relay(sessionmaker=sessionmaker, bus=LocalBus())
+    first = await goal_event(sessionmaker)
+    async with engine.connect() as blocker:
+        await blocker.execute(text("UPDATE event SET published_at = NULL WHERE id = :id"), {"id": first})
+        assert await relay.flush() == 1
+        if engine.dialect.name == "sqlite":
+            async with asyncio.timeout(DEADLINE_SECONDS):
+                while True:  # until the busy timeout ran out and the relay said so
+                    if "could not mark 1 published events now" in caplog.text:
+                        break
+                    await asyncio.sleep(0.05)
+        else:
+            await asyncio.sleep(1)
+        assert (await marked(sessionmaker))[first] is False
+        await blocker.rollback()
+    async with asyncio.timeout(DEADLINE_SECONDS):
+        await relay.settle()
+    assert await marked(sessionmaker) == {first: True}
+    assert "Traceback" not in caplog.text  # an expected refusal: one line
+    await relay.aclose()
