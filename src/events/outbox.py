@@ -18,6 +18,7 @@ from src.models import FundBudget, FundType, Goal, Region, ReportJob
 from src.models.enums import GoalStatus
 from src.models.event import Event, EventKind, SubjectType
 from src.services.actors import Actor
+from src.services.rows import kept_row
 
 # session.info key: the transaction wrote events (the relay is woken after its commit).
 PENDING = "fundperf.events_pending"
@@ -61,8 +62,10 @@ async def record_event(
     subject_type, region_id, goal_status, audience = await _subject_scope(session, subject)
     if region_id is None:
         raise ValueError(f"{subject_type} {subject.id} has no region: its event would be seen by nobody")
-    region = await session.get(Region, region_id)  # the identity map answers repeats
-    fund = await session.get(FundType, subject.fund_type_id) if subject.fund_type_id is not None else None
+    region = await kept_row(session, Region, region_id)  # read for the policy already, as a rule
+    fund = (
+        await kept_row(session, FundType, subject.fund_type_id) if subject.fund_type_id is not None else None
+    )
     assert region is not None
     if not session.info.get(ORDERED) and session.get_bind().dialect.name == "postgresql":
         await session.exec(select(func.pg_advisory_xact_lock(ORDER_LOCK_KEY)))

@@ -17,6 +17,7 @@ from src.models import FundBudget, FundType, Goal, Region
 from src.models.enums import ActorType, Administration, GoalStatus, RegionLevel
 from src.services.actors import Actor
 from src.services.errors import Forbidden
+from src.services.rows import kept_row
 
 
 class Action(StrEnum):
@@ -137,8 +138,8 @@ def require_writer(actor: Actor) -> None:
 
 async def scope_of(*, session: AsyncSession, record: Goal | FundBudget) -> Scope:
     """Where a goal or budget sits for the policy: its region and its fund's administration."""
-    region = await session.get(Region, record.region_id)
-    fund = await session.get(FundType, record.fund_type_id)
+    region = await kept_row(session, Region, record.region_id)
+    fund = await kept_row(session, FundType, record.fund_type_id)
     assert region is not None and fund is not None
     return Scope(region_path=region.path, region_level=region.level, administration=fund.administration)
 

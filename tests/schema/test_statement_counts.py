@@ -1,5 +1,6 @@
 """The number of SQL statements per query does not grow with the number of rows (no N+1)."""
 
+import re
 from collections.abc import Awaitable, Callable
 
 import pytest
@@ -145,3 +146,26 @@ async def test_statements_do_not_grow_with_rows(
         sizes.append(len(next(iter(data.values()))["nodes"]))
     assert sizes[0] < sizes[1], sizes  # the second run really saw more rows
     assert counts[0] == counts[1], (counts, count_statements.statements)
+
+
+TAX_CONCUR = """mutation($input: GoalTaxConcurInput!) { goalTaxConcur(input: $input) {
+  __typename ... on GoalSuccess { goal { rowVersion } } } }"""
+
+
+async def test_a_goal_mutation_reads_its_region_and_fund_once(
+    gql: GraphQLClient,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    count_statements: StatementCounter,
+) -> None:
+    # The policy reads them, and the event copies from them what decides who may read it (rows.kept_row).
+    async with sessionmaker() as s:
+        goal = await make_goal(s, region_code="510100", status=GoalStatus.DRAFT)
+        await s.commit()
+    await gql.login_as(ActorType.TAX, "510100")
+    count_statements.reset()
+    variables = {"input": {"id": str(goal.id), "rowVersion": goal.row_version}}
+    assert (await gql.data(TAX_CONCUR, variables))["goalTaxConcur"]["__typename"] == "GoalSuccess"
+    reads = [
+        m[1] for s in count_statements.statements if (m := re.match(r"SELECT\s.*?\sFROM\s+(\w+)", s, re.S))
+    ]
+    assert reads.count("region") == 1 and reads.count("fund_type") == 1, count_statements.statements

@@ -16,6 +16,7 @@ from src.services import audit, policy
 from src.services.actors import Actor
 from src.services.concurrency import claim
 from src.services.errors import BudgetErrorCode, InvalidTransition, NotFound, PreconditionFailed
+from src.services.rows import kept_row
 
 
 async def goal_in_force_id(session: AsyncSession, budget: FundBudget) -> int | None:
@@ -64,8 +65,8 @@ async def approve_budget(
         )
     issued = await goal_in_force_id(session, budget)
     if issued is None:
-        region = await session.get(Region, budget.region_id)  # from the identity map: no second query
-        fund = await session.get(FundType, budget.fund_type_id)
+        region = await kept_row(session, Region, budget.region_id)  # kept since the policy read it
+        fund = await kept_row(session, FundType, budget.fund_type_id)
         assert region is not None and fund is not None
         raise PreconditionFailed(
             f"{region.name}{budget.year}年{fund.name_zh}的年度绩效目标尚未下达（指导性或正式），"
