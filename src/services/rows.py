@@ -19,5 +19,5 @@ async def kept_row(session: AsyncSession, model: type[Row], row_id: int) -> Row 
     """`session.get(model, row_id)`, the row kept in the session for later reads of it."""
     row = await session.get(model, row_id)
     if row is not None:
-        session.info.setdefault(KEPT, []).append(row)
+        session.info.setdefault(KEPT, {})[model, row_id] = row  # once each, however often it is read
     return row

@@ -11,6 +11,7 @@ from src.models import Organization, User
 from src.models.enums import ActorType, BudgetStatus, GoalHorizon, GoalStatus
 from src.seed.reference import load_reference_data
 from tests.conftest import truncate_all
+from tests.events.test_subscriptions import TAX_CONCUR
 from tests.factories import make_budget, make_goal, region_id
 from tests.schema.conftest import GraphQLClient
 from tests.support.sql import StatementCounter
@@ -146,10 +147,6 @@ async def test_statements_do_not_grow_with_rows(
         sizes.append(len(next(iter(data.values()))["nodes"]))
     assert sizes[0] < sizes[1], sizes  # the second run really saw more rows
     assert counts[0] == counts[1], (counts, count_statements.statements)
-
-
-TAX_CONCUR = """mutation($input: GoalTaxConcurInput!) { goalTaxConcur(input: $input) {
-  __typename ... on GoalSuccess { goal { rowVersion } } } }"""
 
 
 async def test_a_goal_mutation_reads_its_region_and_fund_once(
