@@ -10,6 +10,7 @@ import tempfile
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from argon2 import PasswordHasher
@@ -23,6 +24,7 @@ from src.db import create_engine, create_sessionmaker, metadata
 from src.services.identity.passwords import use_hasher
 from src.settings import Settings
 from tests.support import sql
+from tests.support.proxy import TcpProxy
 
 # Re-exported: tests import the counter's type from here (its fixture is below).
 from tests.support.sql import StatementCounter as StatementCounter
@@ -53,6 +55,19 @@ async def redis_url() -> AsyncIterator[str]:
     yield REDIS_URL
     await client.flushdb()
     await client.aclose()
+
+
+@pytest.fixture
+def redis_proxy(redis_url: str) -> Iterator[TcpProxy]:
+    """A proxy in front of the test Redis that the test can cut and restore (`proxied_url(proxy)`)."""
+    target = urlsplit(redis_url)
+    with TcpProxy(target.hostname or "127.0.0.1", target.port or 6379) as proxy:
+        yield proxy
+
+
+def proxied_url(proxy: TcpProxy) -> str:
+    """TEST_REDIS_URL through `proxy` (same database)."""
+    return proxy.url("redis", urlsplit(REDIS_URL).path)
 
 
 # Apps under test are built with this key, and tokens issued by tests are signed with it (`settings`).

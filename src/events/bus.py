@@ -13,9 +13,9 @@ from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from redis.asyncio import Redis
-from redis.exceptions import RedisError
 
 from src.events.message import EventMessage
+from src.redis_client import UNAVAILABLE, Outage, redis_client
 
 logger = logging.getLogger(__name__)
 CHANNEL = "fundperf:events:db{db}"  # pub/sub ignores database numbers: the URL's database names the channel
@@ -49,10 +49,12 @@ class LocalBus:
 class RedisBus:
     """Across processes: one message per published batch (a JSON list) on one channel."""
 
-    def __init__(self, url: str, *, reconnect_seconds: float = 1.0) -> None:
-        self.redis: Redis = Redis.from_url(url)
+    def __init__(self, url: str) -> None:
+        self.redis: Redis = redis_client(url)
+        # A listener waits for messages as long as there are none: no read timeout on its connection.
+        self._listening: Redis = redis_client(url, command_timeout=None)
         self.channel = CHANNEL.format(db=self.redis.connection_pool.connection_kwargs.get("db", 0))
-        self.reconnect_seconds = reconnect_seconds
+        self.outage = Outage("event bus listener (subscribers catch up from the outbox)", logger=logger)
         self._listener: asyncio.Task[None] | None = None
 
     async def publish(self, events: Sequence[EventMessage]) -> None:
@@ -69,22 +71,19 @@ class RedisBus:
         first = True
         while True:
             try:
-                async with self.redis.pubsub() as pubsub:
+                async with self._listening.pubsub() as pubsub:
                     await pubsub.subscribe(self.channel)
                     ready.set()
+                    self.outage.recovered()
                     if not first:
-                        logger.info("event bus: listening again; subscribers catch up from the outbox")
                         resync()
                     first = False
                     async for message in pubsub.listen():
                         if message.get("type") == "message":
                             sink([EventMessage.from_dict(e) for e in json.loads(message["data"])])
-            except (RedisError, OSError) as exc:
-                logger.info(
-                    "event bus: Redis unavailable (%s); retrying in %.1f s", exc, self.reconnect_seconds
-                )
+            except UNAVAILABLE as exc:
                 first = False
-                await asyncio.sleep(self.reconnect_seconds)
+                await asyncio.sleep(self.outage.failed(exc))
 
     async def aclose(self) -> None:
         if self._listener is not None:
@@ -92,3 +91,4 @@ class RedisBus:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._listener
         await self.redis.aclose()
+        await self._listening.aclose()

@@ -24,7 +24,6 @@ from collections.abc import AsyncIterator, Callable
 
 import sqlalchemy as sa
 from redis.asyncio import Redis
-from redis.exceptions import RedisError
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col
@@ -35,6 +34,7 @@ from src.events.message import EventMessage
 from src.events.outbox import RELAY
 from src.models.base import utcnow
 from src.models.event import Event
+from src.redis_client import UNAVAILABLE, Outage, redis_client
 
 logger = logging.getLogger(__name__)
 BATCH = 500
@@ -62,7 +62,8 @@ class Relay:
         self.sessionmaker = sessionmaker
         self.bus = bus
         self.poll_seconds = poll_seconds
-        self._redis: Redis | None = Redis.from_url(redis_url) if redis_url else None
+        self._redis: Redis | None = redis_client(redis_url) if redis_url else None
+        self.outage = Outage("event relay (events wait in the outbox meanwhile)", logger=logger)
         self._local_lock = asyncio.Lock()
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -165,8 +166,9 @@ class Relay:
             try:
                 if await self.flush() and self.on_published is not None:
                     self.on_published()
-            except (RedisError, OSError) as exc:
-                logger.info("event relay: cannot publish now (%s); the events wait in the outbox", exc)
+                self.outage.recovered()
+            except UNAVAILABLE as exc:
+                self.outage.failed(exc)  # the next poll tries again
             except Exception:
                 logger.exception("event relay: round failed; the events wait in the outbox")
 
