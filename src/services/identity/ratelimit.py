@@ -1,18 +1,32 @@
 """Counting attempts per key in fixed windows: in memory (one process) or in Redis (shared by every instance).
 
 A window starts with the first attempt of a key and lasts `window_seconds`; a key at its limit is refused
-until its window ends. One limiter is created per app (see src/app.py), never per request.
+until its window ends. One limiter is created per app (see src/app/__init__.py), never per request.
+
+With Redis the counts are kept there, and in this process's memory while Redis is unreachable
+(`FallbackRateLimiter`): logins go on during an outage, limited per process, and count in Redis again once
+it answers.
 """
 
+import logging
 import math
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from redis.asyncio import Redis
 
+from src.redis_client import UNAVAILABLE, Outage, redis_client
 from src.settings import Settings
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+# A login must not wait long on a slow Redis: beyond this it counts in memory.
+REDIS_COMMAND_TIMEOUT_SECONDS = 1.0
+# While Redis is away, it is tried again at most this often (not by every login).
+REDIS_RETRY_SECONDS = 2.0
 
 DEFAULT_REDIS_PREFIX = "fundperf:ratelimit:"
 # Decrement only a live counter: DECR on a missing key would create one without expiry.
@@ -103,7 +117,7 @@ class RedisRateLimiter(RateLimiter):
 
     @classmethod
     def from_url(cls, url: str, *, prefix: str = DEFAULT_REDIS_PREFIX) -> "RedisRateLimiter":
-        return cls(Redis.from_url(url), prefix=prefix)
+        return cls(redis_client(url, command_timeout=REDIS_COMMAND_TIMEOUT_SECONDS), prefix=prefix)
 
     async def retry_after(self, key: str, limit: Limit) -> int:
         name = self._prefix + key
@@ -135,8 +149,60 @@ class RedisRateLimiter(RateLimiter):
         await self._redis.aclose()
 
 
+class FallbackRateLimiter(RateLimiter):
+    """Redis while it answers, this process's memory while it does not: a login never fails because Redis
+    is away. During an outage Redis is tried again every `retry_seconds` (not by every call, which would
+    make each login wait on it); the first call that reaches it again ends the outage."""
+
+    def __init__(
+        self,
+        primary: RateLimiter,
+        fallback: RateLimiter,
+        *,
+        retry_seconds: float = REDIS_RETRY_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.primary = primary
+        self.fallback = fallback
+        self.retry_seconds = retry_seconds
+        self._clock = clock
+        self._retry_at = 0.0
+        self.outage = Outage("login rate limits (counted in memory meanwhile)", logger=logger)
+
+    async def _either(self, primary: Callable[[], Awaitable[T]], fallback: Callable[[], Awaitable[T]]) -> T:
+        if self.outage.down and self._clock() < self._retry_at:
+            return await fallback()
+        try:
+            result = await primary()
+        except UNAVAILABLE as exc:
+            self.outage.failed(exc)
+            self._retry_at = self._clock() + self.retry_seconds
+            return await fallback()
+        self.outage.recovered()
+        return result
+
+    async def retry_after(self, key: str, limit: Limit) -> int:
+        return await self._either(
+            lambda: self.primary.retry_after(key, limit), lambda: self.fallback.retry_after(key, limit)
+        )
+
+    async def hit(self, key: str, limit: Limit) -> int:
+        return await self._either(lambda: self.primary.hit(key, limit), lambda: self.fallback.hit(key, limit))
+
+    async def undo(self, key: str) -> None:
+        await self._either(lambda: self.primary.undo(key), lambda: self.fallback.undo(key))
+
+    async def reset(self, key: str) -> None:
+        await self._either(lambda: self.primary.reset(key), lambda: self.fallback.reset(key))
+
+    async def aclose(self) -> None:
+        await self.primary.aclose()
+        await self.fallback.aclose()
+
+
 def create_rate_limiter(settings: Settings) -> RateLimiter:
-    """Redis when REDIS_URL is set (several instances share the counts), else in memory."""
+    """Redis when REDIS_URL is set (several instances share the counts; memory while it is away), else in
+    memory."""
     if settings.REDIS_URL:
-        return RedisRateLimiter.from_url(settings.REDIS_URL)
+        return FallbackRateLimiter(RedisRateLimiter.from_url(settings.REDIS_URL), InMemoryRateLimiter())
     return InMemoryRateLimiter()

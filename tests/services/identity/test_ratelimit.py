@@ -1,10 +1,13 @@
 """The login rate limiter: both implementations (in memory, Redis) behave alike (the `limiter` fixture)."""
 
 import asyncio
+import logging
 
+import pytest
 from redis.asyncio import Redis
 
 from src.services.identity.ratelimit import (
+    FallbackRateLimiter,
     InMemoryRateLimiter,
     Limit,
     RateLimiter,
@@ -12,7 +15,8 @@ from src.services.identity.ratelimit import (
     create_rate_limiter,
 )
 from src.settings import Settings
-from tests.conftest import REDIS_URL
+from tests.conftest import REDIS_URL, proxied_url
+from tests.support.proxy import TcpProxy
 
 LIMIT = Limit(max_attempts=3, window_seconds=60)
 
@@ -108,6 +112,41 @@ async def test_the_limiter_follows_the_settings(redis_client: Redis) -> None:
     assert isinstance(create_rate_limiter(Settings(REDIS_URL=None)), InMemoryRateLimiter)
     limiter = create_rate_limiter(Settings(REDIS_URL=REDIS_URL))
     try:
-        assert isinstance(limiter, RedisRateLimiter)
+        assert isinstance(limiter, FallbackRateLimiter)
+        assert isinstance(limiter.primary, RedisRateLimiter)
+        assert isinstance(limiter.fallback, InMemoryRateLimiter)
     finally:
         await limiter.aclose()
+
+
+async def test_while_redis_is_away_attempts_count_in_memory_then_in_redis_again(
+    redis_proxy: TcpProxy, redis_client: Redis, caplog: pytest.LogCaptureFixture
+) -> None:
+    clock = FakeClock()
+    prefix = "fundperf-test:fallback:"
+    redis = RedisRateLimiter.from_url(proxied_url(redis_proxy), prefix=prefix)
+    limiter = FallbackRateLimiter(redis, InMemoryRateLimiter(clock=clock), retry_seconds=2, clock=clock)
+    caplog.set_level(logging.INFO, logger="src.services.identity.ratelimit")
+    try:
+        assert await limiter.hit("a", LIMIT) == 1
+        assert await redis_client.get(prefix + "a") == b"1"  # in Redis
+
+        redis_proxy.cut()
+        assert await limiter.hit("a", LIMIT) == 1  # in memory now: never an error
+        connections = redis_proxy.connections
+        for expected in (2, 3):  # within retry_seconds Redis is not asked again
+            assert await limiter.hit("a", LIMIT) == expected
+        assert await limiter.retry_after("a", LIMIT) > 0  # the limit holds in memory too
+        assert redis_proxy.connections == connections
+
+        redis_proxy.restore()
+        clock.now += 2
+        assert await limiter.hit("a", LIMIT) == 2  # in Redis again, where the count went on from 1
+        assert await redis_client.get(prefix + "a") == b"2"
+    finally:
+        await limiter.aclose()
+        await redis_client.delete(prefix + "a")
+
+    logged = [(r.levelname, r.getMessage()) for r in caplog.records]
+    assert [level for level, _ in logged] == ["WARNING", "INFO"], logged
+    assert "Redis is unreachable" in logged[0][1] and "reachable again" in logged[1][1]
