@@ -12,7 +12,8 @@ from websockets.typing import Subprotocol
 from src.app import create_app
 from src.db import create_engine
 from src.settings import Settings
-from tests.conftest import make_settings
+from tests.conftest import make_settings, proxied_url
+from tests.support.proxy import TcpProxy
 from tests.support.server import serve_app, websocket_url
 
 
@@ -34,6 +35,31 @@ async def test_readyz_reports_an_unreachable_database(settings: Settings) -> Non
         response = await client.get("/readyz")
     await dead.dispose()
     assert response.status_code == 503 and response.json()["database"] == "unreachable"
+
+
+async def test_readyz_says_degraded_while_redis_is_away_and_healthz_stays_up(
+    engine: AsyncEngine, redis_proxy: TcpProxy
+) -> None:
+    app = create_app(make_settings(REDIS_URL=proxied_url(redis_proxy)), engine=engine)
+    try:
+        async with await _client(app) as client:
+            ready = await client.get("/readyz")
+            assert (ready.status_code, ready.json()) == (
+                200,
+                {"status": "ready", "database": "ok", "redis": "ok"},
+            )
+            redis_proxy.cut()
+            degraded = await client.get("/readyz")
+            assert (degraded.status_code, degraded.json()) == (
+                200,  # it serves on: a balancer must not take every instance away for a Redis outage
+                {"status": "degraded", "degraded": ["redis"], "database": "ok", "redis": "unreachable"},
+            )
+            assert (await client.get("/healthz")).json() == {"status": "ok"}
+            redis_proxy.restore()
+            assert (await client.get("/readyz")).json()["status"] == "ready"
+    finally:
+        await app.state.redis.aclose()
+        await app.state.rate_limiter.aclose()
 
 
 async def test_graphiql_is_served_when_enabled_and_hidden_when_not(engine: AsyncEngine) -> None:

@@ -1,9 +1,11 @@
 """The Starlette application: /graphql (HTTP and WebSocket), /files, /healthz, /readyz."""
 
+import asyncio
 import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -18,15 +20,18 @@ from src.app.graphql import GraphQLApp
 from src.app.middleware import BodySizeLimit
 from src.db import create_engine, create_sessionmaker
 from src.events.runtime import create_events
+from src.redis_client import UNAVAILABLE_OR_SLOW, redis_client
 from src.reports.queue import ArqSubmitter, queued_document_jobs
 from src.reports.render import Renderer
 from src.reports.runner import JobRunner
 from src.reports.storage import storage_from_settings
+from src.reports.sweeper import JobSweeper
 from src.schema.events.shared_run import renderer
 from src.services.identity.ratelimit import create_rate_limiter
 from src.settings import Settings
 
 logger = logging.getLogger(__name__)
+READINESS_REDIS_TIMEOUT_SECONDS = 1.0
 
 
 async def healthz(request: Request) -> Response:
@@ -34,13 +39,27 @@ async def healthz(request: Request) -> Response:
 
 
 async def readyz(request: Request) -> Response:
+    """503 without the database; 200 "degraded" without Redis (it serves on: documents wait in the queue,
+    events in the outbox, logins are limited per process), naming what is missing; 200 "ready"."""
     try:
         async with request.app.state.engine.connect() as conn:
             await conn.execute(text("SELECT 1"))
     except Exception as exc:  # any failure to reach the database means not ready
         logger.warning("readiness check failed: %s", exc)
         return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503)
-    return JSONResponse({"status": "ready", "database": "ok"})
+    checks = {"database": "ok"}
+    redis = request.app.state.redis
+    if redis is not None:
+        try:
+            async with asyncio.timeout(READINESS_REDIS_TIMEOUT_SECONDS):
+                await redis.ping()
+            checks["redis"] = "ok"
+        except UNAVAILABLE_OR_SLOW:  # the outage is logged once by those who use Redis
+            checks["redis"] = "unreachable"
+    degraded = [name for name, state in checks.items() if state != "ok"]
+    if degraded:
+        return JSONResponse({"status": "degraded", "degraded": degraded, **checks})
+    return JSONResponse({"status": "ready", **checks})
 
 
 def create_app(settings: Settings, engine: AsyncEngine | None = None) -> Starlette:
@@ -51,12 +70,18 @@ def create_app(settings: Settings, engine: AsyncEngine | None = None) -> Starlet
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await app.state.events.start()
         if isinstance(app.state.jobs, JobRunner):
-            # Embedded mode: jobs a stopped server left queued run now (with Redis, the worker's sweep).
+            # Embedded mode: jobs a stopped server left queued run now (with Redis, the sweeper sends them).
             await app.state.jobs.submit(await queued_document_jobs(app.state.sessionmaker))
+        if app.state.sweeper is not None:
+            app.state.sweeper.start()
         yield
+        if app.state.sweeper is not None:
+            await app.state.sweeper.aclose()
         await app.state.jobs.aclose()  # running report jobs finish (or are cancelled) before the engine goes
         await app.state.events.aclose()  # after the jobs: their last events are published
         await app.state.rate_limiter.aclose()
+        if app.state.redis is not None:
+            await app.state.redis.aclose()
         if owns_engine:
             await app.state.engine.dispose()
 
@@ -70,12 +95,21 @@ def create_app(settings: Settings, engine: AsyncEngine | None = None) -> Starlet
     app.state.events = create_events(settings, app.state.sessionmaker)
     storage = storage_from_settings(settings)
     # Report jobs are submitted after the request that wrote them commits: with REDIS_URL to the arq queue
-    # (`fundperf worker` renders them), without it to a runner in this process. The job function is the same.
-    app.state.jobs = (
-        ArqSubmitter(settings.REDIS_URL)
-        if settings.REDIS_URL
-        else JobRunner(sessionmaker=app.state.sessionmaker, renderer=Renderer(), storage=storage)
-    )
+    # (`fundperf worker` renders them; this process's sweeper sends what Redis missed), without it to a
+    # runner in this process. The job function is the same.
+    app.state.redis = None
+    app.state.sweeper = None
+    if settings.REDIS_URL:
+        app.state.redis = redis_client(settings.REDIS_URL, command_timeout=READINESS_REDIS_TIMEOUT_SECONDS)
+        app.state.jobs = ArqSubmitter(settings.REDIS_URL)
+        app.state.sweeper = JobSweeper(
+            sessionmaker=app.state.sessionmaker,
+            submitter=app.state.jobs,
+            redis=redis_client(settings.REDIS_URL),
+            time_limit=timedelta(seconds=settings.REPORT_JOB_TIMEOUT_SECONDS),
+        )
+    else:
+        app.state.jobs = JobRunner(sessionmaker=app.state.sessionmaker, renderer=Renderer(), storage=storage)
     graphql_app = GraphQLApp(app, settings)
     if app.state.events.hub is not None:
         app.state.events.hub.render = renderer(graphql_app.schema._schema, app.state.sessionmaker, settings)  # type: ignore[attr-defined]

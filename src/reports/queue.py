@@ -2,7 +2,8 @@
 
 - `ArqSubmitter.submit` enqueues `render_report(job_id)` with `_job_id = "report-<id>"`, so a job is in
   the queue at most once. Redis down at that moment is not the request's failure: the job stays QUEUED in
-  the database (the source of truth) and `sweep` enqueues it again once Redis answers.
+  the database (the source of truth), the submitter keeps its id, and the process's sweeper
+  (src/reports/sweeper.py) sends it as soon as Redis answers again; `sweep` finds it too.
 - A worker killed mid-job (kill -9) leaves its job RUNNING; arq runs the job again when its lease expires
   (the job timeout + 10 s after it started), and `reclaim` (called by the retry) puts it back to QUEUED so
   run_job takes it. A job RUNNING longer than its time limit (REPORT_JOB_TIMEOUT_SECONDS, arq's job
@@ -11,11 +12,11 @@
 """
 
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 
 from arq import create_pool
-from arq.connections import ArqRedis, RedisSettings
-from redis.exceptions import RedisError
+from arq.connections import ArqRedis
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col, select
@@ -23,6 +24,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from src.models.base import utcnow
 from src.models.report import ReportJob, ReportJobStatus
+from src.redis_client import UNAVAILABLE, Outage, arq_redis_settings
 from src.reports.jobs import fail_job
 from src.reports.jobs.running import announce
 
@@ -39,34 +41,52 @@ def arq_job_id(job_id: int) -> str:
     return f"report-{job_id}"
 
 
-def redis_settings(url: str) -> RedisSettings:
-    settings = RedisSettings.from_dsn(url)
-    settings.conn_retries = 0  # a request must not wait for Redis: the sweeper retries instead
-    settings.conn_timeout = 2
-    return settings
-
-
 class ArqSubmitter:
-    """JobSubmitter for the arq queue. One Redis pool per process, opened on first use."""
+    """JobSubmitter for the arq queue. One Redis pool per process, opened on first use.
+
+    `submit` (after a request commits) never fails for Redis: what it could not send is kept in `unsent`
+    and `on_unsent` is told, so the sweeper sends it once Redis answers. `enqueue` raises instead."""
 
     def __init__(self, url: str) -> None:
         self.url = url
         self._pool: ArqRedis | None = None
+        self.unsent: set[int] = set()
+        self.on_unsent: Callable[[], None] | None = None
+        self.outage = Outage("report queue", logger=logger)
 
     async def _redis(self) -> ArqRedis:
         if self._pool is None:
-            self._pool = await create_pool(redis_settings(self.url))
+            self._pool = await create_pool(arq_redis_settings(self.url))
         return self._pool
 
-    async def submit(self, job_ids: list[int]) -> None:
+    async def enqueue(self, job_ids: list[int]) -> None:
+        """Puts the jobs on the queue; raises (one of UNAVAILABLE) when Redis cannot be reached."""
         try:
             redis = await self._redis()
             for job_id in job_ids:
                 await redis.enqueue_job(FUNCTION, job_id, _job_id=arq_job_id(job_id))
-        except (RedisError, OSError) as exc:
-            # Nothing is lost: the jobs are QUEUED in the database and the sweeper enqueues them again.
-            logger.warning("report jobs %s stay queued, Redis is unreachable: %s", job_ids, exc)
-            self._pool = None
+        except UNAVAILABLE as exc:
+            self.outage.failed(exc)  # the pool's connections are made again once Redis answers
+            raise
+        self.outage.recovered()
+        self.unsent.difference_update(job_ids)
+
+    async def submit(self, job_ids: list[int]) -> None:
+        try:
+            await self.enqueue(job_ids)
+        except UNAVAILABLE:
+            # Nothing is lost: the jobs are QUEUED in the database; the sweeper sends them once Redis answers.
+            logger.info("report jobs %s stay queued until Redis answers", job_ids)
+            self.unsent.update(job_ids)
+            if self.on_unsent is not None:
+                self.on_unsent()
+
+    async def resend(self) -> list[int]:
+        """Enqueues what `submit` could not send (raises while Redis is unreachable); the ids sent."""
+        job_ids = sorted(self.unsent)
+        if job_ids:
+            await self.enqueue(job_ids)
+        return job_ids
 
     async def aclose(self) -> None:
         if self._pool is not None:
@@ -120,7 +140,8 @@ async def sweep(
 ) -> list[int]:
     """Reclaim the documents RUNNING for longer than `time_limit` (their worker died: queued again, or
     FAILED after the last attempt) and enqueue those, with the jobs QUEUED for longer than `queued_grace`
-    (Redis was down when they were requested). Returns the ids enqueued."""
+    (Redis was down when they were requested). Returns the ids enqueued; raises when Redis cannot be reached
+    (what was reclaimed is QUEUED in the database, and the next sweep enqueues it)."""
     now = utcnow()
     async with sessionmaker() as session:
         stale = (
@@ -137,7 +158,7 @@ async def sweep(
     # A reclaimed job is enqueued now, not a grace later; one arq still holds (its lease) is not doubled.
     enqueue = sorted({*reclaimed, *queued})
     if enqueue:
-        await submitter.submit(enqueue)
+        await submitter.enqueue(enqueue)
     return enqueue
 
 

@@ -1,31 +1,27 @@
 """`fundperf worker`: the arq worker that renders report jobs (REDIS_URL set).
 
 The job function is run_job, the same one the server runs in-process without Redis. A job runs for at most
-REPORT_JOB_TIMEOUT_SECONDS (arq's job timeout). A cron sweep every 30 seconds enqueues jobs Redis missed and
-reclaims jobs abandoned by a killed worker, RUNNING for longer than that (src/reports/queue.py).
+REPORT_JOB_TIMEOUT_SECONDS (arq's job timeout). The sweeper (src/reports/sweeper.py, also in every server
+process) enqueues jobs Redis missed and reclaims jobs abandoned by a killed worker, RUNNING for longer than
+that. The worker outlives Redis outages (src/reports/resilient_worker.py).
 """
 
 import logging
 from datetime import timedelta
 from typing import Any
 
-from arq import cron
 from arq.worker import Worker, func
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from src.db import create_engine, create_sessionmaker
 from src.events.runtime import create_events
+from src.redis_client import arq_redis_settings, redis_client
 from src.reports.jobs import run_job
-from src.reports.queue import (
-    FUNCTION,
-    MAX_ATTEMPTS,
-    ArqSubmitter,
-    reclaim,
-    redis_settings,
-    sweep,
-)
+from src.reports.queue import FUNCTION, MAX_ATTEMPTS, ArqSubmitter, reclaim
 from src.reports.render import Renderer
+from src.reports.resilient_worker import ResilientWorker
 from src.reports.storage import storage_from_settings
+from src.reports.sweeper import JobSweeper
 from src.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -37,14 +33,6 @@ async def render_report(ctx: dict[str, Any], job_id: int) -> None:
     await run_job(
         sessionmaker=ctx["sessionmaker"], renderer=ctx["renderer"], storage=ctx["storage"], job_id=job_id
     )
-
-
-async def sweep_jobs(ctx: dict[str, Any]) -> None:
-    enqueued = await sweep(
-        sessionmaker=ctx["sessionmaker"], submitter=ctx["submitter"], time_limit=ctx["time_limit"]
-    )
-    if enqueued:
-        logger.info("sweeper enqueued report jobs %s", enqueued)
 
 
 def make_worker(
@@ -63,21 +51,29 @@ def make_worker(
         ctx["renderer"] = Renderer()
         ctx["storage"] = storage_from_settings(settings)
         ctx["submitter"] = ArqSubmitter(url)
-        ctx["time_limit"] = time_limit
+        # ctx["redis"] is arq's own pool; the sweeper's lock has a client of its own.
+        ctx["sweeper"] = JobSweeper(
+            sessionmaker=ctx["sessionmaker"],
+            submitter=ctx["submitter"],
+            redis=redis_client(url),
+            time_limit=time_limit,
+        )
+        if not burst:  # a burst run renders what is queued and stops; tests sweep when they mean to
+            ctx["sweeper"].start()
         # The jobs' progress events: published through Redis to the servers' subscribers after each commit.
         ctx["events"] = create_events(settings, ctx["sessionmaker"], serving=False)
         await ctx["events"].start()
 
     async def shutdown(ctx: dict[str, Any]) -> None:
+        await ctx["sweeper"].aclose()
         await ctx["events"].aclose()
         await ctx["submitter"].aclose()
         if engine is None:
             await ctx["engine"].dispose()
 
-    return Worker(
+    return ResilientWorker(
         [func(render_report, name=FUNCTION, max_tries=MAX_ATTEMPTS)],
-        cron_jobs=[cron(sweep_jobs, second={0, 30}, run_at_startup=True)],
-        redis_settings=redis_settings(url),
+        redis_settings=arq_redis_settings(url),
         on_startup=startup,
         on_shutdown=shutdown,
         burst=burst,

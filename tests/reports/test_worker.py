@@ -18,7 +18,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from src.app import create_app
 from src.models.enums import ActorType
 from src.models.report import ReportJob, ReportJobStatus
-from src.reports.queue import FUNCTION, ArqSubmitter, arq_job_id, redis_settings, sweep
+from src.redis_client import arq_redis_settings
+from src.reports.queue import FUNCTION, ArqSubmitter, arq_job_id, sweep
 from src.reports.worker import make_worker
 from src.settings import Settings
 from tests.conftest import make_settings
@@ -122,7 +123,7 @@ async def test_a_job_left_running_by_a_dead_worker_runs_again_when_arq_retries_i
             .values(status=ReportJobStatus.RUNNING, attempts=1)
         )
         await session.commit()
-    arq = await create_pool(redis_settings(redis_url))
+    arq = await create_pool(arq_redis_settings(redis_url))
     try:
         await arq.enqueue_job(FUNCTION, job.id, _job_id=arq_job_id(job.id or 0), _job_try=2)  # arq's retry
     finally:
