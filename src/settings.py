@@ -56,6 +56,9 @@ class Settings(BaseSettings):
     # An operation still running after this many seconds is cancelled (OPERATION_TIMEOUT).
     OPERATION_TIMEOUT_SECONDS: float = 10.0
     MAX_BODY_BYTES: int = 1024 * 1024
+    # How deep arrays and objects may nest in a request body or WebSocket message (the body's own object is
+    # level 1). Python's parser recurses: 30,000 levels broke it. Real variables nest a few levels.
+    MAX_JSON_DEPTH: int = Field(default=64, ge=8, le=256)
     # `fundperf worker` stops a report job running longer (arq's job timeout: the job fails). A job left
     # RUNNING longer by a worker that died is queued again by the sweep (FAILED after the last attempt);
     # arq itself retries a dead worker's job this long plus 10 s after it started.

@@ -1,11 +1,13 @@
 """The GraphQL endpoint: strawberry's ASGI app with our context (actor, loaders, settings) per request."""
 
 import json
+import logging
 
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import PlainTextResponse, Response
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
@@ -14,6 +16,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET, UnsetType
 
+from src.app.request_json import RefusedJSON, loads
 from src.app.websocket import ReauthenticatingHandler
 from src.events.shared import Planner, RawPayload, next_message_head
 from src.schema import build_schema
@@ -23,8 +26,10 @@ from src.services.actors import Actor
 from src.services.identity.authentication import authenticate, connection_authorization
 from src.settings import Settings
 
+logger = logging.getLogger(__name__)
 NO_ACK_PAYLOAD: UnsetType = UNSET  # connection_ack without a payload
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
+NOT_AN_OBJECT = 'The request body must be a JSON object: {"query": "...", "variables": {...}}'
 
 
 def wants_graphql_response(request: Request) -> bool:
@@ -56,12 +61,34 @@ class GraphQLApp(GraphQL[Context, None]):
         # statusChanged documents that qualify run on the shared path (src/events/shared.py).
         self.planner = Planner(self.schema._schema)  # type: ignore[attr-defined]
 
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        # strawberry's HTTP branch, plus one INFO line per refused request (it logs none).
+        try:
+            response = await self.run(Request(scope=scope, receive=receive))
+        except HTTPException as exc:
+            reason = " ".join(exc.reason.split())[:200]  # may quote the client (an operation name)
+            logger.info("refused: http status=%d: %s", exc.status_code, reason)
+            response = PlainTextResponse(exc.reason, status_code=exc.status_code)
+        await response(scope, receive, send)
+
     def decode_json(self, data: str | bytes) -> object:
-        value = json.loads(data)
+        # HTTP bodies and WebSocket messages alike; a refusal is a JSONDecodeError, which strawberry's
+        # WebSocket reader answers with 4400 (websocket.py logs it).
+        return loads(data, self.settings.MAX_JSON_DEPTH)
+
+    def parse_json(self, data: str | bytes) -> object:
+        """An HTTP request's JSON: a 400 that says what is wrong with it."""
+        try:
+            value = self.decode_json(data)
+        except RefusedJSON as exc:
+            raise HTTPException(400, exc.msg) from exc
+        except json.JSONDecodeError as exc:
+            raise HTTPException(400, "Unable to parse request body as JSON") from exc
         if not isinstance(value, dict | list):  # a list is a batch, refused with its own message
-            raise HTTPException(
-                400, 'The request body must be a JSON object: {"query": "...", "variables": {...}}'
-            )
+            raise HTTPException(400, NOT_AN_OBJECT)
         return value
 
     def encode_json(self, data: object) -> str:

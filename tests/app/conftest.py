@@ -1,5 +1,5 @@
 """The app's tests use the GraphQL client fixtures of the schema tests."""
 
-from tests.schema.conftest import gql, reference
+from tests.schema.conftest import gql, live_url, reference
 
-__all__ = ["gql", "reference"]
+__all__ = ["gql", "live_url", "reference"]
