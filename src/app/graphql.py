@@ -10,10 +10,12 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
-from strawberry.exceptions import ConnectionRejectionError
+from strawberry.exceptions import ConnectionRejectionError, MissingQueryError
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
+from strawberry.types.graphql import OperationType
 from strawberry.types.unset import UNSET, UnsetType
 
 from src.app.request_json import RefusedJSON, loads
@@ -30,6 +32,10 @@ logger = logging.getLogger(__name__)
 NO_ACK_PAYLOAD: UnsetType = UNSET  # connection_ack without a payload
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 NOT_AN_OBJECT = 'The request body must be a JSON object: {"query": "...", "variables": {...}}'
+SUBSCRIPTIONS_OVER_WEBSOCKET = (
+    "Subscriptions are not served over HTTP: "
+    "open a WebSocket to /graphql with the graphql-transport-ws protocol"
+)
 
 
 def wants_graphql_response(request: Request) -> bool:
@@ -107,14 +113,29 @@ class GraphQLApp(GraphQL[Context, None]):
         root_value: None,
         request_data: GraphQLRequestData,
     ) -> ExecutionResult:
-        result = await super().execute_single(
-            request=request,
-            request_adapter=request_adapter,
-            sub_response=sub_response,
-            context=context,
-            root_value=root_value,
-            request_data=request_data,
-        )
+        # strawberry's execute_single, without subscriptions: it would run one as a query, whose field then
+        # fails (null for a non-null event) as an unexpected error. GraphQL over HTTP may refuse them.
+        allowed = OperationType.from_http(request_adapter.method) - {OperationType.SUBSCRIPTION}
+        if not self.allow_queries_via_get and request_adapter.method == "GET":
+            allowed -= {OperationType.QUERY}
+        try:
+            result = await self.schema.execute(
+                request_data.query,
+                root_value=root_value,
+                variable_values=request_data.variables,
+                context_value=context,
+                operation_name=request_data.operation_name,
+                allowed_operation_types=allowed,
+                operation_extensions=request_data.extensions,
+            )
+        except CannotGetOperationTypeError as exc:
+            raise HTTPException(400, exc.as_http_error_reason()) from exc
+        except InvalidOperationTypeError as exc:
+            if exc.operation_type is OperationType.SUBSCRIPTION:
+                raise HTTPException(400, SUBSCRIPTIONS_OVER_WEBSOCKET) from exc
+            raise HTTPException(400, exc.as_http_error_reason(request_adapter.method)) from exc
+        except MissingQueryError as exc:
+            raise HTTPException(400, "No GraphQL query found in the request") from exc
         if wants_graphql_response(request):
             sub_response.headers["content-type"] = GRAPHQL_RESPONSE_JSON
             if is_request_error(result):

@@ -1,6 +1,7 @@
 """Every malformed request is refused with 400 and one INFO line, never an error with a traceback (issue 16):
-bodies that are not UTF-8, huge numbers, NaN, JSON nested thousands of levels deep. Through a real uvicorn
-server in production mode, as an anonymous client; and what still works within the limits."""
+bodies that are not UTF-8, huge numbers, NaN, JSON nested thousands of levels deep, subscriptions over HTTP.
+Through a real uvicorn server in production mode, as an anonymous client; and what still works within the
+limits."""
 
 import json
 import logging
@@ -19,6 +20,7 @@ from tests.schema.test_input_validation import INDICATOR_CREATE, post, quantitat
 from tests.support.ws import graphql_ws
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
+OVER_WEBSOCKET = "open a WebSocket to /graphql with the graphql-transport-ws protocol"
 
 
 @pytest.fixture
@@ -74,6 +76,17 @@ SUBSCRIBE = '{"id": "1", "type": "subscribe", "payload": {"query": "{ __typename
         pytest.param(body(f'{{"n": {DEEP}}}'), "nested more than 64 levels", id="variables-30000-deep"),
         pytest.param(body(extensions=DEEP_OBJECTS), "nested more than 64 levels", id="extensions-30000-deep"),
         pytest.param(body("[" * 70 + "]" * 70), "nested more than 64 levels", id="variables-70-deep"),
+        pytest.param(body(query="subscription { statusChanged { id } }"), OVER_WEBSOCKET, id="subscription"),
+        pytest.param(
+            body(query='subscription { reportJob(id: \\"1\\") { id } }'), OVER_WEBSOCKET, id="subscription-2"
+        ),
+        pytest.param(
+            body(query="query Q { __typename } subscription S { statusChanged { id } }").replace(
+                b'"variables"', b'"operationName": "S", "variables"'
+            ),
+            OVER_WEBSOCKET,
+            id="subscription-by-name",
+        ),
     ],
 )
 async def test_a_malformed_body_is_a_400_and_one_info_line(
@@ -84,6 +97,15 @@ async def test_a_malformed_body_is_a_400_and_one_info_line(
         response = await http.post("/graphql", content=content, headers=headers)
     assert response.status_code == 400, response.text[:300]
     assert reason in response.text
+    assert_one_refusal(server_log, "refused: http status=400")
+
+
+async def test_a_subscription_over_get_is_refused_the_same_way(
+    live_url: str, server_log: pytest.LogCaptureFixture
+) -> None:
+    async with httpx.AsyncClient(base_url=live_url) as http:
+        response = await http.get("/graphql", params={"query": "subscription { statusChanged { id } }"})
+    assert (response.status_code, OVER_WEBSOCKET in response.text) == (400, True)
     assert_one_refusal(server_log, "refused: http status=400")
 
 
