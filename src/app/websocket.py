@@ -14,6 +14,7 @@ nothing to re-check.
 import asyncio
 import contextlib
 import logging
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -21,8 +22,10 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
     Operation,
 )
-from strawberry.subscriptions.protocols.graphql_transport_ws.types import SubscribeMessage
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import Message, SubscribeMessage
 
+from src.app.request_json import RefusedJSON
+from src.app.ws_messages import malformed
 from src.app.ws_protocol import DROP, SEND_TEXT_NOW, Drop, SendTextNow
 from src.events.hub import Rendered
 from src.events.shared import Plan, Planner, next_message_head
@@ -32,6 +35,7 @@ from src.services.actors import Actor
 from src.services.identity.authentication import authenticate, connection_authorization
 
 logger = logging.getLogger(__name__)
+INVALID = 4400  # the protocol's answer to a message it cannot handle
 FORBIDDEN = 4403  # what strawberry answers a ConnectionRejectionError in connection_init with
 IDLE = 4408  # no operation for WS_IDLE_SECONDS
 SLOW = 4429  # a message could not be sent within WS_SEND_TIMEOUT_SECONDS
@@ -53,6 +57,12 @@ async def reauthenticate(context: Context) -> bool:
         return True
     context.actor = await authenticate_connection(context, authorization)
     return context.actor is not None
+
+
+def close_reason(text: str) -> str:
+    """`text` on one line, cut to the 123 bytes a close frame's reason may hold (it may quote the client:
+    "Unknown message type: ...")."""
+    return " ".join(text.split()).encode()[:123].decode(errors="ignore")
 
 
 class ReauthenticatingHandler(BaseGraphQLTransportWSHandler[Context, None]):
@@ -98,6 +108,21 @@ class ReauthenticatingHandler(BaseGraphQLTransportWSHandler[Context, None]):
             with contextlib.suppress(Exception):
                 async with asyncio.timeout(1):
                     await self.websocket.close(code=SLOW, reason="Too slow")
+
+    async def handle_message(self, message: Message) -> None:
+        problem = malformed(message)
+        if problem is not None:
+            await self.handle_invalid_message(problem)
+            return
+        await super().handle_message(message)
+
+    async def handle_invalid_message(self, error_message: str) -> None:
+        # strawberry calls this while handling the reader's error; a message refused by request_json (too
+        # deep, a huge number) is that error's cause, and says more than "must be valid JSON".
+        cause = getattr(sys.exception(), "__cause__", None)
+        reason = close_reason(cause.msg if isinstance(cause, RefusedJSON) else error_message)
+        logger.info("refused: websocket code=%d: %s", INVALID, reason)
+        await self.websocket.close(code=INVALID, reason=reason)
 
     async def handle_subscribe(self, message: SubscribeMessage) -> None:
         self._starting += 1

@@ -10,12 +10,14 @@ takes the ordinary path, which waits, with a timeout). ASGI scope extensions are
 server's own capabilities; under another server the key is absent and nothing changes.
 """
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 from websockets.protocol import State
 
+logger = logging.getLogger(__name__)
 SEND_TEXT_NOW = "fundperf.websocket.send_text_now"
 SendTextNow = Callable[[bytes], bool]
 DROP = "fundperf.websocket.drop"
@@ -29,6 +31,17 @@ class DirectSendProtocol(WebSocketsSansIOProtocol):
         if scope is not None:  # set when the handshake is accepted (the app runs later, in its own task)
             scope["extensions"][SEND_TEXT_NOW] = self.send_text_now
             scope["extensions"][DROP] = self.drop
+
+    def send_receive_event_to_app(self) -> None:
+        # A text message that is not UTF-8 is the client's error: uvicorn logs it at ERROR with a traceback.
+        # The same close (1007, RFC 6455 §8.1), with one INFO line.
+        if self.curr_msg_data_type == "text" and not self.close_sent and not is_utf8(self.frames):
+            logger.info("refused: websocket code=1007: a text message that is not UTF-8")
+            self.frames = []
+            self.conn.send_close(1007)
+            self.handle_parser_exception()
+            return
+        super().send_receive_event_to_app()
 
     def send_text_now(self, data: bytes) -> bool:
         """Sends `data` (UTF-8 text) as one message now; False if it must wait or cannot go."""
@@ -59,6 +72,14 @@ class DirectSendProtocol(WebSocketsSansIOProtocol):
             self.transport.write(b"".join(self.conn.data_to_send()))
             self.close_sent = True
         self.transport.abort()
+
+
+def is_utf8(frames: list[bytes]) -> bool:
+    try:
+        (frames[0] if len(frames) == 1 else b"".join(frames)).decode()
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def text_frame_header(length: int) -> bytes:

@@ -1,14 +1,16 @@
-"""Every malformed request is refused with 400 and one INFO line, never an error with a traceback (issue 16):
-bodies that are not UTF-8, huge numbers, NaN, JSON nested thousands of levels deep, subscriptions over HTTP.
-Through a real uvicorn server in production mode, as an anonymous client; and what still works within the
-limits."""
+"""Every malformed request is refused with 400 (a WebSocket closed with 4400) and one INFO line, never an
+error with a traceback (issue 16): bodies that are not UTF-8, huge numbers, NaN, JSON nested thousands of
+levels deep, subscriptions over HTTP, and WebSocket messages strawberry cannot read. Through a real uvicorn
+server in production mode, as an anonymous client; and what still works within the limits."""
 
 import json
 import logging
 from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pytest
+import websockets
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -107,6 +109,40 @@ async def test_a_subscription_over_get_is_refused_the_same_way(
         response = await http.get("/graphql", params={"query": "subscription { statusChanged { id } }"})
     assert (response.status_code, OVER_WEBSOCKET in response.text) == (400, True)
     assert_one_refusal(server_log, "refused: http status=400")
+
+
+@pytest.mark.parametrize(
+    ("message", "code", "reason"),
+    [
+        pytest.param(SUBSCRIBE % ("1" * 4301), 4400, "limited to 100 characters", id="int-4301-digits"),
+        pytest.param(SUBSCRIBE % '{"n": NaN}', 4400, "NaN is not a JSON number", id="nan"),
+        pytest.param(SUBSCRIBE % f'{{"n": {DEEP}}}', 4400, "nested more than 64 levels", id="30000-deep"),
+        pytest.param(b'{"type": "ping", "payload": "\xff"}', 1007, "", id="text-not-utf8"),
+        pytest.param(b'{"type": "ping"}', 4400, "must be text", id="binary"),
+        pytest.param("1", 4400, "JSON object with a string type", id="not-an-object"),
+        pytest.param("[]", 4400, "JSON object with a string type", id="a-list"),
+        pytest.param('{"type": "x\\n' + "x" * 300 + '"}', 4400, "Unknown message type: x x", id="long-type"),
+        pytest.param('{"id": {}, "type": "complete"}', 4400, "id must be a string", id="id-object"),
+        pytest.param('{"id": "1", "type": "subscribe", "payload": []}', 4400, "string query", id="payload"),
+        pytest.param(
+            '{"id": "1", "type": "subscribe", "payload": {"query": 5}}', 4400, "string query", id="query"
+        ),
+        pytest.param(SUBSCRIBE % "[1]", 4400, "variables must be an object", id="variables-list"),
+    ],
+)
+async def test_a_malformed_websocket_message_closes_with_a_protocol_code_and_one_info_line(
+    live_url: str, server_log: pytest.LogCaptureFixture, message: Any, code: int, reason: str
+) -> None:
+    async with graphql_ws(live_url, None, max_size=None) as ws:
+        if isinstance(message, bytes) and code == 1007:
+            await ws.ws.send(message, text=True)  # a text frame whose bytes are not UTF-8
+        else:
+            await ws.ws.send(message)
+        with pytest.raises(websockets.exceptions.ConnectionClosed) as closed:
+            await ws.receive()
+    assert closed.value.rcvd is not None
+    assert (closed.value.rcvd.code, reason in closed.value.rcvd.reason) == (code, True)
+    assert_one_refusal(server_log, f"refused: websocket code={code}")
 
 
 async def test_well_formed_requests_within_the_limits_still_work(
