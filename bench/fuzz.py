@@ -4,9 +4,11 @@
 
 Starts the server on a fresh database with the demo data (SQLite by default), logs in as demo users,
 runs `schemathesis run` against /graphql once per user (queries and mutations, Decimal, ID and string
-arguments generated from the schema), then reports the cases sent, the HTTP 5xx answers schemathesis saw,
-and the unexpected errors the server logged (masked errors answer 200, so the log is what counts).
-Never run as a test: it takes minutes.
+arguments generated from the schema), then sends that user's malformed requests (bench/fuzz_malformed.py:
+bodies that are not UTF-8 or hold huge numbers, NaN or JSON nested thousands of levels deep, subscriptions
+over HTTP, broken WebSocket messages), and reports the cases sent, the HTTP 5xx answers, the malformed
+requests not refused, and the unexpected errors the server logged (masked errors answer 200, so the log is
+what counts). Never run as a test: it takes minutes.
 """
 
 import argparse
@@ -21,6 +23,7 @@ from pathlib import Path
 
 import httpx
 
+from bench.fuzz_malformed import send_malformed
 from tests.support.process import serve_process
 
 USERS = ("fin_510000", "agency_med_510100", "hrss_511800", "thirdparty")
@@ -99,20 +102,30 @@ def main() -> None:
     ):
         for username in USERS:
             report = work / f"{username}.ndjson"
-            outcomes = fuzz(base, login(base, username), args.max_examples, args.max_time, report)
+            token = login(base, username)
+            outcomes = fuzz(base, token, args.max_examples, args.max_time, report)
             totals += outcomes
             print(f"== {username}: {dict(outcomes.most_common())}", flush=True)
+            malformed = send_malformed(base, token)
+            totals += malformed
+            print(f"== {username}, malformed requests: {dict(malformed.most_common())}", flush=True)
     server_log = (work / "server.log").read_text(encoding="utf-8")
     unexpected = server_log.count("unexpected error")
     tracebacks = server_log.count("Traceback")
+    refusals = server_log.count("refused: http") + server_log.count("refused: websocket")
     print(
         f"TOTAL: {totals['cases']} cases, {totals['HTTP 5xx']} HTTP 5xx, {totals['INTERNAL_SERVER_ERROR']} "
         f"INTERNAL_SERVER_ERROR answers, {totals['NO_CODE']} errors without a code, "
         f"{unexpected} unexpected errors logged, {tracebacks} tracebacks"
     )
+    print(
+        f"MALFORMED: {totals['malformed']} sent, {totals['malformed not refused']} not refused "
+        f"(HTTP 400 or the expected close code); {refusals} HTTP and WebSocket refusals logged at INFO"
+    )
     print(f"server log and reports: {work}")
     print(f"answers by code: {dict(totals.most_common())}")
-    if totals["HTTP 5xx"] or totals["INTERNAL_SERVER_ERROR"] or totals["NO_CODE"] or unexpected or tracebacks:
+    failures = (totals["HTTP 5xx"], totals["INTERNAL_SERVER_ERROR"], totals["NO_CODE"], unexpected)
+    if any(failures) or tracebacks or totals["malformed not refused"]:
         raise SystemExit(1)
 
 
