@@ -49,9 +49,9 @@ class Settings(BaseSettings):
     GRAPHQL_MAX_DEPTH: int = 12
     GRAPHQL_MAX_TOKENS: int = 2000
     GRAPHQL_MAX_ALIASES: int = 30
-    # The most an operation may ask for, computed before it runs (src/schema/cost.py): every field 1, a
-    # list's subtree times its page (`first`) or declared maximum size. One page of 100 goals with all
-    # their indicators costs about 200,000.
+    # The most an operation may ask for, computed before it runs (src/schema/cost.py): every field 1, what
+    # is selected of a list's items times its page (`first`) or declared maximum size. One page of 100
+    # goals with all their indicators costs about 200,000.
     GRAPHQL_MAX_COST: int = 250_000
     # An operation still running after this many seconds is cancelled (OPERATION_TIMEOUT).
     OPERATION_TIMEOUT_SECONDS: float = 10.0

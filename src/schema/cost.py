@@ -4,22 +4,18 @@ anything runs (like GitHub's node limit), and refused above GRAPHQL_MAX_COST.
 The rule, for the operation that will run:
 
 - every field costs 1 (`__typename` too);
-- a list field multiplies the cost of its subtree by the most items it can return:
-  - a field with a `first` argument (a connection, or a paged list): `first` as the document, the
-    operation's variables, the variable's default or the argument's default gives it, at most the field's
-    declared maximum or else MAX_PAGE_SIZE (larger pages are refused when the field runs);
-  - `edges` and `nodes` of a connection (a type with `pageInfo`): 1, their size is the page counted above;
-  - any other list: its declared maximum, `max_items(N)` in the field's metadata (its resolver returns at
-    most N; the loaders in src/schema/loaders.py enforce it in SQL), or LIST_SIZES below for lists whose
-    size is fixed elsewhere (reference data, an enum, the input);
+- a list field multiplies the cost of what is selected of its items by the most items it can return
+  (list_sizes.py): a paged list its `first`, as the document, the operation's variables, the variable's
+  default or the argument's default gives it, at most the field's maximum page; any other list its
+  declared maximum;
+- a paged field returning a page object (a connection, EventPage) costs what is selected of the page: its
+  item lists (`edges`, `nodes`, `events`) multiply what is selected of each item by that `first`, once,
+  and the rest of the page (`pageInfo`, `totalCount`, `hasMore`) counts once;
 - introspection (`__schema`, `__type`) is answered from the schema in memory and costed exactly, item by
   item, from the schema it describes;
 - a selection on a union or interface costs as much as its most expensive possible type (the fields and
   fragments that apply to that type); named fragments are followed; `@skip` and `@include` are not
   evaluated (a field they leave out still counts).
-
-`unbounded_list_fields(schema)` names every list field with no size, and tests/schema/test_cost.py keeps it
-empty: a list field cannot be added without declaring how long it can be.
 """
 
 from collections.abc import Iterator, Mapping
@@ -47,83 +43,23 @@ from graphql import (
     Undefined,
     VariableNode,
     get_named_type,
-    get_nullable_type,
     is_abstract_type,
-    is_list_type,
     is_object_type,
     is_wrapping_type,
     value_from_ast_untyped,
 )
 from strawberry.extensions import SchemaExtension
-from strawberry.schema.schema_converter import GraphQLCoreConverter
 
-from src.models.enums import BudgetItem
-from src.schema.loaders import DESCENDANTS_PER_REGION, INDICATORS_PER_GOAL
-from src.schema.pagination import MAX_PAGE_SIZE
+from src.schema.list_sizes import (
+    PAGE_ARGUMENT,
+    UNDECLARED_LIST_SIZE,
+    declared_size,
+    is_paged,
+    page_cap,
+    returns_list,
+)
 
 QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"
-MAX_ITEMS = "max_items"
-PAGE_ARGUMENT = "first"
-CONNECTION_PAGE_FIELDS = frozenset({"edges", "nodes"})
-
-# Lists declared here rather than on their field: their size is fixed by reference data, an enum or the
-# input, not by a loader's limit. Prefer max_items(N) on the field, next to the resolver that keeps to it.
-LIST_SIZES: dict[str, int] = {
-    "Query.fundTypes": 20,  # the seven funds of the regulation
-    "Query.poolingArrangements": 500,  # fund × year
-    "Query.indicatorTemplates": 1000,  # the indicator library (src/data/indicator_library.csv)
-    "Query.apiTokens": 1000,  # administrators only
-    "FundBudget.lines": len(BudgetItem),  # one line per item (unique per budget)
-    "PoolingArrangement.poolingRegions": DESCENDANTS_PER_REGION,  # the province's regions of one level
-    "ValidationError.fields": 200,  # one per problem of the input
-    "IndicatorsAddSuccess.indicators": INDICATORS_PER_GOAL,  # the indicators one mutation added
-}
-
-# A list without a declared size (tests forbid it) counts as this many items.
-UNDECLARED_LIST_SIZE = 1000
-
-
-def max_items(n: int) -> dict[str, int]:
-    """Metadata of a list field whose resolver returns at most `n` items: `strawberry.field(...,
-    metadata=max_items(N))`. The query cost limit counts the field's subtree `n` times."""
-    return {MAX_ITEMS: n}
-
-
-def _declared_size(parent: GraphQLNamedType, name: str, definition: GraphQLField) -> int | None:
-    strawberry_field = (definition.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
-    size = (getattr(strawberry_field, "metadata", None) or {}).get(MAX_ITEMS)
-    if isinstance(size, int):
-        return size
-    return LIST_SIZES.get(f"{parent.name}.{name}")
-
-
-def _is_connection(parent: GraphQLNamedType) -> bool:
-    return isinstance(parent, GraphQLObjectType | GraphQLInterfaceType) and "pageInfo" in parent.fields
-
-
-def _returns_list(definition: GraphQLField) -> bool:
-    return is_list_type(get_nullable_type(definition.type))
-
-
-def list_size(parent: GraphQLNamedType, name: str, definition: GraphQLField) -> int | None:
-    """The most items the list field `parent.name` returns, if declared."""
-    if _is_connection(parent) and name in CONNECTION_PAGE_FIELDS:
-        return 1  # the page: counted on the connection field by its `first`
-    return _declared_size(parent, name, definition)
-
-
-def unbounded_list_fields(schema: GraphQLSchema) -> list[str]:
-    """`Type.field` of every list field with neither a `first` argument nor a declared maximum size
-    (introspection types aside: their lists are costed item by item from the schema)."""
-    return [
-        f"{parent.name}.{name}"
-        for parent in schema.type_map.values()
-        if isinstance(parent, GraphQLObjectType | GraphQLInterfaceType) and not parent.name.startswith("__")
-        for name, definition in parent.fields.items()
-        if _returns_list(definition)
-        and PAGE_ARGUMENT not in definition.args
-        and list_size(parent, name, definition) is None
-    ]
 
 
 def _introspected(
@@ -162,42 +98,46 @@ def _introspected(
 @dataclass
 class _Costing:
     """Costs one operation. A selection set is costed once per object type it applies to (and, for the
-    introspection types, per schema element described), so fragments used many times cost no more time."""
+    introspection types, per schema element described; for a page object, per page size), so fragments
+    used many times cost no more time."""
 
     schema: GraphQLSchema
     fragments: Mapping[str, FragmentDefinitionNode]
     variables: Mapping[str, Any]
     variable_defaults: Mapping[str, Any]
-    _memo: dict[tuple[int, str, int], int] = field(default_factory=dict)
+    _memo: dict[tuple[int, str, int, int | None], int] = field(default_factory=dict)
     _open_fragments: set[str] = field(default_factory=set)
 
-    def selection_set(self, node: SelectionSetNode | None, parent: GraphQLNamedType) -> int:
+    def selection_set(
+        self, node: SelectionSetNode | None, parent: GraphQLNamedType, page: int | None = None
+    ) -> int:
+        """The cost of `node` on `parent`; `page`: on a page object of that many items."""
         if node is None:
             return 0
         if is_abstract_type(parent):
             possible = self.schema.get_possible_types(parent)
-            return max((self._on(node, t.name) for t in possible), default=0)
+            return max((self._on(node, t.name, None, page) for t in possible), default=0)
         if is_object_type(parent):
-            return self._on(node, parent.name)
+            return self._on(node, parent.name, None, page)
         return 0  # a selection on a scalar: validation refuses it
 
-    def _on(self, node: SelectionSetNode, type_name: str, element: Any = None) -> int:
+    def _on(self, node: SelectionSetNode, type_name: str, element: Any, page: int | None) -> int:
         """The cost of `node` on an object of the object type `type_name` (an introspection type describing
-        the schema element `element`, or one of ours)."""
-        key = (id(node), type_name, id(element))
+        the schema element `element`, or one of ours; a page object of `page` items)."""
+        key = (id(node), type_name, id(element), page)
         if key not in self._memo:
-            self._memo[key] = sum(self._selection(s, type_name, element) for s in node.selections)
+            self._memo[key] = sum(self._selection(s, type_name, element, page) for s in node.selections)
         return self._memo[key]
 
-    def _selection(self, selection: Any, type_name: str, element: Any) -> int:
+    def _selection(self, selection: Any, type_name: str, element: Any, page: int | None) -> int:
         if isinstance(selection, FieldNode):
             if type_name.startswith("__"):
                 return self._introspection_field(selection, type_name, element)
-            return self._field(selection, type_name)
+            return self._field(selection, type_name, page)
         if isinstance(selection, InlineFragmentNode):
             if not self._applies(selection.type_condition, type_name):
                 return 0
-            return self._on(selection.selection_set, type_name, element)
+            return self._on(selection.selection_set, type_name, element, page)
         if isinstance(selection, FragmentSpreadNode):
             name = selection.name.value
             fragment = self.fragments.get(name)
@@ -207,7 +147,7 @@ class _Costing:
                 return 0
             self._open_fragments.add(name)
             try:
-                return self._on(fragment.selection_set, type_name, element)
+                return self._on(fragment.selection_set, type_name, element, page)
             finally:
                 self._open_fragments.discard(name)
         return 0
@@ -223,7 +163,8 @@ class _Costing:
             and self.schema.is_sub_type(target, concrete)
         )
 
-    def _field(self, node: FieldNode, type_name: str) -> int:
+    def _field(self, node: FieldNode, type_name: str, page: int | None) -> int:
+        """The cost of one field of `type_name`; `page`: the size of the page object it is a field of."""
         name = node.name.value
         parent = self.schema.get_type(type_name)
         if parent is self.schema.query_type and name == "__schema":
@@ -235,34 +176,49 @@ class _Costing:
         definition = parent.fields.get(name) if isinstance(parent, GraphQLObjectType) else None
         if parent is None or definition is None:
             return 1  # __typename, or a field validation refuses
-        subtree = self.selection_set(node.selection_set, get_named_type(definition.type))
-        return 1 + self._multiplier(node, parent, name, definition) * subtree
+        item_type = get_named_type(definition.type)
+        if is_paged(definition):
+            size = self._page_size(node, parent, name, definition)
+            if returns_list(definition):
+                return 1 + size * self.selection_set(node.selection_set, item_type)
+            # A page object: `size` counts once, on its item lists, not on the whole page too.
+            return 1 + self.selection_set(node.selection_set, item_type, size)
+        subtree = self.selection_set(node.selection_set, item_type)
+        return 1 + self._list_size(parent, name, definition, page) * subtree
 
     def _on_element(self, node: FieldNode, type_name: str, element: Any) -> int:
-        return self._on(node.selection_set, type_name, element) if node.selection_set is not None else 0
+        if node.selection_set is None:
+            return 0
+        return self._on(node.selection_set, type_name, element, None)
 
     def _introspection_field(self, node: FieldNode, type_name: str, element: Any) -> int:
         """Introspection is answered from the schema in memory: costed item by item, as it will run."""
         if node.selection_set is None:
             return 1
         child_type, children = _introspected(self.schema, type_name, node.name.value, element)
-        return 1 + sum(self._on(node.selection_set, child_type, child) for child in children)
+        return 1 + sum(self._on(node.selection_set, child_type, child, None) for child in children)
 
-    def _multiplier(
+    @staticmethod
+    def _list_size(parent: GraphQLNamedType, name: str, definition: GraphQLField, page: int | None) -> int:
+        """How many times a field that is not paged counts what is selected of it: 1 unless it is a list.
+        On a page object, a list without a size of its own is an item list, as long as the page."""
+        if not returns_list(definition):
+            return 1
+        declared = declared_size(parent, name, definition)
+        if declared is not None:
+            return declared
+        return page if page is not None else UNDECLARED_LIST_SIZE
+
+    def _page_size(
         self, node: FieldNode, parent: GraphQLNamedType, name: str, definition: GraphQLField
     ) -> int:
-        declared = list_size(parent, name, definition)
-        if PAGE_ARGUMENT in definition.args:
-            cap = declared if declared is not None else MAX_PAGE_SIZE
-            first = self._argument(node, PAGE_ARGUMENT, definition)
-            if isinstance(first, float) and first.is_integer():
-                first = int(first)
-            if not isinstance(first, int) or isinstance(first, bool):
-                return cap  # not a whole number: the field refuses it; count the most
-            return max(0, min(first, cap))
-        if not _returns_list(definition):
-            return 1
-        return declared if declared is not None else UNDECLARED_LIST_SIZE
+        cap = page_cap(parent, name, definition)
+        first = self._argument(node, PAGE_ARGUMENT, definition)
+        if isinstance(first, float) and first.is_integer():
+            first = int(first)
+        if not isinstance(first, int) or isinstance(first, bool):
+            return cap  # not a whole number: the field refuses it; count the most
+        return max(0, min(first, cap))
 
     def _argument(self, node: FieldNode, name: str, definition: GraphQLField) -> Any:
         """The argument's value as the field will get it: from the document, the operation's variables,

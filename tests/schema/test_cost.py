@@ -12,18 +12,30 @@ import httpx
 import pytest
 import sqlalchemy as sa
 import strawberry
-from graphql import get_introspection_query, parse
+from graphql import GraphQLObjectType, GraphQLSchema, get_introspection_query, get_named_type, parse
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from src.app import create_app
+from src.events.outbox import record_event
+from src.events.webhooks.registry import MAX_WEBHOOKS
 from src.models import Goal, Indicator, User
 from src.models.enums import Comparator, IndicatorCategory, IndicatorKind
+from src.models.event import EventKind
 from src.schema import build_schema
 from src.schema import cost as cost_module
-from src.schema.cost import LIST_SIZES, max_items, operation_cost, unbounded_list_fields
+from src.schema.cost import operation_cost
 from src.schema.goals import types as goal_types
+from src.schema.list_sizes import (
+    LIST_SIZES,
+    declared_size,
+    is_paged,
+    max_items,
+    page_cap,
+    returns_list,
+    unbounded_list_fields,
+)
 from src.schema.loaders import INDICATORS_PER_GOAL, USERS_PER_ORGANIZATION
 from src.seed.demo import load_demo_data
 from src.settings import Settings
@@ -53,7 +65,9 @@ GOALS_PAGE = """query Goals($first: Int!) {
     }
   }
 }"""
-GOALS_PAGE_COST = 201_801  # 1 + pageInfo 3 + 100 · (1 + 6 + region 4 + fundType 3 + indicators 1 + 200 · 10)
+GOALS_PAGE_COST = (
+    201_405  # 1 + pageInfo 3 + nodes 1 + 100 · (6 + region 4 + fundType 3 + indicators 1 + 200 · 10)
+)
 
 
 def cost(query: str, variables: dict[str, Any] | None = None) -> int:
@@ -70,7 +84,7 @@ def codes(body: dict[str, Any]) -> list[str]:
 def test_every_list_field_declares_its_size() -> None:
     assert unbounded_list_fields(SCHEMA) == [], (
         "a list field without a `first` argument needs its maximum size: metadata=max_items(N) on the "
-        "field (and a resolver that keeps to it), or an entry in src/schema/cost.py LIST_SIZES"
+        "field (and a resolver that keeps to it), or an entry in src/schema/list_sizes.py LIST_SIZES"
     )
 
 
@@ -109,10 +123,14 @@ def test_declared_sizes_name_list_fields_of_the_schema() -> None:
     [
         ("{ __typename }", 1),
         ("{ me { username fullName } }", 3),
-        ("{ goals { totalCount } }", 1 + 20 * 1),  # `first` defaults to 20
-        ("{ goals(first: 5) { nodes { id } } }", 1 + 5 * (1 + 1)),
-        ("{ goals(first: 500) { nodes { id } } }", 1 + 100 * (1 + 1)),  # the field refuses more than 100
-        ("{ regions(first: 10) { edges { cursor node { code } } pageInfo { hasNextPage } } }", 1 + 10 * 6),
+        ("{ goals { totalCount } }", 1 + 1),  # a page's count is there once, whatever its size
+        ("{ goals(first: 5) { nodes { id } } }", 1 + (1 + 5 * 1)),
+        ("{ goals(first: 500) { nodes { id } } }", 1 + (1 + 100 * 1)),  # the field refuses more than 100
+        ("{ goals { nodes { id } } }", 1 + (1 + 20 * 1)),  # `first` defaults to 20
+        (
+            "{ regions(first: 10) { edges { cursor node { code } } pageInfo { hasNextPage } } }",
+            1 + (1 + 10 * (1 + 1 + 1)) + (1 + 1),
+        ),
         # A union costs its most expensive member; an interface condition applies to its implementations.
         ('{ goal(id: "1") { ... on Goal { id title } ... on NotFoundError { message entity key } } }', 4),
         ('{ goal(id: "1") { ... on UserError { message code } } }', 3),
@@ -132,10 +150,64 @@ def test_the_fan_out_costs_billions() -> None:
 
 def test_variables_give_first() -> None:
     query = "query($n: Int = 7) { goals(first: $n) { nodes { id } } }"
-    assert cost(query) == 1 + 7 * 2  # the variable's default
-    assert cost(query, {"n": 3}) == 1 + 3 * 2
-    assert cost(query, {"n": "three"}) == 1 + 100 * 2  # refused when it runs; counted as the most
-    assert cost("query($n: Int) { goals(first: $n) { nodes { id } } }") == 1 + 20 * 2  # the argument's
+    assert cost(query) == 2 + 7  # the variable's default
+    assert cost(query, {"n": 3}) == 2 + 3
+    assert cost(query, {"n": "three"}) == 2 + 100  # refused when it runs; counted as the most
+    assert cost("query($n: Int) { goals(first: $n) { nodes { id } } }") == 2 + 20  # the argument's
+
+
+# The default `events` page (issue 16): counted by the root's `first` and again by the page's list, it cost
+# 1 + 100 · (1 + 500 · 5) = 250,101, over the limit; its items count once by the page size.
+EVENTS_PAGE = "{ events { events { id kind subjectType subjectId payload } } }"
+EVENTS_PAGE_COST = 502  # events 1 + its list `events` (1 + 100 · 5)
+
+
+def page_items(schema: GraphQLSchema) -> list[tuple[str, str, int]]:
+    """(root field, item list, largest page) of every paged root field returning a page object."""
+    root = schema.query_type
+    assert root is not None
+    found: list[tuple[str, str, int]] = []
+    for name, definition in root.fields.items():
+        page = get_named_type(definition.type)
+        if not is_paged(definition) or returns_list(definition) or not isinstance(page, GraphQLObjectType):
+            continue
+        cap = page_cap(root, name, definition)
+        found.extend(
+            (name, item, cap)
+            for item, field in page.fields.items()
+            if returns_list(field) and declared_size(page, item, field) is None
+        )
+    return found
+
+
+def test_a_page_costs_its_size_times_an_item_plus_the_rest_once() -> None:
+    assert cost(EVENTS_PAGE) == 1 + (1 + 100 * 5) == EVENTS_PAGE_COST  # `first` defaults to 100
+    page = "{ events(first: 37) { events { id kind subjectType subjectId payload } lastEventId hasMore } }"
+    assert cost(page) == 1 + (1 + 37 * 5) + 2
+    largest = "{ events(first: 500) { events { id region { code name } } } }"
+    assert cost(largest) == 1 + (1 + 500 * (1 + 3))  # events may be paged by 500
+    assert cost(largest.replace("500", "100000")) == cost(largest)  # more is refused when it runs
+    connection = """{ goals(first: 7) { totalCount pageInfo { hasNextPage endCursor }
+        edges { cursor node { id title } } nodes { id } } }"""
+    # edges and nodes each hold the page; totalCount and pageInfo are there once.
+    assert cost(connection) == 1 + 1 + (1 + 2) + (1 + 7 * (1 + 1 + 2)) + (1 + 7 * 1)
+    # A paged list is its own page: `first` items, nothing around them.
+    assert cost("{ webhooks { deliveries(first: 5) { eventId attempt } } }") == 1 + MAX_WEBHOOKS * (1 + 5 * 2)
+    # A fragment spread on pages of two sizes counts each page's own.
+    two = """{ a: goals(first: 2) { ...P } b: goals(first: 3) { ...P } }
+        fragment P on GoalConnection { nodes { id } }"""
+    assert cost(two) == (1 + 1 + 2 * 1) + (1 + 1 + 3 * 1)
+
+
+@pytest.mark.parametrize(("root", "items", "cap"), page_items(SCHEMA))
+def test_every_page_counts_its_items_once(root: str, items: str, cap: int) -> None:
+    for first in (1, 13, cap):
+        assert cost(f"{{ {root}(first: {first}) {{ {items} {{ __typename }} }} }}") == 1 + (1 + first * 1)
+
+
+def test_the_pages_of_the_schema_are_found() -> None:
+    roots = {root for root, _, _ in page_items(SCHEMA)}
+    assert {"regions", "goals", "budgets", "organizations", "auditEvents", "reportJobs", "events"} <= roots
 
 
 def test_introspection_costs_what_it_returns() -> None:
@@ -153,10 +225,12 @@ def test_fragments_used_many_times_are_costed_quickly(monkeypatch: pytest.Monkey
     visits = 0
     costed = cost_module._Costing._selection
 
-    def counted(self: cost_module._Costing, selection: Any, type_name: str, element: Any) -> int:
+    def counted(
+        self: cost_module._Costing, selection: Any, type_name: str, element: Any, page: int | None
+    ) -> int:
         nonlocal visits
         visits += 1
-        return costed(self, selection, type_name, element)
+        return costed(self, selection, type_name, element, page)
 
     monkeypatch.setattr(cost_module._Costing, "_selection", counted)
     # Spreading a fragment twice counts it twice: merged fields are never cheaper than counted.
@@ -238,6 +312,23 @@ async def test_the_fan_out_is_refused_before_anything_runs(
     assert goal_reads == []  # only the caller's authentication reached the database
 
 
+async def test_the_default_events_page_passes(
+    gql: GraphQLClient, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    async with sessionmaker() as session:
+        goal = await make_goal(session)
+        await record_event(session=session, kind=EventKind.GOAL_STATUS_CHANGED, subject=goal, actor=None)
+        await session.commit()
+    data = await gql.data(EVENTS_PAGE)
+    assert [e["subjectId"] for e in data["events"]["events"]] == [str(goal.id)]
+    # The largest page, every field of an event.
+    everything = """{ events(first: 500) { lastEventId hasMore events {
+        id kind kindLabel subjectType subjectId occurredAt payload region { code name } fundType { code name }
+    } } }"""
+    assert cost(everything) == 1 + 2 + (1 + 500 * (7 + 3 + 3))
+    assert len((await gql.data(everything))["events"]["events"]) == 1
+
+
 async def test_a_page_of_goals_with_their_indicators_passes(demo: None, gql: GraphQLClient) -> None:
     assert cost(GOALS_PAGE, {"first": 100}) == GOALS_PAGE_COST <= DEFAULT_MAX_COST
     data = await gql.data(GOALS_PAGE, {"first": 100})
@@ -249,14 +340,14 @@ async def test_first_comes_from_the_variables(
     engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession], reference: None
 ) -> None:
     query = "query($first: Int!) { goals(first: $first) { nodes { id indicators { id level3 weight } } } }"
-    per_goal = 1 + 1 + (1 + INDICATORS_PER_GOAL * 3)  # nodes, id, indicators
+    per_goal = 1 + (1 + INDICATORS_PER_GOAL * 3)  # id, indicators
     async with client(engine, sessionmaker, GRAPHQL_MAX_COST=10_000) as gql:
-        assert (await gql.data(query, {"first": 10}))["goals"]["nodes"] == []  # 1 + 10 · 603 = 6031
+        assert (await gql.data(query, {"first": 10}))["goals"]["nodes"] == []  # 2 + 10 · 602 = 6022
         refused = await gql.query(query, {"first": 20})
         assert codes(refused) == ["QUERY_TOO_COMPLEX"] and refused["data"] is None
-        assert refused["errors"][0]["extensions"]["cost"] == 1 + 20 * per_goal
+        assert refused["errors"][0]["extensions"]["cost"] == 2 + 20 * per_goal
         by_default = await gql.query(query.replace("$first: Int!", "$first: Int! = 20"))
-        assert by_default["errors"][0]["extensions"]["cost"] == 1 + 20 * per_goal
+        assert by_default["errors"][0]["extensions"]["cost"] == 2 + 20 * per_goal
 
 
 async def test_lists_return_at_most_their_declared_size(

@@ -7,6 +7,7 @@ from src.events.reads import MAX_PAGE, data_version, events_after
 from src.schema.context import Info
 from src.schema.events.types import EventPage, StatusEvent, StatusEventFilter
 from src.schema.ids import MAX_ID
+from src.schema.list_sizes import max_items
 from src.schema.permissions import IsAuthenticated
 from src.schema.transaction import current_actor
 from src.services.errors import ErrorCode, FieldProblem, ValidationFailed
@@ -49,6 +50,7 @@ class EventQueries:
     @strawberry.field(
         permission_classes=[IsAuthenticated],
         description=f"补读事件：序号在 after 之后、您可查看的事件，按序号排列，每页最多 {MAX_PAGE} 个",
+        metadata=max_items(MAX_PAGE),
     )
     async def events(
         self,

@@ -5,10 +5,8 @@ import strawberry
 from strawberry.scalars import JSON
 
 from src.events.message import EventMessage
-from src.events.reads import MAX_PAGE
 from src.models.event import EVENT_KIND_LABELS, EventKind
 from src.schema.conversion import related
-from src.schema.cost import max_items
 from src.schema.funds.types import FundType
 from src.schema.regions.types import Region
 
@@ -60,7 +58,7 @@ class StatusEventFilter:
 
 @strawberry.type(description="一页事件（按序号）")
 class EventPage:
-    events: list[StatusEvent] = strawberry.field(metadata=max_items(MAX_PAGE))
+    events: list[StatusEvent]  # as long as the page (`first`): see src/schema/list_sizes.py
     last_event_id: strawberry.ID | None = strawberry.field(
         description="本页最后一个事件的序号：下一页从它之后读（本页为空时为空）"
     )

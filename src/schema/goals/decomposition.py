@@ -10,8 +10,8 @@ from src.models import Goal as GoalRow
 from src.models.enums import label_zh
 from src.schema.context import Info
 from src.schema.conversion import FromRow, related
-from src.schema.cost import max_items
 from src.schema.enums import Aggregation, TaxVerdict
+from src.schema.list_sizes import max_items
 from src.schema.loaders import INDICATORS_PER_GOAL, REGIONS_PER_DECOMPOSITION
 from src.schema.organizations.types import Organization
 from src.schema.regions.types import Region

@@ -10,7 +10,6 @@ from src.models.enums import label_zh
 from src.schema.budgets.types import FundBudget
 from src.schema.context import Info
 from src.schema.conversion import FromRow, related
-from src.schema.cost import max_items
 from src.schema.enums import (
     Aggregation,
     Comparator,
@@ -28,6 +27,7 @@ from src.schema.goals.decomposition import (
     TaxOpinion,
     decomposition_of,
 )
+from src.schema.list_sizes import max_items
 from src.schema.loaders import (
     ANNUAL_GOALS_PER_OVERALL_GOAL,
     CHILD_GOALS_PER_GOAL,

@@ -5,9 +5,9 @@ import strawberry
 from src.models.enums import label_zh
 from src.schema.context import Info
 from src.schema.conversion import FromRow, related
-from src.schema.cost import max_items
 from src.schema.enums import ActorType, Administration
 from src.schema.errors import NotFoundError
+from src.schema.list_sizes import max_items
 from src.schema.loaders import USERS_PER_ORGANIZATION
 from src.schema.regions.types import Region
 from src.services import policy

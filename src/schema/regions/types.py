@@ -5,9 +5,9 @@ import strawberry
 from src.models.enums import label_zh
 from src.schema.context import Info
 from src.schema.conversion import FromRow
-from src.schema.cost import max_items
 from src.schema.enums import RegionLevel
 from src.schema.errors import NotFoundError
+from src.schema.list_sizes import max_items
 from src.schema.loaders import ANCESTORS_PER_REGION, CHILDREN_PER_REGION, DESCENDANTS_PER_REGION
 from src.schema.pagination import Connection
 

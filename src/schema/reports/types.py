@@ -13,11 +13,11 @@ from src.reports.jobs import MAX_BATCH_GOALS, ReportJobQuery, report_jobs_select
 from src.reports.kinds import KIND_LABELS, ReportFormat, ReportKind
 from src.schema.context import Info
 from src.schema.conversion import FromRow, related
-from src.schema.cost import max_items
 from src.schema.errors import NotFoundError
 from src.schema.execution import TURN_TAKING_LOOP
 from src.schema.funds.types import FundType
 from src.schema.goals.types import Goal, visible_goals
+from src.schema.list_sizes import max_items
 from src.schema.loaders import fetch_rows
 from src.schema.regions.types import Region
 from src.schema.transaction import current_actor

@@ -8,8 +8,8 @@ import strawberry
 
 from src.models import Region as RegionRow
 from src.schema.conversion import related
-from src.schema.cost import max_items
 from src.schema.errors import NotFoundError
+from src.schema.list_sizes import max_items
 from src.schema.regions.types import Region
 from src.services.rules.reads import RuleSet as RuleValues
 from src.services.rules.registry import DEFINITIONS, RuleKey, RuleKind, RuleSource

@@ -3,8 +3,8 @@ import strawberry
 from src.events.webhooks.reads import get_webhook, list_webhooks
 from src.events.webhooks.registry import MAX_WEBHOOKS
 from src.schema.context import Info
-from src.schema.cost import max_items
 from src.schema.ids import parse_id
+from src.schema.list_sizes import max_items
 from src.schema.permissions import IsAuthenticated
 from src.schema.transaction import current_actor
 from src.schema.webhooks.types import Webhook, WebhookResult
