@@ -16,6 +16,8 @@ from starlette.applications import Starlette
 
 from src.app import create_app
 from src.models import User
+from src.schema import build_schema
+from src.schema.cost import operation_cost
 from src.seed.demo import load_demo_data
 from src.seed.reference import load_reference_data
 from src.services.identity.tokens import issue_access_token
@@ -64,6 +66,14 @@ def test_readme_examples_are_found() -> None:
 def test_success_rule() -> None:
     assert is_success("GoalSuccess") and is_success("LoginSuccess") and is_success("ApiTokenCreated")
     assert not any(map(is_success, ["ValidationError", "NotFoundError", "InvalidCredentials", None]))
+
+
+def test_readme_examples_are_within_the_cost_limit() -> None:
+    # They run below against the default limit too; this names the example and its cost when one is over.
+    schema = build_schema(Settings())._schema
+    limit = Settings().GRAPHQL_MAX_COST
+    for example in readme_examples(README.read_text(encoding="utf-8")):
+        assert operation_cost(schema, parse(example.query)) <= limit, f"README.md:{example.line}"
 
 
 @pytest.fixture
