@@ -3,7 +3,6 @@
 import asyncio
 import itertools
 import socket
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
@@ -34,17 +33,6 @@ STATUS_CHANGED = """subscription($filter: StatusEventFilter, $after: ID) {
 }"""
 TAX_CONCUR = """mutation($input: GoalTaxConcurInput!) { goalTaxConcur(input: $input) {
   __typename ... on GoalSuccess { goal { rowVersion } } } }"""
-
-
-@pytest.fixture
-def app(engine: AsyncEngine, reference: None, settings: Settings) -> Starlette:
-    return create_app(settings, engine=engine)
-
-
-@pytest.fixture
-async def server(app: Starlette) -> AsyncIterator[str]:
-    async with serve_app(app) as base_url:
-        yield base_url
 
 
 async def until_live(app: Starlette, *connections: GraphQLWs, subscriptions: int) -> None:
