@@ -23,6 +23,7 @@ from graphql import (
     DocumentNode,
     ExecutionResult,
     FieldNode,
+    GraphQLField,
     GraphQLObjectType,
     GraphQLSchema,
     OperationDefinitionNode,
@@ -58,6 +59,7 @@ class Plan:
     document: DocumentNode
     operation_name: str | None
     variables: dict[str, Any]  # as sent (execute coerces them)
+    field: GraphQLField  # statusChanged's definition: what its arguments are checked against
     arguments: dict[str, Any]  # of statusChanged, coerced (GraphQL names)
     key: str  # the document and the variables: subscribers with the same key share an execution
 
@@ -109,11 +111,12 @@ class Planner:
         coerced = get_variable_values(self.schema, operation.variable_definitions or (), variables or {})
         if isinstance(coerced, list):  # variables that do not coerce: strawberry's path reports them
             return None
-        field = operation.selection_set.selections[0]
-        assert isinstance(field, FieldNode) and self.schema.subscription_type is not None
-        arguments = get_argument_values(self.schema.subscription_type.fields[FIELD], field, coerced)
+        node = operation.selection_set.selections[0]
+        assert isinstance(node, FieldNode) and self.schema.subscription_type is not None
+        field = self.schema.subscription_type.fields[FIELD]
+        arguments = get_argument_values(field, node, coerced)
         key = json.dumps([query, operation_name, variables or {}], sort_keys=True, default=str)
-        return Plan(document, operation_name, dict(variables or {}), arguments, key)
+        return Plan(document, operation_name, dict(variables or {}), field, arguments, key)
 
 
 def _plain(node: FieldNode, parent: GraphQLObjectType, *, depth: int) -> bool:

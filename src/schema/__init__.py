@@ -21,7 +21,7 @@ from src.schema.goals.drafting import GoalDraftingMutations
 from src.schema.goals.mutations import GoalMutations
 from src.schema.goals.queries import GoalQueries
 from src.schema.indicators.queries import IndicatorTemplateQueries
-from src.schema.inputs import InputGuard
+from src.schema.inputs import InputGuard, guard_subscriptions
 from src.schema.organizations.queries import OrganizationQueries
 from src.schema.regions.queries import RegionQueries
 from src.schema.reporting import HideSuggestions, MaskUnexpected, Schema, SingleOperation
@@ -75,7 +75,7 @@ def should_mask(error: GraphQLError) -> bool:
 
 def build_schema(settings: Settings) -> strawberry.Schema:
     """The schema with `settings`' limits (depth, tokens, aliases, introspection)."""
-    return Schema(
+    schema = Schema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
@@ -90,3 +90,5 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         ],
         exception_handlers=(*EXCEPTION_HANDLERS, *AUTH_EXCEPTION_HANDLERS),
     )
+    guard_subscriptions(schema._schema)  # InputGuard's check, where the extension does not reach
+    return schema

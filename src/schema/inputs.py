@@ -11,14 +11,19 @@ A refused argument is answered, without resolving the field, with the field's Va
 the member a field names through `refuse_input_as` (login: InvalidCredentials), and otherwise with a
 top-level error whose extensions.code is INVALID_ARGUMENT. The check runs before the field's permission
 classes, like GraphQL's own argument validation.
+
+Subscriptions get the same check, before their stream starts (nothing is subscribed): graphql-core calls a
+subscription's `subscribe` without the resolver middleware InputGuard is, so `guard_subscriptions` wraps each
+one, and the shared statusChanged path (src/schema/events/shared_run.py) calls `subscription_refusal` too.
+A refused subscription sends the INVALID_ARGUMENT error the query would, in one `next`, then completes.
 """
 
 import dataclasses
 import math
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, NoReturn
 
 import strawberry
 from graphql import (
@@ -30,7 +35,9 @@ from graphql import (
     GraphQLList,
     GraphQLNonNull,
     GraphQLResolveInfo,
+    GraphQLSchema,
     GraphQLUnionType,
+    OperationType,
     get_nullable_type,
 )
 from strawberry.extensions import SchemaExtension
@@ -125,8 +132,13 @@ def _field(info: GraphQLResolveInfo[Any]) -> GraphQLField | None:
 
 
 def argument_problems(info: GraphQLResolveInfo[Any], arguments: Mapping[str, Any]) -> list[FieldProblem]:
-    """The problems of a field's coerced arguments, by input path (`input.items.2.weight`)."""
-    field = _field(info)
+    """The problems of the coerced arguments of the field being resolved."""
+    return field_problems(_field(info), arguments)
+
+
+def field_problems(field: GraphQLField | None, arguments: Mapping[str, Any]) -> list[FieldProblem]:
+    """The problems of `field`'s coerced arguments (None: a meta field), by input path
+    (`input.items.2.weight`)."""
     definitions = field.args if field is not None else {}
     problems: list[FieldProblem] = []
     for name, value in arguments.items():
@@ -149,13 +161,62 @@ def _members(return_type: Any) -> set[Any]:
     return {getattr(t.extensions.get(_DEFINITION), "origin", None) for t in union.types}
 
 
+def invalid_argument(problems: list[FieldProblem]) -> GraphQLError:
+    """The top-level refusal of bad arguments, naming each (`filter.regionCode`)."""
+    details = "；".join(f"{p.field}：{p.message}" for p in problems)
+    return GraphQLError(
+        f"参数有误：{details}",
+        extensions={
+            "code": CommonErrorCode.INVALID_ARGUMENT.value,
+            "fields": [{"field": p.field, "message": p.message, "code": p.code.value} for p in problems],
+        },
+    )
+
+
+def subscription_refusal(field: GraphQLField, arguments: Mapping[str, Any]) -> GraphQLError | None:
+    """What a subscription to `field` with these coerced arguments is refused with, if anything."""
+    problems = field_problems(field, arguments)
+    return invalid_argument(problems) if problems else None
+
+
+class _Refused(AsyncIterator[Any]):
+    """A subscription's stream that ends with its refusal at once, without subscribing anything."""
+
+    def __init__(self, error: GraphQLError) -> None:
+        self.error = error
+
+    async def __anext__(self) -> NoReturn:
+        raise self.error
+
+
+def _guarded(field: GraphQLField, subscribe: Callable[..., Any]) -> Callable[..., Any]:
+    def guarded_subscribe(root: Any, info: GraphQLResolveInfo[Any], **arguments: Any) -> Any:
+        refusal = subscription_refusal(field, arguments)
+        if refusal is not None:
+            # A stream that fails, not an exception here: the operation then ends as when the resolver
+            # refuses its filter (one `next` with the error, then `complete`), and as on the shared path.
+            return _Refused(refusal)
+        return subscribe(root, info, **arguments)
+
+    return guarded_subscribe
+
+
+def guard_subscriptions(schema: GraphQLSchema) -> None:
+    """Checks every subscription's arguments before its stream starts (see the module's description)."""
+    root = schema.subscription_type
+    for field in root.fields.values() if root is not None else ():
+        if field.subscribe is not None:
+            field.subscribe = _guarded(field, field.subscribe)
+
+
 class InputGuard(SchemaExtension):
     """Refuses bad arguments before any resolver sees them (see the module's description)."""
 
     def resolve(
         self, _next: Callable[..., Any], root: Any, info: GraphQLResolveInfo[Any], *args: Any, **kwargs: Any
     ) -> Any:
-        if kwargs:
+        # A subscription's own arguments were checked when its stream started, not again for each event.
+        if kwargs and (info.operation.operation != OperationType.SUBSCRIPTION or info.path.prev is not None):
             problems = argument_problems(info, kwargs)
             if problems:
                 return self.refuse(info, problems)
@@ -175,11 +236,4 @@ class InputGuard(SchemaExtension):
                     return handler.handle(
                         exception, field=field, info=strawberry.Info(_raw_info=info, _field=field)
                     )
-        details = "；".join(f"{p.field}：{p.message}" for p in problems)
-        raise GraphQLError(
-            f"参数有误：{details}",
-            extensions={
-                "code": CommonErrorCode.INVALID_ARGUMENT.value,
-                "fields": [{"field": p.field, "message": p.message, "code": p.code.value} for p in problems],
-            },
-        )
+        raise invalid_argument(problems)

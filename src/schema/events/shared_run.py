@@ -22,6 +22,7 @@ from src.schema.context import Context
 from src.schema.events.queries import event_id
 from src.schema.events.subscriptions import too_slow
 from src.schema.events.types import StatusEvent
+from src.schema.inputs import subscription_refusal
 from src.schema.loaders import Loaders, build_loaders, fetch_rows, prime
 from src.services.errors import DomainError, Unauthenticated, ValidationFailed
 from src.settings import Settings
@@ -107,6 +108,10 @@ async def run_shared(
     """Runs until the client completes the operation (the task is cancelled) or it ends with an error.
     `send_now`, when the connection has it, takes live events without this task (hub.Subscriber)."""
     assert context.actor is not None and hub.render is not None
+    refusal = subscription_refusal(plan.field, plan.arguments)  # InputGuard's check, as on strawberry's path
+    if refusal is not None:
+        await send({"id": op_id, "type": "next", "payload": _errors(refusal)})
+        return
     arguments = plan.arguments
     raw_filter = arguments.get("filter") or {}
     try:
