@@ -4,13 +4,21 @@ Nothing reads a module-level instance: the CLI builds one Settings and passes it
 create_engine, the schema), so what the app verifies with is what it was started with.
 """
 
+import ipaddress
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PUBLIC_DEFAULT_SECRET_KEY = "change-me-in-production-this-default-is-public"
+
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def parse_networks(text: str) -> tuple[IPNetwork, ...]:
+    """Comma-separated CIDRs ("10.20.0.0/16, fd00::/8"; an address alone is a /32 or /128)."""
+    return tuple(ipaddress.ip_network(part.strip()) for part in text.split(",") if part.strip())
 
 
 class Settings(BaseSettings):
@@ -91,6 +99,22 @@ class Settings(BaseSettings):
     WEBHOOK_BACKOFF_SECONDS: float = Field(default=2.0, ge=0, le=3600)
     # Events given up on in a row (every attempt failed) before the hook is disabled.
     WEBHOOK_DISABLE_AFTER_FAILURES: int = Field(default=3, ge=1, le=1000)
+    # Webhooks are never sent to loopback, private, link-local and other internal addresses (whatever a
+    # name resolves to), so an administrator cannot probe the server's own networks; except to these
+    # networks, comma-separated CIDRs (e.g. "10.20.0.0/16,fd00:1::/64"). Empty: none.
+    WEBHOOK_ALLOWED_NETWORKS: str = ""
+
+    @field_validator("WEBHOOK_ALLOWED_NETWORKS")
+    @classmethod
+    def _networks(cls, value: str) -> str:
+        try:
+            parse_networks(value)
+        except ValueError as exc:  # a typo must not silently allow less, or more, than meant
+            raise ValueError(f"WEBHOOK_ALLOWED_NETWORKS must be comma-separated CIDRs: {exc}") from None
+        return value
+
+    def webhook_allowed_networks(self) -> tuple[IPNetwork, ...]:
+        return parse_networks(self.WEBHOOK_ALLOWED_NETWORKS)
 
     def uvicorn_proxy_options(self) -> dict[str, Any]:
         """uvicorn's proxy arguments (`fundperf serve`): X-Forwarded-* headers are honoured only from

@@ -35,3 +35,39 @@ def test_production_is_read_from_the_environment(monkeypatch: pytest.MonkeyPatch
         Settings(_env_file=None)
     monkeypatch.setenv("SECRET_KEY", PRIVATE_KEY)
     assert not Settings(_env_file=None).INTROSPECTION
+
+
+def test_webhooks_may_go_to_no_internal_network_by_default() -> None:
+    assert Settings(_env_file=None).webhook_allowed_networks() == ()
+
+
+def test_webhook_allowed_networks_are_comma_separated_cidrs() -> None:
+    settings = Settings(_env_file=None, WEBHOOK_ALLOWED_NETWORKS=" 10.20.0.0/16, fd00:1::/64 ,192.168.7.9")
+    assert [str(n) for n in settings.webhook_allowed_networks()] == [
+        "10.20.0.0/16",
+        "fd00:1::/64",
+        "192.168.7.9/32",  # an address alone is its own network
+    ]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "10.0.0.0/33",
+        "10.0.0.1/8",  # host bits set: 10.0.0.0/8 or 10.0.0.1/32 was meant, the setting does not guess
+        "10.0.0.0/8;fd00::/8",
+        "intranet",
+        "999.0.0.0/8",
+    ],
+)
+def test_a_bad_webhook_allowed_network_refuses_the_settings(value: str) -> None:
+    with pytest.raises(ValidationError, match="WEBHOOK_ALLOWED_NETWORKS must be comma-separated CIDRs"):
+        Settings(_env_file=None, WEBHOOK_ALLOWED_NETWORKS=value)
+
+
+def test_webhook_allowed_networks_are_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WEBHOOK_ALLOWED_NETWORKS", "127.0.0.0/8,::1/128")
+    assert [str(n) for n in Settings(_env_file=None).webhook_allowed_networks()] == ["127.0.0.0/8", "::1/128"]
+    monkeypatch.setenv("WEBHOOK_ALLOWED_NETWORKS", "127.0.0.0/8,localhost")
+    with pytest.raises(ValidationError, match="WEBHOOK_ALLOWED_NETWORKS"):
+        Settings(_env_file=None)
