@@ -21,6 +21,9 @@ class ErrorCode(StrEnum):
     INVALID_TRANSITION = "INVALID_TRANSITION"
     PRECONDITION_FAILED = "PRECONDITION_FAILED"
     LOCKED = "LOCKED"  # decomposed from the province's goal: may only become stricter (Art. 6)
+    # A webhook's URL: its host is (or resolves to) a loopback, private, link-local ... address; or has none.
+    ADDRESS_NOT_ALLOWED = "ADDRESS_NOT_ALLOWED"
+    ADDRESS_UNRESOLVED = "ADDRESS_UNRESOLVED"
 
 
 class CommonErrorCode(StrEnum):

@@ -36,12 +36,14 @@ from src.events.webhooks.signing import (
     sign,
     verify,
 )
+from src.events.webhooks.targets import TargetRules
 from src.models import AuditEvent, User, Webhook, WebhookDelivery
 from src.models.base import utcnow
 from src.models.enums import ActorType, GoalStatus
 from src.models.event import EventKind
 from src.services.actors import load_actor
 from src.services.errors import ValidationFailed
+from src.settings import Settings
 from tests.conftest import make_settings
 from tests.factories import make_budget, make_goal, make_user
 from tests.schema.conftest import GraphQLClient
@@ -49,7 +51,25 @@ from tests.support.server import serve_app
 from tests.support.sql import count_statements
 
 SECRET = "whsec-测试-0123456789abcdef"
-FAST = make_settings(
+# The receiver listens on 127.0.0.1, where webhooks are never sent unless the operator allows it (issue 16;
+# test_webhook_targets.py tests the refusals).
+LOCAL_NETWORKS = "127.0.0.0/8"
+# A public address: a valid URL that is never sent to (and needs no DNS).
+PUBLIC_URL = "https://93.184.215.14/hook"
+
+
+def local_settings(**overrides: Any) -> Settings:
+    """Test settings that let webhooks go to the local receiver."""
+    return make_settings(WEBHOOK_ALLOWED_NETWORKS=LOCAL_NETWORKS, **overrides)
+
+
+@pytest.fixture
+def settings() -> Settings:
+    """The API under test registers hooks of the local receiver."""
+    return local_settings()
+
+
+FAST = local_settings(
     WEBHOOK_POLL_SECONDS=0.01,
     WEBHOOK_TIMEOUT_SECONDS=2.0,
     WEBHOOK_MAX_ATTEMPTS=3,
@@ -432,7 +452,7 @@ async def test_no_answer_in_time_and_no_connection_are_failures_too(
     closed = await create_hook(gql, f"http://127.0.0.1:{free_port()}/hook", user)
     receiver.delays["slow"] = 1.0
     await goal_event(sessionmaker)
-    settings = make_settings(
+    settings = local_settings(
         WEBHOOK_TIMEOUT_SECONDS=0.2, WEBHOOK_MAX_ATTEMPTS=2, WEBHOOK_BACKOFF_SECONDS=0.01
     )
 
@@ -527,7 +547,7 @@ async def test_with_no_hook_enabled_published_events_cost_no_statement(
 ) -> None:
     # Every published batch wakes the dispatcher of a server without Redis. With nobody to deliver to, it
     # waits for its poll instead of asking the database each time.
-    quiet = WebhookDispatcher(sessionmaker=sessionmaker, settings=make_settings(WEBHOOK_POLL_SECONDS=60))
+    quiet = WebhookDispatcher(sessionmaker=sessionmaker, settings=local_settings(WEBHOOK_POLL_SECONDS=60))
     stop = asyncio.Event()
     with count_statements(engine) as counter:
         running = asyncio.create_task(quiet.run(stop))
@@ -545,7 +565,7 @@ async def test_with_no_hook_enabled_published_events_cost_no_statement(
 async def test_a_wake_delivers_at_once_while_a_hook_is_enabled(hooks: Hooks) -> None:
     hook = await hooks.create("woken")
     slow_poll = start_webhook_dispatcher(
-        sessionmaker=hooks.sessionmaker, settings=make_settings(WEBHOOK_POLL_SECONDS=60)
+        sessionmaker=hooks.sessionmaker, settings=local_settings(WEBHOOK_POLL_SECONDS=60)
     )
     try:
         await until(lambda: slow_poll.dispatcher.any_enabled, "the first round")
@@ -668,7 +688,7 @@ async def test_invalid_input_is_a_typed_error_and_changes_nothing(
     gql: GraphQLClient, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
     admin = await as_admin(gql)
-    valid = {"name": "决算", "url": "https://example.com/hook", "secret": SECRET, "username": admin.username}
+    valid = {"name": "决算", "url": PUBLIC_URL, "secret": SECRET, "username": admin.username}
     async with sessionmaker() as session:
         before = (await session.exec(select(func.count()).select_from(AuditEvent))).one()
     for changes, expected in INVALID_INPUTS:
@@ -697,7 +717,9 @@ async def test_the_service_refuses_control_characters_itself(
             username=admin.username,
         )
         with pytest.raises(ValidationFailed) as refused:
-            await create_webhook(session=session, actor=actor, spec=spec)
+            await create_webhook(
+                session=session, actor=actor, spec=spec, targets=TargetRules.from_settings(local_settings())
+            )
     assert [(p.field, p.code) for p in refused.value.problems] == [
         ("input.name", "INVALID"),
         ("input.url", "INVALID"),

@@ -8,7 +8,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from src.events.filters import resolve_filter
 from src.events.reads import data_version
-from src.events.webhooks.validation import name_problem, secret_problem, url_problem
+from src.events.webhooks.targets import TargetRules
+from src.events.webhooks.validation import checked_url_problem, name_problem, secret_problem
 from src.models import FundType, Region, User
 from src.models.base import utcnow
 from src.models.event import EventKind
@@ -91,12 +92,16 @@ async def _filter_ids(
     return region_id, fund_type_id
 
 
-async def create_webhook(*, session: AsyncSession, actor: Actor, spec: WebhookSpec) -> Webhook:
-    """A new, enabled hook; it receives the events written from now on. Does not commit."""
+async def create_webhook(
+    *, session: AsyncSession, actor: Actor, spec: WebhookSpec, targets: TargetRules
+) -> Webhook:
+    """A new, enabled hook; it receives the events written from now on. `targets`: where a hook may send
+    (WEBHOOK_ALLOWED_NETWORKS). Does not commit."""
     require_manager(actor)
+    # The URL's host is resolved before the first statement: no transaction waits for DNS.
     problems = _problems(
         name_problem("input.name", spec.name),
-        url_problem("input.url", spec.url),
+        await checked_url_problem("input.url", spec.url, targets),
         secret_problem("input.secret", spec.secret),
     )
     user = await _hook_user(session, spec.username, problems)
@@ -133,15 +138,23 @@ async def _get(session: AsyncSession, webhook_id: int) -> Webhook:
 
 
 async def update_webhook(
-    *, session: AsyncSession, actor: Actor, webhook_id: int, row_version: int, changes: WebhookChanges
+    *,
+    session: AsyncSession,
+    actor: Actor,
+    webhook_id: int,
+    row_version: int,
+    changes: WebhookChanges,
+    targets: TargetRules,
 ) -> Webhook:
     """Changes a hook. Enabling a disabled one starts afresh: no failures counted, no reason, no retry
-    waiting; so does a new URL or secret (the next attempt goes out at once). Does not commit."""
+    waiting; so does a new URL or secret (the next attempt goes out at once). A URL given is checked
+    against `targets` (WEBHOOK_ALLOWED_NETWORKS). Does not commit."""
     require_manager(actor)
     hook = await _get(session, webhook_id)
+    url = changes.url
     problems = _problems(
         name_problem("input.name", changes.name) if changes.name is not None else None,
-        url_problem("input.url", changes.url) if changes.url is not None else None,
+        await checked_url_problem("input.url", url, targets) if url is not None else None,
         secret_problem("input.secret", changes.secret) if changes.secret is not None else None,
     )
     if problems:

@@ -1,10 +1,12 @@
 """What a webhook's name, URL and secret may be: checked before anything is stored."""
 
+import logging
 import re
 from urllib.parse import urlsplit
 
 import httpx
 
+from src.events.webhooks.targets import TargetRefused, TargetRules, check_target
 from src.models.webhook import (
     WEBHOOK_NAME_MAX_LENGTH,
     WEBHOOK_SECRET_MAX_LENGTH,
@@ -12,6 +14,8 @@ from src.models.webhook import (
     WEBHOOK_URL_MAX_LENGTH,
 )
 from src.services.errors import ErrorCode, FieldProblem
+
+logger = logging.getLogger(__name__)
 
 # Control characters (line breaks and tabs too: none belongs in a name, URL or secret), lone surrogates.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
@@ -54,6 +58,21 @@ def url_problem(field: str, url: str) -> FieldProblem | None:
     if not parts.hostname:
         return FieldProblem(field, "地址须包含主机名")
     return None
+
+
+async def target_problem(field: str, url: str, rules: TargetRules) -> FieldProblem | None:
+    """Where the URL (one url_problem accepted) would send: refused into internal networks (targets.py)."""
+    try:
+        await check_target(url, rules)
+    except TargetRefused as refused:
+        logger.info("webhook target refused: %s", refused.message)
+        return FieldProblem(field, refused.message, refused.code)
+    return None
+
+
+async def checked_url_problem(field: str, url: str, rules: TargetRules) -> FieldProblem | None:
+    """url_problem, then, for a well-formed URL, target_problem."""
+    return url_problem(field, url) or await target_problem(field, url, rules)
 
 
 def secret_problem(field: str, secret: str) -> FieldProblem | None:

@@ -5,6 +5,7 @@ from typing import Annotated
 import strawberry
 
 from src.events.webhooks import registry
+from src.events.webhooks.targets import TargetRules
 from src.schema.context import Info
 from src.schema.conversion import to_model
 from src.schema.errors import ConflictError, NotFoundError, ValidationError
@@ -57,7 +58,12 @@ class WebhookMutations:
             fund_type_code=f.fund_type_code,
         )
         async with write(info) as (session, actor):
-            row = await registry.create_webhook(session=session, actor=actor, spec=spec)
+            row = await registry.create_webhook(
+                session=session,
+                actor=actor,
+                spec=spec,
+                targets=TargetRules.from_settings(info.context.settings),
+            )
             return WebhookSuccess(webhook=Webhook.from_row(row))
 
     @strawberry.mutation(
@@ -74,6 +80,7 @@ class WebhookMutations:
                 webhook_id=webhook_id,
                 row_version=input.row_version,
                 changes=changes,
+                targets=TargetRules.from_settings(info.context.settings),
             )
             return WebhookSuccess(webhook=Webhook.from_row(row))
 
