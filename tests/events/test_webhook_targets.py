@@ -17,6 +17,7 @@ from sqlmodel import func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from src.db import session_scope
+from src.events.webhooks.dispatcher import WebhookDispatcher
 from src.events.webhooks.registry import WebhookSpec, create_webhook
 from src.events.webhooks.targets import TargetRefused, TargetRules, address_problem, check_target
 from src.models import AuditEvent, Webhook
@@ -29,11 +30,16 @@ from tests.events.test_webhooks import (
     PUBLIC_URL,
     SECRET,
     UPDATE,
+    Receiver,
     as_admin,
     create_hook,
+    deliveries,
+    free_port,
+    goal_event,
     hook_row,
     hook_user,
 )
+from tests.events.test_webhooks import receiver as receiver  # the fixture: a real local HTTP server
 from tests.factories import make_user
 from tests.schema.conftest import GraphQLClient
 
@@ -45,6 +51,15 @@ LOG = "src.events.webhooks"
 def settings(request: pytest.FixtureRequest) -> Settings:
     """The API's settings: no internal network allowed, unless a test names some (indirect parameter)."""
     return make_settings(WEBHOOK_ALLOWED_NETWORKS=getattr(request, "param", ""))
+
+
+def delivery_settings(allowed: str) -> Settings:
+    return make_settings(
+        WEBHOOK_ALLOWED_NETWORKS=allowed,
+        WEBHOOK_TIMEOUT_SECONDS=2.0,
+        WEBHOOK_MAX_ATTEMPTS=3,
+        WEBHOOK_BACKOFF_SECONDS=0.01,
+    )
 
 
 @dataclass
@@ -252,3 +267,84 @@ async def test_a_name_that_does_not_resolve_is_refused_at_create(
         ("input.url", "ADDRESS_UNRESOLVED", "地址无法解析：主机名 hooks.fundperf.test 未能解析为 IP 地址")
     ]
     assert (await counts(sessionmaker))[0] == 0
+
+
+# --- delivering ------------------------------------------------------------------------------------------
+
+
+async def test_a_name_resolving_inward_at_delivery_is_refused_recorded_and_not_sent(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    reference: None,
+    receiver: Receiver,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # The name is public when the hook is registered, and points at the receiver (127.0.0.1) later.
+    port = receiver.base_url.rsplit(":", 1)[1]
+    names = Names({"hooks.fundperf.test": ["93.184.215.14"]})
+    hook = await register(
+        sessionmaker, f"http://hooks.fundperf.test:{port}/rebound", TargetRules(resolver=names.resolve)
+    )
+    names.answers["hooks.fundperf.test"] = ["127.0.0.1"]
+    event_id = await goal_event(sessionmaker)
+
+    with caplog.at_level(logging.INFO, logger=LOG):
+        async with WebhookDispatcher(
+            sessionmaker=sessionmaker, settings=delivery_settings(""), resolver=names.resolve
+        ) as dispatcher:
+            assert await dispatcher.run_once() == 1
+
+    assert receiver.received == []
+    [attempt] = await deliveries(sessionmaker, {"id": hook.id})
+    assert (attempt.event_id, attempt.attempt, attempt.status_code) == (event_id, 1, None)
+    assert not attempt.succeeded
+    assert attempt.error == f"未发送：{REFUSED}（hooks.fundperf.test 解析为 127.0.0.1，属于回环地址）"
+    [line] = [r for r in caplog.records if r.name.startswith(LOG)]
+    assert line.levelno == logging.INFO and line.exc_info is None
+    assert "attempt 1/3 failed (未发送：" in line.getMessage()
+    assert (await hook_row(sessionmaker, {"id": hook.id})).retry_at is not None  # retried as any failure
+
+
+@pytest.mark.parametrize("settings", ["127.0.0.0/8"], indirect=True)
+async def test_a_network_no_longer_allowed_gets_nothing(
+    gql: GraphQLClient, sessionmaker: async_sessionmaker[AsyncSession], receiver: Receiver
+) -> None:
+    await as_admin(gql)
+    hook = await create_hook(gql, receiver.url("was-allowed"), await hook_user(gql))
+    await goal_event(sessionmaker)
+    # The dispatcher restarted with WEBHOOK_ALLOWED_NETWORKS emptied.
+    async with WebhookDispatcher(sessionmaker=sessionmaker, settings=delivery_settings("")) as dispatcher:
+        assert await dispatcher.run_once() == 1
+    assert receiver.received == []
+    [attempt] = await deliveries(sessionmaker, hook)
+    assert attempt.error == f"未发送：{REFUSED}（127.0.0.1 属于回环地址）" and not attempt.succeeded
+
+
+async def test_the_connection_goes_to_the_checked_address_with_the_original_host(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    reference: None,
+    receiver: Receiver,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A name only this resolver knows: the POST can only have reached the receiver at the address checked.
+    port = receiver.base_url.rsplit(":", 1)[1]
+    # Nor through a proxy of the environment (it would connect instead): this one listens nowhere.
+    for name in ("NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    for name in ("HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.setenv(name, f"http://127.0.0.1:{free_port()}")
+    names = Names({"receiver.fundperf.test": ["127.0.0.1"]})
+    settings = delivery_settings("127.0.0.0/8")
+    url = f"http://receiver.fundperf.test:{port}/pinned"
+    hook = await register(sessionmaker, url, TargetRules.from_settings(settings, names.resolve))
+    event_id = await goal_event(sessionmaker)
+
+    async with WebhookDispatcher(
+        sessionmaker=sessionmaker, settings=settings, resolver=names.resolve
+    ) as dispatcher:
+        assert await dispatcher.run_once() == 1
+
+    assert receiver.event_ids("pinned") == [event_id]
+    assert receiver.received[0].headers["host"] == f"receiver.fundperf.test:{port}"
+    [attempt] = await deliveries(sessionmaker, {"id": hook.id})
+    assert attempt.succeeded and attempt.status_code == 200
+    assert names.asked == ["receiver.fundperf.test", "receiver.fundperf.test"]  # registered; the attempt

@@ -4,7 +4,8 @@ For each hook: take its lease; look at its user afresh (an inactive user gets no
 after its cursor that its filter lets through and its user may read (events_after, as catch-up does); POST
 them one by one. A delivered event moves the cursor and clears the failure count. A failed attempt (an
 answer other than 2xx, a timeout, no connection) waits WEBHOOK_BACKOFF_SECONDS * 2**(attempt-1) before
-the next one at the same event; after WEBHOOK_MAX_ATTEMPTS the event is given up on (the cursor moves past
+the next one at the same event (so does a target refused: the host now resolves into an internal network,
+targets.py; nothing is sent); after WEBHOOK_MAX_ATTEMPTS the event is given up on (the cursor moves past
 it) and counted; WEBHOOK_DISABLE_AFTER_FAILURES such events in a row disable the hook, with the reason.
 Every attempt is recorded (WebhookDelivery). A receiver's failure is logged at INFO in one line.
 """
@@ -34,6 +35,7 @@ from src.events.webhooks.leases import (
     release,
 )
 from src.events.webhooks.sender import Outcome, post_event
+from src.events.webhooks.targets import Resolver, TargetRules
 from src.models import Region
 from src.models.base import utcnow
 from src.models.event import EventKind
@@ -71,8 +73,10 @@ class WebhookDispatcher:
         settings: Settings,
         client: httpx.AsyncClient | None = None,
         concurrency: int = CONCURRENT_HOOKS,
+        resolver: Resolver | None = None,
     ) -> None:
         self.sessionmaker = sessionmaker
+        self.targets = TargetRules.from_settings(settings, resolver)
         self.poll_seconds = settings.WEBHOOK_POLL_SECONDS
         self.timeout = settings.WEBHOOK_TIMEOUT_SECONDS
         self.max_attempts = settings.WEBHOOK_MAX_ATTEMPTS
@@ -160,7 +164,15 @@ class WebhookDispatcher:
 
     def _http(self) -> httpx.AsyncClient:
         if self._client is None:
-            self._client = httpx.AsyncClient(timeout=self.timeout, follow_redirects=False)
+            # Requests go to the address checked (targets.py), with the host name as TLS server name. So no
+            # connection is kept for the next request: one to that address, verified for another name (or
+            # none), would be taken for it without a certificate check. And no proxy from the environment
+            # (a transport of our own: httpx then mounts none; SSL_CERT_FILE still applies): it would
+            # connect instead, and check the certificate against the address.
+            transport = httpx.AsyncHTTPTransport(limits=httpx.Limits(max_keepalive_connections=0))
+            self._client = httpx.AsyncClient(
+                timeout=self.timeout, follow_redirects=False, transport=transport
+            )
         return self._client
 
     def _stopping(self) -> bool:
@@ -234,7 +246,12 @@ class WebhookDispatcher:
                 return attempted
             attempt = plan.first_attempt if index == 0 else 1
             outcome = await post_event(
-                self._http(), url=state.url, secret=state.secret, event=event, time_limit=self.timeout
+                self._http(),
+                url=state.url,
+                secret=state.secret,
+                event=event,
+                time_limit=self.timeout,
+                targets=self.targets,
             )
             attempted += 1
             values, stop = self._after(lease.webhook_id, event, attempt, outcome, failures)

@@ -1,7 +1,9 @@
 """One POST of one event to a receiver, and what came of it. A receiver's failure (an answer other than
-2xx, no answer in time, no connection) is an outcome, never an exception."""
+2xx, no answer in time, no connection) is an outcome, never an exception; so is a target refused (its host
+resolves into an internal network, or not at all): then nothing is sent."""
 
 import asyncio
+import contextlib
 import time
 from dataclasses import dataclass
 
@@ -9,6 +11,7 @@ import httpx
 
 from src.events.message import EventMessage
 from src.events.webhooks.payload import delivery_headers, event_body
+from src.events.webhooks.targets import TargetRefused, TargetRules, check_target
 from src.models.webhook import DELIVERY_ERROR_MAX_LENGTH
 
 
@@ -31,19 +34,35 @@ def _error(text: str) -> str:
 
 
 async def post_event(
-    client: httpx.AsyncClient, *, url: str, secret: str, event: EventMessage, time_limit: float
+    client: httpx.AsyncClient,
+    *,
+    url: str,
+    secret: str,
+    event: EventMessage,
+    time_limit: float,
+    targets: TargetRules,
 ) -> Outcome:
-    """POSTs the event, signed, and waits at most `time_limit` seconds in all for the answer's status (its
-    body is not read)."""
+    """Checks where the URL leads now (targets.py), POSTs the event, signed, to the address checked, and
+    waits at most `time_limit` seconds in all for the answer's status (its body is not read)."""
     body = event_body(event)
-    headers = delivery_headers(secret=secret, timestamp=int(time.time()), event=event, body=body)
     started = time.monotonic()
     status: int | None = None
     error: str | None = None
     try:
         async with asyncio.timeout(time_limit):
-            async with client.stream("POST", url, content=body, headers=headers) as response:
+            target = await check_target(url, targets)
+            headers = delivery_headers(secret=secret, timestamp=int(time.time()), event=event, body=body)
+            request = client.build_request(
+                "POST",
+                target.request_url(),
+                content=body,
+                headers=headers | target.headers(),
+                extensions=target.extensions(),
+            )
+            async with contextlib.aclosing(await client.send(request, stream=True)) as response:
                 status = response.status_code
+    except TargetRefused as refused:
+        error = _error(f"未发送：{refused.message}")
     except (TimeoutError, httpx.TimeoutException):
         error = f"超时：{time_limit:g} 秒内未收到响应"
     except (httpx.HTTPError, httpx.InvalidURL, OSError) as exc:
