@@ -401,10 +401,12 @@ async def test_replies_show_the_stored_decimals(
         )
     )["indicatorUpdate"]["indicator"]
     await check(updated, "12.50", largest)
+    # Negative: a ≤ percentage may be (Art. 9, src/services/goals/units.py).
+    negative = {"comparator": "LE", "targetValue": "-0.5"}
     updated = (
         await gql.data(
             INDICATOR_UPDATE,
-            {"input": {"id": created["id"], "rowVersion": updated["rowVersion"], "targetValue": "-0.5"}},
+            {"input": {"id": created["id"], "rowVersion": updated["rowVersion"], **negative}},
         )
     )["indicatorUpdate"]["indicator"]
     await check(updated, "12.50", "-0.5000")

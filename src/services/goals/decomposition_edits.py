@@ -25,6 +25,7 @@ from src.services.goals.decomposition import (
     stored_cells,
 )
 from src.services.goals.editing import editable_goal
+from src.services.goals.units import target_value_problem
 
 
 class TargetEntry(SQLModel):
@@ -80,8 +81,16 @@ async def update_targets(
             problems.append(FieldProblem(f"{prefix}.regionCode", "同一单元格重复填写", ErrorCode.DUPLICATE))
         else:
             seen.add((entry.indicator_id, region.id or 0))
-        if entry.target_value is not None and entry.target_value < 0:
-            problems.append(FieldProblem(f"{prefix}.targetValue", "目标值不能为负数", ErrorCode.OUT_OF_RANGE))
+        indicator = indicators.get(entry.indicator_id)
+        if indicator is not None and (
+            negative := target_value_problem(
+                field=f"{prefix}.targetValue",
+                unit=indicator.unit,
+                comparator=indicator.comparator,
+                target=entry.target_value,
+            )
+        ):
+            problems.append(negative)
     if problems:
         raise ValidationFailed(problems)
     async with audit.changing(

@@ -24,12 +24,8 @@ from src.services.errors import (
     ValidationFailed,
 )
 from src.services.goals.editing import editable_goal, get_goal, visible_goal
-from src.services.goals.validation import (
-    default_aggregation,
-    duplicate_name,
-    indicator_problems,
-    stricter_problems,
-)
+from src.services.goals.units import default_aggregation
+from src.services.goals.validation import duplicate_name, indicator_problems, stricter_problems
 from src.services.rules import rules_for
 
 # The fields an indicator takes over from the library's template (its own order comes from the goal).

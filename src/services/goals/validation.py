@@ -7,30 +7,17 @@ from typing import Any
 from src.models import Indicator
 from src.models.enums import Aggregation, Comparator, IndicatorKind, QualitativeGrade
 from src.services.errors import ErrorCode, FieldProblem
+from src.services.goals.units import target_value_problem
 
 QUANTITATIVE_COMPARATORS = frozenset({Comparator.GE, Comparator.LE, Comparator.EQ})
-
-
-# Units whose amounts add up across regions (counts, money): the default aggregation of such an indicator.
-SUM_UNITS = frozenset({"万人", "人", "人次", "万人次", "户", "件", "元", "万元", "亿元"})
-
-
-def default_aggregation(kind: IndicatorKind | None, unit: str | None) -> Aggregation:
-    """How an indicator splits when its creator does not say: counts and amounts add up, percentages are
-    ratios, anything else (months, days, standards, qualitative) is not split."""
-    if kind != IndicatorKind.QUANTITATIVE:
-        return Aggregation.NONE
-    unit = (unit or "").strip()
-    if unit == "%":
-        return Aggregation.RATE
-    return Aggregation.SUM if unit in SUM_UNITS else Aggregation.NONE
 
 
 def indicator_problems(
     values: Mapping[str, Any], prefix: str = "input", weight_total: Decimal = Decimal(100)
 ) -> list[FieldProblem]:
-    """Checks one indicator's own fields: comparator and target consistent, unit present, weight in range
-    (above 0, at most the region's weight total, Art. 23)."""
+    """Checks one indicator's own fields: comparator and target consistent, unit present, the target not
+    negative unless its unit and comparator allow it (units.py), weight in range (above 0, at most the
+    region's weight total, Art. 23)."""
     problems: list[FieldProblem] = []
 
     def problem(name: str, message: str, code: ErrorCode = ErrorCode.INVALID) -> None:
@@ -49,6 +36,14 @@ def indicator_problems(
             problem("targetGrade", "定量指标不填写定性等级")
         if not str(values.get("unit") or "").strip():
             problem("unit", "定量指标须填写度量单位", ErrorCode.REQUIRED)
+        negative = target_value_problem(
+            field=f"{prefix}.targetValue",
+            unit=values.get("unit"),
+            comparator=comparator,
+            target=values.get("target_value"),
+        )
+        if negative is not None:
+            problems.append(negative)
     elif kind == IndicatorKind.QUALITATIVE:
         if comparator != Comparator.GRADE:
             problem("comparator", "定性指标的指标性质应为“定性”")
