@@ -313,6 +313,52 @@ async def test_art6_issuing_is_refused_while_the_table_is_incomplete(
     assert all(i["inherited"] for i in last)
 
 
+async def test_art9_decomposition_cells_are_negative_only_where_the_indicator_allows(
+    gql: GraphQLClient, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    """A cell's target is checked with its indicator's unit and comparator (src/services/goals/units.py):
+    a ≤ percentage may be below zero, insured persons (万人) may not; a refused edit stores nothing."""
+    goal = await province_draft(gql, sessionmaker, budgets=False)
+    growth = await gql.data(
+        INDICATOR,
+        {
+            "input": {
+                "goalId": goal["id"],
+                "level1": "OUTPUT",
+                "level2": "成本",
+                "level3": "基金支出增长率",
+                "kind": "QUANTITATIVE",
+                "comparator": "LE",
+                "weight": "1",
+                "unit": "%",
+                "targetValue": "-2",
+            }
+        },
+    )
+    growth_id = growth["indicatorCreate"]["indicator"]["id"]
+    count = next(r for r in goal["decomposition"]["rows"] if r["aggregation"] == "SUM")
+    before = await read(gql, goal["id"])
+    entries = [
+        {"indicatorId": growth_id, "regionCode": "510100", "targetValue": "-3"},
+        {"indicatorId": count["indicatorId"], "regionCode": "510100", "targetValue": "-5"},
+    ]
+    values = {"goalId": goal["id"], "rowVersion": before["rowVersion"], "targets": entries}
+    refused = await call(gql, DECOMPOSE, "goalDecompositionUpdate", values)
+    assert refused["__typename"] == "ValidationError", refused
+    assert refused["fields"] == [{"field": "input.targets.1.targetValue", "code": "OUT_OF_RANGE"}]
+    assert await read(gql, goal["id"]) == before
+
+    entries[1]["targetValue"] = "0"
+    updated = await call(gql, DECOMPOSE, "goalDecompositionUpdate", values)
+    assert updated["__typename"] == "GoalDecompositionSuccess", updated
+    cells = {
+        row["indicatorId"]: next(c for c in row["cells"] if c["regionCode"] == "510100")
+        for row in updated["decomposition"]["rows"]
+    }
+    assert cells[growth_id] == {"regionCode": "510100", "targetValue": "-3.0000", "edited": True}
+    assert cells[count["indicatorId"]]["targetValue"] == "0.0000"
+
+
 async def step_return(gql: GraphQLClient, goal: dict[str, Any]) -> dict[str, Any]:
     await gql.login_as(ActorType.FINANCE, "510000")
     returned = await call(

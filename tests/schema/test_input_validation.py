@@ -439,3 +439,55 @@ async def test_replies_show_the_stored_decimals(
         )
     )["indicatorAddFromTemplates"]["indicators"]
     await check(added[0], "7.00", "0.2500")
+
+
+async def test_art9_negative_targets_are_refused_by_what_the_unit_measures(
+    gql: GraphQLClient, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    """A percentage may be below zero only as a ≤ target (支出增长率 ≤ -2%); a count, an amount or a
+    duration never (src/services/goals/units.py). Each refusal names its field and stores nothing."""
+    goal = await draft_goal(gql, sessionmaker)
+    growth = (
+        await gql.data(
+            INDICATOR_CREATE, quantitative(goal, level3="基金支出增长率", comparator="LE", targetValue="-2")
+        )
+    )["indicatorCreate"]["indicator"]
+    assert growth["targetValue"] == "-2.0000"
+    none_yet = (
+        await gql.data(INDICATOR_CREATE, quantitative(goal, level3="投诉件数", unit="件", targetValue="0"))
+    )["indicatorCreate"]["indicator"]
+    assert none_yet["targetValue"] == "0.0000"
+    async with sessionmaker() as s:
+        insured = (
+            await s.exec(select(IndicatorTemplate.id).where(IndicatorTemplate.key == "COMMON:参保人数"))
+        ).one()
+    query = "query($id: ID!) { goal(id: $id) { ... on Goal { rowVersion } } }"
+    version = (await gql.data(query, {"id": goal["id"]}))["goal"]["rowVersion"]
+    pick = {"templateId": str(insured), "weight": "1", "targetValue": "-10"}
+    target = [("input.targetValue", "OUT_OF_RANGE")]
+    cases: list[tuple[str, dict[str, Any], list[tuple[str, str]]]] = [
+        (INDICATOR_CREATE, quantitative(goal, targetValue="-5"), target),  # a percentage, ≥
+        (INDICATOR_CREATE, quantitative(goal, comparator="EQ", targetValue="-5"), target),
+        (INDICATOR_CREATE, quantitative(goal, unit="人次", comparator="LE", targetValue="-1"), target),
+        (INDICATOR_CREATE, quantitative(goal, unit="万元", comparator="LE", targetValue="-1"), target),
+        (INDICATOR_CREATE, quantitative(goal, unit="工作日", comparator="LE", targetValue="-0.5"), target),
+        (INDICATOR_UPDATE, {"input": {"id": growth["id"], "rowVersion": 1, "comparator": "GE"}}, target),
+        (INDICATOR_UPDATE, {"input": {"id": none_yet["id"], "rowVersion": 1, "targetValue": "-1"}}, target),
+        (
+            INDICATOR_ADD,
+            {"input": {"goalId": goal["id"], "rowVersion": version, "items": [pick]}},
+            [("input.items.0.targetValue", "OUT_OF_RANGE")],
+        ),
+    ]
+    before = await stored(sessionmaker)
+    for query, variables, expected in cases:
+        assert await refused_fields(gql, query, variables) == expected, variables
+    assert await stored(sessionmaker) == before
+    body = await post(gql, INDICATOR_CREATE, quantitative(goal, unit="人次", targetValue="-1"))
+    assert body["data"]["indicatorCreate"]["fields"] == [
+        {
+            "field": "input.targetValue",
+            "code": "OUT_OF_RANGE",
+            "message": "数量类指标（单位“人次”）的目标值不能为负数",
+        }
+    ]

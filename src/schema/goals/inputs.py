@@ -14,6 +14,9 @@ from src.schema.enums import (
 )
 from src.schema.inputs import multiline_text
 
+# What the services check (src/services/goals/units.py), told where a target is entered.
+TARGET_VALUE_RANGE = "人数、金额、时长等不能为负数；百分比类仅指标性质为 ≤ 时可为负数（如支出增长率 ≤ -2%）"
+
 
 @strawberry.input(description="新建目标（草稿）")
 class GoalCreateInput:
@@ -70,7 +73,7 @@ class GoalTaxObjectInput:
 class DecompositionTargetInput:
     indicator_id: strawberry.ID
     region_code: str
-    target_value: Decimal | None = None
+    target_value: Decimal | None = strawberry.field(default=None, description=TARGET_VALUE_RANGE)
 
 
 @strawberry.input(description="修改分解表（草稿阶段）")
@@ -93,7 +96,9 @@ class IndicatorCreateInput:
     aggregation: Aggregation | None = strawberry.field(
         default=None, description="分解方式；不填时按单位推定（% 为 RATE，人数金额为 SUM，其余 NONE）"
     )
-    target_value: Decimal | None = None
+    target_value: Decimal | None = strawberry.field(
+        default=None, description=f"定量指标的指标值：{TARGET_VALUE_RANGE}"
+    )
     target_grade: QualitativeGrade | None = None
     definition: str = multiline_text(default="")
 
