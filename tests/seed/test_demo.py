@@ -36,6 +36,7 @@ from src.models.enums import (
 from src.seed.demo import DEMO_PASSWORD, DEMO_SERVICE_ACCOUNT, DemoCounts, load_demo_data
 from src.seed.reference import load_reference_data
 from src.services.errors import DomainError
+from src.services.goals.units import target_value_problem
 from src.services.identity.passwords import verify_password
 from src.services.policy import ISSUED_STATES
 from src.services.pooling import pooling_regions
@@ -200,6 +201,14 @@ def test_indicators_come_from_the_library_with_weights_totalling_100(demo: Demo)
                 assert (i.target_grade, i.target_value) == (template.default_target_grade, None)
             else:
                 assert i.target_value is not None and i.target_value > 0  # a count scaled to the region
+
+
+def test_art9_demo_targets_keep_the_rule_on_negative_values(demo: Demo) -> None:
+    for i in demo.indicators:
+        problem = target_value_problem(
+            field=str(i.id), unit=i.unit, comparator=i.comparator, target=i.target_value
+        )
+        assert problem is None, problem
 
 
 def _insured_target(demo: Demo, fund_code: str, region_code: str, year: int) -> Decimal:

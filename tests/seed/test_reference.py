@@ -28,6 +28,7 @@ from src.seed.reference import (
 )
 from src.seed.regions import region_ancestors
 from src.services.errors import NotFound
+from src.services.goals.units import Measure, measure_of, target_value_problem
 from src.services.pooling import pooling_region_level, pooling_regions
 from tests.conftest import StatementCounter
 
@@ -214,6 +215,27 @@ async def test_indicator_library_mapping(session: AsyncSession) -> None:
     # The same level-3 name in two funds gives two templates.
     assert "EMPLOYEE_MEDICAL:统筹基金累计结余可支付月数" in templates
     assert "RESIDENT_MEDICAL:统筹基金累计结余可支付月数" in templates
+
+
+async def test_art9_library_units_are_classified_and_defaults_in_range(session: AsyncSession) -> None:
+    """Every unit the library uses has a meaning (src/services/goals/units.py), so the rule on negative
+    targets decides by it, and every default target keeps that rule."""
+    await load_reference_data(session=session)
+    templates = (await session.exec(select(IndicatorTemplate))).all()
+    quantitative = [t for t in templates if t.kind == IndicatorKind.QUANTITATIVE]
+    assert {t.unit: measure_of(t.unit) for t in quantitative} == {
+        "%": Measure.PERCENT,
+        "万人": Measure.COUNT,
+        "人次": Measure.COUNT,
+        "户": Measure.COUNT,
+        "月": Measure.DURATION,
+        "工作日": Measure.DURATION,
+    }
+    for t in quantitative:
+        problem = target_value_problem(
+            field=t.key, unit=t.unit, comparator=t.comparator, target=t.default_target_value
+        )
+        assert problem is None, problem
 
 
 @pytest.mark.parametrize(
