@@ -12,7 +12,7 @@ from sqlmodel import select
 
 from src import migrate
 from src.db import create_engine, create_sessionmaker, session_scope
-from src.settings import Settings
+from src.settings import Settings, settings_from_environment
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA_PATH = ROOT / "schema.graphql"
@@ -128,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     level = logging.WARNING if args.command == "render" else logging.INFO
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
 
-    settings = Settings()
+    settings = settings_from_environment()
     url = settings.DATABASE_URL
     if args.command == "migrate":
         asyncio.run(migrate_database(url))

@@ -5,10 +5,12 @@ create_engine, the schema), so what the app verifies with is what it was started
 """
 
 import ipaddress
+import sys
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationError, ValidationInfo, field_validator, model_validator
+from pydantic_core import ErrorDetails
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PUBLIC_DEFAULT_SECRET_KEY = "change-me-in-production-this-default-is-public"
@@ -32,7 +34,8 @@ class Settings(BaseSettings):
     # Unset: jobs run in-process and events are broadcast in-process (the embedded default).
     REDIS_URL: str | None = None
     STORAGE_DIR: Path = Path("var/storage")
-    SECRET_KEY: str = PUBLIC_DEFAULT_SECRET_KEY
+    # Checked even when not set (validate_default): production refuses the public default.
+    SECRET_KEY: str = Field(default=PUBLIC_DEFAULT_SECRET_KEY, validate_default=True)
     # GraphiQL and introspection are for development; production turns them off.
     GRAPHIQL: bool = True
     # Echo SQL statements (debugging only).
@@ -132,13 +135,40 @@ class Settings(BaseSettings):
             values.setdefault("INTROSPECTION", False)
         return values
 
-    @model_validator(mode="after")
-    def _production_needs_a_secret(self) -> "Settings":
-        if self.ENVIRONMENT == "production" and (
-            self.SECRET_KEY == PUBLIC_DEFAULT_SECRET_KEY or len(self.SECRET_KEY) < 32
+    @field_validator("SECRET_KEY")
+    @classmethod
+    def _production_needs_a_secret(cls, value: str, info: ValidationInfo) -> str:
+        # A field validator (ENVIRONMENT is declared before, so it is in info.data): the error names
+        # SECRET_KEY, the setting to change.
+        if info.data.get("ENVIRONMENT") == "production" and (
+            value == PUBLIC_DEFAULT_SECRET_KEY or len(value) < 32
         ):
             raise ValueError(
-                "ENVIRONMENT=production needs SECRET_KEY set to a private random value of at least 32 "
-                "characters (the default is public)"
+                "ENVIRONMENT=production needs a private random value of at least 32 characters "
+                "(the default is public)"
             )
-        return self
+        return value
+
+
+def _problem(error: ErrorDetails) -> str:
+    """One refused setting: its name and why. Never its value, which may be a secret or hold a password."""
+    name = ".".join(str(part) for part in error["loc"]) or "settings"
+    cause = error.get("ctx", {}).get("error")
+    reason = str(cause) if error["type"] == "value_error" and cause is not None else error["msg"]
+    return f"{name}: {reason}"
+
+
+def settings_problems(error: ValidationError) -> list[str]:
+    return [_problem(e) for e in error.errors()]
+
+
+def settings_from_environment() -> Settings:
+    """The settings of a starting process (the CLI, each `serve` worker): a value the environment gives
+    that cannot be used ends the process with one line per setting on stderr and status 2 (as argparse
+    does for bad arguments), not a traceback."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        for problem in settings_problems(exc):
+            print(f"fundperf: {problem}", file=sys.stderr)
+        raise SystemExit(2) from None

@@ -1,13 +1,16 @@
-"""The fundperf command: schema export, and `serve` end to end on a fresh SQLite database."""
+"""The fundperf command: schema export, `serve` end to end on a fresh SQLite database, and refused
+settings."""
 
 import os
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import httpx
 import pytest
 
-from src.cli import SCHEMA_PATH, default_workers, export_schema, main, several_workers_problem
+from src.cli import ROOT, SCHEMA_PATH, default_workers, export_schema, main, several_workers_problem
 from tests.conftest import make_settings
 from tests.support.process import serve_process
 
@@ -94,3 +97,48 @@ def test_serve_runs_several_workers_with_the_environments_settings(tmp_path: Pat
     while any(Path(f"/proc/{pid}").exists() for pid in workers) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not any(Path(f"/proc/{pid}").exists() for pid in workers)
+
+
+NOT_A_NUMBER = "Input should be a valid number, unable to parse string as a number"
+SECRET_KEY_REFUSED = (
+    "fundperf: SECRET_KEY: ENVIRONMENT=production needs a private random value of at least 32 characters "
+    "(the default is public)"
+)
+
+
+@pytest.mark.parametrize(
+    ("args", "settings", "expected"),
+    [
+        (["serve"], {"ENVIRONMENT": "production"}, [SECRET_KEY_REFUSED]),
+        (
+            ["worker"],
+            {"WORKER_POLL_SECONDS": "abc"},
+            [f"fundperf: WORKER_POLL_SECONDS: {NOT_A_NUMBER}"],
+        ),
+        (
+            ["migrate"],
+            {"ENVIRONMENT": "production", "SECRET_KEY": "short-but-secret", "WS_QUEUE_SIZE": "1"},
+            [SECRET_KEY_REFUSED, "fundperf: WS_QUEUE_SIZE: Input should be greater than or equal to 10"],
+        ),
+    ],
+)
+def test_refused_settings_are_one_line_each_and_status_2(
+    tmp_path: Path, args: list[str], settings: dict[str, str], expected: list[str]
+) -> None:
+    """The real command, as an operator starts it: no traceback, the setting named, nothing started."""
+    database = tmp_path / "never.db"
+    env = {k: v for k, v in os.environ.items() if k not in ("ENVIRONMENT", "SECRET_KEY", "REDIS_URL")}
+    env |= {"DATABASE_URL": f"sqlite+aiosqlite:///{database}", "PYTHONPATH": str(ROOT), **settings}
+    done = subprocess.run(
+        [sys.executable, "-m", "src.cli", *args],
+        env=env,
+        cwd=tmp_path,  # no .env here
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.splitlines() == expected
+    assert "Traceback" not in done.stderr and "short-but-secret" not in done.stderr
+    assert done.stdout == ""
+    assert not database.exists()  # refused before migrating anything

@@ -1,10 +1,13 @@
 """Settings come from one source; production refuses the public default SECRET_KEY and turns the
 development conveniences (GraphiQL, introspection) off unless told otherwise."""
 
+from pathlib import Path
+
 import pytest
 from pydantic import ValidationError
 
-from src.settings import PUBLIC_DEFAULT_SECRET_KEY, Settings
+from src.app import app_from_environment
+from src.settings import PUBLIC_DEFAULT_SECRET_KEY, Settings, settings_problems
 
 PRIVATE_KEY = "k" * 48
 
@@ -71,3 +74,39 @@ def test_webhook_allowed_networks_are_read_from_the_environment(monkeypatch: pyt
     monkeypatch.setenv("WEBHOOK_ALLOWED_NETWORKS", "127.0.0.0/8,localhost")
     with pytest.raises(ValidationError, match="WEBHOOK_ALLOWED_NETWORKS"):
         Settings(_env_file=None)
+
+
+def test_production_refusal_names_the_secret_key_setting() -> None:
+    with pytest.raises(ValidationError) as refused:
+        Settings(_env_file=None, ENVIRONMENT="production")
+    assert [e["loc"] for e in refused.value.errors()] == [("SECRET_KEY",)]
+    assert settings_problems(refused.value) == [
+        "SECRET_KEY: ENVIRONMENT=production needs a private random value of at least 32 characters "
+        "(the default is public)"
+    ]
+
+
+def test_each_refused_setting_is_one_problem_without_its_value() -> None:
+    secret = "short-but-secret"
+    with pytest.raises(ValidationError) as refused:
+        Settings(
+            _env_file=None, ENVIRONMENT="production", SECRET_KEY=secret, WS_QUEUE_SIZE=1, GRAPHIQL="maybe"
+        )
+    problems = settings_problems(refused.value)
+    assert [p.split(":")[0] for p in problems] == ["SECRET_KEY", "GRAPHIQL", "WS_QUEUE_SIZE"]
+    assert problems[2] == "WS_QUEUE_SIZE: Input should be greater than or equal to 10"
+    assert not any(secret in p or "maybe" in p for p in problems)
+
+
+def test_a_serve_worker_with_refused_settings_exits_with_one_line_each(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """uvicorn's factory in each `serve` worker reads the environment again: the same lines, status 2."""
+    monkeypatch.chdir(Path(__file__).parent)  # no .env here
+    monkeypatch.setenv("WORKER_POLL_SECONDS", "abc")
+    with pytest.raises(SystemExit) as stopped:
+        app_from_environment()
+    assert stopped.value.code == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "fundperf: WORKER_POLL_SECONDS: Input should be a valid number, unable to parse string as a number"
+    ]

@@ -28,7 +28,7 @@ from src.reports.storage import storage_from_settings
 from src.reports.sweeper import JobSweeper
 from src.schema.events.shared_run import renderer
 from src.services.identity.ratelimit import create_rate_limiter
-from src.settings import Settings
+from src.settings import Settings, settings_from_environment
 
 logger = logging.getLogger(__name__)
 READINESS_REDIS_TIMEOUT_SECONDS = 1.0
@@ -128,7 +128,7 @@ def create_app(settings: Settings, engine: AsyncEngine | None = None) -> Starlet
 def app_from_environment() -> Starlette:
     """The app of a `fundperf serve` worker process (uvicorn's factory, called in each worker): the
     settings from the environment, and the collector tuned for a long-lived server."""
-    app = create_app(Settings())
+    app = create_app(settings_from_environment())
     tune_gc_for_serving()
     return app
 
