@@ -15,8 +15,8 @@ import time
 from typing import Any
 
 from src.models.base import utcnow
+from src.models.goal import GoalDocumentKind
 from src.reports.contexts.goal_table import date_zh
-from src.reports.kinds import ReportKind
 from src.reports.render import Renderer
 
 CATEGORIES = [("产出指标", "数量"), ("产出指标", "质量"), ("产出指标", "时效"), ("效益指标", "社会效益")]
@@ -62,10 +62,10 @@ def context(rows: int) -> dict[str, Any]:
 
 def per_second(renderer: Renderer, ctx: dict[str, Any], seconds: float) -> tuple[float, float]:
     """Documents per second and mean milliseconds per document."""
-    renderer.render(ReportKind.GOAL_TABLE, ctx)  # warm-up (fills the caches of a warm renderer)
+    renderer.render(GoalDocumentKind.GOAL_TABLE, ctx)  # warm-up (fills the caches of a warm renderer)
     count, start = 0, time.perf_counter()
     while (elapsed := time.perf_counter() - start) < seconds:
-        renderer.render(ReportKind.GOAL_TABLE, ctx)
+        renderer.render(GoalDocumentKind.GOAL_TABLE, ctx)
         count += 1
     return count / elapsed, elapsed / count * 1000
 

@@ -29,8 +29,8 @@ from bench.database import demo_database, sqlite_url
 from src.app import create_app
 from src.models import Goal, Region, User
 from src.models.enums import GoalHorizon
+from src.models.goal import GoalDocumentKind
 from src.reports.contexts import build_context
-from src.reports.kinds import ReportKind
 from src.reports.pdf import convert
 from src.reports.render import Renderer
 from src.reports.worker import make_worker
@@ -114,9 +114,9 @@ async def main(redis_url: str, count: int) -> None:
         for goal_id in goal_ids[:count]:
             start = time.perf_counter()
             context = await build_context(
-                session=session, actor=actor, kind=ReportKind.GOAL_TABLE, goal_id=goal_id
+                session=session, actor=actor, kind=GoalDocumentKind.GOAL_TABLE, subject_id=goal_id
             )
-            await asyncio.to_thread(renderer.render, ReportKind.GOAL_TABLE, context)
+            await asyncio.to_thread(renderer.render, GoalDocumentKind.GOAL_TABLE, context)
             render_times.append(time.perf_counter() - start)
     print(f"| context + render of one goal table | {ms(render_times)} |")
 
@@ -176,7 +176,7 @@ async def main(redis_url: str, count: int) -> None:
         )
 
     # PDFs: five one by one (five soffice starts), then five in one call.
-    document = renderer.render(ReportKind.GOAL_TABLE, context)
+    document = renderer.render(GoalDocumentKind.GOAL_TABLE, context)
     profile = work / "soffice"
     start = time.perf_counter()
     for i in range(5):

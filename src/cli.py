@@ -139,8 +139,8 @@ def main(argv: list[str] | None = None) -> int:
         export_schema(args.path)
         print(f"wrote {args.path}")
     elif args.command == "render":
+        from src.models.report import ReportFormat
         from src.reports.cli import Scope, render
-        from src.reports.kinds import ReportFormat
 
         scope = Scope.of(goal_id=args.goal, fund_type_code=args.fund, year=args.year, region_code=args.region)
         if scope is None:

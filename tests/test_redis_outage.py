@@ -17,8 +17,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from src.app import create_app
 from src.models.enums import ActorType
-from src.models.event import Event, EventKind
-from src.models.report import ReportJob, ReportJobStatus
+from src.models.event import Event
+from src.models.report import ReportEventKind, ReportJob, ReportJobStatus
 from tests.conftest import make_settings, proxied_url
 from tests.reports.test_faults import log_text, worker_database_url, worker_env, worker_process
 from tests.reports.test_jobs import REQUEST, goal_in
@@ -84,7 +84,9 @@ async def jobs(sessionmaker: async_sessionmaker[AsyncSession]) -> list[ReportJob
 async def succeeded_events(sessionmaker: async_sessionmaker[AsyncSession]) -> dict[int, int]:
     """How many times each job was announced SUCCEEDED."""
     async with sessionmaker() as session:
-        events = (await session.exec(select(Event).where(Event.kind == EventKind.REPORT_JOB_CHANGED))).all()
+        events = (
+            await session.exec(select(Event).where(Event.kind == ReportEventKind.REPORT_JOB_CHANGED))
+        ).all()
     counts: dict[int, int] = {}
     for event in events:
         if (event.payload or {}).get("status") == "SUCCEEDED":

@@ -9,7 +9,7 @@ from bench.database import demo_database
 from src.db import create_engine, create_sessionmaker
 from src.models import Event, Goal
 from src.models.enums import ActorType, GoalStatus
-from src.models.event import EventKind
+from src.models.goal import GoalEventKind
 from tests.factories import make_goal, make_user
 
 PROVINCE, CHENGDU, PANZHIHUA = "510000", "510100", "510300"
@@ -62,7 +62,7 @@ async def outbox_after(url: str, after: int) -> list[OutboxRow]:
             rows = (
                 await session.exec(
                     select(Event)
-                    .where(col(Event.id) > after, Event.kind == EventKind.GOAL_TAX_OPINION)
+                    .where(col(Event.id) > after, Event.kind == GoalEventKind.GOAL_TAX_OPINION)
                     .order_by(col(Event.id))
                 )
             ).all()

@@ -10,17 +10,17 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from src.events.message import EventMessage
 from src.models import FundType, Region
-from src.models.event import Event, EventKind, SubjectType
+from src.models.event import Event
 from src.services.errors import ErrorCode, FieldProblem, ValidationFailed
 
 
 @dataclass(frozen=True)
 class EventFilter:
-    kinds: frozenset[EventKind] = frozenset()  # empty: every kind
+    kinds: frozenset[str] = frozenset()  # registered event kinds; empty: every kind
     region_path: str | None = None
     include_descendants: bool = True
     fund_type_id: int | None = None
-    subject_type: SubjectType | None = None
+    subject_type: str | None = None
     subject_id: int | None = None
 
     def matches(self, event: EventMessage) -> bool:
@@ -62,7 +62,7 @@ class EventFilter:
 async def resolve_filter(
     *,
     session: AsyncSession,
-    kinds: Iterable[EventKind] = (),
+    kinds: Iterable[str] = (),
     region_code: str | None = None,
     include_descendants: bool = True,
     fund_type_code: str | None = None,

@@ -5,21 +5,21 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
-from src.models.enums import Administration, GoalStatus
-from src.models.event import Event, EventKind, SubjectType
+from src.models.event import Event
+from src.subjects.scope import RecordScope, recipients_of
 
 
 @dataclass(frozen=True)
 class EventMessage:
     id: int
-    kind: EventKind
-    subject_type: SubjectType
+    kind: str
+    subject_type: str
     subject_id: int
     region_id: int
     region_path: str
     fund_type_id: int | None
-    administration: Administration | None
-    goal_status: GoalStatus | None
+    administrations: str  # recipients, as stored: "|HRSS|"
+    draft: bool
     audience_user_id: int | None
     actor_user_id: int | None
     occurred_at: datetime
@@ -36,12 +36,23 @@ class EventMessage:
             region_id=row.region_id,
             region_path=row.region_path,
             fund_type_id=row.fund_type_id,
-            administration=row.administration,
-            goal_status=row.goal_status,
+            administrations=row.administrations,
+            draft=row.draft,
             audience_user_id=row.audience_user_id,
             actor_user_id=row.actor_user_id,
             occurred_at=row.occurred_at,
             payload=dict(row.payload or {}),
+        )
+
+    def scope(self) -> RecordScope:
+        """Who may see it: its subject's scope when it was written."""
+        return RecordScope(
+            region_id=self.region_id,
+            region_path=self.region_path,
+            fund_type_id=self.fund_type_id,
+            administrations=recipients_of(self.administrations),
+            draft=self.draft,
+            owner_user_id=self.audience_user_id,
         )
 
     def to_json(self) -> str:
@@ -57,14 +68,14 @@ class EventMessage:
     def from_dict(cls, values: dict[str, Any]) -> "EventMessage":
         return cls(
             id=int(values["id"]),
-            kind=EventKind(values["kind"]),
-            subject_type=SubjectType(values["subject_type"]),
+            kind=str(values["kind"]),
+            subject_type=str(values["subject_type"]),
             subject_id=int(values["subject_id"]),
             region_id=int(values["region_id"]),
             region_path=str(values["region_path"]),
             fund_type_id=values["fund_type_id"],
-            administration=Administration(values["administration"]) if values["administration"] else None,
-            goal_status=GoalStatus(values["goal_status"]) if values["goal_status"] else None,
+            administrations=str(values["administrations"]),
+            draft=bool(values["draft"]),
             audience_user_id=values["audience_user_id"],
             actor_user_id=values["actor_user_id"],
             occurred_at=datetime.fromisoformat(values["occurred_at"]),

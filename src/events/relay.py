@@ -31,10 +31,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from src.events.bus import Bus
 from src.events.message import EventMessage
-from src.events.outbox import RELAY
 from src.models.base import utcnow
 from src.models.event import Event
 from src.redis_client import UNAVAILABLE, Outage, redis_client
+from src.subjects.events import RELAY
 
 logger = logging.getLogger(__name__)
 BATCH = 500

@@ -2,6 +2,7 @@
 
 from datetime import datetime
 from decimal import Decimal
+from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
@@ -9,6 +10,10 @@ from sqlmodel import Field, SQLModel
 from src.models.base import Versioned
 from src.models.enums import BudgetItem, BudgetLineCategory, BudgetStatus
 from src.models.types import Money, StrEnumType, UTCDateTime
+
+
+class BudgetEventKind(StrEnum):
+    BUDGET_APPROVED = "BUDGET_APPROVED"
 
 
 class FundBudget(Versioned, table=True):

@@ -2,45 +2,23 @@
 it announces, so a rolled-back change leaves none; a relay publishes rows after commit and marks them.
 
 The id only grows: it orders events and is the data version (`dataVersion`). What decides who may see an
-event is copied onto it when it is written (region path, the fund's administration, the goal's status, the
-one user a job without a goal belongs to), so visibility needs no join per event and per subscriber.
+event is its subject's scope, copied onto it when it is written (region path, the administrations it is
+addressed to, whether the subject is a draft, the one user it may be for), so visibility needs no join per
+event and per subscriber.
 """
 
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from src.models.base import utcnow
-from src.models.enums import Administration, GoalStatus
-from src.models.types import StrEnumType, UTCDateTime
+from src.models.types import UTCDateTime
 
-
-class EventKind(StrEnum):
-    GOAL_STATUS_CHANGED = "GOAL_STATUS_CHANGED"  # a step of the chain (submit, review, issue, return, ...)
-    GOAL_DECOMPOSED = "GOAL_DECOMPOSED"  # a region's goal drafted or reopened from a province-wide table
-    GOAL_ADJUSTMENT_REQUESTED = "GOAL_ADJUSTMENT_REQUESTED"  # Art. 14: the next version opened to adjust
-    GOAL_TAX_OPINION = "GOAL_TAX_OPINION"  # Art. 7: the tax bureau concurred or objected
-    BUDGET_APPROVED = "BUDGET_APPROVED"
-    REPORT_JOB_CHANGED = "REPORT_JOB_CHANGED"  # a document job started, progressed, succeeded or failed
-
-
-EVENT_KIND_LABELS: dict[EventKind, str] = {
-    EventKind.GOAL_STATUS_CHANGED: "绩效目标状态变更",
-    EventKind.GOAL_DECOMPOSED: "绩效目标分解下达",
-    EventKind.GOAL_ADJUSTMENT_REQUESTED: "绩效目标申请调整",
-    EventKind.GOAL_TAX_OPINION: "税务部门会商意见",
-    EventKind.BUDGET_APPROVED: "基金预算批复",
-    EventKind.REPORT_JOB_CHANGED: "报告任务进度",
-}
-
-
-class SubjectType(StrEnum):
-    GOAL = "Goal"
-    FUND_BUDGET = "FundBudget"
-    REPORT_JOB = "ReportJob"
+# Kinds and subject types are the registry's (src/subjects/registry.py): each domain declares its own.
+KIND_MAX_LENGTH = 64
+SUBJECT_TYPE_MAX_LENGTH = 32
 
 
 class Event(SQLModel, table=True):
@@ -57,17 +35,16 @@ class Event(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    kind: EventKind = Field(sa_type=StrEnumType(EventKind), index=True)
-    subject_type: SubjectType = Field(sa_type=StrEnumType(SubjectType))
+    kind: str = Field(max_length=KIND_MAX_LENGTH, index=True)
+    subject_type: str = Field(max_length=SUBJECT_TYPE_MAX_LENGTH)
     subject_id: int
+    # The subject's scope when the event was written (src/subjects/scope.py): who may see the event.
     region_id: int = Field(foreign_key="region.id", index=True)
     region_path: str = Field(max_length=255)
     fund_type_id: int | None = Field(default=None, foreign_key="fund_type.id")
-    administration: Administration | None = Field(default=None, sa_type=StrEnumType(Administration))
-    # For goals and their documents: the goal's status then (drafts are not seen from above).
-    goal_status: GoalStatus | None = Field(default=None, sa_type=StrEnumType(GoalStatus))
-    # A job whose goal is gone is its requester's alone.
-    audience_user_id: int | None = Field(default=None, foreign_key="app_user.id")
+    administrations: str = Field(default="", max_length=64)  # recipients: "|HRSS|MEDICAL_SECURITY|"
+    draft: bool = False  # not seen from the regions above
+    audience_user_id: int | None = Field(default=None, foreign_key="app_user.id")  # the one user it is for
     actor_user_id: int | None = Field(default=None, foreign_key="app_user.id")
     actor_organization_id: int | None = Field(default=None, foreign_key="organization.id")
     occurred_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime())

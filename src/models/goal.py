@@ -3,6 +3,7 @@
 import uuid
 from datetime import datetime
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
@@ -22,6 +23,20 @@ from src.models.enums import (
 )
 from src.models.indicator_template import IndicatorDefinition
 from src.models.types import FREE_TEXT_MAX_LENGTH, ScaledDecimal, StrEnumType, UTCDateTime
+
+
+class GoalEventKind(StrEnum):
+    """What a goal announces (src/domains/goals.py registers them with their labels)."""
+
+    GOAL_STATUS_CHANGED = "GOAL_STATUS_CHANGED"  # a step of the chain (submit, review, issue, return, ...)
+    GOAL_DECOMPOSED = "GOAL_DECOMPOSED"  # a region's goal drafted or reopened from a province-wide table
+    GOAL_ADJUSTMENT_REQUESTED = "GOAL_ADJUSTMENT_REQUESTED"  # Art. 14: the next version opened to adjust
+    GOAL_TAX_OPINION = "GOAL_TAX_OPINION"  # Art. 7: the tax bureau concurred or objected
+
+
+class GoalDocumentKind(StrEnum):
+    GOAL_TABLE = "GOAL_TABLE"  # 绩效目标表 (Art. 7, 10): one goal's table for issuing
+
 
 TARGET_VALUE = ScaledDecimal(20, 4)
 WEIGHT = ScaledDecimal(6, 2)

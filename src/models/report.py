@@ -1,9 +1,11 @@
 """Report jobs: one row per requested document (DOMAIN.md §9), from the request to the stored file.
 
-A job renders one goal's document (goal_id), or is the parent of a batch — every goal of a fund, year and
-region with its descendants (fund_type_id, region_id, year) — whose children render one goal each and count
-its progress. The fingerprint is the request and the version of the data it was made from, so asking again
-for unchanged data finds the job already made instead of rendering twice.
+A job renders one subject's document (subject_type, subject_id: a goal's table, later a monitoring report, a
+letter), or is the parent of a batch — every subject of its type in a fund, year and region with its
+descendants (fund_type_id, region_id, year) — whose children render one subject each and count its
+progress. The kinds of document are the registry's (src/subjects/documents.py). The fingerprint is the
+request and the version of the data it was made from, so asking again for unchanged data finds the job
+already made instead of rendering twice.
 """
 
 from datetime import datetime
@@ -13,8 +15,17 @@ import sqlalchemy as sa
 from sqlmodel import Field
 
 from src.models.base import Versioned
+from src.models.event import KIND_MAX_LENGTH, SUBJECT_TYPE_MAX_LENGTH
 from src.models.types import StrEnumType, UTCDateTime
-from src.reports.kinds import ReportFormat, ReportKind
+
+
+class ReportFormat(StrEnum):
+    DOCX = "DOCX"
+    PDF = "PDF"
+
+
+class ReportEventKind(StrEnum):
+    REPORT_JOB_CHANGED = "REPORT_JOB_CHANGED"  # a document job started, progressed, succeeded or failed
 
 
 class ReportJobStatus(StrEnum):
@@ -43,6 +54,7 @@ class ReportJob(Versioned, table=True):
     # loser of the race finds the winner's). A batch's children are not requests: they share fingerprints
     # with single-goal jobs, so they are left out.
     __table_args__ = (
+        sa.Index("ix_report_job_subject", "subject_type", "subject_id"),
         sa.Index(
             "uq_report_job_live_fingerprint",
             "fingerprint",
@@ -54,12 +66,14 @@ class ReportJob(Versioned, table=True):
     __tablename__ = "report_job"
 
     id: int | None = Field(default=None, primary_key=True)
-    kind: ReportKind = Field(sa_type=StrEnumType(ReportKind))
+    kind: str = Field(max_length=KIND_MAX_LENGTH)  # a registered document kind: GOAL_TABLE
     format: ReportFormat = Field(sa_type=StrEnumType(ReportFormat))
-    # One goal's document. A deleted draft leaves its jobs behind without it (SET NULL).
-    goal_id: int | None = Field(default=None, foreign_key="goal.id", index=True, ondelete="SET NULL")
-    # Where the job sits: a batch's scope (with year); for one goal, the goal's fund and region, so that a
-    # job whose goal was deleted still has a place for visibility (src/reports/jobs.py).
+    # The subject's document (a batch: the type of its children's subjects, no id). A subject deleted since
+    # (a draft goal) leaves its jobs behind: they are then their requester's (src/domains/report_jobs.py).
+    subject_type: str = Field(max_length=SUBJECT_TYPE_MAX_LENGTH)
+    subject_id: int | None = None
+    # Where the job sits: a batch's scope (with year); for one subject, the subject's fund and region, so
+    # that a job whose subject was deleted still has a place for visibility.
     fund_type_id: int | None = Field(default=None, foreign_key="fund_type.id")
     region_id: int | None = Field(default=None, foreign_key="region.id")
     year: int | None = None

@@ -20,9 +20,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from src.db import create_engine, create_sessionmaker, session_scope
 from src.models import User
-from src.models.report import ReportJob, ReportJobStatus
+from src.models.goal import GoalDocumentKind
+from src.models.report import ReportFormat, ReportJob, ReportJobStatus
 from src.reports.jobs import is_batch, request_report, run_job
-from src.reports.kinds import ReportFormat, ReportKind
 from src.reports.render import Renderer
 from src.reports.runner import EMBEDDED_CONCURRENCY
 from src.reports.storage import Storage, StoredFileMissing, storage_from_settings
@@ -102,7 +102,7 @@ class Progress:
 def describe(job: ReportJob) -> str:
     """Which document, and why it is not there."""
     reason = job.error if job.status == ReportJobStatus.FAILED else "仍在其他进程中生成，未等到完成"
-    return f"目标 {job.goal_id}（任务 {job.id}）：{reason}"
+    return f"目标 {job.subject_id}（任务 {job.id}）：{reason}"
 
 
 def refusal(exc: DomainError) -> str:
@@ -130,9 +130,9 @@ async def _request(
             job = await request_report(
                 session=session,
                 actor=actor,
-                kind=ReportKind.GOAL_TABLE,
+                kind=GoalDocumentKind.GOAL_TABLE,
                 fmt=fmt,
-                goal_id=scope.goal_id,
+                subject_id=scope.goal_id,
                 fund_type_code=scope.fund_type_code,
                 year=scope.year,
                 region_code=scope.region_code,

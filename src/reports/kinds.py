@@ -1,23 +1,15 @@
-"""The kinds of official document the service renders (DOMAIN.md §9), and their output formats.
+"""What documents are rendered as: the output formats and their content types. The kinds of document are
+the domains' (src/subjects/documents.py, registered in src/domains/)."""
 
-A template per kind lives in report_templates/<kind value>.docx; a context builder per kind in
-src/reports/contexts/. Monitoring, evaluation and results add their kinds here.
-"""
+from src.models.report import ReportFormat
+from src.subjects.registry import registry
 
-from enum import StrEnum
-
-
-class ReportKind(StrEnum):
-    GOAL_TABLE = "GOAL_TABLE"  # 绩效目标表 (Art. 7, 10): one goal's table for issuing
-
-
-class ReportFormat(StrEnum):
-    DOCX = "DOCX"
-    PDF = "PDF"
-
-
-KIND_LABELS: dict[ReportKind, str] = {ReportKind.GOAL_TABLE: "绩效目标表"}
 CONTENT_TYPES: dict[ReportFormat, str] = {
     ReportFormat.DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     ReportFormat.PDF: "application/pdf",
 }
+
+
+def kind_label(kind: str) -> str:
+    """The Chinese name of a document kind (绩效目标表)."""
+    return str(registry().documents[str(kind)].label)

@@ -23,7 +23,6 @@ from jinja2 import StrictUndefined, Template
 from jinja2.sandbox import SandboxedEnvironment
 
 from src.reports.compiled_docx import CompiledDocx, compile_docx
-from src.reports.kinds import ReportKind
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "report_templates"
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -117,13 +116,13 @@ class Renderer:
         self.template_dir = template_dir
         self.warm = warm
         self._env = sandbox()
-        self._kinds: dict[ReportKind, _Kind] = {}
+        self._kinds: dict[str, _Kind] = {}
         self._lock = threading.Lock()
 
-    def template_path(self, kind: ReportKind) -> Path:
-        return self.template_dir / f"{kind.value}.docx"
+    def template_path(self, kind: str) -> Path:
+        return self.template_dir / f"{kind}.docx"
 
-    def _kind(self, kind: ReportKind) -> _Kind:
+    def _kind(self, kind: str) -> _Kind:
         if not self.warm:
             return _Kind(self.template_path(kind).read_bytes(), {}, {}, None)
         found = self._kinds.get(kind)
@@ -136,7 +135,7 @@ class Renderer:
                     self._kinds[kind] = found
         return found
 
-    def render(self, kind: ReportKind, context: Mapping[str, Any]) -> bytes:
+    def render(self, kind: str, context: Mapping[str, Any]) -> bytes:
         cached = self._kind(kind)
         values = xml_safe(dict(context))
         if cached.compiled_docx is not None:

@@ -7,10 +7,9 @@ administration. Resolvers and services ask here; nothing else decides.
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import TypeVar
 
-from sqlalchemy import ColumnElement, and_, false, literal, or_, true
-from sqlmodel import col, select
+from sqlalchemy import ColumnElement
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from src.models import FundBudget, FundType, Goal, Region
@@ -18,6 +17,9 @@ from src.models.enums import ActorType, Administration, GoalStatus, RegionLevel
 from src.services.actors import Actor
 from src.services.errors import Forbidden
 from src.services.rows import kept_row
+from src.subjects.scope import ColumnTerms, RecordScope, ScopeTerms, Terms
+
+B = TypeVar("B")
 
 
 class Action(StrEnum):
@@ -154,93 +156,40 @@ def reader(actor: Actor) -> Actor:
     return actor
 
 
-def goal_visible(
-    actor: Actor, *, region_path: str, administration: Administration | None, status: GoalStatus
-) -> bool:
-    """Own region and below: everything; regions above: all but drafts; elsewhere: nothing.
+def visibility(actor: Actor, record: Terms[B]) -> B:
+    """Who may read a record: decided once, for one record in memory (`ScopeTerms`, a bool) and for a table
+    (`ColumnTerms`, a SQL clause); each subject says how its rows give their scope (src/subjects/).
 
-    System administrators read everything (they support all regions). The national departments review
-    goals nationwide once submitted, never drafts; a third-party evaluator sees only what it is assigned
-    (nothing until evaluation assigns it). An API token with a region sees nothing outside its subtree.
+    Own region and below: everything; regions above: all but drafts; elsewhere: nothing. System
+    administrators read everything (they support all regions). The national departments read records
+    nationwide once submitted, never drafts; a third-party evaluator sees only what it is assigned (nothing
+    until evaluation assigns it). HRSS, medical security and agency users read only what is addressed to their
+    administration. A record that belongs to one user (a document whose subject is gone) is that user's. An
+    API token with a region sees nothing outside its subtree.
     """
-    if not actor.in_token_region(region_path):
-        return False
+    confined = [record.region_below(actor.token_region_path)] if actor.token_region_path is not None else []
     if actor.is_admin:
-        return True
+        return record.all(*confined)
     if actor.actor_type == ActorType.THIRD_PARTY:
-        return False
+        return record.false()
+    conditions = [*confined, record.owned_by_nobody_or(actor.user_id)]
     if actor.actor_type == ActorType.NATIONAL:
-        return status not in DRAFT_STATES
-    if actor.actor_type in ADMINISTRATION_BOUND and actor.administration != administration:
-        return False
-    if actor.covers(region_path):
-        return True
-    return actor.region_is_within(region_path) and status not in DRAFT_STATES
+        return record.all(record.not_draft(), *conditions)
+    if actor.actor_type in ADMINISTRATION_BOUND:
+        conditions.append(record.addressed_to(actor.administration))
+    below = record.region_below(actor.region_path)
+    above = record.all(record.region_above(actor.region_path), record.not_draft())
+    return record.all(record.any(below, above), *conditions)
 
 
-def _region_path_of(region_column: Any) -> Any:
-    return select(Region.path).where(col(Region.id) == region_column).scalar_subquery()
+def visible(actor: Actor, scope: RecordScope) -> bool:
+    """`visibility` for one record."""
+    return visibility(actor, ScopeTerms(scope))
 
 
-def _administration_bound(actor: Actor, clause: ColumnElement[bool], fund_column: Any) -> ColumnElement[bool]:
-    if actor.actor_type in ADMINISTRATION_BOUND and actor.administration is not None:
-        fund_admin = select(FundType.administration).where(col(FundType.id) == fund_column).scalar_subquery()
-        clause = and_(clause, fund_admin == actor.administration.value)
-    return clause
-
-
-def _in_token_region(actor: Actor, region_column: Any) -> ColumnElement[bool]:
-    assert actor.token_region_path is not None
-    return _region_path_of(region_column).startswith(actor.token_region_path, autoescape=True)  # type: ignore[no-any-return]
-
-
-def visible_goals_clause(actor: Actor) -> ColumnElement[bool]:
-    """goal_visible as SQL, for lists."""
-    if actor.token_region_path is not None:
-        return and_(_in_token_region(actor, Goal.region_id), visible_goals_clause(actor.unconfined()))
-    if actor.is_admin:
-        return true()
-    if actor.actor_type == ActorType.THIRD_PARTY:
-        return false()
-    if actor.actor_type == ActorType.NATIONAL:
-        return col(Goal.status).not_in(list(DRAFT_STATES))
-    region_path = _region_path_of(Goal.region_id)
-    below = region_path.startswith(actor.region_path, autoescape=True)
-    above = and_(
-        literal(actor.region_path).startswith(region_path),
-        col(Goal.status).not_in(list(DRAFT_STATES)),
-    )
-    return _administration_bound(actor, or_(below, above), Goal.fund_type_id)
-
-
-def visible_region_clause(actor: Actor, region_column: Any, fund_column: Any) -> ColumnElement[bool]:
-    """Rows of the actor's region and below, or of regions above it (budgets and similar records)."""
-    if actor.token_region_path is not None:
-        confined = _in_token_region(actor, region_column)
-        return and_(confined, visible_region_clause(actor.unconfined(), region_column, fund_column))
-    if actor.is_admin or actor.actor_type == ActorType.NATIONAL:
-        return true()
-    if actor.actor_type == ActorType.THIRD_PARTY:
-        return false()
-    region_path = _region_path_of(region_column)
-    clause = or_(
-        region_path.startswith(actor.region_path, autoescape=True),
-        literal(actor.region_path).startswith(region_path),
-    )
-    return _administration_bound(actor, clause, fund_column)
-
-
-def record_visible(actor: Actor, *, region_path: str, administration: Administration | None) -> bool:
-    """visible_region_clause for one record."""
-    if not actor.in_token_region(region_path):
-        return False
-    if actor.is_admin or actor.actor_type == ActorType.NATIONAL:
-        return True
-    if actor.actor_type == ActorType.THIRD_PARTY:
-        return False
-    if actor.actor_type in ADMINISTRATION_BOUND and actor.administration != administration:
-        return False
-    return actor.covers(region_path) or actor.region_is_within(region_path)
+def visible_clause(actor: Actor, terms: ColumnTerms) -> ColumnElement[bool]:
+    """`visibility` as SQL, for a select over the table `terms` describes."""
+    return visibility(reader(actor), terms)
 
 
 # --- users -------------------------------------------------------------------------------------------------

@@ -16,8 +16,9 @@ from src.app.files import content_disposition
 from src.models import ReportJob, User
 from src.models.auth import ApiTokenScope
 from src.models.enums import ActorType
-from src.models.report import ReportJobStatus
-from src.reports.kinds import CONTENT_TYPES, ReportFormat, ReportKind
+from src.models.goal import GoalDocumentKind
+from src.models.report import ReportFormat, ReportJobStatus
+from src.reports.kinds import CONTENT_TYPES
 from src.reports.storage import LocalStorage, report_key
 from src.services.actors import load_actor
 from src.services.identity.api_tokens import ApiTokenSpec, create_api_token
@@ -51,9 +52,10 @@ async def stored_job(
         goal = await make_goal(session, region_code=region_code, year=next(_years))
         requester = await session.get_one(User, 1)
         job = ReportJob(
-            kind=ReportKind.GOAL_TABLE,
+            kind=GoalDocumentKind.GOAL_TABLE,
             format=ReportFormat.DOCX,
-            goal_id=goal.id,
+            subject_type="Goal",
+            subject_id=goal.id,
             fund_type_id=goal.fund_type_id,
             region_id=goal.region_id,
             status=status,

@@ -12,7 +12,7 @@ from src.events.filters import EventFilter
 from src.events.hub import GC_AFTER_DELIVERY, Hub, Rendered, Signal
 from src.events.message import EventMessage
 from src.events.shared import RawPayload
-from src.models.event import EventKind, SubjectType
+from src.models.budget import BudgetEventKind
 from src.services.identity.tokens import issue_access_token
 from src.settings import Settings
 from tests.factories import make_user
@@ -21,14 +21,14 @@ from tests.factories import make_user
 def event(event_id: int) -> EventMessage:
     return EventMessage(
         id=event_id,
-        kind=EventKind.BUDGET_APPROVED,
-        subject_type=SubjectType.FUND_BUDGET,
+        kind=BudgetEventKind.BUDGET_APPROVED,
+        subject_type="FundBudget",
         subject_id=event_id,
         region_id=1,
         region_path="/510000/510100/",
         fund_type_id=None,
-        administration=None,
-        goal_status=None,
+        administrations="",
+        draft=False,
         audience_user_id=None,
         actor_user_id=None,
         occurred_at=datetime(2026, 11, 28, tzinfo=UTC),

@@ -10,12 +10,13 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from src.events.message import EventMessage
-from src.events.outbox import record_event
 from src.events.visibility import event_visible, visible_events_clause
 from src.models import Event, Goal
+from src.models.budget import BudgetEventKind
 from src.models.enums import ActorType, Administration, GoalStatus
-from src.models.event import EventKind
+from src.models.goal import GoalEventKind
 from src.services.actors import load_actor
+from src.subjects.events import record_event
 from tests.factories import make_budget, make_goal, make_user
 from tests.schema.conftest import GraphQLClient
 from tests.schema.test_budget_approval import APPROVE
@@ -44,11 +45,11 @@ async def test_art10_each_step_of_the_chain_and_the_decomposition_is_an_event(
     kinds = Counter(e.kind for e in written)
     # The tax opinion (Art. 7), four steps, and the 21 prefectures' goals drafted from the table (Art. 6).
     assert kinds == {
-        EventKind.GOAL_TAX_OPINION: 1,
-        EventKind.GOAL_STATUS_CHANGED: 4,
-        EventKind.GOAL_DECOMPOSED: 21,
+        GoalEventKind.GOAL_TAX_OPINION: 1,
+        GoalEventKind.GOAL_STATUS_CHANGED: 4,
+        GoalEventKind.GOAL_DECOMPOSED: 21,
     }
-    steps = [e.payload for e in written if e.kind == EventKind.GOAL_STATUS_CHANGED]
+    steps = [e.payload for e in written if e.kind == GoalEventKind.GOAL_STATUS_CHANGED]
     assert [(p["action"], p["fromStatus"], p["toStatus"]) for p in steps] == [
         ("SUBMIT", "DRAFT", "SUBMITTED"),
         ("PRELIMINARY_REVIEW", "SUBMITTED", "PRELIMINARY_REVIEWED"),
@@ -56,7 +57,9 @@ async def test_art10_each_step_of_the_chain_and_the_decomposition_is_an_event(
         ("ISSUE_GUIDING", "REVIEWED", "ISSUED_GUIDING"),
     ]
     assert [e.id for e in written] == sorted(e.id or 0 for e in written)
-    assert all(e.region_path.startswith("/510000/") and e.administration == MED for e in written)
+    assert all(
+        e.region_path.startswith("/510000/") and e.administrations == f"|{MED.value}|" for e in written
+    )
 
 
 async def test_art7_budget_approval_is_an_event_and_a_refusal_is_none(
@@ -76,7 +79,7 @@ async def test_art7_budget_approval_is_an_event_and_a_refusal_is_none(
     assert approved["budgetApprove"]["__typename"] == "FundBudgetSuccess"
     [event] = await events(sessionmaker)
     assert (event.kind, event.subject_id, event.payload["year"]) == (
-        EventKind.BUDGET_APPROVED,
+        BudgetEventKind.BUDGET_APPROVED,
         budget.id,
         2026,
     )
@@ -106,9 +109,11 @@ async def test_who_may_see_an_event_is_decided_alike_live_and_in_sql(
                  ("510100", 2025, GoalStatus.ISSUED), ("510300", 2026, GoalStatus.RETURNED))  # fmt: skip
         for region, year, status in goals:
             goal = await make_goal(session, region_code=region, year=year, status=status)
-            await record_event(session=session, kind=EventKind.GOAL_STATUS_CHANGED, subject=goal, actor=None)
+            await record_event(
+                session=session, kind=GoalEventKind.GOAL_STATUS_CHANGED, subject=goal, actor=None
+            )
         budget = await make_budget(session, region_code="510300", year=2026, fund_code="ENTERPRISE_PENSION")
-        await record_event(session=session, kind=EventKind.BUDGET_APPROVED, subject=budget, actor=None)
+        await record_event(session=session, kind=BudgetEventKind.BUDGET_APPROVED, subject=budget, actor=None)
         await session.commit()
     user = await make_user(
         sessionmaker, actor_type=actor_type, region_code=region_code, administration=administration
@@ -136,6 +141,6 @@ async def test_an_event_is_announced_only_with_its_transaction(
         await session.commit()
     async with sessionmaker() as session:
         row = await session.get_one(Goal, goal.id)
-        await record_event(session=session, kind=EventKind.GOAL_STATUS_CHANGED, subject=row, actor=None)
+        await record_event(session=session, kind=GoalEventKind.GOAL_STATUS_CHANGED, subject=row, actor=None)
         await session.rollback()
     assert await events(sessionmaker) == []

@@ -15,12 +15,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from starlette.applications import Starlette
 
 from src.app import create_app
-from src.events.outbox import record_event
 from src.models import Event, Goal, User
+from src.models.budget import BudgetEventKind
 from src.models.enums import ActorType, Administration, GoalStatus
-from src.models.event import EventKind
+from src.models.goal import GoalEventKind
 from src.services.identity.tokens import issue_access_token
 from src.settings import Settings
+from src.subjects.events import record_event
 from tests.factories import make_budget, make_goal, make_user
 from tests.support.server import serve_app
 from tests.support.ws import GraphQLWs, graphql_ws
@@ -142,7 +143,9 @@ async def test_a_rolled_back_change_announces_nothing(
         await until_live(app, ws, subscriptions=1)
         async with sessionmaker() as session:
             row = await session.get_one(Goal, goal.id)
-            await record_event(session=session, kind=EventKind.GOAL_STATUS_CHANGED, subject=row, actor=None)
+            await record_event(
+                session=session, kind=GoalEventKind.GOAL_STATUS_CHANGED, subject=row, actor=None
+            )
             await session.flush()  # written, then the transaction is rolled back
             await session.rollback()
         assert await ws.nothing_within(1.5)  # longer than the relay's poll
@@ -217,7 +220,9 @@ async def test_what_no_relay_announced_is_sent_from_the_outbox(
         await until_live(app, ws, subscriptions=1)
         async with sessionmaker() as session:
             row = await session.get_one(Goal, goal.id)
-            await record_event(session=session, kind=EventKind.GOAL_STATUS_CHANGED, subject=row, actor=None)
+            await record_event(
+                session=session, kind=GoalEventKind.GOAL_STATUS_CHANGED, subject=row, actor=None
+            )
             await session.commit()
         event = (await ws.next_data(timeout=5))["statusChanged"]
         assert event["subjectId"] == str(goal.id)
@@ -346,7 +351,7 @@ async def budget_events(sessionmaker: async_sessionmaker[AsyncSession], count: i
         events = [
             await record_event(
                 session=session,
-                kind=EventKind.BUDGET_APPROVED,
+                kind=BudgetEventKind.BUDGET_APPROVED,
                 subject=budget,
                 actor=None,
                 payload={"n": n, "filler": "批" * size},

@@ -23,7 +23,6 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from src.events.outbox import record_event
 from src.events.reads import data_version
 from src.events.webhooks.dispatcher import WebhookDispatcher
 from src.events.webhooks.leases import acquire, release
@@ -39,11 +38,13 @@ from src.events.webhooks.signing import (
 from src.events.webhooks.targets import TargetRules
 from src.models import AuditEvent, User, Webhook, WebhookDelivery
 from src.models.base import utcnow
+from src.models.budget import BudgetEventKind
 from src.models.enums import ActorType, GoalStatus
-from src.models.event import EventKind
+from src.models.goal import GoalEventKind
 from src.services.actors import load_actor
 from src.services.errors import ValidationFailed
 from src.settings import Settings
+from src.subjects.events import record_event
 from tests.conftest import make_settings
 from tests.factories import make_budget, make_goal, make_user
 from tests.schema.conftest import GraphQLClient
@@ -164,7 +165,7 @@ async def goal_event(
     *,
     region_code: str = "510100",
     fund_code: str = "EMPLOYEE_MEDICAL",
-    kind: EventKind = EventKind.GOAL_STATUS_CHANGED,
+    kind: GoalEventKind = GoalEventKind.GOAL_STATUS_CHANGED,
     status: GoalStatus = GoalStatus.SUBMITTED,
 ) -> int:
     """An event of a new goal (of a year of its own), committed; its id."""
@@ -198,7 +199,7 @@ async def budget_event(
     async with sessionmaker() as session:
         budget = await make_budget(session, region_code=region_code, fund_code=fund_code, year=next(_years))
         event = await record_event(
-            session=session, kind=EventKind.BUDGET_APPROVED, subject=budget, actor=None, payload={}
+            session=session, kind=BudgetEventKind.BUDGET_APPROVED, subject=budget, actor=None, payload={}
         )
         await session.commit()
         assert event.id is not None
@@ -337,7 +338,7 @@ async def test_events_are_delivered_signed_and_in_id_order(hooks: Hooks) -> None
     ids = [
         await goal_event(hooks.sessionmaker),
         await budget_event(hooks.sessionmaker, region_code="511800"),
-        await goal_event(hooks.sessionmaker, kind=EventKind.GOAL_TAX_OPINION, region_code="511802"),
+        await goal_event(hooks.sessionmaker, kind=GoalEventKind.GOAL_TAX_OPINION, region_code="511802"),
     ]
 
     await hooks.deliver_all(hook, "every event delivered")

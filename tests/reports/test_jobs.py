@@ -30,7 +30,6 @@ from src.models.enums import ActorType, Administration, GoalHorizon, GoalStatus
 from src.models.report import ReportJobStatus
 from src.reports import jobs
 from src.reports.jobs.requesting import _insert_or_live
-from src.reports.kinds import ReportKind
 from src.reports.pdf import soffice_path
 from src.reports.runner import JobRunner
 from src.reports.storage import LocalStorage, check_key, report_key
@@ -278,7 +277,7 @@ async def test_requests_at_the_same_moment_share_one_job(
     done = [r for r in results if r["__typename"] == "ReportRequestSuccess"]
     assert done and all(r["code"] == "DATABASE_BUSY" for r in results if r not in done), results
     assert len({r["job"]["id"] for r in done}) == 1
-    assert len([j for j in await job_rows(sessionmaker) if j.goal_id == goal_id]) == 1
+    assert len([j for j in await job_rows(sessionmaker) if j.subject_id == goal_id]) == 1
 
 
 async def test_a_request_that_lost_the_race_returns_the_winners_job(
@@ -293,8 +292,9 @@ async def test_a_request_that_lost_the_race_returns_the_winners_job(
         winner = await session.get_one(ReportJob, first)
         actor = await load_actor(session=session, user_id=winner.requested_by_id)
         assert actor is not None
-        loser = ReportJob(**winner.model_dump(include={"kind", "format", "goal_id", "fund_type_id",
-                          "region_id", "requested_by_id", "organization_id", "fingerprint"}))  # fmt: skip
+        loser = ReportJob(**winner.model_dump(include={"kind", "format", "subject_type", "subject_id",
+                          "fund_type_id", "region_id", "requested_by_id", "organization_id",
+                          "fingerprint"}))  # fmt: skip
         insert = partial(audit.created, session=session, actor=actor, operation="reportRequest", row=loser)
         got = await _insert_or_live(session, winner.fingerprint, insert, loser)
         assert got.id == first
@@ -308,7 +308,10 @@ async def test_the_database_keeps_one_live_job_per_request(
     goal_id = await goal_in(sessionmaker)
     hold_jobs(app)
     first = int(await requested_job(gql, goalId=str(goal_id)))
-    fields = {"kind", "format", "goal_id", "requested_by_id", "organization_id", "fingerprint"}
+    fields = {
+        *("kind", "format", "subject_type", "subject_id"),
+        *("requested_by_id", "organization_id", "fingerprint"),
+    }
     async with sessionmaker() as session:
         winner = await session.get_one(ReportJob, first)
         copy = winner.model_dump(include=fields)
@@ -484,7 +487,7 @@ async def test_a_batch_with_a_failing_child_fails_when_all_are_done(
         def __init__(self, real: Any) -> None:
             self.real = real
 
-        def render(self, kind: ReportKind, context: Mapping[str, Any]) -> bytes:
+        def render(self, kind: str, context: Mapping[str, Any]) -> bytes:
             if context["region"] != "成都市":
                 raise RuntimeError("模板损坏")
             data: bytes = self.real.render(kind, context)
@@ -530,7 +533,7 @@ async def test_a_goal_deleted_before_the_run_fails_the_job_with_a_message(
 
     await runner.run()
     job = await finished(gql, job_id)  # the requester still sees its job
-    assert job["status"] == "FAILED" and job["error"] == jobs.MESSAGE_GOAL_DELETED
+    assert job["status"] == "FAILED" and job["error"] == jobs.message_subject_deleted("绩效目标")
     assert job["goal"] is None and job["attempts"] == 1 and job["downloadUrl"] is None
     assert (await gql.http.get(f"/files/{job_id}")).status_code == 404
     await gql.login_as(ActorType.AGENCY, "510100", MED)  # a colleague does not: there is no goal to read
@@ -551,7 +554,7 @@ async def test_a_requester_who_lost_sight_of_the_goal_gets_a_failed_job(
     await runner.run()
     async with sessionmaker() as session:
         job = await session.get_one(ReportJob, int(job_id))
-    assert job.status == ReportJobStatus.FAILED and job.error == jobs.MESSAGE_GOAL_UNREADABLE
+    assert job.status == ReportJobStatus.FAILED and job.error == jobs.message_subject_unreadable("绩效目标")
 
 
 async def test_a_job_runs_once_and_a_rerun_keeps_one_file(
@@ -587,7 +590,7 @@ async def test_shutdown_cancels_a_job_that_does_not_finish_and_marks_it_failed(
     loop = asyncio.get_running_loop()
 
     class Stuck:
-        def render(self, kind: ReportKind, context: Mapping[str, Any]) -> bytes:
+        def render(self, kind: str, context: Mapping[str, Any]) -> bytes:
             loop.call_soon_threadsafe(started.set)
             release.wait(DEADLINE_SECONDS)
             return b""

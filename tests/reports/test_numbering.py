@@ -14,9 +14,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from src.models import DocumentNumber, Goal, Region
 from src.models.enums import ActorType, GoalStatus, RegionLevel
-from src.models.report import ReportJob, ReportJobStatus
+from src.models.goal import GoalDocumentKind
+from src.models.report import ReportFormat, ReportJob, ReportJobStatus
 from src.reports import jobs
-from src.reports.kinds import ReportFormat, ReportKind
 from src.reports.numbering import document_prefix, number_for
 from src.reports.render import Renderer
 from src.reports.storage import LocalStorage
@@ -206,9 +206,9 @@ async def render_goal(
         job = await jobs.request_report(
             session=session,
             actor=actor,
-            kind=ReportKind.GOAL_TABLE,
+            kind=GoalDocumentKind.GOAL_TABLE,
             fmt=ReportFormat.DOCX,
-            goal_id=goal_id,
+            subject_id=goal_id,
             fund_type_code=None,
             year=None,
             region_code=None,

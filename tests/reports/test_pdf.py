@@ -13,7 +13,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from bench.render import context
-from src.reports.kinds import ReportKind
+from src.models.goal import GoalDocumentKind
 from src.reports.pdf import PdfUnavailable, convert, page_count, soffice_path
 from src.reports.render import Renderer
 from tests.conftest import require_service
@@ -29,8 +29,8 @@ async def test_goal_tables_convert_to_pdf_in_one_call(tmp_path: Path) -> None:
     renderer = Renderer()
     small, large = context(3), context(60)
     documents = {
-        "小": renderer.render(ReportKind.GOAL_TABLE, small),
-        "大": renderer.render(ReportKind.GOAL_TABLE, large),
+        "小": renderer.render(GoalDocumentKind.GOAL_TABLE, small),
+        "大": renderer.render(GoalDocumentKind.GOAL_TABLE, large),
     }
     pdfs = await convert(documents, profile_dir=tmp_path / "profile")
     assert set(pdfs) == {"小", "大"}

@@ -17,12 +17,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from src.models import Indicator
 from src.models.enums import ActorType, Administration
+from src.models.goal import GoalDocumentKind
 from src.reports.compiled_docx import RenderedXmlError, compile_docx
 from src.reports.contexts import build_context, file_stem
 from src.reports.contexts.goal_table import date_zh, number, wan_yuan
-from src.reports.kinds import ReportKind
 from src.reports.render import TEMPLATE_DIR, Renderer, sandbox
 from src.services.errors import NotFound
+from src.subjects.registry import registry
 from tests.factories import make_budget, make_goal
 from tests.services.test_reads import actor
 
@@ -65,9 +66,9 @@ async def test_goal_table_puts_each_value_in_its_cell(
     chengdu = actor(ActorType.FINANCE, "/510000/510100/")
     async with sessionmaker() as session:
         context = await build_context(
-            session=session, actor=chengdu, kind=ReportKind.GOAL_TABLE, goal_id=goal_id
+            session=session, actor=chengdu, kind=GoalDocumentKind.GOAL_TABLE, subject_id=goal_id
         )
-    data = Renderer().render(ReportKind.GOAL_TABLE, context)
+    data = Renderer().render(GoalDocumentKind.GOAL_TABLE, context)
     document = Document(io.BytesIO(data))
     text = "\n".join(p.text for p in document.paragraphs)
     assert "成都市" in context["title"] and context["title"] in text
@@ -88,7 +89,9 @@ async def test_goal_table_reads_with_the_requesters_visibility(
     outsider = actor(ActorType.AGENCY, "/510000/511800/", administration=Administration.MEDICAL_SECURITY)
     async with sessionmaker() as session:
         with pytest.raises(NotFound):
-            await build_context(session=session, actor=outsider, kind=ReportKind.GOAL_TABLE, goal_id=goal_id)
+            await build_context(
+                session=session, actor=outsider, kind=GoalDocumentKind.GOAL_TABLE, subject_id=goal_id
+            )
 
 
 def test_template_variables_are_exactly_what_the_builders_give() -> None:
@@ -96,8 +99,8 @@ def test_template_variables_are_exactly_what_the_builders_give() -> None:
         "issuer", "doc_number", "title", "fund", "region", "administration", "drafter", "co_drafter",
         "period", "status", "version", "budget", "content", "rows", "weight_total", "date",
     }  # fmt: skip
-    for kind in ReportKind:
-        used = DocxTemplate(str(TEMPLATE_DIR / f"{kind.value}.docx")).get_undeclared_template_variables()
+    for kind in registry().documents:
+        used = DocxTemplate(str(TEMPLATE_DIR / f"{kind}.docx")).get_undeclared_template_variables()
         assert used == context_keys, kind
 
 
@@ -107,11 +110,11 @@ async def test_builder_gives_every_key_the_template_uses(
     goal_id = await _hostile_goal(sessionmaker)
     async with sessionmaker() as session:
         context = await build_context(
-            session=session, actor=actor(), kind=ReportKind.GOAL_TABLE, goal_id=goal_id
+            session=session, actor=actor(), kind=GoalDocumentKind.GOAL_TABLE, subject_id=goal_id
         )
     template = DocxTemplate(str(TEMPLATE_DIR / "GOAL_TABLE.docx"))
     assert set(context) == template.get_undeclared_template_variables()
-    assert file_stem(ReportKind.GOAL_TABLE, {"title": 'a/b:c*"d"'}) == "a_b_c__d_"
+    assert file_stem(GoalDocumentKind.GOAL_TABLE, {"title": 'a/b:c*"d"'}) == "a_b_c__d_"
 
 
 @pytest.mark.parametrize(
@@ -129,7 +132,7 @@ def test_a_template_cannot_leave_the_sandbox(tmp_path: Path, payload: str) -> No
     document.add_paragraph(payload)
     document.save(str(tmp_path / "GOAL_TABLE.docx"))
     with pytest.raises((SecurityError, UndefinedError)):
-        Renderer(tmp_path).render(ReportKind.GOAL_TABLE, {"title": "t"})
+        Renderer(tmp_path).render(GoalDocumentKind.GOAL_TABLE, {"title": "t"})
 
 
 def _minimal_context() -> dict[str, object]:
@@ -149,8 +152,8 @@ def _minimal_context() -> dict[str, object]:
 def test_warm_and_cold_renders_are_the_same_document() -> None:
     context = _minimal_context()
     warm = Renderer()
-    documents = [warm.render(ReportKind.GOAL_TABLE, context) for _ in range(3)]
-    documents.append(Renderer(warm=False).render(ReportKind.GOAL_TABLE, context))
+    documents = [warm.render(GoalDocumentKind.GOAL_TABLE, context) for _ in range(3)]
+    documents.append(Renderer(warm=False).render(GoalDocumentKind.GOAL_TABLE, context))
     xml = [str(Document(io.BytesIO(d)).element.xml) for d in documents]
     assert len(set(xml)) == 1
 
@@ -169,15 +172,15 @@ def test_line_breaks_in_values_become_word_line_breaks() -> None:
         "date": date_zh(NOW), "rows": [],
         "budget": dict.fromkeys(("revenue", "expenditure", "current_balance", "accumulated_balance"), "—"),
     }  # fmt: skip
-    document = Document(io.BytesIO(Renderer().render(ReportKind.GOAL_TABLE, context)))
+    document = Document(io.BytesIO(Renderer().render(GoalDocumentKind.GOAL_TABLE, context)))
     paragraph = next(p for p in document.paragraphs if "第一行" in p.text)
     assert "<w:br/>" in str(paragraph._p.xml) and paragraph.text == "第一行\n第二行"
 
 
 def test_every_shipped_template_is_compiled_once() -> None:
     env = sandbox()
-    for kind in ReportKind:
-        assert compile_docx(TEMPLATE_DIR / f"{kind.value}.docx", env) is not None, kind
+    for kind in registry().documents:
+        assert compile_docx(TEMPLATE_DIR / f"{kind}.docx", env) is not None, kind
 
 
 def _small_template(tmp_path: Path, text: str, *, title: str = "") -> None:
@@ -192,7 +195,7 @@ def test_a_template_compiling_does_not_cover_renders_through_docxtpl(tmp_path: P
     _small_template(tmp_path, "正文{{ body }}", title="标题{{ title }}")
     assert compile_docx(tmp_path / "GOAL_TABLE.docx", sandbox()) is None
     document = Document(
-        io.BytesIO(Renderer(tmp_path).render(ReportKind.GOAL_TABLE, {"body": "甲", "title": "乙"}))
+        io.BytesIO(Renderer(tmp_path).render(GoalDocumentKind.GOAL_TABLE, {"body": "甲", "title": "乙"}))
     )
     assert document.paragraphs[0].text == "正文甲" and document.core_properties.title == "标题乙"
 
@@ -200,14 +203,14 @@ def test_a_template_compiling_does_not_cover_renders_through_docxtpl(tmp_path: P
 def test_a_part_rendered_malformed_is_an_error_not_a_shorter_document(tmp_path: Path) -> None:
     _small_template(tmp_path, "前{{ body|safe }}后")
     renderer = Renderer(tmp_path)
-    assert renderer.render(ReportKind.GOAL_TABLE, {"body": "&amp;"})
+    assert renderer.render(GoalDocumentKind.GOAL_TABLE, {"body": "&amp;"})
     with pytest.raises(RenderedXmlError, match=r"word/document\.xml"):
-        renderer.render(ReportKind.GOAL_TABLE, {"body": "A<B & C"})
+        renderer.render(GoalDocumentKind.GOAL_TABLE, {"body": "A<B & C"})
 
 
 def test_the_same_context_renders_the_same_bytes() -> None:
     context = _minimal_context()
     renderer = Renderer()
-    assert renderer.render(ReportKind.GOAL_TABLE, context) == Renderer().render(
-        ReportKind.GOAL_TABLE, context
+    assert renderer.render(GoalDocumentKind.GOAL_TABLE, context) == Renderer().render(
+        GoalDocumentKind.GOAL_TABLE, context
     )

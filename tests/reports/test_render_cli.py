@@ -14,10 +14,10 @@ import pytest
 from docx import Document
 
 from src.cli import main
-from src.models.report import ReportJob, ReportJobStatus
+from src.models.goal import GoalDocumentKind
+from src.models.report import ReportFormat, ReportJob, ReportJobStatus
 from src.reports.cli import Progress, Scope, free_name
 from src.reports.jobs import MESSAGE_INTERNAL
-from src.reports.kinds import ReportFormat, ReportKind
 
 TIMEOUT_SECONDS = 180
 
@@ -188,8 +188,9 @@ def test_scope_of() -> None:
 
 def job(**values: Any) -> ReportJob:
     return ReportJob(
-        kind=ReportKind.GOAL_TABLE,
+        kind=GoalDocumentKind.GOAL_TABLE,
         format=ReportFormat.DOCX,
+        subject_type="Goal",
         fingerprint="f",
         requested_by_id=1,
         organization_id=1,
@@ -203,8 +204,8 @@ class Terminal(io.StringIO):
 
 
 def test_the_bar_is_redrawn_on_a_terminal_and_is_lines_elsewhere() -> None:
-    done = job(id=3, goal_id=9, file_name="表.docx", status=ReportJobStatus.SUCCEEDED)
-    failed = job(id=4, goal_id=10, status=ReportJobStatus.FAILED, error="出错了")
+    done = job(id=3, subject_id=9, file_name="表.docx", status=ReportJobStatus.SUCCEEDED)
+    failed = job(id=4, subject_id=10, status=ReportJobStatus.FAILED, error="出错了")
     terminal = Terminal()
     bar = Progress(4, terminal)
     bar.start()

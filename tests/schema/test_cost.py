@@ -18,11 +18,10 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from src.app import create_app
-from src.events.outbox import record_event
 from src.events.webhooks.registry import MAX_WEBHOOKS
 from src.models import Goal, Indicator, User
 from src.models.enums import Comparator, IndicatorCategory, IndicatorKind
-from src.models.event import EventKind
+from src.models.goal import GoalEventKind
 from src.schema import build_schema
 from src.schema import cost as cost_module
 from src.schema.cost import operation_cost
@@ -39,6 +38,7 @@ from src.schema.list_sizes import (
 from src.schema.loaders import INDICATORS_PER_GOAL, USERS_PER_ORGANIZATION
 from src.seed.demo import load_demo_data
 from src.settings import Settings
+from src.subjects.events import record_event
 from tests.conftest import StatementCounter, make_settings
 from tests.factories import make_goal
 from tests.schema.conftest import GraphQLClient
@@ -317,7 +317,7 @@ async def test_the_default_events_page_passes(
 ) -> None:
     async with sessionmaker() as session:
         goal = await make_goal(session)
-        await record_event(session=session, kind=EventKind.GOAL_STATUS_CHANGED, subject=goal, actor=None)
+        await record_event(session=session, kind=GoalEventKind.GOAL_STATUS_CHANGED, subject=goal, actor=None)
         await session.commit()
     data = await gql.data(EVENTS_PAGE)
     assert [e["subjectId"] for e in data["events"]["events"]] == [str(goal.id)]

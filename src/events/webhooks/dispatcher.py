@@ -38,7 +38,6 @@ from src.events.webhooks.sender import Outcome, post_event
 from src.events.webhooks.targets import Resolver, TargetRules
 from src.models import Region
 from src.models.base import utcnow
-from src.models.event import EventKind
 from src.models.webhook import Webhook, WebhookDelivery
 from src.services.actors import load_actor
 from src.settings import Settings
@@ -208,7 +207,7 @@ class WebhookDispatcher:
             else:
                 region = await session.get(Region, hook.region_id) if hook.region_id is not None else None
                 event_filter = EventFilter(
-                    kinds=frozenset(EventKind(kind) for kind in hook.kinds),
+                    kinds=frozenset(hook.kinds),
                     region_path=region.path if region is not None else None,
                     include_descendants=hook.include_descendants,
                     fund_type_id=hook.fund_type_id,

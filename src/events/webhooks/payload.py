@@ -5,7 +5,7 @@ from typing import Any
 
 from src.events.message import EventMessage
 from src.events.webhooks.signing import EVENT_ID_HEADER, EVENT_KIND_HEADER, SIGNATURE_HEADER, sign
-from src.models.event import EVENT_KIND_LABELS
+from src.subjects.registry import registry
 
 USER_AGENT = "fundperf-webhooks/1"
 
@@ -13,9 +13,9 @@ USER_AGENT = "fundperf-webhooks/1"
 def event_body(event: EventMessage) -> bytes:
     values: dict[str, Any] = {
         "id": event.id,
-        "kind": event.kind.value,
-        "kindLabel": EVENT_KIND_LABELS[event.kind],
-        "subjectType": event.subject_type.value,
+        "kind": event.kind,
+        "kindLabel": registry().event_kinds()[event.kind],
+        "subjectType": event.subject_type,
         "subjectId": event.subject_id,
         "regionPath": event.region_path,
         "fundTypeId": event.fund_type_id,
@@ -31,5 +31,5 @@ def delivery_headers(*, secret: str, timestamp: int, event: EventMessage, body: 
         "User-Agent": USER_AGENT,
         SIGNATURE_HEADER: sign(secret, timestamp, body),
         EVENT_ID_HEADER: str(event.id),
-        EVENT_KIND_HEADER: event.kind.value,
+        EVENT_KIND_HEADER: event.kind,
     }

@@ -12,7 +12,6 @@ from src.events.webhooks.targets import TargetRules
 from src.events.webhooks.validation import checked_url_problem, name_problem, secret_problem
 from src.models import FundType, Region, User
 from src.models.base import utcnow
-from src.models.event import EventKind
 from src.models.webhook import Webhook
 from src.services import audit, policy
 from src.services.actors import Actor
@@ -33,7 +32,7 @@ class WebhookSpec(BaseModel):
     url: str
     secret: str
     username: str  # the user whose visibility the hook has
-    kinds: list[EventKind] = []  # empty: every kind
+    kinds: list[str] = []  # registered event kinds; empty: every kind
     region_code: str | None = None
     include_descendants: bool = True
     fund_type_code: str | None = None
@@ -117,7 +116,7 @@ async def create_webhook(
         url=spec.url,
         secret=spec.secret,
         user_id=user.id,
-        kinds=sorted({kind.value for kind in spec.kinds}),
+        kinds=sorted({str(kind) for kind in spec.kinds}),
         region_id=region_id,
         include_descendants=spec.include_descendants,
         fund_type_id=fund_type_id,

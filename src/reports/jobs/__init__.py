@@ -5,30 +5,29 @@
 - `run_job` is the one job function, wherever it runs: it claims the job, builds the document's context as
   the requester (so the document shows only what the requester may read), renders, stores the file and
   records the outcome, each in a short transaction of its own.
-- `report_jobs_select(query, actor)` is the read: a job is visible to whoever may read its goal; a batch
-  to whoever may read records of its region and fund (policy.visible_region_clause).
+- `report_jobs_select(query, actor)` is the read: a job is visible to whoever may read its subject; a batch
+  to whoever may read records of its region and fund (scope.py).
 """
 
 from src.reports.jobs.common import (
     EXTENSIONS,
     MAX_BATCH_GOALS,
-    MESSAGE_GOAL_DELETED,
-    MESSAGE_GOAL_UNREADABLE,
     MESSAGE_INTERNAL,
     MESSAGE_INTERRUPTED,
     MESSAGE_REQUESTER_GONE,
     JobFailed,
     Renderer,
+    message_subject_deleted,
+    message_subject_unreadable,
 )
-from src.reports.jobs.reads import ReportJobQuery, report_jobs_select, visible_jobs_clause, visible_report_job
+from src.reports.jobs.reads import ReportJobQuery, report_jobs_select, visible_report_job
 from src.reports.jobs.requesting import is_batch, queued_job_ids, request_report
 from src.reports.jobs.running import fail_job, run_job, safe_file_name
+from src.reports.jobs.scope import visible_jobs_clause
 
 __all__ = [
     "EXTENSIONS",
     "MAX_BATCH_GOALS",
-    "MESSAGE_GOAL_DELETED",
-    "MESSAGE_GOAL_UNREADABLE",
     "MESSAGE_INTERNAL",
     "MESSAGE_INTERRUPTED",
     "MESSAGE_REQUESTER_GONE",
@@ -37,6 +36,8 @@ __all__ = [
     "ReportJobQuery",
     "fail_job",
     "is_batch",
+    "message_subject_deleted",
+    "message_subject_unreadable",
     "queued_job_ids",
     "report_jobs_select",
     "request_report",

@@ -1,5 +1,6 @@
-"""Requesting documents: one job per goal, or a batch; the same request for unchanged data gets the
-existing job."""
+"""Requesting documents: one job per subject, or a batch; the same request for unchanged data gets the
+existing job. The kind of document decides its subject (src/subjects/documents.py): nothing here names a
+domain."""
 
 import hashlib
 import json
@@ -8,25 +9,14 @@ from collections.abc import Awaitable, Callable, Sequence
 from functools import partial
 from typing import Any
 
-from sqlalchemy import tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from src.models import FundBudget, FundType, Goal, Region
+from src.models import FundType, Region
 from src.models.base import utcnow
-from src.models.enums import GoalHorizon
-from src.models.report import LIVE_STATUSES, ReportJob, ReportJobStatus
-
-# --- requesting --------------------------------------------------------------------------------------
-from src.reports.jobs.common import (
-    BATCH_STATUSES,
-    CHINA,
-    FINGERPRINT_VERSION,
-    MAX_BATCH_GOALS,
-    PDF_UNAVAILABLE,
-)
-from src.reports.kinds import ReportFormat, ReportKind
+from src.models.report import LIVE_STATUSES, ReportFormat, ReportJob, ReportJobStatus
+from src.reports.jobs.common import CHINA, FINGERPRINT_VERSION, MAX_BATCH_GOALS, PDF_UNAVAILABLE
 from src.reports.pdf import soffice_path
 from src.services import audit, policy
 from src.services.actors import Actor
@@ -35,17 +25,19 @@ from src.services.errors import (
     Conflict,
     ErrorCode,
     FieldProblem,
+    NotFound,
     PreconditionFailed,
     ValidationFailed,
 )
-from src.services.goals.editing import visible_goal
-from src.services.goals.reads import GoalQuery, goals_select
+from src.subjects.documents import BatchScope, DocumentSpec
+from src.subjects.registry import registry
+from src.subjects.scope import RecordScope
 
 logger = logging.getLogger(__name__)
 
 
 def is_batch(job: ReportJob) -> bool:
-    """A batch's parent has a year (its scope); a job for one goal has none."""
+    """A batch's parent has a year (its scope); a job for one subject has none."""
     return job.year is not None
 
 
@@ -53,28 +45,6 @@ def _view(actor: Actor) -> list[Any]:
     """What decides what a document shows its requester: the organization, the administrator flag and an
     API token's region. Users of one organization see the same, so they share jobs."""
     return [actor.organization_id, actor.is_admin, actor.token_region_path]
-
-
-async def _versions(session: AsyncSession, goals: Sequence[Goal]) -> dict[int, list[Any]]:
-    """The version of the data each goal's document is made of, by goal id: the goal (every edit of it,
-    its indicators or its table claims it: row_version + 1, updated_at) and its year's budget, which the
-    goal table shows. One statement for all of them."""
-    scopes = {(g.region_id, g.fund_type_id, g.start_year) for g in goals if g.horizon == GoalHorizon.ANNUAL}
-    budgets: dict[tuple[int, int, int], list[Any]] = {}
-    if scopes:
-        scope = tuple_(FundBudget.region_id, FundBudget.fund_type_id, FundBudget.year)
-        for b in (await session.exec(select(FundBudget).where(scope.in_(sorted(scopes))))).all():
-            budgets[(b.region_id, b.fund_type_id, b.year)] = [b.id, b.row_version, b.updated_at.isoformat()]
-    return {
-        g.id or 0: [
-            g.id,
-            g.row_version,
-            g.content_revision,
-            g.updated_at.isoformat(),
-            budgets.get((g.region_id, g.fund_type_id, g.start_year)),
-        ]
-        for g in goals
-    }
 
 
 def fingerprint(*parts: Any) -> str:
@@ -85,28 +55,35 @@ def fingerprint(*parts: Any) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-def _goal_fingerprint(kind: ReportKind, fmt: ReportFormat, actor: Actor, version: list[Any]) -> str:
-    return fingerprint(kind.value, fmt.value, "goal", _view(actor), version)
+def _subject_fingerprint(spec: DocumentSpec, fmt: ReportFormat, actor: Actor, version: list[Any]) -> str:
+    return fingerprint(spec.kind, fmt.value, spec.subject, _view(actor), version)
 
 
 def _check_scope(
-    goal_id: int | None, fund_type_code: str | None, year: int | None, region_code: str | None
+    subject_id: int | None, fund_type_code: str | None, year: int | None, region_code: str | None
 ) -> None:
-    """Exactly one scope: a goal, or a fund, a year and a region for a batch."""
+    """Exactly one scope: a subject, or a fund, a year and a region for a batch."""
     batch = {"input.fundTypeCode": fund_type_code, "input.year": year, "input.regionCode": region_code}
-    if goal_id is not None:
+    if subject_id is not None:
         problems = [
-            FieldProblem(name, "按目标生成时不能同时指定基金类型、年度或区划", ErrorCode.INVALID)
+            FieldProblem(name, "按对象生成时不能同时指定基金类型、年度或区划", ErrorCode.INVALID)
             for name, value in batch.items()
             if value is not None
         ]
     else:
-        missing = "请指定 goalId，或同时指定基金类型、年度和区划（批量生成）"
+        missing = "请指定 subjectId（或 goalId），或同时指定基金类型、年度和区划（批量生成）"
         problems = [
             FieldProblem(name, missing, ErrorCode.REQUIRED) for name, value in batch.items() if value is None
         ]
     if problems:
         raise ValidationFailed(problems)
+
+
+def document_spec(kind: str) -> DocumentSpec:
+    spec: DocumentSpec | None = registry().documents.get(str(kind))
+    if spec is None:
+        raise ValidationFailed([FieldProblem("input.kind", f"没有这种报告：{kind}", ErrorCode.NOT_FOUND)])
+    return spec
 
 
 async def _live_job(session: AsyncSession, fp: str) -> ReportJob | None:
@@ -147,26 +124,27 @@ async def request_report(
     *,
     session: AsyncSession,
     actor: Actor,
-    kind: ReportKind,
+    kind: str,
     fmt: ReportFormat,
-    goal_id: int | None,
+    subject_id: int | None,
     fund_type_code: str | None,
     year: int | None,
     region_code: str | None,
 ) -> ReportJob:
     """The job for this request: the existing one when the same request was made for the same data (and
-    has not failed), else a new QUEUED job — for a batch, a parent and one child per goal. Nothing runs
+    has not failed), else a new QUEUED job — for a batch, a parent and one child per subject. Nothing runs
     here: after the caller commits, it submits `queued_job_ids(...)` to a runner."""
-    _check_scope(goal_id, fund_type_code, year, region_code)
+    spec = document_spec(kind)
+    _check_scope(subject_id, fund_type_code, year, region_code)
     if fmt == ReportFormat.PDF and soffice_path() is None:
         raise PreconditionFailed(PDF_UNAVAILABLE, code=CommonErrorCode.INVALID_ARGUMENT)
-    if goal_id is not None:
-        return await _request_goal(session=session, actor=actor, kind=kind, fmt=fmt, goal_id=goal_id)
+    if subject_id is not None:
+        return await _request_one(session=session, actor=actor, spec=spec, fmt=fmt, subject_id=subject_id)
     assert fund_type_code is not None and year is not None and region_code is not None
     return await _request_batch(
         session=session,
         actor=actor,
-        kind=kind,
+        spec=spec,
         fmt=fmt,
         fund_type_code=fund_type_code,
         year=year,
@@ -174,10 +152,11 @@ async def request_report(
     )
 
 
-def _new_job(actor: Actor, kind: ReportKind, fmt: ReportFormat, fp: str, **values: Any) -> ReportJob:
+def _new_job(actor: Actor, spec: DocumentSpec, fmt: ReportFormat, fp: str, **values: Any) -> ReportJob:
     return ReportJob(
-        kind=kind,
+        kind=spec.kind,
         format=fmt,
+        subject_type=spec.subject,
         requested_by_id=actor.user_id,
         organization_id=actor.organization_id,
         token_region_path=actor.token_region_path,
@@ -186,22 +165,33 @@ def _new_job(actor: Actor, kind: ReportKind, fmt: ReportFormat, fp: str, **value
     )
 
 
-async def _request_goal(
-    *, session: AsyncSession, actor: Actor, kind: ReportKind, fmt: ReportFormat, goal_id: int
+async def visible_subject(*, session: AsyncSession, actor: Actor, subject: str, subject_id: int) -> Any:
+    """The subject if `actor` may read it; one it may not is reported as absent, like a missing one."""
+    spec = registry().subject(subject)
+    model_id = spec.model.id
+    stmt = select(spec.model).where(model_id == subject_id, spec.clause(actor))
+    row = (await session.exec(stmt)).first()
+    if row is None:
+        raise NotFound(spec.label, subject_id)
+    return row
+
+
+async def _request_one(
+    *, session: AsyncSession, actor: Actor, spec: DocumentSpec, fmt: ReportFormat, subject_id: int
 ) -> ReportJob:
-    goal, _ = await visible_goal(session=session, actor=actor, goal_id=goal_id)  # NotFound if unreadable
-    fp = _goal_fingerprint(kind, fmt, actor, (await _versions(session, [goal]))[goal_id])
+    subject = await visible_subject(session=session, actor=actor, subject=spec.subject, subject_id=subject_id)
+    fp = _subject_fingerprint(spec, fmt, actor, (await spec.versions(session, [subject]))[subject_id])
     existing = await _live_job(session, fp)
     if existing is not None:
         return existing
     job = _new_job(
         actor,
-        kind,
+        spec,
         fmt,
         fp,
-        goal_id=goal.id,
-        fund_type_id=goal.fund_type_id,
-        region_id=goal.region_id,
+        subject_id=subject_id,
+        fund_type_id=subject.fund_type_id,
+        region_id=subject.region_id,
         progress_total=1,
     )
     return await _insert_or_live(
@@ -216,7 +206,7 @@ async def _request_batch(
     *,
     session: AsyncSession,
     actor: Actor,
-    kind: ReportKind,
+    spec: DocumentSpec,
     fmt: ReportFormat,
     fund_type_code: str,
     year: int,
@@ -231,58 +221,58 @@ async def _request_batch(
         )
     if region is None:
         problems.append(FieldProblem("input.regionCode", f"区划不存在：{region_code}", ErrorCode.NOT_FOUND))
+    if spec.batch is None:
+        problems.append(FieldProblem("input.kind", "这种报告不能批量生成", ErrorCode.INVALID))
     if problems:
         raise ValidationFailed(problems)
     assert fund is not None and region is not None and fund.id is not None and region.id is not None
-    goals: Sequence[Goal] = []
+    assert spec.batch is not None
+    subjects: Sequence[Any] = []
     # The batch itself is seen by whoever may read the region's records of that fund: its requester too.
-    if policy.record_visible(actor, region_path=region.path, administration=fund.administration):
-        query = GoalQuery(
-            year=year,
-            fund_type_code=fund_type_code,
-            region_code=region_code,
-            include_descendants=True,
-            statuses=BATCH_STATUSES,
-            horizon=GoalHorizon.ANNUAL,
-        )
-        stmt = goals_select(query, actor).order_by(col(Goal.id)).limit(MAX_BATCH_GOALS + 1)
-        goals = (await session.exec(stmt)).all()
-    if not goals:
+    place = RecordScope(
+        region_id=region.id,
+        region_path=region.path,
+        fund_type_id=fund.id,
+        administrations=frozenset({fund.administration}) if fund.administration else frozenset(),
+    )
+    if policy.visible(actor, place):
+        scope = BatchScope(fund.id, fund.code, region.id, region.code, region.path, year)
+        subjects = await spec.batch(session, actor, scope, MAX_BATCH_GOALS + 1)
+    if not subjects:
         raise ValidationFailed(
             [
                 FieldProblem(
                     "input.regionCode",
-                    f"{region.name}（含下级）没有您可查看的 {year} 年度{fund.name_zh}绩效目标",
+                    f"{region.name}（含下级）没有您可查看的 {year} 年度{fund.name_zh}{spec.batch_label}",
                     ErrorCode.NOT_FOUND,
                 )
             ]
         )
-    if len(goals) > MAX_BATCH_GOALS:
+    if len(subjects) > MAX_BATCH_GOALS:
         raise ValidationFailed(
             [
                 FieldProblem(
                     "input.regionCode",
-                    f"一次最多生成 {MAX_BATCH_GOALS} 个目标的文档，请选择下一级区划分批生成",
+                    f"一次最多生成 {MAX_BATCH_GOALS} 份文档，请选择下一级区划分批生成",
                     ErrorCode.OUT_OF_RANGE,
                 )
             ]
         )
-    versions = await _versions(session, goals)
-    scope = [fund.id, region.id, year]
-    fp = fingerprint(kind.value, fmt.value, "batch", scope, _view(actor), list(versions.values()))
+    versions = await spec.versions(session, subjects)
+    batch_scope = [fund.id, region.id, year]
+    fp = fingerprint(spec.kind, fmt.value, "batch", batch_scope, _view(actor), list(versions.values()))
     existing = await _live_job(session, fp)
     if existing is not None:
         return existing
-    parent = _new_job(
-        actor, kind, fmt, fp, fund_type_id=fund.id, region_id=region.id, year=year, progress_total=len(goals)
-    )
+    place_ids = {"fund_type_id": fund.id, "region_id": region.id, "year": year}
+    parent = _new_job(actor, spec, fmt, fp, **place_ids, progress_total=len(subjects))
     recorded = partial(
         audit.created,
         session=session,
         actor=actor,
         operation="reportRequest",
         row=parent,
-        extra={"goal_ids": [g.id for g in goals]},
+        extra={"subject_ids": [s.id for s in subjects]},
     )
     winner = await _insert_or_live(session, fp, recorded, parent)
     if winner is not parent:
@@ -290,16 +280,16 @@ async def _request_batch(
     session.add_all(
         _new_job(
             actor,
-            kind,
+            spec,
             fmt,
-            _goal_fingerprint(kind, fmt, actor, versions[g.id or 0]),
-            goal_id=g.id,
-            fund_type_id=g.fund_type_id,
-            region_id=g.region_id,
+            _subject_fingerprint(spec, fmt, actor, versions[s.id]),
+            subject_id=s.id,
+            fund_type_id=s.fund_type_id,
+            region_id=s.region_id,
             parent_id=parent.id,
             progress_total=1,
         )
-        for g in goals
+        for s in subjects
     )
     await session.flush()
     return parent

@@ -17,25 +17,23 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from src.db import session_scope
-from src.events.outbox import record_event
 from src.models.base import utcnow
-from src.models.event import EventKind
-from src.models.report import ReportJob, ReportJobStatus
+from src.models.report import ReportEventKind, ReportFormat, ReportJob, ReportJobStatus
 from src.reports.contexts import build_context, file_stem
 
 # --- running -----------------------------------------------------------------------------------------
 from src.reports.jobs.common import (
     EXTENSIONS,
-    MESSAGE_GOAL_DELETED,
-    MESSAGE_GOAL_UNREADABLE,
     MESSAGE_INTERNAL,
     MESSAGE_INTERRUPTED,
     MESSAGE_REQUESTER_GONE,
     UNFINISHED,
     JobFailed,
     Renderer,
+    message_subject_deleted,
+    message_subject_unreadable,
 )
-from src.reports.kinds import KIND_LABELS, ReportFormat, ReportKind
+from src.reports.kinds import kind_label
 from src.reports.pdf import PdfFailed, PdfUnavailable, convert, page_count
 from src.reports.storage import Storage, report_key
 from src.services.actors import load_actor
@@ -43,6 +41,8 @@ from src.services.errors import (
     DomainError,
     NotFound,
 )
+from src.subjects.events import record_event
+from src.subjects.registry import registry
 
 logger = logging.getLogger(__name__)
 # One soffice at a time per process: conversions share the process's LibreOffice profile directory.
@@ -87,7 +87,7 @@ async def announce(session: AsyncSession, job_id: int) -> None:
     job = (await session.exec(stmt)).one()
     await record_event(
         session=session,
-        kind=EventKind.REPORT_JOB_CHANGED,
+        kind=ReportEventKind.REPORT_JOB_CHANGED,
         subject=job,
         actor=None,
         payload={"status": job.status.value, "progressDone": job.progress_done,
@@ -167,9 +167,9 @@ async def _count_on_parent(session: AsyncSession, parent_id: int) -> None:
 _UNSAFE_IN_FILE_NAMES = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
 
 
-def safe_file_name(stem: str, kind: ReportKind, fmt: ReportFormat) -> str:
+def safe_file_name(stem: str, kind: str, fmt: ReportFormat) -> str:
     """`stem`.<ext> without what a file system or a Content-Disposition header cannot take."""
-    cleaned = _UNSAFE_IN_FILE_NAMES.sub("_", stem).strip(" .")[:200] or KIND_LABELS[kind]
+    cleaned = _UNSAFE_IN_FILE_NAMES.sub("_", stem).strip(" .")[:200] or kind_label(kind)
     return f"{cleaned}.{EXTENSIONS[fmt]}"
 
 
@@ -187,18 +187,22 @@ async def _document(
     sessionmaker: async_sessionmaker[AsyncSession], renderer: Renderer, job: ReportJob
 ) -> tuple[bytes, str, int | None]:
     """The document's bytes, file name and pages (PDF only), built as the requester."""
-    if job.goal_id is None:
-        raise JobFailed(MESSAGE_GOAL_DELETED)
+    subject = registry().subject(job.subject_type)
     async with sessionmaker() as session:
+        # No id: a goal deleted before subjects had a name (its foreign key set it NULL).
+        if job.subject_id is None or await session.get(subject.model, job.subject_id) is None:
+            raise JobFailed(message_subject_deleted(subject.label))
         actor = await load_actor(session=session, user_id=job.requested_by_id)
         if actor is None:
             raise JobFailed(MESSAGE_REQUESTER_GONE)
         # The run sees what the request saw: an API token's region confines it here too.
         actor = replace(actor, token_region_path=job.token_region_path)
         try:
-            context = await build_context(session=session, actor=actor, kind=job.kind, goal_id=job.goal_id)
+            context = await build_context(
+                session=session, actor=actor, kind=job.kind, subject_id=job.subject_id
+            )
         except NotFound as exc:
-            raise JobFailed(MESSAGE_GOAL_UNREADABLE) from exc
+            raise JobFailed(message_subject_unreadable(subject.label)) from exc
         await session.commit()  # the document number the context may have assigned (numbering.py)
     # Rendering is CPU work (docxtpl): off the event loop, so the server keeps answering meanwhile.
     data = await asyncio.to_thread(renderer.render, job.kind, context)

@@ -14,7 +14,8 @@ from src.schema.enums import BudgetItem, BudgetLineCategory, BudgetStatus, GoalS
 from src.schema.errors import NotFoundError
 from src.schema.funds.types import FundType
 from src.schema.regions.types import Region
-from src.services.policy import record_visible
+from src.services.budgets.scope import budget_record_scope
+from src.services.policy import visible
 
 if TYPE_CHECKING:
     from src.schema.goals.types import Goal
@@ -130,4 +131,4 @@ async def budget_visible(info: Info, row: BudgetRow) -> bool:
     fund = await info.context.loaders.fund_type.load(row.fund_type_id)
     if actor is None or region is None or fund is None:
         return False
-    return record_visible(actor, region_path=region.path, administration=fund.administration)
+    return visible(actor, budget_record_scope(row, region, fund))

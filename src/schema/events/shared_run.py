@@ -17,7 +17,6 @@ from src.events.hub import Hub, Rendered, SubscriberTooSlow
 from src.events.message import EventMessage
 from src.events.shared import Plan, RawPayload, render
 from src.models import FundType, Region
-from src.models.event import EventKind
 from src.schema.context import Context
 from src.schema.events.queries import event_id
 from src.schema.events.subscriptions import too_slow
@@ -118,7 +117,7 @@ async def run_shared(
         async with context.sessionmaker() as session:
             matching = await resolve_filter(
                 session=session,
-                kinds=[EventKind(k) for k in raw_filter.get("kinds") or ()],
+                kinds=[str(k) for k in raw_filter.get("kinds") or ()],
                 region_code=raw_filter.get("regionCode"),
                 include_descendants=raw_filter.get("includeDescendants", True),
                 fund_type_code=raw_filter.get("fundTypeCode"),

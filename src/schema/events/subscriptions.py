@@ -13,9 +13,9 @@ from graphql import GraphQLError
 from src.events.filters import EventFilter
 from src.events.hub import Hub, Signal, Subscriber, SubscriberTooSlow
 from src.events.message import EventMessage
-from src.models.event import EventKind, SubjectType
-from src.models.report import ReportJobStatus
+from src.models.report import ReportEventKind, ReportJobStatus
 from src.reports.jobs import visible_report_job
+from src.reports.jobs.scope import SUBJECT_NAME as JOB_SUBJECT
 from src.schema.context import Info
 from src.schema.events.queries import event_filter, event_id
 from src.schema.events.types import StatusEvent, StatusEventFilter
@@ -94,8 +94,8 @@ class EventSubscriptions:
         authorization = _authorization(info)
         hub = _hub(info)
         only_this = EventFilter(
-            kinds=frozenset({EventKind.REPORT_JOB_CHANGED}),
-            subject_type=SubjectType.REPORT_JOB,
+            kinds=frozenset({ReportEventKind.REPORT_JOB_CHANGED}),
+            subject_type=JOB_SUBJECT,
             subject_id=job_id,
         )
         subscriber = hub.register(authorization=authorization, event_filter=only_this)

@@ -5,12 +5,10 @@ import strawberry
 from strawberry.scalars import JSON
 
 from src.events.message import EventMessage
-from src.models.event import EVENT_KIND_LABELS, EventKind
 from src.schema.conversion import related
 from src.schema.funds.types import FundType
+from src.schema.kinds import EventKind, event_kind_label
 from src.schema.regions.types import Region
-
-strawberry.enum(EventKind, description="事件种类")
 
 
 @strawberry.type(description="状态变更事件：目标流转、税务会商、分解与调整、预算批复、报告任务进度")
@@ -26,7 +24,7 @@ class StatusEvent:
 
     @strawberry.field(description="事件种类中文名")
     def kind_label(self) -> str:
-        return EVENT_KIND_LABELS[self.kind]
+        return event_kind_label(self.kind)
 
     region: Region = related(Region, "region", "region_id", description="对象所属区划")
     fund_type: FundType | None = related(
@@ -38,8 +36,8 @@ class StatusEvent:
         payload: Any = event.payload
         return cls(
             id=strawberry.ID(str(event.id)),
-            kind=event.kind,
-            subject_type=event.subject_type.value,
+            kind=EventKind(event.kind),
+            subject_type=event.subject_type,
             subject_id=strawberry.ID(str(event.subject_id)),
             occurred_at=event.occurred_at,
             payload=payload,

@@ -38,7 +38,8 @@ from src.schema.loaders import (
 )
 from src.schema.organizations.types import Organization, User
 from src.schema.regions.types import Region
-from src.services.policy import goal_visible
+from src.services.goals.scope import goal_record_scope
+from src.services.policy import visible
 
 
 @strawberry.type(description="绩效指标")
@@ -244,7 +245,7 @@ class GoalTransition(FromRow):
 
 
 async def visible_goals(info: Info, rows: list[GoalRow]) -> list[Goal]:
-    """Related goals pass the same visibility rule as lists (policy.goal_visible); loads are batched."""
+    """Related goals pass the same visibility rule as lists (policy.visibility); loads are batched."""
     actor = info.context.actor
     if actor is None:
         return []
@@ -254,11 +255,7 @@ async def visible_goals(info: Info, rows: list[GoalRow]) -> list[Goal]:
     return [
         Goal.from_row(row)
         for row, region, fund in zip(rows, regions, funds, strict=True)
-        if region is not None
-        and fund is not None
-        and goal_visible(
-            actor, region_path=region.path, administration=fund.administration, status=row.status
-        )
+        if region is not None and fund is not None and visible(actor, goal_record_scope(row, region, fund))
     ]
 
 

@@ -1,18 +1,22 @@
 import strawberry
 
 # From types.py, which registers the enums with strawberry before anything uses them.
-from src.schema.reports.types import ReportFormat, ReportKind
+from src.schema.kinds import ReportKind
+from src.schema.reports.types import ReportFormat
 
 
 @strawberry.input(
     description=(
-        "申请生成报告：指定 goalId（单个目标），或同时指定 fundTypeCode、year 和 regionCode"
-        "（批量：该基金该年度、该区划及其下级中您可查看的全部年度目标，每个目标一份文档）"
+        "申请生成报告：指定 subjectId（单个对象，如绩效目标表的目标；goalId 同义），或同时指定 fundTypeCode、"
+        "year 和 regionCode（批量：该基金该年度、该区划及其下级中您可查看的全部对象，每个对象一份文档）"
     )
 )
 class ReportRequestInput:
     kind: ReportKind
-    goal_id: strawberry.ID | None = None
+    subject_id: strawberry.ID | None = strawberry.field(default=None, description="文档对象的 ID")
+    goal_id: strawberry.ID | None = strawberry.field(
+        default=None, description="绩效目标 ID（subjectId 的旧名）"
+    )
     fund_type_code: str | None = None
     year: int | None = None
     region_code: str | None = None

@@ -11,6 +11,7 @@ from src.schema.permissions import IsAuthenticated
 from src.schema.reports.inputs import ReportRequestInput
 from src.schema.reports.types import ReportJob
 from src.schema.transaction import write
+from src.services.errors import ErrorCode, FieldProblem, ValidationFailed
 
 
 @strawberry.type(description="已受理：新的任务，或同一数据上相同申请已有的任务")
@@ -29,6 +30,15 @@ def job_runner(info: Info) -> JobSubmitter:
     return cast(JobSubmitter, info.context.request.app.state.jobs)
 
 
+def _subject_id(input: ReportRequestInput) -> int | None:
+    if input.subject_id is not None and input.goal_id is not None:
+        problem = FieldProblem("input.goalId", "subjectId 与 goalId 只能指定一个", ErrorCode.INVALID)
+        raise ValidationFailed([problem])
+    if input.subject_id is not None:
+        return parse_id(input.subject_id, "subject")
+    return parse_id(input.goal_id, "Goal") if input.goal_id is not None else None
+
+
 @strawberry.type
 class ReportMutations:
     @strawberry.mutation(
@@ -36,14 +46,14 @@ class ReportMutations:
         description="申请生成报告；生成在提交后进行，用 reportJob 查询进度，完成后从 downloadUrl 下载",
     )
     async def report_request(self, info: Info, input: ReportRequestInput) -> ReportRequestResult:
-        goal_id = parse_id(input.goal_id, "Goal") if input.goal_id is not None else None
+        subject_id = _subject_id(input)
         async with write(info) as (session, actor):
             row = await jobs.request_report(
                 session=session,
                 actor=actor,
-                kind=input.kind,
+                kind=str(input.kind),
                 fmt=input.format,
-                goal_id=goal_id,
+                subject_id=subject_id,
                 fund_type_code=input.fund_type_code,
                 year=input.year,
                 region_code=input.region_code,

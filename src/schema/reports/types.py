@@ -7,23 +7,23 @@ import strawberry
 from sqlmodel import col
 from strawberry.dataloader import DataLoader
 
-from src.models.report import REPORT_JOB_STATUS_LABELS, ReportJobStatus
+from src.models.report import REPORT_JOB_STATUS_LABELS, ReportFormat, ReportJobStatus
 from src.models.report import ReportJob as ReportJobRow
 from src.reports.jobs import MAX_BATCH_GOALS, ReportJobQuery, report_jobs_select
-from src.reports.kinds import KIND_LABELS, ReportFormat, ReportKind
+from src.reports.kinds import kind_label
 from src.schema.context import Info
 from src.schema.conversion import FromRow, related
 from src.schema.errors import NotFoundError
 from src.schema.execution import TURN_TAKING_LOOP
 from src.schema.funds.types import FundType
 from src.schema.goals.types import Goal, visible_goals
+from src.schema.kinds import ReportKind
 from src.schema.list_sizes import max_items
 from src.schema.loaders import fetch_rows
 from src.schema.regions.types import Region
 from src.schema.transaction import current_actor
 
 # Registered here, before any field uses them (inputs.py takes them from here).
-strawberry.enum(ReportKind, description="报告种类")
 strawberry.enum(ReportFormat, description="文档格式")
 strawberry.enum(ReportJobStatus, description="报告任务状态")
 
@@ -33,6 +33,8 @@ _CHILDREN_LOADER = "report_job_children"
 
 @strawberry.type(description="报告生成任务：单个目标的文档，或批量（基金 × 年度 × 区划及下级）的父任务")
 class ReportJob(FromRow):
+    __row_ids__ = ("subject_id",)
+
     id: strawberry.ID
     kind: ReportKind
     format: ReportFormat
@@ -49,15 +51,16 @@ class ReportJob(FromRow):
     created_at: datetime
     started_at: datetime | None
     finished_at: datetime | None
+    subject_type: str = strawberry.field(description="文档对象的类型：Goal …（批量：其子任务对象的类型）")
+    subject_id: strawberry.ID | None = strawberry.field(description="文档对象 ID（批量的父任务为空）")
     db_id: strawberry.Private[int]
-    goal_id: strawberry.Private[int | None]
     fund_type_id: strawberry.Private[int | None]
     region_id: strawberry.Private[int | None]
     storage_key: strawberry.Private[str | None]
 
     @strawberry.field(description="报告种类中文名")
     def kind_label(self) -> str:
-        return KIND_LABELS[self.kind]
+        return kind_label(self.kind)
 
     @strawberry.field(description="状态中文名")
     def status_label(self) -> str:
@@ -65,9 +68,9 @@ class ReportJob(FromRow):
 
     @strawberry.field(description="文档所属的绩效目标（批量的父任务为空；无权查看时为空）")
     async def goal(self, info: Info) -> Goal | None:
-        if self.goal_id is None:
+        if self.subject_type != "Goal" or self.subject_id is None:
             return None
-        row = await info.context.loaders.goal.load(self.goal_id)
+        row = await info.context.loaders.goal.load(int(self.subject_id))
         found = await visible_goals(info, [row]) if row else []
         return found[0] if found else None
 

@@ -6,13 +6,12 @@ from typing import Annotated, Any
 import strawberry
 
 from src.events.webhooks.reads import latest_deliveries
-from src.models.event import EventKind
 from src.models.webhook import Webhook as WebhookRow
 from src.schema.context import Info
 from src.schema.conversion import FromRow, related
 from src.schema.errors import NotFoundError
-from src.schema.events import types as _events  # noqa: F401 - registers EventKind with strawberry
 from src.schema.funds.types import FundType
+from src.schema.kinds import EventKind
 from src.schema.list_sizes import max_items
 from src.schema.organizations.types import User
 from src.schema.pagination import DEFAULT_PAGE_SIZE, check_first

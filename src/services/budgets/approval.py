@@ -7,16 +7,17 @@ return supersedes that version (Art. 14), the budget needs approving again, on t
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from src.events.outbox import record_event
 from src.models import FundBudget, FundType, Goal, Region
 from src.models.base import utcnow
+from src.models.budget import BudgetEventKind
 from src.models.enums import BudgetStatus, GoalHorizon, GoalStatus
-from src.models.event import EventKind
 from src.services import audit, policy
 from src.services.actors import Actor
+from src.services.budgets.scope import budget_scope
 from src.services.concurrency import claim
 from src.services.errors import BudgetErrorCode, InvalidTransition, NotFound, PreconditionFailed
 from src.services.rows import kept_row
+from src.subjects.events import record_event
 
 
 async def goal_in_force_id(session: AsyncSession, budget: FundBudget) -> int | None:
@@ -53,7 +54,7 @@ async def approve_budget(
     if budget is None:
         raise NotFound("基金预算", budget_id)
     scope = await policy.scope_of(session=session, record=budget)
-    if not policy.record_visible(actor, region_path=scope.region_path, administration=scope.administration):
+    if not policy.visible(actor, await budget_scope(session, budget)):
         raise NotFound("基金预算", budget_id)  # what one may not read is absent, as in the queries
     policy.require(actor, policy.Action.BUDGET_APPROVE, scope)
     if budget.status != BudgetStatus.DRAFT and not await _approved_goal_superseded(session, budget):
@@ -82,7 +83,7 @@ async def approve_budget(
         extra["goal_id"] = issued
         await record_event(
             session=session,
-            kind=EventKind.BUDGET_APPROVED,
+            kind=BudgetEventKind.BUDGET_APPROVED,
             subject=budget,
             actor=actor,
             payload={"year": budget.year, "goalId": issued},

@@ -8,8 +8,8 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from src.models import FundBudget, Goal
 from src.models.enums import BudgetStatus, GoalStatus
-from src.services import policy
 from src.services.actors import Actor
+from src.services.budgets.scope import visible_budgets_clause
 from src.services.filters import narrow
 
 
@@ -37,10 +37,7 @@ def needs_reapproval() -> ColumnElement[bool]:
 
 
 def budgets_select(query: BudgetQuery, actor: Actor) -> SelectOfScalar[FundBudget]:
-    visible = policy.visible_region_clause(
-        policy.reader(actor), FundBudget.region_id, FundBudget.fund_type_id
-    )
-    stmt = select(FundBudget).where(visible)
+    stmt = select(FundBudget).where(visible_budgets_clause(actor))
     if query.year is not None:
         stmt = stmt.where(FundBudget.year == query.year)
     if query.status is not None:

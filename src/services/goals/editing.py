@@ -8,6 +8,7 @@ from src.services import policy
 from src.services.actors import Actor
 from src.services.concurrency import claim
 from src.services.errors import GoalErrorCode, InvalidTransition, NotFound
+from src.services.goals.scope import goal_scope
 
 
 async def get_goal(*, session: AsyncSession, goal_id: int) -> Goal:
@@ -22,10 +23,7 @@ async def visible_goal(*, session: AsyncSession, actor: Actor, goal_id: int) -> 
     like a missing one, so a mutation does not reveal what exists where."""
     goal = await get_goal(session=session, goal_id=goal_id)
     scope = await policy.scope_of(session=session, record=goal)
-    visible = policy.goal_visible(
-        actor, region_path=scope.region_path, administration=scope.administration, status=goal.status
-    )
-    if not visible:
+    if not policy.visible(actor, await goal_scope(session, goal)):
         raise NotFound("绩效目标", goal_id)
     return goal, scope
 

@@ -7,9 +7,9 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from src.models import Goal
 from src.models.enums import GoalHorizon, GoalStatus
-from src.services import policy
 from src.services.actors import Actor
 from src.services.filters import narrow
+from src.services.goals.scope import visible_goals_clause
 
 
 @dataclass(frozen=True)
@@ -23,8 +23,8 @@ class GoalQuery:
 
 
 def goals_select(query: GoalQuery, actor: Actor) -> SelectOfScalar[Goal]:
-    """The goals matching `query` that `actor` may read (policy.visible_goals_clause)."""
-    stmt = select(Goal).where(policy.visible_goals_clause(policy.reader(actor)))
+    """The goals matching `query` that `actor` may read (policy.visibility)."""
+    stmt = select(Goal).where(visible_goals_clause(actor))
     if query.year is not None:
         stmt = stmt.where(col(Goal.start_year) <= query.year, col(Goal.end_year) >= query.year)
     if query.statuses:

@@ -5,10 +5,9 @@ agency submits only content the tax department of the same region has concurred 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from src.events.outbox import record_event
 from src.models import Goal, GoalTaxOpinion, Organization, Region
 from src.models.enums import ActorType, TaxVerdict
-from src.models.event import EventKind
+from src.models.goal import GoalEventKind
 from src.models.types import FREE_TEXT_MAX_LENGTH
 from src.services import audit, policy
 from src.services.actors import Actor
@@ -16,6 +15,7 @@ from src.services.concurrency import claim
 from src.services.errors import ErrorCode, FieldProblem, GoalErrorCode, PreconditionFailed, ValidationFailed
 from src.services.goals.editing import visible_goal
 from src.services.goals.steps import GoalAction, invalid
+from src.subjects.events import record_event
 
 OPERATION = {TaxVerdict.CONCUR: "goalTaxConcur", TaxVerdict.OBJECT: "goalTaxObject"}
 
@@ -67,7 +67,7 @@ async def record_opinion(
         extra["opinion"] = text
         await record_event(
             session=session,
-            kind=EventKind.GOAL_TAX_OPINION,
+            kind=GoalEventKind.GOAL_TAX_OPINION,
             subject=goal,
             actor=actor,
             payload={"verdict": verdict.value, "contentRevision": goal.content_revision},

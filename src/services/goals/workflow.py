@@ -8,11 +8,10 @@ from dataclasses import dataclass
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from src.events.outbox import record_event
 from src.models import Goal, GoalTransition, Indicator
 from src.models.base import utcnow
 from src.models.enums import ActorType, GoalStatus
-from src.models.event import EventKind
+from src.models.goal import GoalEventKind
 from src.models.types import FREE_TEXT_MAX_LENGTH
 from src.services import audit, policy
 from src.services.actors import Actor
@@ -25,11 +24,12 @@ from src.services.goals.editing import visible_goal
 from src.services.goals.steps import OPERATION, RETURNER, STEPS, GoalAction, check_state, invalid
 from src.services.goals.validation import submission_problems
 from src.services.rules import rules_for
+from src.subjects.events import record_event
 
 # The event each logged step announces (anything else is a step of the chain).
 _EVENT_KINDS = {
-    GoalAction.DECOMPOSE: EventKind.GOAL_DECOMPOSED,
-    GoalAction.ADJUSTMENT_REQUEST: EventKind.GOAL_ADJUSTMENT_REQUESTED,
+    GoalAction.DECOMPOSE: GoalEventKind.GOAL_DECOMPOSED,
+    GoalAction.ADJUSTMENT_REQUEST: GoalEventKind.GOAL_ADJUSTMENT_REQUESTED,
 }
 
 
@@ -45,7 +45,7 @@ async def _log(
     assert goal.id is not None
     await record_event(
         session=session,
-        kind=_EVENT_KINDS.get(action, EventKind.GOAL_STATUS_CHANGED),
+        kind=_EVENT_KINDS.get(action, GoalEventKind.GOAL_STATUS_CHANGED),
         subject=goal,
         actor=actor,
         payload={"action": action.value, "fromStatus": before.value, "toStatus": goal.status.value,

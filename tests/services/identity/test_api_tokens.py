@@ -16,7 +16,9 @@ from src.models.base import utcnow
 from src.models.enums import ActorType, Administration, GoalStatus, RegionLevel
 from src.services import policy
 from src.services.actors import Actor, load_actor
+from src.services.budgets.scope import visible_budgets_clause
 from src.services.errors import Forbidden, ValidationFailed
+from src.services.goals.scope import visible_goals_clause
 from src.services.identity.api_tokens import (
     API_TOKEN_PREFIX,
     ApiTokenSpec,
@@ -26,6 +28,7 @@ from src.services.identity.api_tokens import (
 )
 from src.services.identity.authentication import authenticate
 from src.settings import Settings
+from src.subjects.scope import RecordScope
 from tests.factories import make_budget, make_goal
 from tests.services.identity.conftest import add_user
 
@@ -225,14 +228,14 @@ def test_a_token_region_confines_actions_and_reads() -> None:
     assert policy.allowed(at_home, policy.Action.GOAL_SUBMIT_TO_NATIONAL, PROVINCE)
 
     medical = Administration.MEDICAL_SECURITY
+
+    def record(path: str, *, draft: bool = False) -> RecordScope:
+        return RecordScope(region_id=1, region_path=path, administrations=frozenset({medical}), draft=draft)
+
     for path, seen in (("/510000/510100/", True), ("/510000/510100/510104/", True), ("/510000/", False)):
-        for status in (GoalStatus.DRAFT, GoalStatus.ISSUED):
-            visible = policy.goal_visible(confined, region_path=path, administration=medical, status=status)
-            assert visible is seen
-        assert policy.record_visible(confined, region_path=path, administration=medical) is seen
-    assert not policy.goal_visible(
-        confined, region_path="/510000/511800/", administration=medical, status=GoalStatus.ISSUED
-    )
+        for draft in (True, False):
+            assert policy.visible(confined, record(path, draft=draft)) is seen
+    assert not policy.visible(confined, record("/510000/511800/"))
 
 
 async def test_a_token_region_confines_lists(
@@ -247,10 +250,9 @@ async def test_a_token_region_confines_lists(
     async def regions(actor: Actor) -> tuple[list[str], list[str]]:
         async with sessionmaker() as session:
             goals = await session.exec(
-                select(Goal.title).where(policy.visible_goals_clause(actor)).order_by(col(Goal.id))
+                select(Goal.title).where(visible_goals_clause(actor)).order_by(col(Goal.id))
             )
-            clause = policy.visible_region_clause(actor, FundBudget.region_id, FundBudget.fund_type_id)
-            budgets = await session.exec(select(FundBudget.region_id).where(clause))
+            budgets = await session.exec(select(FundBudget.region_id).where(visible_budgets_clause(actor)))
             return [t.split()[0] for t in goals.all()], sorted(str(b) for b in budgets.all())
 
     everything, _ = await regions(_actor())

@@ -1,0 +1,51 @@
+"""Goals as a subject (Art. 7–10, 14): seen by their region and below, by the regions above once submitted,
+by the administration supervising their fund; they announce their steps; they are printed as goal tables."""
+
+from typing import Any
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from src.models import Goal
+from src.models.goal import GoalDocumentKind, GoalEventKind
+from src.reports.contexts.goal_documents import goal_batch, goal_versions
+from src.reports.contexts.goal_table import goal_table_context
+from src.services.actors import Actor
+from src.services.goals.scope import goal_scope, visible_goals_clause
+from src.subjects.documents import DocumentSpec
+from src.subjects.registry import Registry, SubjectSpec
+
+EVENT_LABELS = {
+    GoalEventKind.GOAL_STATUS_CHANGED: "绩效目标状态变更",
+    GoalEventKind.GOAL_DECOMPOSED: "绩效目标分解下达",
+    GoalEventKind.GOAL_ADJUSTMENT_REQUESTED: "绩效目标申请调整",
+    GoalEventKind.GOAL_TAX_OPINION: "税务部门会商意见",
+}
+
+
+async def _goal_table(*, session: AsyncSession, actor: Actor, subject_id: int) -> dict[str, Any]:
+    return await goal_table_context(session=session, actor=actor, goal_id=subject_id)
+
+
+def register(registry: Registry) -> None:
+    registry.add_subject(
+        SubjectSpec(
+            name="Goal",
+            model=Goal,
+            label="绩效目标",
+            scope=goal_scope,
+            clause=visible_goals_clause,
+            event_kinds=GoalEventKind,
+            event_labels=EVENT_LABELS,
+        )
+    )
+    registry.add_document(
+        DocumentSpec(
+            kind=GoalDocumentKind.GOAL_TABLE,
+            label="绩效目标表",
+            subject="Goal",
+            build_context=_goal_table,
+            versions=goal_versions,
+            batch=goal_batch,
+            batch_label="绩效目标",
+        )
+    )

@@ -1,0 +1,68 @@
+"""Where a report job sits for visibility: a document is seen by whoever may read its subject; a batch by
+whoever may read records of its region and fund; a document whose subject is gone by its requester alone
+(within what it may read of that region and fund). The same rule (policy.visibility) decides for one job
+and as SQL; the subject's own rule comes from the registry, so jobs never name a domain."""
+
+from sqlalchemy import ColumnElement, and_, exists, false, not_, or_
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from src.models import FundType, Region
+from src.models.report import ReportJob
+from src.services import policy
+from src.services.actors import Actor
+from src.services.rows import kept_row
+from src.subjects.columns import fund_addressed, region_path_of
+from src.subjects.registry import registry
+from src.subjects.scope import ColumnTerms, RecordScope
+
+SUBJECT_NAME = "ReportJob"
+
+
+async def job_scope(session: AsyncSession, job: ReportJob) -> RecordScope:
+    if job.subject_id is not None:
+        spec = registry().subject(job.subject_type)
+        subject = await session.get(spec.model, job.subject_id)
+        if subject is not None:
+            return await spec.scope(session, subject)
+    assert job.region_id is not None
+    region = await kept_row(session, Region, job.region_id)
+    fund = await kept_row(session, FundType, job.fund_type_id) if job.fund_type_id is not None else None
+    assert region is not None
+    return RecordScope(
+        region_id=job.region_id,
+        region_path=region.path,
+        fund_type_id=job.fund_type_id,
+        administrations=frozenset({fund.administration}) if fund and fund.administration else frozenset(),
+        owner_user_id=job.requested_by_id if job.year is None else None,
+    )
+
+
+def _place(owner: bool) -> ColumnTerms:
+    return ColumnTerms(
+        region_path=region_path_of(ReportJob.region_id),
+        addressed=fund_addressed(ReportJob.fund_type_id),
+        owner_user_id=col(ReportJob.requested_by_id) if owner else None,
+    )
+
+
+def visible_jobs_clause(actor: Actor) -> ColumnElement[bool]:
+    """job_scope's rule as SQL."""
+    readable: list[ColumnElement[bool]] = []
+    present: list[ColumnElement[bool]] = []
+    for spec in registry().subjects():
+        if spec.name == SUBJECT_NAME:
+            continue
+        model_id = spec.model.id
+        of_type = col(ReportJob.subject_type) == spec.name
+        readable_row = select(model_id).where(model_id == ReportJob.subject_id, spec.clause(actor))
+        readable.append(and_(of_type, exists(readable_row)))
+        present.append(and_(of_type, exists(select(model_id).where(model_id == ReportJob.subject_id))))
+    named = col(ReportJob.subject_id).is_not(None)
+    # A document whose subject is gone (or, from before subjects had a name, has no id left).
+    gone = and_(col(ReportJob.year).is_(None), or_(~named, not_(or_(false(), *present))))
+    return or_(
+        and_(named, or_(false(), *readable)),
+        and_(col(ReportJob.year).is_not(None), policy.visible_clause(actor, _place(owner=False))),
+        and_(gone, policy.visible_clause(actor, _place(owner=True))),
+    )

@@ -1,0 +1,119 @@
+"""The subject registry: every kind of record that is seen by some and not others, announces its changes
+and is printed as documents registers here, from its own domain (src/domains/), so the shared machinery —
+events, their visibility and catch-up, report jobs, document numbers, lookups by id — never names a domain.
+
+A subject registers its row type, its name (stored beside events and jobs: "Goal"), its scope for one row
+(`scope`) and who may read its rows as SQL (`clause`) — both from the one rule, policy.visibility, over the
+subject's scope (src/subjects/scope.py) — and its event kinds with their labels. A document kind registers
+its subject, its context builder, its data version and its batch (src/subjects/documents.py).
+`registry()` is the one place that loads the registrations.
+"""
+
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import ColumnElement
+from sqlmodel import SQLModel
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from src.services.actors import Actor
+from src.subjects.scope import RecordScope
+
+M = TypeVar("M", bound=SQLModel)
+
+
+@dataclass(frozen=True)
+class SubjectSpec(Generic[M]):
+    name: str  # as stored in Event.subject_type and ReportJob.subject_type
+    model: type[M]
+    label: str  # 绩效目标
+    scope: Callable[[AsyncSession, M], Awaitable[RecordScope]]  # one row's scope (may read its region)
+    clause: Callable[[Actor], ColumnElement[bool]]  # the rows `actor` may read, as SQL
+    event_kinds: type[StrEnum] | None = None
+    event_labels: Mapping[Any, str] = field(default_factory=dict)  # kind (a str enum) → label
+
+    def row_id(self, row: Any) -> int:
+        row_id: int | None = row.id
+        assert row_id is not None, f"{self.name} not flushed: it has no id"
+        return row_id
+
+
+class UnknownSubject(LookupError):
+    """A name or row type nothing registered."""
+
+
+class Registry:
+    def __init__(self) -> None:
+        self._subjects: dict[str, SubjectSpec[Any]] = {}
+        self._by_model: dict[type[Any], SubjectSpec[Any]] = {}
+        self._event_kinds: dict[str, SubjectSpec[Any]] = {}
+        self.documents: dict[str, Any] = {}  # kind → DocumentSpec (src/subjects/documents.py)
+
+    def add_subject(self, spec: SubjectSpec[Any]) -> None:
+        if spec.name in self._subjects or spec.model in self._by_model:
+            raise ValueError(f"subject {spec.name} registered twice")
+        for kind in spec.event_kinds or ():
+            if kind.value in self._event_kinds:
+                raise ValueError(f"event kind {kind} registered twice")
+            if kind.value not in spec.event_labels:
+                raise ValueError(f"event kind {kind} has no label")
+            self._event_kinds[kind.value] = spec
+        self._subjects[spec.name] = spec
+        self._by_model[spec.model] = spec
+
+    def add_document(self, spec: Any) -> None:
+        if spec.kind in self.documents:
+            raise ValueError(f"document kind {spec.kind} registered twice")
+        self.subject(spec.subject)  # a document is of a registered subject
+        self.documents[spec.kind] = spec
+
+    def subject(self, name: str) -> SubjectSpec[Any]:
+        try:
+            return self._subjects[name]
+        except KeyError:
+            raise UnknownSubject(name) from None
+
+    def subject_of(self, row: Any) -> SubjectSpec[Any]:
+        try:
+            return self._by_model[type(row)]
+        except KeyError:
+            raise UnknownSubject(type(row).__name__) from None
+
+    def remove(self, name: str) -> None:
+        """Forgets a subject and its document kinds (a test's own subject, after the test)."""
+        spec = self._subjects.pop(name)
+        del self._by_model[spec.model]
+        for kind in [k for k, s in self._event_kinds.items() if s is spec]:
+            del self._event_kinds[kind]
+        for kind in [k for k, d in self.documents.items() if d.subject == name]:
+            del self.documents[kind]
+
+    def subjects(self) -> list[SubjectSpec[Any]]:
+        return list(self._subjects.values())
+
+    def event_kinds(self) -> dict[str, str]:
+        """Every event kind with its label, in registration order."""
+        return {kind: spec.event_labels[kind] for kind, spec in self._event_kinds.items()}
+
+    def subject_of_kind(self, kind: str) -> SubjectSpec[Any]:
+        try:
+            return self._event_kinds[str(kind)]
+        except KeyError:
+            raise UnknownSubject(f"event kind {kind}") from None
+
+
+_REGISTRY: Registry | None = None
+
+
+def registry() -> Registry:
+    """The registry with every domain's registrations (src/domains/), loaded on first use."""
+    global _REGISTRY
+    if _REGISTRY is None:
+        from src.domains import register_all  # the one list of domains, above every layer
+
+        built = Registry()
+        register_all(built)
+        _REGISTRY = built
+    return _REGISTRY

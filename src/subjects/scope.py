@@ -1,0 +1,141 @@
+"""Where a record sits for visibility, and the two ways the one visibility rule (services/policy.py) reads it.
+
+A record's scope: its region (path), the administrations it is addressed to (人社, 医保: those of its fund;
+several for a record sent to both; none for one that concerns no administration), whether it is a draft
+(not seen from the regions above), and the one user it may belong to. The rule is written once against
+`Terms`, an algebra of questions about a scope; `ScopeTerms` answers them for one record in memory (bools),
+`ColumnTerms` as SQL over a table's columns (clauses). So the Python check and the SQL clause cannot drift.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, Generic, Protocol, TypeVar
+
+from sqlalchemy import ColumnElement, and_, false, literal, or_, true
+
+from src.models.enums import Administration
+
+B = TypeVar("B")
+
+
+@dataclass(frozen=True)
+class RecordScope:
+    region_id: int
+    region_path: str  # "/510000/510100/"
+    fund_type_id: int | None = None
+    administrations: frozenset[Administration] = frozenset()
+    draft: bool = False
+    owner_user_id: int | None = None  # the one user the record belongs to (None: no single user)
+
+
+class Terms(Protocol, Generic[B]):
+    """What the visibility rule may ask of a record; B is bool (one record) or a SQL clause (a table)."""
+
+    def true(self) -> B: ...
+    def false(self) -> B: ...
+    def all(self, *terms: B) -> B: ...
+    def any(self, *terms: B) -> B: ...
+    def region_below(self, path: str) -> B: ...  # the record's region is `path`'s region or below it
+    def region_above(self, path: str) -> B: ...  # `path`'s region is the record's region or below it
+    def addressed_to(self, administration: Administration | None) -> B: ...
+    def not_draft(self) -> B: ...
+    def owned_by_nobody_or(self, user_id: int) -> B: ...
+
+
+class ScopeTerms:
+    """The rule's questions answered for one record."""
+
+    def __init__(self, scope: RecordScope) -> None:
+        self.scope = scope
+
+    def true(self) -> bool:
+        return True
+
+    def false(self) -> bool:
+        return False
+
+    def all(self, *terms: bool) -> bool:
+        return all(terms)
+
+    def any(self, *terms: bool) -> bool:
+        return any(terms)
+
+    def region_below(self, path: str) -> bool:
+        return self.scope.region_path.startswith(path)
+
+    def region_above(self, path: str) -> bool:
+        return path.startswith(self.scope.region_path)
+
+    def addressed_to(self, administration: Administration | None) -> bool:
+        return administration is not None and administration in self.scope.administrations
+
+    def not_draft(self) -> bool:
+        return not self.scope.draft
+
+    def owned_by_nobody_or(self, user_id: int) -> bool:
+        return self.scope.owner_user_id is None or self.scope.owner_user_id == user_id
+
+
+@dataclass(frozen=True)
+class ColumnTerms:
+    """The rule's questions as SQL over a table: each subject says how its columns give a scope."""
+
+    # Column expressions (a column, a correlated subquery): typed loosely, as SQLAlchemy's mapped columns are.
+    region_path: Any
+    addressed: Callable[[Administration], ColumnElement[bool]]  # addressed to this administration
+    draft: Any = None  # None: never a draft
+    owner_user_id: Any = None  # None: never one user's
+
+    def true(self) -> ColumnElement[bool]:
+        return true()
+
+    def false(self) -> ColumnElement[bool]:
+        return false()
+
+    def all(self, *terms: ColumnElement[bool]) -> ColumnElement[bool]:
+        return and_(true(), *terms)
+
+    def any(self, *terms: ColumnElement[bool]) -> ColumnElement[bool]:
+        return or_(false(), *terms)
+
+    def region_below(self, path: str) -> ColumnElement[bool]:
+        clause: ColumnElement[bool] = self.region_path.startswith(path, autoescape=True)
+        return clause
+
+    def region_above(self, path: str) -> ColumnElement[bool]:
+        return literal(path).startswith(self.region_path)
+
+    def addressed_to(self, administration: Administration | None) -> ColumnElement[bool]:
+        return false() if administration is None else self.addressed(administration)
+
+    def not_draft(self) -> ColumnElement[bool]:
+        if self.draft is None:
+            return true()
+        clause: ColumnElement[bool] = ~self.draft
+        return clause
+
+    def owned_by_nobody_or(self, user_id: int) -> ColumnElement[bool]:
+        if self.owner_user_id is None:
+            return true()
+        return or_(self.owner_user_id.is_(None), self.owner_user_id == user_id)
+
+
+# A recipient list as one column: "|HRSS|MEDICAL_SECURITY|" (each between bars, so one never matches part of
+# another), "" for none.
+def recipients_text(administrations: Iterable[Administration]) -> str:
+    codes = sorted(a.value for a in administrations)
+    return f"|{'|'.join(codes)}|" if codes else ""
+
+
+def recipients_of(text: str | None) -> frozenset[Administration]:
+    return frozenset(Administration(code) for code in (text or "").split("|") if code)
+
+
+def recipients_clause(column: Any) -> Callable[[Administration], ColumnElement[bool]]:
+    """`ColumnTerms.addressed` for a recipient-list column."""
+
+    def addressed(administration: Administration) -> ColumnElement[bool]:
+        clause: ColumnElement[bool] = column.contains(f"|{administration.value}|", autoescape=True)
+        return clause
+
+    return addressed
