@@ -1,8 +1,9 @@
 """This process's live subscribers, and the delivery of published events to them.
 
 The bus hands every published batch to deliver(); one task takes the batches in order and, per batch,
-authenticates every subscriber's credentials afresh (credentials.py: two statements at most), then gives
-each subscriber the events that match its filter and that the actor it is now may read (visibility.py).
+authenticates every subscriber's credentials afresh (authenticate_many in src/services/identity/
+authentication.py: a request's rules, two statements at most), then gives each subscriber the events that
+match its filter and that the actor it is now may read (visibility.py).
 A subscriber's queue is bounded: one that falls that far behind is dropped (its subscription ends with
 SUBSCRIBER_TOO_SLOW; it resumes with afterEventId), so a slow client never holds up the others.
 
@@ -23,15 +24,14 @@ from enum import Enum
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from src.events.credentials import TokenCache, fresh_actors
 from src.events.filters import EventFilter
 from src.events.message import EventMessage
 from src.events.reads import MAX_PAGE, events_after
 from src.events.shared import Plan, RawPayload
 from src.events.visibility import event_visible
-from src.models.base import utcnow
 from src.services.actors import Actor
 from src.services.errors import Unauthenticated
+from src.services.identity.authentication import TokenCache, authenticate_many
 
 logger = logging.getLogger(__name__)
 # The server raises the collector's young-generation threshold to 50,000 (src/app/__init__.py); a collection
@@ -145,16 +145,15 @@ class Hub:
         if not wanted:
             return 0
         async with self.sessionmaker() as session:
-            actors = await fresh_actors(
+            actors = await authenticate_many(
                 session=session,
                 authorizations={s.authorization for s in wanted},
                 secret_key=self.secret_key,
-                now=utcnow(),
                 token_cache=self.token_cache,
             )
         handed = 0
         rendered: dict[tuple[str, int], Rendered] = {}  # one execution per plan and event
-        # Decided once per actor and event: the connections of one user share its actor (fresh_actors).
+        # Decided once per actor and event: the connections of one user share its actor (authenticate_many).
         visible: dict[tuple[int, int], bool] = {}
         for subscriber, matching in wanted.items():
             actor = actors.get(subscriber.authorization)
@@ -185,11 +184,10 @@ class Hub:
     async def actor(self, authorization: str) -> Actor | None:
         """Who one subscriber is now (for its catch-up reads)."""
         async with self.sessionmaker() as session:
-            found = await fresh_actors(
+            found = await authenticate_many(
                 session=session,
                 authorizations={authorization},
                 secret_key=self.secret_key,
-                now=utcnow(),
                 token_cache=self.token_cache,
             )
         return found.get(authorization)

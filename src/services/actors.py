@@ -26,7 +26,7 @@ class Actor:
     region_level: RegionLevel
     is_admin: bool = False
     is_service_account: bool = False
-    # Set when a service account calls with an API token (src/services/identity/api_tokens.py): a READ
+    # Set when a service account calls with an API token (src/services/identity/authentication.py): a READ
     # token runs no mutation (policy.allowed refuses every action), and a token with a region confines the
     # account to that subtree (reads see nothing outside it, writes outside it are refused). The account
     # still acts as its organization at its own region: the token only narrows, it never grants.
@@ -50,16 +50,21 @@ class Actor:
         return path.startswith(self.region_path)
 
 
-def _actor_select() -> Any:
+def with_actor(stmt: Any) -> Any:
+    """`stmt`, which selects User (or joins it), joined to the user's organization and region: the columns of
+    an Actor (actor_of). Active users only: a deactivated one acts as nobody."""
     return (
-        select(User, Organization, Region)
-        .join(Organization, col(Organization.id) == User.organization_id)
+        stmt.join(Organization, col(Organization.id) == User.organization_id)
         .join(Region, col(Region.id) == Organization.region_id)
         .where(col(User.is_active))
     )
 
 
-def _actor(user: User, org: Organization, region: Region) -> Actor:
+def _actor_select() -> Any:
+    return with_actor(select(User, Organization, Region))
+
+
+def actor_of(user: User, org: Organization, region: Region) -> Actor:
     assert user.id is not None and org.id is not None and region.id is not None
     return Actor(
         user_id=user.id,
@@ -81,7 +86,7 @@ def _actor(user: User, org: Organization, region: Region) -> Actor:
 async def load_actor(*, session: AsyncSession, user_id: int) -> Actor | None:
     """The active user with its organization and region, in one statement; None if absent or inactive."""
     row = (await session.exec(_actor_select().where(User.id == user_id))).first()
-    return None if row is None else _actor(*row)
+    return None if row is None else actor_of(*row)
 
 
 async def load_actors(*, session: AsyncSession, user_ids: Collection[int]) -> dict[int, Actor]:
@@ -89,4 +94,4 @@ async def load_actors(*, session: AsyncSession, user_ids: Collection[int]) -> di
     if not user_ids:
         return {}
     rows = (await session.exec(_actor_select().where(col(User.id).in_(sorted(user_ids))))).all()
-    return {actor.user_id: actor for actor in (_actor(*row) for row in rows)}
+    return {actor.user_id: actor for actor in (actor_of(*row) for row in rows)}

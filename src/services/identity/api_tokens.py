@@ -2,12 +2,13 @@
 
 The plaintext is shown once; only its SHA-256 hash and a short display prefix are stored. A token narrows
 what its account may do, never widens it: a scope (READ runs no mutation), optionally a region (the account
-acts only in that subtree) and an expiry. The actor a token authenticates as carries the first two
-(Actor.read_only, Actor.token_region_path); src/services/policy.py applies them.
+acts only in that subtree) and an expiry. authentication.py authenticates them (with access tokens, by one
+set of rules); the actor a token authenticates as carries the first two (Actor.read_only,
+Actor.token_region_path), and src/services/policy.py applies them.
 """
 
 import secrets
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from pydantic import BaseModel
@@ -19,7 +20,7 @@ from src.models import ApiToken, Organization, Region, User
 from src.models.auth import ApiTokenScope
 from src.models.base import utcnow
 from src.services import audit, policy
-from src.services.actors import Actor, load_actor
+from src.services.actors import Actor
 from src.services.errors import ErrorCode, FieldProblem, NotFound, ValidationFailed
 from src.services.identity.tokens import aware, sha256
 
@@ -158,35 +159,21 @@ async def list_api_tokens(
     return [ApiTokenView(token, user) for token, user in rows]
 
 
-async def api_token_actor(session: AsyncSession, token: str, now: datetime) -> Actor | None:
-    """The service account behind a live (not revoked, not expired) API token, narrowed by the token's
-    scope and region; notes its use (at most once a minute) and commits."""
-    stmt = (
-        select(ApiToken, Region.path)
-        .outerjoin(Region, col(Region.id) == ApiToken.region_id)
-        .where(ApiToken.token_hash == sha256(token))
-    )
-    found = (await session.exec(stmt)).first()
-    if found is None:
-        return None
-    row, region_path = found
-    if row.revoked_at is not None or (row.expires_at is not None and row.expires_at <= now):
-        return None
-    account = await load_actor(session=session, user_id=row.user_id)
-    if account is None or not account.is_service_account:
-        return None
-    actor = replace(account, read_only=row.scope != ApiTokenScope.READ_WRITE, token_region_path=region_path)
-    if row.last_used_at is None or aware(row.last_used_at) <= now - API_TOKEN_TOUCH_INTERVAL:
-        cutoff = now - API_TOKEN_TOUCH_INTERVAL
-        touch = (
-            update(ApiToken)
-            .where(
-                col(ApiToken.id) == row.id,
-                or_(col(ApiToken.last_used_at).is_(None), col(ApiToken.last_used_at) <= cutoff),
-            )
-            .values(last_used_at=now)
-            .execution_options(synchronize_session=False)
+async def note_api_token_use(*, session: AsyncSession, token: ApiToken, now: datetime) -> None:
+    """Records that `token` (just authenticated: src/services/identity/authentication.py) was used at `now`,
+    unless it was within API_TOKEN_TOUCH_INTERVAL; commits when it writes."""
+    cutoff = now - API_TOKEN_TOUCH_INTERVAL
+    if token.last_used_at is not None and aware(token.last_used_at) > cutoff:
+        return
+    # Conditional: of concurrent requests (or server processes) with one token, one writes a minute.
+    touch = (
+        update(ApiToken)
+        .where(
+            col(ApiToken.id) == token.id,
+            or_(col(ApiToken.last_used_at).is_(None), col(ApiToken.last_used_at) <= cutoff),
         )
-        await session.exec(touch)
-        await session.commit()
-    return actor
+        .values(last_used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    await session.exec(touch)
+    await session.commit()
