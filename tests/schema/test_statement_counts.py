@@ -7,12 +7,13 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from src.models import Organization, User
+from src.models import ApiToken, Organization, User
 from src.models.enums import ActorType, BudgetStatus, GoalHorizon, GoalStatus
 from src.seed.reference import load_reference_data
+from src.services.identity.tokens import sha256
 from tests.conftest import truncate_all
 from tests.events.test_subscriptions import TAX_CONCUR
-from tests.factories import make_budget, make_goal, region_id
+from tests.factories import make_budget, make_goal, make_user, region_id
 from tests.schema.conftest import GraphQLClient
 from tests.support.sql import StatementCounter
 
@@ -166,3 +167,39 @@ async def test_a_goal_mutation_reads_its_region_and_fund_once(
         m[1] for s in count_statements.statements if (m := re.match(r"SELECT\s.*?\sFROM\s+(\w+)", s, re.S))
     ]
     assert reads.count("region") == 1 and reads.count("fund_type") == 1, count_statements.statements
+
+
+async def test_an_api_token_costs_a_request_what_an_access_token_does(
+    gql: GraphQLClient,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    count_statements: StatementCounter,
+) -> None:
+    # One statement authenticates either (authentication.py: an API token is read with its account); an
+    # API token's first use in a minute adds the write that notes it.
+    admin = await gql.login_as(is_admin=True)
+    service = await make_user(sessionmaker)
+    plaintext = "fp_" + "t" * 40
+    async with sessionmaker() as s:
+        user = await s.get_one(User, service.id)
+        user.is_service_account = True
+        s.add(user)
+        token = ApiToken(
+            name="t",
+            user_id=service.id or 0,
+            prefix=plaintext[:10],
+            token_hash=sha256(plaintext),
+            created_by_id=admin.id or 0,
+        )
+        s.add(token)
+        await s.commit()
+
+    async def statements(authorization: str) -> list[str]:
+        gql.http.headers["Authorization"] = authorization
+        count_statements.reset()
+        assert (await gql.data("{ me { username } }"))["me"] is not None
+        return list(count_statements.statements)
+
+    access = await statements(f"Bearer {gql.token_for(admin)}")
+    first, second = [await statements(f"Bearer {plaintext}") for _ in range(2)]
+    assert len(access) == len(second) == 1, (access, second)
+    assert len(first) == 2 and first[1].startswith("UPDATE api_token"), first
