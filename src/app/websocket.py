@@ -4,11 +4,11 @@ operation starts.
 Browsers cannot set headers on a WebSocket, so the credentials come once, in connection_init's payload, and
 the context is built once per connection. An access token expires, and an API token can be revoked or
 expire, while the connection stays open: before each new operation (a `subscribe` message) the credentials
-are authenticated again, exactly as an HTTP request's would be. When they no longer authenticate, the
-connection is closed with 4403 Forbidden (as bad credentials in connection_init are) and the operation does
-not run; the client reconnects with a fresh token. When they do, the context acts as the actor they name now
-(a deactivated account, or a token's narrowed scope, takes effect at once). An anonymous connection has
-nothing to re-check.
+are authenticated again, exactly as an HTTP request's are (src/services/identity/authentication.py, which
+notes an API token's use here too). When they no longer authenticate, the connection is closed with 4403
+Forbidden (as bad credentials in connection_init are) and the operation does not run; the client reconnects
+with a fresh token. When they do, the context acts as the actor they name now (a deactivated account, or a
+token's narrowed scope, takes effect at once). An anonymous connection has nothing to re-check.
 """
 
 import asyncio
