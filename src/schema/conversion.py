@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from pydantic import ValidationError as PydanticValidationError
 
 from src.schema.context import Info
+from src.schema.loaders import LoaderKind
 from src.services.errors import ErrorCode, FieldProblem, ValidationFailed
 
 _Plan = tuple[tuple[str, str, bool], ...]  # (field, row attribute, is an ID)
@@ -48,13 +49,18 @@ T = TypeVar("T", bound=FromRow)
 
 
 def related(
-    target: type[T], loader: str, key: str, *, optional: bool = False, description: str | None = None
+    target: type[T],
+    loader: LoaderKind[Any, Any],
+    key: str,
+    *,
+    optional: bool = False,
+    description: str | None = None,
 ) -> Any:
     """A field that loads the `target` row whose id the object holds in `key`, through `loader`."""
 
     async def resolve(root: Any, info: Info) -> T | None:
         row_id = getattr(root, key)
-        row = await getattr(info.context.loaders, loader).load(row_id) if row_id is not None else None
+        row = await info.context.loaders[loader].load(row_id) if row_id is not None else None
         if row is None and not optional:
             raise LookupError(f"{target.__name__} {row_id} of {type(root).__name__} is missing")
         return target.from_row(row) if row is not None else None

@@ -7,8 +7,8 @@
   `events`), each as long as the page. What else the page holds (`pageInfo`, `totalCount`, `hasMore`) is
   there once;
 - any other list: its declared maximum, `max_items(N)` in the field's metadata (its resolver returns at most
-  N; the loaders in src/schema/loaders.py enforce it in SQL), or LIST_SIZES below for lists whose size is
-  fixed elsewhere (reference data, an enum, the input).
+  N; the loaders in src/schema/<domain>/loaders.py enforce it in SQL), or LIST_SIZES below for lists whose
+  size is fixed elsewhere (reference data, an enum, the input).
 
 `unbounded_list_fields(schema)` names every list field none of this sizes, and tests/schema/test_cost.py
 keeps it empty: a list field cannot be added without declaring how long it can be.
@@ -27,8 +27,9 @@ from graphql import (
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 
 from src.models.enums import BudgetItem
-from src.schema.loaders import DESCENDANTS_PER_REGION, INDICATORS_PER_GOAL
+from src.schema.goals.loaders import INDICATORS_PER_GOAL
 from src.schema.pagination import MAX_PAGE_SIZE
+from src.schema.regions.loaders import DESCENDANTS_PER_REGION
 
 MAX_ITEMS = "max_items"
 PAGE_ARGUMENT = "first"

@@ -1,58 +1,33 @@
-"""DataLoaders, built fresh for every request so caches never outlive it.
+"""DataLoaders: the mechanism every domain shares. A domain declares its kinds of loader beside its types
+(src/schema/<domain>/loaders.py, each an `@loader` function built from the helpers here), and a request's
+`Loaders` makes each one on first use, so caches never outlive the request and no shared file lists them.
 
 Each batch opens its own short session: resolvers run concurrently, and a session must not be shared
 between concurrent tasks.
 """
 
 import asyncio
-import uuid
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
-from functools import cached_property
-from typing import Any, TypeVar, cast
+from typing import Any, Generic, TypeVar, cast
 
 import sqlalchemy as sa
-from sqlalchemy import ColumnElement, Select, func, or_, tuple_
+from sqlalchemy import Select, func, tuple_
 from sqlalchemy.ext.asyncio import async_sessionmaker
-from sqlmodel import SQLModel, col, select
+from sqlmodel import SQLModel, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from strawberry.dataloader import DataLoader
 
-from src.models import (
-    FundBudget,
-    FundBudgetLine,
-    FundType,
-    Goal,
-    GoalTaxOpinion,
-    GoalTransition,
-    Indicator,
-    Organization,
-    PoolingArrangement,
-    Region,
-    User,
-)
-from src.models.enums import RegionLevel
 from src.schema.execution import TURN_TAKING_LOOP, take_turns
 
 M = TypeVar("M", bound=SQLModel)
 K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
 
 Sessionmaker = async_sessionmaker[AsyncSession]
 
-# The most rows a one-to-many loader returns for one key (the list fields declare the same numbers with
-# cost.max_items, so the query cost limit counts them): bounded in SQL, whatever the table holds.
-INDICATORS_PER_GOAL = 200
-CHILD_GOALS_PER_GOAL = 300
-ANNUAL_GOALS_PER_OVERALL_GOAL = 100
-VERSIONS_PER_GOAL = 50  # the newest 50
-TRANSITIONS_PER_GOAL = 500  # the newest 500
-TAX_OPINIONS_PER_GOAL = 100  # the newest 100
-REGIONS_PER_DECOMPOSITION = 200  # the pooling regions of one province (21 prefectures; 183 counties)
-USERS_PER_ORGANIZATION = 100
-CHILDREN_PER_REGION = 100
-DESCENDANTS_PER_REGION = 500  # a province's prefectures and counties (Sichuan: 204)
-ANCESTORS_PER_REGION = 3  # province, prefecture, county
 ROWS_PER_TURN = 2000
 
 
@@ -164,35 +139,6 @@ def many_by_tuple(
     return DataLoader(load_fn=load, loop=TURN_TAKING_LOOP)
 
 
-DescendantKey = tuple[str, RegionLevel | None]
-
-
-def descendants_loader(
-    sessionmaker: Sessionmaker, limit: int = DESCENDANTS_PER_REGION
-) -> DataLoader[DescendantKey, list[Region]]:
-    """Regions below a path (optionally of one level), all keys in one statement; at most `limit` a key
-    (regions are reference data: the statement reads no more than the table's few thousand rows)."""
-
-    async def load(keys: list[DescendantKey]) -> Sequence[list[Region]]:
-        conditions: list[ColumnElement[bool]] = []
-        for path, level in keys:
-            condition: ColumnElement[bool] = col(Region.path).like(f"{path}%") & (col(Region.path) != path)
-            if level is not None:
-                condition = condition & (col(Region.level) == level)
-            conditions.append(condition)
-        stmt = select(Region).where(or_(*conditions)).order_by(col(Region.code))
-        async with sessionmaker() as session:
-            rows = await fetch_rows(session, stmt, Region)
-        return [
-            [r for r in rows if r.path.startswith(path) and r.path != path and level in (None, r.level)][
-                :limit
-            ]
-            for path, level in keys
-        ]
-
-    return DataLoader(load_fn=load, loop=TURN_TAKING_LOOP)
-
-
 def totals_by(sessionmaker: Sessionmaker, column: Any, value: Any) -> DataLoader[Any, Decimal]:
     """The sum of `value` over the rows that point at each key (0.00 for none), all keys in one statement."""
 
@@ -206,6 +152,20 @@ def totals_by(sessionmaker: Sessionmaker, column: Any, value: Any) -> DataLoader
     return DataLoader(load_fn=load, loop=TURN_TAKING_LOOP)
 
 
+@dataclass(frozen=True, eq=False)
+class LoaderKind(Generic[K, V]):
+    """A kind of DataLoader, declared by its domain (src/schema/<domain>/loaders.py, with `@loader`); each
+    request's Loaders makes its own on first use. Compared by identity: one declaration, one loader."""
+
+    make: Callable[[Sessionmaker], DataLoader[K, V]]
+
+
+def loader(make: Callable[[Sessionmaker], DataLoader[K, V]]) -> LoaderKind[K, V]:
+    """Declares a kind of loader: `@loader def goal_by_id(sessionmaker) -> DataLoader[int, Goal | None]`,
+    then `info.context.loaders[goal_by_id].load(...)`."""
+    return LoaderKind(make)
+
+
 class Loaders:
     """The DataLoaders of one request (or one event), each made on first use: a request uses a few of the
     loaders, and each one made is closures in a reference cycle, left for the garbage collector (making
@@ -213,127 +173,14 @@ class Loaders:
 
     def __init__(self, sessionmaker: Sessionmaker) -> None:
         self.sessionmaker = sessionmaker
+        self._made: dict[LoaderKind[Any, Any], DataLoader[Any, Any]] = {}
 
-    @cached_property
-    def region(self) -> DataLoader[int, Region | None]:
-        return one_by(self.sessionmaker, Region, Region.id)
-
-    @cached_property
-    def region_by_code(self) -> DataLoader[str, Region | None]:
-        return one_by(self.sessionmaker, Region, Region.code)
-
-    @cached_property
-    def region_children(self) -> DataLoader[int, list[Region]]:
-        return many_by(self.sessionmaker, Region, Region.parent_id, [Region.code], limit=CHILDREN_PER_REGION)
-
-    @cached_property
-    def region_descendants(self) -> DataLoader[DescendantKey, list[Region]]:
-        return descendants_loader(self.sessionmaker)
-
-    @cached_property
-    def fund_type(self) -> DataLoader[int, FundType | None]:
-        return one_by(self.sessionmaker, FundType, FundType.id)
-
-    @cached_property
-    def pooling_by_fund_year(self) -> DataLoader[tuple[int, int], list[PoolingArrangement]]:
-        return many_by_tuple(
-            self.sessionmaker, PoolingArrangement, [PoolingArrangement.fund_type_id, PoolingArrangement.year]
-        )
-
-    @cached_property
-    def goal(self) -> DataLoader[int, Goal | None]:
-        return one_by(self.sessionmaker, Goal, Goal.id)
-
-    @cached_property
-    def goals_by_overall(self) -> DataLoader[int, list[Goal]]:
-        return many_by(
-            self.sessionmaker,
-            Goal,
-            Goal.overall_goal_id,
-            [Goal.start_year, Goal.id],
-            limit=ANNUAL_GOALS_PER_OVERALL_GOAL,
-        )
-
-    @cached_property
-    def goals_by_parent(self) -> DataLoader[int, list[Goal]]:
-        return many_by(self.sessionmaker, Goal, Goal.parent_goal_id, [Goal.id], limit=CHILD_GOALS_PER_GOAL)
-
-    @cached_property
-    def indicators_by_goal(self) -> DataLoader[int, list[Indicator]]:
-        return many_by(
-            self.sessionmaker,
-            Indicator,
-            Indicator.goal_id,
-            [Indicator.sort_order, Indicator.id],
-            limit=INDICATORS_PER_GOAL,
-        )
-
-    @cached_property
-    def indicator_weight_total(self) -> DataLoader[int, Decimal]:
-        return totals_by(self.sessionmaker, Indicator.goal_id, Indicator.weight)
-
-    @cached_property
-    def budget_lines(self) -> DataLoader[int, list[FundBudgetLine]]:
-        return many_by(
-            self.sessionmaker, FundBudgetLine, FundBudgetLine.budget_id, [FundBudgetLine.sort_order]
-        )
-
-    @cached_property
-    def budgets_by_scope(self) -> DataLoader[tuple[int, int, int], list[FundBudget]]:
-        return many_by_tuple(
-            self.sessionmaker, FundBudget, [FundBudget.region_id, FundBudget.fund_type_id, FundBudget.year]
-        )
-
-    @cached_property
-    def organization(self) -> DataLoader[int, Organization | None]:
-        return one_by(self.sessionmaker, Organization, Organization.id)
-
-    @cached_property
-    def users_by_organization(self) -> DataLoader[int, list[User]]:
-        return many_by(
-            self.sessionmaker, User, User.organization_id, [User.username], limit=USERS_PER_ORGANIZATION
-        )
-
-    @cached_property
-    def user(self) -> DataLoader[int, User | None]:
-        return one_by(self.sessionmaker, User, User.id)
-
-    @cached_property
-    def transitions_by_goal(self) -> DataLoader[int, list[GoalTransition]]:
-        return many_by(
-            self.sessionmaker,
-            GoalTransition,
-            GoalTransition.goal_id,
-            [GoalTransition.id],
-            limit=TRANSITIONS_PER_GOAL,
-            newest=True,
-        )
-
-    @cached_property
-    def goals_by_lineage(self) -> DataLoader[uuid.UUID, list[Goal]]:
-        return many_by(
-            self.sessionmaker,
-            Goal,
-            Goal.lineage_id,
-            [Goal.version, Goal.id],
-            limit=VERSIONS_PER_GOAL,
-            newest=True,
-        )
-
-    @cached_property
-    def tax_opinions_by_goal(self) -> DataLoader[int, list[GoalTaxOpinion]]:
-        return many_by(
-            self.sessionmaker,
-            GoalTaxOpinion,
-            GoalTaxOpinion.goal_id,
-            [GoalTaxOpinion.id],
-            limit=TAX_OPINIONS_PER_GOAL,
-            newest=True,
-        )
+    def __getitem__(self, kind: LoaderKind[K, V]) -> DataLoader[K, V]:
+        made = self._made.get(kind)
+        if made is None:
+            made = self._made[kind] = kind.make(self.sessionmaker)
+        return made
 
 
 def build_loaders(sessionmaker: Sessionmaker) -> Loaders:
     return Loaders(sessionmaker)
-
-
-LoaderFactory = Callable[[Sessionmaker], Loaders]

@@ -26,6 +26,7 @@ from src.schema import build_schema
 from src.schema import cost as cost_module
 from src.schema.cost import operation_cost
 from src.schema.goals import types as goal_types
+from src.schema.goals.loaders import INDICATORS_PER_GOAL
 from src.schema.list_sizes import (
     LIST_SIZES,
     declared_size,
@@ -35,7 +36,7 @@ from src.schema.list_sizes import (
     returns_list,
     unbounded_list_fields,
 )
-from src.schema.loaders import INDICATORS_PER_GOAL, USERS_PER_ORGANIZATION
+from src.schema.organizations.loaders import USERS_PER_ORGANIZATION
 from src.seed.demo import load_demo_data
 from src.settings import Settings
 from src.subjects.events import record_event

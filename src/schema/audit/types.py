@@ -4,6 +4,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from src.schema.conversion import FromRow, related
+from src.schema.organizations.loaders import organization_by_id, user_by_id
 from src.schema.organizations.types import Organization, User
 
 
@@ -20,9 +21,9 @@ class AuditEvent(FromRow):
     user_id: strawberry.Private[int | None]
     organization_id: strawberry.Private[int | None]
 
-    user: User | None = related(User, "user", "user_id", optional=True)
+    user: User | None = related(User, user_by_id, "user_id", optional=True)
     organization: Organization | None = related(
-        Organization, "organization", "organization_id", optional=True
+        Organization, organization_by_id, "organization_id", optional=True
     )
 
 

@@ -12,7 +12,9 @@ from src.schema.context import Info
 from src.schema.conversion import related
 from src.schema.enums import ActorType, Administration
 from src.schema.errors import NotFoundError, UserError, ValidationError, to_member
+from src.schema.organizations.loaders import organization_by_id
 from src.schema.organizations.types import Organization, User
+from src.schema.regions.loaders import region_by_id
 from src.schema.regions.types import Region
 from src.services.actors import Actor
 from src.services.identity import sessions
@@ -55,11 +57,11 @@ class CurrentUser:
 
     @strawberry.field
     async def region_name(self, info: Info) -> str:
-        row = await info.context.loaders.region.load(self.region_id)
+        row = await info.context.loaders[region_by_id].load(self.region_id)
         assert row is not None
         return row.name
 
-    organization: Organization = related(Organization, "organization", "organization_id")
+    organization: Organization = related(Organization, organization_by_id, "organization_id")
 
 
 @strawberry.type(description="登录成功：访问令牌（放在 Authorization: Bearer 中）与刷新令牌")
@@ -112,7 +114,7 @@ class ApiToken:
     region_id: strawberry.Private[int | None]
 
     region: Region | None = related(
-        Region, "region", "region_id", optional=True, description="令牌限定的区划（含下级）；为空表示不限"
+        Region, region_by_id, "region_id", optional=True, description="令牌限定的区划（含下级）；为空表示不限"
     )
 
     @classmethod

@@ -8,11 +8,15 @@ from src.models import FundBudget as BudgetRow
 from src.models import FundBudgetLine as LineRow
 from src.models.enums import BudgetLineCategory as Category
 from src.models.enums import label_zh
+from src.schema.budgets.loaders import budget_lines
 from src.schema.context import Info
 from src.schema.conversion import FromRow, related
 from src.schema.enums import BudgetItem, BudgetLineCategory, BudgetStatus, GoalStatus
 from src.schema.errors import NotFoundError
+from src.schema.funds.loaders import fund_type_by_id
 from src.schema.funds.types import FundType
+from src.schema.goals.loaders import goal_by_id
+from src.schema.regions.loaders import region_by_id
 from src.schema.regions.types import Region
 from src.services.budgets.scope import budget_record_scope
 from src.services.policy import visible
@@ -68,9 +72,9 @@ class FundBudget(FromRow):
     def status_label(self) -> str:
         return label_zh(self.status)
 
-    region: Region = related(Region, "region", "region_id")
+    region: Region = related(Region, region_by_id, "region_id")
 
-    fund_type: FundType = related(FundType, "fund_type", "fund_type_id")
+    fund_type: FundType = related(FundType, fund_type_by_id, "fund_type_id")
 
     @strawberry.field(
         description="批复所依据的绩效目标版本（第七条）；该版本被调整后的新版本取代时，预算需重新批复（第十四条）"
@@ -80,7 +84,7 @@ class FundBudget(FromRow):
 
         if self.approved_goal_id is None:
             return None
-        row = await info.context.loaders.goal.load(self.approved_goal_id)
+        row = await info.context.loaders[goal_by_id].load(self.approved_goal_id)
         found = await visible_goals(info, [row]) if row is not None else []
         return found[0] if found else None
 
@@ -90,21 +94,21 @@ class FundBudget(FromRow):
     async def needs_reapproval(self, info: Info) -> bool:
         if self.status != BudgetStatus.APPROVED or self.approved_goal_id is None:
             return False
-        goal = await info.context.loaders.goal.load(self.approved_goal_id)
+        goal = await info.context.loaders[goal_by_id].load(self.approved_goal_id)
         return goal is not None and goal.status == GoalStatus.SUPERSEDED
 
     @strawberry.field
     async def lines(self, info: Info) -> list[FundBudgetLine]:
-        rows = await info.context.loaders.budget_lines.load(self.db_id)
+        rows = await info.context.loaders[budget_lines].load(self.db_id)
         return [FundBudgetLine.from_row(r) for r in rows]
 
     @strawberry.field(description="收入合计（现行预算）")
     async def revenue_total(self, info: Info) -> Decimal:
-        return _total(await info.context.loaders.budget_lines.load(self.db_id), Category.REVENUE)
+        return _total(await info.context.loaders[budget_lines].load(self.db_id), Category.REVENUE)
 
     @strawberry.field(description="支出合计（现行预算）")
     async def expenditure_total(self, info: Info) -> Decimal:
-        return _total(await info.context.loaders.budget_lines.load(self.db_id), Category.EXPENDITURE)
+        return _total(await info.context.loaders[budget_lines].load(self.db_id), Category.EXPENDITURE)
 
 
 @strawberry.input(description="预算筛选条件")
@@ -127,8 +131,8 @@ FundBudgetResult = Annotated[FundBudget | NotFoundError, strawberry.union("FundB
 
 async def budget_visible(info: Info, row: BudgetRow) -> bool:
     actor = info.context.actor
-    region = await info.context.loaders.region.load(row.region_id)
-    fund = await info.context.loaders.fund_type.load(row.fund_type_id)
+    region = await info.context.loaders[region_by_id].load(row.region_id)
+    fund = await info.context.loaders[fund_type_by_id].load(row.fund_type_id)
     if actor is None or region is None or fund is None:
         return False
     return visible(actor, budget_record_scope(row, region, fund))

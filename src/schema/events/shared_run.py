@@ -21,8 +21,10 @@ from src.schema.context import Context
 from src.schema.events.queries import event_id
 from src.schema.events.subscriptions import too_slow
 from src.schema.events.types import StatusEvent
+from src.schema.funds.loaders import fund_type_by_id
 from src.schema.inputs import subscription_refusal
 from src.schema.loaders import Loaders, build_loaders, fetch_rows, prime
+from src.schema.regions.loaders import region_by_id
 from src.services.errors import DomainError, Unauthenticated, ValidationFailed
 from src.settings import Settings
 
@@ -56,9 +58,9 @@ class ReferenceNames:
                     funds = select(FundType).where(FundType.id == fund_type_id)
                     self.fund_types.update((f.id or 0, f) for f in await fetch_rows(session, funds, FundType))
         if region_id in self.regions:
-            prime(loaders.region, {region_id: self.regions[region_id]})
+            prime(loaders[region_by_id], {region_id: self.regions[region_id]})
         if fund_type_id is not None and fund_type_id in self.fund_types:
-            prime(loaders.fund_type, {fund_type_id: self.fund_types[fund_type_id]})
+            prime(loaders[fund_type_by_id], {fund_type_id: self.fund_types[fund_type_id]})
 
 
 def renderer(

@@ -6,8 +6,10 @@ from strawberry.scalars import JSON
 
 from src.events.message import EventMessage
 from src.schema.conversion import related
+from src.schema.funds.loaders import fund_type_by_id
 from src.schema.funds.types import FundType
 from src.schema.kinds import EventKind, event_kind_label
+from src.schema.regions.loaders import region_by_id
 from src.schema.regions.types import Region
 
 
@@ -26,9 +28,9 @@ class StatusEvent:
     def kind_label(self) -> str:
         return event_kind_label(self.kind)
 
-    region: Region = related(Region, "region", "region_id", description="对象所属区划")
+    region: Region = related(Region, region_by_id, "region_id", description="对象所属区划")
     fund_type: FundType | None = related(
-        FundType, "fund_type", "fund_type_id", optional=True, description="基金类型"
+        FundType, fund_type_by_id, "fund_type_id", optional=True, description="基金类型"
     )
 
     @classmethod

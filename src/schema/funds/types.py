@@ -7,6 +7,8 @@ from src.schema.context import Info
 from src.schema.conversion import FromRow, related
 from src.schema.enums import Administration, PoolingLevel, RegionLevel
 from src.schema.errors import NotFoundError
+from src.schema.funds.loaders import fund_type_by_id, pooling_by_fund_year
+from src.schema.regions.loaders import region_by_code, region_descendants
 from src.schema.regions.types import Region
 from src.services.pooling import pooling_region_level
 
@@ -27,7 +29,7 @@ class FundType(FromRow):
 
     @strawberry.field(description="该年度的统筹安排")
     async def pooling(self, info: Info, year: int) -> "PoolingArrangement | None":
-        rows = await info.context.loaders.pooling_by_fund_year.load((self.db_id, year))
+        rows = await info.context.loaders[pooling_by_fund_year].load((self.db_id, year))
         return PoolingArrangement.from_row(rows[0]) if rows else None
 
 
@@ -46,18 +48,18 @@ class PoolingArrangement(FromRow):
     def pooling_region_level(self) -> RegionLevel:
         return pooling_region_level(self.pooling_level)
 
-    fund_type: FundType = related(FundType, "fund_type", "fund_type_id")
+    fund_type: FundType = related(FundType, fund_type_by_id, "fund_type_id")
 
     @strawberry.field(description="统筹地区（本省）")
     async def pooling_regions(self, info: Info, province_code: str = "510000") -> list[Region]:
         loaders = info.context.loaders
-        province = await loaders.region_by_code.load(province_code)
+        province = await loaders[region_by_code].load(province_code)
         if province is None:
             return []
         level = pooling_region_level(self.pooling_level)
         if level == province.level:
             return [Region.from_row(province)]
-        rows = await loaders.region_descendants.load((province.path, level))
+        rows = await loaders[region_descendants].load((province.path, level))
         return [Region.from_row(r) for r in rows]
 
 

@@ -11,8 +11,9 @@ from src.models.enums import label_zh
 from src.schema.context import Info
 from src.schema.conversion import FromRow, related
 from src.schema.enums import Aggregation, TaxVerdict
+from src.schema.goals.loaders import INDICATORS_PER_GOAL, REGIONS_PER_DECOMPOSITION
 from src.schema.list_sizes import max_items
-from src.schema.loaders import INDICATORS_PER_GOAL, REGIONS_PER_DECOMPOSITION
+from src.schema.organizations.loaders import organization_by_id
 from src.schema.organizations.types import Organization
 from src.schema.regions.types import Region
 from src.services.goals.decomposition import Cell, DecompositionTable, IndicatorSplit, build_table
@@ -111,7 +112,7 @@ class TaxOpinion(FromRow):
     organization_id: strawberry.Private[int]
 
     organization: Organization | None = related(
-        Organization, "organization", "organization_id", optional=True
+        Organization, organization_by_id, "organization_id", optional=True
     )
 
     @strawberry.field

@@ -3,6 +3,7 @@ import strawberry
 from src.models import Goal as GoalRow
 from src.models import Indicator as IndicatorRow
 from src.schema.context import Info
+from src.schema.goals.loaders import goal_by_id
 from src.schema.goals.types import Goal, GoalFilter, GoalResult, Indicator, IndicatorResult, visible_goals
 from src.schema.ids import parse_id
 from src.schema.pagination import DEFAULT_PAGE_SIZE, Connection, PageRequest, paginate
@@ -16,7 +17,7 @@ from src.services.goals.reads import GoalQuery, goals_select
 class GoalQueries:
     @strawberry.field(permission_classes=[IsAuthenticated], description="按 ID 查询绩效目标")
     async def goal(self, info: Info, id: strawberry.ID) -> GoalResult:
-        row = await info.context.loaders.goal.load(parse_id(id, "Goal"))
+        row = await info.context.loaders[goal_by_id].load(parse_id(id, "Goal"))
         visible = await visible_goals(info, [row]) if row else []
         if not visible:  # an invisible goal is reported as absent, so its existence does not leak
             raise NotFound("绩效目标", id)
@@ -46,7 +47,7 @@ class GoalQueries:
     async def indicator(self, info: Info, id: strawberry.ID) -> IndicatorResult:
         async with info.context.sessionmaker() as session:
             row = await session.get(IndicatorRow, parse_id(id, "Indicator"))
-        goal = await info.context.loaders.goal.load(row.goal_id) if row else None
+        goal = await info.context.loaders[goal_by_id].load(row.goal_id) if row else None
         if row is None or goal is None or not await visible_goals(info, [goal]):
             raise NotFound("绩效指标", id)
         return Indicator.from_row(row)

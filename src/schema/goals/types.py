@@ -7,6 +7,7 @@ import strawberry
 
 from src.models import Goal as GoalRow
 from src.models.enums import label_zh
+from src.schema.budgets.loaders import budgets_by_scope
 from src.schema.budgets.types import FundBudget
 from src.schema.context import Info
 from src.schema.conversion import FromRow, related
@@ -20,6 +21,7 @@ from src.schema.enums import (
     QualitativeGrade,
 )
 from src.schema.errors import NotFoundError
+from src.schema.funds.loaders import fund_type_by_id
 from src.schema.funds.types import FundType
 from src.schema.goals.decomposition import (
     AdjustmentAssessment,
@@ -27,16 +29,26 @@ from src.schema.goals.decomposition import (
     TaxOpinion,
     decomposition_of,
 )
-from src.schema.list_sizes import max_items
-from src.schema.loaders import (
+from src.schema.goals.loaders import (
     ANNUAL_GOALS_PER_OVERALL_GOAL,
     CHILD_GOALS_PER_GOAL,
     INDICATORS_PER_GOAL,
     TAX_OPINIONS_PER_GOAL,
     TRANSITIONS_PER_GOAL,
     VERSIONS_PER_GOAL,
+    goal_by_id,
+    goals_by_lineage,
+    goals_by_overall,
+    goals_by_parent,
+    indicator_weight_total,
+    indicators_by_goal,
+    tax_opinions_by_goal,
+    transitions_by_goal,
 )
+from src.schema.list_sizes import max_items
+from src.schema.organizations.loaders import organization_by_id, user_by_id
 from src.schema.organizations.types import Organization, User
+from src.schema.regions.loaders import region_by_id
 from src.schema.regions.types import Region
 from src.services.goals.scope import goal_record_scope
 from src.services.policy import visible
@@ -118,20 +130,20 @@ class Goal(FromRow):
     def status_label(self) -> str:
         return label_zh(self.status)
 
-    fund_type: FundType = related(FundType, "fund_type", "fund_type_id")
+    fund_type: FundType = related(FundType, fund_type_by_id, "fund_type_id")
 
-    region: Region = related(Region, "region", "region_id", description="统筹地区")
+    region: Region = related(Region, region_by_id, "region_id", description="统筹地区")
 
     @strawberry.field(
         description=f"绩效指标（至多 {INDICATORS_PER_GOAL} 个）", metadata=max_items(INDICATORS_PER_GOAL)
     )
     async def indicators(self, info: Info) -> list[Indicator]:
-        rows = await info.context.loaders.indicators_by_goal.load(self.db_id)
+        rows = await info.context.loaders[indicators_by_goal].load(self.db_id)
         return [Indicator.from_row(r) for r in rows]
 
     @strawberry.field(description="指标权重合计")
     async def weight_total(self, info: Info) -> Decimal:
-        return await info.context.loaders.indicator_weight_total.load(self.db_id)
+        return await info.context.loaders[indicator_weight_total].load(self.db_id)
 
     @strawberry.field(description="年度目标所属的总体目标")
     async def overall_goal(self, info: Info) -> "Goal | None":
@@ -142,7 +154,7 @@ class Goal(FromRow):
         metadata=max_items(ANNUAL_GOALS_PER_OVERALL_GOAL),
     )
     async def annual_goals(self, info: Info) -> list["Goal"]:
-        return await visible_goals(info, await info.context.loaders.goals_by_overall.load(self.db_id))
+        return await visible_goals(info, await info.context.loaders[goals_by_overall].load(self.db_id))
 
     @strawberry.field(description="分解来源：全省统一的区域目标")
     async def parent_goal(self, info: Info) -> "Goal | None":
@@ -153,7 +165,7 @@ class Goal(FromRow):
         metadata=max_items(CHILD_GOALS_PER_GOAL),
     )
     async def child_goals(self, info: Info) -> list["Goal"]:
-        return await visible_goals(info, await info.context.loaders.goals_by_parent.load(self.db_id))
+        return await visible_goals(info, await info.context.loaders[goals_by_parent].load(self.db_id))
 
     @strawberry.field(
         description=(
@@ -162,7 +174,7 @@ class Goal(FromRow):
         metadata=max_items(VERSIONS_PER_GOAL),
     )
     async def versions(self, info: Info) -> list["Goal"]:
-        return await visible_goals(info, await info.context.loaders.goals_by_lineage.load(self.lineage_id))
+        return await visible_goals(info, await info.context.loaders[goals_by_lineage].load(self.lineage_id))
 
     @strawberry.field(description="上一版本")
     async def previous_version(self, info: Info) -> "Goal | None":
@@ -173,19 +185,19 @@ class Goal(FromRow):
         metadata=max_items(TRANSITIONS_PER_GOAL),
     )
     async def transitions(self, info: Info) -> list["GoalTransition"]:
-        rows = await info.context.loaders.transitions_by_goal.load(self.db_id)
+        rows = await info.context.loaders[transitions_by_goal].load(self.db_id)
         return [GoalTransition.from_row(r) for r in rows]
 
     drafter_organization: Organization | None = related(
         Organization,
-        "organization",
+        organization_by_id,
         "drafter_organization_id",
         optional=True,
         description="编制单位（经办机构）",
     )
     co_drafter_organization: Organization | None = related(
         Organization,
-        "organization",
+        organization_by_id,
         "co_drafter_organization_id",
         optional=True,
         description="会同编制单位（税务部门）",
@@ -200,7 +212,7 @@ class Goal(FromRow):
         metadata=max_items(TAX_OPINIONS_PER_GOAL),
     )
     async def tax_opinions(self, info: Info) -> list[TaxOpinion]:
-        rows = await info.context.loaders.tax_opinions_by_goal.load(self.db_id)
+        rows = await info.context.loaders[tax_opinions_by_goal].load(self.db_id)
         return [TaxOpinion.from_row(r) for r in reversed(rows)]
 
     @strawberry.field(description="调整评估（调整申请形成的版本）")
@@ -222,7 +234,7 @@ class Goal(FromRow):
     async def budget(self, info: Info) -> FundBudget | None:
         if self.horizon != GoalHorizon.ANNUAL:
             return None
-        rows = await info.context.loaders.budgets_by_scope.load(
+        rows = await info.context.loaders[budgets_by_scope].load(
             (self.region_id, self.fund_type_id, self.start_year)
         )
         return FundBudget.from_row(rows[0]) if rows else None
@@ -238,9 +250,9 @@ class GoalTransition(FromRow):
     user_id: strawberry.Private[int]
     organization_id: strawberry.Private[int]
 
-    user: User | None = related(User, "user", "user_id", optional=True)
+    user: User | None = related(User, user_by_id, "user_id", optional=True)
     organization: Organization | None = related(
-        Organization, "organization", "organization_id", optional=True
+        Organization, organization_by_id, "organization_id", optional=True
     )
 
 
@@ -250,8 +262,8 @@ async def visible_goals(info: Info, rows: list[GoalRow]) -> list[Goal]:
     if actor is None:
         return []
     loaders = info.context.loaders
-    regions = await loaders.region.load_many([r.region_id for r in rows])
-    funds = await loaders.fund_type.load_many([r.fund_type_id for r in rows])
+    regions = await loaders[region_by_id].load_many([r.region_id for r in rows])
+    funds = await loaders[fund_type_by_id].load_many([r.fund_type_id for r in rows])
     return [
         Goal.from_row(row)
         for row, region, fund in zip(rows, regions, funds, strict=True)
@@ -262,7 +274,7 @@ async def visible_goals(info: Info, rows: list[GoalRow]) -> list[Goal]:
 async def _one_visible(info: Info, goal_id: int | None) -> Goal | None:
     if goal_id is None:
         return None
-    row = await info.context.loaders.goal.load(goal_id)
+    row = await info.context.loaders[goal_by_id].load(goal_id)
     found = await visible_goals(info, [row]) if row else []
     return found[0] if found else None
 

@@ -5,6 +5,7 @@ import strawberry
 from src.models.enums import label_zh
 from src.schema.conversion import FromRow, related
 from src.schema.enums import Comparator, IndicatorCategory, IndicatorKind, QualitativeGrade
+from src.schema.funds.loaders import fund_type_by_id
 from src.schema.funds.types import FundType
 
 
@@ -31,4 +32,4 @@ class IndicatorTemplate(FromRow):
     def level1_label(self) -> str:
         return label_zh(self.level1)
 
-    fund_type: FundType | None = related(FundType, "fund_type", "fund_type_id", optional=True)
+    fund_type: FundType | None = related(FundType, fund_type_by_id, "fund_type_id", optional=True)

@@ -4,6 +4,7 @@ from src.models import Organization as OrganizationRow
 from src.schema.context import Info
 from src.schema.enums import ActorType
 from src.schema.ids import parse_id
+from src.schema.organizations.loaders import organization_by_id
 from src.schema.organizations.types import Organization, OrganizationResult
 from src.schema.pagination import DEFAULT_PAGE_SIZE, Connection, PageRequest, paginate
 from src.schema.permissions import IsAuthenticated
@@ -16,7 +17,7 @@ from src.services.organizations import OrganizationQuery, organizations_select
 class OrganizationQueries:
     @strawberry.field(permission_classes=[IsAuthenticated], description="按 ID 查询单位")
     async def organization(self, info: Info, id: strawberry.ID) -> OrganizationResult:
-        row = await info.context.loaders.organization.load(parse_id(id, "Organization"))
+        row = await info.context.loaders[organization_by_id].load(parse_id(id, "Organization"))
         if row is None:
             raise NotFound("单位", id)
         return Organization.from_row(row)

@@ -8,7 +8,8 @@ from src.schema.conversion import FromRow, related
 from src.schema.enums import ActorType, Administration
 from src.schema.errors import NotFoundError
 from src.schema.list_sizes import max_items
-from src.schema.loaders import USERS_PER_ORGANIZATION
+from src.schema.organizations.loaders import USERS_PER_ORGANIZATION, users_by_organization
+from src.schema.regions.loaders import region_by_id
 from src.schema.regions.types import Region
 from src.services import policy
 
@@ -34,7 +35,7 @@ class Organization(FromRow):
     def actor_type_label(self) -> str:
         return label_zh(self.actor_type)
 
-    region: Region = related(Region, "region", "region_id")
+    region: Region = related(Region, region_by_id, "region_id")
 
     @strawberry.field(
         description="单位的用户：系统管理员、本单位和同级或上级区划的省内单位可见；其他人得到空列表",
@@ -42,12 +43,12 @@ class Organization(FromRow):
     )
     async def users(self, info: Info) -> list[User]:
         actor = info.context.actor
-        region = await info.context.loaders.region.load(self.region_id)
+        region = await info.context.loaders[region_by_id].load(self.region_id)
         if actor is None or region is None:
             return []
         if not policy.users_visible(actor, organization_id=self.db_id, region_path=region.path):
             return []
-        rows = await info.context.loaders.users_by_organization.load(self.db_id)
+        rows = await info.context.loaders[users_by_organization].load(self.db_id)
         return [User.from_row(r) for r in rows]
 
 

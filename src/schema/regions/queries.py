@@ -7,6 +7,7 @@ from src.schema.enums import RegionLevel
 from src.schema.ids import parse_id
 from src.schema.pagination import DEFAULT_PAGE_SIZE, Connection, PageRequest, paginate
 from src.schema.permissions import IsAuthenticated
+from src.schema.regions.loaders import region_by_code, region_by_id
 from src.schema.regions.types import Region, RegionResult
 from src.schema.transaction import current_actor
 from src.services.errors import CommonErrorCode, NotFound
@@ -26,9 +27,9 @@ class RegionQueries:
             )
         loaders = info.context.loaders
         row = (
-            await loaders.region_by_code.load(code)
+            await loaders[region_by_code].load(code)
             if code is not None
-            else await loaders.region.load(parse_id(id or "", "Region"))
+            else await loaders[region_by_id].load(parse_id(id or "", "Region"))
         )
         if row is None:
             raise NotFound("行政区划", code if code is not None else str(id))

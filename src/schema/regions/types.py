@@ -8,8 +8,16 @@ from src.schema.conversion import FromRow
 from src.schema.enums import RegionLevel
 from src.schema.errors import NotFoundError
 from src.schema.list_sizes import max_items
-from src.schema.loaders import ANCESTORS_PER_REGION, CHILDREN_PER_REGION, DESCENDANTS_PER_REGION
 from src.schema.pagination import Connection
+from src.schema.regions.loaders import (
+    ANCESTORS_PER_REGION,
+    CHILDREN_PER_REGION,
+    DESCENDANTS_PER_REGION,
+    region_by_code,
+    region_by_id,
+    region_children,
+    region_descendants,
+)
 
 
 @strawberry.type(description="行政区划（GB/T 2260）")
@@ -30,20 +38,20 @@ class Region(FromRow):
     async def parent(self, info: Info) -> "Region | None":
         if self.parent_id is None:
             return None
-        row = await info.context.loaders.region.load(self.parent_id)
+        row = await info.context.loaders[region_by_id].load(self.parent_id)
         return Region.from_row(row) if row else None
 
     @strawberry.field(
         description=f"直接下级区划（至多 {CHILDREN_PER_REGION} 个）", metadata=max_items(CHILDREN_PER_REGION)
     )
     async def children(self, info: Info) -> list["Region"]:
-        rows = await info.context.loaders.region_children.load(self.db_id)
+        rows = await info.context.loaders[region_children].load(self.db_id)
         return [Region.from_row(r) for r in rows]
 
     @strawberry.field(description="上级区划，自省级起", metadata=max_items(ANCESTORS_PER_REGION))
     async def ancestors(self, info: Info) -> list["Region"]:
         codes = [c for c in self.path.strip("/").split("/") if c and c != self.code][:ANCESTORS_PER_REGION]
-        rows = await info.context.loaders.region_by_code.load_many(codes)
+        rows = await info.context.loaders[region_by_code].load_many(codes)
         return [Region.from_row(r) for r in rows if r is not None]
 
     @strawberry.field(
@@ -51,7 +59,7 @@ class Region(FromRow):
         metadata=max_items(DESCENDANTS_PER_REGION),
     )
     async def descendants(self, info: Info, level: RegionLevel | None = None) -> list["Region"]:
-        rows = await info.context.loaders.region_descendants.load((self.path, level))
+        rows = await info.context.loaders[region_descendants].load((self.path, level))
         return [Region.from_row(r) for r in rows]
 
 

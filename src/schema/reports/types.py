@@ -1,34 +1,28 @@
-from collections import defaultdict
-from collections.abc import Sequence
 from datetime import datetime
 from typing import Annotated
 
 import strawberry
-from sqlmodel import col
-from strawberry.dataloader import DataLoader
 
 from src.models.report import REPORT_JOB_STATUS_LABELS, ReportFormat, ReportJobStatus
-from src.models.report import ReportJob as ReportJobRow
-from src.reports.jobs import MAX_BATCH_GOALS, ReportJobQuery, report_jobs_select
+from src.reports.jobs import MAX_BATCH_GOALS
 from src.reports.kinds import kind_label
 from src.schema.context import Info
 from src.schema.conversion import FromRow, related
 from src.schema.errors import NotFoundError
-from src.schema.execution import TURN_TAKING_LOOP
+from src.schema.funds.loaders import fund_type_by_id
 from src.schema.funds.types import FundType
+from src.schema.goals.loaders import goal_by_id
 from src.schema.goals.types import Goal, visible_goals
 from src.schema.kinds import ReportKind
 from src.schema.list_sizes import max_items
-from src.schema.loaders import fetch_rows
+from src.schema.regions.loaders import region_by_id
 from src.schema.regions.types import Region
+from src.schema.reports.loaders import report_job_children
 from src.schema.transaction import current_actor
 
 # Registered here, before any field uses them (inputs.py takes them from here).
 strawberry.enum(ReportFormat, description="文档格式")
 strawberry.enum(ReportJobStatus, description="报告任务状态")
-
-# The loader of a batch's children lives on the request's loaders (built per request: nothing outlives it).
-_CHILDREN_LOADER = "report_job_children"
 
 
 @strawberry.type(description="报告生成任务：单个目标的文档，或批量（基金 × 年度 × 区划及下级）的父任务")
@@ -70,15 +64,15 @@ class ReportJob(FromRow):
     async def goal(self, info: Info) -> Goal | None:
         if self.subject_type != "Goal" or self.subject_id is None:
             return None
-        row = await info.context.loaders.goal.load(int(self.subject_id))
+        row = await info.context.loaders[goal_by_id].load(int(self.subject_id))
         found = await visible_goals(info, [row]) if row else []
         return found[0] if found else None
 
     fund_type: FundType | None = related(
-        FundType, "fund_type", "fund_type_id", optional=True, description="基金类型"
+        FundType, fund_type_by_id, "fund_type_id", optional=True, description="基金类型"
     )
     region: Region | None = related(
-        Region, "region", "region_id", optional=True, description="区划（批量：所选区划，含下级）"
+        Region, region_by_id, "region_id", optional=True, description="区划（批量：所选区划，含下级）"
     )
 
     @strawberry.field(description="下载地址（GET，带 Authorization 请求头）；尚无文档时为空")
@@ -94,31 +88,8 @@ class ReportJob(FromRow):
     async def children(self, info: Info) -> list["ReportJob"]:
         if self.year is None:
             return []
-        rows = await _children_loader(info).load(self.db_id)
+        rows = await info.context.loaders[report_job_children].load((current_actor(info), self.db_id))
         return [ReportJob.from_row(row) for row in rows]
-
-
-def _children_loader(info: Info) -> DataLoader[int, list[ReportJobRow]]:
-    """The visible children of batches, all parents of a request in one statement. A batch has at most
-    MAX_BATCH_GOALS children (request_report refuses more), so the list needs no limit in SQL."""
-    stash = vars(info.context.loaders)
-    loader: DataLoader[int, list[ReportJobRow]] | None = stash.get(_CHILDREN_LOADER)
-    if loader is None:
-        actor = current_actor(info)
-        sessionmaker = info.context.sessionmaker
-
-        async def load(parent_ids: list[int]) -> Sequence[list[ReportJobRow]]:
-            query = ReportJobQuery(parent_ids=parent_ids)
-            stmt = report_jobs_select(query, actor).order_by(col(ReportJobRow.id))
-            async with sessionmaker() as session:
-                rows = await fetch_rows(session, stmt, ReportJobRow)
-            grouped: dict[int, list[ReportJobRow]] = defaultdict(list)
-            for row in rows:
-                grouped[row.parent_id or 0].append(row)
-            return [grouped.get(parent_id, []) for parent_id in parent_ids]
-
-        loader = stash[_CHILDREN_LOADER] = DataLoader(load_fn=load, loop=TURN_TAKING_LOOP)
-    return loader
 
 
 @strawberry.input(description="报告任务筛选条件")

@@ -2,6 +2,7 @@ import strawberry
 
 from src.schema.context import Info
 from src.schema.permissions import IsAuthenticated
+from src.schema.regions.loaders import region_by_code
 from src.schema.rules.types import RuleSet, RuleSetResult
 from src.schema.transaction import current_actor
 from src.services.errors import NotFound
@@ -16,7 +17,7 @@ class RuleQueries:
     )
     async def rule_set(self, info: Info, region_code: str) -> RuleSetResult:
         actor = current_actor(info)
-        region = await info.context.loaders.region_by_code.load(region_code)
+        region = await info.context.loaders[region_by_code].load(region_code)
         if region is None or not rules_visible(actor, region):
             raise NotFound("行政区划", region_code)
         async with info.context.sessionmaker() as session:

@@ -10,6 +10,7 @@ from src.models import Region as RegionRow
 from src.schema.conversion import related
 from src.schema.errors import NotFoundError
 from src.schema.list_sizes import max_items
+from src.schema.regions.loaders import region_by_id
 from src.schema.regions.types import Region
 from src.services.rules.reads import RuleSet as RuleValues
 from src.services.rules.registry import DEFINITIONS, RuleKey, RuleKind, RuleSource
@@ -38,7 +39,7 @@ class Rule:
     defined_in_id: strawberry.Private[int | None]
 
     defined_in: Region | None = related(
-        Region, "region", "defined_in_id", optional=True, description="规定该值的地区；内置默认值为空"
+        Region, region_by_id, "defined_in_id", optional=True, description="规定该值的地区；内置默认值为空"
     )
 
 

@@ -10,11 +10,14 @@ from src.models.webhook import Webhook as WebhookRow
 from src.schema.context import Info
 from src.schema.conversion import FromRow, related
 from src.schema.errors import NotFoundError
+from src.schema.funds.loaders import fund_type_by_id
 from src.schema.funds.types import FundType
 from src.schema.kinds import EventKind
 from src.schema.list_sizes import max_items
+from src.schema.organizations.loaders import user_by_id
 from src.schema.organizations.types import User
 from src.schema.pagination import DEFAULT_PAGE_SIZE, check_first
+from src.schema.regions.loaders import region_by_id
 from src.schema.regions.types import Region
 from src.schema.transaction import current_actor
 
@@ -43,10 +46,10 @@ class WebhookFilter:
     fund_type_id: strawberry.Private[int | None]
 
     region: Region | None = related(
-        Region, "region", "region_id", optional=True, description="区划；为空表示不限"
+        Region, region_by_id, "region_id", optional=True, description="区划；为空表示不限"
     )
     fund_type: FundType | None = related(
-        FundType, "fund_type", "fund_type_id", optional=True, description="基金险种；为空表示不限"
+        FundType, fund_type_by_id, "fund_type_id", optional=True, description="基金险种；为空表示不限"
     )
 
 
@@ -72,7 +75,7 @@ class Webhook:
     db_id: strawberry.Private[int]
     user_id: strawberry.Private[int]
 
-    user: User = related(User, "user", "user_id", description="按此用户的权限筛选事件（通常为服务账号）")
+    user: User = related(User, user_by_id, "user_id", description="按此用户的权限筛选事件（通常为服务账号）")
 
     @strawberry.field(description="最近的投递尝试，新的在前")
     async def deliveries(self, info: Info, first: int = DEFAULT_PAGE_SIZE) -> list[WebhookDelivery]:
