@@ -178,13 +178,13 @@ class _Costing:
             return 1  # __typename, or a field validation refuses
         item_type = get_named_type(definition.type)
         if is_paged(definition):
-            size = self._page_size(node, parent, name, definition)
+            size = self._page_size(node, definition)
             if returns_list(definition):
                 return 1 + size * self.selection_set(node.selection_set, item_type)
             # A page object: `size` counts once, on its item lists, not on the whole page too.
             return 1 + self.selection_set(node.selection_set, item_type, size)
         subtree = self.selection_set(node.selection_set, item_type)
-        return 1 + self._list_size(parent, name, definition, page) * subtree
+        return 1 + self._list_size(definition, page) * subtree
 
     def _on_element(self, node: FieldNode, type_name: str, element: Any) -> int:
         if node.selection_set is None:
@@ -199,20 +199,18 @@ class _Costing:
         return 1 + sum(self._on(node.selection_set, child_type, child, None) for child in children)
 
     @staticmethod
-    def _list_size(parent: GraphQLNamedType, name: str, definition: GraphQLField, page: int | None) -> int:
+    def _list_size(definition: GraphQLField, page: int | None) -> int:
         """How many times a field that is not paged counts what is selected of it: 1 unless it is a list.
         On a page object, a list without a size of its own is an item list, as long as the page."""
         if not returns_list(definition):
             return 1
-        declared = declared_size(parent, name, definition)
+        declared = declared_size(definition)
         if declared is not None:
             return declared
         return page if page is not None else UNDECLARED_LIST_SIZE
 
-    def _page_size(
-        self, node: FieldNode, parent: GraphQLNamedType, name: str, definition: GraphQLField
-    ) -> int:
-        cap = page_cap(parent, name, definition)
+    def _page_size(self, node: FieldNode, definition: GraphQLField) -> int:
+        cap = page_cap(definition)
         first = self._argument(node, PAGE_ARGUMENT, definition)
         if isinstance(first, float) and first.is_integer():
             first = int(first)

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 import strawberry
 from strawberry.types.field import StrawberryField
 
+from src.schema.list_sizes import max_items
 from src.services import errors
 
 E = TypeVar("E", bound=errors.DomainError)
@@ -46,7 +47,7 @@ class FieldError:
 
 @strawberry.type
 class ValidationError(UserError):
-    fields: list[FieldError]
+    fields: list[FieldError] = strawberry.field(metadata=max_items(200))  # one per problem of the input
 
 
 @strawberry.type

@@ -6,9 +6,9 @@
   page's item lists: the page type's list fields without a size of their own (`edges` and `nodes`,
   `events`), each as long as the page. What else the page holds (`pageInfo`, `totalCount`, `hasMore`) is
   there once;
-- any other list: its declared maximum, `max_items(N)` in the field's metadata (its resolver returns at most
-  N; the loaders in src/schema/<domain>/loaders.py enforce it in SQL), or LIST_SIZES below for lists whose
-  size is fixed elsewhere (reference data, an enum, the input).
+- any other list: its declared maximum, `max_items(N)` in the field's metadata, declared by the field's own
+  domain beside its type: a resolver that returns at most N (a loader in src/schema/<domain>/loaders.py
+  enforces it in SQL), or a list whose size is fixed elsewhere (reference data, an enum, the input).
 
 `unbounded_list_fields(schema)` names every list field none of this sizes, and tests/schema/test_cost.py
 keeps it empty: a list field cannot be added without declaring how long it can be.
@@ -17,7 +17,6 @@ keeps it empty: a list field cannot be added without declaring how long it can b
 from graphql import (
     GraphQLField,
     GraphQLInterfaceType,
-    GraphQLNamedType,
     GraphQLObjectType,
     GraphQLSchema,
     get_named_type,
@@ -26,26 +25,10 @@ from graphql import (
 )
 from strawberry.schema.schema_converter import GraphQLCoreConverter
 
-from src.models.enums import BudgetItem
-from src.schema.goals.loaders import INDICATORS_PER_GOAL
 from src.schema.pagination import MAX_PAGE_SIZE
-from src.schema.regions.loaders import DESCENDANTS_PER_REGION
 
 MAX_ITEMS = "max_items"
 PAGE_ARGUMENT = "first"
-
-# Lists declared here rather than on their field: their size is fixed by reference data, an enum or the
-# input, not by a loader's limit. Prefer max_items(N) on the field, next to the resolver that keeps to it.
-LIST_SIZES: dict[str, int] = {
-    "Query.fundTypes": 20,  # the seven funds of the regulation
-    "Query.poolingArrangements": 500,  # fund × year
-    "Query.indicatorTemplates": 1000,  # the indicator library (src/data/indicator_library.csv)
-    "Query.apiTokens": 1000,  # administrators only
-    "FundBudget.lines": len(BudgetItem),  # one line per item (unique per budget)
-    "PoolingArrangement.poolingRegions": DESCENDANTS_PER_REGION,  # the province's regions of one level
-    "ValidationError.fields": 200,  # one per problem of the input
-    "IndicatorsAddSuccess.indicators": INDICATORS_PER_GOAL,  # the indicators one mutation added
-}
 
 # A list without a declared size (tests forbid it), or a page's item list reached without a page (no field
 # does that), counts as this many items: more than any page holds.
@@ -59,18 +42,16 @@ def max_items(n: int) -> dict[str, int]:
     return {MAX_ITEMS: n}
 
 
-def declared_size(parent: GraphQLNamedType, name: str, definition: GraphQLField) -> int | None:
-    """The most items the field `parent.name` returns (a paged field: in one page), if declared."""
+def declared_size(definition: GraphQLField) -> int | None:
+    """The most items the field returns (a paged field: in one page), if declared."""
     strawberry_field = (definition.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
     size = (getattr(strawberry_field, "metadata", None) or {}).get(MAX_ITEMS)
-    if isinstance(size, int):
-        return size
-    return LIST_SIZES.get(f"{parent.name}.{name}")
+    return size if isinstance(size, int) else None
 
 
-def page_cap(parent: GraphQLNamedType, name: str, definition: GraphQLField) -> int:
-    """The largest page the paged field `parent.name` returns."""
-    declared = declared_size(parent, name, definition)
+def page_cap(definition: GraphQLField) -> int:
+    """The largest page the paged field returns."""
+    declared = declared_size(definition)
     return declared if declared is not None else MAX_PAGE_SIZE
 
 
@@ -104,7 +85,5 @@ def unbounded_list_fields(schema: GraphQLSchema) -> list[str]:
         and not parent.name.startswith("__")
         and parent.name not in pages
         for name, definition in parent.fields.items()
-        if returns_list(definition)
-        and not is_paged(definition)
-        and declared_size(parent, name, definition) is None
+        if returns_list(definition) and not is_paged(definition) and declared_size(definition) is None
     ]

@@ -28,7 +28,6 @@ from src.schema.cost import operation_cost
 from src.schema.goals import types as goal_types
 from src.schema.goals.loaders import INDICATORS_PER_GOAL
 from src.schema.list_sizes import (
-    LIST_SIZES,
     declared_size,
     is_paged,
     max_items,
@@ -85,7 +84,7 @@ def codes(body: dict[str, Any]) -> list[str]:
 def test_every_list_field_declares_its_size() -> None:
     assert unbounded_list_fields(SCHEMA) == [], (
         "a list field without a `first` argument needs its maximum size: metadata=max_items(N) on the "
-        "field (and a resolver that keeps to it), or an entry in src/schema/list_sizes.py LIST_SIZES"
+        "field, beside its type (and a resolver that keeps to it, or a size fixed by reference data)"
     )
 
 
@@ -109,14 +108,6 @@ def test_the_schema_walk_finds_an_undeclared_list() -> None:
             return []
 
     assert unbounded_list_fields(strawberry.Schema(query=Query)._schema) == ["Query.unbounded"]
-
-
-def test_declared_sizes_name_list_fields_of_the_schema() -> None:
-    for name in LIST_SIZES:
-        type_name, field_name = name.split(".")
-        parent = SCHEMA.type_map.get(type_name)
-        fields = getattr(parent, "fields", {})
-        assert field_name in fields, f"LIST_SIZES names {name}, which the schema does not have"
 
 
 @pytest.mark.parametrize(
@@ -172,11 +163,11 @@ def page_items(schema: GraphQLSchema) -> list[tuple[str, str, int]]:
         page = get_named_type(definition.type)
         if not is_paged(definition) or returns_list(definition) or not isinstance(page, GraphQLObjectType):
             continue
-        cap = page_cap(root, name, definition)
+        cap = page_cap(definition)
         found.extend(
             (name, item, cap)
             for item, field in page.fields.items()
-            if returns_list(field) and declared_size(page, item, field) is None
+            if returns_list(field) and declared_size(field) is None
         )
     return found
 

@@ -2,6 +2,7 @@ import strawberry
 
 from src.schema.auth.types import ApiToken, CurrentUser
 from src.schema.context import Info
+from src.schema.list_sizes import max_items
 from src.schema.transaction import current_actor
 from src.services.identity import api_tokens
 
@@ -13,7 +14,10 @@ class AuthQueries:
         actor = info.context.actor
         return CurrentUser.from_actor(actor) if actor else None
 
-    @strawberry.field(description="API 令牌，新建的在前（仅系统管理员）")
+    @strawberry.field(
+        description="API 令牌，新建的在前（仅系统管理员）",
+        metadata=max_items(1000),  # administrators only: a few per downstream system
+    )
     async def api_tokens(self, info: Info, include_revoked: bool = True) -> list[ApiToken]:
         actor = current_actor(info)
         async with info.context.sessionmaker() as session:

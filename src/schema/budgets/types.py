@@ -16,6 +16,7 @@ from src.schema.errors import NotFoundError
 from src.schema.funds.loaders import fund_type_by_id
 from src.schema.funds.types import FundType
 from src.schema.goals.loaders import goal_by_id
+from src.schema.list_sizes import max_items
 from src.schema.regions.loaders import region_by_id
 from src.schema.regions.types import Region
 from src.services.budgets.scope import budget_record_scope
@@ -97,7 +98,7 @@ class FundBudget(FromRow):
         goal = await info.context.loaders[goal_by_id].load(self.approved_goal_id)
         return goal is not None and goal.status == GoalStatus.SUPERSEDED
 
-    @strawberry.field
+    @strawberry.field(metadata=max_items(len(BudgetItem)))  # one line per item (unique per budget)
     async def lines(self, info: Info) -> list[FundBudgetLine]:
         rows = await info.context.loaders[budget_lines].load(self.db_id)
         return [FundBudgetLine.from_row(r) for r in rows]

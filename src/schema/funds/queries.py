@@ -4,6 +4,7 @@ from sqlmodel import col
 from src.models import FundType as FundTypeRow
 from src.schema.context import Info
 from src.schema.funds.types import FundType, FundTypeResult, PoolingArrangement
+from src.schema.list_sizes import max_items
 from src.schema.permissions import IsAuthenticated
 from src.schema.transaction import current_actor
 from src.services.errors import NotFound
@@ -12,7 +13,11 @@ from src.services.reference import fund_types_select, pooling_select
 
 @strawberry.type
 class FundQueries:
-    @strawberry.field(permission_classes=[IsAuthenticated], description="险种列表")
+    @strawberry.field(
+        permission_classes=[IsAuthenticated],
+        description="险种列表",
+        metadata=max_items(20),  # the seven funds of the regulation (reference data)
+    )
     async def fund_types(self, info: Info, include_inactive: bool = False) -> list[FundType]:
         stmt = fund_types_select(current_actor(info), include_inactive=include_inactive)
         async with info.context.sessionmaker() as session:
@@ -30,7 +35,11 @@ class FundQueries:
             raise NotFound("险种", code)
         return FundType.from_row(row)
 
-    @strawberry.field(permission_classes=[IsAuthenticated], description="统筹安排（可按年度、险种筛选）")
+    @strawberry.field(
+        permission_classes=[IsAuthenticated],
+        description="统筹安排（可按年度、险种筛选）",
+        metadata=max_items(500),  # fund × year (reference data)
+    )
     async def pooling_arrangements(
         self, info: Info, year: int | None = None, fund_type_code: str | None = None
     ) -> list[PoolingArrangement]:

@@ -8,7 +8,8 @@ from src.schema.conversion import FromRow, related
 from src.schema.enums import Administration, PoolingLevel, RegionLevel
 from src.schema.errors import NotFoundError
 from src.schema.funds.loaders import fund_type_by_id, pooling_by_fund_year
-from src.schema.regions.loaders import region_by_code, region_descendants
+from src.schema.list_sizes import max_items
+from src.schema.regions.loaders import DESCENDANTS_PER_REGION, region_by_code, region_descendants
 from src.schema.regions.types import Region
 from src.services.pooling import pooling_region_level
 
@@ -50,7 +51,10 @@ class PoolingArrangement(FromRow):
 
     fund_type: FundType = related(FundType, fund_type_by_id, "fund_type_id")
 
-    @strawberry.field(description="统筹地区（本省）")
+    @strawberry.field(
+        description="统筹地区（本省）",
+        metadata=max_items(DESCENDANTS_PER_REGION),  # the province's regions of one level
+    )
     async def pooling_regions(self, info: Info, province_code: str = "510000") -> list[Region]:
         loaders = info.context.loaders
         province = await loaders[region_by_code].load(province_code)

@@ -24,8 +24,10 @@ from src.schema.goals.inputs import (
     IndicatorCreateInput,
     IndicatorUpdateInput,
 )
+from src.schema.goals.loaders import INDICATORS_PER_GOAL
 from src.schema.goals.types import Goal, Indicator
 from src.schema.ids import parse_id
+from src.schema.list_sizes import max_items
 from src.schema.permissions import IsAuthenticated
 from src.schema.transaction import write
 from src.services.goals import drafts, indicators, workflow
@@ -57,7 +59,7 @@ class IndicatorDeleteSuccess:
 
 @strawberry.type
 class IndicatorsAddSuccess:
-    indicators: list[Indicator]
+    indicators: list[Indicator] = strawberry.field(metadata=max_items(INDICATORS_PER_GOAL))  # those added
     goal: Goal
 
 

@@ -3,6 +3,7 @@ import strawberry
 from src.schema.context import Info
 from src.schema.enums import IndicatorCategory
 from src.schema.indicators.types import IndicatorTemplate
+from src.schema.list_sizes import max_items
 from src.schema.permissions import IsAuthenticated
 from src.schema.transaction import current_actor
 from src.services.reference import TemplateQuery, indicator_templates_select
@@ -11,7 +12,9 @@ from src.services.reference import TemplateQuery, indicator_templates_select
 @strawberry.type
 class IndicatorTemplateQueries:
     @strawberry.field(
-        permission_classes=[IsAuthenticated], description="指标库；给出险种时返回共性指标和该险种的个性指标"
+        permission_classes=[IsAuthenticated],
+        description="指标库；给出险种时返回共性指标和该险种的个性指标",
+        metadata=max_items(1000),  # the indicator library (src/data/indicator_library.csv)
     )
     async def indicator_templates(
         self,
