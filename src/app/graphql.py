@@ -173,6 +173,8 @@ class GraphQLApp(GraphQL[Context, None]):
             actor=await self._actor(request.headers.get("authorization")),
             client_address=request.client.host if request.client else None,
             rate_limiter=self.app.state.rate_limiter,
+            jobs=self.app.state.jobs,
+            hub=self.app.state.events.hub,
         )
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:

@@ -27,7 +27,7 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import Messag
 from src.app.request_json import RefusedJSON
 from src.app.ws_messages import malformed
 from src.app.ws_protocol import DROP, SEND_TEXT_NOW, Drop, SendTextNow
-from src.events.hub import Rendered
+from src.events.hub import Hub, Rendered
 from src.events.shared import Plan, Planner, next_message_head
 from src.schema.context import Context
 from src.schema.events.shared_run import run_shared
@@ -138,7 +138,7 @@ class ReauthenticatingHandler(BaseGraphQLTransportWSHandler[Context, None]):
 
     async def _subscribe_shared(self, message: SubscribeMessage) -> bool:
         """Starts the operation on the shared path (src/events/shared.py) if it qualifies; False if not."""
-        hub = self.context.request.app.state.events.hub
+        hub = self.context.hub
         authorization = connection_authorization(self.context.connection_params)
         if not self.connection_acknowledged or self.context.actor is None or not authorization:
             return False  # anonymous: strawberry's path refuses it with the usual error
@@ -157,7 +157,7 @@ class ReauthenticatingHandler(BaseGraphQLTransportWSHandler[Context, None]):
         operation: Operation[Context, None] = Operation(
             self, message["id"], payload["query"], payload.get("variables"), payload.get("operationName")
         )
-        operation.task = asyncio.create_task(self._run_shared(operation, plan, authorization))
+        operation.task = asyncio.create_task(self._run_shared(operation, plan, authorization, hub))
         operation.task.add_done_callback(self._task_done)
         self.operations[message["id"]] = operation
         return True
@@ -183,11 +183,11 @@ class ReauthenticatingHandler(BaseGraphQLTransportWSHandler[Context, None]):
         return send_now
 
     async def _run_shared(
-        self, operation: "Operation[Context, None]", plan: Plan, authorization: str
+        self, operation: "Operation[Context, None]", plan: Plan, authorization: str, hub: Hub
     ) -> None:
         try:
             await run_shared(
-                hub=self.context.request.app.state.events.hub,
+                hub=hub,
                 context=self.context,
                 authorization=authorization,
                 plan=plan,

@@ -7,6 +7,8 @@ import strawberry
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from src.events.hub import Hub
+from src.reports.runner import JobSubmitter
 from src.schema.loaders import Loaders
 from src.services.actors import Actor
 from src.services.identity.ratelimit import RateLimiter
@@ -23,6 +25,10 @@ class Context:
     actor: Actor | None = None  # None: not logged in
     client_address: str | None = None
     rate_limiter: RateLimiter | None = None  # the app's one limiter (login attempts), set by create_app
+    # The app's report job submitter (runner or queue) and this process's live subscribers, as create_app
+    # made them; None only where no mutation or subscription runs (an event rendered for subscribers).
+    jobs: JobSubmitter | None = None
+    hub: Hub | None = None
     # A WebSocket's connection_init payload: strawberry sets it, GraphQLApp.on_ws_connect reads credentials.
     connection_params: dict[str, Any] | None = None
 

@@ -32,8 +32,9 @@ FINISHED = {ReportJobStatus.SUCCEEDED, ReportJobStatus.FAILED}
 
 
 def _hub(info: Info) -> Hub:
-    hub: Hub | None = info.context.request.app.state.events.hub
-    assert hub is not None
+    hub = info.context.hub
+    if hub is None:  # a context made without the app's (an event's rendering) runs no subscription
+        raise RuntimeError("this context has no subscribers' hub")
     return hub
 
 
