@@ -160,3 +160,72 @@ async def test_0007_keeps_the_newest_of_duplicate_live_jobs(
             for table in ("report_job", "app_user", "organization", "region"):
                 await conn.execute(text(f"DELETE FROM {table}"))
         await migrate.upgrade(engine)
+
+
+async def test_art14_0010_carries_indicator_lineage_over(engine: AsyncEngine, sessionmaker: object) -> None:
+    """0010 backfills: an indicator with the same three names in the versions of one goal shares one lineage;
+    a renamed or re-categorised one, a new one, one of another goal, and names a version holds twice each
+    start their own. Downgrading drops the column and keeps the rows."""
+    lineage_a, lineage_b = "a" * 32, "b" * 32
+    indicators = (  # id, goal, level2, level3
+        (1, 1, "数量", "参保人数"),
+        (2, 1, "质量", "待遇按时足额发放率"),
+        (3, 1, "数量", "重复指标"),
+        (4, 1, "数量", "重复指标"),
+        (5, 2, "数量", "参保人数"),
+        (6, 2, "时效", "待遇按时足额发放率"),  # re-categorised in version 2
+        (7, 2, "数量", "新增指标"),
+        (8, 2, "数量", "重复指标"),
+        (9, 3, "数量", "参保人数"),  # another goal (its own lineage) with the same names
+        (10, 4, "数量", "参保人数"),
+    )
+    statements = [
+        "INSERT INTO region (id, code, name, level, path)"
+        " VALUES (1, '510000', '四川省', 'province', '/510000/')",
+        "INSERT INTO fund_type (id, code, name_zh, administration, sort_order, active)"
+        " VALUES (1, 'EMPLOYEE_MEDICAL', '职工医保', 'MEDICAL_SECURITY', 1, TRUE)",
+        *(
+            "INSERT INTO goal (id, title, horizon, start_year, end_year, content, fund_type_id, region_id,"
+            f" status, version, lineage_id, previous_version_id) VALUES ({goal_id}, 't', 'ANNUAL', {year},"
+            f" {year}, '', 1, 1, '{status}', {version}, '{lineage}', {previous})"
+            for goal_id, year, status, version, lineage, previous in (
+                (1, 2026, "SUPERSEDED", 1, lineage_a, "NULL"),
+                (2, 2026, "ISSUED", 2, lineage_a, "1"),
+                (4, 2026, "DRAFT", 3, lineage_a, "2"),
+                (3, 2027, "DRAFT", 1, lineage_b, "NULL"),
+            )
+        ),
+        *(
+            "INSERT INTO indicator (id, goal_id, level1, level2, level3, kind, comparator, unit, aggregation,"
+            f" weight, definition, sort_order) VALUES ({indicator_id}, {goal_id}, 'OUTPUT', '{level2}',"
+            f" '{level3}', 'QUANTITATIVE', 'GE', '%', 'RATE', 1000, '', {indicator_id})"
+            for indicator_id, goal_id, level2, level3 in indicators
+        ),
+    ]
+    try:
+        await migrate.downgrade(engine, "0009")
+        async with engine.begin() as conn:
+            for statement in statements:
+                await conn.execute(text(statement))
+        await migrate.upgrade(engine)
+        async with engine.connect() as conn:
+            rows = (await conn.execute(text("SELECT id, lineage_id FROM indicator"))).all()
+        lineage: dict[int, Any] = dict(rows)
+        assert None not in lineage.values()
+        assert lineage[1] == lineage[5] == lineage[10]  # versions 1, 2 and 3 of one goal
+        shared = {1, 5, 10}
+        others = [lineage[i] for i in lineage if i not in shared]
+        assert len(set(others)) == len(others) and lineage[1] not in others
+
+        await migrate.downgrade(engine, "0009")
+        async with engine.connect() as conn:
+            columns = await conn.run_sync(
+                lambda c: [col["name"] for col in inspect(c).get_columns("indicator")]
+            )
+            count = (await conn.execute(text("SELECT COUNT(*) FROM indicator"))).scalar_one()
+        assert "lineage_id" not in columns and count == len(indicators)
+    finally:
+        async with engine.begin() as conn:
+            for table in ("indicator", "goal", "fund_type", "region"):
+                await conn.execute(text(f"DELETE FROM {table}"))
+        await migrate.upgrade(engine)

@@ -185,11 +185,19 @@ class IndicatorBase(IndicatorDefinition):
 
 
 class Indicator(IndicatorBase, Versioned, table=True):
+    # A lineage appears once in a goal version: monitoring and evaluation find an indicator by it.
+    __table_args__ = (sa.UniqueConstraint("goal_id", "lineage_id"),)
+
     id: int | None = Field(default=None, primary_key=True)
     goal_id: int = Field(foreign_key="goal.id", index=True)
+    # Lineage (Art. 14): one indicator across the versions of its goal (adjustment, national return,
+    # re-decomposition) shares lineage_id. A new Indicator starts its own here, so no path leaves it
+    # empty; a copy is given its original's.
+    lineage_id: uuid.UUID = Field(default_factory=uuid.uuid4, sa_type=sa.Uuid(), index=True)
     template_id: int | None = Field(default=None, foreign_key="indicator_template.id")
     # Decomposed from the province-wide goal (Art. 6): the province's indicator, and the target the
-    # region was given. Such an indicator is locked: its target may only become stricter.
+    # region was given. Such an indicator is locked: its target may only become stricter. Its lineage is
+    # the region goal's own; the province's lineage it follows is that of inherited_from.
     inherited_from_id: int | None = Field(default=None, foreign_key="indicator.id", index=True)
     assigned_target_value: Decimal | None = Field(default=None, sa_type=TARGET_VALUE)
     assigned_target_grade: QualitativeGrade | None = Field(
