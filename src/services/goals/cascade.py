@@ -6,11 +6,15 @@
   version in force stays in force until its successor is issued. The region keeps its own indicators.
 - Inherited indicators carry the province's definition, the region's target from the table, and the link to
   the province's indicator: they are locked (only a stricter target, or a weight, may change).
+- Lineage (Art. 14, src/services/goals/lineage.py): the region's own indicators keep theirs; an inherited
+  indicator keeps the region's lineage of the one it replaces (inherited from the same province lineage),
+  and one the province added starts a new lineage.
 - Formally issued, every region goal decomposed from this very version and issued as guiding becomes formal
   in the same transaction (the national review changed nothing); a changed version reaches the regions as
   new versions, above.
 """
 
+import uuid
 from collections.abc import Awaitable, Callable
 from decimal import Decimal
 
@@ -22,6 +26,7 @@ from src.models.enums import GoalHorizon, GoalStatus, IndicatorKind, label_zh
 from src.services.actors import Actor
 from src.services.goals.decomposition import DecompositionTable
 from src.services.goals.decomposition_edits import freeze
+from src.services.goals.lineage import inherited_lineages
 
 INDICATOR_COPY_EXCLUDE = frozenset({"id", "goal_id", "row_version", "created_at", "updated_at"})
 UNDER_WAY = frozenset(
@@ -40,8 +45,8 @@ Log = Callable[[Goal, GoalStatus, str], Awaitable[None]]
 async def copy_indicators(
     session: AsyncSession, *, source_id: int | None, target_id: int | None, own_only: bool = False
 ) -> dict[int, int]:
-    """Copy a goal's indicators to another goal; returns old id → new id. `own_only` leaves out the ones
-    inherited from the province (a re-decomposition brings them anew)."""
+    """Copy a goal's indicators to another goal, each keeping its lineage; returns old id → new id.
+    `own_only` leaves out the ones inherited from the province (a re-decomposition brings them anew)."""
     assert source_id is not None and target_id is not None
     stmt = select(Indicator).where(Indicator.goal_id == source_id).order_by(col(Indicator.sort_order))
     rows = [r for r in (await session.exec(stmt)).all() if not (own_only and r.inherited_from_id)]
@@ -54,8 +59,14 @@ async def copy_indicators(
 
 
 def _inherited(
-    table: DecompositionTable, region: Region, goal_id: int, province: list[Indicator]
+    table: DecompositionTable,
+    region: Region,
+    goal_id: int,
+    province: list[Indicator],
+    lineages: dict[uuid.UUID, uuid.UUID],
 ) -> list[Indicator]:
+    """The region's inherited indicators; `lineages` (province lineage → the region's) keeps the lineage of
+    the ones they replace."""
     values = {
         (row.indicator.id, cell.region.id): cell.target_value for row in table.rows for cell in row.cells
     }
@@ -71,6 +82,8 @@ def _inherited(
             assigned_target_grade=source.target_grade,
             inherited_from_id=source.id,
             template_id=source.template_id,
+            # Not the province's lineage: the region's indicator has its own across the region's versions.
+            lineage_id=lineages.get(source.lineage_id) or uuid.uuid4(),
         )
         made.append(Indicator(goal_id=goal_id, sort_order=order, **fields))
     return made
@@ -139,6 +152,10 @@ async def decompose(
         current = latest.get(region.id)
         if current is not None and current.parent_goal_id == goal.id:
             continue  # already decomposed from this version (guiding, now formal)
+        lineages: dict[uuid.UUID, uuid.UUID] = {}
+        if current is not None:
+            assert current.id is not None
+            lineages = await inherited_lineages(session=session, goal_id=current.id)
         if current is None:
             child = Goal(
                 title=f"{region.name}{period}{fund.name_zh}预算绩效{label_zh(goal.horizon)}",
@@ -187,7 +204,7 @@ async def decompose(
                 f"全省目标第 {goal.version} 版下达，形成第 {child.version} 版待重新编制",
             )
         assert child.id is not None
-        inherited = _inherited(table, region, child.id, province_indicators)
+        inherited = _inherited(table, region, child.id, province_indicators, lineages)
         await _renumber_own(session, child.id, start=len(inherited))
         session.add_all(inherited)
         await session.flush()
