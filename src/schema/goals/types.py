@@ -56,6 +56,8 @@ from src.services.policy import visible
 
 @strawberry.type(description="绩效指标")
 class Indicator(FromRow):
+    __row_ids__ = ("lineage_id",)
+
     id: strawberry.ID
     level1: IndicatorCategory
     level2: str
@@ -72,6 +74,9 @@ class Indicator(FromRow):
     aggregation: Aggregation = strawberry.field(description="分解方式（第六条）")
     assigned_target_value: Decimal | None = strawberry.field(description="分解下达的指标值（只能调严）")
     assigned_target_grade: QualitativeGrade | None = strawberry.field(description="分解下达的定性等级")
+    lineage_id: strawberry.ID = strawberry.field(
+        description="指标沿革标识：同一指标在目标各版本（调整、退回修改、重新分解）中保持不变，新增指标另起（第十四条）"
+    )
     goal_id: strawberry.Private[int]
     inherited_from_id: strawberry.Private[int | None]
 
