@@ -5,8 +5,8 @@ Events keep their subject's scope without goal columns: `draft` (was goal_status
 (`subject_type`, `subject_id`: was goal_id; every earlier job documents a goal). Kinds widen to 64
 characters. Existing rows are carried over on both databases.
 
-Revision ID: 0011
-Revises: 0009
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-06 06:00:00
 """
 
@@ -15,8 +15,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0011"
-down_revision: str | None = "0009"
+revision: str = "0012"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
