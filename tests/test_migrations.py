@@ -229,3 +229,57 @@ async def test_art14_0010_carries_indicator_lineage_over(engine: AsyncEngine, se
             for table in ("indicator", "goal", "fund_type", "region"):
                 await conn.execute(text(f"DELETE FROM {table}"))
         await migrate.upgrade(engine)
+
+
+async def test_art10_0011_puts_a_guiding_goal_approved_nationally_back_in_force(
+    engine: AsyncEngine, sessionmaker: object
+) -> None:
+    """0011: a goal issued as guiding and then approved by the national departments was NATIONAL_APPROVED;
+    it is ISSUED_GUIDING again (in force), with the time of its approval. One approved without having been
+    issued stays NATIONAL_APPROVED (not in force). Downgrading restores the old status."""
+    transition = (
+        "INSERT INTO goal_transition (goal_id, action, from_status, to_status, user_id, organization_id, at)"
+        " VALUES ({}, '{}', 'REVIEWED', 'X', 1, 1, '2026-03-0{} 08:00:00')"
+    )
+    statements = [
+        "INSERT INTO region (id, code, name, level, path)"
+        " VALUES (1, '510000', '四川省', 'province', '/510000/')",
+        "INSERT INTO fund_type (id, code, name_zh, administration, sort_order, active)"
+        " VALUES (1, 'WORK_INJURY', '工伤保险', 'HRSS', 1, TRUE)",
+        "INSERT INTO organization (id, name, actor_type, region_id) VALUES (1, '四川省财政厅', 'FINANCE', 1)",
+        "INSERT INTO app_user (id, username, full_name, password_hash, organization_id, is_active, is_admin,"
+        " created_at, updated_at)"
+        " VALUES (1, 'u', 'u', 'x', 1, TRUE, FALSE, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)",
+        *(
+            "INSERT INTO goal (id, title, horizon, start_year, end_year, content, fund_type_id, region_id,"
+            f" status, version, lineage_id) VALUES ({goal_id}, 't', 'ANNUAL', {year}, {year}, '', 1, 1,"
+            f" 'NATIONAL_APPROVED', 1, '{goal_id:032x}')"
+            for goal_id, year in ((1, 2026), (2, 2027))
+        ),
+        transition.format(1, "ISSUE_GUIDING", 1),
+        transition.format(1, "SUBMIT_TO_NATIONAL", 2),
+        transition.format(1, "NATIONAL_APPROVE", 3),
+        transition.format(2, "SUBMIT_TO_NATIONAL", 2),
+        transition.format(2, "NATIONAL_APPROVE", 3),
+    ]
+    query = text("SELECT id, status, national_approved_at, row_version FROM goal ORDER BY id")
+    try:
+        await migrate.downgrade(engine, "0010")
+        async with engine.begin() as conn:
+            for statement in statements:
+                await conn.execute(text(statement))
+        await migrate.upgrade(engine)
+        async with engine.connect() as conn:
+            rows = (await conn.execute(query)).all()
+        assert [(r[0], r[1], r[3]) for r in rows] == [(1, "ISSUED_GUIDING", 2), (2, "NATIONAL_APPROVED", 1)]
+        assert str(rows[0][2]).startswith("2026-03-03")  # the NATIONAL_APPROVE step's time
+        assert rows[1][2] is None
+        await migrate.downgrade(engine, "0010")
+        async with engine.connect() as conn:
+            statuses = (await conn.execute(text("SELECT status FROM goal ORDER BY id"))).scalars()
+            assert list(statuses) == ["NATIONAL_APPROVED", "NATIONAL_APPROVED"]
+    finally:
+        async with engine.begin() as conn:
+            for table in ("goal_transition", "goal", "app_user", "organization", "fund_type", "region"):
+                await conn.execute(text(f"DELETE FROM {table}"))
+        await migrate.upgrade(engine)

@@ -101,8 +101,10 @@ class Goal(GoalBase, Versioned, table=True):
     # The agency drafts "with the tax department" (商税务部门): both are recorded at submission.
     drafter_organization_id: int | None = Field(default=None, foreign_key="organization.id")
     co_drafter_organization_id: int | None = Field(default=None, foreign_key="organization.id")
-    # Art. 10: guiding issue may precede the national review, so that submission is recorded on its own.
+    # Art. 10: guiding issue may precede the national review, so a guiding goal's submission and approval
+    # are recorded on their own: it stays ISSUED_GUIDING (in force) until it is formally issued.
     national_submitted_at: datetime | None = Field(default=None, sa_type=UTCDateTime())
+    national_approved_at: datetime | None = Field(default=None, sa_type=UTCDateTime())
 
 
 class GoalTransition(SQLModel, table=True):

@@ -47,6 +47,7 @@ class GoalErrorCode(StrEnum):
     PROVINCE_ONLY = "PROVINCE_ONLY"  # national review and guiding issue are for province-wide goals
     ALREADY_SUBMITTED_TO_NATIONAL = "ALREADY_SUBMITTED_TO_NATIONAL"
     NOT_SUBMITTED_TO_NATIONAL = "NOT_SUBMITTED_TO_NATIONAL"
+    ALREADY_NATIONAL_APPROVED = "ALREADY_NATIONAL_APPROVED"  # a guiding goal approved, awaiting formal issue
     NOT_ISSUED = "NOT_ISSUED"  # adjustment applies to issued goals only
     TAX_CONCURRENCE_REQUIRED = "TAX_CONCURRENCE_REQUIRED"  # Art. 7 商税务局: the current content lacks it
     TAX_DEPARTMENT_MISSING = "TAX_DEPARTMENT_MISSING"  # setup: the region has no tax organization

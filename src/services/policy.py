@@ -55,8 +55,10 @@ REVIEWER_OF: dict[Administration, ActorType] = {
     Administration.MEDICAL_SECURITY: ActorType.MEDICAL_SECURITY,
 }
 DRAFT_STATES = frozenset({GoalStatus.DRAFT, GoalStatus.RETURNED})
-# Issued (guiding or formal): in force for the budget (Art. 7, 10).
-ISSUED_STATES = frozenset({GoalStatus.ISSUED_GUIDING, GoalStatus.NATIONAL_APPROVED, GoalStatus.ISSUED})
+# Issued (guiding or formal): in force for the budget (Art. 7, 10). Not NATIONAL_APPROVED: approved, not
+# yet issued (「审核…后正式下达」); a guiding goal approved nationally stays ISSUED_GUIDING until the formal
+# issue.
+ISSUED_STATES = frozenset({GoalStatus.ISSUED_GUIDING, GoalStatus.ISSUED})
 
 
 def _same_region(actor: Actor, scope: Scope) -> bool:

@@ -82,7 +82,7 @@ async def test_each_body_numbers_each_year_from_one(
     province_b = await goal_in(
         sessionmaker, "510000", fund_code="WORK_INJURY", status=GoalStatus.ISSUED_GUIDING
     )
-    province_next_year = await goal_in(sessionmaker, "510000", year=2027, status=GoalStatus.NATIONAL_APPROVED)
+    province_next_year = await goal_in(sessionmaker, "510000", year=2027)
     chengdu = await goal_in(sessionmaker, "510100")
     assert await assign(sessionmaker, province_a) == "川财社〔2026〕1号"
     assert await assign(sessionmaker, chengdu) == "成财社〔2026〕1号"
@@ -127,6 +127,21 @@ async def test_a_goal_not_in_force_has_no_number(
     goal = await goal_in(sessionmaker, status=status)
     assert await assign(sessionmaker, goal) == ""
     assert await numbers(sessionmaker) == []
+
+
+async def test_art10_a_goal_approved_but_not_issued_has_no_number(
+    sessionmaker: async_sessionmaker[AsyncSession], reference: None
+) -> None:
+    """The number documents the issue (下达): approved by the national departments is not issued yet."""
+    await finance_of(sessionmaker, "510000")
+    goal = await goal_in(sessionmaker, status=GoalStatus.NATIONAL_APPROVED)
+    assert await assign(sessionmaker, goal) == ""
+    assert await numbers(sessionmaker) == []
+    async with sessionmaker() as session:
+        goal.status = GoalStatus.ISSUED  # goalIssue
+        session.add(goal)
+        await session.commit()
+    assert await assign(sessionmaker, goal) == "川财社〔2026〕1号"
 
 
 async def test_a_region_without_a_finance_body_gets_no_number(

@@ -3,6 +3,7 @@ Art. 14: the approval rests on one goal version; once a new version supersedes i
 again on the version in force."""
 
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -14,6 +15,8 @@ from src.models import AuditEvent, FundBudget, Goal
 from src.models.enums import ActorType, BudgetStatus, GoalHorizon, GoalStatus
 from tests.factories import make_budget, make_goal
 from tests.schema.conftest import GraphQLClient
+from tests.schema.test_goal_stage import approve_budget, budget_state, injury_goal_reviewed
+from tests.schema.test_goal_workflow import step
 
 APPROVE = """mutation($id: ID!, $rowVersion: Int!) { budgetApprove(id: $id, rowVersion: $rowVersion) {
   __typename
@@ -205,11 +208,12 @@ async def test_art14_guiding_version_keeps_its_budget_valid_until_superseded(
     approved = await _approve(gql, budget.id, budget.row_version)
     assert approved["__typename"] == "FundBudgetSuccess"
     row_version = approved["budget"]["rowVersion"]
-    for status in (GoalStatus.ISSUED_GUIDING, GoalStatus.NATIONAL_APPROVED):  # still this version in force
+    # Submitted to and approved by the national departments, it stays guiding, in force (Art. 10).
+    for field in ("national_submitted_at", "national_approved_at"):
         async with sessionmaker() as s:
             goal = await s.get(Goal, guiding.id)
             assert goal is not None
-            goal.status = status
+            setattr(goal, field, datetime.now(UTC))
             await s.commit()
         state = await _budget(gql, budget.id)
         assert (state["status"], state["needsReapproval"]) == ("APPROVED", False)
@@ -301,3 +305,26 @@ async def test_art14_reapproval_needs_a_version_in_force(
         budget.row_version,
     )
     assert (await _budget(gql, budget.id))["needsReapproval"] is True
+
+
+async def test_art10_a_budget_needs_an_issued_goal(
+    gql: GraphQLClient, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    """Art. 7 with Art. 10: a goal approved by the national departments but never issued (下达) is not yet
+    the goal the budget rests on; once finance issues it, the budget is approved on it."""
+    goal, budget_id = await injury_goal_reviewed(gql, sessionmaker)
+    goal = await step(gql, "goalSubmitToNational", goal)
+    await gql.login_as(ActorType.NATIONAL, "510000")
+    goal = await step(gql, "goalNationalApprove", goal)
+    assert goal["status"] == "NATIONAL_APPROVED"
+
+    await gql.login_as(ActorType.FINANCE, "510000")
+    refused = await approve_budget(gql, budget_id)
+    assert refused["__typename"] == "PreconditionFailedError" and refused["code"] == "GOAL_NOT_ISSUED"
+    assert "第七条" in refused["message"]
+    state = await budget_state(gql, budget_id)
+    assert (state["status"], state["approvedGoal"]) == ("DRAFT", None)
+
+    goal = await step(gql, "goalIssue", goal)
+    approved = await approve_budget(gql, budget_id)
+    assert approved["budget"]["approvedGoal"] == {"id": goal["id"], "status": "ISSUED"}

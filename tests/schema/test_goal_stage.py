@@ -12,7 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from src.app import create_app
 from src.models import FundBudgetLine, Goal, Region, User
-from src.models.enums import ActorType, BudgetLineCategory, GoalStatus, RegionLevel
+from src.models.enums import ActorType, Administration, BudgetLineCategory, GoalStatus, RegionLevel
 from src.seed.demo import load_demo_data
 from src.settings import Settings
 from tests.factories import make_budget
@@ -123,11 +123,15 @@ async def province_draft(
     return await read(gql, goal["id"])
 
 
-async def through_review(gql: GraphQLClient, goal: dict[str, Any], region: str = "510000") -> dict[str, Any]:
-    """Tax concurrence, submission, preliminary review and review of a medical fund's goal."""
-    goal = await tax_concur(gql, goal, region, MED)
+async def through_review(
+    gql: GraphQLClient, goal: dict[str, Any], region: str = "510000", administration: Administration = MED
+) -> dict[str, Any]:
+    """Tax concurrence, submission, preliminary review and review of a goal (a medical fund's unless told);
+    the region's finance is logged in afterwards."""
+    reviewer = ActorType.MEDICAL_SECURITY if administration == MED else ActorType.HRSS
+    goal = await tax_concur(gql, goal, region, administration)
     goal = await step(gql, "goalSubmit", goal)
-    await gql.login_as(ActorType.MEDICAL_SECURITY, region, MED)
+    await gql.login_as(reviewer, region, administration)
     goal = await step(gql, "goalPreliminaryReview", goal)
     await gql.login_as(ActorType.FINANCE, region)
     return await step(gql, "goalReview", goal)
@@ -448,6 +452,123 @@ async def test_art10_guiding_then_formal_all_the_way_down(
     # Unchanged by the national review: the child became formal in the same transaction.
     assert (await read(gql, chengdu["id"]))["status"] == "ISSUED"
     assert len(province["childGoals"]) == PREFECTURES  # not decomposed twice
+
+
+HRSS = Administration.HRSS
+BUDGET = """query($id: ID!) { budget(id: $id) { ... on FundBudget {
+  status rowVersion needsReapproval approvedGoal { id status } } } }"""
+APPROVE_BUDGET = """mutation($id: ID!, $rowVersion: Int!) { budgetApprove(id: $id, rowVersion: $rowVersion) {
+  __typename ... on FundBudgetSuccess { budget { approvedGoal { id status } } }
+  ... on UserError { message code } } }"""
+
+
+async def injury_goal_reviewed(
+    gql: GraphQLClient, sessionmaker: async_sessionmaker[AsyncSession]
+) -> tuple[dict[str, Any], str]:
+    """The province's 2027 work-injury goal, reviewed (finance logged in), and the id of the province's 2027
+    work-injury budget: the fund is pooled at the province, so that budget rests on this goal (Art. 7)."""
+    async with sessionmaker() as session:
+        budget = await make_budget(session, fund_code="WORK_INJURY", region_code="510000", year=2027)
+        await session.commit()
+    goal = await draft_goal(gql, sessionmaker, fund="WORK_INJURY", administration=HRSS, concur=False)
+    return await through_review(gql, goal, administration=HRSS), str(budget.id)
+
+
+async def budget_state(gql: GraphQLClient, budget_id: str) -> dict[str, Any]:
+    state: dict[str, Any] = (await gql.data(BUDGET, {"id": budget_id}))["budget"]
+    return state
+
+
+async def approve_budget(gql: GraphQLClient, budget_id: str) -> dict[str, Any]:
+    """budgetApprove on the budget as it stands (the logged-in finance)."""
+    row_version = (await budget_state(gql, budget_id))["rowVersion"]
+    result: dict[str, Any] = (await gql.data(APPROVE_BUDGET, {"id": budget_id, "rowVersion": row_version}))[
+        "budgetApprove"
+    ]
+    return result
+
+
+async def test_art10_national_approval_alone_does_not_replace_the_version_in_force(
+    gql: GraphQLClient, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    """「待国家相关部门审核…后正式下达」: a new version approved by the national departments is not issued
+    yet; the version in force stays in force, with the budget approved on it, until the new one is issued."""
+    v1, budget_id = await injury_goal_reviewed(gql, sessionmaker)
+    v1 = await step(gql, "goalIssueGuiding", v1)  # at budget deployment
+    assert (await approve_budget(gql, budget_id))["budget"]["approvedGoal"] == {
+        "id": v1["id"],
+        "status": "ISSUED_GUIDING",
+    }
+    v1 = await step(gql, "goalSubmitToNational", v1)
+    await gql.login_as(ActorType.NATIONAL, "510000")
+    returned = await call(
+        gql, RETURN, "goalReturn", {"id": v1["id"], "rowVersion": v1["rowVersion"], "reason": "认定时限偏松"}
+    )
+    await gql.login_as(ActorType.AGENCY, "510000", HRSS)
+    v2 = await through_review(gql, await read(gql, returned["goal"]["id"]), administration=HRSS)
+    v2 = await step(gql, "goalSubmitToNational", v2)
+    await gql.login_as(ActorType.NATIONAL, "510000")
+    v2 = await step(gql, "goalNationalApprove", v2)
+    assert [(v["version"], v["status"]) for v in v2["versions"]] == [
+        (1, "ISSUED_GUIDING"),  # still in force
+        (2, "NATIONAL_APPROVED"),
+    ]
+    await gql.login_as(ActorType.FINANCE, "510000")
+    state = await budget_state(gql, budget_id)
+    assert state["needsReapproval"] is False
+    assert state["approvedGoal"] == {"id": v1["id"], "status": "ISSUED_GUIDING"}
+    superseded = await gql.data("{ budgets(filter: {goalSuperseded: true}) { totalCount } }")
+    assert superseded["budgets"]["totalCount"] == 0
+    assert (await approve_budget(gql, budget_id))["code"] == "ALREADY_APPROVED"
+    # Not in force, version 2 cannot be adjusted either (Art. 14 adjusts the goal in force).
+    adjusted = await call(
+        gql, ADJUST, "goalAdjustmentRequest", {"id": v2["id"], "rowVersion": v2["rowVersion"], **ASSESSMENT}
+    )
+    assert adjusted["code"] == "NOT_ISSUED"
+
+    # Formally issued, version 2 replaces version 1; the budget is approved again, on it.
+    v2 = await step(gql, "goalIssue", v2)
+    assert [(v["version"], v["status"]) for v in v2["versions"]] == [(1, "SUPERSEDED"), (2, "ISSUED")]
+    assert (await budget_state(gql, budget_id))["needsReapproval"] is True
+    again = await approve_budget(gql, budget_id)
+    assert again["budget"]["approvedGoal"] == {"id": v2["id"], "status": "ISSUED"}
+
+
+async def test_art10_a_guiding_goal_stays_in_force_as_guiding_until_formally_issued(
+    gql: GraphQLClient, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    """Issued as guiding, then approved by the national departments: still the guiding goal in force (the
+    approval is recorded, not a status) until finance issues it formally, which needs that approval."""
+    goal, budget_id = await injury_goal_reviewed(gql, sessionmaker)
+    goal = await step(gql, "goalIssueGuiding", goal)
+    goal = await step(gql, "goalSubmitToNational", goal)
+    early = await step(gql, "goalIssue", goal, expect="InvalidTransitionError")
+    assert early["currentStatus"] == "ISSUED_GUIDING" and "尚未经国家相关部门审核" in early["message"]
+
+    await gql.login_as(ActorType.NATIONAL, "510000")
+    goal = await step(gql, "goalNationalApprove", goal)
+    assert goal["status"] == "ISSUED_GUIDING" and goal["nationalApprovedAt"] is not None
+    assert goal["transitions"][-1] == {
+        **goal["transitions"][-1],
+        "action": "NATIONAL_APPROVE",
+        "fromStatus": "ISSUED_GUIDING",
+        "toStatus": "ISSUED_GUIDING",
+    }
+    again = await step(gql, "goalNationalApprove", goal, expect="InvalidTransitionError")
+    assert again["code"] == "ALREADY_NATIONAL_APPROVED"
+    late_return = await call(
+        gql, RETURN, "goalReturn", {"id": goal["id"], "rowVersion": goal["rowVersion"], "reason": "再审"}
+    )
+    assert late_return["__typename"] == "InvalidTransitionError"
+
+    await gql.login_as(ActorType.FINANCE, "510000")
+    approved = await approve_budget(gql, budget_id)  # in force: the budget may rest on it
+    assert approved["budget"]["approvedGoal"] == {"id": goal["id"], "status": "ISSUED_GUIDING"}
+    goal = await step(gql, "goalIssue", goal)
+    assert goal["status"] == "ISSUED" and [v["status"] for v in goal["versions"]] == ["ISSUED"]
+    state = await budget_state(gql, budget_id)
+    assert state["needsReapproval"] is False  # the same version, now formal
+    assert state["approvedGoal"] == {"id": goal["id"], "status": "ISSUED"}
 
 
 async def test_art14_national_return_keeps_the_guiding_version_in_force(

@@ -120,6 +120,9 @@ class Goal(FromRow):
     adjustment_fund_effect: strawberry.Private[str | None]
     adjustment_target_effect: strawberry.Private[str | None]
     national_submitted_at: datetime | None = strawberry.field(description="报国家相关部门审核的时间")
+    national_approved_at: datetime | None = strawberry.field(
+        description="国家相关部门审核通过的时间（指导性目标此后仍为指导性，正式下达后方为正式，第十条）"
+    )
     overall_goal_id: strawberry.Private[int | None]
     parent_goal_id: strawberry.Private[int | None]
     lineage_id: strawberry.Private[uuid.UUID]

@@ -1,7 +1,9 @@
 """Budget approval. Art. 7: setting goals is the precondition of budget arrangement.
 
-The approval rests on one version of the goal (`approved_goal_id`). When an adjustment or a national
-return supersedes that version (Art. 14), the budget needs approving again, on the version then in force.
+The approval rests on one version of the goal (`approved_goal_id`): a version issued, guiding or formal
+(Art. 10; approved by the national departments but not yet issued is not in force). When a later version
+(an adjustment, or the rework of a national return) is issued and supersedes it (Art. 14), the budget needs
+approving again, on the version then in force.
 """
 
 from sqlmodel import col, select

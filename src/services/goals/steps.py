@@ -4,6 +4,10 @@ province-wide regional goal: AGENCY (with TAX) submits → HRSS / MEDICAL_SECURI
 FINANCE review → FINANCE submits to NATIONAL → NATIONAL approves → FINANCE issues formally. At budget
 deployment FINANCE may issue it as guiding (指导性) from REVIEWED or SUBMITTED_TO_NATIONAL. A pooling
 region's goal goes agency → administration → finance, which issues it.
+
+Only issuing puts a goal in force (Art. 10 「待国家相关部门审核…后正式下达」): NATIONAL_APPROVED is approved,
+not issued. A guiding goal stays ISSUED_GUIDING through its national review (national_submitted_at,
+national_approved_at record it) until it is formally issued.
 """
 
 from dataclasses import dataclass
@@ -44,6 +48,8 @@ OPERATION = {  # the mutation that performs each action, for messages and the au
     GoalAction.TAX_OBJECT: "goalTaxObject",
     GoalAction.DECOMPOSE: "goalIssue",
 }
+
+ISSUING = frozenset({GoalAction.ISSUE_GUIDING, GoalAction.ISSUE})  # the steps that put a goal in force
 
 # Who may send a goal back, by the state it is in: the step that would act on it next.
 RETURNER = {
@@ -95,10 +101,13 @@ STEPS: dict[GoalAction, Step] = {
         GoalStatus.NATIONAL_APPROVED,
         province_only=True,
     ),
-    # Formal issue: the province's goal after national approval; a pooling region's goal after review (as
-    # guiding while the province-wide goal it comes from is guiding, Art. 10).
+    # Formal issue: the province's goal after national approval (guiding until then, or not yet issued);
+    # a pooling region's goal after review (as guiding while the province-wide goal it comes from is
+    # guiding, Art. 10).
     GoalAction.ISSUE: _step(
-        policy.Action.GOAL_ISSUE, {GoalStatus.NATIONAL_APPROVED, GoalStatus.REVIEWED}, GoalStatus.ISSUED
+        policy.Action.GOAL_ISSUE,
+        {GoalStatus.NATIONAL_APPROVED, GoalStatus.ISSUED_GUIDING, GoalStatus.REVIEWED},
+        GoalStatus.ISSUED,
     ),
 }
 
@@ -122,12 +131,26 @@ def check_state(goal: Goal, action: GoalAction, step: Step, region_level: Region
     if goal.status not in step.sources:
         raise invalid(goal, action)
     national_submitted = goal.national_submitted_at is not None
+    national_approved = goal.national_approved_at is not None
     guiding = goal.status == GoalStatus.ISSUED_GUIDING
     if action == GoalAction.SUBMIT_TO_NATIONAL and guiding and national_submitted:
         raise invalid(goal, action, "该目标已报国家相关部门审核", GoalErrorCode.ALREADY_SUBMITTED_TO_NATIONAL)
     if action == GoalAction.NATIONAL_APPROVE and guiding and not national_submitted:
         raise invalid(goal, action, "该目标尚未报国家相关部门审核", GoalErrorCode.NOT_SUBMITTED_TO_NATIONAL)
+    if action == GoalAction.NATIONAL_APPROVE and guiding and national_approved:
+        raise invalid(
+            goal, action, "该目标已经国家相关部门审核，待正式下达", GoalErrorCode.ALREADY_NATIONAL_APPROVED
+        )
     if action == GoalAction.ISSUE:
-        needed = GoalStatus.NATIONAL_APPROVED if region_level == RegionLevel.PROVINCE else GoalStatus.REVIEWED
-        if goal.status != needed:
-            raise invalid(goal, action)
+        if region_level != RegionLevel.PROVINCE:
+            ready = goal.status == GoalStatus.REVIEWED
+        else:  # formally only after the national review (Art. 10), whether issued as guiding before or not
+            ready = goal.status == GoalStatus.NATIONAL_APPROVED or (guiding and national_approved)
+        if not ready:
+            why = "该目标尚未经国家相关部门审核，不能正式下达" if guiding else None
+            raise invalid(goal, action, why)
+
+
+def national_review_open(goal: Goal) -> bool:
+    """A guiding goal is under national review between its submission and its approval (Art. 10)."""
+    return goal.national_submitted_at is not None and goal.national_approved_at is None

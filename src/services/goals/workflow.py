@@ -21,7 +21,16 @@ from src.services.goals import cascade, tax
 from src.services.goals.decomposition import require_complete
 from src.services.goals.decomposition_edits import copy_table
 from src.services.goals.editing import visible_goal
-from src.services.goals.steps import OPERATION, RETURNER, STEPS, GoalAction, check_state, invalid
+from src.services.goals.steps import (
+    ISSUING,
+    OPERATION,
+    RETURNER,
+    STEPS,
+    GoalAction,
+    check_state,
+    invalid,
+    national_review_open,
+)
 from src.services.goals.validation import submission_problems
 from src.services.rules import rules_for
 from src.subjects.events import record_event
@@ -116,7 +125,7 @@ async def transition(
     check_state(goal, action, step, scope.region_level)
     before_status = goal.status
     table = None
-    if action in (GoalAction.ISSUE_GUIDING, GoalAction.ISSUE):
+    if action in ISSUING:
         table = await require_complete(session, goal)
     async with audit.changing(session=session, actor=actor, operation=OPERATION[action], row=goal) as extra:
         await _claim_in_status(session, goal, row_version)
@@ -126,15 +135,19 @@ async def transition(
             goal.drafter_organization_id = actor.organization_id
         if action == GoalAction.SUBMIT_TO_NATIONAL:
             goal.national_submitted_at = utcnow()
-        # Guiding goals stay in force while the national review runs (Art. 10).
-        if not (action == GoalAction.SUBMIT_TO_NATIONAL and goal.status == GoalStatus.ISSUED_GUIDING):
+        if action == GoalAction.NATIONAL_APPROVE:
+            goal.national_approved_at = utcnow()
+        # A guiding goal stays in force, as guiding, through the national review until it is formally
+        # issued (Art. 10): its submission and approval are the timestamps above, not a status.
+        national_review = (GoalAction.SUBMIT_TO_NATIONAL, GoalAction.NATIONAL_APPROVE)
+        if not (action in national_review and goal.status == GoalStatus.ISSUED_GUIDING):
             goal.status = step.target
         if action == GoalAction.ISSUE and not await cascade.parent_is_formal(session, goal):
             goal.status = GoalStatus.ISSUED_GUIDING  # guiding until the province-wide goal is formal
             extra["issued_as"] = "guiding: the province-wide goal it comes from is not yet formally issued"
         session.add(goal)
         await session.flush()
-        if goal.status in policy.ISSUED_STATES:
+        if action in ISSUING:  # only issuing replaces the version in force (Art. 10, 14)
             await _supersede_earlier_versions(session, actor, goal)
         log = _logger(session, actor)
         if table is not None:
@@ -175,9 +188,7 @@ async def return_goal(
     the version in force (Art. 10, 14): it opens the next version, RETURNED, to rework; that is returned."""
     goal, scope = await visible_goal(session=session, actor=actor, goal_id=goal_id)
     permission = RETURNER.get(goal.status)
-    if permission is None or (
-        goal.status == GoalStatus.ISSUED_GUIDING and goal.national_submitted_at is None
-    ):
+    if permission is None or (goal.status == GoalStatus.ISSUED_GUIDING and not national_review_open(goal)):
         # Nobody can return it now; tell a would-be returner why, anyone else only that it is not theirs.
         if any(policy.allowed(actor, p, scope) for p in set(RETURNER.values())):
             raise invalid(goal, GoalAction.RETURN)
