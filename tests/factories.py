@@ -20,6 +20,17 @@ from src.models.enums import (
     GoalStatus,
     IndicatorCategory,
     IndicatorKind,
+    QualitativeGrade,
+)
+
+# Art. 9: a goal's indicators cover every level-1 category, quantitative and qualitative, so a goal made with
+# four indicators or more may be submitted as it is. The first is the quantitative OUTPUT one; DECISION
+# indicators (policies made and adjusted) are the qualitative ones, as in the library.
+CATEGORIES = (
+    (IndicatorCategory.OUTPUT, "数量"),
+    (IndicatorCategory.BENEFIT, "社会效益"),
+    (IndicatorCategory.PROCESS, "基金预算管理"),
+    (IndicatorCategory.DECISION, "政策制定"),
 )
 
 
@@ -50,7 +61,8 @@ async def make_goal(
     lineage_id: uuid.UUID | None = None,
     previous_version_id: int | None = None,
 ) -> Goal:
-    """A goal with `indicators` indicators; a later version of a goal takes its `lineage_id` (Art. 14)."""
+    """A goal with `indicators` indicators, by turns of each level-1 category (CATEGORIES); a later version of
+    a goal takes its `lineage_id` (Art. 14)."""
     goal = Goal(
         title=f"{region_code} {year} {fund_code}",
         horizon=horizon,
@@ -72,16 +84,19 @@ async def make_goal(
     weight = (Decimal(100) / indicators).quantize(Decimal("0.01")) if indicators else Decimal(0)
     for i in range(indicators):
         last = i == indicators - 1
+        category, level2 = CATEGORIES[i % len(CATEGORIES)]
+        qualitative = category == IndicatorCategory.DECISION
         session.add(
             Indicator(
                 goal_id=goal.id,
-                level1=IndicatorCategory.OUTPUT,
-                level2="数量",
+                level1=category,
+                level2=level2,
                 level3=f"指标{i + 1}",
-                kind=IndicatorKind.QUANTITATIVE,
-                comparator=Comparator.GE,
-                target_value=Decimal("95.5"),
-                unit="%",
+                kind=IndicatorKind.QUALITATIVE if qualitative else IndicatorKind.QUANTITATIVE,
+                comparator=Comparator.GRADE if qualitative else Comparator.GE,
+                target_value=None if qualitative else Decimal("95.5"),
+                target_grade=QualitativeGrade.ACHIEVED if qualitative else None,
+                unit="" if qualitative else "%",
                 weight=Decimal(100) - weight * (indicators - 1) if last else weight,
                 sort_order=i,
             )

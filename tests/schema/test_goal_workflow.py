@@ -9,7 +9,7 @@ from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from src.models import AuditEvent, Goal, Indicator, IndicatorTemplate
-from src.models.enums import ActorType, Administration, GoalStatus
+from src.models.enums import ActorType, Administration, Aggregation, GoalStatus, IndicatorCategory
 from tests.factories import make_goal
 from tests.schema.conftest import GraphQLClient
 
@@ -59,6 +59,9 @@ async def step(
 
 
 async def template_ids(sessionmaker: async_sessionmaker[AsyncSession], fund: str) -> list[int]:
+    """The library's templates for `fund`: first one of each level-1 category (Art. 9: a goal of the first
+    four may be submitted), none that splits by sum (a decomposition of them needs no budgets), then the
+    others in library order."""
     async with sessionmaker() as s:
         fund_id = (
             await s.exec(
@@ -69,7 +72,7 @@ async def template_ids(sessionmaker: async_sessionmaker[AsyncSession], fund: str
         ).one()
         rows = (
             await s.exec(
-                select(IndicatorTemplate.id)
+                select(IndicatorTemplate)
                 .where(
                     (col(IndicatorTemplate.fund_type_id) == fund_id)
                     | col(IndicatorTemplate.fund_type_id).is_(None)
@@ -77,7 +80,11 @@ async def template_ids(sessionmaker: async_sessionmaker[AsyncSession], fund: str
                 .order_by(col(IndicatorTemplate.id))
             )
         ).all()
-    return [int(r) for r in rows if r is not None]
+    first = [
+        next(t for t in rows if t.level1 == category and t.aggregation != Aggregation.SUM)
+        for category in IndicatorCategory
+    ]
+    return [t.id for t in first + [t for t in rows if t not in first] if t.id is not None]
 
 
 async def draft_goal(
@@ -283,6 +290,122 @@ async def test_submission_requires_weights_totalling_100(
     async with sessionmaker() as s:  # refused: still a draft, nothing recorded
         row = await s.get(Goal, int(goal["id"]))
         assert row is not None and row.status.value == "DRAFT" and row.row_version == goal["rowVersion"]
+
+
+INDICATOR_CREATE = """mutation($input: IndicatorCreateInput!) { indicatorCreate(input: $input) { __typename
+  ... on IndicatorSuccess { indicator { id rowVersion } goal { rowVersion } } } }"""
+INDICATOR_UPDATE = """mutation($input: IndicatorUpdateInput!) { indicatorUpdate(input: $input) { __typename
+  ... on IndicatorSuccess { goal { rowVersion } } ... on ValidationError { fields { field code } } } }"""
+CATEGORIES_WHY = "（第九条：绩效指标应涵盖决策、过程、产出、效益等方面）"
+KINDS_WHY = "（第九条：绩效指标采取定量与定性相结合的方式设定）"
+QUALITATIVE = {
+    "kind": "QUALITATIVE",
+    "comparator": "GRADE",
+    "aggregation": "NONE",
+    "unit": "",
+    "targetValue": None,
+    "targetGrade": "ACHIEVED",
+}
+
+
+async def output_only_goal(gql: GraphQLClient) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The province's 2027 draft with four quantitative OUTPUT indicators of 25 (the agency logged in)."""
+    await gql.login_as(ActorType.TAX, "510000")  # the provincial tax bureau exists, to concur
+    await gql.login_as(ActorType.AGENCY, "510000", MED)
+    created = await gql.data(
+        CREATE,
+        {
+            "input": {
+                "fundTypeCode": "EMPLOYEE_MEDICAL",
+                "regionCode": "510000",
+                "horizon": "ANNUAL",
+                "startYear": 2027,
+                "endYear": 2027,
+                "title": "2027年度目标",
+            }
+        },
+    )
+    goal = created["goalCreate"]["goal"]
+    indicators = []
+    for n in range(4):
+        made = await gql.data(
+            INDICATOR_CREATE,
+            {
+                "input": {
+                    "goalId": goal["id"],
+                    "level1": "OUTPUT",
+                    "level2": "数量",
+                    "level3": f"产出指标{n + 1}",
+                    "kind": "QUANTITATIVE",
+                    "comparator": "GE",
+                    "unit": "%",
+                    "targetValue": "95",
+                    "weight": "25",
+                }
+            },
+        )
+        assert made["indicatorCreate"]["__typename"] == "IndicatorSuccess", made
+        indicators.append(made["indicatorCreate"]["indicator"])
+        goal["rowVersion"] = made["indicatorCreate"]["goal"]["rowVersion"]
+    return goal, indicators
+
+
+async def change_indicator(
+    gql: GraphQLClient, goal: dict[str, Any], indicator: dict[str, Any], **change: Any
+) -> dict[str, Any]:
+    """An edit of one indicator; the goal with its row version after it."""
+    variables = {"input": {"id": indicator["id"], "rowVersion": indicator["rowVersion"], **change}}
+    updated = (await gql.data(INDICATOR_UPDATE, variables))["indicatorUpdate"]
+    assert updated["__typename"] == "IndicatorSuccess", updated
+    return {**goal, "rowVersion": updated["goal"]["rowVersion"]}
+
+
+async def test_art9_submission_needs_every_category_and_both_kinds(
+    gql: GraphQLClient, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    """「采取定量与定性相结合的方式设定，涵盖决策、过程、产出、效益等方面」: four quantitative OUTPUT
+    indicators are refused at submission, each missing part named; covering all four categories, with a
+    qualitative indicator among them, the same goal is submitted."""
+    goal, indicators = await output_only_goal(gql)
+    goal = await tax_concur(gql, goal, "510000", MED)
+    refused = await step(gql, "goalSubmit", goal, expect="ValidationError")
+    assert refused["fields"] == [
+        {"field": "indicators", "message": f"缺少决策、过程、效益类指标{CATEGORIES_WHY}", "code": "REQUIRED"},
+        {"field": "indicators", "message": f"缺少定性指标{KINDS_WHY}", "code": "REQUIRED"},
+    ]
+    async with sessionmaker() as s:  # refused: still a draft, nothing recorded
+        row = await s.get(Goal, int(goal["id"]))
+        assert row is not None and row.status == GoalStatus.DRAFT and row.row_version == goal["rowVersion"]
+
+    second, third, fourth = indicators[1:]
+    goal = await change_indicator(gql, goal, second, level1="DECISION", level2="政策制定", **QUALITATIVE)
+    goal = await change_indicator(gql, goal, third, level1="PROCESS", level2="基金预算管理")
+    goal = await change_indicator(gql, goal, fourth, level1="BENEFIT", level2="满意度")
+    goal = await tax_concur(gql, goal, "510000", MED)  # the edits voided the concurrence
+    submitted = await step(gql, "goalSubmit", goal)
+    assert submitted["status"] == "SUBMITTED"
+
+
+async def test_art23_a_region_may_read_the_categories_of_art9_as_examples(
+    gql: GraphQLClient, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    """INDICATOR_COVERAGE (Art. 23): with BOTH_KINDS the categories are no longer each required; both kinds
+    still are."""
+    await gql.login_as(ActorType.FINANCE, "510000")
+    changed = await gql.data(
+        """mutation($input: RuleSetUpdateInput!) { ruleSetUpdate(input: $input) { __typename } }""",
+        {"input": {"regionCode": "510000", "values": [{"key": "INDICATOR_COVERAGE", "value": "BOTH_KINDS"}]}},
+    )
+    assert changed["ruleSetUpdate"]["__typename"] == "RuleSetUpdateSuccess", changed
+    goal, indicators = await output_only_goal(gql)
+    goal = await tax_concur(gql, goal, "510000", MED)
+    refused = await step(gql, "goalSubmit", goal, expect="ValidationError")
+    assert refused["fields"] == [
+        {"field": "indicators", "message": f"缺少定性指标{KINDS_WHY}", "code": "REQUIRED"}
+    ]
+    goal = await change_indicator(gql, goal, indicators[3], level2="质量", **QUALITATIVE)
+    goal = await tax_concur(gql, goal, "510000", MED)
+    assert (await step(gql, "goalSubmit", goal))["status"] == "SUBMITTED"
 
 
 async def test_stale_row_version_is_a_conflict_and_changes_nothing(

@@ -37,9 +37,11 @@ from src.seed.demo import DEMO_PASSWORD, DEMO_SERVICE_ACCOUNT, DemoCounts, load_
 from src.seed.reference import load_reference_data
 from src.services.errors import DomainError
 from src.services.goals.units import target_value_problem
+from src.services.goals.validation import submission_problems
 from src.services.identity.passwords import verify_password
 from src.services.policy import ISSUED_STATES
 from src.services.pooling import pooling_regions
+from src.services.rules import IndicatorCoverage
 from tests.conftest import truncate_all
 
 YEARS = (2025, 2026)
@@ -201,6 +203,21 @@ def test_indicators_come_from_the_library_with_weights_totalling_100(demo: Demo)
                 assert (i.target_grade, i.target_value) == (template.default_target_grade, None)
             else:
                 assert i.target_value is not None and i.target_value > 0  # a count scaled to the region
+
+
+def test_art9_every_demo_goal_passes_the_submission_check(demo: Demo) -> None:
+    """Every category and both kinds (Art. 9), weights at the province's 100: any demo goal could be
+    submitted as it stands (the README's example submits one)."""
+    per_goal: dict[int, list[Indicator]] = defaultdict(list)
+    for i in sorted(demo.indicators, key=lambda i: i.sort_order):
+        per_goal[i.goal_id].append(i)
+    for goal in demo.goals:
+        problems = submission_problems(
+            per_goal[goal.id or 0],
+            weight_total=Decimal(100),
+            coverage=IndicatorCoverage.ALL_CATEGORIES_BOTH_KINDS,
+        )
+        assert problems == [], (goal.title, problems)
 
 
 def test_art9_demo_targets_keep_the_rule_on_negative_values(demo: Demo) -> None:

@@ -19,6 +19,7 @@ from src.services.rules import (
     DEFINITION,
     DEFINITIONS,
     EqIndicatorScoring,
+    IndicatorCoverage,
     MonthDay,
     RuleKey,
     RuleKind,
@@ -42,10 +43,11 @@ PROVINCE, CHENGDU, JINJIANG, YAAN = "510000", "510100", "510104", "511800"
 
 def test_art23_every_key_has_one_typed_attribute_on_the_rule_set() -> None:
     fields = {f.name: f.type for f in dataclasses.fields(RuleSet)}
-    expected = {RuleKind.DECIMAL: Decimal, RuleKind.MONTH_DAY: MonthDay, RuleKind.CHOICE: EqIndicatorScoring}
+    expected = {RuleKind.DECIMAL: Decimal, RuleKind.MONTH_DAY: MonthDay}
     assert [d.key for d in DEFINITIONS] == list(RuleKey)
     for definition in DEFINITIONS:
-        assert fields[definition.attribute] is expected[definition.kind], definition.key
+        typed = definition.choices if definition.kind == RuleKind.CHOICE else expected[definition.kind]
+        assert typed is not None and fields[definition.attribute] is typed, definition.key
     assert set(fields) == {d.attribute for d in DEFINITIONS} | {"region_id", "origins"}
 
 
@@ -64,6 +66,7 @@ def test_art23_the_province_defaults_are_canonical_and_consistent() -> None:
     grades = (K.GRADE_EXCELLENT_FROM, K.GRADE_GOOD_FROM, K.GRADE_FAIR_FROM)
     assert [values[k] for k in grades] == [Decimal(90), Decimal(80), Decimal(60)]
     assert values[K.EQ_INDICATOR_SCORING] == EqIndicatorScoring.ALL_OR_NOTHING
+    assert values[K.INDICATOR_COVERAGE] == IndicatorCoverage.ALL_CATEGORIES_BOTH_KINDS  # Art. 9 as written
     assert (values[K.EXECUTION_POINTS], values[K.EXECUTION_REASON_BELOW]) == (Decimal(10), Decimal(90))
 
 

@@ -5,9 +5,17 @@ from decimal import Decimal
 from typing import Any
 
 from src.models import Indicator
-from src.models.enums import Aggregation, Comparator, IndicatorKind, QualitativeGrade
+from src.models.enums import (
+    Aggregation,
+    Comparator,
+    IndicatorCategory,
+    IndicatorKind,
+    QualitativeGrade,
+    label_zh,
+)
 from src.services.errors import ErrorCode, FieldProblem
 from src.services.goals.units import target_value_problem
+from src.services.rules.registry import IndicatorCoverage
 
 QUANTITATIVE_COMPARATORS = frozenset({Comparator.GE, Comparator.LE, Comparator.EQ})
 
@@ -122,9 +130,32 @@ def duplicate_name(
     return []
 
 
-def submission_problems(indicators: Sequence[Indicator], weight_total: Decimal) -> list[FieldProblem]:
-    """Everything that must hold before a goal leaves its drafter (Art. 18: weights reasonable, complete);
-    the weights add up to the region's total (Art. 23, province default 100)."""
+def coverage_problems(indicators: Sequence[Indicator], coverage: IndicatorCoverage) -> list[FieldProblem]:
+    """Art. 9: indicators are set 「采取定量与定性相结合的方式」, 「涵盖决策、过程、产出、效益等方面」. Both
+    kinds always; every level-1 category unless the region's rule (Art. 23) reads the list as examples."""
+    problems: list[FieldProblem] = []
+    if coverage == IndicatorCoverage.ALL_CATEGORIES_BOTH_KINDS:
+        present = {i.level1 for i in indicators}
+        missing = "、".join(label_zh(c) for c in IndicatorCategory if c not in present)
+        if missing:
+            why = "第九条：绩效指标应涵盖决策、过程、产出、效益等方面"
+            problems.append(FieldProblem("indicators", f"缺少{missing}类指标（{why}）", ErrorCode.REQUIRED))
+    kinds = {i.kind for i in indicators}
+    why = "第九条：绩效指标采取定量与定性相结合的方式设定"
+    problems += [
+        FieldProblem("indicators", f"缺少{label_zh(kind)}指标（{why}）", ErrorCode.REQUIRED)
+        for kind in IndicatorKind
+        if kind not in kinds
+    ]
+    return problems
+
+
+def submission_problems(
+    indicators: Sequence[Indicator], *, weight_total: Decimal, coverage: IndicatorCoverage
+) -> list[FieldProblem]:
+    """Everything that must hold before a goal leaves its drafter (Art. 18: weights reasonable, complete):
+    the weights add up to the region's total (Art. 23, province default 100), and the indicators cover
+    what Art. 9 asks (the region's rule, by default every category and both kinds)."""
     if not indicators:
         return [FieldProblem("indicators", "目标至少须有一个绩效指标", ErrorCode.REQUIRED)]
     problems: list[FieldProblem] = []
@@ -146,4 +177,4 @@ def submission_problems(indicators: Sequence[Indicator], weight_total: Decimal) 
                 ErrorCode.INVALID,
             )
         )
-    return problems
+    return problems + coverage_problems(indicators, coverage)

@@ -176,7 +176,11 @@ async def _check_complete(session: AsyncSession, goal: Goal) -> None:
         .order_by(col(Indicator.sort_order), col(Indicator.id))
     )
     rules = await rules_for(session=session, region_id=goal.region_id)
-    problems = submission_problems((await session.exec(stmt)).all(), rules.indicator_weight_total)
+    problems = submission_problems(
+        (await session.exec(stmt)).all(),
+        weight_total=rules.indicator_weight_total,
+        coverage=rules.indicator_coverage,
+    )
     if problems:
         raise ValidationFailed(problems)
 

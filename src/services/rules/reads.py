@@ -24,6 +24,7 @@ from src.services.rules.registry import (
     DEFINITION,
     DEFINITIONS,
     EqIndicatorScoring,
+    IndicatorCoverage,
     MonthDay,
     RuleKey,
     RuleSource,
@@ -48,6 +49,7 @@ class RuleSet:
 
     region_id: int
     indicator_weight_total: Decimal
+    indicator_coverage: IndicatorCoverage
     monitoring_compilation_deadline: MonthDay
     self_evaluation_deadline: MonthDay
     provincial_report_deadline: MonthDay

@@ -18,6 +18,7 @@ from src.services.errors import ErrorCode
 
 class RuleKey(StrEnum):
     INDICATOR_WEIGHT_TOTAL = "INDICATOR_WEIGHT_TOTAL"
+    INDICATOR_COVERAGE = "INDICATOR_COVERAGE"
     MONITORING_COMPILATION_DEADLINE = "MONITORING_COMPILATION_DEADLINE"
     SELF_EVALUATION_DEADLINE = "SELF_EVALUATION_DEADLINE"
     PROVINCIAL_REPORT_DEADLINE = "PROVINCIAL_REPORT_DEADLINE"
@@ -55,9 +56,19 @@ class EqIndicatorScoring(StrEnum):
     PROPORTIONAL = "PROPORTIONAL"  # actual / target × weight
 
 
+class IndicatorCoverage(StrEnum):
+    """What a goal's indicators must cover before it is submitted (Art. 9 「采取定量与定性相结合的方式设定，
+    涵盖决策、过程、产出、效益等方面」)."""
+
+    ALL_CATEGORIES_BOTH_KINDS = "ALL_CATEGORIES_BOTH_KINDS"  # the text: all four categories, both kinds
+    BOTH_KINDS = "BOTH_KINDS"  # a region reading 「等方面」 as examples: both kinds, categories as fit
+
+
 CHOICE_LABELS: dict[StrEnum, str] = {
     EqIndicatorScoring.ALL_OR_NOTHING: "达到得满分，否则不得分",
     EqIndicatorScoring.PROPORTIONAL: "按完成比例得分",
+    IndicatorCoverage.ALL_CATEGORIES_BOTH_KINDS: "决策、过程、产出、效益四类指标齐全，且定量与定性相结合",
+    IndicatorCoverage.BOTH_KINDS: "定量与定性相结合，不要求四类指标齐全",
 }
 
 
@@ -208,6 +219,13 @@ def _deadline(key: RuleKey, label: str, default: str) -> RuleDefinition:
 K = RuleKey
 DEFINITIONS: tuple[RuleDefinition, ...] = (
     _decimal(K.INDICATOR_WEIGHT_TOTAL, "绩效指标权重合计（分）", "100.00", maximum="1000"),
+    RuleDefinition(
+        key=K.INDICATOR_COVERAGE,
+        kind=RuleKind.CHOICE,
+        label="绩效指标须涵盖的类别与性质（第九条）",
+        default=IndicatorCoverage.ALL_CATEGORIES_BOTH_KINDS.value,
+        choices=IndicatorCoverage,
+    ),
     _deadline(
         K.MONITORING_COMPILATION_DEADLINE, "市（州）汇总上年运行监控情况报告截止日（第十三条）", "01-31"
     ),

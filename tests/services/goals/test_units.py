@@ -16,6 +16,7 @@ from src.services.goals.units import (
     target_value_problem,
 )
 from src.services.goals.validation import submission_problems
+from src.services.rules import IndicatorCoverage
 
 FIELD = "input.targetValue"
 
@@ -111,5 +112,8 @@ def test_art9_a_stored_negative_target_blocks_submission() -> None:
         target_value=Decimal("-3"),
         weight=Decimal(100),
     )
-    problems = submission_problems([indicator], Decimal(100))
-    assert [(p.field, p.code) for p in problems] == [("indicators.0.targetValue", ErrorCode.OUT_OF_RANGE)]
+    problems = submission_problems(
+        [indicator], weight_total=Decimal(100), coverage=IndicatorCoverage.ALL_CATEGORIES_BOTH_KINDS
+    )
+    own = [(p.field, p.code) for p in problems if p.field != "indicators"]  # not the goal's coverage (Art. 9)
+    assert own == [("indicators.0.targetValue", ErrorCode.OUT_OF_RANGE)]
