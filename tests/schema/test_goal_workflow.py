@@ -9,7 +9,14 @@ from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from src.models import AuditEvent, Goal, Indicator, IndicatorTemplate
-from src.models.enums import ActorType, Administration, Aggregation, GoalStatus, IndicatorCategory
+from src.models.enums import (
+    ActorType,
+    Administration,
+    Aggregation,
+    GoalHorizon,
+    GoalStatus,
+    IndicatorCategory,
+)
 from tests.factories import make_goal
 from tests.schema.conftest import GraphQLClient
 
@@ -601,6 +608,76 @@ async def test_goal_create_validation(gql: GraphQLClient) -> None:
     }
     duplicate = (await gql.data(create, {"input": good}))["goalCreate"]
     assert duplicate["__typename"] == "ConflictError"
+
+
+CREATE_LINKED = """mutation($input: GoalCreateInput!) { goalCreate(input: $input) { __typename
+  ... on GoalSuccess { goal { id } } ... on ValidationError { fields { field message code } } } }"""
+OVERALL_AND_ANNUAL = """query($id: ID!) { goal(id: $id) { ... on Goal { horizon startYear endYear
+  overallGoal { id title startYear endYear } annualGoals { id startYear } } } }"""
+
+
+async def test_art8_an_annual_goal_belongs_to_an_overall_goal(
+    gql: GraphQLClient, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    """「年度目标是实现总体目标的年度计划任务」: an annual goal links to an overall goal of its fund and
+    region whose period covers its year, and reads back both ways; any other link is a FieldError on
+    input.overallGoalId and creates nothing."""
+    async with sessionmaker() as s:  # made directly: goalCreate makes only the province's goals (Art. 6)
+        chengdu = await make_goal(s, region_code="510100", horizon=GoalHorizon.OVERALL, indicators=0)
+        injury = await make_goal(
+            s, fund_code="WORK_INJURY", region_code="510000", horizon=GoalHorizon.OVERALL, indicators=0
+        )  # an HRSS fund's: the medical agency does not see it
+        await s.commit()
+    await gql.login_as(ActorType.AGENCY, "510000", MED)
+
+    async def create(**values: Any) -> dict[str, Any]:
+        base = {"fundTypeCode": "EMPLOYEE_MEDICAL", "regionCode": "510000", "horizon": "ANNUAL"}
+        result: dict[str, Any] = (await gql.data(CREATE_LINKED, {"input": {**base, **values}}))["goalCreate"]
+        return result
+
+    title = "四川省2026—2030年职工医保预算绩效总体目标"
+    overall = await create(horizon="OVERALL", startYear=2026, endYear=2030, title=title)
+    overall_id = overall["goal"]["id"]
+    annual = await create(startYear=2027, endYear=2027, title="2027年度目标", overallGoalId=overall_id)
+    assert annual["__typename"] == "GoalSuccess", annual
+    annual_id = annual["goal"]["id"]
+    read = (await gql.data(OVERALL_AND_ANNUAL, {"id": annual_id}))["goal"]
+    assert read["overallGoal"] == {"id": overall_id, "title": title, "startYear": 2026, "endYear": 2030}
+    read = (await gql.data(OVERALL_AND_ANNUAL, {"id": overall_id}))["goal"]
+    assert (read["horizon"], read["overallGoal"]) == ("OVERALL", None)
+    assert read["annualGoals"] == [{"id": annual_id, "startYear": 2027}]
+
+    resident = await create(
+        fundTypeCode="RESIDENT_MEDICAL", horizon="OVERALL", startYear=2026, endYear=2030, title="居民医保"
+    )
+    y2028 = {"startYear": 2028, "endYear": 2028}
+    refusals: list[tuple[dict[str, Any], str, str, str]] = [
+        (
+            {"startYear": 2031, "endYear": 2031},
+            overall_id,
+            "2031年不在总体目标的期间（2026—2030年）内",
+            "INVALID",
+        ),
+        (y2028, resident["goal"]["id"], "总体目标须为同一险种的目标", "INVALID"),
+        (y2028, str(chengdu.id), "总体目标须为同一统筹地区的目标", "INVALID"),
+        (y2028, annual_id, "所选目标是年度目标；年度目标只能归属总体目标（第八条）", "INVALID"),
+        (
+            {"horizon": "OVERALL", "startYear": 2031, "endYear": 2035},
+            overall_id,
+            "只有年度目标归属总体目标（第八条）",
+            "INVALID",
+        ),
+        (y2028, str(injury.id), "总体目标不存在", "NOT_FOUND"),
+        (y2028, "999999", "总体目标不存在", "NOT_FOUND"),
+    ]
+    for period, linked, message, code in refusals:
+        refused = await create(**period, title="年度目标", overallGoalId=linked)
+        assert refused == {
+            "__typename": "ValidationError",
+            "fields": [{"field": "input.overallGoalId", "message": message, "code": code}],
+        }, (period, linked)
+    async with sessionmaker() as s:  # nothing refused was created
+        assert (await s.exec(select(func.count()).select_from(Goal))).one() == 5
 
 
 async def test_goal_delete_only_while_draft(

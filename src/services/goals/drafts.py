@@ -14,7 +14,7 @@ from src.models import (
     Indicator,
     Region,
 )
-from src.models.enums import GoalHorizon, RegionLevel
+from src.models.enums import GoalHorizon, GoalStatus, RegionLevel
 from src.services import audit, policy
 from src.services.actors import Actor
 from src.services.errors import (
@@ -27,14 +27,14 @@ from src.services.errors import (
     PreconditionFailed,
     ValidationFailed,
 )
-from src.services.goals.editing import editable_goal
+from src.services.goals.editing import editable_goal, visible_goal
 from src.services.pooling import pooling_level, pooling_region_level
 
 TITLE_REQUIRED = FieldProblem("input.title", "目标名称不能为空", ErrorCode.REQUIRED)
 
 
 async def _period_problems(
-    session: AsyncSession, data: GoalCreate, fund: FundType, region: Region
+    session: AsyncSession, actor: Actor, data: GoalCreate, fund: FundType, region: Region
 ) -> list[FieldProblem]:
     problems: list[FieldProblem] = []
     if not data.title.strip():
@@ -54,15 +54,38 @@ async def _period_problems(
                 FieldProblem("input.regionCode", f"{region.name}不是该险种{data.start_year}年的统筹地区")
             )
     if data.overall_goal_id is not None:
-        overall = await session.get(Goal, data.overall_goal_id)
-        if overall is None or overall.horizon != GoalHorizon.OVERALL:
-            problems.append(FieldProblem("input.overallGoalId", "总体目标不存在", ErrorCode.NOT_FOUND))
-        elif (overall.fund_type_id, overall.region_id) != (fund.id, region.id) or not (
-            overall.start_year <= data.start_year <= overall.end_year
-        ):
-            problems.append(
-                FieldProblem("input.overallGoalId", "总体目标须为同一险种、同一地区且期间覆盖本年度")
-            )
+        problems += await _overall_goal_problems(session, actor, data, fund, region)
+    return problems
+
+
+OVERALL_GOAL = "input.overallGoalId"
+
+
+async def _overall_goal_problems(
+    session: AsyncSession, actor: Actor, data: GoalCreate, fund: FundType, region: Region
+) -> list[FieldProblem]:
+    """Art. 8: an annual goal is the yearly plan toward an overall goal (「年度目标是实现总体目标的年度计划
+    任务」): one of the same fund and region, whose period covers the year. One the drafter may not read is
+    reported as absent, like a missing one."""
+    assert data.overall_goal_id is not None
+    if data.horizon != GoalHorizon.ANNUAL:
+        return [FieldProblem(OVERALL_GOAL, "只有年度目标归属总体目标（第八条）")]
+    try:
+        overall, _ = await visible_goal(session=session, actor=actor, goal_id=data.overall_goal_id)
+    except NotFound:
+        return [FieldProblem(OVERALL_GOAL, "总体目标不存在", ErrorCode.NOT_FOUND)]
+    if overall.horizon != GoalHorizon.OVERALL:
+        return [FieldProblem(OVERALL_GOAL, "所选目标是年度目标；年度目标只能归属总体目标（第八条）")]
+    problems: list[FieldProblem] = []
+    if overall.fund_type_id != fund.id:
+        problems.append(FieldProblem(OVERALL_GOAL, "总体目标须为同一险种的目标"))
+    if overall.region_id != region.id:
+        problems.append(FieldProblem(OVERALL_GOAL, "总体目标须为同一统筹地区的目标"))
+    if not overall.start_year <= data.start_year <= overall.end_year:
+        period = f"{overall.start_year}—{overall.end_year}年"
+        problems.append(FieldProblem(OVERALL_GOAL, f"{data.start_year}年不在总体目标的期间（{period}）内"))
+    if overall.status == GoalStatus.SUPERSEDED:
+        problems.append(FieldProblem(OVERALL_GOAL, "该总体目标已被新版本取代，请归属现行版本"))
     return problems
 
 
@@ -78,7 +101,7 @@ async def create_goal(*, session: AsyncSession, actor: Actor, data: GoalCreate) 
         region_path=region.path, region_level=region.level, administration=fund.administration
     )
     policy.require(actor, policy.Action.GOAL_DRAFT, scope)
-    problems = await _period_problems(session, data, fund, region)
+    problems = await _period_problems(session, actor, data, fund, region)
     if problems:
         raise ValidationFailed(problems)
     if region.level != RegionLevel.PROVINCE:
