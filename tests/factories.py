@@ -32,6 +32,7 @@ CATEGORIES = (
     (IndicatorCategory.PROCESS, "基金预算管理"),
     (IndicatorCategory.DECISION, "政策制定"),
 )
+from src.services.actors import Actor, load_actor
 
 
 async def region_id(session: AsyncSession, code: str) -> int:
@@ -181,3 +182,25 @@ async def make_user(
         session.add(user)
         await session.commit()
         return user
+
+
+async def make_actor(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    *,
+    actor_type: ActorType = ActorType.FINANCE,
+    region_code: str = "510000",
+    administration: Administration | None = None,
+    is_admin: bool = False,
+) -> Actor:
+    """A new user of the organization (make_user), loaded as the Actor the services take."""
+    user = await make_user(
+        sessionmaker,
+        actor_type=actor_type,
+        region_code=region_code,
+        administration=administration,
+        is_admin=is_admin,
+    )
+    async with sessionmaker() as session:
+        actor = await load_actor(session=session, user_id=user.id or 0)
+    assert actor is not None
+    return actor
