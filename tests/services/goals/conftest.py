@@ -29,8 +29,9 @@ one test module per service module.
 
 Here: a province-wide 2027 goal of employee medical insurance (pooled by prefecture, so it is decomposed to
 the 21 prefectures), with a SUM indicator (insured persons, 万人) beside three percentages, and a 2027
-budget for every prefecture so that the SUM splits by budget share; as a draft (`province_draft`) or
-reviewed and ready to issue (`ready_to_issue`); helpers to take a goal through its steps.
+budget for every prefecture so that the SUM splits by budget share: as a draft (`province_draft`), reviewed
+and ready to issue (`ready_to_issue`), or issued as guiding (`issued_guiding`); and helpers that read goals
+and take them through their steps.
 """
 
 from dataclasses import dataclass
@@ -112,6 +113,16 @@ async def province_draft(sessionmaker: Sessionmaker, reference: None) -> Provinc
 async def ready_to_issue(sessionmaker: Sessionmaker, reference: None) -> ProvinceGoal:
     """The province-wide goal reviewed by finance, its decomposition table complete: ready to issue."""
     return await make_province_goal(sessionmaker, status=GoalStatus.REVIEWED)
+
+
+@pytest.fixture
+async def issued_guiding(
+    sessionmaker: Sessionmaker, province: Bodies, ready_to_issue: ProvinceGoal
+) -> ProvinceGoal:
+    """The province-wide goal issued as guiding by the province's finance (Art. 10): handed down, every
+    prefecture has a DRAFT goal with the province's indicators (src/services/goals/cascade.py)."""
+    await step(sessionmaker, province.finance, ready_to_issue.id, GoalAction.ISSUE_GUIDING)
+    return ready_to_issue
 
 
 # --- reading and moving goals --------------------------------------------------------------------------
