@@ -124,8 +124,10 @@ def _camel(name: str) -> str:
 def duplicate_name(
     siblings: Sequence[Indicator], level3: str, own_id: int | None, prefix: str
 ) -> list[FieldProblem]:
+    """A problem if another of `siblings` has the level-3 name; `own_id` is the indicator's own id when it is
+    edited, None for a new one (then every sibling counts, those not yet stored too: their id is None)."""
     name = level3.strip()
-    if any(s.level3.strip() == name and s.id != own_id for s in siblings):
+    if any(s.level3.strip() == name and (own_id is None or s.id != own_id) for s in siblings):
         return [FieldProblem(f"{prefix}.level3", f"本目标已有三级指标“{name}”", ErrorCode.DUPLICATE)]
     return []
 

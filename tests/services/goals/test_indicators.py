@@ -314,6 +314,24 @@ async def test_art9_library_picks_take_the_templates_definition(
     assert (await goal_row(sessionmaker, province_draft.id)).row_version == 2
 
 
+async def test_art9_library_picks_are_refused_together(
+    sessionmaker: Sessionmaker, province: Bodies, province_draft: ProvinceGoal
+) -> None:
+    rate = await template_id(sessionmaker, "COMMON:基金支出预算执行率")
+    other_fund = await template_id(sessionmaker, "WORK_INJURY:工伤认定按时办结率")
+    picks = [pick(rate), pick(other_fund), pick(999_999), pick(rate), pick(rate, "0")]
+    error = await refused(sessionmaker, ValidationFailed, add(province.agency, province_draft.id, picks))
+    assert [(p.field, p.code) for p in error.problems] == [
+        ("input.items.1.templateId", ErrorCode.NOT_FOUND),  # another fund's indicator
+        ("input.items.2.templateId", ErrorCode.NOT_FOUND),
+        ("input.items.3.level3", ErrorCode.DUPLICATE),  # picked twice
+        ("input.items.4.weight", ErrorCode.OUT_OF_RANGE),
+        ("input.items.4.level3", ErrorCode.DUPLICATE),
+    ]
+    stale = await refused(sessionmaker, Conflict, add(province.agency, province_draft.id, [pick(rate)], 9))
+    assert stale.code == CommonErrorCode.STALE_VERSION
+
+
 # --- inherited from the province-wide goal (Art. 6) -----------------------------------------------------
 
 
