@@ -183,7 +183,8 @@ async def delete_goal(*, session: AsyncSession, actor: Actor, goal_id: int, row_
         )
     await session.exec(delete(GoalDecompositionTarget).where(col(GoalDecompositionTarget.goal_id) == goal.id))
     await session.exec(delete(GoalTaxOpinion).where(col(GoalTaxOpinion.goal_id) == goal.id))
-    # A returned goal or an adjustment draft has steps behind it; they go with it (the audit trail keeps them).
+    # A returned goal or an adjustment draft has steps behind it: they go with it (the audit trail keeps
+    # each of them).
     await session.exec(delete(GoalTransition).where(col(GoalTransition.goal_id) == goal.id))
     await session.exec(delete(Indicator).where(col(Indicator.goal_id) == goal.id))
     await audit.deleted(session=session, actor=actor, operation="goalDelete", row=goal)
