@@ -125,7 +125,7 @@ async def issued_guiding(
     return ready_to_issue
 
 
-# --- reading and moving goals --------------------------------------------------------------------------
+# --- reading and moving goals -------------------------------------------------------------------------------
 
 
 async def goal_row(sessionmaker: Sessionmaker, goal_id: int) -> Goal:

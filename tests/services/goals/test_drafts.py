@@ -89,7 +89,7 @@ async def goal_row_or_none(sessionmaker: Sessionmaker, goal_id: int) -> Goal | N
         return await session.get(Goal, goal_id)
 
 
-# --- create ------------------------------------------------------------------------------------------------
+# --- create -------------------------------------------------------------------------------------------------
 
 
 async def test_art7_the_provincial_agency_drafts_the_province_wide_goal(
@@ -217,7 +217,7 @@ async def test_art8_one_goal_per_fund_region_and_period(sessionmaker: Sessionmak
     await act(sessionmaker, create(province.agency, new_goal(horizon=GoalHorizon.OVERALL, end_year=YEAR + 4)))
 
 
-# --- update ------------------------------------------------------------------------------------------------
+# --- update -------------------------------------------------------------------------------------------------
 
 
 async def test_art7_an_edit_counts_the_content_revision_up(
@@ -284,7 +284,7 @@ async def test_art7_only_drafts_and_returned_goals_are_edited(
     assert edited.title == "改" and edited.status == GoalStatus.RETURNED
 
 
-# --- delete ------------------------------------------------------------------------------------------------
+# --- delete -------------------------------------------------------------------------------------------------
 
 
 async def test_art7_deleting_a_draft_removes_what_belongs_to_it(

@@ -94,7 +94,7 @@ async def template_id(sessionmaker: Sessionmaker, key: str) -> int:
     return template.id or 0
 
 
-# --- by hand -----------------------------------------------------------------------------------------------
+# --- by hand ------------------------------------------------------------------------------------------------
 
 
 async def test_art9_an_indicator_is_added_after_the_others(
@@ -270,7 +270,7 @@ async def test_art6_deleting_an_indicator_drops_its_cells_of_the_table(
         assert (await session.exec(select(GoalDecompositionTarget))).all() == []
 
 
-# --- from the library --------------------------------------------------------------------------------------
+# --- from the library ---------------------------------------------------------------------------------------
 
 
 def pick(template: int, weight: str = "5", target: str | None = None) -> TemplatePick:
@@ -332,7 +332,7 @@ async def test_art9_library_picks_are_refused_together(
     assert stale.code == CommonErrorCode.STALE_VERSION
 
 
-# --- inherited from the province-wide goal (Art. 6) -----------------------------------------------------
+# --- inherited from the province-wide goal (Art. 6) ---------------------------------------------------------
 
 
 async def inherited_count(sessionmaker: Sessionmaker, issued_guiding: ProvinceGoal) -> Indicator:
