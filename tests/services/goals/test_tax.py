@@ -10,7 +10,15 @@ import pytest
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from src.models import AuditEvent, Event, Goal, GoalTaxOpinion, GoalUpdate, IndicatorUpdate
+from src.models import (
+    AuditEvent,
+    Event,
+    Goal,
+    GoalTaxOpinion,
+    GoalUpdate,
+    IndicatorTemplate,
+    IndicatorUpdate,
+)
 from src.models.enums import GoalStatus, TaxVerdict
 from src.models.event import EventKind
 from src.models.types import FREE_TEXT_MAX_LENGTH
@@ -147,7 +155,9 @@ async def drop_indicator(s: AsyncSession, agency: Actor, goal: ProvinceGoal, row
 
 
 async def pick_indicator(s: AsyncSession, agency: Actor, goal: ProvinceGoal, row_version: int) -> object:
-    picks = [TemplatePick(template_id=1, weight=Decimal(1))]
+    key = IndicatorTemplate.key == "COMMON:参保对象满意度"
+    template = (await s.exec(select(IndicatorTemplate).where(key))).one()
+    picks = [TemplatePick(template_id=template.id or 0, weight=Decimal(1))]
     return await add_indicators_from_templates(
         session=s, actor=agency, goal_id=goal.id, row_version=row_version, picks=picks
     )
