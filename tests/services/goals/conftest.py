@@ -36,13 +36,22 @@ and take them through their steps.
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from src.models import Goal, GoalTransition, Indicator, Region
-from src.models.enums import Aggregation, GoalStatus, RegionLevel, TaxVerdict
+from src.models import Goal, GoalTransition, Indicator, IndicatorCreate, Region
+from src.models.enums import (
+    Aggregation,
+    Comparator,
+    GoalStatus,
+    IndicatorCategory,
+    IndicatorKind,
+    RegionLevel,
+    TaxVerdict,
+)
 from src.services.actors import Actor
 from src.services.goals import tax, workflow
 from src.services.goals.steps import GoalAction
@@ -123,6 +132,21 @@ async def issued_guiding(
     prefecture has a DRAFT goal with the province's indicators (src/services/goals/cascade.py)."""
     await step(sessionmaker, province.finance, ready_to_issue.id, GoalAction.ISSUE_GUIDING)
     return ready_to_issue
+
+
+def new_indicator(**changes: Any) -> IndicatorCreate:
+    """What an agency gives for an indicator of its own: a count, ≥ 120 万人次, weight 5 (with `changes`)."""
+    values: dict[str, Any] = {
+        "level1": IndicatorCategory.OUTPUT,
+        "level2": " 数量 ",
+        "level3": " 年度新增参保人次 ",
+        "kind": IndicatorKind.QUANTITATIVE,
+        "comparator": Comparator.GE,
+        "unit": "万人次",
+        "weight": Decimal(5),
+        "target_value": Decimal(120),
+    }
+    return IndicatorCreate.model_validate({**values, **changes})
 
 
 # --- reading and moving goals -------------------------------------------------------------------------------

@@ -20,7 +20,6 @@ from src.models.enums import (
     Aggregation,
     Comparator,
     GoalStatus,
-    IndicatorCategory,
     IndicatorKind,
     QualitativeGrade,
 )
@@ -53,21 +52,8 @@ from tests.services.goals.conftest import (
     children_of,
     goal_row,
     indicators_of,
+    new_indicator,
 )
-
-
-def new_indicator(**changes: Any) -> IndicatorCreate:
-    values: dict[str, Any] = {
-        "level1": IndicatorCategory.OUTPUT,
-        "level2": " 数量 ",
-        "level3": " 年度新增参保人次 ",
-        "kind": IndicatorKind.QUANTITATIVE,
-        "comparator": Comparator.GE,
-        "unit": "万人次",
-        "weight": Decimal(5),
-        "target_value": Decimal(120),
-    }
-    return IndicatorCreate.model_validate({**values, **changes})
 
 
 def create(actor: Actor, goal_id: int, data: IndicatorCreate | None = None) -> Call[Indicator]:
