@@ -1,16 +1,20 @@
 """Service tests of the goals (src/services/goals/), and the pattern the next domains' tests copy.
 
 Layout. The tests mirror src: tests/services/<domain>/test_<module>.py tests src/services/<domain>/<module>.py
-(goals: test_drafts, test_indicators, test_validation, test_tax, test_steps, test_workflow,
+(goals: test_drafts, test_indicators, test_validation, test_units, test_tax, test_steps, test_workflow,
 test_decomposition, test_decomposition_edits, test_cascade, test_reads; budgets: test_approval, test_reads).
-The API is tested in tests/schema; here the rules are, beside it, without GraphQL.
+A rule that runs through several modules gets a module of its own, named for the rule (test_target_values:
+a negative target wherever one is entered). The API is tested in tests/schema; here the rules are, beside
+it, without GraphQL.
 
 Each test
 - calls the service functions directly, with a session and an Actor. Actors are users of real
   organizations, loaded as the API loads them (`tests.factories.make_actor`; `Bodies`: one user of each body
   of a region — agency, reviewing administration, finance, tax — in tests/services/conftest.py);
 - runs each call the way a mutation does: `act(sessionmaker, lambda s: service(session=s, ...))` commits
-  when the call returns and rolls back when it raises (src/schema/transaction.py);
+  when the call returns and rolls back when it raises (src/schema/transaction.py); a small function per
+  service (`create(actor, data)`, `take(actor, goal_id, action, row_version)`) returns that call, so a
+  test reads as who does what;
 - asserts on what the call returns, on the rows in the database afterwards (a fresh session), and for a
   refusal on the error's type and code (src/services/errors.py: Forbidden, NotFound, ValidationFailed with
   its FieldProblems, InvalidTransition, PreconditionFailed, Conflict);
