@@ -22,6 +22,7 @@ from src.models.enums import (
     IndicatorKind,
     QualitativeGrade,
 )
+from src.services.actors import Actor, load_actor
 
 # Art. 9: a goal's indicators cover every level-1 category, quantitative and qualitative, so a goal made with
 # four indicators or more may be submitted as it is. The first is the quantitative OUTPUT one; DECISION
@@ -32,7 +33,6 @@ CATEGORIES = (
     (IndicatorCategory.PROCESS, "基金预算管理"),
     (IndicatorCategory.DECISION, "政策制定"),
 )
-from src.services.actors import Actor, load_actor
 
 
 async def region_id(session: AsyncSession, code: str) -> int:

@@ -10,8 +10,8 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from src.models import AuditEvent, Event, FundBudget, Goal
+from src.models.budget import BudgetEventKind
 from src.models.enums import ActorType, BudgetStatus, GoalHorizon, GoalStatus
-from src.models.event import EventKind
 from src.services.actors import Actor
 from src.services.budgets.approval import approve_budget
 from src.services.budgets.reads import BudgetQuery, budgets_select
@@ -121,7 +121,9 @@ async def test_art7_the_approval_records_who_when_and_the_goal_version_in_force(
     )
     assert stored.approved_at is not None and stored.approved_at == approved.approved_at
     async with sessionmaker() as session:
-        [event] = (await session.exec(select(Event).where(Event.kind == EventKind.BUDGET_APPROVED))).all()
+        [event] = (
+            await session.exec(select(Event).where(Event.kind == BudgetEventKind.BUDGET_APPROVED))
+        ).all()
         [audit] = (
             await session.exec(select(AuditEvent).where(AuditEvent.operation == "budgetApprove"))
         ).all()

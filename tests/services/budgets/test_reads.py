@@ -12,6 +12,7 @@ from src.models.enums import ActorType, Administration, BudgetStatus, GoalStatus
 from src.services import policy
 from src.services.actors import Actor
 from src.services.budgets.reads import BudgetQuery, budgets_select
+from src.subjects.scope import RecordScope
 from tests.factories import make_actor, make_budget, make_goal
 from tests.services.conftest import CHENGDU, HRSS, JINJIANG, MED, PROVINCE, YAAN, Sessionmaker
 
@@ -89,7 +90,14 @@ async def test_art7_each_actor_reads_the_budgets_the_policy_shows_it(
     decided = {
         budget_id
         for budget_id, b in budgets.items()
-        if policy.record_visible(actor, region_path=b.region_path, administration=b.administration)
+        if policy.visible(
+            actor,
+            RecordScope(
+                region_id=1,
+                region_path=b.region_path,
+                administrations=frozenset({b.administration} if b.administration else ()),
+            ),
+        )
     }
     assert seen == decided  # the select and the policy's rule for one budget agree
 

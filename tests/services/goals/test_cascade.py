@@ -10,7 +10,7 @@ from sqlmodel import col, select
 
 from src.models import AuditEvent, Event, Goal, Indicator, IndicatorUpdate
 from src.models.enums import GoalHorizon, GoalStatus
-from src.models.event import EventKind
+from src.models.goal import GoalEventKind
 from src.services.actors import Actor
 from src.services.goals import cascade, workflow
 from src.services.goals.indicators import create_indicator, update_indicator
@@ -76,7 +76,9 @@ async def test_art6_issuing_hands_a_draft_to_every_pooling_region(
         "由全省目标（第 1 版）分解下达",
     )
     async with sessionmaker() as session:
-        decomposed = (await session.exec(select(Event).where(Event.kind == EventKind.GOAL_DECOMPOSED))).all()
+        decomposed = (
+            await session.exec(select(Event).where(Event.kind == GoalEventKind.GOAL_DECOMPOSED))
+        ).all()
     assert sorted(e.subject_id for e in decomposed) == sorted(g.id or 0 for g in children.values())
     audit = await audit_of(sessionmaker, "goalIssueGuiding", ready_to_issue.id)
     assert sorted(audit.changes["decomposed_goal_ids"]["after"]) == sorted(

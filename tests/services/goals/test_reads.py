@@ -13,6 +13,7 @@ from src.models.enums import ActorType, Administration, GoalHorizon, GoalStatus
 from src.services import policy
 from src.services.actors import Actor
 from src.services.goals.reads import GoalQuery, goals_select
+from src.subjects.scope import RecordScope
 from tests.factories import make_actor, make_goal
 from tests.services.conftest import CHENGDU, HRSS, PROVINCE, YAAN, Bodies, Sessionmaker
 
@@ -144,8 +145,14 @@ async def test_art5_each_actor_reads_the_goals_the_policy_shows_it(
     decided = {
         goal_id
         for goal_id, g in goals.items()
-        if policy.goal_visible(
-            actor, region_path=g.region_path, administration=g.administration, status=g.status
+        if policy.visible(
+            actor,
+            RecordScope(
+                region_id=1,
+                region_path=g.region_path,
+                administrations=frozenset({g.administration} if g.administration else ()),
+                draft=g.status in policy.DRAFT_STATES,
+            ),
         )
     }
     assert seen == decided

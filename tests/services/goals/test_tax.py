@@ -20,7 +20,7 @@ from src.models import (
     IndicatorUpdate,
 )
 from src.models.enums import GoalStatus, TaxVerdict
-from src.models.event import EventKind
+from src.models.goal import GoalEventKind
 from src.models.types import FREE_TEXT_MAX_LENGTH
 from src.services.actors import Actor
 from src.services.errors import (
@@ -80,7 +80,7 @@ async def test_art7_the_tax_department_concurs_with_the_current_content(
     assert (given.verdict, given.content_revision, given.opinion) == (CONCUR, 0, "征缴收入预测与税务数据一致")
     assert (given.user_id, given.organization_id) == (province.tax.user_id, province.tax.organization_id)
     assert (event.kind, event.subject_id, event.payload) == (
-        EventKind.GOAL_TAX_OPINION,
+        GoalEventKind.GOAL_TAX_OPINION,
         province_draft.id,
         {"verdict": "CONCUR", "contentRevision": 0},
     )

@@ -7,7 +7,7 @@ from sqlmodel import col, select
 
 from src.models import AuditEvent, Event, Goal
 from src.models.enums import GoalStatus
-from src.models.event import EventKind
+from src.models.goal import GoalEventKind
 from src.models.types import FREE_TEXT_MAX_LENGTH
 from src.services.actors import Actor
 from src.services.errors import (
@@ -113,7 +113,9 @@ async def test_art7_the_province_wide_goal_takes_every_step_in_turn(
     async with sessionmaker() as session:
         events = (
             await session.exec(
-                select(Event).where(Event.subject_id == goal_id, Event.kind == EventKind.GOAL_STATUS_CHANGED)
+                select(Event).where(
+                    Event.subject_id == goal_id, Event.kind == GoalEventKind.GOAL_STATUS_CHANGED
+                )
             )
         ).all()
         audits = (
@@ -405,7 +407,7 @@ async def test_art14_an_adjustment_opens_a_draft_version_and_the_one_in_force_st
     )
     async with sessionmaker() as session:
         [event] = (
-            await session.exec(select(Event).where(Event.kind == EventKind.GOAL_ADJUSTMENT_REQUESTED))
+            await session.exec(select(Event).where(Event.kind == GoalEventKind.GOAL_ADJUSTMENT_REQUESTED))
         ).all()
     assert event.subject_id == v2.id
 
