@@ -52,7 +52,7 @@ async def versions(session: AsyncSession, *statuses: GoalStatus) -> list[Goal]:
                 version=number,
                 lineage_id=lineage,
                 previous_version_id=previous,
-                indicators=1,
+                indicators=4,  # every category and both kinds (Art. 9): the adjusted version is submitted
             )
         )
     return made
