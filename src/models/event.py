@@ -43,7 +43,7 @@ class Event(SQLModel, table=True):
     region_path: str = Field(max_length=255)
     fund_type_id: int | None = Field(default=None, foreign_key="fund_type.id")
     administrations: str = Field(default="", max_length=64)  # recipients: "|HRSS|MEDICAL_SECURITY|"
-    draft: bool = False  # not seen from the regions above
+    draft: bool = False  # not seen from the regions below its own
     audience_user_id: int | None = Field(default=None, foreign_key="app_user.id")  # the one user it is for
     actor_user_id: int | None = Field(default=None, foreign_key="app_user.id")
     actor_organization_id: int | None = Field(default=None, foreign_key="organization.id")

@@ -2,7 +2,7 @@
 
 A record's scope: its region (path), the administrations it is addressed to (人社, 医保: those of its fund;
 several for a record sent to both; none for one that concerns no administration), whether it is a draft
-(not seen from the regions above), and the one user it may belong to. The rule is written once against
+(not seen from the regions below its own), and the one user it may belong to. The rule is written once against
 `Terms`, an algebra of questions about a scope; `ScopeTerms` answers them for one record in memory (bools),
 `ColumnTerms` as SQL over a table's columns (clauses). So the Python check and the SQL clause cannot drift.
 """

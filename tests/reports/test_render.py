@@ -12,7 +12,7 @@ from docx.table import Table
 from docxtpl import DocxTemplate
 from jinja2.exceptions import SecurityError, UndefinedError
 from sqlalchemy.ext.asyncio import async_sessionmaker
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from src.models import Indicator
@@ -47,7 +47,8 @@ async def _hostile_goal(sessionmaker: async_sessionmaker[AsyncSession]) -> int:
     async with sessionmaker() as session:
         goal = await make_goal(session, region_code="510100", indicators=3)
         goal.content = LONG
-        indicator = (await session.exec(select(Indicator).where(Indicator.goal_id == goal.id))).first()
+        first_row = select(Indicator).where(Indicator.goal_id == goal.id).order_by(col(Indicator.sort_order))
+        indicator = (await session.exec(first_row)).first()  # the table's first row: ordered, not any
         assert indicator is not None
         indicator.level3 = HOSTILE + "\x01\ufffe"  # XML cannot hold the last two
         indicator.target_value = Decimal("2381.8600")

@@ -2,12 +2,15 @@
 is enqueued after commit, the worker renders it; Redis down at request time loses nothing; a job left
 RUNNING by a worker that died runs again when arq retries it."""
 
+import asyncio
+import io
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
 
 import httpx
+import pytest
 from arq import create_pool
 from redis.asyncio import Redis
 from sqlalchemy import update
@@ -46,10 +49,23 @@ async def client_for(
         await app.state.jobs.aclose()
 
 
+BURST_DEADLINE_SECONDS = 120
+
+
 async def run_worker(settings: Settings, engine: AsyncEngine) -> None:
+    """A burst worker until the queue is empty; a run that never ends fails with every task's stack (what it
+    waits on), not a hung suite."""
     worker = make_worker(settings, engine=engine, burst=True, handle_signals=False)
     try:
-        await worker.async_run()
+        async with asyncio.timeout(BURST_DEADLINE_SECONDS):
+            await worker.async_run()
+    except TimeoutError:
+        stacks = io.StringIO()
+        for task in asyncio.all_tasks():
+            task.print_stack(file=stacks)
+        async with Redis.from_url(str(settings.REDIS_URL)) as redis:
+            keys = sorted(k.decode() for k in await redis.keys("arq:*"))
+        pytest.fail(f"the burst worker did not end; arq keys {keys}; tasks:\n{stacks.getvalue()}")
     finally:
         await worker.close()
 

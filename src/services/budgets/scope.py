@@ -1,5 +1,5 @@
 """Where a budget sits for visibility (src/subjects/scope.py): its region and its fund's administration;
-a budget is never a draft hidden from above."""
+a budget is never a draft hidden from the regions below it."""
 
 from sqlalchemy import ColumnElement
 from sqlmodel.ext.asyncio.session import AsyncSession

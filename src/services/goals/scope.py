@@ -1,5 +1,5 @@
 """Where a goal sits for visibility (src/subjects/scope.py): its region, its fund's administration, and
-whether it is a draft (not seen from the regions above) — for one goal, and as SQL over the goal table."""
+whether it is a draft (not seen from the regions below it) — for one goal, and as SQL over the goal table."""
 
 from sqlalchemy import ColumnElement
 from sqlmodel import col
