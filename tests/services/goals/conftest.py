@@ -32,10 +32,11 @@ tests/services/<domain>/conftest.py with their own starting states (e.g. an issu
 one test module per service module.
 
 Here: a province-wide 2027 goal of employee medical insurance (pooled by prefecture, so it is decomposed to
-the 21 prefectures), with a SUM indicator (insured persons, 万人) beside three percentages, and a 2027
-budget for every prefecture so that the SUM splits by budget share: as a draft (`province_draft`), reviewed
-and ready to issue (`ready_to_issue`), or issued as guiding (`issued_guiding`); and helpers that read goals
-and take them through their steps.
+the 21 prefectures), with an indicator of each level-1 category and both kinds (Art. 9) — a SUM indicator
+(insured persons, 万人: the quantitative OUTPUT one), two percentages and a qualitative DECISION indicator —
+and a 2027 budget for every prefecture so that the SUM splits by budget share: as a draft
+(`province_draft`), reviewed and ready to issue (`ready_to_issue`), or issued as guiding (`issued_guiding`);
+and helpers that read goals and take them through their steps.
 """
 
 from dataclasses import dataclass
@@ -66,11 +67,13 @@ YEAR = 2027
 PREFECTURES = 21
 COUNT = "年末参保人数"  # the SUM indicator: split by budget share (Art. 6)
 COUNT_TARGET = Decimal(1000)
+QUANTITATIVE = 3  # make_goal's OUTPUT (the count), BENEFIT and PROCESS indicators; DECISION is qualitative
 
 
 @dataclass(frozen=True)
 class ProvinceGoal:
-    """The province-wide goal's id, its SUM indicator (insured persons) and one of its percentages."""
+    """The province-wide goal's id, its SUM indicator (insured persons, OUTPUT) and one of its percentages
+    (BENEFIT)."""
 
     id: int
     count_id: int
@@ -93,9 +96,11 @@ async def make_province_goal(
     budgets: bool = True,
     fund_code: str = "EMPLOYEE_MEDICAL",
 ) -> ProvinceGoal:
-    """The province-wide 2027 goal in `status`, put in place directly: four indicators weighing 25 each
-    (three ≥ 95.5 %, one ≥ 1000 万人 that adds up over the regions); past the draft, the tax department's
-    concurrence on its content is recorded as the workflow would have."""
+    """The province-wide 2027 goal in `status`, put in place directly: make_goal's four indicators weighing 25
+    each, one of each level-1 category (Art. 9) — the quantitative OUTPUT one made the count, ≥ 1000 万人 that
+    adds up over the regions, then BENEFIT and PROCESS ≥ 95.5 % and the qualitative DECISION one (ACHIEVED);
+    past the draft, the tax department's concurrence on its content is recorded as the workflow would
+    have."""
     async with sessionmaker() as session:
         goal = await make_goal(session, fund_code=fund_code, region_code=PROVINCE, year=YEAR, status=status)
         indicators = (
@@ -103,7 +108,10 @@ async def make_province_goal(
                 select(Indicator).where(Indicator.goal_id == goal.id).order_by(col(Indicator.sort_order))
             )
         ).all()
-        count = indicators[-1]
+        # The count is the OUTPUT indicator (产出: 数量, Art. 9 (三)), quantitative; the DECISION one stays
+        # qualitative so that the goal keeps both kinds.
+        count, rate = indicators[0], indicators[1]
+        assert count.level1 == IndicatorCategory.OUTPUT and count.kind == IndicatorKind.QUANTITATIVE
         count.level3, count.unit, count.target_value = COUNT, "万人", COUNT_TARGET
         count.aggregation = Aggregation.SUM
         session.add(count)
@@ -113,7 +121,7 @@ async def make_province_goal(
         if budgets:
             await prefecture_budgets(session, fund_code=fund_code)
         await session.commit()
-        return ProvinceGoal(id=goal.id or 0, count_id=count.id or 0, rate_id=indicators[0].id or 0)
+        return ProvinceGoal(id=goal.id or 0, count_id=count.id or 0, rate_id=rate.id or 0)
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from decimal import Decimal
 from sqlmodel import col, select
 
 from src.models import AuditEvent, Event, Goal, Indicator, IndicatorUpdate
-from src.models.enums import GoalHorizon, GoalStatus
+from src.models.enums import GoalHorizon, GoalStatus, QualitativeGrade
 from src.models.goal import GoalEventKind
 from src.services.actors import Actor
 from src.services.goals import cascade, workflow
@@ -62,12 +62,15 @@ async def test_art6_issuing_hands_a_draft_to_every_pooling_region(
     inherited = await indicators_of(sessionmaker, chengdu.id or 0)
     assert [i.inherited_from_id for i in inherited] == [p.id for p in province_indicators]
     assert [i.level3 for i in inherited] == [p.level3 for p in province_indicators]
-    # Each region's own share of the SUM target, the province's value for the others (the table, frozen).
-    assert [(i.target_value, i.assigned_target_value) for i in inherited] == [
-        (Decimal("95.5"), Decimal("95.5")),
-        (Decimal("95.5"), Decimal("95.5")),
-        (Decimal("95.5"), Decimal("95.5")),
-        (Decimal("47.62"), Decimal("47.62")),
+    # Each region's own share of the SUM target, the province's value for the other quantitative ones (the
+    # table, frozen), and the province's grade for the qualitative DECISION one.
+    assert [
+        (i.target_value, i.assigned_target_value, i.target_grade, i.assigned_target_grade) for i in inherited
+    ] == [
+        (Decimal("47.62"), Decimal("47.62"), None, None),
+        (Decimal("95.5"), Decimal("95.5"), None, None),
+        (Decimal("95.5"), Decimal("95.5"), None, None),
+        (None, None, QualitativeGrade.ACHIEVED, QualitativeGrade.ACHIEVED),
     ]
     [handed] = await transitions_of(sessionmaker, chengdu.id or 0)
     assert (handed.action, handed.to_status, handed.reason) == (
@@ -235,7 +238,7 @@ async def test_art14_a_regions_draft_is_rebased_on_the_new_province_version(
     v2_indicators = await indicators_of(sessionmaker, v2_id)
     assert [i.inherited_from_id for i in rows] == [i.id for i in v2_indicators] + [None]
     assert rows[-1].id == own.id and rows[-1].sort_order == 4  # the region's own, after the inherited
-    assert rows[3].target_value == Decimal(50)  # 1050 split over 21 equal budgets
+    assert rows[0].level3 == COUNT and rows[0].target_value == Decimal(50)  # 1050 over 21 equal budgets
     assert (await transitions_of(sessionmaker, child.id or 0))[
         -1
     ].reason == "全省目标第 2 版下达，按新的分解表重新编制"

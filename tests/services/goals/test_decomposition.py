@@ -26,6 +26,7 @@ from tests.services.goals.conftest import (
     COUNT,
     COUNT_TARGET,
     PREFECTURES,
+    QUANTITATIVE,
     YEAR,
     ProvinceGoal,
     goal_row,
@@ -137,7 +138,7 @@ async def test_art6_rate_targets_take_the_provinces_value(
     sessionmaker: Sessionmaker, province_draft: ProvinceGoal
 ) -> None:
     table = await table_of(sessionmaker, province_draft.id)
-    assert table is not None and len(table.rows) == 4  # every quantitative indicator has a row
+    assert table is not None and len(table.rows) == QUANTITATIVE  # every quantitative indicator has a row
     [rate] = [r for r in table.rows if r.indicator.id == province_draft.rate_id]
     assert {cell.target_value for cell in rate.cells} == {Decimal("95.5")}
     assert {cell.share for cell in rate.cells} == {None} and rate.total == Decimal("95.5") * PREFECTURES

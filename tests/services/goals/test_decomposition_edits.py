@@ -37,6 +37,7 @@ from tests.services.conftest import (
 )
 from tests.services.goals.conftest import (
     PREFECTURES,
+    QUANTITATIVE,
     YEAR,
     ProvinceGoal,
     goal_row,
@@ -189,7 +190,7 @@ async def test_art6_issuing_freezes_the_table_as_issued(
         await freeze(session, table)
         await session.commit()
     stored = await cells_of(sessionmaker, province_draft.id)
-    assert len(stored) == 4 * PREFECTURES  # every cell of every quantitative indicator
+    assert len(stored) == QUANTITATIVE * PREFECTURES  # every cell of every quantitative indicator
     assert stored[count, CHENGDU] == (Decimal("47.62"), True)  # set by hand
     assert stored[count, ZIGONG] == (Decimal("47.62"), False)  # the default, as issued
     assert stored[province_draft.rate_id, CHENGDU] == (Decimal("95.5"), False)
@@ -221,4 +222,4 @@ async def test_art14_a_new_version_starts_from_the_cells_set_by_hand(
     )
     v2_count = next(i for i in await indicators_of(sessionmaker, v2.id or 0) if i.level3 == "年末参保人数")
     assert await cells_of(sessionmaker, v2.id or 0) == {(v2_count.id or 0, CHENGDU): (Decimal("47.62"), True)}
-    assert len(await cells_of(sessionmaker, province_draft.id)) == 4 * PREFECTURES  # version 1 as issued
+    assert len(await cells_of(sessionmaker, province_draft.id)) == QUANTITATIVE * PREFECTURES  # v1 as issued

@@ -115,13 +115,13 @@ async def test_art9_a_given_aggregation_is_kept(
 async def test_art9_a_refused_indicator_names_each_field(
     sessionmaker: Sessionmaker, province: Bodies, province_draft: ProvinceGoal
 ) -> None:
-    data = new_indicator(comparator=Comparator.GRADE, unit=" ", target_value=None, level3="指标1")
+    data = new_indicator(comparator=Comparator.GRADE, unit=" ", target_value=None, level3="指标2")
     error = await refused(sessionmaker, ValidationFailed, create(province.agency, province_draft.id, data))
     assert [(p.field, p.code) for p in error.problems] == [
         ("input.comparator", ErrorCode.INVALID),
         ("input.targetValue", ErrorCode.REQUIRED),
         ("input.unit", ErrorCode.REQUIRED),
-        ("input.level3", ErrorCode.DUPLICATE),  # make_goal's first indicator is 指标1
+        ("input.level3", ErrorCode.DUPLICATE),  # make_goal's second indicator is 指标2 (the first: the count)
     ]
 
 
@@ -248,9 +248,9 @@ async def test_art6_deleting_an_indicator_drops_its_cells_of_the_table(
     returned = await act(sessionmaker, delete(province.agency, province_draft.count_id))
     assert returned.id == province_draft.id
     assert [i.level3 for i in await indicators_of(sessionmaker, province_draft.id)] == [
-        "指标1",
         "指标2",
         "指标3",
+        "指标4",
     ]
     async with sessionmaker() as session:
         assert (await session.exec(select(GoalDecompositionTarget))).all() == []
