@@ -9,14 +9,21 @@ import pytest
 from src.models import Goal
 from src.models.enums import GoalHorizon, GoalStatus, RegionLevel
 from src.services.errors import GoalErrorCode, InvalidTransition
-from src.services.goals.steps import OPERATION, RETURNER, STEPS, GoalAction, check_state
+from src.services.goals.steps import (
+    OPERATION,
+    RETURNER,
+    STEPS,
+    GoalAction,
+    check_state,
+    national_review_open,
+)
 from src.services.policy import Action
 
 S = GoalStatus
 PROVINCE, PREFECTURE = RegionLevel.PROVINCE, RegionLevel.PREFECTURE
 
 
-def goal(status: GoalStatus, *, national_submitted: bool = False) -> Goal:
+def goal(status: GoalStatus, *, national_submitted: bool = False, national_approved: bool = False) -> Goal:
     return Goal(
         title="目标",
         horizon=GoalHorizon.ANNUAL,
@@ -26,6 +33,7 @@ def goal(status: GoalStatus, *, national_submitted: bool = False) -> Goal:
         region_id=1,
         status=status,
         national_submitted_at=datetime(2027, 1, 5, tzinfo=UTC) if national_submitted else None,
+        national_approved_at=datetime(2027, 2, 5, tzinfo=UTC) if national_approved else None,
     )
 
 
@@ -38,7 +46,9 @@ def refused(action: GoalAction, status: GoalStatus, level: RegionLevel, **kw: bo
 
 def test_art7_the_chain_and_who_takes_each_step() -> None:
     """The agency submits, the administration reviews first, finance reviews, reports to the national
-    departments and issues; they approve (Art. 5, 7); guiding issue at budget deployment (Art. 10)."""
+    departments and issues; they approve (Art. 5, 7); guiding issue at budget deployment (Art. 10). Formal
+    issue is from NATIONAL_APPROVED or, for a goal issued as guiding (approved, it stays ISSUED_GUIDING), from
+    ISSUED_GUIDING; a pooling region's goal from REVIEWED (the state checks: below)."""
     chain = {a: (s.permission, set(s.sources), s.target, s.province_only) for a, s in STEPS.items()}
     assert chain == {
         GoalAction.SUBMIT: (Action.GOAL_DRAFT, {S.DRAFT, S.RETURNED}, S.SUBMITTED, False),
@@ -67,7 +77,12 @@ def test_art7_the_chain_and_who_takes_each_step() -> None:
             S.NATIONAL_APPROVED,
             True,
         ),
-        GoalAction.ISSUE: (Action.GOAL_ISSUE, {S.NATIONAL_APPROVED, S.REVIEWED}, S.ISSUED, False),
+        GoalAction.ISSUE: (
+            Action.GOAL_ISSUE,
+            {S.NATIONAL_APPROVED, S.ISSUED_GUIDING, S.REVIEWED},
+            S.ISSUED,
+            False,
+        ),
     }
 
 
@@ -136,3 +151,27 @@ def test_art10_formal_issue_follows_national_approval_for_the_province_review_fo
     check_state(goal(S.REVIEWED), GoalAction.ISSUE, issue, PREFECTURE)
     assert refused(GoalAction.ISSUE, S.REVIEWED, PROVINCE).code == GoalErrorCode.WRONG_STATUS
     assert refused(GoalAction.ISSUE, S.NATIONAL_APPROVED, PREFECTURE).code == GoalErrorCode.WRONG_STATUS
+
+
+def test_art10_a_guiding_goal_is_approved_once() -> None:
+    approved = {"national_submitted": True, "national_approved": True}
+    refusal = refused(GoalAction.NATIONAL_APPROVE, S.ISSUED_GUIDING, PROVINCE, **approved)
+    assert refusal.code == GoalErrorCode.ALREADY_NATIONAL_APPROVED and "待正式下达" in refusal.message
+
+
+def test_art10_a_guiding_goal_is_issued_formally_only_once_approved() -> None:
+    """「待国家相关部门审核我省区域绩效目标后正式下达」: issued as guiding, the province-wide goal stays
+    ISSUED_GUIDING through the national review; goalIssue needs the approval (national_approved_at)."""
+    issue = STEPS[GoalAction.ISSUE]
+    for pending in ({}, {"national_submitted": True}):
+        refusal = refused(GoalAction.ISSUE, S.ISSUED_GUIDING, PROVINCE, **pending)
+        assert refusal.code == GoalErrorCode.WRONG_STATUS
+        assert refusal.message == "该目标尚未经国家相关部门审核，不能正式下达"
+    approved = goal(S.ISSUED_GUIDING, national_submitted=True, national_approved=True)
+    check_state(approved, GoalAction.ISSUE, issue, PROVINCE)
+
+
+def test_art10_a_guiding_goal_is_under_national_review_from_its_report_to_its_approval() -> None:
+    assert not national_review_open(goal(S.ISSUED_GUIDING))
+    assert national_review_open(goal(S.ISSUED_GUIDING, national_submitted=True))
+    assert not national_review_open(goal(S.ISSUED_GUIDING, national_submitted=True, national_approved=True))
