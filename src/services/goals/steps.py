@@ -147,7 +147,10 @@ def check_state(goal: Goal, action: GoalAction, step: Step, region_level: Region
         else:  # formally only after the national review (Art. 10), whether issued as guiding before or not
             ready = goal.status == GoalStatus.NATIONAL_APPROVED or (guiding and national_approved)
         if not ready:
-            why = "该目标尚未经国家相关部门审核，不能正式下达" if guiding else None
+            # Only the province-wide goal awaits the national review; a region's guiding goal turns formal
+            # with it (cascade.formalize_children), never by goalIssue.
+            awaiting_review = guiding and region_level == RegionLevel.PROVINCE
+            why = "该目标尚未经国家相关部门审核，不能正式下达" if awaiting_review else None
             raise invalid(goal, action, why)
 
 

@@ -175,3 +175,11 @@ def test_art10_a_guiding_goal_is_under_national_review_from_its_report_to_its_ap
     assert not national_review_open(goal(S.ISSUED_GUIDING))
     assert national_review_open(goal(S.ISSUED_GUIDING, national_submitted=True))
     assert not national_review_open(goal(S.ISSUED_GUIDING, national_submitted=True, national_approved=True))
+
+
+def test_art10_a_regions_guiding_goal_is_not_told_of_a_national_review() -> None:
+    """A pooling region's goal issued as guiding turns formal with the province-wide goal (test_cascade.py),
+    never by goalIssue, and is never reviewed by the national departments: the refusal names its state."""
+    refusal = refused(GoalAction.ISSUE, S.ISSUED_GUIDING, PREFECTURE)
+    assert refusal.code == GoalErrorCode.WRONG_STATUS
+    assert refusal.message == "目标当前状态为“已下达（指导性）”（ISSUED_GUIDING），不能执行goalIssue"
