@@ -244,6 +244,9 @@ async def test_art23_submission_weighs_against_the_regions_total(
 async def test_art10_guiding_issue_then_national_review_then_formal_issue(
     sessionmaker: Sessionmaker, province: Bodies, national: Actor, ready_to_issue: ProvinceGoal
 ) -> None:
+    """「待国家相关部门审核我省区域绩效目标后正式下达」: issued as guiding, the goal stays in force as guiding
+    through its national review, the approval recorded (national_approved_at), not a status, until finance
+    issues it formally, which needs that approval."""
     goal_id = ready_to_issue.id
     guiding = await step(sessionmaker, province.finance, goal_id, A.ISSUE_GUIDING)
     assert (guiding.status, guiding.national_submitted_at) == (S.ISSUED_GUIDING, None)
@@ -257,14 +260,31 @@ async def test_art10_guiding_issue_then_national_review_then_formal_issue(
         take(province.finance, goal_id, A.SUBMIT_TO_NATIONAL, reported.row_version),
     )
     assert again.code == GoalErrorCode.ALREADY_SUBMITTED_TO_NATIONAL
-    await step(sessionmaker, national, goal_id, A.NATIONAL_APPROVE)
+    early = await refused(
+        sessionmaker, InvalidTransition, take(province.finance, goal_id, A.ISSUE, reported.row_version)
+    )
+    assert (early.code, early.current_status) == (GoalErrorCode.WRONG_STATUS, "ISSUED_GUIDING")
+    assert early.message == "该目标尚未经国家相关部门审核，不能正式下达"
+    approved = await step(sessionmaker, national, goal_id, A.NATIONAL_APPROVE)
+    assert (approved.status, approved.national_submitted_at) == (
+        S.ISSUED_GUIDING,
+        reported.national_submitted_at,
+    )
+    assert approved.national_approved_at is not None
+    twice = await refused(
+        sessionmaker, InvalidTransition, take(national, goal_id, A.NATIONAL_APPROVE, approved.row_version)
+    )
+    assert twice.code == GoalErrorCode.ALREADY_NATIONAL_APPROVED
+    # Approved, there is nothing left for the national departments to send back.
+    late = await refused(sessionmaker, InvalidTransition, send_back(national, goal_id, approved.row_version))
+    assert (late.code, late.current_status) == (GoalErrorCode.WRONG_STATUS, "ISSUED_GUIDING")
     issued = await step(sessionmaker, province.finance, goal_id, A.ISSUE)
-    assert issued.status == S.ISSUED
-    assert [(t.from_status, t.to_status) for t in await transitions_of(sessionmaker, goal_id)] == [
-        (S.REVIEWED, S.ISSUED_GUIDING),
-        (S.ISSUED_GUIDING, S.ISSUED_GUIDING),
-        (S.ISSUED_GUIDING, S.NATIONAL_APPROVED),
-        (S.NATIONAL_APPROVED, S.ISSUED),
+    assert (issued.status, issued.version) == (S.ISSUED, 1)  # the same version, now formal
+    assert [(t.action, t.from_status, t.to_status) for t in await transitions_of(sessionmaker, goal_id)] == [
+        ("ISSUE_GUIDING", S.REVIEWED, S.ISSUED_GUIDING),
+        ("SUBMIT_TO_NATIONAL", S.ISSUED_GUIDING, S.ISSUED_GUIDING),
+        ("NATIONAL_APPROVE", S.ISSUED_GUIDING, S.ISSUED_GUIDING),  # guiding until formally issued
+        ("ISSUE", S.ISSUED_GUIDING, S.ISSUED),
     ]
 
 
@@ -275,7 +295,35 @@ async def test_art10_a_goal_under_national_review_may_be_issued_as_guiding(
     guiding = await step(sessionmaker, province.finance, ready_to_issue.id, A.ISSUE_GUIDING)
     assert guiding.status == S.ISSUED_GUIDING and guiding.national_submitted_at is not None
     approved = await step(sessionmaker, national, ready_to_issue.id, A.NATIONAL_APPROVE)
+    # Still the guiding goal in force (Art. 10): approved, not yet formally issued.
+    assert approved.status == S.ISSUED_GUIDING and approved.national_approved_at is not None
+    issued = await step(sessionmaker, province.finance, ready_to_issue.id, A.ISSUE)
+    assert issued.status == S.ISSUED
+
+
+async def test_art10_national_approval_alone_does_not_replace_the_version_in_force(
+    sessionmaker: Sessionmaker, province: Bodies, national: Actor, issued_guiding: ProvinceGoal
+) -> None:
+    """A version reworked after a national return and approved is not issued yet: the guiding version stays
+    in force until the approved one is formally issued (Art. 10, 14)."""
+    v1_id = issued_guiding.id
+    reported = await step(sessionmaker, province.finance, v1_id, A.SUBMIT_TO_NATIONAL)
+    v2 = await act(sessionmaker, send_back(national, v1_id, reported.row_version, "参保人数目标偏低"))
+    v2_id = v2.id or 0
+    await through_review(sessionmaker, province, v2_id)
+    await step(sessionmaker, province.finance, v2_id, A.SUBMIT_TO_NATIONAL)
+    approved = await step(sessionmaker, national, v2_id, A.NATIONAL_APPROVE)
     assert approved.status == S.NATIONAL_APPROVED
+    assert (await goal_row(sessionmaker, v1_id)).status == S.ISSUED_GUIDING  # still in force
+    issued = await step(sessionmaker, province.finance, v2_id, A.ISSUE)
+    assert issued.status == S.ISSUED
+    assert (await goal_row(sessionmaker, v1_id)).status == S.SUPERSEDED
+    last = (await transitions_of(sessionmaker, v1_id))[-1]
+    assert (last.from_status, last.to_status, last.reason) == (
+        S.ISSUED_GUIDING,
+        S.SUPERSEDED,
+        "被第 2 版取代",
+    )
 
 
 async def test_art10_a_pooling_regions_goal_is_not_reported_to_the_national_departments(
@@ -446,12 +494,16 @@ async def test_art14_an_adjustment_carries_its_assessment(
 
 
 async def test_art14_only_a_goal_in_force_is_adjusted_and_once_at_a_time(
-    sessionmaker: Sessionmaker, chengdu: Bodies
+    sessionmaker: Sessionmaker, province: Bodies, chengdu: Bodies
 ) -> None:
     for offset, status in enumerate((S.DRAFT, S.REVIEWED, S.SUPERSEDED), start=1):
         goal = await goal_in(sessionmaker, status, year=YEAR + offset)
         error = await refused(sessionmaker, InvalidTransition, adjust(chengdu.agency, goal.id or 0, 1))
         assert (error.code, error.current_status) == (GoalErrorCode.NOT_ISSUED, status.value)
+    # Approved by the national departments but never issued is not in force either (Art. 10).
+    approved = await make_province_goal(sessionmaker, status=S.NATIONAL_APPROVED, budgets=False)
+    error = await refused(sessionmaker, InvalidTransition, adjust(province.agency, approved.id, 1))
+    assert (error.code, error.current_status) == (GoalErrorCode.NOT_ISSUED, "NATIONAL_APPROVED")
     issued = await goal_in(sessionmaker, S.ISSUED)
     await act(sessionmaker, adjust(chengdu.agency, issued.id or 0, 1))
     pending = await refused(sessionmaker, Conflict, adjust(chengdu.finance, issued.id or 0, 2))
