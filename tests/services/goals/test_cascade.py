@@ -12,11 +12,12 @@ from src.models import AuditEvent, Event, Goal, Indicator, IndicatorUpdate
 from src.models.enums import GoalHorizon, GoalStatus, QualitativeGrade
 from src.models.goal import GoalEventKind
 from src.services.actors import Actor
+from src.services.errors import GoalErrorCode, InvalidTransition
 from src.services.goals import cascade, workflow
 from src.services.goals.indicators import create_indicator, update_indicator
 from src.services.goals.steps import GoalAction
 from tests.factories import make_goal
-from tests.services.conftest import CHENGDU, ZIGONG, Bodies, Sessionmaker, act, bodies_of
+from tests.services.conftest import CHENGDU, ZIGONG, Bodies, Sessionmaker, act, bodies_of, refused
 from tests.services.goals.conftest import (
     COUNT,
     PREFECTURES,
@@ -124,6 +125,20 @@ async def test_art10_a_regions_goal_from_a_guiding_province_goal_is_issued_as_gu
         .changes["issued_as"]["after"]
         .startswith("guiding")
     )
+    # It turns formal with the province-wide goal (below), not by goalIssue; no national review is its own.
+    again = await refused(
+        sessionmaker,
+        InvalidTransition,
+        lambda s: workflow.transition(
+            session=s,
+            actor=chengdu.finance,
+            goal_id=child.id or 0,
+            row_version=issued.row_version,
+            action=A.ISSUE,
+        ),
+    )
+    assert (again.code, again.current_status) == (GoalErrorCode.WRONG_STATUS, "ISSUED_GUIDING")
+    assert "国家相关部门" not in again.message
 
 
 async def test_art10_formal_issue_turns_the_guiding_regions_formal_in_the_same_transaction(
