@@ -157,18 +157,43 @@ async def test_art8_every_problem_is_reported_at_once(sessionmaker: Sessionmaker
 async def test_art8_an_annual_goal_belongs_to_an_overall_goal_covering_its_year(
     sessionmaker: Sessionmaker, province: Bodies
 ) -> None:
+    """「年度目标是实现总体目标的年度计划任务」: each reason a link is refused is its own FieldError on
+    input.overallGoalId; an annual goal is not "not found" but the wrong kind of goal."""
     async with sessionmaker() as session:
         overall = await make_goal(session, region_code=PROVINCE, year=YEAR - 1, horizon=GoalHorizon.OVERALL)
         later = await make_goal(session, region_code=PROVINCE, year=YEAR + 1, horizon=GoalHorizon.OVERALL)
+        superseded = await make_goal(
+            session,
+            region_code=PROVINCE,
+            year=YEAR - 3,
+            horizon=GoalHorizon.OVERALL,
+            status=GoalStatus.SUPERSEDED,
+        )
+        chengdu_overall = await make_goal(
+            session, region_code=CHENGDU, year=YEAR + 4, horizon=GoalHorizon.OVERALL
+        )
         annual = await make_goal(session, region_code=PROVINCE, year=YEAR - 1)
         await session.commit()
-    for wrong, problem in (
-        (annual.id, FieldProblem("input.overallGoalId", "总体目标不存在", ErrorCode.NOT_FOUND)),
-        (later.id, FieldProblem("input.overallGoalId", "总体目标须为同一险种、同一地区且期间覆盖本年度")),
+    link = "input.overallGoalId"
+    for wrong, horizon, problems in (
+        (annual.id, GoalHorizon.ANNUAL, ["所选目标是年度目标；年度目标只能归属总体目标（第八条）"]),
+        (later.id, GoalHorizon.ANNUAL, ["2027年不在总体目标的期间（2028—2032年）内"]),
+        (superseded.id, GoalHorizon.ANNUAL, ["该总体目标已被新版本取代，请归属现行版本"]),
+        (
+            chengdu_overall.id,
+            GoalHorizon.ANNUAL,
+            ["总体目标须为同一统筹地区的目标", "2027年不在总体目标的期间（2031—2035年）内"],
+        ),
+        (overall.id, GoalHorizon.OVERALL, ["只有年度目标归属总体目标（第八条）"]),
     ):
-        data = new_goal(overall_goal_id=wrong)
+        end_year = YEAR if horizon == GoalHorizon.ANNUAL else YEAR + 4
+        data = new_goal(overall_goal_id=wrong, horizon=horizon, end_year=end_year)
         error = await refused(sessionmaker, ValidationFailed, create(province.agency, data))
-        assert error.problems == [problem]
+        assert error.problems == [FieldProblem(link, message, ErrorCode.INVALID) for message in problems]
+    missing = await refused(
+        sessionmaker, ValidationFailed, create(province.agency, new_goal(overall_goal_id=999_999))
+    )
+    assert missing.problems == [FieldProblem(link, "总体目标不存在", ErrorCode.NOT_FOUND)]
     goal = await act(sessionmaker, create(province.agency, new_goal(overall_goal_id=overall.id)))
     assert (await goal_row(sessionmaker, goal.id or 0)).overall_goal_id == overall.id
 
