@@ -15,6 +15,7 @@ from tests.conftest import truncate_all
 from tests.events.test_subscriptions import TAX_CONCUR
 from tests.factories import make_budget, make_goal, make_user, region_id
 from tests.schema.conftest import GraphQLClient
+from tests.schema.mutation_cases import CASES
 from tests.support.sql import StatementCounter
 
 PREFECTURES = ["510100", "510300", "510400", "510500", "510600", "510700", "510800", "510900", "511000"]
@@ -203,3 +204,28 @@ async def test_an_api_token_costs_a_request_what_an_access_token_does(
     first, second = [await statements(f"Bearer {plaintext}") for _ in range(2)]
     assert len(access) == len(second) == 1, (access, second)
     assert len(first) == 2 and first[1].startswith("UPDATE api_token"), first
+
+
+# What each goal content mutation sends, authentication included (tests/schema/mutation_cases.py builds the
+# calls): the same on SQLite and on PostgreSQL.
+GOAL_CONTENT_STATEMENTS = {
+    "goalCreate": 6,
+    "goalUpdate": 7,
+    "goalDelete": 13,
+    "indicatorCreate": 12,
+    "indicatorUpdate": 16,
+    "indicatorDelete": 12,
+    "indicatorAddFromTemplates": 13,
+    "goalDecompositionUpdate": 17,
+}
+
+
+@pytest.mark.parametrize("name", list(GOAL_CONTENT_STATEMENTS))
+async def test_goal_content_mutation_statements(
+    gql: GraphQLClient, count_statements: StatementCounter, name: str
+) -> None:
+    call = await CASES[name](gql)
+    count_statements.reset()
+    data = await gql.data(call.document, call.variables)
+    assert data[name]["__typename"].endswith("Success"), data
+    assert count_statements.count == GOAL_CONTENT_STATEMENTS[name], count_statements.statements
