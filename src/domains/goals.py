@@ -1,5 +1,6 @@
 """Goals as a subject (Art. 7–10, 14): seen by their region and below, by the regions above once submitted,
-by the administration supervising their fund; they announce their steps; they are printed as goal tables."""
+by the administration supervising their fund; they announce their steps and every edit of their content; they
+are printed as goal tables."""
 
 from typing import Any
 
@@ -19,6 +20,9 @@ EVENT_LABELS = {
     GoalEventKind.GOAL_DECOMPOSED: "绩效目标分解下达",
     GoalEventKind.GOAL_ADJUSTMENT_REQUESTED: "绩效目标申请调整",
     GoalEventKind.GOAL_TAX_OPINION: "税务部门会商意见",
+    GoalEventKind.GOAL_CREATED: "绩效目标新建",
+    GoalEventKind.GOAL_CHANGED: "绩效目标内容修改",
+    GoalEventKind.GOAL_DELETED: "绩效目标删除",
 }
 
 

@@ -32,6 +32,10 @@ class GoalEventKind(StrEnum):
     GOAL_DECOMPOSED = "GOAL_DECOMPOSED"  # a region's goal drafted or reopened from a province-wide table
     GOAL_ADJUSTMENT_REQUESTED = "GOAL_ADJUSTMENT_REQUESTED"  # Art. 14: the next version opened to adjust
     GOAL_TAX_OPINION = "GOAL_TAX_OPINION"  # Art. 7: the tax bureau concurred or objected
+    # Content: every other write a reader of the goal can see (payload: the operation and what it touched).
+    GOAL_CREATED = "GOAL_CREATED"  # a draft created (goalCreate)
+    GOAL_CHANGED = "GOAL_CHANGED"  # the draft's fields, indicators or decomposition table edited
+    GOAL_DELETED = "GOAL_DELETED"  # a draft deleted: written before the row goes, with the goal's scope
 
 
 class GoalDocumentKind(StrEnum):

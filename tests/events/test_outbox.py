@@ -43,8 +43,11 @@ async def test_art10_each_step_of_the_chain_and_the_decomposition_is_an_event(
     goal = await step(gql, "goalIssueGuiding", goal)
     written = await events(sessionmaker)
     kinds = Counter(e.kind for e in written)
-    # The tax opinion (Art. 7), four steps, and the 21 prefectures' goals drafted from the table (Art. 6).
+    # The draft created and its indicators added (content), the tax opinion (Art. 7), four steps, and the 21
+    # prefectures' goals drafted from the table (Art. 6).
     assert kinds == {
+        GoalEventKind.GOAL_CREATED: 1,
+        GoalEventKind.GOAL_CHANGED: 1,
         GoalEventKind.GOAL_TAX_OPINION: 1,
         GoalEventKind.GOAL_STATUS_CHANGED: 4,
         GoalEventKind.GOAL_DECOMPOSED: 21,

@@ -206,8 +206,8 @@ async def test_an_api_token_costs_a_request_what_an_access_token_does(
     assert len(first) == 2 and first[1].startswith("UPDATE api_token"), first
 
 
-# What each goal content mutation sends, authentication included (tests/schema/mutation_cases.py builds the
-# calls): the same on SQLite and on PostgreSQL.
+# What each goal content mutation sent, authentication included (tests/schema/mutation_cases.py builds the
+# calls), the same on SQLite and on PostgreSQL, before it wrote an event ...
 GOAL_CONTENT_STATEMENTS = {
     "goalCreate": 6,
     "goalUpdate": 7,
@@ -218,14 +218,20 @@ GOAL_CONTENT_STATEMENTS = {
     "indicatorAddFromTemplates": 13,
     "goalDecompositionUpdate": 17,
 }
+# ... and what its one event adds: its INSERT, and on PostgreSQL the lock that orders event-writing
+# transactions (src/subjects/events.py), taken before a transaction's first event.
+EVENT_STATEMENTS = {"sqlite": 1, "postgresql": 2}
 
 
 @pytest.mark.parametrize("name", list(GOAL_CONTENT_STATEMENTS))
 async def test_goal_content_mutation_statements(
-    gql: GraphQLClient, count_statements: StatementCounter, name: str
+    gql: GraphQLClient, engine: AsyncEngine, count_statements: StatementCounter, name: str
 ) -> None:
     call = await CASES[name](gql)
     count_statements.reset()
     data = await gql.data(call.document, call.variables)
     assert data[name]["__typename"].endswith("Success"), data
-    assert count_statements.count == GOAL_CONTENT_STATEMENTS[name], count_statements.statements
+    statements = count_statements.statements
+    assert sum(s.startswith("INSERT INTO event ") for s in statements) == 1, statements
+    expected = GOAL_CONTENT_STATEMENTS[name] + EVENT_STATEMENTS[engine.dialect.name]
+    assert count_statements.count == expected, statements

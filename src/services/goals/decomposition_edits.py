@@ -24,7 +24,7 @@ from src.services.goals.decomposition import (
     quantitative_indicators,
     stored_cells,
 )
-from src.services.goals.editing import editable_goal
+from src.services.goals.editing import announce_edit, editable_goal
 from src.services.goals.units import target_value_problem
 
 
@@ -134,6 +134,14 @@ async def update_targets(
             )
         extra["targets"] = changes
         await session.flush()
+    await announce_edit(
+        session=session,
+        actor=actor,
+        goal=goal,
+        operation="goalDecompositionUpdate",
+        indicatorIds=sorted({entry.indicator_id for entry in entries}),
+        regionCodes=sorted({entry.region_code for entry in entries}),
+    )
     return goal
 
 

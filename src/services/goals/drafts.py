@@ -16,6 +16,7 @@ from src.models import (
     Region,
 )
 from src.models.enums import GoalHorizon, GoalStatus, RegionLevel
+from src.models.goal import GoalEventKind
 from src.services import audit, policy
 from src.services.actors import Actor
 from src.services.errors import (
@@ -28,7 +29,7 @@ from src.services.errors import (
     PreconditionFailed,
     ValidationFailed,
 )
-from src.services.goals.editing import editable_goal, visible_goal
+from src.services.goals.editing import announce_edit, editable_goal, visible_goal
 from src.services.pooling import pooling_level, pooling_region_level
 
 TITLE_REQUIRED = FieldProblem("input.title", "目标名称不能为空", ErrorCode.REQUIRED)
@@ -137,6 +138,9 @@ async def create_goal(*, session: AsyncSession, actor: Actor, data: GoalCreate) 
     session.add(goal)
     await session.flush()
     await audit.created(session=session, actor=actor, operation="goalCreate", row=goal)
+    await announce_edit(
+        session=session, actor=actor, goal=goal, operation="goalCreate", kind=GoalEventKind.GOAL_CREATED
+    )
     return goal
 
 
@@ -146,13 +150,19 @@ async def update_goal(
     goal = await editable_goal(
         session=session, actor=actor, goal_id=goal_id, row_version=row_version, operation="goalUpdate"
     )
+    fields: list[str] = []
     async with audit.changing(session=session, actor=actor, operation="goalUpdate", row=goal):
         if patch.title is not None:
             if not patch.title.strip():
                 raise ValidationFailed([TITLE_REQUIRED])
+            if patch.title.strip() != goal.title:
+                fields.append("title")
             goal.title = patch.title.strip()
         if patch.content is not None:
+            if patch.content != goal.content:
+                fields.append("content")
             goal.content = patch.content
+    await announce_edit(session=session, actor=actor, goal=goal, operation="goalUpdate", fields=fields)
     return goal
 
 
@@ -181,6 +191,10 @@ async def delete_goal(*, session: AsyncSession, actor: Actor, goal_id: int, row_
         raise Conflict(
             "该目标已被其他目标引用（分解、年度目标或新版本），不能删除", code=GoalErrorCode.STILL_REFERENCED
         )
+    # Announced while the goal is there: the event carries its scope (who could read it).
+    await announce_edit(
+        session=session, actor=actor, goal=goal, operation="goalDelete", kind=GoalEventKind.GOAL_DELETED
+    )
     await session.exec(delete(GoalDecompositionTarget).where(col(GoalDecompositionTarget.goal_id) == goal.id))
     await session.exec(delete(GoalTaxOpinion).where(col(GoalTaxOpinion.goal_id) == goal.id))
     # A returned goal or an adjustment draft has steps behind it: they go with it (the audit trail keeps

@@ -1,14 +1,19 @@
-"""What every edit of a draft goal shares: loading it, who may edit it, and in which states."""
+"""What every edit of a draft goal shares: loading it, who may edit it, in which states, and the event that
+announces it."""
+
+from typing import Any
 
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from src.models import Goal
+from src.models.goal import GoalEventKind
 from src.services import policy
 from src.services.actors import Actor
 from src.services.concurrency import claim
 from src.services.errors import GoalErrorCode, InvalidTransition, NotFound
 from src.services.goals.scope import goal_scope
+from src.subjects.events import record_event
 
 
 async def get_goal(*, session: AsyncSession, goal_id: int) -> Goal:
@@ -55,3 +60,18 @@ async def editable_goal(
     goal.content_revision += 1
     session.add(goal)
     return goal
+
+
+async def announce_edit(
+    *,
+    session: AsyncSession,
+    actor: Actor,
+    goal: Goal,
+    operation: str,
+    kind: GoalEventKind = GoalEventKind.GOAL_CHANGED,
+    **touched: Any,
+) -> None:
+    """The event of an edit of the goal's content, in the edit's transaction: the operation, the content
+    revision it leaves, and what it touched (`touched`, named as the API names them: indicatorId, fields)."""
+    payload = {"operation": operation, "contentRevision": goal.content_revision, **touched}
+    await record_event(session=session, kind=kind, subject=goal, actor=actor, payload=payload)

@@ -23,9 +23,9 @@ from src.services.errors import (
     NotFound,
     ValidationFailed,
 )
-from src.services.goals.editing import editable_goal, get_goal, visible_goal
+from src.services.goals.editing import announce_edit, editable_goal, get_goal, visible_goal
 from src.services.goals.units import default_aggregation
-from src.services.goals.validation import duplicate_name, indicator_problems, stricter_problems
+from src.services.goals.validation import api_name, duplicate_name, indicator_problems, stricter_problems
 from src.services.rules import rules_for
 
 # The fields an indicator takes over from the library's template (its own order comes from the goal).
@@ -96,6 +96,9 @@ async def create_indicator(
         row=indicator,
         extra={"goal_row_version": goal.row_version},
     )
+    await announce_edit(
+        session=session, actor=actor, goal=goal, operation="indicatorCreate", indicatorId=indicator.id
+    )
     await reread(session, [indicator])
     return indicator
 
@@ -136,9 +139,18 @@ async def update_indicator(
         problems += stricter_problems(indicator, {k: values[k] for k in given}, "input")
     if problems:
         raise ValidationFailed(problems)
+    fields = [api_name(name) for name in given if getattr(indicator, name) != values[name]]
     async with audit.changing(session=session, actor=actor, operation="indicatorUpdate", row=indicator):
         for name in given:
             setattr(indicator, name, values[name])
+    await announce_edit(
+        session=session,
+        actor=actor,
+        goal=goal,
+        operation="indicatorUpdate",
+        indicatorId=indicator.id,
+        fields=fields,
+    )
     await reread(session, [indicator])
     return indicator
 
@@ -155,7 +167,11 @@ async def delete_indicator(
             code=GoalErrorCode.INHERITED_INDICATOR_LOCKED,
         )
     await audit.deleted(session=session, actor=actor, operation="indicatorDelete", row=indicator)
-    return await get_goal(session=session, goal_id=indicator.goal_id)
+    goal = await get_goal(session=session, goal_id=indicator.goal_id)
+    await announce_edit(
+        session=session, actor=actor, goal=goal, operation="indicatorDelete", indicatorId=indicator_id
+    )
+    return goal
 
 
 def _from_template(template: IndicatorTemplate, pick: TemplatePick) -> dict[str, Any]:
@@ -206,5 +222,9 @@ async def add_indicators_from_templates(
         await audit.created(
             session=session, actor=actor, operation="indicatorAddFromTemplates", row=indicator
         )
+    added = [indicator.id for indicator in created]
+    await announce_edit(
+        session=session, actor=actor, goal=goal, operation="indicatorAddFromTemplates", indicatorIds=added
+    )
     await reread(session, created)
     return created

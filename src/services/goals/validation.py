@@ -85,7 +85,7 @@ INHERITED_CHANGEABLE = frozenset({"target_value", "target_grade", "weight"})
 def stricter_problems(inherited: Indicator, values: Mapping[str, Any], prefix: str) -> list[FieldProblem]:
     """An inherited indicator's target may only become stricter than the one the region was given."""
     problems = [
-        FieldProblem(f"{prefix}.{_camel(name)}", "由全省目标分解下达的指标不能修改此项", ErrorCode.LOCKED)
+        FieldProblem(f"{prefix}.{api_name(name)}", "由全省目标分解下达的指标不能修改此项", ErrorCode.LOCKED)
         for name, value in values.items()
         if name not in INHERITED_CHANGEABLE and value != getattr(inherited, name)
     ]
@@ -116,7 +116,8 @@ def stricter_problems(inherited: Indicator, values: Mapping[str, Any], prefix: s
     return problems
 
 
-def _camel(name: str) -> str:
+def api_name(name: str) -> str:
+    """A field's name as the API spells it (target_value → targetValue)."""
     head, *rest = name.split("_")
     return head + "".join(part.title() for part in rest)
 
