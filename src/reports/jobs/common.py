@@ -1,10 +1,14 @@
-"""What the job modules share: limits, messages, the renderer they need."""
+"""What the job modules share: limits, messages, the renderer they need, the event a job's change is."""
 
 from collections.abc import Mapping
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from src.models.report import ReportFormat, ReportJobStatus
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from src.models.report import ReportEventKind, ReportFormat, ReportJob, ReportJobStatus
+from src.services.actors import Actor
+from src.subjects.events import record_event
 
 # The most documents one batch renders (the goals of a province and all its pooling regions are ~200); the
 # children list of a batch is bounded by it.
@@ -39,3 +43,16 @@ class Renderer(Protocol):
 
 class JobFailed(Exception):
     """An expected reason a job cannot produce its document; the message is shown to the requester."""
+
+
+async def job_changed(*, session: AsyncSession, job: ReportJob, actor: Actor | None) -> None:
+    """The job's status and progress as they are in this transaction, as an event (REPORT_JOB_CHANGED);
+    `actor`: who asked for it (None for the runner's own progress)."""
+    await record_event(
+        session=session,
+        kind=ReportEventKind.REPORT_JOB_CHANGED,
+        subject=job,
+        actor=actor,
+        payload={"status": job.status.value, "progressDone": job.progress_done,
+                 "progressTotal": job.progress_total, "parentId": job.parent_id},
+    )  # fmt: skip

@@ -16,7 +16,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from src.models import FundType, Region
 from src.models.base import utcnow
 from src.models.report import LIVE_STATUSES, ReportFormat, ReportJob, ReportJobStatus
-from src.reports.jobs.common import CHINA, FINGERPRINT_VERSION, MAX_BATCH_GOALS, PDF_UNAVAILABLE
+from src.reports.jobs.common import CHINA, FINGERPRINT_VERSION, MAX_BATCH_GOALS, PDF_UNAVAILABLE, job_changed
 from src.reports.pdf import soffice_path
 from src.services import audit, policy
 from src.services.actors import Actor
@@ -29,6 +29,7 @@ from src.services.errors import (
     PreconditionFailed,
     ValidationFailed,
 )
+from src.services.rows import keep_rows
 from src.subjects.documents import BatchScope, DocumentSpec
 from src.subjects.registry import registry
 from src.subjects.scope import RecordScope
@@ -194,12 +195,11 @@ async def _request_one(
         region_id=subject.region_id,
         progress_total=1,
     )
-    return await _insert_or_live(
-        session,
-        fp,
-        partial(audit.created, session=session, actor=actor, operation="reportRequest", row=job),
-        job,
-    )
+    recorded = partial(audit.created, session=session, actor=actor, operation="reportRequest", row=job)
+    winner = await _insert_or_live(session, fp, recorded, job)
+    if winner is job:  # a new job is new data for whoever may see it (an existing one is not)
+        await job_changed(session=session, job=job, actor=actor)
+    return winner
 
 
 async def _request_batch(
@@ -277,7 +277,7 @@ async def _request_batch(
     winner = await _insert_or_live(session, fp, recorded, parent)
     if winner is not parent:
         return winner
-    session.add_all(
+    children = [
         _new_job(
             actor,
             spec,
@@ -290,8 +290,14 @@ async def _request_batch(
             progress_total=1,
         )
         for s in subjects
-    )
+    ]
+    session.add_all(children)
     await session.flush()
+    # Each new job is an event, seen by whoever may see that job; the subjects' regions, which their
+    # scopes read, are read in one statement first.
+    await keep_rows(session, Region, {s.region_id for s in subjects})
+    for job in [parent, *children]:
+        await job_changed(session=session, job=job, actor=actor)
     return parent
 
 

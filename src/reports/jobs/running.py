@@ -18,7 +18,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from src.db import session_scope
 from src.models.base import utcnow
-from src.models.report import ReportEventKind, ReportFormat, ReportJob, ReportJobStatus
+from src.models.report import ReportFormat, ReportJob, ReportJobStatus
 from src.reports.contexts import build_context, file_stem
 
 # --- running -----------------------------------------------------------------------------------------
@@ -30,6 +30,7 @@ from src.reports.jobs.common import (
     UNFINISHED,
     JobFailed,
     Renderer,
+    job_changed,
     message_subject_deleted,
     message_subject_unreadable,
 )
@@ -41,7 +42,6 @@ from src.services.errors import (
     DomainError,
     NotFound,
 )
-from src.subjects.events import record_event
 from src.subjects.registry import registry
 
 logger = logging.getLogger(__name__)
@@ -85,14 +85,7 @@ async def announce(session: AsyncSession, job_id: int) -> None:
     """The job's status and progress as they now are in this transaction, as an event (REPORT_JOB_CHANGED)."""
     stmt = select(ReportJob).where(ReportJob.id == job_id).execution_options(populate_existing=True)
     job = (await session.exec(stmt)).one()
-    await record_event(
-        session=session,
-        kind=ReportEventKind.REPORT_JOB_CHANGED,
-        subject=job,
-        actor=None,
-        payload={"status": job.status.value, "progressDone": job.progress_done,
-                 "progressTotal": job.progress_total, "parentId": job.parent_id},
-    )  # fmt: skip
+    await job_changed(session=session, job=job, actor=None)
 
 
 async def _complete(
