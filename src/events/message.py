@@ -24,6 +24,7 @@ class EventMessage:
     actor_user_id: int | None
     occurred_at: datetime
     payload: dict[str, Any] = field(default_factory=dict)
+    public: bool = False
 
     @classmethod
     def of(cls, row: Event) -> "EventMessage":
@@ -42,6 +43,7 @@ class EventMessage:
             actor_user_id=row.actor_user_id,
             occurred_at=row.occurred_at,
             payload=dict(row.payload or {}),
+            public=row.public,
         )
 
     def scope(self) -> RecordScope:
@@ -53,6 +55,7 @@ class EventMessage:
             administrations=recipients_of(self.administrations),
             draft=self.draft,
             owner_user_id=self.audience_user_id,
+            public=self.public,
         )
 
     def to_json(self) -> str:
@@ -80,4 +83,6 @@ class EventMessage:
             actor_user_id=values["actor_user_id"],
             occurred_at=datetime.fromisoformat(values["occurred_at"]),
             payload=dict(values["payload"] or {}),
+            # A message from a process started before public records existed has no such field.
+            public=bool(values.get("public", False)),
         )

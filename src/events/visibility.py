@@ -25,6 +25,7 @@ def event_columns() -> ColumnTerms:
         addressed=recipients_clause(col(Event.administrations)),
         draft=col(Event.draft),
         owner_user_id=col(Event.audience_user_id),
+        public=col(Event.public),
     )
 
 

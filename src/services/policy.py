@@ -166,22 +166,24 @@ def visibility(actor: Actor, record: Terms[B]) -> B:
     administrators read everything (they support all regions). The national departments read records
     nationwide once submitted, never drafts; a third-party evaluator sees only what it is assigned (nothing
     until evaluation assigns it). HRSS, medical security and agency users read only what is addressed to their
-    administration. A record that belongs to one user (a document whose subject is gone) is that user's. An
-    API token with a region sees nothing outside its subtree.
+    administration. A record that belongs to one user (a document whose subject is gone) is that user's. A
+    public record (a region's detailed rules, Art. 23) is read by everyone. An API token with a region sees
+    nothing outside its subtree.
     """
     confined = [record.region_below(actor.token_region_path)] if actor.token_region_path is not None else []
     if actor.is_admin:
         return record.all(*confined)
+    public = record.all(record.is_public(), *confined)
     if actor.actor_type == ActorType.THIRD_PARTY:
-        return record.false()
+        return public
     conditions = [*confined, record.owned_by_nobody_or(actor.user_id)]
     if actor.actor_type == ActorType.NATIONAL:
-        return record.all(record.not_draft(), *conditions)
+        return record.any(public, record.all(record.not_draft(), *conditions))
     if actor.actor_type in ADMINISTRATION_BOUND:
         conditions.append(record.addressed_to(actor.administration))
     below = record.region_below(actor.region_path)
     above = record.all(record.region_above(actor.region_path), record.not_draft())
-    return record.all(record.any(below, above), *conditions)
+    return record.any(public, record.all(record.any(below, above), *conditions))
 
 
 def visible(actor: Actor, scope: RecordScope) -> bool:

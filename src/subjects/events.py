@@ -58,6 +58,7 @@ async def record_event(
         fund_type_id=scope.fund_type_id,
         administrations=recipients_text(scope.administrations),
         draft=scope.draft,
+        public=scope.public,
         audience_user_id=scope.owner_user_id,
         actor_user_id=actor.user_id if actor is not None else None,
         actor_organization_id=actor.organization_id if actor is not None else None,

@@ -2,7 +2,8 @@
 
 A record's scope: its region (path), the administrations it is addressed to (人社, 医保: those of its fund;
 several for a record sent to both; none for one that concerns no administration), whether it is a draft
-(not seen from the regions below its own), and the one user it may belong to. The rule is written once against
+(not seen from the regions below its own), the one user it may belong to, and whether it is public (read
+by everyone: a region's detailed rules). The rule is written once against
 `Terms`, an algebra of questions about a scope; `ScopeTerms` answers them for one record in memory (bools),
 `ColumnTerms` as SQL over a table's columns (clauses). So the Python check and the SQL clause cannot drift.
 """
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
 from sqlalchemy import ColumnElement, and_, false, literal, or_, true
+from sqlalchemy.sql.elements import False_
 
 from src.models.enums import Administration
 
@@ -26,6 +28,7 @@ class RecordScope:
     administrations: frozenset[Administration] = frozenset()
     draft: bool = False
     owner_user_id: int | None = None  # the one user the record belongs to (None: no single user)
+    public: bool = False  # everyone may read it, wherever they are
 
 
 class Terms(Protocol, Generic[B]):
@@ -40,6 +43,7 @@ class Terms(Protocol, Generic[B]):
     def addressed_to(self, administration: Administration | None) -> B: ...
     def not_draft(self) -> B: ...
     def owned_by_nobody_or(self, user_id: int) -> B: ...
+    def is_public(self) -> B: ...  # everyone may read the record
 
 
 class ScopeTerms:
@@ -75,6 +79,9 @@ class ScopeTerms:
     def owned_by_nobody_or(self, user_id: int) -> bool:
         return self.scope.owner_user_id is None or self.scope.owner_user_id == user_id
 
+    def is_public(self) -> bool:
+        return self.scope.public
+
 
 @dataclass(frozen=True)
 class ColumnTerms:
@@ -85,6 +92,7 @@ class ColumnTerms:
     addressed: Callable[[Administration], ColumnElement[bool]]  # addressed to this administration
     draft: Any = None  # None: never a draft
     owner_user_id: Any = None  # None: never one user's
+    public: Any = None  # a boolean column (or true() for a table of public records); None: never public
 
     def true(self) -> ColumnElement[bool]:
         return true()
@@ -93,6 +101,9 @@ class ColumnTerms:
         return false()
 
     def all(self, *terms: ColumnElement[bool]) -> ColumnElement[bool]:
+        if any(isinstance(term, False_) for term in terms):
+            # A plain false(), which any() drops: a term that cannot hold leaves no "false OR" in the SQL.
+            return false()
         return and_(true(), *terms)
 
     def any(self, *terms: ColumnElement[bool]) -> ColumnElement[bool]:
@@ -118,6 +129,12 @@ class ColumnTerms:
         if self.owner_user_id is None:
             return true()
         return or_(self.owner_user_id.is_(None), self.owner_user_id == user_id)
+
+    def is_public(self) -> ColumnElement[bool]:
+        if self.public is None:
+            return false()
+        clause: ColumnElement[bool] = self.public
+        return clause
 
 
 # A recipient list as one column: "|HRSS|MEDICAL_SECURITY|" (each between bars, so one never matches part of
