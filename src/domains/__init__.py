@@ -12,6 +12,7 @@ REGISTRATIONS = (
     "src.domains.goals",
     "src.domains.budgets",
     "src.domains.report_jobs",
+    "src.domains.rules",
 )
 
 

@@ -4,10 +4,18 @@ The province's row overrides the built-in provincial default; a prefecture's row
 that prefecture and its counties. The keys, their types and defaults are in src/services/rules/.
 """
 
+from enum import StrEnum
+
 import sqlalchemy as sa
 from sqlmodel import Field
 
 from src.models.base import Versioned
+
+
+class RuleEventKind(StrEnum):
+    """What a region's rules announce (src/domains/rules.py registers them with their labels)."""
+
+    RULE_SET_CHANGED = "RULE_SET_CHANGED"  # values set or reset (ruleSetUpdate); the subject is the region
 
 
 class RegionalRule(Versioned, table=True):

@@ -10,12 +10,14 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from src.models import Region, RegionalRule
 from src.models.base import utcnow
+from src.models.rules import RuleEventKind
 from src.services import audit, policy
 from src.services.actors import Actor
 from src.services.concurrency import claim
 from src.services.errors import CommonErrorCode, Conflict, ErrorCode, FieldProblem, NotFound, ValidationFailed
 from src.services.rules.reads import DefinedRule, defined_rules, resolve
 from src.services.rules.registry import DEFINITION, RuleKey, RuleValueError, broken_rules
+from src.subjects.events import record_event
 
 OPERATION = "ruleSetUpdate"
 BOTH_SET_AND_RESET = "同一细则项不能既设置新值又恢复上级规定"
@@ -121,27 +123,40 @@ async def update_rules(
     if problems:
         raise ValidationFailed(problems)
 
+    changed: dict[str, list[str]] = {"set": [], "reset": []}
     try:
         for key, text in canonical.items():
             row = own.get(key)
+            if row is not None and row.value == text:
+                continue  # set as it was: nothing changes
             if row is None:
                 row = RegionalRule(
                     region_id=region.id, key=key.value, value=text, updated_by_id=actor.user_id
                 )
                 await audit.created(session=session, actor=actor, operation=OPERATION, row=row)
                 own[key] = row
-            elif row.value != text:
+            else:
                 async with audit.changing(session=session, actor=actor, operation=OPERATION, row=row):
                     await claim(session=session, row=row, expected_version=row.row_version)
                     row.value = text
                     row.updated_by_id = actor.user_id
                     row.updated_at = utcnow()
+            changed["set"].append(key.value)
         for key in resetting:
             row = own.pop(key, None)
             if row is not None:
                 await audit.deleted(session=session, actor=actor, operation=OPERATION, row=row)
+                changed["reset"].append(key.value)
     except (IntegrityError, StaleDataError) as exc:
         # Another writer set or reset the same rule of the region at the same time.
         raise Conflict("实施细则已被他人同时修改，请刷新后重试", code=CommonErrorCode.STALE_VERSION) from exc
+    if changed["set"] or changed["reset"]:
+        await record_event(
+            session=session,
+            kind=RuleEventKind.RULE_SET_CHANGED,
+            subject=region,
+            actor=actor,
+            payload={"operation": OPERATION, **changed},
+        )
     order = {key.value: position for position, key in enumerate(RuleKey)}
     return sorted(own.values(), key=lambda row: order.get(row.key, len(order)))

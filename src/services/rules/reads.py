@@ -18,6 +18,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from src.models import Region, RegionalRule
 from src.models.enums import RegionLevel
+from src.services import policy
 from src.services.actors import Actor
 from src.services.errors import NotFound
 from src.services.rules.registry import (
@@ -31,6 +32,7 @@ from src.services.rules.registry import (
     RuleValue,
     RuleValueError,
 )
+from src.services.rules.scope import rule_set_scope
 
 
 @dataclass(frozen=True)
@@ -179,5 +181,5 @@ async def rules_for(*, session: AsyncSession, region_id: int) -> RuleSet:
 
 def rules_visible(actor: Actor, region: Region) -> bool:
     """Rules are not secret: every actor reads every region's, except that an API token confined to a
-    region reads nothing outside it (README, API tokens)."""
-    return actor.in_token_region(region.path)
+    region reads nothing outside it (README, API tokens): the one rule, over the rules' scope (scope.py)."""
+    return policy.visible(actor, rule_set_scope(region))
