@@ -13,6 +13,8 @@ REGISTRATIONS = (
     "src.domains.budgets",
     "src.domains.report_jobs",
     "src.domains.rules",
+    "src.domains.webhooks",
+    "src.domains.api_tokens",
 )
 
 

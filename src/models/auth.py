@@ -29,6 +29,12 @@ class ApiTokenScope(StrEnum):
     READ_WRITE = "READ_WRITE"
 
 
+class ApiTokenEventKind(StrEnum):
+    """What an API token announces, to administrators (src/domains/api_tokens.py registers it)."""
+
+    API_TOKEN_CHANGED = "API_TOKEN_CHANGED"  # created or revoked (payload: the operation)
+
+
 class ApiToken(SQLModel, table=True):
     __tablename__ = "api_token"
 

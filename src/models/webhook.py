@@ -7,6 +7,7 @@ Only one process delivers a hook at a time: it holds the lease (lease_until in t
 """
 
 from datetime import datetime
+from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
@@ -19,6 +20,12 @@ WEBHOOK_URL_MAX_LENGTH = 2000
 WEBHOOK_SECRET_MIN_LENGTH = 16
 WEBHOOK_SECRET_MAX_LENGTH = 200
 DELIVERY_ERROR_MAX_LENGTH = 1000
+
+
+class WebhookEventKind(StrEnum):
+    """What a webhook announces, to administrators (src/domains/webhooks.py registers it with its label)."""
+
+    WEBHOOK_CHANGED = "WEBHOOK_CHANGED"  # created, changed or deleted (payload: the operation, the fields)
 
 
 class Webhook(Versioned, table=True):

@@ -12,17 +12,19 @@ from src.events.webhooks.targets import TargetRules
 from src.events.webhooks.validation import checked_url_problem, name_problem, secret_problem
 from src.models import FundType, Region, User
 from src.models.base import utcnow
-from src.models.webhook import Webhook
+from src.models.webhook import Webhook, WebhookEventKind
 from src.services import audit, policy
 from src.services.actors import Actor
 from src.services.concurrency import claim
 from src.services.errors import ErrorCode, FieldProblem, Forbidden, NotFound, ValidationFailed
+from src.subjects.events import record_event
 
 MAX_WEBHOOKS = 100  # `webhooks` lists them all
 MANAGE_MESSAGE = "仅系统管理员可以管理 Webhook"
 ENTITY = "Webhook"
 # Not in the audit trail: the secret, and what the dispatcher changes on every delivery.
 AUDIT_EXCLUDE = frozenset({"secret", "updated_at", "lease_until", "retry_at", "last_event_id"})
+CHANGEABLE = ("name", "url", "secret", "enabled")  # webhookUpdate's fields, as the API names them
 
 
 class WebhookSpec(BaseModel):
@@ -45,6 +47,16 @@ class WebhookChanges(BaseModel):
     url: str | None = None
     secret: str | None = None
     enabled: bool | None = None
+
+
+async def _announce(
+    session: AsyncSession, actor: Actor, hook: Webhook, operation: str, **touched: object
+) -> None:
+    """Every change of a hook is an event, for administrators (src/domains/webhooks.py); never its secret."""
+    payload = {"operation": operation, **touched}
+    await record_event(
+        session=session, kind=WebhookEventKind.WEBHOOK_CHANGED, subject=hook, actor=actor, payload=payload
+    )
 
 
 def require_manager(actor: Actor) -> None:
@@ -126,6 +138,7 @@ async def create_webhook(
     await audit.created(
         session=session, actor=actor, operation="webhookCreate", row=hook, exclude=AUDIT_EXCLUDE
     )
+    await _announce(session, actor, hook, "webhookCreate")
     return hook
 
 
@@ -159,6 +172,7 @@ async def update_webhook(
     if problems:
         raise ValidationFailed(problems)
     await claim(session=session, row=hook, expected_version=row_version)
+    before = {name: getattr(hook, name) for name in CHANGEABLE}
     async with audit.changing(
         session=session, actor=actor, operation="webhookUpdate", row=hook, exclude=AUDIT_EXCLUDE
     ) as extra:
@@ -179,6 +193,8 @@ async def update_webhook(
             hook.retry_at = None
         elif changes.enabled is False:
             hook.enabled = False
+    fields = [name for name in CHANGEABLE if getattr(hook, name) != before[name]]
+    await _announce(session, actor, hook, "webhookUpdate", fields=fields)
     return hook
 
 
@@ -187,6 +203,7 @@ async def delete_webhook(*, session: AsyncSession, actor: Actor, webhook_id: int
     require_manager(actor)
     hook = await _get(session, webhook_id)
     before = audit.snapshot(hook, exclude=AUDIT_EXCLUDE)
+    await _announce(session, actor, hook, "webhookDelete")
     await session.delete(hook)
     await session.flush()
     await audit.record(

@@ -17,12 +17,13 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from src.models import ApiToken, Organization, Region, User
-from src.models.auth import ApiTokenScope
+from src.models.auth import ApiTokenEventKind, ApiTokenScope
 from src.models.base import utcnow
 from src.services import audit, policy
 from src.services.actors import Actor
 from src.services.errors import ErrorCode, FieldProblem, NotFound, ValidationFailed
 from src.services.identity.tokens import aware, sha256
+from src.subjects.events import record_event
 
 API_TOKEN_PREFIX = "fp_"
 API_TOKEN_DISPLAY_LENGTH = 10  # "fp_" and 7 characters: enough to tell tokens apart, far too few to guess
@@ -82,6 +83,17 @@ async def _token_region(
     return region
 
 
+async def _announce(session: AsyncSession, actor: Actor, token: ApiToken, operation: str) -> None:
+    """Creating or revoking a token is an event, for administrators (src/domains/api_tokens.py)."""
+    await record_event(
+        session=session,
+        kind=ApiTokenEventKind.API_TOKEN_CHANGED,
+        subject=token,
+        actor=actor,
+        payload={"operation": operation},
+    )
+
+
 async def create_api_token(
     *, session: AsyncSession, actor: Actor, spec: ApiTokenSpec, now: datetime | None = None
 ) -> CreatedApiToken:
@@ -125,6 +137,7 @@ async def create_api_token(
     await audit.created(
         session=session, actor=actor, operation="apiTokenCreate", row=token, exclude=AUDIT_EXCLUDE
     )
+    await _announce(session, actor, token, "apiTokenCreate")
     return CreatedApiToken(ApiTokenView(token, user), plaintext)
 
 
@@ -144,6 +157,7 @@ async def revoke_api_token(*, session: AsyncSession, actor: Actor, token_id: int
             session=session, actor=actor, operation="apiTokenRevoke", row=token, exclude=AUDIT_EXCLUDE
         ):
             token.revoked_at = utcnow()
+        await _announce(session, actor, token, "apiTokenRevoke")
     return ApiTokenView(token, user)
 
 
