@@ -41,7 +41,7 @@ async def event_filter(session: AsyncSession, f: StatusEventFilter | None, prefi
 class EventQueries:
     @strawberry.field(
         permission_classes=[IsAuthenticated],
-        description="数据版本：最新事件的序号。未变即没有任何状态变更（缓存可据此判断是否需要刷新）",
+        description="数据版本：最新事件的序号。每次提交的修改都写一个事件，未变即数据没有任何变更（缓存可据此判断是否需要刷新）",
     )
     async def data_version(self, info: Info) -> str:
         async with info.context.sessionmaker() as session:

@@ -13,14 +13,21 @@ from src.schema.regions.loaders import region_by_id
 from src.schema.regions.types import Region
 
 
-@strawberry.type(description="状态变更事件：目标流转、税务会商、分解与调整、预算批复、报告任务进度")
+@strawberry.type(
+    description="数据变更事件：每次提交的修改都是一个事件（目标的新建、修改、删除与流转，税务会商，分解与调整，"
+    "预算批复，报告任务，实施细则，以及仅管理员可见的 Webhook 与 API 令牌）"
+)
 class StatusEvent:
     id: strawberry.ID = strawberry.field(description="事件序号：只增不减；最新的序号即 dataVersion")
     kind: EventKind
-    subject_type: str = strawberry.field(description="对象类型：Goal、FundBudget、ReportJob")
+    subject_type: str = strawberry.field(
+        description="对象类型，如 Goal、FundBudget、ReportJob、RuleSet（其对象 ID 为区划 ID）"
+    )
     subject_id: strawberry.ID = strawberry.field(description="对象 ID")
     occurred_at: datetime
-    payload: JSON = strawberry.field(description="变更内容（如 fromStatus、toStatus、progressDone）")
+    payload: JSON = strawberry.field(
+        description="变更内容（如 operation、fields、fromStatus、toStatus、progressDone）"
+    )
     region_id: strawberry.Private[int]
     fund_type_id: strawberry.Private[int | None]
 
