@@ -11,10 +11,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from src.events.message import EventMessage
 from src.events.visibility import event_visible, visible_events_clause
-from src.models import Event, Goal
+from src.models import Event, Goal, Region, Webhook
 from src.models.budget import BudgetEventKind
 from src.models.enums import ActorType, Administration, GoalStatus
 from src.models.goal import GoalEventKind
+from src.models.rules import RuleEventKind
+from src.models.webhook import WebhookEventKind
 from src.services.actors import load_actor
 from src.subjects.events import record_event
 from tests.factories import make_budget, make_goal, make_user
@@ -117,6 +119,18 @@ async def test_who_may_see_an_event_is_decided_alike_live_and_in_sql(
             )
         budget = await make_budget(session, region_code="510300", year=2026, fund_code="ENTERPRISE_PENSION")
         await record_event(session=session, kind=BudgetEventKind.BUDGET_APPROVED, subject=budget, actor=None)
+        # A prefecture's rules (public) and an administrator's webhook, for an account of that prefecture.
+        rules = (await session.exec(select(Region).where(Region.code == "510300"))).one()
+        await record_event(session=session, kind=RuleEventKind.RULE_SET_CHANGED, subject=rules, actor=None)
+        await session.commit()
+    admin = await make_user(sessionmaker, is_admin=True)
+    account = await make_user(sessionmaker, region_code="510300")
+    async with sessionmaker() as session:
+        hook = Webhook(name="h", url="https://93.184.215.14/", secret="s" * 16, user_id=account.id or 0,
+                       created_by_id=admin.id or 0)  # fmt: skip
+        session.add(hook)
+        await session.flush()
+        await record_event(session=session, kind=WebhookEventKind.WEBHOOK_CHANGED, subject=hook, actor=None)
         await session.commit()
     user = await make_user(
         sessionmaker, actor_type=actor_type, region_code=region_code, administration=administration
@@ -131,9 +145,14 @@ async def test_who_may_see_an_event_is_decided_alike_live_and_in_sql(
             }
             live = {e.id for e in rows if event_visible(subject, EventMessage.of(e))}
             assert in_sql == live, (subject.actor_type, subject.token_region_path)
-        assert all(not event_visible(actor, EventMessage.of(e)) for e in rows) == (
-            actor_type == ActorType.THIRD_PARTY
-        )
+            # The rules are read by everyone, within a token's region; an administrator's record by nobody
+            # of these (none is an administrator).
+            kinds = {e.kind for e in rows if e.id in live}
+            assert (RuleEventKind.RULE_SET_CHANGED in kinds) == (subject.token_region_path is None)
+            assert WebhookEventKind.WEBHOOK_CHANGED not in kinds
+        if actor_type == ActorType.THIRD_PARTY:  # it reads no goal or budget, but the rules
+            seen = {e.kind for e in rows if event_visible(actor, EventMessage.of(e))}
+            assert seen == {RuleEventKind.RULE_SET_CHANGED}
 
 
 async def test_an_event_is_announced_only_with_its_transaction(
