@@ -1,8 +1,9 @@
 """Every mutation × every actor type × own region / other region / parent region.
 
 The expectations below are written out by hand from DOMAIN.md §4–5 (not derived from the policy module):
-an allowed call is not refused; a refused one changes nothing and is a NotFoundError when the caller may
-not even read the target (so a mutation reveals no more than a query), else a top-level FORBIDDEN error.
+an allowed call is not refused; a refused one changes nothing (and writes no event) and is a NotFoundError
+when the caller may not even read the target (so a mutation reveals no more than a query), else a top-level
+FORBIDDEN error.
 """
 
 from collections.abc import Awaitable, Callable
@@ -15,7 +16,16 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from src.models import AuditEvent, FundBudget, Goal, GoalTransition, Indicator, IndicatorTemplate, Region
+from src.models import (
+    AuditEvent,
+    Event,
+    FundBudget,
+    Goal,
+    GoalTransition,
+    Indicator,
+    IndicatorTemplate,
+    Region,
+)
 from src.models.enums import ActorType, Administration, GoalStatus, RegionLevel
 from src.seed.reference import load_reference_data
 from tests.factories import make_budget, make_goal, make_user
@@ -62,7 +72,9 @@ async def goal_in(
         setattr(goal, key, value)
     session.add(goal)
     await session.flush()
-    indicator = (await session.exec(select(Indicator).where(Indicator.goal_id == goal.id))).first()
+    # The first, quantitative (goalDecompositionUpdate needs one); unordered, PostgreSQL may return another.
+    of_goal = select(Indicator).where(Indicator.goal_id == goal.id)
+    indicator = (await session.exec(of_goal.order_by(col(Indicator.sort_order)))).first()
     assert indicator is not None
     return {
         "id": str(goal.id),
@@ -328,6 +340,10 @@ async def fingerprint(session: AsyncSession) -> tuple[Any, ...]:
         )
     for model in (AuditEvent, GoalTransition):  # type: ignore[assignment]
         parts.append((await session.exec(select(func.count()).select_from(model))).one())
+    # Events a user's call wrote: an earlier allowed reportRequest's job announces its progress meanwhile,
+    # with no actor.
+    made_by_users = select(func.count()).select_from(Event).where(col(Event.actor_user_id).is_not(None))
+    parts.append((await session.exec(made_by_users)).one())
     statuses = (await session.exec(select(Goal.id, Goal.status, Goal.title).order_by(col(Goal.id)))).all()
     return (*parts, tuple(statuses))
 
