@@ -55,7 +55,7 @@ async def region_paths(sessionmaker: Sessionmaker) -> dict[str, str]:
 async def draw_actors(sessionmaker: Sessionmaker, rng: random.Random, *, extra: int) -> list[Actor]:
     """Every actor type at a region of every level (national and third party included), then `extra` more
     drawn at random, of which some are administrators and some call with an API token confined to a region
-    (above, below, beside or at their own)."""
+    (above, below, beside or at their own), read-only or not."""
     paths = await region_paths(sessionmaker)
     actors = []
     for actor_type in ActorType:
@@ -78,7 +78,8 @@ async def draw_actors(sessionmaker: Sessionmaker, rng: random.Random, *, extra: 
             is_admin=rng.random() < 0.3,
         )
         if rng.random() < 0.6:
-            actor = replace(actor, token_region_path=paths[rng.choice(ALL_REGION_CODES)])
+            region_path = paths[rng.choice(ALL_REGION_CODES)]
+            actor = replace(actor, token_region_path=region_path, read_only=rng.random() < 0.5)
         actors.append(actor)
     return actors
 
@@ -100,7 +101,12 @@ def describe(actor: Actor) -> str:
     administration = f"/{actor.administration.value}" if actor.administration else ""
     admin = " admin" if actor.is_admin else ""
     token = f" token {actor.token_region_path}" if actor.token_region_path is not None else ""
-    return f"user {actor.user_id} {actor.actor_type.value}{administration}@{actor.region_code}{admin}{token}"
+    read_only = " read-only" if actor.read_only else ""
+    service = " service account" if actor.is_service_account else ""
+    return (
+        f"user {actor.user_id} {actor.actor_type.value}{administration}@{actor.region_code}"
+        f"{admin}{service}{token}{read_only}"
+    )
 
 
 @dataclass
