@@ -63,6 +63,9 @@ NAMELESS = 2  # of the gone subjects' documents: stored with no subject id (from
 EXTRA_ACTORS = 15  # beyond one of every actor type at every level (21)
 COLLEAGUES = 3  # users of a requester's organization (a gone subject's document is its requester's alone)
 EVENT_SHARE = 0.5  # the share of rows that get an event, before the deletions and again after
+# At most so many of a subject's rows get one each time: the rule sets are every region's (205), and all the
+# events must fit in one catch-up page (MAX_PAGE).
+EVENTS_PER_SUBJECT = 50
 
 
 @dataclass(frozen=True)
@@ -188,17 +191,32 @@ async def delete_documented_subjects(sessionmaker: Sessionmaker, rng: random.Ran
             )
 
 
+async def requested_event_scopes(sessionmaker: Sessionmaker) -> dict[int, RecordScope]:
+    """The events the document requests wrote (a request announces the jobs it creates), each with its
+    job's scope now: as when it was written, nothing having changed since (called before the deletions)."""
+    scopes: dict[int, RecordScope] = {}
+    async with sessionmaker() as session:
+        for event in (await session.exec(select(Event))).all():
+            spec = registry().subject(event.subject_type)
+            row = await session.get(spec.model, event.subject_id)
+            assert row is not None, event
+            scopes[event.id or 0] = await spec.scope(session, row)
+    return scopes
+
+
 async def record_events(
     sessionmaker: Sessionmaker, rng: random.Random, actors: list[Actor]
 ) -> dict[int, RecordScope]:
-    """An event of a random kind for a random share of every subject's rows; returns each event's subject's
-    scope as it was when the event was written."""
+    """An event of a random kind for a random share of every subject's rows (EVENT_SHARE, at most
+    EVENTS_PER_SUBJECT); returns each event's subject's scope as it was when the event was written."""
     written: list[tuple[Event, RecordScope]] = []
     async with session_scope(sessionmaker) as session:
         for spec in registry().subjects():
-            for row in await rows_of(session, spec.name):
-                if spec.event_kinds is None or rng.random() >= EVENT_SHARE:
-                    continue
+            if spec.event_kinds is None:
+                continue
+            rows = await rows_of(session, spec.name)
+            chosen = rng.sample(list(rows), min(round(len(rows) * EVENT_SHARE), EVENTS_PER_SUBJECT))
+            for row in sorted(chosen, key=spec.row_id):
                 scope = await spec.scope(session, row)
                 kind = rng.choice(list(spec.event_kinds))
                 actor = rng.choice([None, *actors])
@@ -213,7 +231,8 @@ async def build_world(sessionmaker: Sessionmaker, rng: random.Random) -> World:
     funds = await make_rows(sessionmaker, rng)
     requesters = await request_documents(sessionmaker, rng, actors, funds)
     actors += [await colleague(sessionmaker, a) for a in rng.sample(requesters, COLLEAGUES)]
-    event_scopes = await record_events(sessionmaker, rng, actors)
+    event_scopes = await requested_event_scopes(sessionmaker)
+    event_scopes |= await record_events(sessionmaker, rng, actors)
     await delete_documented_subjects(sessionmaker, rng)
     event_scopes |= await record_events(sessionmaker, rng, actors)
     return World(actors=actors, event_scopes=event_scopes)
