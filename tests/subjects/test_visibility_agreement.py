@@ -6,7 +6,10 @@ read; and that the same holds for the events written for those rows (`visible_ev
 The subjects are the registry's: a domain that registers one is compared here without an edit, its rows
 found by `select(spec.model)`; its rows are made in `make_rows` (until they are,
 `test_the_draws_cover_every_kind_of_row` fails for it, and so does the comparison, which finds nothing to
-compare). Report jobs are drawn through
+compare). Rule sets are the regions' (reference data: every region has one, public), some with overrides
+of their own; API tokens and webhooks (administrators' records) are registered by administrators at regions
+of every level and by some demoted since, and the live tokens call as the actors they authenticate as.
+Report jobs are drawn through
 `request_report` for every registered document kind: documents of subjects some actors may read and others
 not, batches, and documents whose subject was deleted since (some from before subjects had a name: no id).
 
@@ -18,6 +21,7 @@ import random
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from itertools import product
 from typing import Any
 
@@ -31,21 +35,30 @@ from src.events.filters import EventFilter
 from src.events.message import EventMessage
 from src.events.reads import MAX_PAGE, events_after
 from src.events.visibility import event_visible, visible_events_clause
-from src.models import Event, FundType, ReportJob
-from src.models.enums import BudgetStatus, GoalStatus
+from src.models import ApiToken, Event, FundType, Region, RegionalRule, ReportJob, User, Webhook
+from src.models.auth import ApiTokenScope
+from src.models.base import utcnow
+from src.models.enums import ActorType, BudgetStatus, GoalStatus, RegionLevel
 from src.models.report import ReportFormat
 from src.reports.jobs import request_report
 from src.services import policy
-from src.services.actors import Actor
+from src.services.actors import Actor, load_actor, load_actors
 from src.services.errors import ValidationFailed
+from src.services.identity.api_tokens import API_TOKEN_DISPLAY_LENGTH, API_TOKEN_PREFIX
+from src.services.identity.authentication import authenticate_many
+from src.services.identity.tokens import sha256
+from src.services.rules.registry import DEFINITION, RuleKey
 from src.subjects.documents import DocumentSpec
 from src.subjects.events import record_event
 from src.subjects.registry import registry
 from src.subjects.scope import RecordScope
-from tests.factories import make_budget, make_goal
+from tests.conftest import TEST_SECRET_KEY
+from tests.factories import make_actor, make_budget, make_goal, make_user
 from tests.subjects.conftest import (
     ALL_REGION_CODES,
+    REGION_CODES,
     Sessionmaker,
+    administration_for,
     agreement,
     colleague,
     describe,
@@ -66,6 +79,13 @@ EVENT_SHARE = 0.5  # the share of rows that get an event, before the deletions a
 # At most so many of a subject's rows get one each time: the rule sets are every region's (205), and all the
 # events must fit in one catch-up page (MAX_PAGE).
 EVENTS_PER_SUBJECT = 50
+OVERRIDDEN_PREFECTURES = 2  # prefectures with detailed rules of their own, beside the province's values
+# Choices, tied to no other key by a consistency rule (services/rules/registry.py CONSISTENCY).
+OVERRIDES = (RuleKey.EQ_INDICATOR_SCORING, RuleKey.INDICATOR_COVERAGE)
+SERVICE_ACCOUNTS = 4  # at random regions, of random actor types
+API_TOKENS = 12  # of the service accounts: READ or READ_WRITE, some confined to a region, revoked, expired
+WEBHOOKS = 8  # for service accounts and other users, some filtered by region, some disabled
+WEBHOOKS_GONE = 2  # deleted after the first events (webhookDelete announces it first: its events stay)
 
 
 @dataclass(frozen=True)
@@ -74,15 +94,24 @@ class World:
     event_scopes: dict[int, RecordScope]  # event id → its subject's scope when the event was written
 
 
+@dataclass(frozen=True)
+class Drawn:
+    funds: list[str]  # the fund codes
+    # The administrators who registered the administrators' records, as they are now (some demoted since),
+    # and the actors the live API tokens authenticate as.
+    actors: list[Actor]
+
+
 async def rows_of(session: AsyncSession, subject: str) -> Sequence[Any]:
     spec = registry().subject(subject)
     model_id: Any = spec.model.id
     return (await session.exec(select(spec.model).order_by(model_id))).all()
 
 
-async def make_rows(sessionmaker: Sessionmaker, rng: random.Random) -> list[str]:
-    """The rows of every subject but report jobs (made by requests): goals and budgets, and a new subject's
-    here. Returns the fund codes."""
+async def make_rows(sessionmaker: Sessionmaker, rng: random.Random, actors: Sequence[Actor]) -> Drawn:
+    """The rows of every subject but report jobs (made by requests) and rule sets (the regions): goals and
+    budgets, regional overrides of rules, API tokens and webhooks; and a new subject's here. Webhooks act
+    for service accounts and for some of `actors`."""
     async with session_scope(sessionmaker) as session:
         funds = list((await session.exec(select(FundType.code).order_by(col(FundType.code)))).all())
         versions: Counter[tuple[str, str, int]] = Counter()
@@ -105,7 +134,130 @@ async def make_rows(sessionmaker: Sessionmaker, rng: random.Random) -> list[str]
         for region_code, fund_code, year in budget_scopes:
             status = rng.choice(list(BudgetStatus))
             await make_budget(session, region_code=region_code, fund_code=fund_code, year=year, status=status)
-    return funds
+        await make_rule_overrides(session, rng)
+    administered = await make_administered_rows(sessionmaker, rng, [a.user_id for a in actors])
+    return Drawn(funds=funds, actors=administered)
+
+
+async def make_rule_overrides(session: AsyncSession, rng: random.Random) -> None:
+    """Rule sets are the regions' own (every region has one, from the reference data): the province's
+    values and some prefectures' detailed rules, overriding it for them and their counties. What a region
+    overrides leaves its rule set's scope as it is (the region's, public); the rows are as in use."""
+    codes = [
+        *REGION_CODES[RegionLevel.PROVINCE],
+        *rng.sample(REGION_CODES[RegionLevel.PREFECTURE], OVERRIDDEN_PREFECTURES),
+    ]
+    regions = (await session.exec(select(Region).where(col(Region.code).in_(codes)))).all()
+    for region in regions:
+        assert region.id is not None
+        for key in rng.sample(OVERRIDES, rng.randint(1, len(OVERRIDES))):
+            definition = DEFINITION[key]
+            assert definition.choices is not None
+            text = definition.parse(rng.choice(list(definition.choices)).value)
+            session.add(RegionalRule(region_id=region.id, key=key.value, value=text))
+    await session.flush()
+
+
+async def service_account(sessionmaker: Sessionmaker, rng: random.Random) -> Actor:
+    """A service account (a downstream system) of a random organization."""
+    actor_type = rng.choice(list(ActorType))
+    user = await make_user(
+        sessionmaker,
+        actor_type=actor_type,
+        region_code=rng.choice(ALL_REGION_CODES),
+        administration=administration_for(rng, actor_type),
+    )
+    async with session_scope(sessionmaker) as session:
+        await session.exec(update(User).where(col(User.id) == user.id).values(is_service_account=True))
+        account = await load_actor(session=session, user_id=user.id or 0)
+    assert account is not None and account.is_service_account
+    return account
+
+
+async def make_administered_rows(
+    sessionmaker: Sessionmaker, rng: random.Random, users: list[int]
+) -> list[Actor]:
+    """API tokens and webhooks, registered (by turns) by an administrator at a region of each level and by
+    two demoted since (their records stay theirs): the province's finance, whose region covers every
+    account's, and one drawn at random. Tokens of service accounts: READ or READ_WRITE, some confined to a
+    region within the account's, some revoked, some expired (neither moves a token's scope: the account's
+    region and the registrar); hooks for service accounts or `users`, some filtered by region or disabled.
+    Returns the registrars as they are now, and the actors the live tokens authenticate as (read-only or
+    not, confined or not)."""
+    registrars = []
+    for codes in REGION_CODES.values():
+        actor_type = rng.choice(list(ActorType))
+        registrars.append(
+            await make_actor(
+                sessionmaker,
+                actor_type=actor_type,
+                region_code=rng.choice(codes),
+                administration=administration_for(rng, actor_type),
+                is_admin=True,
+            )
+        )
+    actor_type = rng.choice(list(ActorType))
+    demoted = [
+        await make_actor(sessionmaker, region_code=REGION_CODES[RegionLevel.PROVINCE][0], is_admin=True),
+        await make_actor(
+            sessionmaker,
+            actor_type=actor_type,
+            region_code=rng.choice(ALL_REGION_CODES),
+            administration=administration_for(rng, actor_type),
+            is_admin=True,
+        ),
+    ]
+    registrars += demoted
+    accounts = [await service_account(sessionmaker, rng) for _ in range(SERVICE_ACCOUNTS)]
+    now = utcnow()
+    authorizations = []
+    async with session_scope(sessionmaker) as session:
+        regions = (await session.exec(select(Region).where(col(Region.code).in_(ALL_REGION_CODES)))).all()
+        for i in range(API_TOKENS):
+            account = rng.choice(accounts)
+            within = [r for r in regions if r.path.startswith(account.region_path)]
+            region = rng.choice([None, *within])
+            plaintext = f"{API_TOKEN_PREFIX}agreement{i:02d}{rng.getrandbits(128):032x}"
+            session.add(
+                ApiToken(
+                    name=f"token {i}",
+                    user_id=account.user_id,
+                    prefix=plaintext[:API_TOKEN_DISPLAY_LENGTH],
+                    token_hash=sha256(plaintext),
+                    created_by_id=registrars[i % len(registrars)].user_id,
+                    scope=rng.choice(list(ApiTokenScope)),
+                    region_id=region.id if region is not None else None,
+                    revoked_at=now - timedelta(hours=1) if rng.random() < 0.25 else None,
+                    expires_at=rng.choice([None, now - timedelta(days=1), now + timedelta(days=30)]),
+                )
+            )
+            authorizations.append(f"Bearer {plaintext}")
+        hook_users = [*(a.user_id for a in accounts), *users]
+        for i in range(WEBHOOKS):
+            region = rng.choice([None, *regions])
+            session.add(
+                Webhook(
+                    name=f"hook {i}",
+                    url=f"https://hooks.example.org/{i}",
+                    secret=f"agreement-secret-{i:02d}",
+                    user_id=rng.choice(hook_users),
+                    kinds=sorted(rng.sample(list(registry().event_kinds()), rng.randint(0, 2))),
+                    region_id=region.id if region is not None else None,
+                    include_descendants=rng.random() < 0.5,
+                    enabled=rng.random() < 0.8,
+                    created_by_id=registrars[i % len(registrars)].user_id,
+                )
+            )
+        await session.flush()
+        demoted_ids = [a.user_id for a in demoted]
+        await session.exec(update(User).where(col(User.id).in_(demoted_ids)).values(is_admin=False))
+        now_registrars = await load_actors(session=session, user_ids=[a.user_id for a in registrars])
+        callers = await authenticate_many(
+            session=session, authorizations=authorizations, secret_key=TEST_SECRET_KEY
+        )
+    return [now_registrars[a.user_id] for a in registrars] + [
+        callers[a] for a in authorizations if a in callers
+    ]
 
 
 async def request_documents(
@@ -204,6 +356,13 @@ async def requested_event_scopes(sessionmaker: Sessionmaker) -> dict[int, Record
     return scopes
 
 
+async def delete_webhooks(sessionmaker: Sessionmaker, rng: random.Random) -> None:
+    """Deletes some webhooks (webhookDelete): the events written of them stay, with their scope."""
+    async with session_scope(sessionmaker) as session:
+        for hook in rng.sample(list(await rows_of(session, "Webhook")), WEBHOOKS_GONE):
+            await session.delete(hook)
+
+
 async def record_events(
     sessionmaker: Sessionmaker, rng: random.Random, actors: list[Actor]
 ) -> dict[int, RecordScope]:
@@ -228,12 +387,14 @@ async def record_events(
 
 async def build_world(sessionmaker: Sessionmaker, rng: random.Random) -> World:
     actors = await draw_actors(sessionmaker, rng, extra=EXTRA_ACTORS)
-    funds = await make_rows(sessionmaker, rng)
-    requesters = await request_documents(sessionmaker, rng, actors, funds)
+    drawn = await make_rows(sessionmaker, rng, actors)
+    actors += drawn.actors
+    requesters = await request_documents(sessionmaker, rng, actors, drawn.funds)
     actors += [await colleague(sessionmaker, a) for a in rng.sample(requesters, COLLEAGUES)]
     event_scopes = await requested_event_scopes(sessionmaker)
     event_scopes |= await record_events(sessionmaker, rng, actors)
     await delete_documented_subjects(sessionmaker, rng)
+    await delete_webhooks(sessionmaker, rng)
     event_scopes |= await record_events(sessionmaker, rng, actors)
     return World(actors=actors, event_scopes=event_scopes)
 
@@ -265,7 +426,45 @@ async def test_the_draws_cover_every_kind_of_row(sessionmaker: Sessionmaker, wor
         f"of subjects gone {len(gone)}, without an id {len(nameless)}"
     )
     assert any(a.token_region_path is not None for a in world.actors)
+    assert any(a.read_only for a in world.actors)
     assert any(a.is_admin for a in world.actors)
+
+
+async def test_the_draws_cover_public_and_administered_rows(sessionmaker: Sessionmaker, world: World) -> None:
+    """Public rows (every region's rule set, some with overrides of their own), and administrators' records
+    (API tokens of every kind, webhooks) registered by administrators at regions of every level and by
+    demoted ones, who are among the actors; so are API tokens' callers, read-only and confined."""
+    now = utcnow()
+    async with sessionmaker() as session:
+        scopes = {
+            spec.name: [await spec.scope(session, row) for row in await rows_of(session, spec.name)]
+            for spec in registry().subjects()
+        }
+        overridden = set((await session.exec(select(RegionalRule.region_id))).all())
+        tokens: Sequence[ApiToken] = await rows_of(session, "ApiToken")
+    assert scopes["RuleSet"] and all(s.public for s in scopes["RuleSet"])
+    assert len(overridden) == 1 + OVERRIDDEN_PREFECTURES
+    by_id = {a.user_id: a for a in world.actors}
+    registrars = [
+        by_id[s.owner_user_id] for name in ("ApiToken", "Webhook") for s in scopes[name] if s.owner_user_id
+    ]
+    assert len(registrars) == len(scopes["ApiToken"]) + len(scopes["Webhook"])  # every record has one
+    assert {a.region_level for a in registrars if a.is_admin} == set(RegionLevel)
+    # A demoted registrar whose region reaches some of its records (the rule's owner term is asked).
+    assert any(
+        not a.is_admin
+        and (s.region_path.startswith(a.region_path) or a.region_path.startswith(s.region_path))
+        for name in ("ApiToken", "Webhook")
+        for s in scopes[name]
+        for a in [by_id[s.owner_user_id or 0]]
+    )
+    assert any(t.revoked_at is not None for t in tokens)
+    assert any(t.expires_at is not None and t.expires_at <= now for t in tokens)
+    assert any(t.region_id is not None for t in tokens) and any(t.region_id is None for t in tokens)
+    assert {t.scope for t in tokens} == set(ApiTokenScope)
+    callers = [a for a in world.actors if a.is_service_account]
+    assert any(a.read_only for a in callers) and any(not a.read_only for a in callers)
+    assert any(a.token_region_path is not None for a in callers)
 
 
 async def test_the_sql_clause_and_the_python_check_agree_for_every_subject(
