@@ -29,6 +29,9 @@ from tests.support.proxy import TcpProxy
 # Re-exported: tests import the counter's type from here (its fixture is below).
 from tests.support.sql import StatementCounter as StatementCounter
 
+# Every test has a deadline: a hang fails that test with the stacks of what it waited on.
+pytest_plugins = ["tests.support.watchdog"]
+
 IN_CI = os.environ.get("CI", "").lower() == "true"
 PG_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
