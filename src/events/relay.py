@@ -24,6 +24,7 @@ from collections.abc import AsyncIterator, Callable
 
 import sqlalchemy as sa
 from redis.asyncio import Redis
+from redis.exceptions import LockError
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col
@@ -39,6 +40,10 @@ from src.subjects.events import RELAY
 logger = logging.getLogger(__name__)
 BATCH = 500
 LOCK_NAME = "fundperf:events:relay"
+# The lock expires on its own this long after it was taken, should its holder vanish (or lose Redis) with it;
+# a relay waits this long for it before leaving the events to its next round.
+LOCK_SECONDS = 30
+LOCK_WAIT_SECONDS = 10
 SETTLE_AT_CLOSE_SECONDS = 10.0  # how long a stopping process tries to write its last marks
 MARK_DELAY_SECONDS = 0.5
 # Plain rows, not ORM objects: nothing here is changed through them.
@@ -83,7 +88,9 @@ class Relay:
             if self._redis is None:
                 yield
                 return
-            async with self._redis.lock(LOCK_NAME, timeout=30, blocking_timeout=10, sleep=0.005):
+            async with self._redis.lock(
+                LOCK_NAME, timeout=LOCK_SECONDS, blocking_timeout=LOCK_WAIT_SECONDS, sleep=0.005
+            ):
                 yield
 
     async def _unpublished(self, after: int | None = None) -> list[EventMessage]:
@@ -169,6 +176,10 @@ class Relay:
                 self.outage.recovered()
             except UNAVAILABLE as exc:
                 self.outage.failed(exc)  # the next poll tries again
+            except LockError as exc:
+                # Another process is publishing, or a relay lost Redis while it held the lock and could not
+                # release it (it expires LOCK_SECONDS after it was taken). Expected; the next round tries.
+                logger.info("event relay: the outbox lock is held elsewhere (%s); the events wait", exc)
             except Exception:
                 logger.exception("event relay: round failed; the events wait in the outbox")
 

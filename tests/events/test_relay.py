@@ -1,10 +1,13 @@
 """The relay without Redis (src/events/relay.py): the next event is published while the previous one's mark
-still waits for the database, nothing is published twice, and several events' marks land in one write."""
+still waits for the database, nothing is published twice, and several events' marks land in one write. With
+Redis, a lock a relay could not release in an outage delays the events, and no error is logged for it."""
 
 import asyncio
+import logging
 from collections.abc import Sequence
 
 import pytest
+from redis.asyncio import Redis
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel import col, select
@@ -113,3 +116,41 @@ async def test_a_mark_the_database_refuses_is_written_later(
     assert await marked(sessionmaker) == {first: True}
     assert "Traceback" not in caplog.text  # an expected refusal: one line
     await relay.aclose()
+
+
+async def test_a_lock_left_by_a_relay_that_lost_redis_delays_the_events_without_an_error(
+    reference: None,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    redis_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A relay cut off from Redis while it held the outbox lock cannot release it: the lock stays until it
+    expires. The other relays wait for it, log that at INFO (no traceback), and publish once it is gone."""
+    caplog.set_level(logging.INFO)
+    monkeypatch.setattr(relay_module, "LOCK_WAIT_SECONDS", 0.2)
+    bus = LocalBus()
+    received: list[int] = []
+    arrived = asyncio.Event()
+
+    def sink(events: Sequence[EventMessage]) -> None:
+        received.extend(event.id for event in events)
+        arrived.set()
+
+    await bus.listen(sink, lambda: None)
+    relay = Relay(sessionmaker=sessionmaker, bus=bus, redis_url=redis_url, poll_seconds=0.05)
+    event_id = await goal_event(sessionmaker)
+    async with Redis.from_url(redis_url) as redis:
+        await redis.set(relay_module.LOCK_NAME, "a-relay-that-lost-redis", px=1500)
+        relay.start()
+        try:
+            async with asyncio.timeout(DEADLINE_SECONDS):
+                await arrived.wait()
+        finally:
+            await relay.aclose()
+    assert received == [event_id]
+    waits = [
+        r for r in caplog.records if r.name == relay_module.__name__ and "lock is held" in r.getMessage()
+    ]
+    assert waits and all(r.levelno == logging.INFO and r.exc_info is None for r in waits)
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
