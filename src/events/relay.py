@@ -72,6 +72,7 @@ class Relay:
         self._local_lock = asyncio.Lock()
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._stopping = False
         self.on_published: Callable[[], None] | None = None  # told after each round that published
         # Without Redis: the last id published here, and the ids published but not yet marked.
         self._published_up_to: int | None = None
@@ -170,6 +171,8 @@ class Relay:
                 async with asyncio.timeout(self.poll_seconds):
                     await self._wake.wait()
             self._wake.clear()
+            if self._stopping:
+                return
             try:
                 if await self.flush() and self.on_published is not None:
                     self.on_published()
@@ -188,9 +191,16 @@ class Relay:
 
     async def aclose(self) -> None:
         if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            # A round cut between its publish and its mark would leave published events unmarked, and the
+            # flush below would publish them twice: the round in progress ends first (cancelled only if it
+            # outlasts SETTLE_AT_CLOSE_SECONDS).
+            self._stopping = True
+            self._wake.set()
+            await asyncio.wait({self._task}, timeout=SETTLE_AT_CLOSE_SECONDS)
+            if not self._task.done():
+                self._task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await self._task
         with contextlib.suppress(Exception):
             await self.flush()  # what the last requests wrote goes out before the process does
             async with asyncio.timeout(SETTLE_AT_CLOSE_SECONDS):  # the database may be gone for good
