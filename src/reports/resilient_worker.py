@@ -18,6 +18,8 @@ import signal
 from arq import create_pool
 from arq.constants import in_progress_key_prefix
 from arq.worker import Worker
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import WatchError
 
 from src.redis_client import UNAVAILABLE, Outage
 
@@ -64,9 +66,13 @@ class ResilientWorker(Worker):
             before = self.tasks.get(job_id.decode())
             try:
                 await super().start_jobs([job_id])
-            except UNAVAILABLE:
+            except (*UNAVAILABLE, WatchError) as exc:
                 if self.tasks.get(job_id.decode()) is before:  # no task was made: the slot is still taken
                     self._release_sem_dec_counter_on_complete()
+                if isinstance(exc, WatchError):
+                    # arq catches the WatchError of a job taken by another worker meanwhile; one that gets
+                    # here is redis-py's word for a connection lost between WATCH and the next command.
+                    raise RedisConnectionError(str(exc)) from exc
                 raise
 
     async def run_job(self, job_id: str, score: int) -> None:

@@ -214,3 +214,36 @@ async def test_the_worker_waits_for_redis_at_start(
             redis_proxy.restore()
             await until(lambda: runs == ["waiting"])
         assert await redis.zcard("arq:queue") == 0
+
+
+async def test_a_connection_lost_while_watching_a_job_is_an_outage_too(
+    redis_proxy: TcpProxy, redis_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """arq starts a job with WATCH, then EXISTS; redis-py reports a connection lost between the two as a
+    WatchError, not a ConnectionError. It is an outage like any other: the worker stays up (it used to end
+    its loop there) and runs the job once Redis answers."""
+    caplog.set_level(logging.INFO)
+    runs: list[str] = []
+
+    async def record(ctx: dict[str, Any]) -> None:
+        runs.append(ctx["job_id"])
+
+    redis_proxy.cut_on(b"EXISTS")
+    worker = ResilientWorker(
+        [func(record, name="record")],
+        redis_settings=arq_redis_settings(proxied_url(redis_proxy)),
+        handle_signals=False,
+        poll_delay=0.05,
+    )
+    arq = await create_pool(arq_redis_settings(redis_url))
+    try:
+        async with running(worker) as loop:
+            await arq.enqueue_job("record", _job_id="watched")
+            await until(lambda: warned(caplog))
+            assert not loop.done()
+            redis_proxy.restore()
+            await until(lambda: runs == ["watched"])
+            assert not loop.done()
+        assert worker.job_counter == 0
+    finally:
+        await arq.aclose()

@@ -32,6 +32,8 @@ class TcpProxy:
         self._writers: set[asyncio.StreamWriter] = set()
         self._handlers: set[asyncio.Task[Any]] = set()
         self.connections = 0  # accepted so far
+        self._cut_on: bytes | None = None
+        self._cutting: asyncio.Task[None] | None = None
 
     def url(self, scheme: str, path: str = "") -> str:
         return f"{scheme}://127.0.0.1:{self.port}{path}"
@@ -55,6 +57,11 @@ class TcpProxy:
     def cut(self) -> None:
         """Stop listening and reset every open connection: clients see refused connects and dead sockets."""
         self._call(self._cut())
+
+    def cut_on(self, marker: bytes) -> None:
+        """Cut (as `cut`) as soon as a client sends bytes containing `marker`, before they reach the server:
+        a connection lost in the middle of an exchange, e.g. between a WATCH and the commands after it."""
+        self._cut_on = marker
 
     def restore(self) -> None:
         """Listen again on the same port."""
@@ -90,7 +97,8 @@ class TcpProxy:
             writers.append(server_writer)
             self._writers.add(server_writer)
             await asyncio.gather(
-                self._pipe(client_reader, server_writer), self._pipe(server_reader, client_writer)
+                self._pipe(client_reader, server_writer, outgoing=True),
+                self._pipe(server_reader, client_writer),
             )
         except OSError:
             pass  # the target refused: the client's connection goes as it would have
@@ -100,10 +108,15 @@ class TcpProxy:
                 self._writers.discard(writer)
             self._handlers.discard(handler)
 
-    @staticmethod
-    async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    async def _pipe(
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, *, outgoing: bool = False
+    ) -> None:
         with contextlib.suppress(OSError, asyncio.IncompleteReadError):
             while data := await reader.read(CHUNK):
+                if outgoing and self._cut_on is not None and self._cut_on in data:
+                    self._cut_on = None
+                    self._cutting = asyncio.get_running_loop().create_task(self._cut())
+                    return
                 writer.write(data)
                 await writer.drain()
         with contextlib.suppress(OSError):
