@@ -24,6 +24,8 @@ from redis.exceptions import WatchError
 from src.redis_client import UNAVAILABLE, Outage
 
 logger = logging.getLogger(__name__)
+# What starting a job may fail with while Redis is away (WatchError: see start_jobs).
+START_FAILURES: tuple[type[Exception], ...] = (*UNAVAILABLE, WatchError)
 
 
 class ResilientWorker(Worker):
@@ -66,7 +68,7 @@ class ResilientWorker(Worker):
             before = self.tasks.get(job_id.decode())
             try:
                 await super().start_jobs([job_id])
-            except (*UNAVAILABLE, WatchError) as exc:
+            except START_FAILURES as exc:
                 if self.tasks.get(job_id.decode()) is before:  # no task was made: the slot is still taken
                     self._release_sem_dec_counter_on_complete()
                 if isinstance(exc, WatchError):
