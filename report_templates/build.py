@@ -10,7 +10,7 @@ Layout: GB/T 9704-2012 (FORMS.md §5) — A4 portrait; margins top 37 mm, bottom
 (text block 156 mm × 225 mm); body 3号 (16 pt) 仿宋_GB2312 at exactly 28.9 pt per line (22 lines × 28
 characters); title 2号 (22 pt) 方正小标宋简体, centred; headings 黑体; tables 小4号 (12 pt); page number
 "— 1 —" in 4号 (14 pt) 宋体. The fonts are named for Word as Chinese government offices install them;
-report_templates/fonts.conf maps them to free Simplified Chinese faces for LibreOffice.
+report_templates/fonts.conf maps them to free Simplified Chinese faces for LibreOffice (仿宋: FandolFang).
 
 Indicator grid of the goal table: the categories (一级指标, 二级指标) merge vertically over consecutive rows
 with the same value, as on the printed forms. docxtpl's own `{% vm %}` cannot do that: it merges the cell over

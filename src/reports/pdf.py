@@ -3,7 +3,9 @@
 One soffice start costs about 1.6 s and each further document in the same call about 0.33 s, so a batch is
 converted in one call. Each converter has its own profile directory (two soffice processes sharing one
 profile block each other), a timeout that kills the whole process group, and fontconfig aliases
-(report_templates/fonts.conf) so the official faces map to a Simplified Chinese font, not a Japanese one.
+(report_templates/fonts.conf) so the official faces map to Simplified Chinese fonts, not Japanese ones:
+仿宋_GB2312 to FandolFang, 方正小标宋简体 to FandolSong Bold and so on (report_templates/install-fonts),
+else to Noto CJK.
 """
 
 import asyncio

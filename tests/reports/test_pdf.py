@@ -2,30 +2,20 @@
 indicators. CI installs LibreOffice (.ci/run); where it is missing the tests fail in CI and skip locally."""
 
 import asyncio
-import io
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
-from docx import Document
-from docx.oxml.ns import qn
-from docx.shared import Pt
 
 from bench.render import context
 from src.models.goal import GoalDocumentKind
-from src.reports.pdf import PdfUnavailable, convert, page_count, soffice_path
+from src.reports.pdf import PdfUnavailable, convert, page_count
 from src.reports.render import Renderer
-from tests.conftest import require_service
-
-
-def _needs_libreoffice() -> None:
-    if soffice_path() is None or shutil.which("pdftotext") is None:
-        require_service("LibreOffice (soffice) and pdftotext", FileNotFoundError("soffice, pdftotext"))
+from tests.support.pdf import docx_lines, needs_tools, page_pixels
 
 
 async def test_goal_tables_convert_to_pdf_in_one_call(tmp_path: Path) -> None:
-    _needs_libreoffice()
+    needs_tools("pdftotext")
     renderer = Renderer()
     small, large = context(3), context(60)
     documents = {
@@ -53,41 +43,16 @@ async def test_pdf_without_libreoffice_says_so(tmp_path: Path, monkeypatch: pyte
         await convert({"x": b""}, profile_dir=tmp_path / "profile")
 
 
-def _one_line(text: str, face: str) -> bytes:
-    document = Document()
-    run = document.add_paragraph().add_run(text)
-    run.font.size = Pt(72)
-    run.font.name = face
-    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), face)
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
-
-
 async def test_official_faces_print_with_simplified_chinese_glyphs(tmp_path: Path) -> None:
     # Noto CJK's faces share one glyph set and differ in which glyph a character maps to: 直, 骨 and 写 take
     # other shapes in the Japanese face. The PDF names the shared set ("NotoSerifCJKjp") whatever the face,
-    # so the shapes are compared as printed: 仿宋_GB2312 must print as the SC face does, not as JP.
-    _needs_libreoffice()
+    # so the shapes are compared as printed: 宋体, which fonts.conf maps to Noto Serif CJK SC, must print as
+    # the SC face does, not as JP. (The other official faces print in Fandol's: tests/reports/test_fonts.py.)
+    needs_tools("pdftoppm")
     text = "直骨写"
-    faces = {"official": "仿宋_GB2312", "sc": "Noto Serif CJK SC", "jp": "Noto Serif CJK JP"}
-    pdfs = await convert({k: _one_line(text, face) for k, face in faces.items()}, profile_dir=tmp_path / "p")
-    pixels = {}
-    for key, pdf in pdfs.items():
-        (tmp_path / f"{key}.pdf").write_bytes(pdf)
-        await asyncio.to_thread(
-            subprocess.run,
-            [
-                "pdftoppm",
-                "-r",
-                "40",
-                "-gray",
-                "-singlefile",
-                str(tmp_path / f"{key}.pdf"),
-                str(tmp_path / key),
-            ],
-            check=True,
-        )
-        pixels[key] = (tmp_path / f"{key}.pgm").read_bytes()
+    faces = {"official": "宋体", "sc": "Noto Serif CJK SC", "jp": "Noto Serif CJK JP"}
+    documents = {key: docx_lines((text, face)) for key, face in faces.items()}
+    pdfs = await convert(documents, profile_dir=tmp_path / "p")
+    pixels = {key: await page_pixels(pdf, tmp_path, key) for key, pdf in pdfs.items()}
     assert pixels["sc"] != pixels["jp"]  # the characters do differ between the two faces
     assert pixels["official"] == pixels["sc"]
