@@ -283,3 +283,60 @@ async def test_art10_0011_puts_a_guiding_goal_approved_nationally_back_in_force(
             for table in ("goal_transition", "goal", "app_user", "organization", "fund_type", "region"):
                 await conn.execute(text(f"DELETE FROM {table}"))
         await migrate.upgrade(engine)
+
+
+async def test_art23_0014_carries_the_goal_numbers_over_to_subjects_and_families(
+    engine: AsyncEngine, sessionmaker: object
+) -> None:
+    """0014: each number of a goal becomes the number of subject ('Goal', its goal) in family 财社, as
+    printed; the sequences go on per family. Downgrading keeps the goals' 财社 numbers and drops others."""
+    statements = [
+        "INSERT INTO region (id, code, name, level, path)"
+        " VALUES (1, '510000', '四川省', 'province', '/510000/')",
+        "INSERT INTO fund_type (id, code, name_zh, administration, sort_order, active)"
+        " VALUES (1, 'WORK_INJURY', '工伤保险', 'HRSS', 1, TRUE)",
+        "INSERT INTO organization (id, name, actor_type, region_id) VALUES (1, '四川省财政厅', 'FINANCE', 1)",
+        *(
+            "INSERT INTO goal (id, title, horizon, start_year, end_year, content, fund_type_id, region_id,"
+            f" status, version, lineage_id) VALUES ({goal_id}, 't', 'ANNUAL', 2026, 2026, '', 1, 1,"
+            f" '{status}', {goal_id}, '{1:032x}')"
+            for goal_id, status in ((1, "SUPERSEDED"), (2, "ISSUED"))
+        ),
+        *(
+            "INSERT INTO document_number (organization_id, year, sequence, goal_id, prefix, text)"
+            f" VALUES (1, 2026, {sequence}, {goal_id}, '川财社', '川财社〔2026〕{sequence}号')"
+            for goal_id, sequence in ((2, 1), (1, 2))
+        ),
+    ]
+    number = (
+        "INSERT INTO document_number (organization_id, family, year, sequence, subject_type, subject_id,"
+        " prefix, text) VALUES (1, '{}', 2026, {}, '{}', 1, '川{}', '{}')"
+    )
+    query = "SELECT subject_type, subject_id, family, sequence, text FROM document_number ORDER BY sequence"
+    try:
+        await migrate.downgrade(engine, "0013")
+        async with engine.begin() as conn:
+            for statement in statements:
+                await conn.execute(text(statement))
+        await migrate.upgrade(engine)
+        async with engine.begin() as conn:
+            assert [tuple(r) for r in (await conn.execute(text(query))).all()] == [
+                ("Goal", 2, "财社", 1, "川财社〔2026〕1号"),
+                ("Goal", 1, "财社", 2, "川财社〔2026〕2号"),
+            ]
+            # Another family's sequence starts at 1, for a subject of another type.
+            await conn.execute(text(number.format("人社", 1, "Memo", "人社", "川人社〔2026〕1号")))
+            with pytest.raises(IntegrityError):  # one number per subject and family
+                async with conn.begin_nested():
+                    await conn.execute(text(number.format("财社", 3, "Goal", "财社", "x")))
+        await migrate.downgrade(engine, "0013")
+        async with engine.connect() as conn:
+            rows = (
+                await conn.execute(text("SELECT goal_id, sequence FROM document_number ORDER BY id"))
+            ).all()
+        assert [tuple(r) for r in rows] == [(2, 1), (1, 2)]
+    finally:
+        async with engine.begin() as conn:
+            for table in ("document_number", "goal", "organization", "fund_type", "region"):
+                await conn.execute(text(f"DELETE FROM {table}"))
+        await migrate.upgrade(engine)

@@ -1,7 +1,8 @@
-"""Document numbers (发文字号, GB/T 9704 7.2.5): 川财社〔2026〕12号, one per goal version issued.
+"""Document numbers (发文字号, GB/T 9704 7.2.5): 川财社〔2026〕12号, one per subject and family.
 
-The issuing body (the finance organization of the goal's region) numbers its documents in a sequence of its
-own per year, starting at 1; src/reports/numbering.py assigns them when an issued goal's table is built.
+An issuing body (an organization) numbers the documents of each family (财社, 人社 …) in a sequence of its
+own per year, starting at 1; src/reports/numbering.py assigns them when a numbered document of a subject is
+first built, and the subject keeps its number.
 """
 
 from datetime import datetime
@@ -10,23 +11,37 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from src.models.base import utcnow
+from src.models.event import SUBJECT_TYPE_MAX_LENGTH
 from src.models.types import UTCDateTime
+
+# The longest family code (财社, 人社 …); with a region's abbreviation (8 at most) it fits the prefix.
+FAMILY_MAX_LENGTH = 8
 
 
 class DocumentNumber(SQLModel, table=True):
     __tablename__ = "document_number"
-    # Each issuing body's sequence of a year has no gaps it did not choose and no repeats: the constraint is
-    # what makes two concurrent assignments end with different numbers (numbering.number_for).
-    __table_args__ = (sa.UniqueConstraint("organization_id", "year", "sequence"),)
+    __table_args__ = (
+        # Each issuing body's sequence of a family and year has no gaps it did not choose and no repeats:
+        # the constraint is what makes two concurrent assignments end with different numbers
+        # (numbering.number_for).
+        sa.UniqueConstraint("organization_id", "family", "year", "sequence"),
+        # One number per subject and family: a subject's documents of a family, however often they are
+        # built, carry one number. A new version of a subject (Art. 14: a new goal row) gets its own.
+        sa.UniqueConstraint("subject_type", "subject_id", "family"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
-    # The issuing body: the FINANCE organization of the goal's region.
+    # The issuing body: the organization of the kind's actor type at the subject's region (the FINANCE
+    # organization of a goal's region for its goal table).
     organization_id: int = Field(foreign_key="organization.id")
+    family: str = Field(max_length=FAMILY_MAX_LENGTH)  # 财社: the kind family's code in the prefix
     year: int
     sequence: int
-    # One number per goal version issued; a new version (Art. 14) is a new goal row and gets its own.
-    goal_id: int = Field(foreign_key="goal.id", unique=True)
-    prefix: str = Field(max_length=16)  # 川财社, 成财社 …
+    # The numbered subject (a registered subject's name and row id, as report jobs and events name it); no
+    # foreign key, since a subject may be of any table. A goal table's: ("Goal", the goal version's id).
+    subject_type: str = Field(max_length=SUBJECT_TYPE_MAX_LENGTH)
+    subject_id: int
+    prefix: str = Field(max_length=16)  # 川财社, 成财社 …: the region's abbreviation, then the family
     text: str = Field(max_length=48)  # the number as printed: 川财社〔2026〕12号
     created_at: datetime = Field(
         default_factory=utcnow,

@@ -23,6 +23,7 @@ from jinja2 import StrictUndefined, Template
 from jinja2.sandbox import SandboxedEnvironment
 
 from src.reports.compiled_docx import CompiledDocx, compile_docx
+from src.subjects.registry import registry
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "report_templates"
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -107,7 +108,8 @@ class _Kind:
 
 
 class Renderer:
-    """Renders documents from report_templates/<kind>.docx. One per process: it keeps templates warm.
+    """Renders documents from each kind's template in report_templates/ (DocumentSpec.template: <kind>.docx).
+    One per process: it keeps templates warm.
 
     Jobs render in threads (asyncio.to_thread): a kind's caches are made under a lock and published whole.
     """
@@ -120,7 +122,9 @@ class Renderer:
         self._lock = threading.Lock()
 
     def template_path(self, kind: str) -> Path:
-        return self.template_dir / f"{kind}.docx"
+        """The kind's template (DocumentSpec.template); <kind>.docx for a kind not registered."""
+        spec = registry().documents.get(str(kind))
+        return self.template_dir / (spec.template if spec is not None else f"{kind}.docx")
 
     def _kind(self, kind: str) -> _Kind:
         if not self.warm:

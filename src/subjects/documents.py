@@ -1,9 +1,13 @@
 """Document kinds: what the report jobs render, registered per domain (src/domains/).
 
-A kind names its subject type and says how to build its template's context (as the requester: a document
-never shows more than the API would to the same person), what version of the data a document is made of
-(so the same request for unchanged data gets the same job), and which subjects a batch of it covers. Its
-template is report_templates/<kind>.docx.
+A kind names its subject type, its template (report_templates/<template>, by default <kind>.docx, built by
+report_templates/build.py) and how to build that template's context (as the requester: a document never
+shows more than the API would to the same person), what version of the data a document is made of (so the
+same request for unchanged data gets the same job), which subjects a batch of it covers, and — for an
+official document — its number (发文字号, `NumberSpec`): which body issues it, its family code, and when
+and where a subject's document is issued. src/reports/numbering.py assigns the numbers, the prefix being the
+issuing region's abbreviation (a regional rule, Art. 23) and the family: 川财社〔2026〕1号, 川人社〔2026〕1号,
+or a prefecture's own (成财社, or what 成都市 sets).
 """
 
 from collections.abc import Awaitable, Callable, Sequence
@@ -12,7 +16,13 @@ from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from src.models.document_number import FAMILY_MAX_LENGTH
+from src.models.enums import ActorType
 from src.services.actors import Actor
+
+# Families of document numbers: the issuing body's code between the region's abbreviation and 〔year〕.
+FINANCE_SOCIAL_SECURITY = "财社"  # a finance body's social-security documents: 川财社 (四川省财政厅)
+HUMAN_RESOURCES_SOCIAL_SECURITY = "人社"  # the human resources and social security department's: 川人社
 
 
 @dataclass(frozen=True)
@@ -28,14 +38,45 @@ class BatchScope:
 
 
 @dataclass(frozen=True)
+class Issue:
+    """Where and when a subject's document is issued, as its number needs it."""
+
+    region_id: int  # the region whose body (of the kind's issuer type) issues and numbers it
+    year: int  # the year of the sequence it is numbered in
+    numberable: bool  # whether it is issued now (a goal in force); a subject not yet gets no number yet
+
+
+@dataclass(frozen=True)
+class NumberSpec:
+    """The document number of a kind: the organization of actor type `issuer` at the subject's region issues
+    it, numbering each `family`'s documents per year from 1; `issue` reads the rest from the subject row."""
+
+    issuer: ActorType  # FINANCE for the goal table (四川省财政厅, 成都市财政局 …), HRSS for 人社 documents
+    family: str  # 财社: printed after the region's abbreviation, 川财社〔2026〕1号
+    issue: Callable[[AsyncSession, Any], Awaitable[Issue]]  # (session, subject row)
+
+    def __post_init__(self) -> None:
+        refused = any(c.isspace() or c in "〔〕" for c in self.family)
+        if refused or not 0 < len(self.family) <= FAMILY_MAX_LENGTH:
+            raise ValueError(f"family {self.family!r}: 1 to {FAMILY_MAX_LENGTH} characters, no space or 〔〕")
+
+
+@dataclass(frozen=True)
 class DocumentSpec:
-    kind: str  # GOAL_TABLE: the template is report_templates/GOAL_TABLE.docx
+    kind: str  # GOAL_TABLE
     label: str  # 绩效目标表
     subject: str  # the registered subject type it documents ("Goal")
     # The context of one subject's document, read as `actor`; NotFound when it may not read the subject.
+    # Its keys are exactly the template's variables (tests/reports/test_render.py checks every kind).
     build_context: Callable[..., Awaitable[dict[str, Any]]]  # (session=, actor=, subject_id=)
     # What each subject's document is made of, by subject id (fingerprinted with the request).
     versions: Callable[[AsyncSession, Sequence[Any]], Awaitable[dict[int, list[Any]]]]
     # The subjects a batch of this kind covers, as `actor` may read them (None: no batches of it).
     batch: Callable[[AsyncSession, Actor, BatchScope, int], Awaitable[Sequence[Any]]] | None = None
     batch_label: str = ""  # what a batch covers, for the message when it finds none: "绩效目标"
+    template: str = ""  # its file in report_templates/ (the renderer's directory); "" is <kind>.docx
+    number: NumberSpec | None = None  # its 发文字号, for an official document; None: not numbered
+
+    def __post_init__(self) -> None:
+        if not self.template:
+            object.__setattr__(self, "template", f"{self.kind}.docx")

@@ -5,7 +5,8 @@ events, their visibility and catch-up, report jobs, document numbers, lookups by
 A subject registers its row type, its name (stored beside events and jobs: "Goal"), its scope for one row
 (`scope`) and who may read its rows as SQL (`clause`) — both from the one rule, policy.visibility, over the
 subject's scope (src/subjects/scope.py) — and its event kinds with their labels. A document kind registers
-its subject, its context builder, its data version and its batch (src/subjects/documents.py).
+its subject, its template, its context builder, its data version, its batch and its number (who issues it,
+its family; src/subjects/documents.py).
 `registry()` is the one place that loads the registrations.
 """
 

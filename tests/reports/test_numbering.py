@@ -1,5 +1,6 @@
-"""Document numbers (发文字号): the regional prefix, sequences per issuing body and year, a number kept by its
-goal, none for a goal not in force, concurrent assignments, and the number in the rendered document."""
+"""Document numbers (发文字号) by subject: sequences per issuing body, family and year; the prefix from the
+region's document abbreviation (Art. 23) and the kind's family; a number kept by its subject, one per family;
+none for a goal not in force; concurrent assignments; and the number in the rendered document."""
 
 import asyncio
 import io
@@ -12,33 +13,43 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from src.models import DocumentNumber, Goal, Region
-from src.models.enums import ActorType, GoalStatus, RegionLevel
+from src.domains.goals import GOAL_TABLE_NUMBER
+from src.models import DocumentNumber, Goal
+from src.models.document_number import FAMILY_MAX_LENGTH
+from src.models.enums import ActorType, GoalStatus
 from src.models.goal import GoalDocumentKind
 from src.models.report import ReportFormat, ReportJob, ReportJobStatus
 from src.reports import jobs
-from src.reports.numbering import document_prefix, number_for
+from src.reports.numbering import number_for
 from src.reports.render import Renderer
 from src.reports.storage import LocalStorage
 from src.services.actors import load_actor
+from src.services.rules.registry import DOCUMENT_ABBREVIATION_LENGTH
+from src.subjects.documents import DocumentSpec, NumberSpec
+from src.subjects.registry import registry
 from tests.factories import make_goal, make_user
 
 DEADLINE_SECONDS = 10
 
 
-def region(code: str, name: str, level: RegionLevel) -> Region:
-    return Region(code=code, name=name, level=level, path=f"/510000/{code}/")
+def goal_table() -> DocumentSpec:
+    spec: DocumentSpec = registry().documents[GoalDocumentKind.GOAL_TABLE]
+    return spec
 
 
-def test_the_prefix_is_the_regional_rule() -> None:
-    assert document_prefix(region("510000", "四川省", RegionLevel.PROVINCE)) == "川财社"
-    assert document_prefix(region("510100", "成都市", RegionLevel.PREFECTURE)) == "成财社"
-    assert document_prefix(region("510300", "自贡市", RegionLevel.PREFECTURE)) == "自财社"
-    assert document_prefix(region("513400", "凉山彝族自治州", RegionLevel.PREFECTURE)) == "凉财社"
-    # 广元市 and 广安市 share their first character: they must not share their numbers.
-    guangyuan = document_prefix(region("510800", "广元市", RegionLevel.PREFECTURE))
-    guangan = document_prefix(region("511600", "广安市", RegionLevel.PREFECTURE))
-    assert (guangyuan, guangan) == ("广财社", "广安财社")
+def test_the_goal_table_is_numbered_by_the_finance_body_as_caishe() -> None:
+    spec = goal_table()
+    assert spec.number is GOAL_TABLE_NUMBER and spec.template == "GOAL_TABLE.docx"
+    assert (spec.number.issuer, spec.number.family) == (ActorType.FINANCE, "财社")
+
+
+def test_a_prefix_fits_its_column() -> None:
+    """The longest abbreviation a region may set, then the longest family, fit DocumentNumber.prefix."""
+    prefix = DocumentNumber.__table__.c.prefix  # type: ignore[attr-defined]
+    assert prefix.type.length >= DOCUMENT_ABBREVIATION_LENGTH + FAMILY_MAX_LENGTH
+    for family in ("", "财 社", "财〔社", "九" * (FAMILY_MAX_LENGTH + 1)):
+        with pytest.raises(ValueError, match="family"):
+            NumberSpec(issuer=ActorType.FINANCE, family=family, issue=GOAL_TABLE_NUMBER.issue)
 
 
 async def finance_of(sessionmaker: async_sessionmaker[AsyncSession], *codes: str) -> None:
@@ -62,9 +73,11 @@ async def goal_in(
         return goal
 
 
-async def assign(sessionmaker: async_sessionmaker[AsyncSession], goal: Goal) -> str:
+async def assign(
+    sessionmaker: async_sessionmaker[AsyncSession], goal: Goal, spec: DocumentSpec | None = None
+) -> str:
     async with sessionmaker() as session:
-        number = await number_for(session=session, goal=goal)
+        number = await number_for(session=session, spec=spec or goal_table(), subject=goal)
         await session.commit()
         return number
 
@@ -89,11 +102,14 @@ async def test_each_body_numbers_each_year_from_one(
     assert await assign(sessionmaker, province_b) == "川财社〔2026〕2号"
     assert await assign(sessionmaker, province_next_year) == "川财社〔2027〕1号"
     rows = await numbers(sessionmaker)
-    assert [(r.prefix, r.year, r.sequence) for r in rows] == [
-        ("川财社", 2026, 1),
-        ("成财社", 2026, 1),
-        ("川财社", 2026, 2),
-        ("川财社", 2027, 1),
+    assert [(r.prefix, r.family, r.year, r.sequence) for r in rows] == [
+        ("川财社", "财社", 2026, 1),
+        ("成财社", "财社", 2026, 1),
+        ("川财社", "财社", 2026, 2),
+        ("川财社", "财社", 2027, 1),
+    ]
+    assert [(r.subject_type, r.subject_id) for r in rows] == [
+        ("Goal", g.id) for g in (province_a, chengdu, province_b, province_next_year)
     ]
     assert rows[0].organization_id != rows[1].organization_id
     assert rows[0].created_at.tzinfo is not None
@@ -191,7 +207,7 @@ async def test_an_assignment_that_loses_the_race_tries_again(
     first_goal = await goal_in(sessionmaker, fund_code="EMPLOYEE_MEDICAL")
     second_goal = first_goal if same_goal else await goal_in(sessionmaker, fund_code="WORK_INJURY")
     async with sessionmaker() as first:
-        assert await number_for(session=first, goal=first_goal) == "川财社〔2026〕1号"
+        assert await number_for(session=first, spec=goal_table(), subject=first_goal) == "川财社〔2026〕1号"
         second = asyncio.create_task(assign(sessionmaker, second_goal))
         if engine.dialect.name == "postgresql":
             await _blocked_on_a_lock(engine)
@@ -250,5 +266,30 @@ async def test_the_rendered_table_of_a_goal_in_force_shows_its_number(
     text_of_issued = await render_goal(sessionmaker, storage, user.id, issued.id)
     assert "川财社〔2026〕1号" in text_of_issued.splitlines()
     # The job committed the number it assigned: the goal has it for good.
-    assert [(n.goal_id, n.text) for n in await numbers(sessionmaker)] == [(issued.id, "川财社〔2026〕1号")]
+    assert [(n.subject_type, n.subject_id, n.text) for n in await numbers(sessionmaker)] == [
+        ("Goal", issued.id, "川财社〔2026〕1号")
+    ]
     assert "〔" not in await render_goal(sessionmaker, storage, user.id, draft.id)
+
+
+async def test_a_goal_tables_number_is_kept_across_rebuilds(
+    sessionmaker: async_sessionmaker[AsyncSession], reference: None, tmp_path: Path
+) -> None:
+    """The goal's data changes and its table is built again (a new job): it shows the number it was given,
+    and no second number is taken."""
+    user = await make_user(sessionmaker, actor_type=ActorType.FINANCE, region_code="510000")
+    assert user.id is not None
+    issued = await goal_in(sessionmaker)
+    assert issued.id is not None
+    storage = LocalStorage(tmp_path)
+    assert "川财社〔2026〕1号" in (await render_goal(sessionmaker, storage, user.id, issued.id)).splitlines()
+    async with sessionmaker() as session:
+        goal = await session.get(Goal, issued.id)
+        assert goal is not None
+        goal.content = "年度目标已修订"
+        goal.row_version += 1
+        session.add(goal)
+        await session.commit()
+    again = (await render_goal(sessionmaker, storage, user.id, issued.id)).splitlines()
+    assert "川财社〔2026〕1号" in again and "年度目标已修订" in again
+    assert [n.text for n in await numbers(sessionmaker)] == ["川财社〔2026〕1号"]

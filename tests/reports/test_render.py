@@ -1,7 +1,8 @@
 """The renderer and the goal table's context: the right values in the right cells, hostile text kept
-intact and escaped, a sandbox no template can leave, and templates and builders that agree."""
+intact and escaped, a sandbox no template can leave, and each kind's template and its own builder agreeing."""
 
 import io
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -9,14 +10,13 @@ from pathlib import Path
 import pytest
 from docx import Document
 from docx.table import Table
-from docxtpl import DocxTemplate
 from jinja2.exceptions import SecurityError, UndefinedError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from src.models import Indicator
-from src.models.enums import ActorType, Administration
+from src.models.enums import ActorType, Administration, GoalStatus
 from src.models.goal import GoalDocumentKind
 from src.reports.compiled_docx import RenderedXmlError, compile_docx
 from src.reports.contexts import build_context, file_stem
@@ -24,8 +24,9 @@ from src.reports.contexts.goal_table import date_zh, number, wan_yuan
 from src.reports.render import TEMPLATE_DIR, Renderer, sandbox
 from src.services.errors import NotFound
 from src.subjects.registry import registry
-from tests.factories import make_budget, make_goal
+from tests.factories import make_budget, make_goal, make_user
 from tests.services.test_reads import actor
+from tests.support.templates import template_problems
 
 HOSTILE = "A<B & C \"引号\" 'x' 😀 ]]> <w:p/>"
 LONG = ("长文本&<>" * 250)[:2000]
@@ -95,26 +96,48 @@ async def test_goal_table_reads_with_the_requesters_visibility(
             )
 
 
-def test_template_variables_are_exactly_what_the_builders_give() -> None:
-    context_keys = {
-        "issuer", "doc_number", "title", "fund", "region", "administration", "drafter", "co_drafter",
-        "period", "status", "version", "budget", "content", "rows", "weight_total", "date",
-    }  # fmt: skip
-    for kind in registry().documents:
-        used = DocxTemplate(str(TEMPLATE_DIR / f"{kind}.docx")).get_undeclared_template_variables()
-        assert used == context_keys, kind
+async def _issued_goal(sessionmaker: async_sessionmaker[AsyncSession]) -> int:
+    """A goal in force with its finance body: its table carries every field, its number included."""
+    await make_user(sessionmaker, actor_type=ActorType.FINANCE, region_code="510100")
+    async with sessionmaker() as session:
+        goal = await make_goal(session, region_code="510100", status=GoalStatus.ISSUED, indicators=3)
+        await make_budget(session, region_code="510100", year=2026)
+        await session.commit()
+        assert goal.id is not None
+        return goal.id
 
 
-async def test_builder_gives_every_key_the_template_uses(
+# A real record of each registered kind's subject: a kind registered later has no entry, and the lint below
+# fails until it gets one, so that its template is checked against its own builder from the start.
+SUBJECTS: dict[str, Callable[[async_sessionmaker[AsyncSession]], Awaitable[int]]] = {
+    GoalDocumentKind.GOAL_TABLE: _issued_goal,
+}
+
+
+async def test_every_kinds_template_uses_exactly_what_its_own_builder_gives(
     sessionmaker: async_sessionmaker[AsyncSession], reference: None
 ) -> None:
-    goal_id = await _hostile_goal(sessionmaker)
-    async with sessionmaker() as session:
-        context = await build_context(
-            session=session, actor=actor(), kind=GoalDocumentKind.GOAL_TABLE, subject_id=goal_id
-        )
-    template = DocxTemplate(str(TEMPLATE_DIR / "GOAL_TABLE.docx"))
-    assert set(context) == template.get_undeclared_template_variables()
+    """The template-variable lint (tests/support/templates.py), kind by kind: the variables of the kind's
+    template against the keys its builder gives for a real record of its subject."""
+    assert set(SUBJECTS) == set(registry().documents), "a document kind without a subject to lint it with"
+    for kind, spec in registry().documents.items():
+        subject_id = await SUBJECTS[kind](sessionmaker)
+        async with sessionmaker() as session:
+            context = await build_context(session=session, actor=actor(), kind=kind, subject_id=subject_id)
+            await session.commit()  # the number it assigned
+        assert template_problems(spec, context) == [], kind
+    assert context["doc_number"] == "成财社〔2026〕1号"  # the goal table's (the only kind yet)
+
+
+def test_the_lint_names_what_template_and_builder_disagree_on(tmp_path: Path) -> None:
+    spec = registry().documents[GoalDocumentKind.GOAL_TABLE]
+    document = Document()
+    document.add_paragraph("{{ title }}{{ not_given }}")
+    document.save(str(tmp_path / spec.template))
+    assert template_problems(spec, {"title": "", "unused": ""}, tmp_path) == [
+        "GOAL_TABLE: GOAL_TABLE.docx uses 'not_given', which its builder does not give",
+        "GOAL_TABLE: its builder gives 'unused', which GOAL_TABLE.docx never uses",
+    ]
     assert file_stem(GoalDocumentKind.GOAL_TABLE, {"title": 'a/b:c*"d"'}) == "a_b_c__d_"
 
 
@@ -180,8 +203,8 @@ def test_line_breaks_in_values_become_word_line_breaks() -> None:
 
 def test_every_shipped_template_is_compiled_once() -> None:
     env = sandbox()
-    for kind in registry().documents:
-        assert compile_docx(TEMPLATE_DIR / f"{kind}.docx", env) is not None, kind
+    for kind, spec in registry().documents.items():
+        assert compile_docx(TEMPLATE_DIR / spec.template, env) is not None, kind
 
 
 def _small_template(tmp_path: Path, text: str, *, title: str = "") -> None:

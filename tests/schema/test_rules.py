@@ -16,6 +16,8 @@ from src.services.rules import DEFINITIONS, RuleKey
 from tests.schema.conftest import GraphQLClient
 
 PROVINCE, CHENGDU, JINJIANG, YAAN = "510000", "510100", "510104", "511800"
+# The default document abbreviation of each, derived from the region (its own, not inherited).
+ABBREVIATIONS = {PROVINCE: "川", CHENGDU: "成", JINJIANG: "锦江", YAAN: "雅"}
 
 RULE_SET = """query($code: String!) { ruleSet(regionCode: $code) {
   __typename
@@ -93,7 +95,8 @@ async def test_art23_province_defaults_apply_everywhere(gql: GraphQLClient) -> N
             for definition in DEFINITIONS:
                 rule = found[definition.key]
                 assert rule["kind"] == definition.kind.value and rule["label"] == definition.label
-                assert rule["value"] == rule["defaultValue"] == definition.default
+                default = ABBREVIATIONS[region] if definition.key == RuleKey.DOCUMENT_ABBREVIATION else None
+                assert rule["value"] == rule["defaultValue"] == (default or definition.default)
                 assert (rule["source"], rule["definedIn"], rule["updatedAt"]) == ("PROVINCE", None, None)
     found = await rules(gql, CHENGDU)
     assert found["SELF_EVALUATION_DEADLINE"]["value"] == "05-31"  # Art. 17
@@ -299,6 +302,13 @@ async def test_art23_a_province_change_that_breaks_a_prefectures_rules_is_refuse
         ("EQ_INDICATOR_SCORING", "SOMETIMES", "INVALID"),
         ("EQ_INDICATOR_SCORING", "proportional", "INVALID"),
         ("EQ_INDICATOR_SCORING", "P" * 65, "OUT_OF_RANGE"),  # longer than the column
+        ("DOCUMENT_ABBREVIATION", "蓉\u0000", "INVALID"),
+        ("DOCUMENT_ABBREVIATION", "蓉\n", "INVALID"),
+        ("DOCUMENT_ABBREVIATION", "蓉\u200b", "INVALID"),  # a format character, refused by the rule
+        ("DOCUMENT_ABBREVIATION", "蓉 城", "INVALID"),
+        ("DOCUMENT_ABBREVIATION", "", "INVALID"),
+        ("DOCUMENT_ABBREVIATION", "蓉" * 9, "OUT_OF_RANGE"),
+        ("DOCUMENT_ABBREVIATION", "自", "DUPLICATE"),  # 自贡市's
         ("LIGHT_RED_BELOW", "5" * 100_001, "OUT_OF_RANGE"),  # longer than any string argument
     ],
 )
@@ -351,3 +361,15 @@ async def test_art23_malformed_inputs_are_refused(
     nothing = await update(gql, CHENGDU)  # an empty change is no error
     assert nothing["__typename"] == "RuleSetUpdateSuccess"
     assert await stored(sessionmaker) == ([], 0)
+
+
+async def test_art23_a_region_sets_its_own_document_abbreviation(gql: GraphQLClient) -> None:
+    """发文机关代字简称: 成都市's finance sets 蓉; 成都市 reads it as its own (REGION), with its derived
+    default 成; 锦江区 keeps its own default (not inherited)."""
+    await gql.login_as(ActorType.FINANCE, CHENGDU)
+    result = await update(gql, CHENGDU, {"DOCUMENT_ABBREVIATION": "蓉"})
+    assert result["__typename"] == "RuleSetUpdateSuccess", result
+    rule = (await rules(gql, CHENGDU))["DOCUMENT_ABBREVIATION"]
+    assert (rule["kind"], rule["defaultValue"]) == ("TEXT", "成")
+    assert in_force(rule) == ("蓉", "REGION", CHENGDU)
+    assert in_force((await rules(gql, JINJIANG))["DOCUMENT_ABBREVIATION"]) == ("锦江", "PROVINCE", None)

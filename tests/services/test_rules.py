@@ -28,9 +28,10 @@ from src.services.rules import (
     rules_for,
     rules_for_region,
 )
+from src.services.rules.consistency import CONSISTENCY, broken_rules
 from src.services.rules.editing import update_rules
 from src.services.rules.reads import rules_visible
-from src.services.rules.registry import CONSISTENCY, RuleValueError, broken_rules, defaults
+from src.services.rules.registry import RuleValueError, defaults
 from tests.conftest import StatementCounter
 from tests.factories import make_user
 
@@ -43,12 +44,12 @@ PROVINCE, CHENGDU, JINJIANG, YAAN = "510000", "510100", "510104", "511800"
 
 def test_art23_every_key_has_one_typed_attribute_on_the_rule_set() -> None:
     fields = {f.name: f.type for f in dataclasses.fields(RuleSet)}
-    expected = {RuleKind.DECIMAL: Decimal, RuleKind.MONTH_DAY: MonthDay}
+    expected = {RuleKind.DECIMAL: Decimal, RuleKind.MONTH_DAY: MonthDay, RuleKind.TEXT: str}
     assert [d.key for d in DEFINITIONS] == list(RuleKey)
     for definition in DEFINITIONS:
         typed = definition.choices if definition.kind == RuleKind.CHOICE else expected[definition.kind]
         assert typed is not None and fields[definition.attribute] is typed, definition.key
-    assert set(fields) == {d.attribute for d in DEFINITIONS} | {"region_id", "origins"}
+    assert set(fields) == {d.attribute for d in DEFINITIONS} | {"region_id", "built_in", "origins"}
 
 
 def test_art23_the_province_defaults_are_canonical_and_consistent() -> None:
@@ -82,6 +83,9 @@ def test_art23_the_province_defaults_are_canonical_and_consistent() -> None:
         (K.SELF_EVALUATION_DEADLINE, "5-1", "05-01"),
         (K.SELF_EVALUATION_DEADLINE, "12-31", "12-31"),
         (K.EQ_INDICATOR_SCORING, "PROPORTIONAL", "PROPORTIONAL"),
+        (K.DOCUMENT_ABBREVIATION, " 蓉 ", "蓉"),
+        (K.DOCUMENT_ABBREVIATION, "\u3000凉山\u3000", "凉山"),  # full-width spaces around it
+        (K.DOCUMENT_ABBREVIATION, "凉山彝族自治州", "凉山彝族自治州"),
     ],
 )
 def test_art23_values_are_stored_as_canonical_text(key: RuleKey, text: str, canonical: str) -> None:
@@ -111,6 +115,19 @@ def test_art23_values_are_stored_as_canonical_text(key: RuleKey, text: str, cano
         (K.SELF_EVALUATION_DEADLINE, "2026-05-31", ErrorCode.INVALID),
         (K.EQ_INDICATOR_SCORING, "proportional", ErrorCode.INVALID),
         (K.EQ_INDICATOR_SCORING, "P" * 65, ErrorCode.OUT_OF_RANGE),
+        (K.DOCUMENT_ABBREVIATION, "", ErrorCode.INVALID),
+        (K.DOCUMENT_ABBREVIATION, " \u3000 ", ErrorCode.INVALID),
+        (K.DOCUMENT_ABBREVIATION, "蓉\n", ErrorCode.INVALID),
+        (K.DOCUMENT_ABBREVIATION, "蓉\t", ErrorCode.INVALID),
+        (K.DOCUMENT_ABBREVIATION, "蓉\x00", ErrorCode.INVALID),
+        (K.DOCUMENT_ABBREVIATION, "蓉\x1b", ErrorCode.INVALID),
+        (K.DOCUMENT_ABBREVIATION, "蓉\x85", ErrorCode.INVALID),  # C1
+        (K.DOCUMENT_ABBREVIATION, "蓉\u200b", ErrorCode.INVALID),  # a format character
+        (K.DOCUMENT_ABBREVIATION, "蓉\u2028", ErrorCode.INVALID),  # a line separator
+        (K.DOCUMENT_ABBREVIATION, "成 都", ErrorCode.INVALID),
+        (K.DOCUMENT_ABBREVIATION, "成〔", ErrorCode.INVALID),  # would break the number 成〔〔2026〕1号
+        (K.DOCUMENT_ABBREVIATION, "九" * 9, ErrorCode.OUT_OF_RANGE),  # at most 8 characters
+        (K.DOCUMENT_ABBREVIATION, "长" * 65, ErrorCode.OUT_OF_RANGE),
     ],
 )
 def test_art23_invalid_values_are_refused(key: RuleKey, text: str, code: ErrorCode) -> None:
@@ -154,11 +171,13 @@ async def test_art23_province_defaults_apply_everywhere(
 ) -> None:
     async with sessionmaker() as session:
         regions = await _regions(session)
+    abbreviations = {PROVINCE: "川", CHENGDU: "成", JINJIANG: "锦江"}  # derived from the region (below)
     for code in (PROVINCE, CHENGDU, JINJIANG):
         async with sessionmaker() as session:
             rules = await rules_for(session=session, region_id=regions[code].id or 0)
         assert rules.region_id == regions[code].id
-        assert rules.values() == defaults()
+        assert rules.values() == {**defaults(), K.DOCUMENT_ABBREVIATION: abbreviations[code]}
+        assert {k: rules.default(k) for k in RuleKey} == {k: rules.text(k) for k in RuleKey}
         assert {rules.source(k) for k in RuleKey} == {RuleSource.PROVINCE}
         assert {rules.defined_in(k) for k in RuleKey} == {None}
         assert rules.origin(K.LIGHT_RED_BELOW).updated_at is None

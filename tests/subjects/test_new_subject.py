@@ -1,7 +1,8 @@
 """Issue 17: a new domain writes one registration and edits nothing goal-shaped. A subject made up here — a
-memo with a region, a fund, a draft flag and a title — gets events, visibility and a document, and no file
-of src/ or migrations/ changes for it: its table, its scope and SQL clause, its event kinds and its document
-kind are in this file, `register` below is all a domain module of src/domains/ would hold, and the fixture
+memo with a region, a fund, a draft flag, a title and a year — gets events, visibility and a numbered
+document (test_new_subject_documents.py), and no file of src/ or migrations/ changes for it: its table, its
+scope and SQL clause, its event kinds and its document kind (numbered as its region's 人社 documents once
+sent) are in this file, `register` below is all a domain module of src/domains/ would hold, and the fixture
 registers it and removes it again (`registry().remove`), creating its table beside the application's and
 dropping it after.
 
@@ -18,7 +19,6 @@ import io
 import random
 from collections.abc import AsyncIterator, Sequence
 from enum import StrEnum
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -35,20 +35,16 @@ from src.events.filters import EventFilter
 from src.events.message import EventMessage
 from src.events.reads import events_after
 from src.events.visibility import event_visible
-from src.models import Event, FundType, Region, ReportJob
+from src.models import Event, FundType, Region
 from src.models.enums import ActorType, Administration
 from src.models.goal import GoalEventKind
-from src.models.report import ReportFormat, ReportJobStatus
-from src.reports.jobs import queued_job_ids, request_report, run_job, visible_jobs_clause
-from src.reports.jobs.scope import job_scope
-from src.reports.render import Renderer
-from src.reports.storage import LocalStorage
+from src.reports.numbering import number_for
 from src.services import policy
 from src.services.actors import Actor
 from src.services.errors import NotFound
 from src.services.rows import kept_row
 from src.subjects.columns import fund_addressed, region_path_of
-from src.subjects.documents import DocumentSpec
+from src.subjects.documents import HUMAN_RESOURCES_SOCIAL_SECURITY, DocumentSpec, Issue, NumberSpec
 from src.subjects.events import record_event
 from src.subjects.registry import Registry, SubjectSpec, UnknownSubject, registry
 from src.subjects.scope import ColumnTerms, RecordScope
@@ -75,6 +71,7 @@ class Memo(MemoTables, table=True):
     fund_type_id: int = Field(sa_column_args=[ForeignKey(col(FundType.id))])
     draft: bool = True
     title: str = Field(max_length=100)
+    year: int = 2026
 
 
 class MemoEventKind(StrEnum):
@@ -117,11 +114,20 @@ async def memo_context(*, session: AsyncSession, actor: Actor, subject_id: int) 
     ).first()
     if memo is None:
         raise NotFound("备忘录", subject_id)
-    return {"title": memo.title}
+    number = await number_for(session=session, spec=registry().documents[MemoDocumentKind.MEMO], subject=memo)
+    return {"title": memo.title, "doc_number": number}
+
+
+async def memo_issue(session: AsyncSession, memo: Memo) -> Issue:
+    """A memo is issued by the human resources and social security body of its region once it is sent."""
+    return Issue(region_id=memo.region_id, year=memo.year, numberable=not memo.draft)
 
 
 async def memo_versions(session: AsyncSession, memos: Sequence[Memo]) -> dict[int, list[Any]]:
-    return {memo.id or 0: [memo.id, memo.title, memo.draft] for memo in memos}
+    return {memo.id or 0: [memo.id, memo.title, memo.draft, memo.year] for memo in memos}
+
+
+MEMO_NUMBER = NumberSpec(issuer=ActorType.HRSS, family=HUMAN_RESOURCES_SOCIAL_SECURITY, issue=memo_issue)
 
 
 def register(registry: Registry) -> None:
@@ -144,6 +150,9 @@ def register(registry: Registry) -> None:
             subject=SUBJECT,
             build_context=memo_context,
             versions=memo_versions,
+            number=NumberSpec(
+                issuer=ActorType.HRSS, family=HUMAN_RESOURCES_SOCIAL_SECURITY, issue=memo_issue
+            ),
         )
     )
 
@@ -296,76 +305,3 @@ async def test_a_memo_announces_its_changes_to_whoever_may_read_it(
             assert live == may_read, name
             readable = (await session.exec(select(Memo.title).where(visible_memos_clause(actor)))).all()
             assert set(readable) == may_read, name
-
-
-async def test_the_report_jobs_render_a_memo_as_a_document_seen_as_the_memo_is(
-    sessionmaker: Sessionmaker, memos: None, tmp_path: Path
-) -> None:
-    """request_report for the memo's kind: refused as absent to whom may not read the memo, queued for whom
-    may; run_job renders the kind's template (made here, docxtpl's `{{ title }}`) with the memo's context and
-    stores it. The job and its events are seen as the memo is; once the memo is deleted, by its requester."""
-    memo = await make_memo(sessionmaker, region_code=CHENGDU, draft=True, title="成都医保备忘录（草稿）")
-    assert memo.id is not None
-    actors = await readers(sessionmaker)
-
-    async def request(actor: Actor) -> ReportJob:
-        async with session_scope(sessionmaker) as session:
-            return await request_report(
-                session=session,
-                actor=actor,
-                kind=MemoDocumentKind.MEMO,
-                fmt=ReportFormat.DOCX,
-                subject_id=memo.id,
-                fund_type_code=None,
-                year=None,
-                region_code=None,
-            )
-
-    with pytest.raises(NotFound):
-        await request(actors["锦江 医保经办"])  # a county does not read the draft of its prefecture
-    requester = actors["成都 医保"]
-    job = await request(requester)
-    assert (job.kind, job.subject_type, job.subject_id) == (MemoDocumentKind.MEMO, SUBJECT, memo.id)
-
-    templates = tmp_path / "templates"
-    templates.mkdir()
-    template = Document()
-    template.add_paragraph("备忘录：{{ title }}")
-    template.save(str(templates / f"{MemoDocumentKind.MEMO}.docx"))
-    storage = LocalStorage(tmp_path / "storage")
-    async with sessionmaker() as session:
-        [job_id] = await queued_job_ids(session=session, job=job)
-    await run_job(sessionmaker=sessionmaker, renderer=Renderer(templates), storage=storage, job_id=job_id)
-
-    async with sessionmaker() as session:
-        done = await session.get(ReportJob, job_id)
-        assert done is not None and done.storage_key is not None
-        assert (done.status, done.error, done.file_name) == (
-            ReportJobStatus.SUCCEEDED,
-            None,
-            f"{memo.title}.docx",
-        )
-        assert f"备忘录：{memo.title}" in docx_text(storage.path(done.storage_key).read_bytes())
-        # The job, and its progress events, are seen by whoever reads the memo.
-        job_events = (await session.exec(select(Event).where(Event.subject_type == "ReportJob"))).all()
-        assert job_events
-        for name, actor in actors.items():
-            sees_job = (
-                job_id in (await session.exec(select(ReportJob.id).where(visible_jobs_clause(actor)))).all()
-            )
-            assert (
-                sees_job == policy.visible(actor, await job_scope(session, done)) == (name in READ_DRAFT)
-            ), name
-            assert all(event_visible(actor, EventMessage.of(e)) == sees_job for e in job_events), name
-
-    # The memo deleted, its document is its requester's alone.
-    async with session_scope(sessionmaker) as session:
-        gone = await session.get(Memo, memo.id)
-        assert gone is not None
-        await session.delete(gone)
-    async with sessionmaker() as session:
-        for name, actor in actors.items():
-            sees_job = (
-                job_id in (await session.exec(select(ReportJob.id).where(visible_jobs_clause(actor)))).all()
-            )
-            assert sees_job == (actor.user_id == requester.user_id), name

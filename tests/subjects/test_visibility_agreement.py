@@ -80,7 +80,7 @@ EVENT_SHARE = 0.5  # the share of rows that get an event, before the deletions a
 # events must fit in one catch-up page (MAX_PAGE).
 EVENTS_PER_SUBJECT = 50
 OVERRIDDEN_PREFECTURES = 2  # prefectures with detailed rules of their own, beside the province's values
-# Choices, tied to no other key by a consistency rule (services/rules/registry.py CONSISTENCY).
+# Choices, tied to no other key by a consistency rule (services/rules/consistency.py).
 OVERRIDES = (RuleKey.EQ_INDICATOR_SCORING, RuleKey.INDICATOR_COVERAGE)
 SERVICE_ACCOUNTS = 4  # at random regions, of random actor types
 API_TOKENS = 12  # of the service accounts: READ or READ_WRITE, some confined to a region, revoked, expired

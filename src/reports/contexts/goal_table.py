@@ -1,4 +1,5 @@
-"""The goal table (绩效目标表, FORMS.md §1D) of one goal: database state as plain display strings.
+"""The goal table (绩效目标表, FORMS.md §1D) of one goal: database state as plain display strings, with the
+table's document number once the goal is issued (src/reports/numbering.py).
 
 The goal is read through goals_select with the requester's actor, so a document never shows more than the
 API would to the same person.
@@ -23,11 +24,14 @@ from src.models.enums import (
     IndicatorKind,
     label_zh,
 )
+from src.models.goal import GoalDocumentKind
 from src.reports.numbering import number_for
 from src.services.actors import Actor
 from src.services.errors import NotFound
 from src.services.goals.reads import GoalQuery, goals_select
+from src.subjects.registry import registry
 
+KIND = GoalDocumentKind.GOAL_TABLE
 CHINA = ZoneInfo("Asia/Shanghai")
 WAN = Decimal(10_000)
 CENT = Decimal("0.01")
@@ -147,7 +151,8 @@ async def goal_table_context(
     horizon = label_zh(goal.horizon)
     return {
         "issuer": finance or f"{region.name}财政部门",
-        "doc_number": await number_for(session=session, goal=goal),  # "" unless the goal is in force
+        # "" unless the goal is in force; the number's parts are the kind's (src/domains/goals.py)
+        "doc_number": await number_for(session=session, spec=registry().documents[KIND], subject=goal),
         "title": f"{region.name}{period_of(goal)}{fund.name_zh}预算绩效{horizon}表",
         "fund": fund.name_zh,
         "region": region.name,

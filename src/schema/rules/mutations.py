@@ -18,7 +18,7 @@ from src.services.rules.registry import RuleKey
 @strawberry.input(description="一项实施细则的新值")
 class RuleValueInput:
     key: RuleKey
-    value: str = strawberry.field(description="数值如 60 或 60.5，日期如 05-31，选项为其代码")
+    value: str = strawberry.field(description="数值如 60 或 60.5，日期如 05-31，选项为其代码，文本如 成")
 
 
 @strawberry.input(description="设置本地区的实施细则：values 设为新值，reset 删除本地区的规定（恢复沿用上级）")

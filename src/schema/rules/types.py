@@ -16,11 +16,12 @@ from src.services.rules.reads import RuleSet as RuleValues
 from src.services.rules.registry import DEFINITIONS, RuleKey, RuleKind, RuleSource
 
 strawberry.enum(RuleKey, description="实施细则项（第二十三条）")
-strawberry.enum(RuleKind, description="实施细则项的取值类型：数值 / 月-日 / 选项")
+strawberry.enum(RuleKind, description="实施细则项的取值类型：数值 / 月-日 / 选项 / 文本（单行，无控制字符）")
 strawberry.enum(
     RuleSource,
     description=(
-        "现行值的来源：PROVINCE 省级规定（省里设置的值或内置默认值）；REGION 本地区或上级市（州）的实施细则"
+        "现行值的来源：PROVINCE 省级规定（省里设置的值或内置默认值；"
+        "发文机关代字简称的默认值按本地区名称得出）；REGION 本地区或上级市（州）的实施细则"
     ),
 )
 
@@ -32,8 +33,12 @@ class Rule:
     key: RuleKey
     label: str = strawberry.field(description="中文名称")
     kind: RuleKind
-    value: str = strawberry.field(description="现行值（规范文本：数值如 60.00，日期如 05-31，选项为其代码）")
-    default_value: str = strawberry.field(description="省级内置默认值（第十三、十七条及现行实践）")
+    value: str = strawberry.field(
+        description="现行值（规范文本：数值如 60.00，日期如 05-31，选项为其代码，文本去掉首尾空格）"
+    )
+    default_value: str = strawberry.field(
+        description="本地区的内置默认值：省级默认值（第十三、十七条及现行实践），发文机关代字简称则按本地区名称得出"
+    )
     source: RuleSource
     updated_at: datetime | None = strawberry.field(description="规定该值的记录最后修改时间；内置默认值为空")
     defined_in_id: strawberry.Private[int | None]
@@ -43,7 +48,12 @@ class Rule:
     )
 
 
-@strawberry.type(description="一个地区现行的实施细则：本地区的规定，未规定的沿用上级，再无则为省级默认值")
+@strawberry.type(
+    description=(
+        "一个地区现行的实施细则：本地区的规定，未规定的沿用上级，再无则为省级默认值"
+        "（发文机关代字简称不沿用上级：未规定的按本地区名称得出）"
+    )
+)
 class RuleSet:
     region: Region
     rules: list[Rule] = strawberry.field(
@@ -58,7 +68,7 @@ class RuleSet:
                 label=d.label,
                 kind=d.kind,
                 value=values.text(d.key),
-                default_value=d.default,
+                default_value=values.default(d.key),
                 source=values.source(d.key),
                 updated_at=values.origin(d.key).updated_at,
                 defined_in_id=values.defined_in(d.key),

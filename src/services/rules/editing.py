@@ -1,25 +1,31 @@
 """Editing a region's rules (Art. 23 「各市（州）可…制定具体实施细则」): the finance department of the
 province or of a prefecture sets or resets its own region's values. Every value is checked alone and, with the
-others in force, against the consistency rules; when anything is wrong nothing is written.
+others in force, against the consistency rules; a document abbreviation also against those of the province's
+other issuing regions; when anything is wrong nothing is written.
 """
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from src.models import Region, RegionalRule
 from src.models.base import utcnow
+from src.models.enums import RegionLevel
 from src.models.rules import RuleEventKind
 from src.services import audit, policy
 from src.services.actors import Actor
 from src.services.concurrency import claim
 from src.services.errors import CommonErrorCode, Conflict, ErrorCode, FieldProblem, NotFound, ValidationFailed
-from src.services.rules.reads import DefinedRule, defined_rules, resolve
-from src.services.rules.registry import DEFINITION, RuleKey, RuleValueError, broken_rules
+from src.services.rules.consistency import broken_rules
+from src.services.rules.reads import DefinedRule, ancestor_codes, defined_rules, resolve
+from src.services.rules.region_defaults import RegionFacts
+from src.services.rules.registry import DEFINITION, RuleKey, RuleValueError
 from src.subjects.events import record_event
 
 OPERATION = "ruleSetUpdate"
+# The regions whose bodies issue numbered documents, whose abbreviations must tell them apart.
+ISSUING_LEVELS = (RegionLevel.PROVINCE, RegionLevel.PREFECTURE)
 BOTH_SET_AND_RESET = "同一细则项不能既设置新值又恢复上级规定"
 
 
@@ -74,17 +80,15 @@ async def _consistency_problems(
     `defined` holds the stored rules of the region, its ancestors and descendants as they will be after
     the change; `fields` the input field of every key the change touches."""
     touched = set(fields)
-    regions = {region.path: region.id}
-    regions.update({r.region_path: r.region_id for r in defined if r.region_path.startswith(region.path)})
+    regions = {region.path: RegionFacts.of(region)}
+    regions.update({r.region.path: r.region for r in defined if r.region.path.startswith(region.path)})
     problems: list[FieldProblem] = []
-    for path, region_id in sorted(regions.items()):
-        assert region_id is not None
-        in_force = resolve(region_id, path, defined).values()
+    for _, facts in sorted(regions.items()):
+        in_force = resolve(facts, defined).values()
         for rule in broken_rules(in_force, touching=touched):
             message = rule.message
-            if region_id != region.id:
-                below = await session.get(Region, region_id)
-                name = below.name if below is not None else path
+            if facts.id != region.id:
+                name = facts.name
                 message = f"{message}（将与{name}的实施细则不一致，请先调整{name}的细则）"
             for key in rule.keys:
                 problem = (
@@ -93,6 +97,49 @@ async def _consistency_problems(
                 if problem is not None and problem not in problems:
                     problems.append(problem)
     return problems
+
+
+async def _duplicate_problems(
+    session: AsyncSession, region: Region, canonical: dict[RuleKey, str], fields: dict[RuleKey, str]
+) -> list[FieldProblem]:
+    """A value of a `distinct` key (the document abbreviation) that another issuing region of the province
+    (the province itself or a prefecture) has in force, its own or its derived default: two bodies would
+    print their documents with the same numbers."""
+    keys = [key for key in canonical if DEFINITION[key].distinct]
+    if not keys:
+        return []
+    province_path = f"/{ancestor_codes(region.path)[0]}/"
+    others = (
+        await session.exec(
+            select(Region).where(
+                col(Region.path).startswith(province_path, autoescape=True),
+                col(Region.level).in_(ISSUING_LEVELS),
+                Region.id != region.id,
+            )
+        )
+    ).all()
+    stored = (
+        await session.exec(
+            select(RegionalRule).where(
+                col(RegionalRule.key).in_([key.value for key in keys]),
+                col(RegionalRule.region_id).in_([other.id for other in others]),
+            )
+        )
+    ).all()
+    problems: list[FieldProblem] = []
+    for key in keys:
+        own = {row.region_id: row.value for row in stored if row.key == key.value}
+        for other in others:
+            in_force = resolve(RegionFacts.of(other), _as_defined(other, key, own.get(other.id or 0)))
+            if in_force.text(key) == canonical[key]:
+                message = f"{DEFINITION[key].label}：与{other.name}的相同，发文字号将无法区分"
+                problems.append(FieldProblem(fields[key], message, ErrorCode.DUPLICATE))
+                break
+    return problems
+
+
+def _as_defined(region: Region, key: RuleKey, value: str | None) -> list[DefinedRule]:
+    return [] if value is None else [DefinedRule(key.value, value, RegionFacts.of(region))]
 
 
 async def update_rules(
@@ -117,9 +164,11 @@ async def update_rules(
     own_rows = (await session.exec(select(RegionalRule).where(RegionalRule.region_id == region.id))).all()
     own = {row.key: row for row in own_rows}
     stored = await defined_rules(session, region, with_descendants=True)
-    after = [r for r in stored if r.region_id != region.id or (r.key not in canonical and r.key not in reset)]
-    after += [DefinedRule(key, text, region.id, region.path, region.level) for key, text in canonical.items()]
+    facts = RegionFacts.of(region)
+    after = [r for r in stored if r.region.id != region.id or (r.key not in canonical and r.key not in reset)]
+    after += [DefinedRule(key, text, facts) for key, text in canonical.items()]
     problems = await _consistency_problems(session, region, after, fields)
+    problems += await _duplicate_problems(session, region, canonical, fields)
     if problems:
         raise ValidationFailed(problems)
 

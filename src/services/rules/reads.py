@@ -1,5 +1,7 @@
 """Reading a region's rules (Art. 23): its own value of each key, else the nearest ancestor's (county →
-prefecture → province), else the province's built-in default.
+prefecture → province), else the province's built-in default. A key naming the region itself (its document
+abbreviation: registry.RuleDefinition.region_default) is never inherited: the region's own value, else the
+default derived from the region (region_defaults.py).
 
 rules_for(session=..., region_id=...) answers with a RuleSet in two SQL statements at most (the region,
 unless the session has it already, and the rows of the region and its ancestors), whatever the number of keys.
@@ -21,6 +23,7 @@ from src.models.enums import RegionLevel
 from src.services import policy
 from src.services.actors import Actor
 from src.services.errors import NotFound
+from src.services.rules.region_defaults import RegionFacts
 from src.services.rules.registry import (
     DEFINITION,
     DEFINITIONS,
@@ -69,6 +72,8 @@ class RuleSet:
     qualitative_partly_from: Decimal
     execution_points: Decimal
     execution_reason_below: Decimal
+    document_abbreviation: str
+    built_in: Mapping[RuleKey, str] = field(compare=False, repr=False)  # the built-in value in this region
     origins: Mapping[RuleKey, RuleOrigin] = field(compare=False, repr=False)
 
     def value(self, key: RuleKey) -> RuleValue:
@@ -91,6 +96,10 @@ class RuleSet:
     def text(self, key: RuleKey) -> str:
         return self.origins[key].text
 
+    def default(self, key: RuleKey) -> str:
+        """The built-in value in this region: the province's default, or one derived from the region."""
+        return self.built_in[key]
+
 
 @dataclass(frozen=True)
 class DefinedRule:
@@ -98,9 +107,7 @@ class DefinedRule:
 
     key: str
     value: str
-    region_id: int
-    region_path: str
-    region_level: RegionLevel
+    region: RegionFacts
     updated_at: datetime | None = None
 
 
@@ -109,16 +116,19 @@ def ancestor_codes(path: str) -> list[str]:
     return [code for code in path.strip("/").split("/") if code]
 
 
-def resolve(region_id: int, region_path: str, rules: Iterable[DefinedRule]) -> RuleSet:
-    """The RuleSet of the region (`region_id`, `region_path`) from the rules of any regions: those of the
-    region and its ancestors apply, the nearest first; a stored value that no longer parses is skipped."""
+def resolve(region: RegionFacts, rules: Iterable[DefinedRule]) -> RuleSet:
+    """The RuleSet of `region` from the rules of any regions: those of the region and its ancestors apply,
+    the nearest first (a key that is not inherited: the region's own only); a stored value that no longer
+    parses is skipped."""
     nearest: dict[RuleKey, DefinedRule] = {}
     for rule in rules:
-        if not region_path.startswith(rule.region_path) or rule.key not in DEFINITION:
+        if not region.path.startswith(rule.region.path) or rule.key not in DEFINITION:
             continue
         key = RuleKey(rule.key)
+        if not DEFINITION[key].inherited and rule.region.path != region.path:
+            continue
         current = nearest.get(key)
-        if current is not None and len(current.region_path) >= len(rule.region_path):
+        if current is not None and len(current.region.path) >= len(rule.region.path):
             continue
         try:
             if DEFINITION[key].parse(rule.value) != rule.value:
@@ -128,29 +138,32 @@ def resolve(region_id: int, region_path: str, rules: Iterable[DefinedRule]) -> R
         nearest[key] = rule
     typed: dict[str, Any] = {}
     origins: dict[RuleKey, RuleOrigin] = {}
+    built_in: dict[RuleKey, str] = {}
     for definition in DEFINITIONS:
+        built_in[definition.key] = definition.default_for(region)
         found = nearest.get(definition.key)
         if found is None:
-            origin = RuleOrigin(RuleSource.PROVINCE, None, definition.default)
+            origin = RuleOrigin(RuleSource.PROVINCE, None, built_in[definition.key])
         else:
-            source = RuleSource.PROVINCE if found.region_level == RegionLevel.PROVINCE else RuleSource.REGION
-            origin = RuleOrigin(source, found.region_id, found.value, found.updated_at)
+            level = found.region.level
+            source = RuleSource.PROVINCE if level == RegionLevel.PROVINCE else RuleSource.REGION
+            origin = RuleOrigin(source, found.region.id, found.value, found.updated_at)
         origins[definition.key] = origin
         typed[definition.attribute] = definition.typed(origin.text)
-    return RuleSet(region_id=region_id, origins=MappingProxyType(origins), **typed)
+    return RuleSet(
+        region_id=region.id,
+        origins=MappingProxyType(origins),
+        built_in=MappingProxyType(built_in),
+        **typed,
+    )
 
 
 def _defined_rules_select(codes: list[str], subtree_path: str | None) -> Any:
-    """Stored rules of the regions of `codes` (and of the subtree under `subtree_path`), with the path and
-    level of their region."""
+    """Stored rules of the regions of `codes` (and of the subtree under `subtree_path`), with their region."""
     where: ColumnElement[bool] = col(Region.code).in_(codes)
     if subtree_path is not None:
         where = or_(where, col(Region.path).startswith(subtree_path, autoescape=True))
-    return (
-        select(RegionalRule, col(Region.path), col(Region.level))
-        .join(Region, col(Region.id) == RegionalRule.region_id)
-        .where(where)
-    )
+    return select(RegionalRule, Region).join(Region, col(Region.id) == RegionalRule.region_id).where(where)
 
 
 async def defined_rules(
@@ -160,15 +173,14 @@ async def defined_rules(
     in one statement."""
     stmt = _defined_rules_select(ancestor_codes(region.path), region.path if with_descendants else None)
     return [
-        DefinedRule(rule.key, rule.value, rule.region_id, path, level, rule.updated_at)
-        for rule, path, level in (await session.exec(stmt)).all()
+        DefinedRule(rule.key, rule.value, RegionFacts.of(rule_region), rule.updated_at)
+        for rule, rule_region in (await session.exec(stmt)).all()
     ]
 
 
 async def rules_for_region(*, session: AsyncSession, region: Region) -> RuleSet:
     """The rules in force in `region` (one statement)."""
-    assert region.id is not None
-    return resolve(region.id, region.path, await defined_rules(session, region))
+    return resolve(RegionFacts.of(region), await defined_rules(session, region))
 
 
 async def rules_for(*, session: AsyncSession, region_id: int) -> RuleSet:

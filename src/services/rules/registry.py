@@ -1,19 +1,27 @@
 """The keys of the regional rules (Art. 23), one typed definition each: kind, Chinese label, the province's
-built-in default (DOMAIN.md §6, §7, §10), the allowed range or choices; and the rules that tie keys together.
+built-in default (DOMAIN.md §6, §7, §10), the allowed range or choices. The rules that tie keys together are
+in consistency.py.
 
 A value is stored as its canonical text (`RegionalRule.value`): a decimal with exactly its declared places
-("60.00"), a month and day zero-padded ("05-31"), a choice's code ("ALL_OR_NOTHING"). `parse` turns what a
-user typed into that text or says what is wrong; `typed` turns stored text into the Python value.
+("60.00"), a month and day zero-padded ("05-31"), a choice's code ("ALL_OR_NOTHING"), a text as typed without
+the spaces around it ("成"). `parse` turns what a user typed into that text or says what is wrong; `typed`
+turns stored text into the Python value.
+
+Most keys set a policy, which a region inherits from the regions above it unless it sets its own. A key with a
+`region_default` names the region itself (its document abbreviation, region_defaults.py): no region inherits
+another's value, and a region without its own takes the default derived from its code, name and level.
 """
 
 import re
-from collections.abc import Callable, Mapping
+import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
 from src.services.errors import ErrorCode
+from src.services.rules.region_defaults import RegionFacts, document_abbreviation
 
 
 class RuleKey(StrEnum):
@@ -36,12 +44,14 @@ class RuleKey(StrEnum):
     QUALITATIVE_PARTLY_FROM = "QUALITATIVE_PARTLY_FROM"
     EXECUTION_POINTS = "EXECUTION_POINTS"
     EXECUTION_REASON_BELOW = "EXECUTION_REASON_BELOW"
+    DOCUMENT_ABBREVIATION = "DOCUMENT_ABBREVIATION"
 
 
 class RuleKind(StrEnum):
     DECIMAL = "DECIMAL"  # a number with a fixed number of decimal places
     MONTH_DAY = "MONTH_DAY"  # a day of every year, "MM-DD"
     CHOICE = "CHOICE"  # one code of an enum
+    TEXT = "TEXT"  # a short text on one line: no control characters, at most `length` characters
 
 
 class RuleSource(StrEnum):
@@ -102,7 +112,10 @@ class RuleValueError(ValueError):
         self.code = code
 
 
-RuleValue = Decimal | MonthDay | StrEnum
+RuleValue = Decimal | MonthDay | StrEnum | str
+# Unicode categories a TEXT value may not hold: controls (C0, C1, DEL), format characters, surrogates,
+# private-use and unassigned code points, and the line and paragraph separators.
+_NOT_IN_TEXT = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
 
 
 @dataclass(frozen=True)
@@ -110,12 +123,19 @@ class RuleDefinition:
     key: RuleKey
     kind: RuleKind
     label: str
-    default: str  # canonical text of the province's built-in value
+    # Canonical text of the province's built-in value (with `region_default`: the province's, derived).
+    default: str
     minimum: Decimal | None = None
     minimum_inclusive: bool = True
     maximum: Decimal | None = None
     places: int = 2
     choices: type[StrEnum] | None = None
+    length: int = 0  # TEXT: the most characters
+    refused: str = ""  # TEXT: characters it may not hold besides controls (a document number's brackets)
+    # A key naming the region itself: each region's default, derived from it; no region inherits it.
+    region_default: Callable[[RegionFacts], str] | None = None
+    # No two issuing regions of a province (itself and its prefectures) may have the same value in force.
+    distinct: bool = False
 
     @property
     def attribute(self) -> str:
@@ -125,6 +145,15 @@ class RuleDefinition:
     @property
     def max_length(self) -> int:
         return 64  # RegionalRule.value
+
+    @property
+    def inherited(self) -> bool:
+        """Whether a region without a value of its own takes the nearest region's above it."""
+        return self.region_default is None
+
+    def default_for(self, region: RegionFacts) -> str:
+        """The built-in value in `region`: the province's default, or the region's own derived one."""
+        return self.default if self.region_default is None else self.region_default(region)
 
     def typed(self, text: str) -> RuleValue:
         """The value of canonical (stored) `text`."""
@@ -137,6 +166,8 @@ class RuleDefinition:
             case RuleKind.CHOICE:
                 assert self.choices is not None
                 return self.choices(text)
+            case RuleKind.TEXT:
+                return text
 
     def parse(self, text: str) -> str:
         """The canonical text of what a user typed; RuleValueError says what is wrong with it."""
@@ -155,6 +186,8 @@ class RuleDefinition:
                     options = "、".join(f"{c.value}（{CHOICE_LABELS.get(c, c.value)}）" for c in self.choices)
                     raise RuleValueError(f"须为以下之一：{options}")
                 return text
+            case RuleKind.TEXT:
+                return self._parse_text(text)
 
     def range_label(self) -> str:
         low = "" if self.minimum is None else f"{'≥' if self.minimum_inclusive else '>'} {self.minimum}"
@@ -179,6 +212,20 @@ class RuleDefinition:
         if canonical != value:  # never rounded: more places than declared is refused
             raise RuleValueError(f"小数位数过多（最多 {self.places} 位）")
         return f"{canonical.copy_abs() if canonical.is_zero() else canonical:f}"  # never "-0.00"
+
+    def _parse_text(self, text: str) -> str:
+        text = text.strip(" \u3000")  # the full-width space too: a Chinese keyboard types it
+        if not text:
+            raise RuleValueError("不能为空")
+        if any(unicodedata.category(c) in _NOT_IN_TEXT for c in text):
+            raise RuleValueError("不能含有控制字符或换行")
+        refused = sorted({c for c in text if c in self.refused or c.isspace()})
+        if refused:
+            shown = "、".join("空格" if c.isspace() else c for c in refused)
+            raise RuleValueError(f"不能含有{shown}")
+        if len(text) > self.length:
+            raise RuleValueError(f"内容过长（最多 {self.length} 个字符）", ErrorCode.OUT_OF_RANGE)
+        return text
 
     def _parse_month_day(self, text: str) -> MonthDay:
         match = _MONTH_DAY.fullmatch(text)
@@ -216,6 +263,10 @@ def _deadline(key: RuleKey, label: str, default: str) -> RuleDefinition:
     return RuleDefinition(key=key, kind=RuleKind.MONTH_DAY, label=label, default=default)
 
 
+# The longest abbreviation: with a family code (FAMILY_MAX_LENGTH, src/subjects/documents.py) it makes a
+# document number's prefix (DocumentNumber.prefix, 16 characters).
+DOCUMENT_ABBREVIATION_LENGTH = 8
+
 K = RuleKey
 DEFINITIONS: tuple[RuleDefinition, ...] = (
     _decimal(K.INDICATOR_WEIGHT_TOTAL, "绩效指标权重合计（分）", "100.00", maximum="1000"),
@@ -251,79 +302,19 @@ DEFINITIONS: tuple[RuleDefinition, ...] = (
     _decimal(K.QUALITATIVE_PARTLY_FROM, "定性指标“部分达成”：得分不低于权重的（%）", "60.00"),
     _decimal(K.EXECUTION_POINTS, "预算执行率分值（分）", "10.00", minimum_inclusive=True),
     _decimal(K.EXECUTION_REASON_BELOW, "预算执行率低于此值须说明原因（%）", "90.00"),
+    RuleDefinition(
+        key=K.DOCUMENT_ABBREVIATION,
+        kind=RuleKind.TEXT,
+        label="发文机关代字简称（发文字号，如“川”财社〔2026〕1号）",
+        default="川",
+        length=DOCUMENT_ABBREVIATION_LENGTH,
+        refused="〔〕[]()（）【】",
+        region_default=document_abbreviation,
+        distinct=True,
+    ),
 )
 DEFINITION: dict[RuleKey, RuleDefinition] = {d.key: d for d in DEFINITIONS}
 assert list(DEFINITION) == list(RuleKey), "one definition per key, in the order of RuleKey"
-
-
-# --- rules that tie keys together ------------------------------------------------------------------------
-
-Values = Mapping[RuleKey, RuleValue]
-
-
-@dataclass(frozen=True)
-class Consistency:
-    """A rule over several keys, checked on a region's effective values after every change."""
-
-    keys: tuple[RuleKey, ...]
-    holds: Callable[[Values], bool]
-    message: str
-
-
-def _d(values: Values, key: RuleKey) -> Decimal:
-    value = values[key]
-    assert isinstance(value, Decimal)
-    return value
-
-
-def _md(values: Values, key: RuleKey) -> MonthDay:
-    value = values[key]
-    assert isinstance(value, MonthDay)
-    return value
-
-
-HUNDRED = Decimal(100)
-CONSISTENCY: tuple[Consistency, ...] = (
-    Consistency(
-        (K.LIGHT_RED_BELOW, K.LIGHT_YELLOW_BELOW, K.LIGHT_BLUE_FROM),
-        lambda v: _d(v, K.LIGHT_RED_BELOW) < _d(v, K.LIGHT_YELLOW_BELOW) < HUNDRED < _d(v, K.LIGHT_BLUE_FROM),
-        "运行监控阈值须满足：红灯 < 黄灯 < 100% < 蓝灯",
-    ),
-    Consistency(
-        (K.EXECUTION_RED_BELOW, K.EXECUTION_YELLOW_BELOW),
-        lambda v: _d(v, K.EXECUTION_RED_BELOW) < _d(v, K.EXECUTION_YELLOW_BELOW),
-        "预算执行阈值须满足：红灯 < 黄灯",
-    ),
-    Consistency(
-        (K.GRADE_EXCELLENT_FROM, K.GRADE_GOOD_FROM, K.GRADE_FAIR_FROM),
-        lambda v: _d(v, K.GRADE_EXCELLENT_FROM) > _d(v, K.GRADE_GOOD_FROM) > _d(v, K.GRADE_FAIR_FROM) > 0,
-        "评价等级分数线须满足：优 > 良 > 中 > 0",
-    ),
-    Consistency(
-        (K.QUALITATIVE_PARTLY_FROM, K.QUALITATIVE_ACHIEVED_FROM),
-        lambda v: _d(v, K.QUALITATIVE_PARTLY_FROM) < _d(v, K.QUALITATIVE_ACHIEVED_FROM) <= HUNDRED,
-        "定性指标得分比例须满足：部分达成 < 达成 ≤ 100%",
-    ),
-    Consistency(
-        (K.SELF_EVALUATION_DEADLINE, K.PROVINCIAL_REPORT_DEADLINE, K.PROVINCIAL_SUMMARY_DEADLINE),
-        lambda v: (
-            _md(v, K.SELF_EVALUATION_DEADLINE)
-            < _md(v, K.PROVINCIAL_REPORT_DEADLINE)
-            < _md(v, K.PROVINCIAL_SUMMARY_DEADLINE)
-        ),
-        "截止日须依次为：统筹地区自评 < 省级评价报告 < 财政厅汇总上报",
-    ),
-)
-
-
-def broken_rules(values: Values, *, touching: set[RuleKey] | None = None) -> list[Consistency]:
-    """The consistency rules `values` (a complete effective set) break; only those involving a key of
-    `touching` when it is given (the keys a change touched: the others held before and still do)."""
-    return [
-        rule
-        for rule in CONSISTENCY
-        if (touching is None or touching.intersection(rule.keys)) and not rule.holds(values)
-    ]
 
 
 def defaults() -> dict[RuleKey, RuleValue]:

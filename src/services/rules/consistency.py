@@ -1,0 +1,78 @@
+"""The rules that tie regional rule keys together (Art. 23): checked on a region's effective values after
+every change (editing.py), so no region's detailed rules contradict themselves — a red light below the
+yellow, grades in order, the evaluation deadlines in the order of Art. 17."""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from src.services.rules.registry import MonthDay, RuleKey, RuleValue
+
+K = RuleKey
+
+Values = Mapping[RuleKey, RuleValue]
+
+
+@dataclass(frozen=True)
+class Consistency:
+    """A rule over several keys, checked on a region's effective values after every change."""
+
+    keys: tuple[RuleKey, ...]
+    holds: Callable[[Values], bool]
+    message: str
+
+
+def _d(values: Values, key: RuleKey) -> Decimal:
+    value = values[key]
+    assert isinstance(value, Decimal)
+    return value
+
+
+def _md(values: Values, key: RuleKey) -> MonthDay:
+    value = values[key]
+    assert isinstance(value, MonthDay)
+    return value
+
+
+HUNDRED = Decimal(100)
+CONSISTENCY: tuple[Consistency, ...] = (
+    Consistency(
+        (K.LIGHT_RED_BELOW, K.LIGHT_YELLOW_BELOW, K.LIGHT_BLUE_FROM),
+        lambda v: _d(v, K.LIGHT_RED_BELOW) < _d(v, K.LIGHT_YELLOW_BELOW) < HUNDRED < _d(v, K.LIGHT_BLUE_FROM),
+        "运行监控阈值须满足：红灯 < 黄灯 < 100% < 蓝灯",
+    ),
+    Consistency(
+        (K.EXECUTION_RED_BELOW, K.EXECUTION_YELLOW_BELOW),
+        lambda v: _d(v, K.EXECUTION_RED_BELOW) < _d(v, K.EXECUTION_YELLOW_BELOW),
+        "预算执行阈值须满足：红灯 < 黄灯",
+    ),
+    Consistency(
+        (K.GRADE_EXCELLENT_FROM, K.GRADE_GOOD_FROM, K.GRADE_FAIR_FROM),
+        lambda v: _d(v, K.GRADE_EXCELLENT_FROM) > _d(v, K.GRADE_GOOD_FROM) > _d(v, K.GRADE_FAIR_FROM) > 0,
+        "评价等级分数线须满足：优 > 良 > 中 > 0",
+    ),
+    Consistency(
+        (K.QUALITATIVE_PARTLY_FROM, K.QUALITATIVE_ACHIEVED_FROM),
+        lambda v: _d(v, K.QUALITATIVE_PARTLY_FROM) < _d(v, K.QUALITATIVE_ACHIEVED_FROM) <= HUNDRED,
+        "定性指标得分比例须满足：部分达成 < 达成 ≤ 100%",
+    ),
+    Consistency(
+        (K.SELF_EVALUATION_DEADLINE, K.PROVINCIAL_REPORT_DEADLINE, K.PROVINCIAL_SUMMARY_DEADLINE),
+        lambda v: (
+            _md(v, K.SELF_EVALUATION_DEADLINE)
+            < _md(v, K.PROVINCIAL_REPORT_DEADLINE)
+            < _md(v, K.PROVINCIAL_SUMMARY_DEADLINE)
+        ),
+        "截止日须依次为：统筹地区自评 < 省级评价报告 < 财政厅汇总上报",
+    ),
+)
+
+
+def broken_rules(values: Values, *, touching: set[RuleKey] | None = None) -> list[Consistency]:
+    """The consistency rules `values` (a complete effective set) break; only those involving a key of
+    `touching` when it is given (the keys a change touched: the others held before and still do)."""
+    return [
+        rule
+        for rule in CONSISTENCY
+        if (touching is None or touching.intersection(rule.keys)) and not rule.holds(values)
+    ]
