@@ -24,6 +24,7 @@ from collections.abc import AsyncIterator, Callable
 
 import sqlalchemy as sa
 from redis.asyncio import Redis
+from redis.asyncio.lock import Lock
 from redis.exceptions import LockError
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -46,6 +47,12 @@ LOCK_SECONDS = 30
 LOCK_WAIT_SECONDS = 10
 SETTLE_AT_CLOSE_SECONDS = 10.0  # how long a stopping process tries to write its last marks
 MARK_DELAY_SECONDS = 0.5
+
+
+class LockBusy(RuntimeError):
+    """Another relay held the outbox lock for all of LOCK_WAIT_SECONDS."""
+
+
 # Plain rows, not ORM objects: nothing here is changed through them.
 _UNPUBLISHED = (
     sa.select(*Event.__table__.columns)  # type: ignore[attr-defined]
@@ -73,6 +80,7 @@ class Relay:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
+        self._orphan: tuple[Lock, bytes] | None = None  # a lock this relay could not release in an outage
         self.on_published: Callable[[], None] | None = None  # told after each round that published
         # Without Redis: the last id published here, and the ids published but not yet marked.
         self._published_up_to: int | None = None
@@ -89,10 +97,29 @@ class Relay:
             if self._redis is None:
                 yield
                 return
-            async with self._redis.lock(
+            await self._release_orphan()
+            lock = self._redis.lock(
                 LOCK_NAME, timeout=LOCK_SECONDS, blocking_timeout=LOCK_WAIT_SECONDS, sleep=0.005
-            ):
+            )
+            if not await lock.acquire():
+                raise LockBusy(f"{LOCK_NAME} held elsewhere for {LOCK_WAIT_SECONDS} s")
+            token: bytes = lock.local.token
+            try:
                 yield
+            finally:
+                try:
+                    await lock.do_release(token)
+                except UNAVAILABLE:
+                    # Redis went away while the lock was held: it is released as soon as Redis answers
+                    # again, instead of holding every relay back until it expires.
+                    self._orphan = (lock, token)
+
+    async def _release_orphan(self) -> None:
+        if self._orphan is not None:
+            lock, token = self._orphan
+            with contextlib.suppress(LockError):  # expired meanwhile (and perhaps taken by another relay)
+                await lock.do_release(token)
+            self._orphan = None
 
     async def _unpublished(self, after: int | None = None) -> list[EventMessage]:
         stmt = _UNPUBLISHED if after is None else _UNPUBLISHED.where(col(Event.id) > after)
@@ -179,7 +206,7 @@ class Relay:
                 self.outage.recovered()
             except UNAVAILABLE as exc:
                 self.outage.failed(exc)  # the next poll tries again
-            except LockError as exc:
+            except (LockBusy, LockError) as exc:
                 # Another process is publishing, or a relay lost Redis while it held the lock and could not
                 # release it (it expires LOCK_SECONDS after it was taken). Expected; the next round tries.
                 logger.info("event relay: the outbox lock is held elsewhere (%s); the events wait", exc)

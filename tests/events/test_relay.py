@@ -18,7 +18,9 @@ from src.events.bus import LocalBus
 from src.events.message import EventMessage
 from src.events.relay import Relay
 from src.models import Event
+from tests.conftest import REDIS_URL, proxied_url
 from tests.events.test_webhooks import goal_event
+from tests.support.proxy import TcpProxy
 from tests.support.sql import count_statements
 
 DEADLINE_SECONDS = 10
@@ -154,3 +156,40 @@ async def test_a_lock_left_by_a_relay_that_lost_redis_delays_the_events_without_
     ]
     assert waits and all(r.levelno == logging.INFO and r.exc_info is None for r in waits)
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+async def test_a_lock_the_relay_could_not_release_in_an_outage_is_released_when_redis_answers(
+    reference: None, sessionmaker: async_sessionmaker[AsyncSession], redis_proxy: TcpProxy
+) -> None:
+    """Redis goes away just as the relay releases the outbox lock (after publishing and marking): the lock
+    would hold every relay back until it expired (LOCK_SECONDS). The relay releases it itself once Redis
+    answers, so the next event goes out without waiting for the expiry, or for LOCK_WAIT_SECONDS."""
+    bus = LocalBus()
+    received: list[int] = []
+    arrived = asyncio.Event()
+
+    def sink(events: Sequence[EventMessage]) -> None:
+        received.extend(event.id for event in events)
+        arrived.set()
+
+    await bus.listen(sink, lambda: None)
+    relay = Relay(sessionmaker=sessionmaker, bus=bus, redis_url=proxied_url(redis_proxy), poll_seconds=0.05)
+    redis_proxy.cut_on(b"EVALSHA")  # the release (a Lua script) is cut off
+    first = await goal_event(sessionmaker)
+    relay.start()
+    try:
+        async with asyncio.timeout(DEADLINE_SECONDS):
+            await arrived.wait()  # published; then marked, then the release is cut off
+            while redis_proxy.listening:  # noqa: ASYNC110  # the proxy thread's state: nothing to await
+                await asyncio.sleep(0.01)
+        async with Redis.from_url(REDIS_URL) as redis:
+            assert await redis.exists(relay_module.LOCK_NAME)  # left behind
+        redis_proxy.restore()
+        arrived.clear()
+        second = await goal_event(sessionmaker)
+        relay.wake()
+        async with asyncio.timeout(relay_module.LOCK_WAIT_SECONDS / 2):
+            await arrived.wait()
+    finally:
+        await relay.aclose()
+    assert received == [first, second]

@@ -58,6 +58,11 @@ class TcpProxy:
         """Stop listening and reset every open connection: clients see refused connects and dead sockets."""
         self._call(self._cut())
 
+    @property
+    def listening(self) -> bool:
+        """False once cut (by `cut` or `cut_on`), until restored."""
+        return self._server is not None
+
     def cut_on(self, marker: bytes) -> None:
         """Cut (as `cut`) as soon as a client sends bytes containing `marker`, before they reach the server:
         a connection lost in the middle of an exchange, e.g. between a WATCH and the commands after it."""
