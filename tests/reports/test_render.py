@@ -12,11 +12,11 @@ from docx import Document
 from docx.table import Table
 from jinja2.exceptions import SecurityError, UndefinedError
 from sqlalchemy.ext.asyncio import async_sessionmaker
-from sqlmodel import col, select
+from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from src.models import Indicator
-from src.models.enums import ActorType, Administration, GoalStatus
+from src.models.enums import ActorType, Administration, GoalStatus, IndicatorCategory
 from src.models.goal import GoalDocumentKind
 from src.reports.compiled_docx import RenderedXmlError, compile_docx
 from src.reports.contexts import build_context, file_stem
@@ -24,9 +24,9 @@ from src.reports.contexts.goal_table import date_zh, number, wan_yuan
 from src.reports.render import TEMPLATE_DIR, Renderer, sandbox
 from src.services.errors import NotFound
 from src.subjects.registry import registry
-from tests.factories import make_budget, make_goal, make_user
+from tests.factories import issue_goal, make_budget, make_goal, make_user
 from tests.services.test_reads import actor
-from tests.support.templates import template_problems
+from tests.support.templates import template_problems, template_variables
 
 HOSTILE = "A<B & C \"引号\" 'x' 😀 ]]> <w:p/>"
 LONG = ("长文本&<>" * 250)[:2000]
@@ -48,8 +48,12 @@ async def _hostile_goal(sessionmaker: async_sessionmaker[AsyncSession]) -> int:
     async with sessionmaker() as session:
         goal = await make_goal(session, region_code="510100", indicators=3)
         goal.content = LONG
-        first_row = select(Indicator).where(Indicator.goal_id == goal.id).order_by(col(Indicator.sort_order))
-        indicator = (await session.exec(first_row)).first()  # the table's first row: ordered, not any
+        # The table's first row: the rows come in category order (决策, 过程, 产出, 效益), and of the
+        # factory's three indicators (产出, 效益, 过程) the 过程 one is first.
+        first_row = select(Indicator).where(
+            Indicator.goal_id == goal.id, Indicator.level1 == IndicatorCategory.PROCESS
+        )
+        indicator = (await session.exec(first_row)).one()
         assert indicator is not None
         indicator.level3 = HOSTILE + "\x01\ufffe"  # XML cannot hold the last two
         indicator.target_value = Decimal("2381.8600")
@@ -78,7 +82,7 @@ async def test_goal_table_puts_each_value_in_its_cell(
     first = grid.rows[1].cells
     assert first[2].text == HOSTILE  # escaped on the way in, intact on the way out; \x01 and \ufffe gone
     assert (first[3].text, first[4].text, first[5].text) == ("≥", "2,381.86", "万人")
-    assert first[6].text == number(Decimal("33.33"))
+    assert first[6].text == number(Decimal("33.34"))  # the factory gives the 过程 indicator the rest
     total = [c.text.strip() for c in grid.rows[-1].cells]
     assert total[0] == "合计" and total[6] == "100"  # in the weight column
     assert LONG in "".join(c.text for t in document.tables for r in t.rows for c in r.cells) + text
@@ -101,10 +105,23 @@ async def _issued_goal(sessionmaker: async_sessionmaker[AsyncSession]) -> int:
     await make_user(sessionmaker, actor_type=ActorType.FINANCE, region_code="510100")
     async with sessionmaker() as session:
         goal = await make_goal(session, region_code="510100", status=GoalStatus.ISSUED, indicators=3)
+        await issue_goal(session, goal)
         await make_budget(session, region_code="510100", year=2026)
         await session.commit()
         assert goal.id is not None
         return goal.id
+
+
+# Keys a builder gives ahead of its template: issue 18's goal table keys, given by the data side while the
+# template side (report_templates/build.py) learns to print them. The lint does not ask the template to use
+# these yet (it still fails for any other key, and for a variable the builder does not give); a key leaves
+# this list once the template prints it, and the list goes once it is empty.
+NOT_YET_PRINTED: dict[str, set[str]] = {
+    GoalDocumentKind.GOAL_TABLE: {
+        "issued", "draft_mark", "title_lines", "recipients", "body", "signer", "cc", "printer",
+        "print_date", "department", "content_paragraphs", "overall_content", "overall_paragraphs",
+    },
+}  # fmt: skip
 
 
 # A real record of each registered kind's subject: a kind registered later has no entry, and the lint below
@@ -124,8 +141,9 @@ async def test_every_kinds_template_uses_exactly_what_its_own_builder_gives(
         subject_id = await SUBJECTS[kind](sessionmaker)
         async with sessionmaker() as session:
             context = await build_context(session=session, actor=actor(), kind=kind, subject_id=subject_id)
-            await session.commit()  # the number it assigned
-        assert template_problems(spec, context) == [], kind
+        unprinted = NOT_YET_PRINTED.get(kind, set()) - template_variables(TEMPLATE_DIR / spec.template)
+        printed = {key: value for key, value in context.items() if key not in unprinted}
+        assert template_problems(spec, printed) == [], kind
     assert context["doc_number"] == "成财社〔2026〕1号"  # the goal table's (the only kind yet)
 
 
