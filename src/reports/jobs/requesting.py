@@ -32,7 +32,7 @@ from src.services.errors import (
 from src.services.rows import keep_rows
 from src.subjects.documents import BatchScope, DocumentSpec
 from src.subjects.registry import registry
-from src.subjects.scope import RecordScope
+from src.subjects.scope import RecordScope, combined_scope
 
 logger = logging.getLogger(__name__)
 
@@ -228,7 +228,8 @@ async def _request_batch(
     assert fund is not None and region is not None and fund.id is not None and region.id is not None
     assert spec.batch is not None
     subjects: Sequence[Any] = []
-    # The batch itself is seen by whoever may read the region's records of that fund: its requester too.
+    # Asked by whoever may read the region's records of that fund (the batch itself is seen by whoever may
+    # read every document in it).
     place = RecordScope(
         region_id=region.id,
         region_path=region.path,
@@ -265,7 +266,8 @@ async def _request_batch(
     if existing is not None:
         return existing
     place_ids = {"fund_type_id": fund.id, "region_id": region.id, "year": year}
-    parent = _new_job(actor, spec, fmt, fp, **place_ids, progress_total=len(subjects))
+    seen_by = await _held_scope(session, spec.subject, subjects, place)
+    parent = _new_job(actor, spec, fmt, fp, **place_ids, **seen_by, progress_total=len(subjects))
     recorded = partial(
         audit.created,
         session=session,
@@ -293,12 +295,34 @@ async def _request_batch(
     ]
     session.add_all(children)
     await session.flush()
-    # Each new job is an event, seen by whoever may see that job; the subjects' regions, which their
-    # scopes read, are read in one statement first.
-    await keep_rows(session, Region, {s.region_id for s in subjects})
+    # Each new job is an event, seen by whoever may see that job (the subjects' regions, which their scopes
+    # read, were read in one statement by _held_scope).
     for job in [parent, *children]:
         await job_changed(session=session, job=job, actor=actor)
     return parent
+
+
+async def _held_scope(
+    session: AsyncSession, subject_name: str, subjects: Sequence[Any], place: RecordScope
+) -> dict[str, Any]:
+    """The columns of a batch's parent that keep who may see it: whoever may read every document it holds
+    (combined_scope of its subjects' scopes as they are now)."""
+    subject = registry().subject(subject_name)
+    await keep_rows(session, Region, {s.region_id for s in subjects})
+    scopes = [await subject.scope(session, s) for s in subjects]
+    paths = {scope.region_path for scope in scopes}
+    ancestors = {path[: end + 1] for path in paths for end, c in enumerate(path) if c == "/" and end}
+    found = await session.exec(select(Region.path, Region.id).where(col(Region.path).in_(sorted(ancestors))))
+    ids: dict[str, int] = {path: region_id for path, region_id in found.all() if region_id is not None}
+    held = combined_scope(scopes, ids.__getitem__)
+    if held.administrations != place.administrations:  # the parent's SQL reads them from its fund
+        raise RuntimeError(f"{subject_name} batches are addressed otherwise than their fund")
+    return {
+        "scope_region_id": held.region_id,
+        "scope_top_region_id": ids[held.top_path] if held.top_path is not None else None,
+        "scope_draft": held.draft,
+        "scope_hidden_below": held.hidden_below,
+    }
 
 
 async def queued_job_ids(*, session: AsyncSession, job: ReportJob) -> list[int]:
