@@ -174,6 +174,7 @@ class RecordingRunner:
                 sessionmaker=self.real.sessionmaker,
                 renderer=renderer or self.real.renderer,
                 storage=self.real.storage,
+                pdf=self.real.pdf,
                 job_id=job_id,
             )
 
@@ -453,13 +454,18 @@ async def test_a_batch_renders_every_readable_goal_of_a_fund_year_and_region(
     parent = await finished(gql, result["job"]["id"])
     assert parent["status"] == "SUCCEEDED", parent
     assert (parent["progressDone"], parent["progressTotal"]) == (4, 4)
-    assert parent["goal"] is None and parent["year"] == 2026 and parent["downloadUrl"] is None
+    assert (
+        parent["goal"] is None
+        and parent["year"] == 2026
+        and parent["downloadUrl"] == f"/files/{parent['id']}"
+    )
+    assert parent["fileName"].endswith("绩效目标表（4份）.zip")  # the batch's ZIP: its documents and manifest
     assert parent["fundType"] == {"code": "EMPLOYEE_MEDICAL"} and parent["region"] == {"code": "510000"}
     children = parent["children"]
     assert [int(c["goal"]["id"]) for c in children] == [province, chengdu, county, yaan]
     assert {c["status"] for c in children} == {"SUCCEEDED"}
     assert all(c["downloadUrl"] for c in children)
-    assert len(stored_files(settings)) == 4
+    assert len(stored_files(settings)) == 5
     assert await requested_job(gql, **batch) == parent["id"]  # the same batch for the same data
 
     # 成都市's finance: its own region and below; the province's goal only if not a draft (it is issued).
@@ -597,7 +603,9 @@ async def test_shutdown_cancels_a_job_that_does_not_finish_and_marks_it_failed(
             return b""
 
     real: JobRunner = app.state.jobs
-    app.state.jobs = JobRunner(sessionmaker=real.sessionmaker, renderer=Stuck(), storage=real.storage)
+    app.state.jobs = JobRunner(
+        sessionmaker=real.sessionmaker, renderer=Stuck(), storage=real.storage, pdf=real.pdf
+    )
     goal_id = await goal_in(sessionmaker)
     job_id = int(await requested_job(gql, goalId=str(goal_id)))
     async with asyncio.timeout(DEADLINE_SECONDS):

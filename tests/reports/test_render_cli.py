@@ -16,8 +16,9 @@ from docx import Document
 from src.cli import main
 from src.models.goal import GoalDocumentKind
 from src.models.report import ReportFormat, ReportJob, ReportJobStatus
-from src.reports.cli import Progress, Scope, free_name
+from src.reports.cli import Progress, Scope
 from src.reports.jobs import MESSAGE_INTERNAL
+from src.reports.jobs.archive import free_name
 
 TIMEOUT_SECONDS = 180
 

@@ -16,8 +16,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from src.models import FundType, Region
 from src.models.base import utcnow
 from src.models.report import LIVE_STATUSES, ReportFormat, ReportJob, ReportJobStatus
-from src.reports.jobs.common import CHINA, FINGERPRINT_VERSION, MAX_BATCH_GOALS, PDF_UNAVAILABLE, job_changed
-from src.reports.pdf import soffice_path
+from src.reports.jobs.common import CHINA, FINGERPRINT_VERSION, MAX_BATCH_GOALS, job_changed
+from src.reports.pdf import PDF_UNAVAILABLE, soffice_path
 from src.services import audit, policy
 from src.services.actors import Actor
 from src.services.errors import (
@@ -326,15 +326,9 @@ async def _held_scope(
 
 
 async def queued_job_ids(*, session: AsyncSession, job: ReportJob) -> list[int]:
-    """What a runner must run for `job`: the job itself, or a batch's children, those still QUEUED.
+    """What a runner must run for `job`, if it is still QUEUED: the job itself (a batch's parent runs its
+    children).
 
     Submitting a job twice is harmless (run_job claims it once), so asking again for a job that is still
     queued hands it to the runner again: one left queued by a process that stopped gets its run."""
-    if not is_batch(job):
-        return [job.id] if job.id is not None and job.status == ReportJobStatus.QUEUED else []
-    stmt = (
-        select(ReportJob.id)
-        .where(ReportJob.parent_id == job.id, ReportJob.status == ReportJobStatus.QUEUED)
-        .order_by(col(ReportJob.id))
-    )
-    return [job_id for job_id in (await session.exec(stmt)).all() if job_id is not None]
+    return [job.id] if job.id is not None and job.status == ReportJobStatus.QUEUED else []
