@@ -133,6 +133,7 @@ async def _request(
     username: str,
     scope: Scope,
     fmt: ReportFormat,
+    include_drafts: bool = False,
 ) -> Requested:
     """Requests the document(s) as `username` does through reportRequest (committed)."""
     async with session_scope(sessionmaker) as session:
@@ -147,6 +148,7 @@ async def _request(
                 fund_type_code=scope.fund_type_code,
                 year=scope.year,
                 region_code=scope.region_code,
+                include_drafts=include_drafts,
             )
         except DomainError as exc:
             raise RenderFailed(refusal(exc)) from exc
@@ -215,6 +217,7 @@ async def render(
     username: str,
     scope: Scope,
     fmt: ReportFormat = ReportFormat.DOCX,
+    include_drafts: bool = False,
     out: Path = Path(),
     stdout: TextIO | None = None,
     stderr: TextIO | None = None,
@@ -228,7 +231,7 @@ async def render(
         sessionmaker = create_sessionmaker(engine)
         storage = storage_from_settings(settings)
         try:
-            requested = await _request(sessionmaker, username, scope, fmt)
+            requested = await _request(sessionmaker, username, scope, fmt, include_drafts)
         except RenderFailed as exc:
             stderr.write(f"fundperf render: {exc}\n")
             return 1

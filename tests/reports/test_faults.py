@@ -197,7 +197,7 @@ async def test_a_job_stuck_running_past_its_time_limit_is_queued_again_or_failed
     async with client_for(engine, sessionmaker, worker_settings(tmp_path, UNREACHABLE)) as gql:
         await gql.login_as(ActorType.FINANCE, "510100")  # nothing is enqueued: the jobs stay QUEUED
         batch = {"fundTypeCode": "EMPLOYEE_MEDICAL", "year": 2026, "regionCode": "510100"}
-        parent_id = int(await requested_job(gql, **batch))
+        parent_id = int(await requested_job(gql, **batch, includeDrafts=True))
         recent_id = int(await requested_job(gql, goalId=str(other_fund)))
     [parent, again, given_up, waiting] = [j for j in await job_rows(sessionmaker) if j.id != recent_id]
     assert parent.id == parent_id and {again.parent_id, given_up.parent_id, waiting.parent_id} == {parent_id}

@@ -448,7 +448,7 @@ async def test_a_batch_renders_every_readable_goal_of_a_fund_year_and_region(
     await goal_in(sessionmaker, "510100", GoalStatus.SUPERSEDED, version=0)
 
     await gql.login_as(ActorType.FINANCE, "510000")
-    batch = {"fundTypeCode": "EMPLOYEE_MEDICAL", "year": 2026, "regionCode": "510000"}
+    batch = {"fundTypeCode": "EMPLOYEE_MEDICAL", "year": 2026, "regionCode": "510000", "includeDrafts": True}
     result = await request(gql, **batch)
     assert result["__typename"] == "ReportRequestSuccess" and result["job"]["progressTotal"] == 4
     parent = await finished(gql, result["job"]["id"])
@@ -488,7 +488,8 @@ async def test_a_batch_with_a_failing_child_fails_when_all_are_done(
     bad = await goal_in(sessionmaker, "510104")
     await gql.login_as(ActorType.FINANCE, "510100")
     runner = hold_jobs(app)
-    parent_id = await requested_job(gql, fundTypeCode="EMPLOYEE_MEDICAL", year=2026, regionCode="510100")
+    batch = {"fundTypeCode": "EMPLOYEE_MEDICAL", "year": 2026, "regionCode": "510100", "includeDrafts": True}
+    parent_id = await requested_job(gql, **batch)
 
     class FailsOnCounty:
         def __init__(self, real: Any) -> None:
@@ -514,9 +515,7 @@ async def test_a_batch_with_a_failing_child_fails_when_all_are_done(
         f"report job {by_goal[bad]['id']} failed unexpectedly"
     ]
     # A failed job does not stand for its request: asking again makes a new batch.
-    assert (
-        await requested_job(gql, fundTypeCode="EMPLOYEE_MEDICAL", year=2026, regionCode="510100") != parent_id
-    )
+    assert await requested_job(gql, **batch) != parent_id
 
 
 # --- failures and running ----------------------------------------------------------------------------

@@ -86,7 +86,9 @@ def test_a_batch_lands_in_the_folder_under_chinese_names(
 ) -> None:
     out = tmp_path / "out"  # made by the command
     batch = ("--fund", "EMPLOYEE_MEDICAL", "--year", "2026", "--region", "510000")
-    code = run("render", "--user", "fin_510000", *batch, "--out", str(out))
+    assert run("render", "--user", "fin_510000", *batch, "--out", str(tmp_path / "plain")) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 20  # the demo's two drafts are left out
+    code = run("render", "--user", "fin_510000", *batch, "--include-drafts", "--out", str(out))
     printed = capsys.readouterr()
     assert code == 0, printed.err
     files = sorted(out.iterdir())

@@ -15,7 +15,7 @@ from src.subjects.events import record_event
 # children list of a batch is bounded by it.
 MAX_BATCH_GOALS = 300
 # Bump when what goes into a fingerprint changes, so old jobs are not taken for new requests.
-FINGERPRINT_VERSION = 2
+FINGERPRINT_VERSION = 3
 EXTENSIONS: dict[ReportFormat, str] = {ReportFormat.DOCX: "docx", ReportFormat.PDF: "pdf"}
 ARCHIVE_CONTENT_TYPE = "application/zip"  # a batch's file
 

@@ -131,10 +131,12 @@ async def request_report(
     fund_type_code: str | None,
     year: int | None,
     region_code: str | None,
+    include_drafts: bool = False,
 ) -> ReportJob:
     """The job for this request: the existing one when the same request was made for the same data (and
-    has not failed), else a new QUEUED job — for a batch, a parent and one child per subject. Nothing runs
-    here: after the caller commits, it submits `queued_job_ids(...)` to a runner."""
+    has not failed), else a new QUEUED job — for a batch, a parent and one child per subject (drafts only
+    if `include_drafts`). Nothing runs here: after the caller commits, it submits `queued_job_ids(...)` to
+    a runner."""
     spec = document_spec(kind)
     _check_scope(subject_id, fund_type_code, year, region_code)
     if fmt == ReportFormat.PDF and soffice_path() is None:
@@ -150,6 +152,7 @@ async def request_report(
         fund_type_code=fund_type_code,
         year=year,
         region_code=region_code,
+        include_drafts=include_drafts,
     )
 
 
@@ -211,6 +214,7 @@ async def _request_batch(
     fund_type_code: str,
     year: int,
     region_code: str,
+    include_drafts: bool,
 ) -> ReportJob:
     fund = (await session.exec(select(FundType).where(FundType.code == fund_type_code))).first()
     region = (await session.exec(select(Region).where(Region.code == region_code))).first()
@@ -237,18 +241,13 @@ async def _request_batch(
         administrations=frozenset({fund.administration}) if fund.administration else frozenset(),
     )
     if policy.visible(actor, place):
-        scope = BatchScope(fund.id, fund.code, region.id, region.code, region.path, year)
+        scope = BatchScope(fund.id, fund.code, region.id, region.code, region.path, year, include_drafts)
         subjects = await spec.batch(session, actor, scope, MAX_BATCH_GOALS + 1)
     if not subjects:
-        raise ValidationFailed(
-            [
-                FieldProblem(
-                    "input.regionCode",
-                    f"{region.name}（含下级）没有您可查看的 {year} 年度{fund.name_zh}{spec.batch_label}",
-                    ErrorCode.NOT_FOUND,
-                )
-            ]
-        )
+        drafts = "" if include_drafts else "（不含草稿；需要草稿时请指定 includeDrafts）"
+        what = f"{year} 年度{fund.name_zh}{spec.batch_label}{drafts}"
+        message = f"{region.name}（含下级）没有您可查看的 {what}"
+        raise ValidationFailed([FieldProblem("input.regionCode", message, ErrorCode.NOT_FOUND)])
     if len(subjects) > MAX_BATCH_GOALS:
         raise ValidationFailed(
             [
@@ -260,7 +259,7 @@ async def _request_batch(
             ]
         )
     versions = await spec.versions(session, subjects)
-    batch_scope = [fund.id, region.id, year]
+    batch_scope = [fund.id, region.id, year, include_drafts]
     fp = fingerprint(spec.kind, fmt.value, "batch", batch_scope, _view(actor), list(versions.values()))
     existing = await _live_job(session, fp)
     if existing is not None:
