@@ -3,7 +3,7 @@
 A job renders one subject's document (subject_type, subject_id: a goal's table, later a monitoring report, a
 letter), or is the parent of a batch — every subject of its type in a fund, year and region with its
 descendants (fund_type_id, region_id, year) — whose children render one subject each and count its
-progress; it is seen only by who may read every one of those documents (scope_*). The
+progress; its file is the ZIP of theirs, and it is seen only by who may read every one (scope_*). The
 kinds of document are the registry's (src/subjects/documents.py). The fingerprint is the request and the
 version of the data it was made from, so asking again for unchanged data finds the job already made
 instead of rendering twice.
