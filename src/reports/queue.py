@@ -171,10 +171,10 @@ async def sweep(
     queued_grace: timedelta = QUEUED_GRACE,
     time_limit: timedelta = JOB_TIME_LIMIT,
 ) -> list[int]:
-    """Reclaim the documents RUNNING for longer than `time_limit` (their worker died: queued again, or
-    FAILED after the last attempt) and enqueue those, with the jobs QUEUED for longer than `queued_grace`
-    (Redis was down when they were requested). Returns the ids enqueued; raises when Redis cannot be reached
-    (what was reclaimed is QUEUED in the database, and the next sweep enqueues it)."""
+    """Reclaim the jobs (documents, batches) RUNNING for longer than `time_limit` (their worker died:
+    queued again, or FAILED after the last attempt) and enqueue those, with the jobs QUEUED for longer than
+    `queued_grace` (Redis was down when they were requested). Returns the ids enqueued; raises when Redis
+    cannot be reached (what was reclaimed is QUEUED in the database, and the next sweep enqueues it)."""
     now = utcnow()
     async with sessionmaker() as session:
         stale = (

@@ -220,7 +220,6 @@ def combined_scope(scopes: Sequence[RecordScope], region_id_of: Callable[[str], 
         if len(set(parts)) != 1:
             break
         top.append(parts[0])
-    top = top[: min(len(p) for p in paths)]
     node = list(top)
     while True:
         here = [s for s, p in zip(scopes, paths, strict=True) if p == node]

@@ -86,19 +86,21 @@ async def _run_chunk(
             await record_failure(sessionmaker, child, exc)
             continue
         rendered[f"job-{child.id}"] = (child, data, file_name)
-    converted = Converted(pdfs={name: data for name, (_, data, _) in rendered.items()})
+    made = {name: data for name, (_, data, _) in rendered.items()}  # the files to store, by name
+    failed: dict[str, str] = {}  # why there is none, by name
     if fmt == ReportFormat.PDF and rendered:
         try:
-            converted = await pdf.convert(converted.pdfs)
+            converted = await pdf.convert(made)
         except PdfUnavailable as exc:
             converted = Converted(failed={name: str(exc) for name in rendered})
+        made, failed = converted.pdfs, converted.failed
     for name, (child, _, file_name) in rendered.items():
-        if name not in converted.pdfs:
-            logger.info("report job %s failed: %s", child.id, converted.failed[name])
-            await fail(sessionmaker, child, converted.failed[name])
+        if name not in made:
+            logger.info("report job %s failed: %s", child.id, failed[name])
+            await fail(sessionmaker, child, failed[name])
             continue
         try:
-            await store_document(sessionmaker, storage, child, converted.pdfs[name], file_name)
+            await store_document(sessionmaker, storage, child, made[name], file_name)
         except Exception as exc:
             await record_failure(sessionmaker, child, exc)
 
