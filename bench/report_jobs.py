@@ -1,5 +1,7 @@
 """Report-job benchmark: from reportRequest to SUCCEEDED, in embedded mode and through arq; a batch of
-every goal table of a fund and year with 1 and 2 `fundperf worker` processes; PDFs one by one and batched.
+every goal table of a fund and year with 1 and 2 `fundperf worker` processes (a batch is one job: the
+second worker shows that it does not split); PDFs one by one and batched (a whole batch as PDF:
+bench/batch_pdf.py).
 
     uv run python -m bench.report_jobs [--redis-url URL] [--requests N]
 

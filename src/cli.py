@@ -124,6 +124,9 @@ def main(argv: list[str] | None = None) -> int:
     report.add_argument("--year", type=int)
     report.add_argument("--region", help="region code; the batch takes its descendants too")
     report.add_argument("--format", type=str.upper, choices=["DOCX", "PDF"], default="DOCX")
+    report.add_argument(
+        "--include-drafts", action="store_true", help="a batch: also the drafts the user may read"
+    )
     report.add_argument("--out", type=Path, default=Path(), help="folder for the files (default: here)")
     sub.add_parser("migrate", help="upgrade the database to the latest schema")
     seed = sub.add_parser("seed", help="load reference data (idempotent)")
@@ -153,7 +156,16 @@ def main(argv: list[str] | None = None) -> int:
         if scope is None:
             parser.error("render: give --goal ID, or --fund CODE --year YEAR --region CODE")
         fmt = ReportFormat(args.format)
-        return asyncio.run(render(settings, username=args.user, scope=scope, fmt=fmt, out=args.out))
+        return asyncio.run(
+            render(
+                settings,
+                username=args.user,
+                scope=scope,
+                fmt=fmt,
+                include_drafts=args.include_drafts,
+                out=args.out,
+            )
+        )
     elif args.command == "worker":
         from src.reports.worker import make_worker
 

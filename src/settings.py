@@ -74,6 +74,11 @@ class Settings(BaseSettings):
     # RUNNING longer by a worker that died is queued again by the sweep (FAILED after the last attempt);
     # arq itself retries a dead worker's job this long plus 10 s after it started.
     REPORT_JOB_TIMEOUT_SECONDS: int = Field(default=300, ge=5)
+    # A batch renders this many documents at a time and converts them to PDF in one LibreOffice call
+    # (src/reports/pdf.py: one soffice start is ~1.6 s, each further document in it ~0.3 s). Larger saves
+    # starts; smaller loses less to a call that fails and keeps each call short. A whole batch (up to 300
+    # documents) must end within REPORT_JOB_TIMEOUT_SECONDS: it is one job.
+    REPORT_BATCH_CHUNK_SIZE: int = Field(default=25, ge=1, le=300)
     # How often an idle `fundperf worker` asks Redis for queued jobs (arq's default is 0.5 s): a requested
     # document starts within this long. One cheap Redis command per poll.
     WORKER_POLL_SECONDS: float = Field(default=0.02, gt=0, le=5)

@@ -21,7 +21,8 @@ from src.app.middleware import BodySizeLimit
 from src.db import create_engine, create_sessionmaker
 from src.events.runtime import create_events
 from src.redis_client import UNAVAILABLE_OR_SLOW, redis_client
-from src.reports.queue import ArqSubmitter, queued_document_jobs
+from src.reports.pdf import PdfConverter
+from src.reports.queue import ArqSubmitter, queued_jobs
 from src.reports.render import Renderer
 from src.reports.runner import JobRunner
 from src.reports.storage import storage_from_settings
@@ -71,7 +72,7 @@ def create_app(settings: Settings, engine: AsyncEngine | None = None) -> Starlet
         await app.state.events.start()
         if isinstance(app.state.jobs, JobRunner):
             # Embedded mode: jobs a stopped server left queued run now (with Redis, the sweeper sends them).
-            await app.state.jobs.submit(await queued_document_jobs(app.state.sessionmaker))
+            await app.state.jobs.submit(await queued_jobs(app.state.sessionmaker))
         if app.state.sweeper is not None:
             app.state.sweeper.start()
         yield
@@ -109,7 +110,12 @@ def create_app(settings: Settings, engine: AsyncEngine | None = None) -> Starlet
             time_limit=timedelta(seconds=settings.REPORT_JOB_TIMEOUT_SECONDS),
         )
     else:
-        app.state.jobs = JobRunner(sessionmaker=app.state.sessionmaker, renderer=Renderer(), storage=storage)
+        app.state.jobs = JobRunner(
+            sessionmaker=app.state.sessionmaker,
+            renderer=Renderer(),
+            storage=storage,
+            pdf=PdfConverter(chunk_size=settings.REPORT_BATCH_CHUNK_SIZE),
+        )
     graphql_app = GraphQLApp(app, settings)
     if app.state.events.hub is not None:
         app.state.events.hub.render = renderer(graphql_app.schema._schema, app.state.sessionmaker, settings)  # type: ignore[attr-defined]

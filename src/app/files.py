@@ -1,8 +1,10 @@
 """GET /files/{job_id}: the document a report job made, for whoever may see the job.
 
-Credentials as for /graphql (`Authorization: Bearer` with an access token or an API token). A job that does
-not exist, that the caller may not see, or that has no document (not SUCCEEDED, or a batch's parent) is a
-404 alike, so the answer tells nothing about what exists.
+Credentials as for /graphql (`Authorization: Bearer` with an access token or an API token). A document's
+file, or a batch's: a ZIP of its documents with their manifest (reports/jobs/archive.py), for whoever may
+see the batch, that is whoever may read every document in it. A job that does not exist, that the caller
+may not see, or that has no file (not done yet, a failed document) is a 404 alike, so the answer tells
+nothing about what exists.
 """
 
 import logging
@@ -12,9 +14,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from src.models.report import ReportJobStatus
-from src.reports.jobs import EXTENSIONS, visible_report_job
-from src.reports.kinds import CONTENT_TYPES
+from src.reports.jobs import EXTENSIONS, content_type, downloadable, is_batch, visible_report_job
 from src.reports.storage import Storage, StoredFileMissing
 from src.schema.ids import MAX_ID
 from src.services.errors import NotFound
@@ -56,14 +56,14 @@ def files_route(settings: Settings, storage: Storage) -> Route:
                 job = await visible_report_job(session=session, actor=actor, job_id=job_id)
             except NotFound:
                 return _not_found()
-        if job.status != ReportJobStatus.SUCCEEDED or job.storage_key is None:
+        if not downloadable(job) or job.storage_key is None:
             return _not_found()
         try:
             chunks = await storage.open(job.storage_key)
         except StoredFileMissing:
             logger.error("report job %s succeeded but its file %s is missing", job.id, job.storage_key)
             return _not_found()
-        fallback = f"report.{EXTENSIONS[job.format]}"
+        fallback = "reports.zip" if is_batch(job) else f"report.{EXTENSIONS[job.format]}"
         headers = {
             "Content-Disposition": content_disposition(job.file_name or fallback, fallback),
             "Cache-Control": "private, no-store",
@@ -73,6 +73,6 @@ def files_route(settings: Settings, storage: Storage) -> Route:
             headers["Content-Length"] = str(job.size_bytes)
         if job.sha256 is not None:
             headers["ETag"] = f'"{job.sha256}"'
-        return StreamingResponse(chunks, media_type=CONTENT_TYPES[job.format], headers=headers)
+        return StreamingResponse(chunks, media_type=content_type(job), headers=headers)
 
     return Route("/files/{job_id:int}", download, methods=["GET"])

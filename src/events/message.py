@@ -25,6 +25,8 @@ class EventMessage:
     occurred_at: datetime
     payload: dict[str, Any] = field(default_factory=dict)
     public: bool = False
+    hidden_below: bool = False
+    top_path: str | None = None
 
     @classmethod
     def of(cls, row: Event) -> "EventMessage":
@@ -44,6 +46,8 @@ class EventMessage:
             occurred_at=row.occurred_at,
             payload=dict(row.payload or {}),
             public=row.public,
+            hidden_below=row.hidden_below,
+            top_path=row.top_path,
         )
 
     def scope(self) -> RecordScope:
@@ -56,6 +60,8 @@ class EventMessage:
             draft=self.draft,
             owner_user_id=self.audience_user_id,
             public=self.public,
+            hidden_below=self.hidden_below,
+            top_path=self.top_path,
         )
 
     def to_json(self) -> str:
@@ -85,4 +91,7 @@ class EventMessage:
             payload=dict(values["payload"] or {}),
             # A message from a process started before public records existed has no such field.
             public=bool(values.get("public", False)),
+            # Nor, from before batches had scopes of their own, these.
+            hidden_below=bool(values.get("hidden_below", False)),
+            top_path=values.get("top_path"),
         )

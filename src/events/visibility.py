@@ -26,6 +26,8 @@ def event_columns() -> ColumnTerms:
         draft=col(Event.draft),
         owner_user_id=col(Event.audience_user_id),
         public=col(Event.public),
+        hidden_below=col(Event.hidden_below),
+        top_path=col(Event.top_path),
     )
 
 

@@ -3,8 +3,8 @@ it announces, so a rolled-back change leaves none; a relay publishes rows after 
 
 The id only grows: it orders events and is the data version (`dataVersion`). What decides who may see an
 event is its subject's scope, copied onto it when it is written (region path, the administrations it is
-addressed to, whether the subject is a draft, the one user it may be for, whether it is public), so
-visibility needs no join per
+addressed to, whether the subject is a draft or otherwise hidden from below, the one user it may be for,
+whether it is public, how high it reaches), so visibility needs no join per
 event and per subscriber.
 """
 
@@ -46,6 +46,8 @@ class Event(SQLModel, table=True):
     administrations: str = Field(default="", max_length=64)  # recipients: "|HRSS|MEDICAL_SECURITY|"
     draft: bool = False  # not seen from the regions below its own
     public: bool = False  # seen by everyone (a region's detailed rules)
+    hidden_below: bool = False  # not seen from the regions below its own, though no draft (a batch)
+    top_path: str | None = Field(default=None, max_length=255)  # the highest region it reaches (a batch)
     audience_user_id: int | None = Field(default=None, foreign_key="app_user.id")  # the one user it is for
     actor_user_id: int | None = Field(default=None, foreign_key="app_user.id")
     actor_organization_id: int | None = Field(default=None, foreign_key="organization.id")

@@ -3,9 +3,10 @@
 A job renders one subject's document (subject_type, subject_id: a goal's table, later a monitoring report, a
 letter), or is the parent of a batch — every subject of its type in a fund, year and region with its
 descendants (fund_type_id, region_id, year) — whose children render one subject each and count its
-progress. The kinds of document are the registry's (src/subjects/documents.py). The fingerprint is the
-request and the version of the data it was made from, so asking again for unchanged data finds the job
-already made instead of rendering twice.
+progress; its file is the ZIP of theirs, and it is seen only by who may read every one (scope_*). The
+kinds of document are the registry's (src/subjects/documents.py). The fingerprint is the request and the
+version of the data it was made from, so asking again for unchanged data finds the job already made
+instead of rendering twice.
 """
 
 from datetime import datetime
@@ -78,6 +79,13 @@ class ReportJob(Versioned, table=True):
     region_id: int | None = Field(default=None, foreign_key="region.id")
     year: int | None = None
     parent_id: int | None = Field(default=None, foreign_key="report_job.id", index=True)
+    # A batch's parent: who may see it, from the documents it holds (subjects/scope.py combined_scope,
+    # fixed when requested) — the region those who cover it read them all from, whether one is a draft,
+    # whether it is hidden from the regions below that one, and the highest region of its documents.
+    scope_region_id: int | None = Field(default=None, foreign_key="region.id")
+    scope_top_region_id: int | None = Field(default=None, foreign_key="region.id")
+    scope_draft: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+    scope_hidden_below: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
     status: ReportJobStatus = Field(
         default=ReportJobStatus.QUEUED, sa_type=StrEnumType(ReportJobStatus), index=True
     )

@@ -23,8 +23,9 @@ from src.models import User
 from src.models.goal import GoalDocumentKind
 from src.models.report import ReportFormat, ReportJob, ReportJobStatus
 from src.reports.jobs import is_batch, request_report, run_job
+from src.reports.jobs.archive import free_name
+from src.reports.pdf import PdfConverter
 from src.reports.render import Renderer
-from src.reports.runner import EMBEDDED_CONCURRENCY
 from src.reports.storage import Storage, StoredFileMissing, storage_from_settings
 from src.services.actors import Actor, load_actor
 from src.services.errors import DomainError, ValidationFailed
@@ -119,11 +120,22 @@ async def _actor(session: AsyncSession, username: str) -> Actor:
     return actor
 
 
+@dataclass(frozen=True)
+class Requested:
+    """The job a runner is given (a document, or a batch's parent) and the documents it makes."""
+
+    job_id: int
+    documents: list[int]
+
+
 async def _request(
-    sessionmaker: async_sessionmaker[AsyncSession], username: str, scope: Scope, fmt: ReportFormat
-) -> list[int]:
-    """Requests the document(s) as `username` does through reportRequest (committed); the ids of the jobs
-    that render one document each."""
+    sessionmaker: async_sessionmaker[AsyncSession],
+    username: str,
+    scope: Scope,
+    fmt: ReportFormat,
+    include_drafts: bool = False,
+) -> Requested:
+    """Requests the document(s) as `username` does through reportRequest (committed)."""
     async with session_scope(sessionmaker) as session:
         actor = await _actor(session, username)
         try:
@@ -136,14 +148,15 @@ async def _request(
                 fund_type_code=scope.fund_type_code,
                 year=scope.year,
                 region_code=scope.region_code,
+                include_drafts=include_drafts,
             )
         except DomainError as exc:
             raise RenderFailed(refusal(exc)) from exc
         assert job.id is not None
         if not is_batch(job):
-            return [job.id]
+            return Requested(job.id, [job.id])
         children = select(ReportJob.id).where(ReportJob.parent_id == job.id).order_by(col(ReportJob.id))
-        return [job_id for job_id in (await session.exec(children)).all() if job_id is not None]
+        return Requested(job.id, [job_id for job_id in (await session.exec(children)).all() if job_id])
 
 
 async def _jobs(sessionmaker: async_sessionmaker[AsyncSession], job_ids: Sequence[int]) -> list[ReportJob]:
@@ -155,13 +168,13 @@ async def _jobs(sessionmaker: async_sessionmaker[AsyncSession], job_ids: Sequenc
 async def _run(
     sessionmaker: async_sessionmaker[AsyncSession],
     storage: Storage,
-    job_ids: list[int],
+    pdf: PdfConverter,
+    requested: Requested,
     progress: Progress,
 ) -> list[ReportJob]:
-    """Runs the queued jobs here (as many at once as the server does) and waits for the rest, reporting
-    each one as it ends. The jobs as they ended (or, past the wait, as they are), in id order."""
-    renderer = Renderer()
-    slots = asyncio.Semaphore(EMBEDDED_CONCURRENCY)
+    """Runs the job here if it is queued (a batch: its documents a chunk at a time) and waits for the rest,
+    reporting each document as it ends. The documents as they ended (or, past the wait, as they are), in id
+    order."""
     reported: set[int | None] = set()
 
     def report(jobs: Sequence[ReportJob]) -> None:
@@ -170,37 +183,26 @@ async def _run(
                 reported.add(job.id)
                 progress.finished(job)
 
-    async def one(job_id: int) -> None:
-        async with slots:
-            await run_job(sessionmaker=sessionmaker, renderer=renderer, storage=storage, job_id=job_id)
-        report(await _jobs(sessionmaker, [job_id]))
-
     progress.start()
-    jobs = await _jobs(sessionmaker, job_ids)
-    report(jobs)  # done before: the same request on unchanged data today
-    queued = [job.id for job in jobs if job.status == ReportJobStatus.QUEUED and job.id is not None]
-    await asyncio.gather(*(one(job_id) for job_id in queued))
-    # Jobs another process claimed first, or was running already: waited for.
+    renderer = Renderer()
+    running = asyncio.create_task(
+        run_job(
+            sessionmaker=sessionmaker, renderer=renderer, storage=storage, pdf=pdf, job_id=requested.job_id
+        )
+    )
+    # Documents done before (the same request on unchanged data today), done here, or by another process.
     deadline = time.monotonic() + WAIT_FOR_OTHERS_SECONDS
-    while True:
-        jobs = await _jobs(sessionmaker, job_ids)
-        report(jobs)
-        if all(job.status in FINISHED for job in jobs) or time.monotonic() > deadline:
-            progress.close()
-            return jobs
-        await asyncio.sleep(POLL_SECONDS)  # a poll interval
-
-
-def free_name(name: str, taken: set[str]) -> str:
-    """`name`, or `name（2）`, `name（3）` … if this run wrote a file of that name already (a goal's version
-    in force and the version being adjusted have the same title)."""
-    path = Path(name)
-    candidate, n = name, 1
-    while candidate in taken:
-        n += 1
-        candidate = f"{path.stem}（{n}）{path.suffix}"
-    taken.add(candidate)
-    return candidate
+    try:
+        while True:
+            jobs = await _jobs(sessionmaker, requested.documents)
+            report(jobs)
+            ended = all(job.status in FINISHED for job in jobs)
+            if (ended or time.monotonic() > deadline) and running.done():
+                progress.close()
+                return jobs
+            await asyncio.sleep(POLL_SECONDS)  # a poll interval
+    finally:
+        await running  # its failures are recorded on the jobs; it raises for none
 
 
 async def _copy(storage: Storage, job: ReportJob, target: Path) -> None:
@@ -215,6 +217,7 @@ async def render(
     username: str,
     scope: Scope,
     fmt: ReportFormat = ReportFormat.DOCX,
+    include_drafts: bool = False,
     out: Path = Path(),
     stdout: TextIO | None = None,
     stderr: TextIO | None = None,
@@ -228,11 +231,13 @@ async def render(
         sessionmaker = create_sessionmaker(engine)
         storage = storage_from_settings(settings)
         try:
-            job_ids = await _request(sessionmaker, username, scope, fmt)
+            requested = await _request(sessionmaker, username, scope, fmt, include_drafts)
         except RenderFailed as exc:
             stderr.write(f"fundperf render: {exc}\n")
             return 1
-        jobs = await _run(sessionmaker, storage, job_ids, Progress(len(job_ids), stderr))
+        pdf = PdfConverter(chunk_size=settings.REPORT_BATCH_CHUNK_SIZE)
+        progress = Progress(len(requested.documents), stderr)
+        jobs = await _run(sessionmaker, storage, pdf, requested, progress)
         await asyncio.to_thread(out.mkdir, parents=True, exist_ok=True)
         status, taken = 0, set[str]()
         for job in jobs:

@@ -7,8 +7,11 @@
 - A worker killed mid-job (kill -9) leaves its job RUNNING; arq runs the job again when its lease expires
   (the job timeout + 10 s after it started), and `reclaim` (called by the retry) puts it back to QUEUED so
   run_job takes it. A job RUNNING longer than its time limit (REPORT_JOB_TIMEOUT_SECONDS, arq's job
-  timeout too) is treated the same by `sweep`: queued again and enqueued, or FAILED after the last attempt
-  (counted on its batch's parent like any other outcome).
+  timeout too) is treated the same by `sweep`: queued again and enqueued, or FAILED after the last attempt.
+- What is queued is a document, or a batch's parent, which runs its children itself (jobs/batches.py): a
+  child is never enqueued. Reclaiming a batch queues again the children its dead run left RUNNING (each
+  FAILED instead once it has had its last attempt: a document that kills its worker fails alone); the
+  children done stay done, so the next run goes on from there and renders nothing twice.
 """
 
 import logging
@@ -22,11 +25,12 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from src.db import session_scope
 from src.models.base import utcnow
 from src.models.report import ReportJob, ReportJobStatus
 from src.redis_client import UNAVAILABLE, Outage, arq_redis_settings
 from src.reports.jobs import fail_job
-from src.reports.jobs.running import announce
+from src.reports.jobs.outcomes import announce, count_on_parent
 
 logger = logging.getLogger(__name__)
 
@@ -96,8 +100,8 @@ class ArqSubmitter:
 
 async def reclaim(sessionmaker: async_sessionmaker[AsyncSession], job_id: int) -> bool:
     """A job left RUNNING by a worker that died (arq's retry of it, or the sweep): back to QUEUED so that
-    run_job takes it, or FAILED after the last attempt, counted on its batch's parent (jobs.fail_job).
-    True when the job can run again."""
+    run_job takes it, or FAILED after the last attempt (jobs.fail_job). A batch's parent takes back with it
+    the children its run left RUNNING. True when the job can run again."""
     async with sessionmaker() as session:
         job = await session.get(ReportJob, job_id)
     if job is None or job.status != ReportJobStatus.RUNNING:
@@ -106,7 +110,7 @@ async def reclaim(sessionmaker: async_sessionmaker[AsyncSession], job_id: int) -
         if await fail_job(sessionmaker, job_id, MESSAGE_GAVE_UP):
             logger.info("report job %s was abandoned while running: failed", job_id)
         return False
-    async with sessionmaker() as session:
+    async with session_scope(sessionmaker) as session:
         queued = await session.exec(
             update(ReportJob)
             .where(
@@ -122,13 +126,42 @@ async def reclaim(sessionmaker: async_sessionmaker[AsyncSession], job_id: int) -
                 row_version=job.row_version + 1,
             )
         )
-        if queued.rowcount == 1:
-            await announce(session, job_id)
-        await session.commit()
-    if queued.rowcount == 1:
-        logger.info("report job %s was abandoned while running: queued", job_id)
-        return True
-    return False  # it changed meanwhile (finished, or reclaimed by another): whoever changed it runs it
+        if queued.rowcount != 1:
+            return (
+                False  # it changed meanwhile (finished, or reclaimed by another): whoever changed it runs it
+            )
+        if job.year is not None:
+            await _reclaim_children(session, job_id)
+        await announce(session, job_id)
+    logger.info("report job %s was abandoned while running: queued", job_id)
+    return True
+
+
+async def _reclaim_children(session: AsyncSession, parent_id: int) -> None:
+    """The batch's children left RUNNING: QUEUED again, or FAILED after their last attempt (counted)."""
+    stmt = select(ReportJob).where(
+        ReportJob.parent_id == parent_id, ReportJob.status == ReportJobStatus.RUNNING
+    )
+    gave_up = 0
+    now = utcnow()
+    for child in (await session.exec(stmt)).all():
+        last = child.attempts >= MAX_ATTEMPTS
+        values = (
+            {"status": ReportJobStatus.FAILED, "error": MESSAGE_GAVE_UP, "finished_at": now,
+             "progress_done": ReportJob.progress_total}
+            if last
+            else {"status": ReportJobStatus.QUEUED, "error": None, "finished_at": None}
+        )  # fmt: skip
+        await session.exec(
+            update(ReportJob)
+            .where(col(ReportJob.id) == child.id)
+            .values(**values, updated_at=now, row_version=ReportJob.row_version + 1)
+        )
+        assert child.id is not None
+        await announce(session, child.id)
+        gave_up += last
+    if gave_up:
+        await count_on_parent(session, parent_id, gave_up)
 
 
 async def sweep(
@@ -138,10 +171,10 @@ async def sweep(
     queued_grace: timedelta = QUEUED_GRACE,
     time_limit: timedelta = JOB_TIME_LIMIT,
 ) -> list[int]:
-    """Reclaim the documents RUNNING for longer than `time_limit` (their worker died: queued again, or
-    FAILED after the last attempt) and enqueue those, with the jobs QUEUED for longer than `queued_grace`
-    (Redis was down when they were requested). Returns the ids enqueued; raises when Redis cannot be reached
-    (what was reclaimed is QUEUED in the database, and the next sweep enqueues it)."""
+    """Reclaim the jobs (documents, batches) RUNNING for longer than `time_limit` (their worker died:
+    queued again, or FAILED after the last attempt) and enqueue those, with the jobs QUEUED for longer than
+    `queued_grace` (Redis was down when they were requested). Returns the ids enqueued; raises when Redis
+    cannot be reached (what was reclaimed is QUEUED in the database, and the next sweep enqueues it)."""
     now = utcnow()
     async with sessionmaker() as session:
         stale = (
@@ -149,12 +182,12 @@ async def sweep(
                 select(ReportJob.id).where(
                     col(ReportJob.status) == ReportJobStatus.RUNNING,
                     col(ReportJob.started_at) < now - time_limit,
-                    col(ReportJob.year).is_(None),  # a document; a batch's parent ends with its children
+                    col(ReportJob.parent_id).is_(None),  # a batch's children are its parent's to run
                 )
             )
         ).all()
     reclaimed = [job_id for job_id in stale if job_id is not None and await reclaim(sessionmaker, job_id)]
-    queued = await queued_document_jobs(sessionmaker, older_than=queued_grace)
+    queued = await queued_jobs(sessionmaker, older_than=queued_grace)
     # A reclaimed job is enqueued now, not a grace later; one arq still holds (its lease) is not doubled.
     enqueue = sorted({*reclaimed, *queued})
     if enqueue:
@@ -162,16 +195,17 @@ async def sweep(
     return enqueue
 
 
-async def queued_document_jobs(
+async def queued_jobs(
     sessionmaker: async_sessionmaker[AsyncSession], *, older_than: timedelta = timedelta(0)
 ) -> list[int]:
-    """Documents (not batch parents) QUEUED for longer than `older_than`, oldest first."""
+    """Jobs a runner is given (documents and batches' parents, not their children) QUEUED for longer than
+    `older_than`, oldest first."""
     async with sessionmaker() as session:
         stmt = (
             select(ReportJob.id)
             .where(
                 col(ReportJob.status) == ReportJobStatus.QUEUED,
-                col(ReportJob.year).is_(None),  # a batch's parent runs through its children
+                col(ReportJob.parent_id).is_(None),  # a batch's children run with their parent
                 col(ReportJob.created_at) < utcnow() - older_than,
             )
             .order_by(col(ReportJob.id))

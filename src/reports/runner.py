@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from src.reports.jobs import Renderer, run_job
+from src.reports.pdf import PdfConverter
 from src.reports.storage import Storage
 
 logger = logging.getLogger(__name__)
@@ -39,11 +40,13 @@ class JobRunner:
         sessionmaker: async_sessionmaker[AsyncSession],
         renderer: Renderer,
         storage: Storage,
+        pdf: PdfConverter,
         concurrency: int = EMBEDDED_CONCURRENCY,
     ) -> None:
         self.sessionmaker = sessionmaker
         self.renderer = renderer
         self.storage = storage
+        self.pdf = pdf  # the process's LibreOffice calls, counted (pdf.calls)
         self._slots = asyncio.Semaphore(concurrency)
         self._tasks: set[asyncio.Task[None]] = set()
         self._closing = False
@@ -64,6 +67,7 @@ class JobRunner:
                     sessionmaker=self.sessionmaker,
                     renderer=self.renderer,
                     storage=self.storage,
+                    pdf=self.pdf,
                     job_id=job_id,
                 )
             except Exception:  # run_job records failures itself; this is a failure to record one

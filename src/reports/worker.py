@@ -17,6 +17,7 @@ from src.db import create_engine, create_sessionmaker
 from src.events.runtime import create_events
 from src.redis_client import arq_redis_settings, redis_client
 from src.reports.jobs import run_job
+from src.reports.pdf import PdfConverter
 from src.reports.queue import FUNCTION, MAX_ATTEMPTS, ArqSubmitter, reclaim
 from src.reports.render import Renderer
 from src.reports.resilient_worker import ResilientWorker
@@ -31,7 +32,11 @@ async def render_report(ctx: dict[str, Any], job_id: int) -> None:
     if ctx.get("job_try", 1) > 1 and not await reclaim(ctx["sessionmaker"], job_id):
         return  # a retry of a job that is done, or gave up
     await run_job(
-        sessionmaker=ctx["sessionmaker"], renderer=ctx["renderer"], storage=ctx["storage"], job_id=job_id
+        sessionmaker=ctx["sessionmaker"],
+        renderer=ctx["renderer"],
+        storage=ctx["storage"],
+        pdf=ctx["pdf"],
+        job_id=job_id,
     )
 
 
@@ -50,6 +55,7 @@ def make_worker(
         ctx["sessionmaker"] = create_sessionmaker(ctx["engine"])
         ctx["renderer"] = Renderer()
         ctx["storage"] = storage_from_settings(settings)
+        ctx["pdf"] = PdfConverter(chunk_size=settings.REPORT_BATCH_CHUNK_SIZE)  # one LibreOffice at a time
         ctx["submitter"] = ArqSubmitter(url)
         # ctx["redis"] is arq's own pool; the sweeper's lock has a client of its own.
         ctx["sweeper"] = JobSweeper(

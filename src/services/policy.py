@@ -168,9 +168,11 @@ def visibility(actor: Actor, record: Terms[B]) -> B:
     until evaluation assigns it). HRSS, medical security and agency users read only what is addressed to their
     administration. A record that belongs to one user (a document whose subject is gone) is that user's. A
     public record (a region's detailed rules, Art. 23) is read by everyone. An API token with a region sees
-    nothing outside its subtree.
+    nothing outside its subtree. A record that holds others (a batch of documents) may be hidden from the
+    regions below its own without being a draft, and reach above its region (subjects/scope.py
+    combined_scope): it is read by whoever may read every record it holds.
     """
-    confined = [record.region_below(actor.token_region_path)] if actor.token_region_path is not None else []
+    confined = [record.within(actor.token_region_path)] if actor.token_region_path is not None else []
     if actor.is_admin:
         return record.all(*confined)
     public = record.all(record.is_public(), *confined)
@@ -182,7 +184,7 @@ def visibility(actor: Actor, record: Terms[B]) -> B:
     if actor.actor_type in ADMINISTRATION_BOUND:
         conditions.append(record.addressed_to(actor.administration))
     below = record.region_below(actor.region_path)
-    above = record.all(record.region_above(actor.region_path), record.not_draft())
+    above = record.all(record.region_above(actor.region_path), record.not_draft(), record.not_hidden_below())
     return record.any(public, record.all(record.any(below, above), *conditions))
 
 

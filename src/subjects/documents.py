@@ -36,6 +36,8 @@ class BatchScope:
     region_code: str
     region_path: str
     year: int
+    # Drafts (those the requester may read) only when asked for: a batch leaves them out by default.
+    include_drafts: bool = False
 
 
 @dataclass(frozen=True)
@@ -62,7 +64,8 @@ class DocumentSpec:
     build_context: Callable[..., Awaitable[dict[str, Any]]]  # (session=, actor=, subject_id=)
     # What each subject's document is made of, by subject id (fingerprinted with the request).
     versions: Callable[[AsyncSession, Sequence[Any]], Awaitable[dict[int, list[Any]]]]
-    # The subjects a batch of this kind covers, as `actor` may read them (None: no batches of it).
+    # The subjects a batch of this kind covers, as `actor` may read them, drafts only if the scope says so
+    # (None: no batches of it).
     batch: Callable[[AsyncSession, Actor, BatchScope, int], Awaitable[Sequence[Any]]] | None = None
     batch_label: str = ""  # what a batch covers, for the message when it finds none: "绩效目标"
     template: str = ""  # its file in report_templates/ (the renderer's directory); "" is <kind>.docx

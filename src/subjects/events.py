@@ -59,6 +59,8 @@ async def record_event(
         administrations=recipients_text(scope.administrations),
         draft=scope.draft,
         public=scope.public,
+        hidden_below=scope.hidden_below,
+        top_path=scope.top_path,
         audience_user_id=scope.owner_user_id,
         actor_user_id=actor.user_id if actor is not None else None,
         actor_organization_id=actor.organization_id if actor is not None else None,

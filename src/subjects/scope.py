@@ -2,17 +2,19 @@
 
 A record's scope: its region (path), the administrations it is addressed to (人社, 医保: those of its fund;
 several for a record sent to both; none for one that concerns no administration), whether it is a draft
-(not seen from the regions below its own), the one user it may belong to, and whether it is public (read
-by everyone: a region's detailed rules). The rule is written once against
+(not seen from the regions below its own, nor by the national departments), the one user it may belong to,
+and whether it is public (read by everyone: a region's detailed rules). A record that holds others (a
+batch of documents: `combined_scope`) may also be hidden from below without being a draft, and reach
+above its region (`top_path`). The rule is written once against
 `Terms`, an algebra of questions about a scope; `ScopeTerms` answers them for one record in memory (bools),
 `ColumnTerms` as SQL over a table's columns (clauses). So the Python check and the SQL clause cannot drift.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
-from sqlalchemy import ColumnElement, and_, false, literal, or_, true
+from sqlalchemy import ColumnElement, and_, false, func, literal, or_, true
 from sqlalchemy.sql.elements import False_
 
 from src.models.enums import Administration
@@ -29,6 +31,11 @@ class RecordScope:
     draft: bool = False
     owner_user_id: int | None = None  # the one user the record belongs to (None: no single user)
     public: bool = False  # everyone may read it, wherever they are
+    # Not seen from the regions below its own, though not a draft (the national departments read it).
+    hidden_below: bool = False
+    # The highest region of what the record holds, when above its own (None: its own region): an API token
+    # confined to a region sees it only if that region holds this one.
+    top_path: str | None = None
 
 
 class Terms(Protocol, Generic[B]):
@@ -42,6 +49,8 @@ class Terms(Protocol, Generic[B]):
     def region_above(self, path: str) -> B: ...  # `path`'s region is the record's region or below it
     def addressed_to(self, administration: Administration | None) -> B: ...
     def not_draft(self) -> B: ...
+    def not_hidden_below(self) -> B: ...  # seen from the regions below its own (unless a draft)
+    def within(self, path: str) -> B: ...  # all the record holds lies in `path`'s region or below it
     def owned_by_nobody_or(self, user_id: int) -> B: ...
     def is_public(self) -> B: ...  # everyone may read the record
 
@@ -76,6 +85,12 @@ class ScopeTerms:
     def not_draft(self) -> bool:
         return not self.scope.draft
 
+    def not_hidden_below(self) -> bool:
+        return not self.scope.hidden_below
+
+    def within(self, path: str) -> bool:
+        return (self.scope.top_path or self.scope.region_path).startswith(path)
+
     def owned_by_nobody_or(self, user_id: int) -> bool:
         return self.scope.owner_user_id is None or self.scope.owner_user_id == user_id
 
@@ -93,6 +108,8 @@ class ColumnTerms:
     draft: Any = None  # None: never a draft
     owner_user_id: Any = None  # None: never one user's
     public: Any = None  # a boolean column (or true() for a table of public records); None: never public
+    hidden_below: Any = None  # a boolean column; None: never hidden from below but as a draft
+    top_path: Any = None  # a path column (NULL: the region's own); None: always the region's own
 
     def true(self) -> ColumnElement[bool]:
         return true()
@@ -123,6 +140,19 @@ class ColumnTerms:
         if self.draft is None:
             return true()
         clause: ColumnElement[bool] = ~self.draft
+        return clause
+
+    def not_hidden_below(self) -> ColumnElement[bool]:
+        if self.hidden_below is None:
+            return true()
+        clause: ColumnElement[bool] = ~self.hidden_below
+        return clause
+
+    def within(self, path: str) -> ColumnElement[bool]:
+        if self.top_path is None:
+            return self.region_below(path)
+        top = func.coalesce(self.top_path, self.region_path)
+        clause: ColumnElement[bool] = top.startswith(path, autoescape=True)
         return clause
 
     def owned_by_nobody_or(self, user_id: int) -> ColumnElement[bool]:
@@ -156,3 +186,58 @@ def recipients_clause(column: Any) -> Callable[[Administration], ColumnElement[b
         return clause
 
     return addressed
+
+
+# --- a record that holds others --------------------------------------------------------------------------
+
+
+def _segments(path: str) -> list[str]:
+    return [part for part in path.split("/") if part]
+
+
+def _path(segments: Sequence[str]) -> str:
+    return "/" + "".join(f"{part}/" for part in segments)
+
+
+def combined_scope(scopes: Sequence[RecordScope], region_id_of: Callable[[str], int]) -> RecordScope:
+    """The scope of a record that holds records of these scopes (a batch of documents): whoever may read
+    it may read every one of them, and whoever may read every one may read it (policy.visibility; proved
+    in tests/subjects/test_combined_scope.py). `region_id_of` gives a region's id by its path.
+
+    Its region is the deepest one such that every record lies in its subtree or is an ancestor of it that
+    is no draft: those who cover it read them all. Below it, they are read only if every record is there
+    or above and none is a draft; otherwise it is hidden from below. It is a draft if any is (the national
+    departments read none), addressed to the administrations all of them are, and reaches up to their
+    highest common region (`top_path`, for API tokens confined to a region). The records must be neither
+    public nor one user's (a batch's subjects are neither)."""
+    if not scopes:
+        raise ValueError("a combined scope needs at least one scope")
+    if any(s.public or s.owner_user_id is not None for s in scopes):
+        raise ValueError("records that are public or one user's cannot be combined")
+    paths = [_segments(s.region_path) for s in scopes]
+    top: list[str] = []
+    for parts in zip(*paths, strict=False):
+        if len(set(parts)) != 1:
+            break
+        top.append(parts[0])
+    node = list(top)
+    while True:
+        here = [s for s, p in zip(scopes, paths, strict=True) if p == node]
+        below = {p[len(node)] for p in paths if len(p) > len(node) and p[: len(node)] == node}
+        if any(s.draft for s in here) or len(below) != 1:
+            break
+        node.append(below.pop())
+    hidden = any(
+        len(p) > len(node) or s.draft for s, p in zip(scopes, paths, strict=True) if p[: len(node)] == node
+    )
+    administrations = frozenset.intersection(*(s.administrations for s in scopes))
+    funds = {s.fund_type_id for s in scopes}
+    return RecordScope(
+        region_id=region_id_of(_path(node)),
+        region_path=_path(node),
+        fund_type_id=funds.pop() if len(funds) == 1 else None,
+        administrations=administrations,
+        draft=any(s.draft for s in scopes),
+        hidden_below=hidden,
+        top_path=_path(top) if top != node else None,
+    )

@@ -1,6 +1,7 @@
 """The fault cases of report jobs (issue 9, point 7), with a real Redis and real `fundperf worker` processes:
 a worker killed mid-job (kill -9) leaves its job to run again elsewhere, keeping one file; a job stuck
-RUNNING past its time limit is queued again, or failed after the last attempt and counted on its batch;
+RUNNING past its time limit is queued again, or failed after the last attempt; a batch whose worker died
+goes on from where it was, its documents done kept and the one that had its last attempt failed;
 the worker refuses to start without REDIS_URL."""
 
 import asyncio
@@ -191,18 +192,20 @@ async def test_a_job_stuck_running_past_its_time_limit_is_queued_again_or_failed
 ) -> None:
     await goal_in(sessionmaker, "510100")
     await goal_in(sessionmaker, "510104")
+    await goal_in(sessionmaker, "510105")
     other_fund = await goal_in(sessionmaker, "510100", fund_code="WORK_INJURY")
     async with client_for(engine, sessionmaker, worker_settings(tmp_path, UNREACHABLE)) as gql:
         await gql.login_as(ActorType.FINANCE, "510100")  # nothing is enqueued: the jobs stay QUEUED
-        parent_id = int(
-            await requested_job(gql, fundTypeCode="EMPLOYEE_MEDICAL", year=2026, regionCode="510100")
-        )
+        batch = {"fundTypeCode": "EMPLOYEE_MEDICAL", "year": 2026, "regionCode": "510100"}
+        parent_id = int(await requested_job(gql, **batch, includeDrafts=True))
         recent_id = int(await requested_job(gql, goalId=str(other_fund)))
-    [parent, again, given_up] = [j for j in await job_rows(sessionmaker) if j.id != recent_id]
-    assert parent.id == parent_id and again.parent_id == given_up.parent_id == parent_id
+    [parent, again, given_up, waiting] = [j for j in await job_rows(sessionmaker) if j.id != recent_id]
+    assert parent.id == parent_id and {again.parent_id, given_up.parent_id, waiting.parent_id} == {parent_id}
+    assert again.id and given_up.id and waiting.id
 
-    # What workers that died left behind: the children RUNNING for 10 minutes (one on its first attempt,
-    # one on its last) and their parent with them; another job RUNNING for 30 seconds.
+    # What a worker that died mid-batch left behind: the batch RUNNING for 10 minutes with two of its
+    # documents (one on its first attempt, one on its last), the third still queued; another job RUNNING
+    # for 30 seconds.
     now = utcnow()
     long_ago = now - timedelta(minutes=10)
     for job_id, attempts, started_at in (
@@ -227,29 +230,32 @@ async def test_a_job_stuck_running_past_its_time_limit_is_queued_again_or_failed
     finally:
         await submitter.aclose()
 
-    assert enqueued == [again.id]  # at once, not QUEUED_GRACE later
+    assert enqueued == [parent_id]  # at once, not QUEUED_GRACE later; the batch runs its documents
     async with Redis.from_url(redis_url) as redis:
-        assert await redis.zrange("arq:queue", 0, -1) == [arq_job_id(again.id or 0).encode()]
-    queued = await job_status(sessionmaker, again.id or 0)
-    assert queued.status == ReportJobStatus.QUEUED and queued.attempts == 1 and queued.error is None
-    failed = await job_status(sessionmaker, given_up.id or 0)
+        assert await redis.zrange("arq:queue", 0, -1) == [arq_job_id(parent_id).encode()]
+    queued = await job_status(sessionmaker, parent_id)
+    assert queued.status == ReportJobStatus.QUEUED and queued.attempts == 1
+    assert (queued.progress_done, queued.progress_total) == (1, 3)  # the one that gave up is counted
+    child = await job_status(sessionmaker, again.id)
+    assert child.status == ReportJobStatus.QUEUED and child.attempts == 1 and child.error is None
+    failed = await job_status(sessionmaker, given_up.id)
     assert failed.status == ReportJobStatus.FAILED and failed.error == MESSAGE_GAVE_UP
     assert failed.finished_at is not None and failed.attempts == MAX_ATTEMPTS
-    running = await job_status(sessionmaker, parent_id)  # a parent ends with its children, counting them
-    assert running.status == ReportJobStatus.RUNNING and (running.progress_done, running.progress_total) == (
-        1,
-        2,
-    )
     recent = await job_status(sessionmaker, recent_id)
     assert recent.status == ReportJobStatus.RUNNING and recent.attempts == 1  # within its time limit
 
-    # A worker runs the one queued again; the batch ends FAILED, counting the child that gave up.
+    # A worker runs the batch again: the documents left, not the one that gave up; it ends FAILED, counting
+    # that one, with the archive of the two made.
     await run_worker(worker_settings(tmp_path, redis_url), engine)
-    done = await job_status(sessionmaker, again.id or 0)
-    assert done.status == ReportJobStatus.SUCCEEDED and done.attempts == 2, done.error
+    for job_id in (again.id, waiting.id):
+        done = await job_status(sessionmaker, job_id)
+        assert done.status == ReportJobStatus.SUCCEEDED, done.error
+    assert (await job_status(sessionmaker, again.id)).attempts == 2
+    assert (await job_status(sessionmaker, given_up.id)).status == ReportJobStatus.FAILED
     parent = await job_status(sessionmaker, parent_id)
-    assert parent.status == ReportJobStatus.FAILED and (parent.progress_done, parent.progress_total) == (2, 2)
-    assert parent.error == "1 份文档未能生成，详见各子任务"
+    assert parent.status == ReportJobStatus.FAILED and (parent.progress_done, parent.progress_total) == (3, 3)
+    assert parent.error == "1 份文档未能生成，详见各子任务" and parent.attempts == 2
+    assert parent.storage_key is not None and parent.file_name and parent.file_name.endswith("（3份）.zip")
 
 
 def test_the_worker_refuses_to_start_without_redis_url(tmp_path: Path) -> None:

@@ -1,10 +1,9 @@
-"""Report jobs through the real app: request, run in-process after commit, poll, download, dedupe, batches,
-failures and visibility."""
+"""Report jobs through the real app: request, run in-process after commit, poll, download, dedupe, failures
+and visibility (batches: test_batches.py)."""
 
 import asyncio
 import hashlib
 import io
-import logging
 import shutil
 import subprocess
 import threading
@@ -26,7 +25,7 @@ from starlette.applications import Starlette
 
 from src.app import create_app
 from src.models import AuditEvent, Goal, ReportJob
-from src.models.enums import ActorType, Administration, GoalHorizon, GoalStatus
+from src.models.enums import ActorType, Administration, GoalStatus
 from src.models.report import ReportJobStatus
 from src.reports import jobs
 from src.reports.jobs.requesting import _insert_or_live
@@ -174,6 +173,7 @@ class RecordingRunner:
                 sessionmaker=self.real.sessionmaker,
                 renderer=renderer or self.real.renderer,
                 storage=self.real.storage,
+                pdf=self.real.pdf,
                 job_id=job_id,
             )
 
@@ -430,88 +430,6 @@ async def test_not_logged_in_is_refused(gql: GraphQLClient) -> None:
     assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
 
 
-# --- batches -----------------------------------------------------------------------------------------
-
-
-async def test_a_batch_renders_every_readable_goal_of_a_fund_year_and_region(
-    gql: GraphQLClient, sessionmaker: async_sessionmaker[AsyncSession], settings: Settings
-) -> None:
-    province = await goal_in(sessionmaker, "510000", GoalStatus.ISSUED)
-    chengdu = await goal_in(sessionmaker, "510100", GoalStatus.DRAFT)
-    county = await goal_in(sessionmaker, "510104", GoalStatus.SUBMITTED)
-    yaan = await goal_in(sessionmaker, "511800", GoalStatus.SUBMITTED)
-    # Not in the batch: another year, another fund, an overall goal, a superseded version.
-    await goal_in(sessionmaker, "510100", year=2025)
-    await goal_in(sessionmaker, "510100", fund_code="WORK_INJURY")
-    await goal_in(sessionmaker, "510100", horizon=GoalHorizon.OVERALL, year=2026)
-    await goal_in(sessionmaker, "510100", GoalStatus.SUPERSEDED, version=0)
-
-    await gql.login_as(ActorType.FINANCE, "510000")
-    batch = {"fundTypeCode": "EMPLOYEE_MEDICAL", "year": 2026, "regionCode": "510000"}
-    result = await request(gql, **batch)
-    assert result["__typename"] == "ReportRequestSuccess" and result["job"]["progressTotal"] == 4
-    parent = await finished(gql, result["job"]["id"])
-    assert parent["status"] == "SUCCEEDED", parent
-    assert (parent["progressDone"], parent["progressTotal"]) == (4, 4)
-    assert parent["goal"] is None and parent["year"] == 2026 and parent["downloadUrl"] is None
-    assert parent["fundType"] == {"code": "EMPLOYEE_MEDICAL"} and parent["region"] == {"code": "510000"}
-    children = parent["children"]
-    assert [int(c["goal"]["id"]) for c in children] == [province, chengdu, county, yaan]
-    assert {c["status"] for c in children} == {"SUCCEEDED"}
-    assert all(c["downloadUrl"] for c in children)
-    assert len(stored_files(settings)) == 4
-    assert await requested_job(gql, **batch) == parent["id"]  # the same batch for the same data
-
-    # 成都市's finance: its own region and below; the province's goal only if not a draft (it is issued).
-    await gql.login_as(ActorType.FINANCE, "510100")
-    mine = await finished(gql, await requested_job(gql, **{**batch, "regionCode": "510100"}))
-    assert [int(c["goal"]["id"]) for c in mine["children"]] == [chengdu, county]
-    # It sees the province's batch (a region above) but only the children whose goals it may read.
-    seen = (await gql.data(JOB, {"id": parent["id"]}))["reportJob"]
-    assert [int(c["goal"]["id"]) for c in seen["children"]] == [province, chengdu, county]
-
-
-async def test_a_batch_with_a_failing_child_fails_when_all_are_done(
-    app: Starlette,
-    gql: GraphQLClient,
-    sessionmaker: async_sessionmaker[AsyncSession],
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    good = await goal_in(sessionmaker, "510100")
-    bad = await goal_in(sessionmaker, "510104")
-    await gql.login_as(ActorType.FINANCE, "510100")
-    runner = hold_jobs(app)
-    parent_id = await requested_job(gql, fundTypeCode="EMPLOYEE_MEDICAL", year=2026, regionCode="510100")
-
-    class FailsOnCounty:
-        def __init__(self, real: Any) -> None:
-            self.real = real
-
-        def render(self, kind: str, context: Mapping[str, Any]) -> bytes:
-            if context["region"] != "成都市":
-                raise RuntimeError("模板损坏")
-            data: bytes = self.real.render(kind, context)
-            return data
-
-    with caplog.at_level(logging.ERROR, logger="src.reports.jobs"):
-        await runner.run(FailsOnCounty(runner.real.renderer))
-    parent = await finished(gql, parent_id)
-    assert parent["status"] == "FAILED" and (parent["progressDone"], parent["progressTotal"]) == (2, 2)
-    assert parent["error"] == "1 份文档未能生成，详见各子任务"
-    by_goal = {int(c["goal"]["id"]): c for c in parent["children"]}
-    assert by_goal[good]["status"] == "SUCCEEDED"
-    assert by_goal[bad]["status"] == "FAILED"
-    failed = (await gql.data(JOB, {"id": by_goal[bad]["id"]}))["reportJob"]
-    assert failed["error"] == jobs.MESSAGE_INTERNAL and failed["downloadUrl"] is None
-    assert [r.message for r in caplog.records if r.levelno >= logging.ERROR] == [
-        f"report job {by_goal[bad]['id']} failed unexpectedly"
-    ]
-    # A failed job does not stand for its request: asking again makes a new batch.
-    assert (
-        await requested_job(gql, fundTypeCode="EMPLOYEE_MEDICAL", year=2026, regionCode="510100") != parent_id
-    )
-
-
 # --- failures and running ----------------------------------------------------------------------------
 
 
@@ -596,7 +514,9 @@ async def test_shutdown_cancels_a_job_that_does_not_finish_and_marks_it_failed(
             return b""
 
     real: JobRunner = app.state.jobs
-    app.state.jobs = JobRunner(sessionmaker=real.sessionmaker, renderer=Stuck(), storage=real.storage)
+    app.state.jobs = JobRunner(
+        sessionmaker=real.sessionmaker, renderer=Stuck(), storage=real.storage, pdf=real.pdf
+    )
     goal_id = await goal_in(sessionmaker)
     job_id = int(await requested_job(gql, goalId=str(goal_id)))
     async with asyncio.timeout(DEADLINE_SECONDS):

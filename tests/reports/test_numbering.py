@@ -23,6 +23,7 @@ from src.models.goal import GoalDocumentKind
 from src.models.report import ReportFormat, ReportJob, ReportJobStatus
 from src.reports import jobs
 from src.reports.numbering import Issue, number_for, year_of_issue
+from src.reports.pdf import PdfConverter
 from src.reports.render import Renderer
 from src.reports.storage import LocalStorage
 from src.services.actors import load_actor
@@ -276,7 +277,10 @@ async def render_goal(
         )
         await session.commit()
         assert job.id is not None
-    await jobs.run_job(sessionmaker=sessionmaker, renderer=Renderer(), storage=storage, job_id=job.id)
+    pdf = PdfConverter(chunk_size=1)  # a DOCX: nothing to convert
+    await jobs.run_job(
+        sessionmaker=sessionmaker, renderer=Renderer(), storage=storage, pdf=pdf, job_id=job.id
+    )
     async with sessionmaker() as session:
         done = await session.get(ReportJob, job.id)
     assert done is not None and done.status == ReportJobStatus.SUCCEEDED, done

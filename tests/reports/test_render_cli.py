@@ -16,8 +16,9 @@ from docx import Document
 from src.cli import main
 from src.models.goal import GoalDocumentKind
 from src.models.report import ReportFormat, ReportJob, ReportJobStatus
-from src.reports.cli import Progress, Scope, free_name
+from src.reports.cli import Progress, Scope
 from src.reports.jobs import MESSAGE_INTERNAL
+from src.reports.jobs.archive import free_name
 
 TIMEOUT_SECONDS = 180
 
@@ -85,7 +86,9 @@ def test_a_batch_lands_in_the_folder_under_chinese_names(
 ) -> None:
     out = tmp_path / "out"  # made by the command
     batch = ("--fund", "EMPLOYEE_MEDICAL", "--year", "2026", "--region", "510000")
-    code = run("render", "--user", "fin_510000", *batch, "--out", str(out))
+    assert run("render", "--user", "fin_510000", *batch, "--out", str(tmp_path / "plain")) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 20  # the demo's two drafts are left out
+    code = run("render", "--user", "fin_510000", *batch, "--include-drafts", "--out", str(out))
     printed = capsys.readouterr()
     assert code == 0, printed.err
     files = sorted(out.iterdir())

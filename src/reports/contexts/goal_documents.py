@@ -10,11 +10,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from src.models import FundBudget, Goal
 from src.models.enums import GoalHorizon, GoalStatus
+from src.services import policy
 from src.services.actors import Actor
 from src.services.goals.reads import GoalQuery, goals_select
 from src.subjects.documents import BatchScope
 
-# A batch renders every version that is not superseded: the one in force and one being adjusted.
+# A batch renders every version that is not superseded: the one in force and one being adjusted; drafts
+# (DRAFT, RETURNED) only when asked for.
 BATCH_STATUSES: list[GoalStatus] = [s for s in GoalStatus if s != GoalStatus.SUPERSEDED]
 
 
@@ -51,13 +53,14 @@ async def goal_versions(session: AsyncSession, goals: Sequence[Goal]) -> dict[in
 
 async def goal_batch(session: AsyncSession, actor: Actor, scope: BatchScope, limit: int) -> Sequence[Goal]:
     """The annual goals of the batch's fund and year in its region and below that `actor` may read, not
-    superseded, by id; at most `limit`."""
+    superseded, drafts only if the scope includes them; by id, at most `limit`."""
+    statuses = [s for s in BATCH_STATUSES if scope.include_drafts or s not in policy.DRAFT_STATES]
     query = GoalQuery(
         year=scope.year,
         fund_type_code=scope.fund_type_code,
         region_code=scope.region_code,
         include_descendants=True,
-        statuses=BATCH_STATUSES,
+        statuses=statuses,
         horizon=GoalHorizon.ANNUAL,
     )
     stmt = goals_select(query, actor).order_by(col(Goal.id)).limit(limit)

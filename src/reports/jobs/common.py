@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from src.models.report import ReportEventKind, ReportFormat, ReportJob, ReportJobStatus
+from src.reports.kinds import CONTENT_TYPES
 from src.services.actors import Actor
 from src.subjects.events import record_event
 
@@ -14,9 +15,9 @@ from src.subjects.events import record_event
 # children list of a batch is bounded by it.
 MAX_BATCH_GOALS = 300
 # Bump when what goes into a fingerprint changes, so old jobs are not taken for new requests.
-FINGERPRINT_VERSION = 2
+FINGERPRINT_VERSION = 3
 EXTENSIONS: dict[ReportFormat, str] = {ReportFormat.DOCX: "docx", ReportFormat.PDF: "pdf"}
-PDF_UNAVAILABLE = "服务器未安装 LibreOffice（soffice），不能生成 PDF；请选择 DOCX 格式"
+ARCHIVE_CONTENT_TYPE = "application/zip"  # a batch's file
 
 
 def message_subject_deleted(label: str) -> str:
@@ -39,6 +40,20 @@ class Renderer(Protocol):
     """What run_job needs of src/reports/render.py's Renderer (tests pass their own)."""
 
     def render(self, kind: str, context: Mapping[str, Any]) -> bytes: ...
+
+
+def downloadable(job: ReportJob) -> bool:
+    """The job has a file to download: a document SUCCEEDED, or a batch that ended (its archive holds the
+    documents made and lists those that failed)."""
+    if job.storage_key is None:
+        return False
+    return job.status == ReportJobStatus.SUCCEEDED or (
+        job.year is not None and job.status == ReportJobStatus.FAILED
+    )
+
+
+def content_type(job: ReportJob) -> str:
+    return ARCHIVE_CONTENT_TYPE if job.year is not None else CONTENT_TYPES[job.format]
 
 
 class JobFailed(Exception):

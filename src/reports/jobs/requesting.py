@@ -16,8 +16,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from src.models import FundType, Region
 from src.models.base import utcnow
 from src.models.report import LIVE_STATUSES, ReportFormat, ReportJob, ReportJobStatus
-from src.reports.jobs.common import CHINA, FINGERPRINT_VERSION, MAX_BATCH_GOALS, PDF_UNAVAILABLE, job_changed
-from src.reports.pdf import soffice_path
+from src.reports.jobs.common import CHINA, FINGERPRINT_VERSION, MAX_BATCH_GOALS, job_changed
+from src.reports.pdf import PDF_UNAVAILABLE, soffice_path
 from src.services import audit, policy
 from src.services.actors import Actor
 from src.services.errors import (
@@ -32,7 +32,7 @@ from src.services.errors import (
 from src.services.rows import keep_rows
 from src.subjects.documents import BatchScope, DocumentSpec
 from src.subjects.registry import registry
-from src.subjects.scope import RecordScope
+from src.subjects.scope import RecordScope, combined_scope
 
 logger = logging.getLogger(__name__)
 
@@ -131,10 +131,12 @@ async def request_report(
     fund_type_code: str | None,
     year: int | None,
     region_code: str | None,
+    include_drafts: bool = False,
 ) -> ReportJob:
     """The job for this request: the existing one when the same request was made for the same data (and
-    has not failed), else a new QUEUED job — for a batch, a parent and one child per subject. Nothing runs
-    here: after the caller commits, it submits `queued_job_ids(...)` to a runner."""
+    has not failed), else a new QUEUED job — for a batch, a parent and one child per subject (drafts only
+    if `include_drafts`). Nothing runs here: after the caller commits, it submits `queued_job_ids(...)` to
+    a runner."""
     spec = document_spec(kind)
     _check_scope(subject_id, fund_type_code, year, region_code)
     if fmt == ReportFormat.PDF and soffice_path() is None:
@@ -150,6 +152,7 @@ async def request_report(
         fund_type_code=fund_type_code,
         year=year,
         region_code=region_code,
+        include_drafts=include_drafts,
     )
 
 
@@ -211,6 +214,7 @@ async def _request_batch(
     fund_type_code: str,
     year: int,
     region_code: str,
+    include_drafts: bool,
 ) -> ReportJob:
     fund = (await session.exec(select(FundType).where(FundType.code == fund_type_code))).first()
     region = (await session.exec(select(Region).where(Region.code == region_code))).first()
@@ -228,7 +232,8 @@ async def _request_batch(
     assert fund is not None and region is not None and fund.id is not None and region.id is not None
     assert spec.batch is not None
     subjects: Sequence[Any] = []
-    # The batch itself is seen by whoever may read the region's records of that fund: its requester too.
+    # Asked by whoever may read the region's records of that fund (the batch itself is seen by whoever may
+    # read every document in it).
     place = RecordScope(
         region_id=region.id,
         region_path=region.path,
@@ -236,18 +241,13 @@ async def _request_batch(
         administrations=frozenset({fund.administration}) if fund.administration else frozenset(),
     )
     if policy.visible(actor, place):
-        scope = BatchScope(fund.id, fund.code, region.id, region.code, region.path, year)
+        scope = BatchScope(fund.id, fund.code, region.id, region.code, region.path, year, include_drafts)
         subjects = await spec.batch(session, actor, scope, MAX_BATCH_GOALS + 1)
     if not subjects:
-        raise ValidationFailed(
-            [
-                FieldProblem(
-                    "input.regionCode",
-                    f"{region.name}（含下级）没有您可查看的 {year} 年度{fund.name_zh}{spec.batch_label}",
-                    ErrorCode.NOT_FOUND,
-                )
-            ]
-        )
+        drafts = "" if include_drafts else "（不含草稿；需要草稿时请指定 includeDrafts）"
+        what = f"{year} 年度{fund.name_zh}{spec.batch_label}{drafts}"
+        message = f"{region.name}（含下级）没有您可查看的 {what}"
+        raise ValidationFailed([FieldProblem("input.regionCode", message, ErrorCode.NOT_FOUND)])
     if len(subjects) > MAX_BATCH_GOALS:
         raise ValidationFailed(
             [
@@ -259,13 +259,14 @@ async def _request_batch(
             ]
         )
     versions = await spec.versions(session, subjects)
-    batch_scope = [fund.id, region.id, year]
+    batch_scope = [fund.id, region.id, year, include_drafts]
     fp = fingerprint(spec.kind, fmt.value, "batch", batch_scope, _view(actor), list(versions.values()))
     existing = await _live_job(session, fp)
     if existing is not None:
         return existing
     place_ids = {"fund_type_id": fund.id, "region_id": region.id, "year": year}
-    parent = _new_job(actor, spec, fmt, fp, **place_ids, progress_total=len(subjects))
+    seen_by = await _held_scope(session, spec.subject, subjects, place)
+    parent = _new_job(actor, spec, fmt, fp, **place_ids, **seen_by, progress_total=len(subjects))
     recorded = partial(
         audit.created,
         session=session,
@@ -293,24 +294,40 @@ async def _request_batch(
     ]
     session.add_all(children)
     await session.flush()
-    # Each new job is an event, seen by whoever may see that job; the subjects' regions, which their
-    # scopes read, are read in one statement first.
-    await keep_rows(session, Region, {s.region_id for s in subjects})
+    # Each new job is an event, seen by whoever may see that job (the subjects' regions, which their scopes
+    # read, were read in one statement by _held_scope).
     for job in [parent, *children]:
         await job_changed(session=session, job=job, actor=actor)
     return parent
 
 
+async def _held_scope(
+    session: AsyncSession, subject_name: str, subjects: Sequence[Any], place: RecordScope
+) -> dict[str, Any]:
+    """The columns of a batch's parent that keep who may see it: whoever may read every document it holds
+    (combined_scope of its subjects' scopes as they are now)."""
+    subject = registry().subject(subject_name)
+    await keep_rows(session, Region, {s.region_id for s in subjects})
+    scopes = [await subject.scope(session, s) for s in subjects]
+    paths = {scope.region_path for scope in scopes}
+    ancestors = {path[: end + 1] for path in paths for end, c in enumerate(path) if c == "/" and end}
+    found = await session.exec(select(Region.path, Region.id).where(col(Region.path).in_(sorted(ancestors))))
+    ids: dict[str, int] = {path: region_id for path, region_id in found.all() if region_id is not None}
+    held = combined_scope(scopes, ids.__getitem__)
+    if held.administrations != place.administrations:  # the parent's SQL reads them from its fund
+        raise RuntimeError(f"{subject_name} batches are addressed otherwise than their fund")
+    return {
+        "scope_region_id": held.region_id,
+        "scope_top_region_id": ids[held.top_path] if held.top_path is not None else None,
+        "scope_draft": held.draft,
+        "scope_hidden_below": held.hidden_below,
+    }
+
+
 async def queued_job_ids(*, session: AsyncSession, job: ReportJob) -> list[int]:
-    """What a runner must run for `job`: the job itself, or a batch's children, those still QUEUED.
+    """What a runner must run for `job`, if it is still QUEUED: the job itself (a batch's parent runs its
+    children).
 
     Submitting a job twice is harmless (run_job claims it once), so asking again for a job that is still
     queued hands it to the runner again: one left queued by a process that stopped gets its run."""
-    if not is_batch(job):
-        return [job.id] if job.id is not None and job.status == ReportJobStatus.QUEUED else []
-    stmt = (
-        select(ReportJob.id)
-        .where(ReportJob.parent_id == job.id, ReportJob.status == ReportJobStatus.QUEUED)
-        .order_by(col(ReportJob.id))
-    )
-    return [job_id for job_id in (await session.exec(stmt)).all() if job_id is not None]
+    return [job.id] if job.id is not None and job.status == ReportJobStatus.QUEUED else []

@@ -1,7 +1,8 @@
 """Where a report job sits for visibility: a document is seen by whoever may read its subject; a batch by
-whoever may read records of its region and fund; a document whose subject is gone by its requester alone
-(within what it may read of that region and fund). The same rule (policy.visibility) decides for one job
-and as SQL; the subject's own rule comes from the registry, so jobs never name a domain."""
+whoever may read every document it holds (the combined scope of its subjects, kept on its row when it was
+requested: requesting.py); a document whose subject is gone by its requester alone (within what it may
+read of that region and fund). The same rule (policy.visibility) decides for one job and as SQL; the
+subject's own rule comes from the registry, so jobs never name a domain."""
 
 from sqlalchemy import ColumnElement, and_, exists, false, not_, or_
 from sqlmodel import col, select
@@ -25,24 +26,51 @@ async def job_scope(session: AsyncSession, job: ReportJob) -> RecordScope:
         subject = await session.get(spec.model, job.subject_id)
         if subject is not None:
             return await spec.scope(session, subject)
+    fund = await kept_row(session, FundType, job.fund_type_id) if job.fund_type_id is not None else None
+    administrations = frozenset({fund.administration}) if fund and fund.administration else frozenset()
+    if job.year is not None:
+        assert job.scope_region_id is not None
+        region = await kept_row(session, Region, job.scope_region_id)
+        top = await kept_row(session, Region, job.scope_top_region_id) if job.scope_top_region_id else None
+        assert region is not None
+        return RecordScope(
+            region_id=job.scope_region_id,
+            region_path=region.path,
+            fund_type_id=job.fund_type_id,
+            administrations=administrations,
+            draft=job.scope_draft,
+            hidden_below=job.scope_hidden_below,
+            top_path=top.path if top is not None else None,
+        )
     assert job.region_id is not None
     region = await kept_row(session, Region, job.region_id)
-    fund = await kept_row(session, FundType, job.fund_type_id) if job.fund_type_id is not None else None
     assert region is not None
     return RecordScope(
         region_id=job.region_id,
         region_path=region.path,
         fund_type_id=job.fund_type_id,
-        administrations=frozenset({fund.administration}) if fund and fund.administration else frozenset(),
-        owner_user_id=job.requested_by_id if job.year is None else None,
+        administrations=administrations,
+        owner_user_id=job.requested_by_id,
     )
 
 
-def _place(owner: bool) -> ColumnTerms:
+def _place() -> ColumnTerms:
+    """A document whose subject is gone: its requester's, at its subject's region and fund."""
     return ColumnTerms(
         region_path=region_path_of(ReportJob.region_id),
         addressed=fund_addressed(ReportJob.fund_type_id),
-        owner_user_id=col(ReportJob.requested_by_id) if owner else None,
+        owner_user_id=col(ReportJob.requested_by_id),
+    )
+
+
+def _batch() -> ColumnTerms:
+    """A batch: the scope it keeps of what it holds."""
+    return ColumnTerms(
+        region_path=region_path_of(ReportJob.scope_region_id),
+        addressed=fund_addressed(ReportJob.fund_type_id),
+        draft=col(ReportJob.scope_draft),
+        hidden_below=col(ReportJob.scope_hidden_below),
+        top_path=region_path_of(ReportJob.scope_top_region_id),
     )
 
 
@@ -63,6 +91,6 @@ def visible_jobs_clause(actor: Actor) -> ColumnElement[bool]:
     gone = and_(col(ReportJob.year).is_(None), or_(~named, not_(or_(false(), *present))))
     return or_(
         and_(named, or_(false(), *readable)),
-        and_(col(ReportJob.year).is_not(None), policy.visible_clause(actor, _place(owner=False))),
-        and_(gone, policy.visible_clause(actor, _place(owner=True))),
+        and_(col(ReportJob.year).is_not(None), policy.visible_clause(actor, _batch())),
+        and_(gone, policy.visible_clause(actor, _place())),
     )

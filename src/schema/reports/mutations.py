@@ -60,6 +60,7 @@ class ReportMutations:
                 fund_type_code=input.fund_type_code,
                 year=input.year,
                 region_code=input.region_code,
+                include_drafts=input.include_drafts,
             )
             to_run = await jobs.queued_job_ids(session=session, job=row)
             job = ReportJob.from_row(row)

@@ -25,7 +25,12 @@ strawberry.enum(ReportFormat, description="文档格式")
 strawberry.enum(ReportJobStatus, description="报告任务状态")
 
 
-@strawberry.type(description="报告生成任务：单个目标的文档，或批量（基金 × 年度 × 区划及下级）的父任务")
+@strawberry.type(
+    description=(
+        "报告生成任务：单个目标的文档，或批量（基金 × 年度 × 区划及下级）的父任务；"
+        "批量仅对可查看其中每一份文档的用户可见"
+    )
+)
 class ReportJob(FromRow):
     __row_ids__ = ("subject_id",)
 
@@ -34,7 +39,7 @@ class ReportJob(FromRow):
     format: ReportFormat
     status: ReportJobStatus
     year: int | None = strawberry.field(description="批量：年度（单个目标的任务为空）")
-    file_name: str | None = strawberry.field(description="文件名（生成成功后）")
+    file_name: str | None = strawberry.field(description="文件名（生成后；批量为 ZIP 的文件名）")
     size_bytes: int | None = strawberry.field(description="文件大小（字节）")
     sha256: str | None = strawberry.field(description="文件的 SHA-256（十六进制）")
     pages: int | None = strawberry.field(description="页数（仅 PDF；DOCX 的分页由打开它的软件决定）")
@@ -75,9 +80,17 @@ class ReportJob(FromRow):
         Region, region_by_id, "region_id", optional=True, description="区划（批量：所选区划，含下级）"
     )
 
-    @strawberry.field(description="下载地址（GET，带 Authorization 请求头）；尚无文档时为空")
+    @strawberry.field(
+        description=(
+            "下载地址（GET，带 Authorization 请求头）；尚无文件时为空。批量：结束后为整批的 ZIP，"
+            "含已生成的文档和清单（清单.csv：每份文档的文件名、状态、对象、区划和标题）"
+        )
+    )
     def download_url(self) -> str | None:
-        if self.status != ReportJobStatus.SUCCEEDED or self.storage_key is None:
+        if self.storage_key is None or not (
+            self.status == ReportJobStatus.SUCCEEDED
+            or (self.year is not None and self.status == ReportJobStatus.FAILED)
+        ):
             return None
         return f"/files/{self.db_id}"
 
