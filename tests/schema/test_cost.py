@@ -399,7 +399,7 @@ async def test_a_slow_operation_is_cancelled(
         assert [len(g["indicators"]) for g in small["goals"]["nodes"]] == [INDICATORS_PER_GOAL] * 2
 
 
-HEALTH_CHECKS_DURING_HEAVY = 5
+HEALTH_CHECKS_DURING_HEAVY = 3  # a loop held while the page is built would answer at most one
 
 
 async def test_healthz_answers_while_a_heavy_query_runs(
@@ -420,13 +420,15 @@ async def test_healthz_answers_while_a_heavy_query_runs(
         await gql.login_as()
         heavy = asyncio.create_task(gql.query(GOALS_PAGE, {"first": 100}))
         await asyncio.sleep(0.3)  # the page is being read and resolved
+        # Asked one after another until the page is done. (Five of five, asked after the page began, failed
+        # now and then on a loaded machine where the page ended sooner than five round trips.)
         answered_while_running = 0
-        for _ in range(HEALTH_CHECKS_DURING_HEAVY):
+        while not heavy.done():
             health = await probe.get("/healthz")
             assert health.json() == {"status": "ok"}
             answered_while_running += not heavy.done()
         body = await heavy
-    assert answered_while_running == HEALTH_CHECKS_DURING_HEAVY, (
+    assert answered_while_running >= HEALTH_CHECKS_DURING_HEAVY, (
         f"{answered_while_running} of {HEALTH_CHECKS_DURING_HEAVY} health checks answered before the page"
     )
     assert "errors" not in body, body["errors"]
