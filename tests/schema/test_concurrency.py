@@ -53,7 +53,9 @@ async def test_two_reviewers_at_once_exactly_one_wins(
                 headers=headers[1],
             )
             responses = await asyncio.gather(approve, send_back)
-            results = [next(iter(r.json()["data"].values()))["__typename"] for r in responses]
+            bodies = [r.json() for r in responses]
+            assert all(body.get("data") for body in bodies), bodies  # a top-level error says which
+            results = [next(iter(body["data"].values()))["__typename"] for body in bodies]
             assert sorted(results) in (
                 ["ConflictError", "GoalSuccess"],
                 ["GoalSuccess", "InvalidTransitionError"],
