@@ -23,10 +23,17 @@ log = logging.getLogger("fundperf")
 
 
 async def migrate_database(url: str) -> None:
-    """`fundperf migrate`: the database at `url` brought to the latest revision."""
+    """`fundperf migrate`: the database at `url` brought to the latest revision; then goals issued before
+    numbers were drawn at issue get theirs (src/services/goals/issuing.py, after migration 0015)."""
+    from src.services.goals.issuing import number_earlier_issues
+
     engine = create_engine(url)
     try:
         await migrate.upgrade(engine)
+        async with session_scope(create_sessionmaker(engine)) as session:
+            numbered = await number_earlier_issues(session)
+            if numbered:
+                log.info("numbered %d goals issued before numbers were drawn at issue", numbered)
     finally:
         await engine.dispose()
 

@@ -2,6 +2,7 @@
 
 import itertools
 import uuid
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -23,6 +24,7 @@ from src.models.enums import (
     QualitativeGrade,
 )
 from src.services.actors import Actor, load_actor
+from src.services.goals.issuing import record_issue
 
 # Art. 9: a goal's indicators cover every level-1 category, quantitative and qualitative, so a goal made with
 # four indicators or more may be submitted as it is. The first is the quantitative OUTPUT one; DECISION
@@ -204,3 +206,18 @@ async def make_actor(
         actor = await load_actor(session=session, user_id=user.id or 0)
     assert actor is not None
     return actor
+
+
+# When the goals the tests issue are issued: 5 March 2026, 10:00 in China (成文日期 2026年3月5日).
+ISSUED_AT = datetime(2026, 3, 5, 2, tzinfo=UTC)
+
+
+async def issue_goal(session: AsyncSession, goal: Goal, *, at: datetime = ISSUED_AT) -> str:
+    """A goal made in force (ISSUED or ISSUED_GUIDING) numbered as goalIssue numbers it: by its region's
+    finance body (which must be on record, make_user), at `at`; the number."""
+    stmt = select(Organization.id).where(
+        Organization.region_id == goal.region_id, Organization.actor_type == ActorType.FINANCE
+    )
+    body = (await session.exec(stmt)).one()
+    assert body is not None
+    return await record_issue(session, goal, organization_id=body, at=at)

@@ -318,7 +318,7 @@ async def test_art23_0014_carries_the_goal_numbers_over_to_subjects_and_families
         async with engine.begin() as conn:
             for statement in statements:
                 await conn.execute(text(statement))
-        await migrate.upgrade(engine)
+        await migrate.upgrade(engine, "0014")
         async with engine.begin() as conn:
             assert [tuple(r) for r in (await conn.execute(text(query))).all()] == [
                 ("Goal", 2, "财社", 1, "川财社〔2026〕1号"),

@@ -1,7 +1,7 @@
 """Goals as a subject (Art. 7–10, 14): seen by their region and below, by the regions above once submitted,
 by the administration supervising their fund; they announce their steps and every edit of their content; they
-are printed as goal tables, numbered as the finance body's social-security documents (川财社〔2026〕1号) once
-the goal is issued."""
+are printed as goal tables, numbered as the issuing finance body's social-security documents
+(川财社〔2026〕1号) when the goal is issued (src/services/goals/issuing.py)."""
 
 from typing import Any
 
@@ -12,10 +12,9 @@ from src.models.enums import ActorType
 from src.models.goal import GoalDocumentKind, GoalEventKind
 from src.reports.contexts.goal_documents import goal_batch, goal_versions
 from src.reports.contexts.goal_table import goal_table_context
-from src.services import policy
 from src.services.actors import Actor
 from src.services.goals.scope import goal_scope, visible_goals_clause
-from src.subjects.documents import FINANCE_SOCIAL_SECURITY, DocumentSpec, Issue, NumberSpec
+from src.subjects.documents import FINANCE_SOCIAL_SECURITY, DocumentSpec, NumberSpec
 from src.subjects.registry import Registry, SubjectSpec
 
 EVENT_LABELS = {
@@ -33,18 +32,9 @@ async def _goal_table(*, session: AsyncSession, actor: Actor, subject_id: int) -
     return await goal_table_context(session=session, actor=actor, goal_id=subject_id)
 
 
-async def _goal_table_issue(session: AsyncSession, goal: Goal) -> Issue:
-    """A goal table documents the issue (下达) of its goal: by the finance body of the goal's region, in
-    the sequence of the goal's (first) year, once the goal is in force — issued, as guiding or formally
-    (Art. 10); NATIONAL_APPROVED is approved, not issued."""
-    return Issue(
-        region_id=goal.region_id, year=goal.start_year, numberable=goal.status in policy.ISSUED_STATES
-    )
-
-
-GOAL_TABLE_NUMBER = NumberSpec(
-    issuer=ActorType.FINANCE, family=FINANCE_SOCIAL_SECURITY, issue=_goal_table_issue
-)
+# A goal table documents the issue (下达) of its goal by a finance body (Art. 5, 10): guiding or formal, each
+# issue numbered in the issuing body's sequence of 财社 documents for the year of issue.
+GOAL_TABLE_NUMBER = NumberSpec(issuer=ActorType.FINANCE, family=FINANCE_SOCIAL_SECURITY)
 
 
 def register(registry: Registry) -> None:

@@ -109,6 +109,11 @@ class Goal(GoalBase, Versioned, table=True):
     # are recorded on their own: it stays ISSUED_GUIDING (in force) until it is formally issued.
     national_submitted_at: datetime | None = Field(default=None, sa_type=UTCDateTime())
     national_approved_at: datetime | None = Field(default=None, sa_type=UTCDateTime())
+    # Its latest issue (Art. 10: guiding, then formal): when, by which body, under which number (发文字号,
+    # drawn from that body's sequence in the issuing transaction; the goal table prints it, never draws it).
+    issued_at: datetime | None = Field(default=None, sa_type=UTCDateTime())
+    issuer_organization_id: int | None = Field(default=None, foreign_key="organization.id")
+    document_number: str | None = Field(default=None, max_length=48)
 
 
 class GoalTransition(SQLModel, table=True):

@@ -3,7 +3,8 @@
 - `SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)`: a template cannot reach Python
   internals (`{{ ''.__class__ }}` is undefined, and undefined raises instead of rendering empty), and text
   such as `A<B & C` is escaped instead of cutting the XML that docxtpl's recovering parser would truncate.
-- Characters XML 1.0 forbids (most C0 controls, U+FFFE/U+FFFF, lone surrogates) are removed from the context.
+- Characters XML 1.0 forbids (most C0 controls, U+FFFE/U+FFFF, lone surrogates) are removed from the context;
+  braces in printed values are character references, so docxtpl's {_{ → {{ pass leaves values as typed.
 - Warm: docxtpl re-opens the template, re-patches its XML, re-compiles the Jinja template and re-saves the
   whole package on every render. Per kind, this compiles the template once (compiled_docx: the compiled
   parts, and the unchanged members already zipped); a template that compiling does not cover renders through
@@ -23,6 +24,7 @@ from typing import Any
 from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined, Template
 from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup, escape
 
 from src.reports.compiled_docx import CompiledDocx, compile_docx
 from src.reports.fit import Measures, fit_columns
@@ -57,8 +59,18 @@ def _has_listing(value: Any) -> bool:
     return False
 
 
+def _braces_as_references(value: Any) -> Any:
+    """A printed string, escaped, with its braces as character references (&#123; &#125;). docxtpl's pass
+    after rendering turns {_{ }_} {_% %_} in the XML into {{ }} {% %} (its way to print template syntax);
+    a value that holds them (a goal's text) would come out changed. As references the pass does not see
+    them, and the document's text is the value as typed."""
+    if isinstance(value, str) and not isinstance(value, Markup) and ("{" in value or "}" in value):
+        return Markup(str(escape(value)).replace("{", "&#123;").replace("}", "&#125;"))
+    return value
+
+
 def sandbox() -> SandboxedEnvironment:
-    return SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+    return SandboxedEnvironment(autoescape=True, undefined=StrictUndefined, finalize=_braces_as_references)
 
 
 class _WarmTemplate(DocxTemplate):  # type: ignore[misc]

@@ -4,10 +4,11 @@ A kind names its subject type, its template (report_templates/<template>, by def
 report_templates/build.py) and how to build that template's context (as the requester: a document never
 shows more than the API would to the same person), what version of the data a document is made of (so the
 same request for unchanged data gets the same job), which subjects a batch of it covers, and — for an
-official document — its number (发文字号, `NumberSpec`): which body issues it, its family code, and when
-and where a subject's document is issued. src/reports/numbering.py assigns the numbers, the prefix being the
-issuing region's abbreviation (a regional rule, Art. 23) and the family: 川财社〔2026〕1号, 川人社〔2026〕1号,
-or a prefecture's own (成财社, or what 成都市 sets).
+official document — its number (发文字号, `NumberSpec`): which type of body issues it and its family code.
+The service that issues a subject has src/reports/numbering.py assign the number (the issuing body, the
+moment and act of the issue are the service's), the prefix being the issuing body's region's abbreviation
+(a regional rule, Art. 23) and the family: 川财社〔2026〕1号, 川人社〔2026〕1号, or a prefecture's own
+(成财社, or what 成都市 sets). A context builder reads the number it stored; building a document assigns none.
 """
 
 from collections.abc import Awaitable, Callable, Sequence
@@ -38,22 +39,12 @@ class BatchScope:
 
 
 @dataclass(frozen=True)
-class Issue:
-    """Where and when a subject's document is issued, as its number needs it."""
-
-    region_id: int  # the region whose body (of the kind's issuer type) issues and numbers it
-    year: int  # the year of the sequence it is numbered in
-    numberable: bool  # whether it is issued now (a goal in force); a subject not yet gets no number yet
-
-
-@dataclass(frozen=True)
 class NumberSpec:
-    """The document number of a kind: the organization of actor type `issuer` at the subject's region issues
-    it, numbering each `family`'s documents per year from 1; `issue` reads the rest from the subject row."""
+    """The document number of a kind: an organization of actor type `issuer` issues it, numbering each
+    `family`'s documents per year of issue from 1 (src/reports/numbering.py)."""
 
     issuer: ActorType  # FINANCE for the goal table (四川省财政厅, 成都市财政局 …), HRSS for 人社 documents
     family: str  # 财社: printed after the region's abbreviation, 川财社〔2026〕1号
-    issue: Callable[[AsyncSession, Any], Awaitable[Issue]]  # (session, subject row)
 
     def __post_init__(self) -> None:
         refused = any(c.isspace() or c in "〔〕" for c in self.family)

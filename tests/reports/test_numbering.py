@@ -1,9 +1,11 @@
-"""Document numbers (发文字号) by subject: sequences per issuing body, family and year; the prefix from the
-region's document abbreviation (Art. 23) and the kind's family; a number kept by its subject, one per family;
-none for a goal not in force; concurrent assignments; and the number in the rendered document."""
+"""Document numbers (发文字号) by subject: sequences per issuing body, family and year of issue; the prefix
+from the issuing body's region's document abbreviation (Art. 23) and the kind's family; one number per
+subject, family and act, kept; concurrent assignments; and the number in the rendered document, which
+building it only reads."""
 
 import asyncio
 import io
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -14,20 +16,20 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from src.domains.goals import GOAL_TABLE_NUMBER
-from src.models import DocumentNumber, Goal
+from src.models import DocumentNumber, Goal, Organization
 from src.models.document_number import FAMILY_MAX_LENGTH
 from src.models.enums import ActorType, GoalStatus
 from src.models.goal import GoalDocumentKind
 from src.models.report import ReportFormat, ReportJob, ReportJobStatus
 from src.reports import jobs
-from src.reports.numbering import number_for
+from src.reports.numbering import Issue, number_for, year_of_issue
 from src.reports.render import Renderer
 from src.reports.storage import LocalStorage
 from src.services.actors import load_actor
 from src.services.rules.registry import DOCUMENT_ABBREVIATION_LENGTH
 from src.subjects.documents import DocumentSpec, NumberSpec
 from src.subjects.registry import registry
-from tests.factories import make_goal, make_user
+from tests.factories import ISSUED_AT, issue_goal, make_goal, make_user
 
 DEADLINE_SECONDS = 10
 
@@ -49,7 +51,12 @@ def test_a_prefix_fits_its_column() -> None:
     assert prefix.type.length >= DOCUMENT_ABBREVIATION_LENGTH + FAMILY_MAX_LENGTH
     for family in ("", "财 社", "财〔社", "九" * (FAMILY_MAX_LENGTH + 1)):
         with pytest.raises(ValueError, match="family"):
-            NumberSpec(issuer=ActorType.FINANCE, family=family, issue=GOAL_TABLE_NUMBER.issue)
+            NumberSpec(issuer=ActorType.FINANCE, family=family)
+
+
+def test_the_year_of_issue_is_the_year_in_china() -> None:
+    assert year_of_issue(datetime(2026, 12, 31, 15, 59, tzinfo=UTC)) == 2026
+    assert year_of_issue(datetime(2026, 12, 31, 16, 0, tzinfo=UTC)) == 2027  # 1 January 2027, 00:00
 
 
 async def finance_of(sessionmaker: async_sessionmaker[AsyncSession], *codes: str) -> None:
@@ -73,11 +80,31 @@ async def goal_in(
         return goal
 
 
+async def body_of(session: AsyncSession, goal: Goal, actor_type: ActorType) -> int:
+    stmt = select(Organization.id).where(
+        Organization.region_id == goal.region_id, Organization.actor_type == actor_type
+    )
+    found = (await session.exec(stmt)).one()
+    assert found is not None
+    return found
+
+
 async def assign(
-    sessionmaker: async_sessionmaker[AsyncSession], goal: Goal, spec: DocumentSpec | None = None
+    sessionmaker: async_sessionmaker[AsyncSession],
+    goal: Goal,
+    spec: DocumentSpec | None = None,
+    *,
+    at: datetime = ISSUED_AT,
+    act: str = "",
 ) -> str:
+    """The number `spec` (the goal table by default) gives `goal` issued at `at` by its region's body of
+    the kind's issuer type, committed."""
+    spec = spec or goal_table()
+    assert spec.number is not None
     async with sessionmaker() as session:
-        number = await number_for(session=session, spec=spec or goal_table(), subject=goal)
+        body = await body_of(session, goal, spec.number.issuer)
+        issue = Issue(organization_id=body, at=at, act=act)
+        number = await number_for(session=session, spec=spec, subject=goal, issue=issue)
         await session.commit()
         return number
 
@@ -100,7 +127,8 @@ async def test_each_body_numbers_each_year_from_one(
     assert await assign(sessionmaker, province_a) == "川财社〔2026〕1号"
     assert await assign(sessionmaker, chengdu) == "成财社〔2026〕1号"
     assert await assign(sessionmaker, province_b) == "川财社〔2026〕2号"
-    assert await assign(sessionmaker, province_next_year) == "川财社〔2027〕1号"
+    in_2027 = datetime(2027, 1, 10, 2, tzinfo=UTC)
+    assert await assign(sessionmaker, province_next_year, at=in_2027) == "川财社〔2027〕1号"
     rows = await numbers(sessionmaker)
     assert [(r.prefix, r.family, r.year, r.sequence) for r in rows] == [
         ("川财社", "财社", 2026, 1),
@@ -112,59 +140,58 @@ async def test_each_body_numbers_each_year_from_one(
         ("Goal", g.id) for g in (province_a, chengdu, province_b, province_next_year)
     ]
     assert rows[0].organization_id != rows[1].organization_id
-    assert rows[0].created_at.tzinfo is not None
+    assert rows[0].created_at == ISSUED_AT and rows[3].created_at == in_2027
 
 
-async def test_a_goal_keeps_its_number(
+async def test_the_sequence_is_the_year_of_issue_not_the_goals_year(
     sessionmaker: async_sessionmaker[AsyncSession], reference: None
 ) -> None:
+    """A 2027 goal issued at the budget deployment in December 2026 is a 2026 document."""
+    await finance_of(sessionmaker, "510000")
+    first = await goal_in(sessionmaker, year=2026)
+    next_year = await goal_in(sessionmaker, year=2027)
+    assert await assign(sessionmaker, first) == "川财社〔2026〕1号"
+    december = datetime(2026, 12, 20, 2, tzinfo=UTC)
+    assert await assign(sessionmaker, next_year, at=december) == "川财社〔2026〕2号"
+    assert [r.year for r in await numbers(sessionmaker)] == [2026, 2026]
+
+
+async def test_a_goal_keeps_its_number_per_act(
+    sessionmaker: async_sessionmaker[AsyncSession], reference: None
+) -> None:
+    """Asked again for the same act, the number already given; the formal issue after the guiding one is
+    another document, with a number of its own (Art. 10)."""
     await finance_of(sessionmaker, "510000")
     goal = await goal_in(sessionmaker)
-    first = await assign(sessionmaker, goal)
+    first = await assign(sessionmaker, goal, act="GUIDING")
     other = await goal_in(sessionmaker, fund_code="WORK_INJURY")
-    assert await assign(sessionmaker, other) == "川财社〔2026〕2号"
-    assert await assign(sessionmaker, goal) == first == "川财社〔2026〕1号"
-    # A version no longer in force still shows the number it was issued under.
-    async with sessionmaker() as session:
-        goal.status = GoalStatus.SUPERSEDED
-        session.add(goal)
-        await session.commit()
-    assert await assign(sessionmaker, goal) == first
-    assert len(await numbers(sessionmaker)) == 2
+    assert await assign(sessionmaker, other, act="GUIDING") == "川财社〔2026〕2号"
+    assert await assign(sessionmaker, goal, act="GUIDING") == first == "川财社〔2026〕1号"
+    assert await assign(sessionmaker, goal, act="FORMAL") == "川财社〔2026〕3号"
+    assert await assign(sessionmaker, goal, act="FORMAL") == "川财社〔2026〕3号"
+    assert [(n.subject_id, n.act) for n in await numbers(sessionmaker)] == [
+        (goal.id, "GUIDING"),
+        (other.id, "GUIDING"),
+        (goal.id, "FORMAL"),
+    ]
 
 
-@pytest.mark.parametrize(
-    "status", [GoalStatus.DRAFT, GoalStatus.SUBMITTED, GoalStatus.REVIEWED, GoalStatus.SUPERSEDED]
-)
-async def test_a_goal_not_in_force_has_no_number(
-    sessionmaker: async_sessionmaker[AsyncSession], reference: None, status: GoalStatus
-) -> None:
-    await finance_of(sessionmaker, "510000")
-    goal = await goal_in(sessionmaker, status=status)
-    assert await assign(sessionmaker, goal) == ""
-    assert await numbers(sessionmaker) == []
-
-
-async def test_art10_a_goal_approved_but_not_issued_has_no_number(
+async def test_only_a_body_of_the_kinds_issuer_type_numbers_it(
     sessionmaker: async_sessionmaker[AsyncSession], reference: None
 ) -> None:
-    """The number documents the issue (下达): approved by the national departments is not issued yet."""
-    await finance_of(sessionmaker, "510000")
-    goal = await goal_in(sessionmaker, status=GoalStatus.NATIONAL_APPROVED)
-    assert await assign(sessionmaker, goal) == ""
-    assert await numbers(sessionmaker) == []
+    """The goal table is a finance body's document: another body's organization is refused, and nothing is
+    numbered."""
+    await make_user(sessionmaker, actor_type=ActorType.HRSS, region_code="510000")
+    goal = await goal_in(sessionmaker)
     async with sessionmaker() as session:
-        goal.status = GoalStatus.ISSUED  # goalIssue
-        session.add(goal)
-        await session.commit()
-    assert await assign(sessionmaker, goal) == "川财社〔2026〕1号"
-
-
-async def test_a_region_without_a_finance_body_gets_no_number(
-    sessionmaker: async_sessionmaker[AsyncSession], reference: None
-) -> None:
-    goal = await goal_in(sessionmaker, "510300")
-    assert await assign(sessionmaker, goal) == ""
+        hrss = await body_of(session, goal, ActorType.HRSS)
+        with pytest.raises(ValueError, match="does not issue"):
+            await number_for(
+                session=session,
+                spec=goal_table(),
+                subject=goal,
+                issue=Issue(organization_id=hrss, at=ISSUED_AT),
+            )
     assert await numbers(sessionmaker) == []
 
 
@@ -207,7 +234,10 @@ async def test_an_assignment_that_loses_the_race_tries_again(
     first_goal = await goal_in(sessionmaker, fund_code="EMPLOYEE_MEDICAL")
     second_goal = first_goal if same_goal else await goal_in(sessionmaker, fund_code="WORK_INJURY")
     async with sessionmaker() as first:
-        assert await number_for(session=first, spec=goal_table(), subject=first_goal) == "川财社〔2026〕1号"
+        issue = Issue(organization_id=await body_of(first, first_goal, ActorType.FINANCE), at=ISSUED_AT)
+        assert await number_for(session=first, spec=goal_table(), subject=first_goal, issue=issue) == (
+            "川财社〔2026〕1号"
+        )
         second = asyncio.create_task(assign(sessionmaker, second_goal))
         if engine.dialect.name == "postgresql":
             await _blocked_on_a_lock(engine)
@@ -254,42 +284,53 @@ async def render_goal(
     return docx_text(storage.path(done.storage_key).read_bytes())
 
 
-async def test_the_rendered_table_of_a_goal_in_force_shows_its_number(
+async def issued(sessionmaker: async_sessionmaker[AsyncSession], **kwargs: object) -> Goal:
+    """A goal issued (numbered as goalIssue numbers it)."""
+    goal = await goal_in(sessionmaker, **kwargs)  # type: ignore[arg-type]
+    async with sessionmaker() as session:
+        row = await session.get(Goal, goal.id)
+        assert row is not None
+        await issue_goal(session, row)
+        await session.commit()
+        return row
+
+
+async def test_the_rendered_table_of_a_goal_in_force_shows_the_number_it_was_issued_under(
     sessionmaker: async_sessionmaker[AsyncSession], reference: None, tmp_path: Path
 ) -> None:
     user = await make_user(sessionmaker, actor_type=ActorType.FINANCE, region_code="510000")
     assert user.id is not None
-    issued = await goal_in(sessionmaker)
+    goal = await issued(sessionmaker)
     draft = await goal_in(sessionmaker, fund_code="WORK_INJURY", status=GoalStatus.DRAFT)
     storage = LocalStorage(tmp_path)
-    assert issued.id is not None and draft.id is not None
-    text_of_issued = await render_goal(sessionmaker, storage, user.id, issued.id)
+    assert goal.id is not None and draft.id is not None
+    text_of_issued = await render_goal(sessionmaker, storage, user.id, goal.id)
     assert "川财社〔2026〕1号" in text_of_issued.splitlines()
-    # The job committed the number it assigned: the goal has it for good.
-    assert [(n.subject_type, n.subject_id, n.text) for n in await numbers(sessionmaker)] == [
-        ("Goal", issued.id, "川财社〔2026〕1号")
-    ]
     assert "〔" not in await render_goal(sessionmaker, storage, user.id, draft.id)
+    # Building the documents drew nothing.
+    assert [(n.subject_type, n.subject_id, n.text) for n in await numbers(sessionmaker)] == [
+        ("Goal", goal.id, "川财社〔2026〕1号")
+    ]
 
 
 async def test_a_goal_tables_number_is_kept_across_rebuilds(
     sessionmaker: async_sessionmaker[AsyncSession], reference: None, tmp_path: Path
 ) -> None:
-    """The goal's data changes and its table is built again (a new job): it shows the number it was given,
-    and no second number is taken."""
+    """The goal's data changes and its table is built again (a new job): it shows the number it was issued
+    under, and no second number is taken."""
     user = await make_user(sessionmaker, actor_type=ActorType.FINANCE, region_code="510000")
     assert user.id is not None
-    issued = await goal_in(sessionmaker)
-    assert issued.id is not None
+    goal = await issued(sessionmaker)
+    assert goal.id is not None
     storage = LocalStorage(tmp_path)
-    assert "川财社〔2026〕1号" in (await render_goal(sessionmaker, storage, user.id, issued.id)).splitlines()
+    assert "川财社〔2026〕1号" in (await render_goal(sessionmaker, storage, user.id, goal.id)).splitlines()
     async with sessionmaker() as session:
-        goal = await session.get(Goal, issued.id)
-        assert goal is not None
-        goal.content = "年度目标已修订"
-        goal.row_version += 1
-        session.add(goal)
+        row = await session.get(Goal, goal.id)
+        assert row is not None
+        row.content = "年度目标已修订"
+        row.row_version += 1
+        session.add(row)
         await session.commit()
-    again = (await render_goal(sessionmaker, storage, user.id, issued.id)).splitlines()
+    again = (await render_goal(sessionmaker, storage, user.id, goal.id)).splitlines()
     assert "川财社〔2026〕1号" in again and "年度目标已修订" in again
     assert [n.text for n in await numbers(sessionmaker)] == ["川财社〔2026〕1号"]

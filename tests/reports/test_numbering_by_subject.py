@@ -8,16 +8,15 @@ import pytest
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from src.domains.goals import GOAL_TABLE_NUMBER
 from src.models import Region
 from src.models.enums import ActorType, GoalStatus
 from src.models.goal import GoalDocumentKind
-from src.reports.numbering import number_for
+from src.reports.numbering import Issue, number_for
 from src.services.rules import RuleKey
 from src.services.rules.editing import update_rules
 from src.subjects.documents import DocumentSpec, NumberSpec
-from tests.factories import make_actor
-from tests.reports.test_numbering import assign, finance_of, goal_in, goal_table, numbers
+from tests.factories import ISSUED_AT, make_actor
+from tests.reports.test_numbering import assign, body_of, finance_of, goal_in, goal_table, numbers
 
 Sessionmaker = async_sessionmaker[AsyncSession]
 
@@ -29,7 +28,7 @@ async def _unused(*_: Any, **__: Any) -> Any:
 def goal_kind(family: str, issuer: ActorType = ActorType.FINANCE) -> DocumentSpec:
     """Another numbered kind of goal document, of another family, as a later kind (a letter about a goal)
     would declare it; it needs no registration to be numbered."""
-    number = NumberSpec(issuer=issuer, family=family, issue=GOAL_TABLE_NUMBER.issue)
+    number = NumberSpec(issuer=issuer, family=family)
     return DocumentSpec(
         kind=f"TEST_{family}",
         label=family,
@@ -122,9 +121,10 @@ async def test_a_kind_without_a_number_or_a_row_of_another_subject_is_an_error(
         versions=_unused,
     )
     async with sessionmaker() as session:
+        issue = Issue(organization_id=await body_of(session, goal, ActorType.FINANCE), at=ISSUED_AT)
         with pytest.raises(ValueError, match="carries no number"):
-            await number_for(session=session, spec=unnumbered, subject=goal)
+            await number_for(session=session, spec=unnumbered, subject=goal, issue=issue)
         region = await session.get(Region, goal.region_id)
         with pytest.raises(ValueError, match="documents a Goal, not a RuleSet"):
-            await number_for(session=session, spec=goal_table(), subject=region)
+            await number_for(session=session, spec=goal_table(), subject=region, issue=issue)
     assert await numbers(sessionmaker) == []

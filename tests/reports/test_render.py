@@ -25,7 +25,7 @@ from src.reports.contexts.goal_table import date_zh, number, wan_yuan
 from src.reports.render import TEMPLATE_DIR, Renderer, sandbox
 from src.services.errors import NotFound
 from src.subjects.registry import registry
-from tests.factories import make_budget, make_goal, make_user
+from tests.factories import issue_goal, make_budget, make_goal, make_user
 from tests.services.test_reads import actor
 from tests.support.templates import template_problems, template_variables
 
@@ -107,6 +107,7 @@ async def _issued_goal(sessionmaker: async_sessionmaker[AsyncSession]) -> int:
     await make_user(sessionmaker, actor_type=ActorType.FINANCE, region_code="510100")
     async with sessionmaker() as session:
         goal = await make_goal(session, region_code="510100", status=GoalStatus.ISSUED, indicators=3)
+        await issue_goal(session, goal)
         await make_budget(session, region_code="510100", year=2026)
         await session.commit()
         assert goal.id is not None
@@ -142,7 +143,6 @@ async def test_every_kinds_template_uses_exactly_what_its_own_builder_gives(
         subject_id = await SUBJECTS[kind](sessionmaker)
         async with sessionmaker() as session:
             context = await build_context(session=session, actor=actor(), kind=kind, subject_id=subject_id)
-            await session.commit()  # the number it assigned
         unprinted = NOT_YET_PRINTED.get(kind, set()) - template_variables(TEMPLATE_DIR / spec.template)
         printed = {key: value for key, value in context.items() if key not in unprinted}
         assert template_problems(spec, printed) == [], kind

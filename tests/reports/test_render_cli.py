@@ -92,14 +92,16 @@ def test_a_batch_lands_in_the_folder_under_chinese_names(
     assert sorted(Path(line) for line in printed.out.splitlines()) == files
     assert len(files) == 22  # the province and its 21 prefectures
     names = {f.name for f in files}
-    assert "四川省2026年度职工基本医疗保险(含生育保险)基金预算绩效年度目标表.docx" in names
-    assert "成都市2026年度职工基本医疗保险(含生育保险)基金预算绩效年度目标表.docx" in names
+    # The title as issued: the year once, full-width brackets (issue 18).
+    assert "四川省2026年度职工基本医疗保险（含生育保险）基金预算绩效目标表.docx" in names
+    assert "成都市2026年度职工基本医疗保险（含生育保险）基金预算绩效目标表.docx" in names
     for file in files:
-        assert file.name.endswith("年度目标表.docx")
-        assert "预算绩效年度目标表" in docx_text(file)
-    # The province's goal is in force (issued as guiding): its table carries its document number.
+        assert file.name.endswith("年度职工基本医疗保险（含生育保险）基金预算绩效目标表.docx")
+        assert "预算绩效目标表" in docx_text(file)
+    # The province's goal is in force, issued as guiding at the budget deployment in December 2025: its
+    # table carries the number it was issued under, of the year of issue.
     province = next(f for f in files if f.name.startswith("四川省"))
-    assert "川财社〔2026〕" in docx_text(province)
+    assert "川财社〔2025〕" in docx_text(province)
     # Not a terminal: one line per finished document on stderr, the last one 22/22.
     progress = printed.err.splitlines()
     assert len(progress) == 22 and progress[-1].startswith("22/22 ")
@@ -112,7 +114,7 @@ def test_one_goal_and_the_same_request_again(
     args = ("render", "--user", "fin_510100", "--goal", str(goal_id), "--out", str(tmp_path))
     assert run(*args) == 0
     (path,) = (Path(line) for line in capsys.readouterr().out.splitlines())
-    assert path == tmp_path / "成都市2026年度城乡居民基本医疗保险基金预算绩效年度目标表.docx"
+    assert path == tmp_path / "成都市2026年度城乡居民基本医疗保险基金预算绩效目标表.docx"
     text = docx_text(path)
     assert "成财社〔2026〕" in text and "成都市财政局" in text
     first = path.read_bytes()

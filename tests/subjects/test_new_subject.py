@@ -1,10 +1,10 @@
 """Issue 17: a new domain writes one registration and edits nothing goal-shaped. A subject made up here — a
 memo with a region, a fund, a draft flag, a title and a year — gets events, visibility and a numbered
 document (test_new_subject_documents.py), and no file of src/ or migrations/ changes for it: its table, its
-scope and SQL clause, its event kinds and its document kind (numbered as its region's 人社 documents once
-sent) are in this file, `register` below is all a domain module of src/domains/ would hold, and the fixture
-registers it and removes it again (`registry().remove`), creating its table beside the application's and
-dropping it after.
+scope and SQL clause, its event kinds and its document kind (numbered as its region's 人社 documents when
+sent, by its own issuing step `send_memo`) are in this file, `register` below is all a domain module of
+src/domains/ would hold, and the fixture registers it and removes it again (`registry().remove`), creating
+its table beside the application's and dropping it after.
 
 At the service level: the API's enums of event kinds and report kinds (src/schema/kinds.py) are built from
 the registry when the schema is built, so a kind that a test registers afterwards is not in them and cannot
@@ -18,6 +18,7 @@ siblings' memos; HRSS, medical security and agencies read those of their adminis
 import io
 import random
 from collections.abc import AsyncIterator, Sequence
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -35,16 +36,16 @@ from src.events.filters import EventFilter
 from src.events.message import EventMessage
 from src.events.reads import events_after
 from src.events.visibility import event_visible
-from src.models import Event, FundType, Region
+from src.models import Event, FundType, Organization, Region
 from src.models.enums import ActorType, Administration
 from src.models.goal import GoalEventKind
-from src.reports.numbering import number_for
+from src.reports.numbering import Issue, number_for
 from src.services import policy
 from src.services.actors import Actor
 from src.services.errors import NotFound
 from src.services.rows import kept_row
 from src.subjects.columns import fund_addressed, region_path_of
-from src.subjects.documents import HUMAN_RESOURCES_SOCIAL_SECURITY, DocumentSpec, Issue, NumberSpec
+from src.subjects.documents import HUMAN_RESOURCES_SOCIAL_SECURITY, DocumentSpec, NumberSpec
 from src.subjects.events import record_event
 from src.subjects.registry import Registry, SubjectSpec, UnknownSubject, registry
 from src.subjects.scope import ColumnTerms, RecordScope
@@ -54,6 +55,7 @@ from tests.subjects.conftest import ALL_REGION_CODES, Sessionmaker, agreement, d
 MED = Administration.MEDICAL_SECURITY
 PROVINCE, CHENGDU, JINJIANG, ZIGONG = "510000", "510100", "510104", "510300"  # 锦江区 lies in 成都
 SUBJECT = "Memo"
+SENT_AT = datetime(2026, 6, 1, 2, tzinfo=UTC)
 
 # --- the subject: what a domain would write -----------------------------------------------------------
 
@@ -72,6 +74,7 @@ class Memo(MemoTables, table=True):
     draft: bool = True
     title: str = Field(max_length=100)
     year: int = 2026
+    document_number: str = ""  # drawn when it is sent (send_memo), as a domain's service would
 
 
 class MemoEventKind(StrEnum):
@@ -114,20 +117,31 @@ async def memo_context(*, session: AsyncSession, actor: Actor, subject_id: int) 
     ).first()
     if memo is None:
         raise NotFound("备忘录", subject_id)
-    number = await number_for(session=session, spec=registry().documents[MemoDocumentKind.MEMO], subject=memo)
-    return {"title": memo.title, "doc_number": number}
+    return {"title": memo.title, "doc_number": memo.document_number}  # read, never drawn, when built
 
 
-async def memo_issue(session: AsyncSession, memo: Memo) -> Issue:
-    """A memo is issued by the human resources and social security body of its region once it is sent."""
-    return Issue(region_id=memo.region_id, year=memo.year, numberable=not memo.draft)
+async def send_memo(session: AsyncSession, memo: Memo, at: datetime = SENT_AT) -> str:
+    """A domain's issuing step: a memo is issued by the human resources and social security body of its
+    region when it is sent, and numbered then, in that body's sequence of the year it is sent."""
+    stmt = select(Organization.id).where(
+        Organization.region_id == memo.region_id, Organization.actor_type == ActorType.HRSS
+    )
+    body = (await session.exec(stmt)).one()
+    assert body is not None
+    spec = registry().documents[MemoDocumentKind.MEMO]
+    memo.document_number = await number_for(
+        session=session, spec=spec, subject=memo, issue=Issue(organization_id=body, at=at)
+    )
+    memo.draft = False
+    session.add(memo)
+    return memo.document_number
 
 
 async def memo_versions(session: AsyncSession, memos: Sequence[Memo]) -> dict[int, list[Any]]:
     return {memo.id or 0: [memo.id, memo.title, memo.draft, memo.year] for memo in memos}
 
 
-MEMO_NUMBER = NumberSpec(issuer=ActorType.HRSS, family=HUMAN_RESOURCES_SOCIAL_SECURITY, issue=memo_issue)
+MEMO_NUMBER = NumberSpec(issuer=ActorType.HRSS, family=HUMAN_RESOURCES_SOCIAL_SECURITY)
 
 
 def register(registry: Registry) -> None:
@@ -150,9 +164,7 @@ def register(registry: Registry) -> None:
             subject=SUBJECT,
             build_context=memo_context,
             versions=memo_versions,
-            number=NumberSpec(
-                issuer=ActorType.HRSS, family=HUMAN_RESOURCES_SOCIAL_SECURITY, issue=memo_issue
-            ),
+            number=MEMO_NUMBER,
         )
     )
 

@@ -1,7 +1,8 @@
 """Issue 17, the test-only memo (test_new_subject.py) as a document: the report jobs render its kind with its
 own builder, and the job is seen as the memo is; its template is linted against that builder, not the goal
-table's; and it is numbered by its region's human resources and social security body in the 人社 family,
-through the same numbering as goal tables (成人社〔2026〕1号)."""
+table's; and it is numbered by its region's human resources and social security body in the 人社 family when
+it is sent (its own issuing step), through the same numbering as goal tables (成人社〔2026〕1号); building its
+document only reads the number."""
 
 import io
 from pathlib import Path
@@ -34,6 +35,7 @@ from tests.subjects.test_new_subject import (
     make_memo,
     memos,
     readers,
+    send_memo,
 )
 from tests.support.templates import template_problems
 
@@ -62,9 +64,13 @@ async def test_the_memos_template_is_linted_against_its_own_builder(
 ) -> None:
     """The lint takes the memo's keys from the memo's builder for a real memo: its template agrees; one that
     uses a goal table's field, or leaves the number out, does not."""
-    sent = await make_memo(sessionmaker, region_code=CHENGDU, draft=False, title="成都医保备忘录")
-    assert sent.id is not None
     reader = (await readers(sessionmaker))["成都 财政"]  # readers() makes 成都's HRSS body too, the issuer
+    sent = await make_memo(sessionmaker, region_code=CHENGDU, draft=True, title="成都医保备忘录")
+    assert sent.id is not None
+    async with session_scope(sessionmaker) as session:
+        memo = await session.get(Memo, sent.id)
+        assert memo is not None
+        assert await send_memo(session, memo) == "成人社〔2026〕1号"
     async with session_scope(sessionmaker) as session:
         kind = MemoDocumentKind.MEMO
         context = await build_context(session=session, actor=reader, kind=kind, subject_id=sent.id)

@@ -20,21 +20,30 @@ BATCH_STATUSES: list[GoalStatus] = [s for s in GoalStatus if s != GoalStatus.SUP
 
 async def goal_versions(session: AsyncSession, goals: Sequence[Goal]) -> dict[int, list[Any]]:
     """The version of the data each goal's table is made of, by goal id: the goal (every edit of it, its
-    indicators or its table claims it: row_version + 1, updated_at) and its year's budget, which the table
-    shows. One statement for all of them."""
-    scopes = {(g.region_id, g.fund_type_id, g.start_year) for g in goals if g.horizon == GoalHorizon.ANNUAL}
+    indicators or its table, and its issue, claims it: row_version + 1, updated_at), the budgets of its
+    years, which the table shows, and the overall goal whose 总体目标 an annual goal's table prints. Two
+    statements for all of them."""
+    pairs = sorted({(g.region_id, g.fund_type_id) for g in goals})
     budgets: dict[tuple[int, int, int], list[Any]] = {}
-    if scopes:
-        scope = tuple_(FundBudget.region_id, FundBudget.fund_type_id, FundBudget.year)
-        for b in (await session.exec(select(FundBudget).where(scope.in_(sorted(scopes))))).all():
+    if pairs:
+        scope = tuple_(FundBudget.region_id, FundBudget.fund_type_id)
+        for b in (await session.exec(select(FundBudget).where(scope.in_(pairs)))).all():
             budgets[(b.region_id, b.fund_type_id, b.year)] = [b.id, b.row_version, b.updated_at.isoformat()]
+    overall_ids = sorted({g.overall_goal_id for g in goals if g.overall_goal_id is not None})
+    overall: dict[int, list[Any]] = {}
+    if overall_ids:
+        stmt = select(Goal.id, Goal.row_version).where(col(Goal.id).in_(overall_ids))
+        overall = {
+            goal_id or 0: [goal_id, row_version] for goal_id, row_version in (await session.exec(stmt))
+        }
     return {
         g.id or 0: [
             g.id,
             g.row_version,
             g.content_revision,
             g.updated_at.isoformat(),
-            budgets.get((g.region_id, g.fund_type_id, g.start_year)),
+            *[budgets.get((g.region_id, g.fund_type_id, y)) for y in range(g.start_year, g.end_year + 1)],
+            overall.get(g.overall_goal_id or 0),
         ]
         for g in goals
     }

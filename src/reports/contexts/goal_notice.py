@@ -126,6 +126,7 @@ class NoticeFacts:
 
     subject: str  # 成都市2026年度职工基本医疗保险（含生育保险）基金预算绩效年度目标
     formal: bool  # formally issued (正式下达), else guiding (指导性)
+    guiding_number: str  # for a formal issue after a guiding one: the guiding issue's number
     province_wide: bool  # the province's own goal (reviewed by the national bodies, Art. 10)
     parent_number: str  # the number the region above issued the goal it comes from under ("" if none)
     handed_down: bool  # decomposed to the regions below with this issue (Art. 6)
@@ -151,6 +152,8 @@ def body(facts: NoticeFacts) -> list[str]:
             "待全省区域绩效目标正式下达后随之正式下达。"
         )
     paragraphs = [first]
+    if facts.guiding_number:
+        paragraphs[0] += f"此前以{facts.guiding_number}下达的指导性绩效目标，自本文下达之日起按本文执行。"
     if facts.handed_down:
         paragraphs.append("所属统筹地区的绩效目标和指标值已同步分解下达，请据此制定本地区绩效目标。")
     paragraphs.append(

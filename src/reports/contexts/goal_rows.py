@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from src.models import DocumentNumber, Goal, Indicator, IndicatorTemplate, Region
+from src.models import Goal, Indicator, IndicatorTemplate, Region
 from src.models.enums import Comparator, IndicatorCategory, IndicatorKind, RegionLevel, label_zh
 
 NONE = "—"
@@ -73,42 +73,25 @@ def in_category_order(
 
 async def handed_down_marks(session: AsyncSession, indicators: Sequence[Indicator]) -> dict[int, str]:
     """For each indicator handed down from the goal of the region above (inherited_from), the mark of it:
-    who handed it down and under which number that goal was issued (its latest issue); by indicator id."""
+    who handed it down and the number that goal was (last) issued under; by indicator id."""
     sources = {i.inherited_from_id for i in indicators if i.inherited_from_id is not None}
     if not sources:
         return {}
     stmt = (
-        select(Indicator.id, Goal.id, Region.level)
+        select(Indicator.id, Goal.document_number, Region.level)
         .join(Goal, col(Goal.id) == Indicator.goal_id)
         .join(Region, col(Region.id) == Goal.region_id)
         .where(col(Indicator.id).in_(sorted(sources)))
     )
-    source_goal: dict[int, tuple[int, RegionLevel]] = {
-        indicator_id: (goal_id, RegionLevel(level))
-        for indicator_id, goal_id, level in (await session.exec(stmt)).all()
-        if indicator_id is not None and goal_id is not None
+    source: dict[int, str] = {}
+    for indicator_id, document_number, level in (await session.exec(stmt)).all():
+        by = HANDED_DOWN_BY.get(RegionLevel(level), "上级下达")
+        source[indicator_id or 0] = f"{by}（{document_number}）" if document_number else by
+    return {
+        i.id: source[i.inherited_from_id]
+        for i in indicators
+        if i.id is not None and i.inherited_from_id is not None and i.inherited_from_id in source
     }
-    numbers = await latest_numbers(session, {goal_id for goal_id, _ in source_goal.values()})
-    marks: dict[int, str] = {}
-    for i in indicators:
-        if i.inherited_from_id is None or i.inherited_from_id not in source_goal or i.id is None:
-            continue
-        goal_id, level = source_goal[i.inherited_from_id]
-        by = HANDED_DOWN_BY.get(level, "上级下达")
-        marks[i.id] = f"{by}（{numbers[goal_id]}）" if goal_id in numbers else by
-    return marks
-
-
-async def latest_numbers(session: AsyncSession, goal_ids: set[int]) -> dict[int, str]:
-    """The number each goal was last issued under, by goal id (goals never numbered are left out)."""
-    if not goal_ids:
-        return {}
-    stmt = (
-        select(DocumentNumber.subject_id, DocumentNumber.text)
-        .where(DocumentNumber.subject_type == "Goal", col(DocumentNumber.subject_id).in_(sorted(goal_ids)))
-        .order_by(col(DocumentNumber.id))
-    )
-    return dict((await session.exec(stmt)).all())
 
 
 def _target(i: Indicator) -> str:

@@ -23,7 +23,6 @@ The goal is read through goals_select with the requester's actor, so a document 
 API would to the same person.
 """
 
-from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -32,8 +31,8 @@ from zoneinfo import ZoneInfo
 from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from src.models import FundType, Goal, GoalTransition, Indicator, Organization, Region
-from src.models.enums import ActorType, GoalStatus, label_zh
+from src.models import FundType, Goal, Indicator, Organization, Region
+from src.models.enums import ActorType, GoalHorizon, GoalStatus, label_zh
 from src.models.goal import GoalDocumentKind
 from src.reports.contexts import goal_notice as notice
 from src.reports.contexts.goal_budget import goal_budget, wan_yuan
@@ -41,16 +40,14 @@ from src.reports.contexts.goal_rows import (
     handed_down_marks,
     in_category_order,
     indicator_rows,
-    latest_numbers,
     level2_order,
     number,
 )
-from src.reports.numbering import number_for
 from src.services import policy
 from src.services.actors import Actor
 from src.services.errors import NotFound
+from src.services.goals.issuing import guiding_number
 from src.services.goals.reads import GoalQuery, goals_select
-from src.subjects.registry import registry
 
 __all__ = ["date_zh", "goal_table_context", "number", "wan_yuan"]
 
@@ -68,33 +65,13 @@ def date_zh(moment: datetime) -> str:
     return f"{local.year}年{local.month}月{local.day}日"
 
 
-@dataclass(frozen=True)
-class IssueRecord:
-    """The latest issue of a goal: its number and moment, and whether it was formal."""
-
-    number: str
-    at: datetime | None
-    formal: bool
-
-
-async def _issue_record(session: AsyncSession, goal: Goal) -> IssueRecord | None:
-    if goal.status not in ISSUED_OR_WAS:
-        return None
-    stmt = (
-        select(GoalTransition)
-        .where(
-            GoalTransition.goal_id == goal.id,
-            or_(
-                col(GoalTransition.to_status) == GoalStatus.ISSUED,
-                col(GoalTransition.to_status) == GoalStatus.ISSUED_GUIDING,
-            ),
-        )
-        .order_by(col(GoalTransition.at).desc(), col(GoalTransition.id).desc())
-    )
-    step = (await session.exec(stmt)).first()
-    text = await number_for(session=session, spec=registry().documents[KIND], subject=goal)
-    formal = step.to_status == GoalStatus.ISSUED if step is not None else goal.status == GoalStatus.ISSUED
-    return IssueRecord(number=text, at=step.at if step is not None else None, formal=formal)
+async def _related_numbers(session: AsyncSession, goal: Goal) -> dict[int, str]:
+    """The numbers the goal's parent and previous version were issued under, by goal id."""
+    ids = sorted({g for g in (goal.parent_goal_id, goal.previous_version_id) if g is not None})
+    if not ids:
+        return {}
+    stmt = select(Goal.id, Goal.document_number).where(col(Goal.id).in_(ids))
+    return {goal_id or 0: text or "" for goal_id, text in (await session.exec(stmt)).all()}
 
 
 async def _bodies(session: AsyncSession, region: Region) -> notice.Bodies:
@@ -110,11 +87,11 @@ async def _bodies(session: AsyncSession, region: Region) -> notice.Bodies:
     return notice.Bodies(region=region, above=above, organizations=organizations)
 
 
-async def _organization_name(session: AsyncSession, organization_id: int | None) -> str:
+async def _organization_name(session: AsyncSession, organization_id: int | None, none: str = NONE) -> str:
     if organization_id is None:
-        return NONE
+        return none
     organization = await session.get(Organization, organization_id)
-    return organization.name if organization is not None else NONE
+    return organization.name if organization is not None else none
 
 
 async def _overall_content(session: AsyncSession, actor: Actor, goal: Goal) -> str:
@@ -146,17 +123,21 @@ async def goal_table_context(*, session: AsyncSession, actor: Actor, goal_id: in
     ).all()
     ordered = in_category_order(indicators, await level2_order(session))
     bodies = await _bodies(session, region)
-    issuer = bodies.find(region, ActorType.FINANCE) or f"{region.name}财政部门"
-    issue = await _issue_record(session, goal)
-    issued = issue is not None
+    issuing_body = await _organization_name(session, goal.issuer_organization_id, "")
+    issuer = issuing_body or bodies.find(region, ActorType.FINANCE) or f"{region.name}财政部门"
+    issued = goal.status in ISSUED_OR_WAS and goal.issued_at is not None
+    guiding = await guiding_number(session, goal)
+    formal = goal.status == GoalStatus.ISSUED or (
+        goal.status == GoalStatus.SUPERSEDED and goal.document_number not in (None, guiding)
+    )
     handed_down = await _has_children(session, goal)
-    related = {g for g in (goal.parent_goal_id, goal.previous_version_id) if g is not None}
-    numbers = await latest_numbers(session, related)
-    horizon = label_zh(goal.horizon)
-    subject = f"{region.name}{notice.period_of(goal)}{notice.full_width(fund.name_zh)}预算绩效{horizon}"
+    numbers = await _related_numbers(session, goal)
+    kind = "总体目标" if goal.horizon == GoalHorizon.OVERALL else "目标"  # the period says 年度 already
+    subject = f"{region.name}{notice.period_of(goal)}{notice.full_width(fund.name_zh)}预算绩效{kind}"
     facts = notice.NoticeFacts(
         subject=subject,
-        formal=issue.formal if issue is not None else False,
+        formal=formal,
+        guiding_number=guiding if formal else "",
         province_wide=region.parent_id is None,
         parent_number=numbers.get(goal.parent_goal_id or 0, ""),
         handed_down=handed_down,
@@ -164,13 +145,13 @@ async def goal_table_context(*, session: AsyncSession, actor: Actor, goal_id: in
         previous_number=numbers.get(goal.previous_version_id or 0, ""),
         adjustment_reason=goal.adjustment_reason or "",
     )
-    issue_date = date_zh(issue.at) if issue is not None and issue.at is not None else ""
+    issue_date = date_zh(goal.issued_at) if issued and goal.issued_at is not None else ""
     overall = await _overall_content(session, actor, goal)
     return {
         "issued": issued,
         "draft_mark": "" if issued else DRAFT_MARKS.get(goal.status, REVIEW_MARK),
         "issuer": issuer,
-        "doc_number": issue.number if issue is not None else "",
+        "doc_number": (goal.document_number or "") if issued else "",
         "title": notice.title_of(goal, region, fund),
         "title_lines": notice.title_lines(goal, region, fund),
         "recipients": notice.recipients(bodies, fund, handed_down=handed_down),

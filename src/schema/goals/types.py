@@ -123,6 +123,13 @@ class Goal(FromRow):
     national_approved_at: datetime | None = strawberry.field(
         description="国家相关部门审核通过的时间（指导性目标此后仍为指导性，正式下达后方为正式，第十条）"
     )
+    issued_at: datetime | None = strawberry.field(
+        description="最近一次下达（指导性或正式，第十条）的时间：绩效目标表的成文日期"
+    )
+    document_number: str | None = strawberry.field(
+        description="最近一次下达的发文字号（如 川财社〔2026〕1号）：下达时从下达机关当年的序号中取得"
+    )
+    issuer_organization_id: strawberry.Private[int | None]
     overall_goal_id: strawberry.Private[int | None]
     parent_goal_id: strawberry.Private[int | None]
     lineage_id: strawberry.Private[uuid.UUID]
@@ -202,6 +209,13 @@ class Goal(FromRow):
         "drafter_organization_id",
         optional=True,
         description="编制单位（经办机构）",
+    )
+    issuing_organization: Organization | None = related(
+        Organization,
+        organization_by_id,
+        "issuer_organization_id",
+        optional=True,
+        description="下达机关（最近一次下达）",
     )
     co_drafter_organization: Organization | None = related(
         Organization,

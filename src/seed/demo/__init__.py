@@ -16,6 +16,7 @@ from src.seed.demo.figures import load_fund_profiles, load_prefecture_sizes
 from src.seed.demo.goals import add_goals, draw_statuses
 from src.seed.demo.indicators import add_indicators
 from src.seed.demo.organizations import DEMO_PASSWORD, DEMO_SERVICE_ACCOUNT, add_organizations
+from src.services.goals.issuing import number_earlier_issues
 from src.services.identity.passwords import hash_password
 
 __all__ = ["DEFAULT_SEED", "DEMO_PASSWORD", "DEMO_SERVICE_ACCOUNT", "DemoCounts", "load_demo_data"]
@@ -50,6 +51,7 @@ async def load_demo_data(*, session: AsyncSession, seed: int = DEFAULT_SEED) -> 
     goals = await add_goals(session, ref, statuses, budgets)
     indicators = await add_indicators(session, rng, ref, goals, sizes, profiles)
     budget_count, line_count = await add_budgets(session, ref, goals, budgets)
+    await number_earlier_issues(session)  # the goals loaded in force: each under its issue's number
     return DemoCounts(
         organizations=organizations,
         users=users,

@@ -3,6 +3,7 @@
 import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -19,6 +20,17 @@ PREFECTURE_STATUSES = {
     GoalStatus.PRELIMINARY_REVIEWED: 6,
     GoalStatus.DRAFT: 12,
 }
+
+
+def issued_at(level: RegionLevel, status: GoalStatus, year: int) -> datetime | None:
+    """When a demo goal in force was issued (Art. 10): as guiding at the budget deployment in December
+    before its year, formally in March; the province first, the prefectures after it (10:00 in China)."""
+    if status not in (GoalStatus.ISSUED, GoalStatus.ISSUED_GUIDING):
+        return None
+    day = 5 if level == RegionLevel.PROVINCE else 20
+    if status == GoalStatus.ISSUED_GUIDING:
+        return datetime(year - 1, 12, day, 2, tzinfo=UTC)
+    return datetime(year, 3, day, 2, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -90,6 +102,7 @@ def _goal(
         fund_type_id=row_id(fund),
         region_id=row_id(region),
         status=status,
+        issued_at=issued_at(region.level, status, year),
         overall_goal_id=None if overall is None else row_id(overall),
         parent_goal_id=None if parent is None else row_id(parent),
     )

@@ -4,6 +4,7 @@ Every step is a GoalTransition row and an audit event, written in the caller's t
 """
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -17,7 +18,7 @@ from src.services import audit, policy
 from src.services.actors import Actor
 from src.services.concurrency import claim
 from src.services.errors import Conflict, ErrorCode, FieldProblem, Forbidden, GoalErrorCode, ValidationFailed
-from src.services.goals import cascade, tax
+from src.services.goals import cascade, issuing, tax
 from src.services.goals.decomposition import require_complete
 from src.services.goals.decomposition_edits import copy_table
 from src.services.goals.editing import visible_goal
@@ -49,17 +50,23 @@ async def _log(
     action: GoalAction,
     before: GoalStatus,
     reason: str | None,
+    *,
+    issued: bool = False,
 ) -> None:
-    """Every status change of a goal passes here: its transition row, and the event announcing it."""
+    """Every status change of a goal passes here: its transition row, and the event announcing it (with
+    the number and moment of the issue, for a step that issued it)."""
     assert goal.id is not None
+    payload: dict[str, object] = {"action": action.value, "fromStatus": before.value,
+                                  "toStatus": goal.status.value, "version": goal.version}  # fmt: skip
+    if issued:
+        payload.update(issuing.issue_payload(goal))
     await record_event(
         session=session,
         kind=_EVENT_KINDS.get(action, GoalEventKind.GOAL_STATUS_CHANGED),
         subject=goal,
         actor=actor,
-        payload={"action": action.value, "fromStatus": before.value, "toStatus": goal.status.value,
-                 "version": goal.version},
-    )  # fmt: skip
+        payload=payload,
+    )
     session.add(
         GoalTransition(
             goal_id=goal.id,
@@ -147,9 +154,14 @@ async def transition(
             extra["issued_as"] = "guiding: the province-wide goal it comes from is not yet formally issued"
         session.add(goal)
         await session.flush()
-        if action in ISSUING:  # only issuing replaces the version in force (Art. 10, 14)
+        now = utcnow()
+        if action in ISSUING:
+            # The issue's number, from the issuing body's sequence (issuing.py); the audit entry records
+            # it with the goal's other fields (document_number, issued_at, issuer_organization_id).
+            await issuing.record_issue(session, goal, organization_id=actor.organization_id, at=now)
+            # Only issuing replaces the version in force (Art. 10, 14).
             await _supersede_earlier_versions(session, actor, goal)
-        log = _logger(session, actor)
+        log = _logger(session, actor, now)
         if table is not None:
             touched = await cascade.decompose(session=session, actor=actor, goal=goal, table=table, log=log)
             if touched:
@@ -158,13 +170,21 @@ async def transition(
             formal = await cascade.formalize_children(session, goal, log)
             if formal:
                 extra["formalized_goal_ids"] = [g.id for g in formal]
-        await _log(session, actor, goal, action, before_status, None)
+        await _log(session, actor, goal, action, before_status, None, issued=action in ISSUING)
     return goal
 
 
-def _logger(session: AsyncSession, actor: Actor) -> cascade.Log:
+def _logger(session: AsyncSession, actor: Actor, now: datetime) -> cascade.Log:
+    """Logs the steps the cascade takes on the regions' goals. A region's guiding goal made formal with
+    the province-wide goal (Art. 10) is formally issued then: by the body that issued it as guiding, which
+    numbers it in its own sequence (issuing.py)."""
+
     async def log(goal: Goal, before: GoalStatus, reason: str) -> None:
-        await _log(session, actor, goal, GoalAction.DECOMPOSE, before, reason)
+        formalized = before == GoalStatus.ISSUED_GUIDING and goal.status == GoalStatus.ISSUED
+        body = await issuing.issuing_body(session, goal) if formalized else None
+        if body is not None:
+            await issuing.record_issue(session, goal, organization_id=body, at=now)
+        await _log(session, actor, goal, GoalAction.DECOMPOSE, before, reason, issued=body is not None)
 
     return log
 
