@@ -78,13 +78,16 @@ def _goal_table_whole(context: Mapping[str, Any]) -> list[str]:
 WHOLE_VALUES: dict[str, Callable[[Mapping[str, Any]], list[str]]] = {"GOAL_TABLE": _goal_table_whole}
 
 
+_T, _PSTYLE, _VAL = qn("w:t"), f"{qn('w:pPr')}/{qn('w:pStyle')}", qn("w:val")
+
+
 def _text(element: BaseOxmlElement) -> str:
-    return "".join(element.xpath(".//w:t/text()"))
+    return "".join(t.text or "" for t in element.iter(_T))
 
 
 def _style(paragraph: BaseOxmlElement) -> str:
-    found = paragraph.xpath("./w:pPr/w:pStyle/@w:val")
-    return str(found[0]) if found else "Normal"
+    found = paragraph.find(_PSTYLE)
+    return str(found.get(_VAL)) if found is not None else "Normal"
 
 
 class Rendered:
@@ -100,14 +103,16 @@ class Rendered:
         ]
         self.styles = {s.style_id: s for s in self.document.styles}
         self.measures = Measures.of_styles(self.document.styles.element)
+        parts = (self.body, *(footer for _, _, footer in self.footers))
+        # Every paragraph (body, tables, footers) with its style id and text, read once.
+        self.items = [(p, _style(p), _text(p)) for part in parts for p in part.iter(qn("w:p"))]
 
     def paragraphs(self) -> Iterator[BaseOxmlElement]:
-        yield from self.body.iter(qn("w:p"))
-        for _, _, footer in self.footers:
-            yield from footer.iter(qn("w:p"))
+        return (p for p, _, _ in self.items)
 
     def by_style(self, name: str) -> list[str]:
-        return [_text(p) for p in self.paragraphs() if _style(p) == roles.style_id(name)]
+        wanted = roles.style_id(name)
+        return [text for _, style, text in self.items if style == wanted]
 
 
 def _size(section: Any) -> tuple[int, int]:
@@ -138,23 +143,48 @@ def check_page(doc: Rendered) -> list[str]:
     return problems
 
 
+GRID_ROLES = (
+    roles.BODY,
+    roles.RECIPIENTS,
+    roles.HEADING,
+    roles.TITLE,
+    roles.SIGNER,
+    roles.DATE,
+    roles.SPACER,
+)
+
+
+def _line(doc: Rendered, style_id: str) -> tuple[str | None, int | None]:
+    """A style's line spacing (rule, twips), following its bases."""
+    style = doc.styles[style_id]
+    while style is not None:
+        found = style.element.xpath("./w:pPr/w:spacing[@w:line]")
+        if found:
+            return found[0].get(qn("w:lineRule")), int(found[0].get(qn("w:line")))
+        style = style.base_style
+    return None, None
+
+
 def check_grid(doc: Rendered) -> list[str]:
-    """22 lines × 28 characters of 3号 仿宋 fill the 版心 (GB/T 9704 4.2.3), by the styles' numbers."""
+    """22 lines × 28 characters of 3号 仿宋 fill the 版心 (GB/T 9704 4.2.3), by the styles' numbers: the
+    tracked 3号 character of Normal, and the exact line of every style of the text."""
     normal = doc.styles["Normal"].element
     size = int(normal.xpath("./w:rPr/w:sz/@w:val")[0]) / 2
     tracking = int((normal.xpath("./w:rPr/w:spacing/@w:val") or ["0"])[0])
-    line = normal.xpath("./w:pPr/w:spacing")[0]
     advance = round(size * 20) + tracking
     problems = []
     if not advance * units.CHARS_PER_LINE <= units.TEXT_WIDTH < advance * (units.CHARS_PER_LINE + 1):
         problems.append(f"a 3号 character of {advance} twips does not give 28 a line in {units.TEXT_WIDTH}")
-    pitch = int(line.get(qn("w:line")))
-    if line.get(qn("w:lineRule")) != "exact" or not (
-        pitch * units.LINES_PER_PAGE <= units.TEXT_HEIGHT < pitch * (units.LINES_PER_PAGE + 1)
-    ):
-        problems.append(f"a line of {pitch} twips does not give 22 lines a page")
     if size != units.BODY_SIZE:
         problems.append(f"the body is {size} pt, not 3号")
+    for name in ("Normal", *GRID_ROLES):
+        rule, pitch = _line(doc, roles.style_id(name))
+        if (
+            rule != "exact"
+            or pitch is None
+            or not (pitch * units.LINES_PER_PAGE <= units.TEXT_HEIGHT < pitch * (units.LINES_PER_PAGE + 1))
+        ):
+            problems.append(f"{name}: a line of {pitch} twips ({rule}) does not give 22 lines a page")
     return problems
 
 
@@ -178,10 +208,9 @@ def check_fonts(doc: Rendered) -> list[str]:
     for style_id, (face, size) in by_id.items():
         if style_id in doc.styles and _style_font(doc, style_id) != (face, size):
             problems.append(f"style {style_id}: {_style_font(doc, style_id)}, not {face} {size} pt")
-    for paragraph in doc.paragraphs():
-        text = _text(paragraph)
-        if text.strip() and _style(paragraph) not in by_id:
-            problems.append(f"{text[:20]!r} is in style {_style(paragraph)}, not an official one")
+    for paragraph, style, text in doc.items:
+        if text.strip() and style not in by_id:
+            problems.append(f"{text[:20]!r} is in style {style}, not an official one")
         if paragraph.xpath("./w:r/w:rPr[w:rFonts or w:sz]"):
             problems.append(f"{text[:20]!r} has runs with their own face or size")
     return problems
@@ -193,8 +222,9 @@ def _grid_columns(tbl: BaseOxmlElement) -> list[int]:
 
 def _cells(tr: BaseOxmlElement) -> Iterator[tuple[BaseOxmlElement, int, int]]:
     column = 0
-    for tc in tr.xpath("./w:tc"):
-        span = int((tc.xpath("./w:tcPr/w:gridSpan/@w:val") or ["1"])[0])
+    for tc in tr.findall(qn("w:tc")):
+        span_element = tc.find(f"{qn('w:tcPr')}/{qn('w:gridSpan')}")
+        span = int(span_element.get(_VAL)) if span_element is not None else 1
         yield tc, column, span
         column += span
 
@@ -250,18 +280,22 @@ def check_categories(doc: Rendered) -> list[str]:
     return problems
 
 
+_COLOR = qn("w:color")
+
+
 def _red(element: BaseOxmlElement) -> bool:
     """A colour (w:color's value, a border's colour) of pure red."""
-    return RED in (element.get(qn("w:color"), "").upper(), element.get(qn("w:val"), "").upper())
+    return RED in (element.get(_COLOR, "").upper(), element.get(_VAL, "").upper())
 
 
 def check_red(doc: Rendered, context: Mapping[str, Any]) -> list[str]:
     """The red 版头 (issuer in red, the red rule under the number) only on an issued document; nothing red
     on a draft, which shows its draft mark instead."""
     red_parts = [e for part in (doc.body, *(f for _, _, f in doc.footers)) for e in part.iter() if _red(e)]
-    red_styles = [s for s in doc.styles.values() if any(_red(e) for e in s.element.iter())]
-    used = {_style(p) for p in doc.paragraphs() if _text(p)}
-    red_used = [s.style_id for s in red_styles if s.style_id in used]
+    used = {style for _, style, text in doc.items if text}
+    red_used = sorted(
+        s for s in used if s in doc.styles and any(_red(e) for e in doc.styles[s].element.iter())
+    )
     problems = []
     if context["issued"]:
         if not any(sid.startswith(roles.style_id(roles.ISSUER)) for sid in red_used):
@@ -284,7 +318,7 @@ def check_number_and_dates(doc: Rendered, context: Mapping[str, Any]) -> list[st
     if context["issued"]:
         if numbers != [context["doc_number"]] or not DOC_NUMBER.match(context["doc_number"]):
             problems.append(f"发文字号 {numbers} ≠ {context['doc_number']!r} (or not 机关代字〔年份〕序号号)")
-    elif numbers or "〔" in "".join(_text(p) for p in doc.paragraphs()):
+    elif numbers:
         problems.append(f"not issued, but a document number prints: {numbers}")
     if doc.by_style(roles.TITLE) != list(context["title_lines"] or [context["title"]]):
         problems.append(f"title {doc.by_style(roles.TITLE)} ≠ {context['title_lines']}")
