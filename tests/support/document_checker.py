@@ -18,22 +18,19 @@ kind adds only which of its values must print whole (WHOLE_VALUES).
 - odd and even footers with the page number, right and left, turned on landscape pages; the 版记.
 """
 
-import io
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from docx import Document as open_document
-from docx.document import Document
 from docx.oxml.ns import qn
 from docx.oxml.xmlchemy import BaseOxmlElement
 
 from report_templates.official import styles as roles
 from report_templates.official import units
 from report_templates.official.letterhead import BLANK_DATE
-from src.reports.fit import HEADER_SLACK_EM, SLACK_EM, Measures
+from src.reports.fit import HEADER_SLACK_EM, SLACK_EM
+from tests.support.docx_reading import Rendered, cells, grid_columns, page_size, style_of, text_of
 
-W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 WPS = "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
 DOC_NUMBER = re.compile(r"^\S+〔\d{4}〕[1-9]\d*号$")
 RED = "FF0000"
@@ -78,54 +75,11 @@ def _goal_table_whole(context: Mapping[str, Any]) -> list[str]:
 WHOLE_VALUES: dict[str, Callable[[Mapping[str, Any]], list[str]]] = {"GOAL_TABLE": _goal_table_whole}
 
 
-_T, _PSTYLE, _VAL = qn("w:t"), f"{qn('w:pPr')}/{qn('w:pStyle')}", qn("w:val")
-
-
-def _text(element: BaseOxmlElement) -> str:
-    return "".join(t.text or "" for t in element.iter(_T))
-
-
-def _style(paragraph: BaseOxmlElement) -> str:
-    found = paragraph.find(_PSTYLE)
-    return str(found.get(_VAL)) if found is not None else "Normal"
-
-
-class Rendered:
-    """A rendered DOCX: its document, its parts' XML (body and footers), and its styles by id."""
-
-    def __init__(self, blob: bytes) -> None:
-        self.document: Document = open_document(io.BytesIO(blob))
-        self.body: BaseOxmlElement = self.document.element.body
-        self.footers = [
-            (section_index, kind, footer._element)
-            for section_index, section in enumerate(self.document.sections)
-            for kind, footer in (("odd", section.footer), ("even", section.even_page_footer))
-        ]
-        self.styles = {s.style_id: s for s in self.document.styles}
-        self.measures = Measures.of_styles(self.document.styles.element)
-        parts = (self.body, *(footer for _, _, footer in self.footers))
-        # Every paragraph (body, tables, footers) with its style id and text, read once.
-        self.items = [(p, _style(p), _text(p)) for part in parts for p in part.iter(qn("w:p"))]
-
-    def paragraphs(self) -> Iterator[BaseOxmlElement]:
-        return (p for p, _, _ in self.items)
-
-    def by_style(self, name: str) -> list[str]:
-        wanted = roles.style_id(name)
-        return [text for _, style, text in self.items if style == wanted]
-
-
-def _size(section: Any) -> tuple[int, int]:
-    """A section's page width and height (twips)."""
-    sect = section._sectPr
-    return int(sect.xpath("./w:pgSz/@w:w")[0]), int(sect.xpath("./w:pgSz/@w:h")[0])
-
-
 def check_page(doc: Rendered) -> list[str]:
     problems = []
     for index, section in enumerate(doc.document.sections):
         sect = section._sectPr
-        size = _size(section)
+        size = page_size(section)
         margins = tuple(int(sect.xpath(f"./w:pgMar/@w:{side}")[0]) for side in ("top", "bottom"))
         sides = tuple(int(sect.xpath(f"./w:pgMar/@w:{side}")[0]) for side in ("left", "right"))
         landscape = size[0] > size[1]
@@ -216,30 +170,17 @@ def check_fonts(doc: Rendered) -> list[str]:
     return problems
 
 
-def _grid_columns(tbl: BaseOxmlElement) -> list[int]:
-    return [int(w) for w in tbl.xpath("./w:tblGrid/w:gridCol/@w:w")]
-
-
-def _cells(tr: BaseOxmlElement) -> Iterator[tuple[BaseOxmlElement, int, int]]:
-    column = 0
-    for tc in tr.findall(qn("w:tc")):
-        span_element = tc.find(f"{qn('w:tcPr')}/{qn('w:gridSpan')}")
-        span = int(span_element.get(_VAL)) if span_element is not None else 1
-        yield tc, column, span
-        column += span
-
-
 def check_tables(doc: Rendered, whole: Sequence[str]) -> list[str]:
     """Header rows on one line; every cell holding a whole value (or marked noWrap) wide enough for it."""
     problems = []
     wanted = set(whole)
     for tbl in doc.body.iter(qn("w:tbl")):
-        widths = _grid_columns(tbl)
+        widths = grid_columns(tbl)
         margins = sum(int(w) for w in tbl.xpath("./w:tblPr/w:tblCellMar/*/@w:w"))
         for tr in tbl.xpath("./w:tr"):
             header = bool(tr.xpath("./w:trPr/w:tblHeader"))
-            for tc, column, span in _cells(tr):
-                text = _text(tc)
+            for tc, column, span in cells(tr):
+                text = text_of(tc)
                 must = header or text in wanted or bool(tc.xpath("./w:tcPr/w:noWrap"))
                 if not text or not must:
                     continue
@@ -255,7 +196,7 @@ def check_categories(doc: Rendered) -> list[str]:
     a second block under the same parent category (the column before it, if merged too)."""
     problems = []
     for tbl in doc.body.iter(qn("w:tbl")):
-        rows = [{column: tc for tc, column, _ in _cells(tr)} for tr in tbl.xpath("./w:tr")]
+        rows = [{column: tc for tc, column, _ in cells(tr)} for tr in tbl.xpath("./w:tr")]
         merged = sorted({c for row in rows for c, tc in row.items() if tc.xpath("./w:tcPr/w:vMerge")})
         block: dict[int, int] = {}  # the block each merged column is in, on the current row
         seen: set[tuple[int, int, str]] = set()
@@ -270,17 +211,17 @@ def check_categories(doc: Rendered) -> list[str]:
                     continue
                 block[column] = number
                 parent = block.get(merged[depth - 1], -1) if depth else -1
-                key = (column, parent, _text(tc))
-                if key in seen and _text(tc):
-                    problems.append(f"category {_text(tc)!r} starts a second block (row {number + 1})")
+                key = (column, parent, text_of(tc))
+                if key in seen and text_of(tc):
+                    problems.append(f"category {text_of(tc)!r} starts a second block (row {number + 1})")
                 seen.add(key)
                 above = rows[number - 1].get(column) if number else None
-                if not merge and above is not None and _text(above) == _text(tc):
-                    problems.append(f"category {_text(tc)!r} repeated without merging (row {number + 1})")
+                if not merge and above is not None and text_of(above) == text_of(tc):
+                    problems.append(f"category {text_of(tc)!r} repeated without merging (row {number + 1})")
     return problems
 
 
-_COLOR = qn("w:color")
+_COLOR, _VAL = qn("w:color"), qn("w:val")
 
 
 def _red(element: BaseOxmlElement) -> bool:
@@ -344,12 +285,12 @@ def check_footers(doc: Rendered) -> list[str]:
             problems.append(f"section {index + 1}: footers {types}, not odd and even")
     for index, kind, footer in doc.footers:
         style = roles.style_id(roles.PAGE_ODD if kind == "odd" else roles.PAGE_EVEN)
-        numbers = [p for p in footer.iter(qn("w:p")) if _style(p) == style]
+        numbers = [p for p in footer.iter(qn("w:p")) if style_of(p) == style]
         fields = [p for p in numbers if " PAGE " in "".join(p.xpath(".//w:fldSimple/@w:instr"))]
-        if len(fields) != 1 or _text(fields[0]) != "— 1 —":
+        if len(fields) != 1 or text_of(fields[0]) != "— 1 —":
             problems.append(f"section {index + 1}, {kind} footer: no page number — n — in {style}")
         boxes = footer.findall(f".//{{{WPS}}}bodyPr")
-        width, height = _size(doc.document.sections[index])
+        width, height = page_size(doc.document.sections[index])
         landscape = width > height
         if landscape and [b.get("vert") for b in boxes] != ["vert"]:
             problems.append(f"section {index + 1}, {kind} footer: the landscape page number is not turned")
