@@ -1,15 +1,19 @@
-"""Column widths from the content, at render time: a value that must not break (a number with its
-thousands separators, a unit, a weight, a header) gets a column as wide as its longest value.
+"""Column widths from the content, at render time, for the tables that hold values which must not break.
 
-A template marks such cells with `<w:noWrap/>` (OOXML: do not wrap the cell's content), in tables of fixed
-layout whose widths it chose for common values. After rendering, each column holding a marked cell is made
-at least as wide as its widest marked value (measured from the characters and the size of the cell's
-paragraph style), and the width comes from the columns without any marked cell (the text columns, which
-wrap), in proportion to what they have beyond their header (a header row, w:tblHeader, stays on one line)
-and MIN_DONOR_CHARACTERS characters. The table keeps its
-total width; a column already wide enough is left alone, so common documents come out as the template has
-them. Word and LibreOffice break a number only where it is wider than its cell (the line-breaking rules of
-both keep 12,345.67 together), so a wide enough column is what keeps it whole.
+A template marks such cells with `<w:noWrap/>` (OOXML: do not wrap the cell's content): numbers with their
+thousands separators, units, weights. After rendering, a fixed table holding one is laid out by its content,
+keeping its total width (the 版心's):
+
+- a marked column gets exactly what its widest value needs (measured from its characters at the size of the
+  cell's paragraph style, with SLACK_EM to spare), and never less than its header: Word and LibreOffice
+  break a number only where it is wider than its cell (both keep 12,345.67 together), so a wide enough
+  column keeps it whole;
+- a header row (w:tblHeader) stays on one line: every column is at least as wide as its header;
+- the other columns (text, which wraps) share the rest: each gets its longest line when all fit, and the
+  one the template made widest (its text column) what is left over; otherwise each gets its header's width
+  and the rest in proportion to how much more its text wants.
+
+A table whose marked values and headers do not fit at all is left as the template made it.
 """
 
 import unicodedata
@@ -22,7 +26,7 @@ W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _W = f"{{{W}}}"
 SLACK_EM = 0.5  # half a character more than measured: faces differ in the widths of digits and commas
 HEADER_SLACK_EM = 0.25  # a header's characters are full-width, measured exactly: a little for rounding
-MIN_DONOR_CHARACTERS = 4
+MIN_DONOR_CHARACTERS = 2  # a column without a header: at least two characters of the document's size
 
 
 def _tag(name: str) -> str:
@@ -110,42 +114,69 @@ def _columns(tr: etree._Element) -> list[tuple[etree._Element, int, int]]:
     return cells
 
 
+def _share(amount: int, wants: dict[int, int]) -> dict[int, int]:
+    """`amount` split in proportion to `wants` (whole twips, the rounding to the largest)."""
+    total = sum(wants.values())
+    if total <= 0:
+        return dict.fromkeys(wants, 0)
+    shares = {c: amount * want // total for c, want in wants.items()}
+    shares[max(wants, key=lambda c: (wants[c], -c))] += amount - sum(shares.values())
+    return shares
+
+
+def _layout(
+    widths: list[int], floor: list[int], need: list[int], marked: list[bool], text: list[int]
+) -> list[int]:
+    """The columns' widths by content, in the table's total (see the module's docstring)."""
+    total = sum(widths)
+    new = [max(floor[c], need[c]) if marked[c] else 0 for c in range(len(widths))]
+    free = [c for c in range(len(widths)) if not marked[c]]
+    rest = total - sum(new)
+    if not free or rest < sum(floor[c] for c in free):
+        return widths
+    desired = {c: min(max(floor[c], text[c]), total * 3 // 5) for c in free}
+    if sum(desired.values()) <= rest:
+        for c in free:
+            new[c] = desired[c]
+        new[max(free, key=lambda c: (widths[c], -c))] += rest - sum(desired.values())
+    else:
+        extra = _share(rest - sum(floor[c] for c in free), {c: desired[c] - floor[c] for c in free})
+        for c in free:
+            new[c] = floor[c] + extra[c]
+    return new
+
+
 def _fit_table(tbl: etree._Element, measures: Measures) -> bool:
     grid = tbl.findall(f"{_W}tblGrid/{_W}gridCol")
     widths = [int(g.get(_tag("w")) or 0) for g in grid]
+    columns = len(widths)
     rows = tbl.findall(_tag("tr"))
-    need = [0] * len(widths)
-    floor = [round(MIN_DONOR_CHARACTERS * measures.default * 20)] * len(widths)
-    marked = [False] * len(widths)
+    floor = [round(MIN_DONOR_CHARACTERS * measures.default * 20)] * columns
+    need, text, marked = [0] * columns, [0] * columns, [False] * columns
     margins = _cell_margins(tbl)
     for tr in rows:
         header = tr.find(f"{_W}trPr/{_W}tblHeader") is not None
         for tc, column, span in _columns(tr):
-            if header and span == 1 and column < len(widths):
+            if column >= columns:
+                continue
+            whole = tc.find(f"{_W}tcPr/{_W}noWrap") is not None
+            for covered in range(column, min(column + span, columns)) if whole else ():
+                marked[covered] = True
+            if span != 1:
+                continue
+            if header:
                 floor[column] = max(
                     floor[column], round(measures.cell_width(tc, HEADER_SLACK_EM) * 20) + margins
                 )
-            if tc.find(f"{_W}tcPr/{_W}noWrap") is None or column >= len(widths):
-                continue
-            for covered in range(column, min(column + span, len(widths))):
-                marked[covered] = True
-            if span == 1:
+            elif whole:
                 need[column] = max(need[column], round(measures.cell_width(tc) * 20) + margins)
-    deficit = {c: need[c] - widths[c] for c in range(len(widths)) if marked[c] and need[c] > widths[c]}
-    donors = [c for c in range(len(widths)) if not marked[c]]
-    if not deficit or not donors:
+            else:
+                text[column] = max(text[column], round(measures.cell_width(tc, 0) * 20) + margins)
+    if not any(marked):
         return False
-    spare = {c: max(0, widths[c] - floor[c]) for c in donors}
-    available = sum(spare.values())
-    wanted = sum(deficit.values())
-    given = min(available, wanted)
-    if given <= 0:
+    new = _layout(widths, floor, need, marked, text)
+    if new == widths:
         return False
-    taken = {c: spare[c] * given // available for c in donors}
-    taken[max(donors, key=lambda c: spare[c])] += given - sum(taken.values())  # the rounding
-    share = {c: deficit[c] * given // wanted for c in deficit}
-    share[max(deficit, key=lambda c: deficit[c])] += given - sum(share.values())
-    new = [widths[c] - taken.get(c, 0) + share.get(c, 0) for c in range(len(widths))]
     for g, width in zip(grid, new, strict=True):
         g.set(_tag("w"), str(width))
     for tr in rows:
@@ -157,8 +188,8 @@ def _fit_table(tbl: etree._Element, measures: Measures) -> bool:
 
 
 def fit_columns(root: etree._Element, measures: Measures) -> bool:
-    """Widens, in place, the columns of `root`'s fixed tables whose marked values would not fit; whether
-    anything changed."""
+    """Lays out by their content, in place, the columns of `root`'s fixed tables that hold marked values;
+    whether anything changed."""
     changed = False
     for tbl in root.iter(_tag("tbl")):
         layout = tbl.find(f"{_W}tblPr/{_W}tblLayout")

@@ -20,7 +20,8 @@ from docx.table import Table
 
 from bench.render import context as sample_context
 from report_templates.build import TEMPLATES, built
-from report_templates.official.units import TEMPLATE_DIR
+from report_templates.official.tables import width_of
+from report_templates.official.units import GRID_SIZE, LANDSCAPE_TEXT_WIDTH, TEMPLATE_DIR
 from src.models.goal import GoalDocumentKind
 from src.reports.render import Renderer
 from tests.support.document_checker import check_docx
@@ -230,19 +231,25 @@ def test_remarks_are_a_column_only_where_a_row_carries_one() -> None:
     ]
 
 
-def test_columns_widen_for_long_numbers() -> None:
-    """A target longer than the column was made for widens it, from 三级指标; the total width stays."""
+def test_columns_are_laid_out_by_their_content() -> None:
+    """The grid keeps the 版心's width; 指标值 is as wide as its longest value (else its header), the text
+    column takes what the others leave, and with texts too long for one line each, each column's share
+    follows how much more its text wants."""
     short = [row("产出指标", "数量指标", "甲", target="95")]
     long = [row("产出指标", "数量指标", "甲", target="123,456,789,012.3456")]
-    widths = []
-    for rows in (short, long):
-        blob, document = render(sample_context(0) | {"rows": rows})
+    wordy = [row("产出指标", "数量指标", "很长的三级指标" * 4, handed_down="省下达（川财社〔2026〕1号）" * 2)]
+    widths = {}
+    for name, rows in (("short", short), ("long", long), ("wordy", wordy)):
+        context = sample_context(0) | {"rows": rows}
+        blob, document = render(context)
         grid = indicator_grid(document)._tbl
-        widths.append([int(w) for w in grid.xpath("./w:tblGrid/w:gridCol/@w:w")])
-        assert check_docx(blob, KIND, sample_context(0) | {"rows": rows}) == []
-    assert sum(widths[0]) == sum(widths[1])
-    assert widths[1][4] > widths[0][4] and widths[1][2] < widths[0][2]  # 指标值 from 三级指标
-    assert widths[0][:2] == widths[1][:2] and widths[0][5:] == widths[1][5:]
+        widths[name] = [int(w) for w in grid.xpath("./w:tblGrid/w:gridCol/@w:w")]
+        assert sum(widths[name]) == LANDSCAPE_TEXT_WIDTH
+        assert check_docx(blob, KIND, context) == []
+    header, value = width_of("指标值", GRID_SIZE), width_of("123,456,789,012.3456", GRID_SIZE, header=False)
+    assert (widths["short"][4], widths["long"][4]) == (header, value)
+    assert widths["short"][2] == max(widths["short"]) and widths["long"][2] == max(widths["long"])
+    assert widths["wordy"][2] > widths["wordy"][8] > width_of("备注", GRID_SIZE)  # 28 : 24 characters
 
 
 def test_template_path_is_the_renderers() -> None:
