@@ -46,6 +46,7 @@ from report_templates.official.tables import (
     fill,
     grid_widths,
     keep_row_together,
+    keep_together,
     merge_across,
     width_of,
 )
@@ -97,6 +98,7 @@ def _basic(document: Document) -> None:
         keep_row_together(row)
         fill(row.cells[0], text, TABLE_HEAD)
         fill(row.cells[1], value, TABLE_LEFT)
+    keep_together(table)
 
 
 def _budget(document: Document) -> None:
@@ -109,6 +111,7 @@ def _budget(document: Document) -> None:
     for index, (text, value) in enumerate(BUDGET_COLUMNS):
         fill(table.rows[1].cells[index], text, TABLE_HEAD)
         fill(table.rows[2].cells[index], value, TABLE_TEXT, whole=True)
+    keep_together(table)
 
 
 def _goals(document: Document) -> None:
@@ -123,11 +126,13 @@ def _goals(document: Document) -> None:
     _text_cell(both.rows[1].cells[1], "content_paragraphs", "{{ content }}")
     fill(both.rows[0].cells[0], "总体目标", TABLE_HEAD)
     fill(both.rows[0].cells[1], "年度目标", TABLE_HEAD)
+    keep_together(both, 1)
     tag(document, "else")
     own = add_table(document, 2, (TEXT_WIDTH,))
     keep_row_together(own.rows[0], header=True)
     fill(own.rows[0].cells[0], "绩效目标", TABLE_HEAD)
     _text_cell(own.rows[1].cells[0], "content_paragraphs", "{{ content }}")
+    keep_together(own, 1)
     tag(document, "endif")
 
 

@@ -73,9 +73,21 @@ def add_table(document: Document, rows: int, widths: Sequence[int]) -> Table:
 def keep_row_together(row: _Row, *, header: bool = False) -> None:
     """A row that does not break across pages; a header row repeats on each page."""
     tr_pr = row._tr.get_or_add_trPr()
-    tr_pr.append(element("w:cantSplit"))
-    if header:
+    if tr_pr.find(qn("w:cantSplit")) is None:
+        tr_pr.append(element("w:cantSplit"))
+    if header and tr_pr.find(qn("w:tblHeader")) is None:
         tr_pr.append(element("w:tblHeader"))
+
+
+def keep_together(table: Table, rows: int | None = None) -> None:
+    """The table's first `rows` rows (all but the last, by default) kept with the row after each, so a
+    small table (or a header with its first row) never breaks across pages."""
+    chain = table.rows[: len(table.rows) - 1 if rows is None else rows]
+    for row in chain:
+        keep_row_together(row)
+        for cell in row.cells:
+            for paragraph in cell.paragraphs:
+                paragraph.paragraph_format.keep_with_next = True
 
 
 def merge_across(row: _Row, first: int, last: int) -> _Cell:
