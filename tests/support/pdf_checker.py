@@ -7,7 +7,7 @@ fonts (pdffonts), the pixels (pdftoppm).
 - the 正文 on the grid: lines 28.95 pt apart and characters 15.75 pt apart, so 22 lines of 28 characters;
 - every whole value (numbers) printed on one line, never broken;
 - red on the first page's 版头 of an issued document only, none anywhere on a draft;
-- the number, the dates and the draft mark as the context says;
+- the number, the dates and the draft mark as the context says; each title line on one line;
 - page numbers 1, 2, … in order, odd right and even left one character in, 7 mm under the 版心, turned
   on landscape pages at the upright sheet's foot; the 版记 at the foot of the last page, its rules there.
 """
@@ -182,6 +182,10 @@ def check_texts(pages: Sequence[Page], context: Mapping[str, Any]) -> list[str]:
     for date in (context["date"], context["print_date"]):
         if date and date not in flat:
             problems.append(f"the date {date!r} does not print")
+    first = pages[0].line_texts()
+    problems += [
+        f"the title line {t!r} does not print as one line" for t in context["title_lines"] if t not in first
+    ]
     blank = BLANK_DATE.replace("　", "")
     if (not context["date"] or not context["print_date"]) and blank not in flat.replace(" ", ""):
         problems.append("no blank date to fill in")
