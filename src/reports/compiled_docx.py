@@ -11,8 +11,8 @@ a warm render. Compiled, a template is:
   parts to.
 
 Each render runs the compiled templates, checks that every rendered part is well-formed XML (docxtpl's
-recovering parse would silently cut a malformed one short; here it is an error), widens the columns of the
-document's tables whose whole values need it (src/reports/fit.py), and appends them.
+recovering parse would silently cut a malformed one short; here it is an error), lays out the columns of the
+document's tables that hold whole values by their content (src/reports/fit.py), and appends them.
 A template using what this does not do — Jinja in core properties or footnotes, `{%tc %}` column tags
 (docxtpl then repairs the table grid), pictures (docxtpl renumbers their ids) — is not compiled
 (`compile_docx` returns None) and the caller renders it through docxtpl.

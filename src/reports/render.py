@@ -9,8 +9,8 @@
   whole package on every render. Per kind, this compiles the template once (compiled_docx: the compiled
   parts, and the unchanged members already zipped); a template that compiling does not cover renders through
   docxtpl with its patched XML and compiled templates cached, reopened from the cached bytes.
-- Either way the columns of the document's tables that hold whole values (numbers, units) are made as wide
-  as their longest value (src/reports/fit.py).
+- Either way the tables that hold whole values (numbers, units) are laid out by their content, each such
+  column as wide as its longest value (src/reports/fit.py).
 """
 
 import io

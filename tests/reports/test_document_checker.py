@@ -16,16 +16,17 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bench.render import context as sample_context
 from src.db import create_sessionmaker
-from src.models import Goal, Indicator, Organization, Region
+from src.models import DocumentNumber, Goal, Indicator, Organization, Region
 from src.models.enums import ActorType, Administration, GoalStatus
 from src.models.goal import GoalDocumentKind
 from src.reports.contexts import build_context
+from src.reports.contexts.goal_table import date_zh
 from src.reports.pdf import convert
 from src.reports.render import Renderer
 from src.seed.demo import load_demo_data
 from src.seed.reference import load_reference_data
 from tests.conftest import truncate_all
-from tests.factories import issue_goal, make_budget, make_goal
+from tests.factories import ISSUED_AT, issue_goal, make_budget, make_goal
 from tests.services.test_reads import actor
 from tests.support.document_checker import check_docx
 from tests.support.pdf import needs_tools
@@ -199,8 +200,18 @@ async def contexts(
 async def test_real_goal_tables_pass_the_checker(
     sessionmaker: async_sessionmaker[AsyncSession], reference: None, tmp_path: Path
 ) -> None:
-    """DOCX for the four; PDF (LibreOffice) for the province, the prefecture and the fifty."""
-    found = await contexts(sessionmaker, await real_goals(sessionmaker))
+    """DOCX for the four; PDF (LibreOffice) for the province, the prefecture and the fifty. Their numbers
+    and dates are those of their issue (as the API's Goal.documentNumber and issuedAt give them)."""
+    ids = await real_goals(sessionmaker)
+    found = await contexts(sessionmaker, ids)
+    async with sessionmaker() as session:
+        stmt = select(DocumentNumber.subject_id, DocumentNumber.text).where(
+            DocumentNumber.subject_type == "Goal"
+        )
+        numbers = dict((await session.exec(stmt)).all())
+    for name in ("province", "prefecture", "fifty"):
+        assert (found[name]["doc_number"], found[name]["date"]) == (numbers[ids[name]], date_zh(ISSUED_AT))
+    assert (found["draft"]["doc_number"], found["draft"]["date"]) == ("", "")
     assert [r["handed_down"].startswith("省下达（川财社〔2026〕") for r in found["prefecture"]["rows"]] == [
         True
     ] * 8
