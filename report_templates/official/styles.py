@@ -38,7 +38,8 @@ from report_templates.official.units import (
 )
 
 ISSUER = "GB Issuer"  # 发文机关标志, in one of ISSUER_SIZES by the name's length
-ISSUER_SIZES: tuple[tuple[int, float], ...] = ((8, 48.0), (11, 36.0), (99, 26.0))  # (up to n chars, pt)
+# (characters of "<issuer>文件" up to, pt): the largest size that keeps the mark on one line of the 版心.
+ISSUER_SIZES: tuple[tuple[int, float], ...] = ((8, 48.0), (11, 36.0), (14, 30.0), (99, 26.0))
 DOC_NUMBER = "GB Document Number"  # 发文字号, with the red rule under it
 DRAFT_MARK = "GB Draft Mark"  # 征求意见稿 / 草稿 where an unissued document has no 版头
 TITLE = "GB Title"
