@@ -11,7 +11,8 @@ a warm render. Compiled, a template is:
   parts to.
 
 Each render runs the compiled templates, checks that every rendered part is well-formed XML (docxtpl's
-recovering parse would silently cut a malformed one short; here it is an error), and appends them.
+recovering parse would silently cut a malformed one short; here it is an error), lays out the columns of the
+document's tables that hold whole values by their content (src/reports/fit.py), and appends them.
 A template using what this does not do — Jinja in core properties or footnotes, `{%tc %}` column tags
 (docxtpl then repairs the table grid), pictures (docxtpl renumbers their ids) — is not compiled
 (`compile_docx` returns None) and the caller renders it through docxtpl.
@@ -28,6 +29,8 @@ from docxtpl import DocxTemplate
 from jinja2 import Template
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
+
+from src.reports.fit import Measures, fit_columns
 
 _JINJA = re.compile(rb"\{[{%#]")
 _COLUMN_TAG = re.compile(r"\{[{%]-?\s*tc\s")
@@ -47,6 +50,7 @@ class _Part:
     template: Template
     before: str = _DECLARATION
     after: str = ""
+    fit: bool = False  # the document itself: its tables' columns are fitted to their content
 
 
 def _compile_source(env: SandboxedEnvironment, source: str) -> Template:
@@ -59,6 +63,7 @@ class CompiledDocx:
     parts: tuple[_Part, ...]
     base_zip: bytes  # every member no render changes
     listing: DocxTemplate  # only for its resolve_listing (line breaks, tabs and page breaks in values)
+    measures: Measures  # the template's font sizes, for fitting columns
 
     def render(self, context: dict[str, Any], *, listing: bool) -> bytes:
         rendered: list[tuple[str, bytes]] = []
@@ -70,9 +75,11 @@ class CompiledDocx:
                 xml = str(self.listing.resolve_listing(xml))
             data = (part.before + xml + part.after).encode("utf-8")
             try:
-                etree.fromstring(data)
+                root = etree.fromstring(data)
             except etree.XMLSyntaxError as exc:
                 raise RenderedXmlError(f"{part.member} is not well-formed after rendering: {exc}") from exc
+            if part.fit and fit_columns(root, self.measures):
+                data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
             rendered.append((part.member, data))
         out = io.BytesIO(self.base_zip)
         out.seek(0, io.SEEK_END)
@@ -104,7 +111,9 @@ def compile_docx(path: Path, env: SandboxedEnvironment) -> CompiledDocx | None:
     )
     # The body keeps the namespaces the document element declares; lxml drops them when docxtpl re-inserts it.
     body_source = _BODY_OPEN.sub("<w:body>", str(template.patch_xml(body)))
-    parts = [_Part(document.part.partname.lstrip("/"), _compile_source(env, body_source), before, after)]
+    parts = [
+        _Part(document.part.partname.lstrip("/"), _compile_source(env, body_source), before, after, True)
+    ]
     for uri in _HEADER_FOOTER:
         for _, part in template.get_headers_footers(uri):
             source = str(template.patch_xml(template.get_part_xml(part)))
@@ -120,4 +129,5 @@ def compile_docx(path: Path, env: SandboxedEnvironment) -> CompiledDocx | None:
             if _JINJA.search(data) and info.filename.endswith(".xml"):
                 return None  # Jinja where docxtpl would render it (footnotes) or leave it as text
             base_zip.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
-    return CompiledDocx(tuple(parts), base.getvalue(), template)
+    measures = Measures.of_styles(document.styles.element)
+    return CompiledDocx(tuple(parts), base.getvalue(), template, measures)

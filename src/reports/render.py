@@ -9,6 +9,8 @@
   whole package on every render. Per kind, this compiles the template once (compiled_docx: the compiled
   parts, and the unchanged members already zipped); a template that compiling does not cover renders through
   docxtpl with its patched XML and compiled templates cached, reopened from the cached bytes.
+- Either way the tables that hold whole values (numbers, units) are laid out by their content, each such
+  column as wide as its longest value (src/reports/fit.py).
 """
 
 import io
@@ -25,6 +27,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
 from src.reports.compiled_docx import CompiledDocx, compile_docx
+from src.reports.fit import Measures, fit_columns
 from src.subjects.registry import registry
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "report_templates"
@@ -158,6 +161,8 @@ class Renderer:
             return cached.compiled_docx.render(values, listing=_has_listing(values))
         template = _WarmTemplate(cached.blob, cached.patched, cached.compiled, listing=_has_listing(values))
         template.render(values, jinja_env=self._env, autoescape=True)
+        document = template.docx
+        fit_columns(document.element, Measures.of_styles(document.styles.element))
         out = io.BytesIO()
         template.save(out)
         return out.getvalue()

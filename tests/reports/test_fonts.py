@@ -9,7 +9,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from report_templates.build import FANGSONG, HEITI, SONGTI, XIAOBIAOSONG
+from report_templates.official.units import FANGSONG, HEITI, SONGTI, XIAOBIAOSONG
 from src.reports.pdf import FONTS_CONF, convert
 from tests.support.pdf import docx_lines, embedded_fonts, needs_tools, page_pixels, require_installed
 

@@ -1,0 +1,315 @@
+"""The document checker: what an official must find in every rendered document before signing it, checked
+on the DOCX as rendered (python-docx and its XML); pdf_checker.py checks the PDF LibreOffice prints of it.
+
+Each check returns the problems it finds as sentences ([] when there are none), so a test asserts
+`check_docx(...) == []` and a failure says what is wrong. The checks are the same for every kind: they read
+the shared 公文 parts (report_templates/official/: styles by role, sections, footers, 版记) and the context
+keys every kind gives (issued, draft_mark, doc_number, date, title_lines, signer, printer, print_date); a
+kind adds only which of its values must print whole (WHOLE_VALUES).
+
+- page: every section A4, portrait or landscape, with the GB/T 9704 margins;
+- grid: 22 lines of 28 characters (the line pitch and the tracked 3号 character fill the 版心 exactly);
+- fonts by role: each paragraph in a style of the official set, each style in its role's face and size,
+  no run naming a face or size of its own;
+- tables: header rows on one line, whole values (WHOLE_VALUES) in columns wide enough for them;
+- categories: a merged category column never shows the same category in two blocks;
+- red only on issued documents (the 版头), the draft mark otherwise;
+- number, title, signer and dates as the context says (a blank date to fill in before the issue);
+- odd and even footers with the page number, right and left, turned on landscape pages; the 版记.
+"""
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from docx.oxml.ns import qn
+from docx.oxml.xmlchemy import BaseOxmlElement
+
+from report_templates.official import styles as roles
+from report_templates.official import units
+from report_templates.official.letterhead import BLANK_DATE
+from src.reports.fit import HEADER_SLACK_EM, SLACK_EM
+from tests.support.docx_reading import Rendered, cells, grid_columns, page_size, style_of, text_of
+
+WPS = "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
+DOC_NUMBER = re.compile(r"^\S+〔\d{4}〕[1-9]\d*号$")
+RED = "FF0000"
+
+# Each paragraph style of the official set, with its face and size (pt): fonts by role.
+ROLES: dict[str, tuple[str, float]] = {
+    **{roles.issuer_style(size): (units.XIAOBIAOSONG, size) for _, size in roles.ISSUER_SIZES},
+    roles.DOC_NUMBER: (units.FANGSONG, units.BODY_SIZE),
+    roles.DRAFT_MARK: (units.HEITI, units.BODY_SIZE),
+    roles.TITLE: (units.XIAOBIAOSONG, units.TITLE_SIZE),
+    roles.RECIPIENTS: (units.FANGSONG, units.BODY_SIZE),
+    roles.BODY: (units.FANGSONG, units.BODY_SIZE),
+    roles.SPACER: (units.FANGSONG, units.BODY_SIZE),
+    roles.HEADING: (units.HEITI, units.BODY_SIZE),
+    roles.SIGNER: (units.FANGSONG, units.BODY_SIZE),
+    roles.DATE: (units.FANGSONG, units.BODY_SIZE),
+    roles.IMPRINT: (units.FANGSONG, units.IMPRINT_SIZE),
+    roles.PAGE_ODD: (units.SONGTI, units.PAGE_NUMBER_SIZE),
+    roles.PAGE_EVEN: (units.SONGTI, units.PAGE_NUMBER_SIZE),
+    "Footer": (units.SONGTI, units.PAGE_NUMBER_SIZE),
+    roles.TABLE_HEAD: (units.HEITI, units.TABLE_SIZE),
+    roles.TABLE_TEXT: (units.FANGSONG, units.TABLE_SIZE),
+    roles.TABLE_LEFT: (units.FANGSONG, units.TABLE_SIZE),
+    roles.GRID_HEAD: (units.HEITI, units.GRID_SIZE),
+    roles.GRID_TEXT: (units.FANGSONG, units.GRID_SIZE),
+    roles.GRID_LEFT: (units.FANGSONG, units.GRID_SIZE),
+}
+PORTRAIT = (units.PAGE_WIDTH, units.PAGE_HEIGHT, units.MARGIN_TOP, units.MARGIN_BOTTOM)
+PORTRAIT_SIDES = (units.MARGIN_LEFT, units.MARGIN_RIGHT)
+LANDSCAPE = (units.PAGE_HEIGHT, units.PAGE_WIDTH, units.MARGIN_LEFT, units.MARGIN_RIGHT)
+LANDSCAPE_SIDES = (units.MARGIN_BOTTOM, units.MARGIN_TOP)
+
+
+def _goal_table_whole(context: Mapping[str, Any]) -> list[str]:
+    budget = context["budget"]
+    figures = [budget[k] for k in ("revenue", "expenditure", "current_balance", "accumulated_balance")]
+    rows = context["rows"]
+    return [*figures, *(r["target"] for r in rows), *(r["weight"] for r in rows), context["weight_total"]]
+
+
+# The values of each kind that must print whole, on one line (numbers with their separators).
+WHOLE_VALUES: dict[str, Callable[[Mapping[str, Any]], list[str]]] = {"GOAL_TABLE": _goal_table_whole}
+
+
+def check_page(doc: Rendered) -> list[str]:
+    problems = []
+    for index, section in enumerate(doc.document.sections):
+        sect = section._sectPr
+        size = page_size(section)
+        margins = tuple(int(sect.xpath(f"./w:pgMar/@w:{side}")[0]) for side in ("top", "bottom"))
+        sides = tuple(int(sect.xpath(f"./w:pgMar/@w:{side}")[0]) for side in ("left", "right"))
+        landscape = size[0] > size[1]
+        expected, expected_sides = (LANDSCAPE, LANDSCAPE_SIDES) if landscape else (PORTRAIT, PORTRAIT_SIDES)
+        if (*size, *margins) != expected or sides != expected_sides:
+            problems.append(f"section {index + 1}: page {size}, margins {margins} {sides}, not GB/T 9704 A4")
+        if landscape and sect.xpath("./w:pgSz/@w:orient") != ["landscape"]:
+            problems.append(f"section {index + 1}: landscape size without orient=landscape")
+        grid = sect.xpath("./w:docGrid")
+        if not grid or (grid[0].get(qn("w:type")), grid[0].get(qn("w:linePitch"))) != (
+            "lines",
+            str(units.LINE),
+        ):
+            problems.append(f"section {index + 1}: no line grid of {units.LINE} twips")
+    return problems
+
+
+GRID_ROLES = (
+    roles.BODY,
+    roles.RECIPIENTS,
+    roles.HEADING,
+    roles.TITLE,
+    roles.SIGNER,
+    roles.DATE,
+    roles.SPACER,
+)
+
+
+def _line(doc: Rendered, style_id: str) -> tuple[str | None, int | None]:
+    """A style's line spacing (rule, twips), following its bases."""
+    style = doc.styles[style_id]
+    while style is not None:
+        found = style.element.xpath("./w:pPr/w:spacing[@w:line]")
+        if found:
+            return found[0].get(qn("w:lineRule")), int(found[0].get(qn("w:line")))
+        style = style.base_style
+    return None, None
+
+
+def check_grid(doc: Rendered) -> list[str]:
+    """22 lines × 28 characters of 3号 仿宋 fill the 版心 (GB/T 9704 4.2.3), by the styles' numbers: the
+    tracked 3号 character of Normal, and the exact line of every style of the text."""
+    normal = doc.styles["Normal"].element
+    size = int(normal.xpath("./w:rPr/w:sz/@w:val")[0]) / 2
+    tracking = int((normal.xpath("./w:rPr/w:spacing/@w:val") or ["0"])[0])
+    advance = round(size * 20) + tracking
+    problems = []
+    if not advance * units.CHARS_PER_LINE <= units.TEXT_WIDTH < advance * (units.CHARS_PER_LINE + 1):
+        problems.append(f"a 3号 character of {advance} twips does not give 28 a line in {units.TEXT_WIDTH}")
+    if size != units.BODY_SIZE:
+        problems.append(f"the body is {size} pt, not 3号")
+    for name in ("Normal", *GRID_ROLES):
+        rule, pitch = _line(doc, roles.style_id(name))
+        if (
+            rule != "exact"
+            or pitch is None
+            or not (pitch * units.LINES_PER_PAGE <= units.TEXT_HEIGHT < pitch * (units.LINES_PER_PAGE + 1))
+        ):
+            problems.append(f"{name}: a line of {pitch} twips ({rule}) does not give 22 lines a page")
+    return problems
+
+
+def _style_font(doc: Rendered, style_id: str) -> tuple[str | None, float | None]:
+    style = doc.styles[style_id]
+    face, size = None, None
+    while style is not None and (face is None or size is None):
+        fonts = style.element.xpath("./w:rPr/w:rFonts/@w:eastAsia")
+        sizes = style.element.xpath("./w:rPr/w:sz/@w:val")
+        face = face or (str(fonts[0]) if fonts else None)
+        size = size or (int(sizes[0]) / 2 if sizes else None)
+        style = style.base_style
+    return face, size
+
+
+def check_fonts(doc: Rendered) -> list[str]:
+    """Fonts by role: every paragraph with text in a style of the official set, in its role's face and size;
+    no run with a face or size of its own."""
+    by_id = {roles.style_id(name): role for name, role in ROLES.items()}
+    problems = []
+    for style_id, (face, size) in by_id.items():
+        if style_id in doc.styles and _style_font(doc, style_id) != (face, size):
+            problems.append(f"style {style_id}: {_style_font(doc, style_id)}, not {face} {size} pt")
+    for paragraph, style, text in doc.items:
+        if text.strip() and style not in by_id:
+            problems.append(f"{text[:20]!r} is in style {style}, not an official one")
+        if paragraph.xpath("./w:r/w:rPr[w:rFonts or w:sz]"):
+            problems.append(f"{text[:20]!r} has runs with their own face or size")
+    return problems
+
+
+def check_tables(doc: Rendered, whole: Sequence[str]) -> list[str]:
+    """Header rows on one line; every cell holding a whole value (or marked noWrap) wide enough for it."""
+    problems = []
+    wanted = set(whole)
+    for tbl in doc.body.iter(qn("w:tbl")):
+        widths = grid_columns(tbl)
+        margins = sum(int(w) for w in tbl.xpath("./w:tblPr/w:tblCellMar/*/@w:w"))
+        for tr in tbl.xpath("./w:tr"):
+            header = bool(tr.xpath("./w:trPr/w:tblHeader"))
+            for tc, column, span in cells(tr):
+                text = text_of(tc)
+                must = header or text in wanted or bool(tc.xpath("./w:tcPr/w:noWrap"))
+                if not text or not must:
+                    continue
+                need = round(doc.measures.cell_width(tc, HEADER_SLACK_EM if header else SLACK_EM) * 20)
+                if need + margins > sum(widths[column : column + span]):
+                    what = "header" if header else "value"
+                    problems.append(f"{what} {text!r} needs {need + margins} twips, its column has fewer")
+    return problems
+
+
+def check_categories(doc: Rendered) -> list[str]:
+    """In each column of merged categories (w:vMerge), each category is one block: a category never starts
+    a second block under the same parent category (the column before it, if merged too)."""
+    problems = []
+    for tbl in doc.body.iter(qn("w:tbl")):
+        rows = [{column: tc for tc, column, _ in cells(tr)} for tr in tbl.xpath("./w:tr")]
+        merged = sorted({c for row in rows for c, tc in row.items() if tc.xpath("./w:tcPr/w:vMerge")})
+        block: dict[int, int] = {}  # the block each merged column is in, on the current row
+        seen: set[tuple[int, int, str]] = set()
+        for number, row in enumerate(rows):
+            for depth, column in enumerate(merged):
+                tc = row.get(column)
+                if tc is None:
+                    continue
+                merge = tc.xpath("./w:tcPr/w:vMerge")
+                starts = not merge or merge[0].get(qn("w:val")) == "restart"
+                if not starts:
+                    continue
+                block[column] = number
+                parent = block.get(merged[depth - 1], -1) if depth else -1
+                key = (column, parent, text_of(tc))
+                if key in seen and text_of(tc):
+                    problems.append(f"category {text_of(tc)!r} starts a second block (row {number + 1})")
+                seen.add(key)
+                above = rows[number - 1].get(column) if number else None
+                if not merge and above is not None and text_of(above) == text_of(tc):
+                    problems.append(f"category {text_of(tc)!r} repeated without merging (row {number + 1})")
+    return problems
+
+
+_COLOR, _VAL = qn("w:color"), qn("w:val")
+
+
+def _red(element: BaseOxmlElement) -> bool:
+    """A colour (w:color's value, a border's colour) of pure red."""
+    return RED in (element.get(_COLOR, "").upper(), element.get(_VAL, "").upper())
+
+
+def check_red(doc: Rendered, context: Mapping[str, Any]) -> list[str]:
+    """The red 版头 (issuer in red, the red rule under the number) only on an issued document; nothing red
+    on a draft, which shows its draft mark instead."""
+    red_parts = [e for part in (doc.body, *(f for _, _, f in doc.footers)) for e in part.iter() if _red(e)]
+    used = {style for _, style, text in doc.items if text}
+    red_used = sorted(
+        s for s in used if s in doc.styles and any(_red(e) for e in doc.styles[s].element.iter())
+    )
+    problems = []
+    if context["issued"]:
+        if not any(sid.startswith(roles.style_id(roles.ISSUER)) for sid in red_used):
+            problems.append("issued, but no 发文机关标志 in red")
+        if doc.by_style(roles.DRAFT_MARK):
+            problems.append("issued, but it carries a draft mark")
+    else:
+        if red_parts or red_used:
+            problems.append(f"not issued, but red is used ({red_used or 'direct colour'})")
+        if doc.by_style(roles.DRAFT_MARK) != [context["draft_mark"]]:
+            problems.append(
+                f"not issued, draft mark {doc.by_style(roles.DRAFT_MARK)} ≠ {context['draft_mark']!r}"
+            )
+    return problems
+
+
+def check_number_and_dates(doc: Rendered, context: Mapping[str, Any]) -> list[str]:
+    problems = []
+    numbers = doc.by_style(roles.DOC_NUMBER)
+    if context["issued"]:
+        if numbers != [context["doc_number"]] or not DOC_NUMBER.match(context["doc_number"]):
+            problems.append(f"发文字号 {numbers} ≠ {context['doc_number']!r} (or not 机关代字〔年份〕序号号)")
+    elif numbers:
+        problems.append(f"not issued, but a document number prints: {numbers}")
+    if doc.by_style(roles.TITLE) != list(context["title_lines"] or [context["title"]]):
+        problems.append(f"title {doc.by_style(roles.TITLE)} ≠ {context['title_lines']}")
+    if [s.strip() for s in doc.by_style(roles.SIGNER)] != [context["signer"]]:
+        problems.append(f"signer {doc.by_style(roles.SIGNER)} ≠ {context['signer']!r}")
+    if doc.by_style(roles.DATE) != [context["date"] or BLANK_DATE]:
+        problems.append(f"成文日期 {doc.by_style(roles.DATE)} ≠ {context['date'] or BLANK_DATE!r}")
+    printed = f"{context['printer']}{context['print_date'] or BLANK_DATE}印发"
+    if any(text != printed for text in doc.by_style(roles.IMPRINT) if "印发" in text):
+        problems.append(f"印发 line ≠ {printed!r}")
+    return problems
+
+
+def check_footers(doc: Rendered) -> list[str]:
+    """Different odd and even footers in every section, each with a PAGE field: portrait in the odd and
+    even page number styles, landscape in a text box turned a quarter (vert)."""
+    problems = []
+    if not doc.document.settings.odd_and_even_pages_header_footer:
+        problems.append("settings: no evenAndOddHeaders")
+    for index, section in enumerate(doc.document.sections):
+        types = sorted(section._sectPr.xpath("./w:footerReference/@w:type"))
+        if types != ["default", "even"]:
+            problems.append(f"section {index + 1}: footers {types}, not odd and even")
+    for index, kind, footer in doc.footers:
+        style = roles.style_id(roles.PAGE_ODD if kind == "odd" else roles.PAGE_EVEN)
+        numbers = [p for p in footer.iter(qn("w:p")) if style_of(p) == style]
+        fields = [p for p in numbers if " PAGE " in "".join(p.xpath(".//w:fldSimple/@w:instr"))]
+        if len(fields) != 1 or text_of(fields[0]) != "— 1 —":
+            problems.append(f"section {index + 1}, {kind} footer: no page number — n — in {style}")
+        boxes = footer.findall(f".//{{{WPS}}}bodyPr")
+        width, height = page_size(doc.document.sections[index])
+        landscape = width > height
+        if landscape and [b.get("vert") for b in boxes] != ["vert"]:
+            problems.append(f"section {index + 1}, {kind} footer: the landscape page number is not turned")
+    if not any(doc.by_style(roles.IMPRINT)):
+        problems.append("no 版记 (印发机关和印发日期)")
+    return problems
+
+
+def check_docx(blob: bytes, kind: str, context: Mapping[str, Any]) -> list[str]:
+    """Every check above on a rendered document of `kind` made from `context`."""
+    doc = Rendered(blob)
+    whole = WHOLE_VALUES[kind](context)
+    return [
+        *check_page(doc),
+        *check_grid(doc),
+        *check_fonts(doc),
+        *check_tables(doc, whole),
+        *check_categories(doc),
+        *check_red(doc, context),
+        *check_number_and_dates(doc, context),
+        *check_footers(doc),
+    ]

@@ -1,0 +1,263 @@
+"""The document checker on the PDF LibreOffice prints (document_checker.py checks the DOCX): what the page
+shows, read back with poppler-utils — the words and their boxes (pdftotext -bbox-layout), the embedded
+fonts (pdffonts), the pixels (pdftoppm).
+
+- pages A4, portrait or landscape; the official faces embedded (FandolFang for 仿宋, FandolSong Bold for
+  the title, FandolHei for 黑体, Noto Serif CJK for the 宋体 page numbers);
+- the 正文 on the grid: lines 28.95 pt apart and characters 15.75 pt apart, so 22 lines of 28 characters;
+- every whole value (numbers) printed on one line, never broken;
+- red on the first page's 版头 of an issued document only, none anywhere on a draft;
+- the number, the dates and the draft mark as the context says; each title line on one line;
+- page numbers 1, 2, … in order, odd right and even left one character in, 7 mm under the 版心, turned
+  on landscape pages at the upright sheet's foot; the 版记 at the foot of the last page, its rules there.
+"""
+
+import itertools
+import subprocess
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+from report_templates.official import units
+from report_templates.official.letterhead import BLANK_DATE
+from tests.support.document_checker import WHOLE_VALUES
+
+PT_PER_MM = 72 / 25.4
+TOP, LEFT = 37 * PT_PER_MM, 28 * PT_PER_MM  # the 版心's edges on a portrait page (pt)
+TEXT_W, TEXT_H = 156 * PT_PER_MM, 225 * PT_PER_MM
+LINE_PT, CHAR_PT = units.LINE / 20, units.CHAR / 20
+SMALL_CHAR_PT = units.SMALL_CHAR / 20
+NUMBER_DROP_PT = 7 * PT_PER_MM
+FACES = ("FandolFang", "FandolSong-Bold", "FandolHei", "NotoSerifCJK")
+
+
+@dataclass(frozen=True)
+class Box:
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    text: str
+
+
+@dataclass(frozen=True)
+class Page:
+    width: float
+    height: float
+    lines: list[list[Box]]  # each line's words
+
+    @property
+    def landscape(self) -> bool:
+        return self.width > self.height
+
+    def line_texts(self) -> list[str]:
+        return ["".join(w.text for w in line) for line in self.lines]
+
+
+def _run(*command: str) -> str:
+    return subprocess.run(command, capture_output=True, text=True, check=True).stdout
+
+
+def _corners(word: etree._Element) -> tuple[float, float, float, float]:
+    x0, y0, x1, y1 = (float(word.get(k) or 0) for k in ("xMin", "yMin", "xMax", "yMax"))
+    return x0, y0, x1, y1
+
+
+def read_pages(pdf: Path) -> list[Page]:
+    """Each page's lines of words with their boxes (points from the top left)."""
+    root = etree.fromstring(_run("pdftotext", "-bbox-layout", str(pdf), "-").encode())
+    pages = []
+    for page in root.iter("{*}page"):
+        lines = []
+        for line in page.iter("{*}line"):
+            words = [Box(*_corners(w), w.text or "") for w in line]
+            lines.append(words)
+        pages.append(Page(float(page.get("width") or 0), float(page.get("height") or 0), lines))
+    return pages
+
+
+def _pixels(pdf: Path, page: int, dpi: int, colour: bool) -> tuple[int, int, bytes]:
+    """A page as raw pixels (PPM: RGB, PGM: grey), with its width and height."""
+    out = pdf.with_name(f"{pdf.stem}-p{page}-{dpi}")
+    mode = [] if colour else ["-gray"]
+    subprocess.run(["pdftoppm", "-r", str(dpi), *mode, "-f", str(page), "-l", str(page), "-singlefile",
+                    str(pdf), str(out)], check=True)  # fmt: skip
+    data = out.with_suffix(".ppm" if colour else ".pgm").read_bytes()
+    _magic, size, _depth, pixels = data.split(b"\n", 3)
+    width, height = map(int, size.split())
+    return width, height, pixels
+
+
+def red_pixels(pdf: Path, page: int) -> int:
+    """Pixels of a page that are clearly red (at 36 dpi a red character of 3号 shows)."""
+    width, height, pixels = _pixels(pdf, page, 36, colour=True)
+    size = width * height * 3
+    channels = zip(pixels[0:size:3], pixels[1:size:3], pixels[2:size:3], strict=True)
+    return sum(1 for r, g, b in channels if r > 160 and r - max(g, b) > 80)
+
+
+def rules(pdf: Path, page: int) -> list[float]:
+    """The heights (pt from the top) of dark horizontal lines as wide as most of the 版心."""
+    dpi = 144
+    width, height, pixels = _pixels(pdf, page, dpi, colour=False)
+    found = []
+    for y in range(height):
+        row = pixels[y * width : (y + 1) * width]
+        if sum(1 for b in row if b < 128) > 0.8 * TEXT_W * dpi / 72:
+            found.append(y * 72 / dpi)
+    return found
+
+
+def check_faces(pdf: Path) -> list[str]:
+    listed = _run("pdffonts", str(pdf))
+    return [f"face {face} is not embedded" for face in FACES if face not in listed]
+
+
+def check_pages(pages: Sequence[Page]) -> list[str]:
+    a4 = (595.3, 841.9)
+    return [
+        f"page {i + 1} is {p.width:.0f} × {p.height:.0f} pt, not A4"
+        for i, p in enumerate(pages)
+        if sorted((round(p.width, 1), round(p.height, 1))) != sorted(a4)
+    ]
+
+
+def check_grid(pages: Sequence[Page], context: Mapping[str, Any]) -> list[str]:
+    """The 正文's lines 28.95 pt apart, and its full lines of Chinese (from the 版心's left edge or its
+    indent to its right edge) hold 28 characters: 22 lines of 28 characters (GB/T 9704 4.2.3)."""
+    texts = [t for t in (context["recipients"], *context["body"]) if t]
+    lines = [line for page in pages[:2] for line in page.lines if line and line[0].x0 < LEFT + 3 * CHAR_PT]
+    problems, full, pitches = [], 0, []
+    for above, line in itertools.pairwise(lines):
+        text = "".join(w.text for w in line)
+        if not any(text in t for t in texts) or len(text) < 4:
+            continue
+        step = line[0].y0 - above[0].y0
+        if "".join(w.text for w in above) in "".join(texts) and 0 < step < 1.5 * LINE_PT:
+            pitches.append(step)
+    for line in lines:
+        text = "".join(w.text for w in line)
+        if len(line) != 1 or not any(text in t for t in texts) or not all(ord(c) > 0x2E80 for c in text):
+            continue
+        indent = round((line[0].x0 - LEFT) / CHAR_PT)
+        if abs(line[-1].x1 - (LEFT + TEXT_W)) < CHAR_PT / 2:  # a full line
+            full += 1
+            if indent + len(text) != units.CHARS_PER_LINE:
+                problems.append(f"a full 正文 line holds {indent + len(text)} characters: {text[:8]!r}…")
+    if texts and any(len(t) > units.CHARS_PER_LINE for t in texts) and not full:
+        problems.append("no full line of Chinese in the 正文 to count its characters")
+    if any(abs(p - LINE_PT) > 0.3 for p in pitches) or not pitches:
+        problems.append(f"正文 lines are {sorted(set(round(p, 2) for p in pitches))} pt apart, not {LINE_PT}")
+    return problems
+
+
+def check_whole(pages: Sequence[Page], kind: str, context: Mapping[str, Any]) -> list[str]:
+    """Each whole value prints as one word on one line as often as the context has it."""
+    wanted = Counter(WHOLE_VALUES[kind](context))
+    words = Counter(w.text for page in pages for line in page.lines for w in line)
+    return [f"{value!r} is broken (found whole {words[value]} of {count} times)"
+            for value, count in wanted.items() if words[value] < count]  # fmt: skip
+
+
+def check_red(pdf: Path, pages: Sequence[Page], context: Mapping[str, Any]) -> list[str]:
+    red = [red_pixels(pdf, n) for n in range(1, len(pages) + 1)]
+    if context["issued"] and (not red[0] or any(red[1:])):
+        return [f"issued: red on pages {[i + 1 for i, r in enumerate(red) if r]}, not the first only"]
+    if not context["issued"] and any(red):
+        return [f"not issued, but red on pages {[i + 1 for i, r in enumerate(red) if r]}"]
+    return []
+
+
+def check_texts(pages: Sequence[Page], context: Mapping[str, Any]) -> list[str]:
+    flat = "".join("".join(page.line_texts()) for page in pages)
+    problems = []
+    if context["issued"] and context["doc_number"] not in flat:
+        problems.append(f"the number {context['doc_number']!r} does not print")
+    if not context["issued"] and ("〔" in flat or context["draft_mark"] not in flat):
+        problems.append("a draft prints a number, or not its draft mark")
+    for date in (context["date"], context["print_date"]):
+        if date and date not in flat:
+            problems.append(f"the date {date!r} does not print")
+    first = pages[0].line_texts()
+    problems += [
+        f"the title line {t!r} does not print as one line" for t in context["title_lines"] if t not in first
+    ]
+    blank = BLANK_DATE.replace("　", "")
+    if (not context["date"] or not context["print_date"]) and blank not in flat.replace(" ", ""):
+        problems.append("no blank date to fill in")
+    return problems
+
+
+def _number(page: Page, n: int) -> list[Box] | None:
+    for line in page.lines:
+        texts = [w.text for w in line]
+        for i in range(len(texts) - 2):
+            if texts[i : i + 3] == ["—", str(n), "—"]:
+                return line[i : i + 3]
+    words = [w for line in page.lines for w in line if w.x1 < 25 * PT_PER_MM]  # turned: one word a line
+    if [w.text for w in words[:3]] == ["—", str(n), "—"]:
+        return words[:3]
+    return None
+
+
+def check_page_numbers(pages: Sequence[Page]) -> list[str]:
+    """ "— n —" on every page, n in order: portrait odd right and even left (one 4号 character in), its
+    middle 7 mm under the 版心; landscape at the left edge (the upright sheet's foot), reaching to one
+    character short of the 版心's far end (odd) or starting one in (even)."""
+    problems = []
+    for index, page in enumerate(pages):
+        n = index + 1
+        found = _number(page, n)
+        if found is None:
+            problems.append(f"page {n}: no page number — {n} —")
+            continue
+        first, last = found[0], found[-1]
+        if page.landscape:
+            middle, end = (first.x0 + first.x1) / 2, (last.y1 if n % 2 else first.y0)
+            aim = LEFT + TEXT_W - SMALL_CHAR_PT if n % 2 else LEFT + SMALL_CHAR_PT
+            across = 35 * PT_PER_MM - NUMBER_DROP_PT
+        else:
+            middle, end = (first.y0 + first.y1) / 2, (last.x1 if n % 2 else first.x0)
+            aim = LEFT + TEXT_W - SMALL_CHAR_PT if n % 2 else LEFT + SMALL_CHAR_PT
+            across = TOP + TEXT_H + NUMBER_DROP_PT
+        if abs(middle - across) > 2.5 * PT_PER_MM or abs(end - aim) > 3 * PT_PER_MM:
+            side = "right" if n % 2 else "left"
+            problems.append(
+                f"page {n}: the number is not {side}, 7 mm under the 版心 ({middle:.0f}, {end:.0f})"
+            )
+    return problems
+
+
+def check_imprint(pdf: Path, pages: Sequence[Page], context: Mapping[str, Any]) -> list[str]:
+    """The 版记 on the last page, its last rule the 版心's lower edge."""
+    last = pages[-1]
+    printed = [line for line in last.lines if "".join(w.text for w in line).endswith("印发")]
+    bottom = TOP + TEXT_H
+    row = [w.text for line in last.lines for w in line if printed and abs(w.y0 - printed[0][0].y0) < 2]
+    if not printed or context["printer"] not in "".join(row):
+        return ["the last page has no 印发机关和印发日期"]
+    found = rules(pdf, len(pages))
+    if not any(abs(y - bottom) < 1.5 * PT_PER_MM for y in found):
+        return [f"no rule at the 版心's lower edge on the last page (rules at {[round(y) for y in found]})"]
+    if len({round(y) for y in found}) < 3 - (0 if context["cc"] else 1):
+        return [f"the 版记 has {len({round(y) for y in found})} rules"]
+    return []
+
+
+def check_pdf(pdf: Path, kind: str, context: Mapping[str, Any]) -> list[str]:
+    """Every check above on the PDF of a document of `kind` rendered from `context`."""
+    pages = read_pages(pdf)
+    return [
+        *check_pages(pages),
+        *check_faces(pdf),
+        *check_grid(pages, context),
+        *check_whole(pages, kind, context),
+        *check_red(pdf, pages, context),
+        *check_texts(pages, context),
+        *check_page_numbers(pages),
+        *check_imprint(pdf, pages, context),
+    ]
