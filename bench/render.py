@@ -80,6 +80,7 @@ def context(rows: int, *, issued: bool = True, remarks: bool = False) -> dict[st
             }
             for i in range(rows)
         ],
+        "handed_down_all": "",
         "weight_total": "100",
         "date": date,
     }

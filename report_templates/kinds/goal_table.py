@@ -11,7 +11,8 @@ Context (src/reports/contexts/goal_table.py; every value a display string): the 
 co_drafter, period, status, version; budget = {revenue, expenditure, current_balance, accumulated_balance,
 basis}; content_paragraphs (or `content`), overall_content and overall_paragraphs; rows = [{level1,
 level2, level3, comparator, target, unit, weight, direction, handed_down, note}] sorted by 一级 then 二级;
-weight_total. 备注 is a column only when a row has a handed_down mark or a note.
+weight_total. 备注 is a column only when a row has a handed_down mark or a note; a mark every row shares
+(handed_down_all) is printed once under the grid instead.
 """
 
 from docx import Document as new_document
@@ -68,8 +69,15 @@ BUDGET_COLUMNS: tuple[tuple[str, str], ...] = (
     ("年末滚存结余", "{{ budget.accumulated_balance }}"),
 )
 BUDGET_BASIS = "预算口径"
-REMARK = "{{ r.handed_down }}{% if r.handed_down and r.note %}；{% endif %}{{ r.note }}"
-HAS_REMARKS = 'rows|map(attribute="handed_down")|join or rows|map(attribute="note")|join'
+# A mark every row shares (handed_down_all) is said once under the grid, not on each row.
+REMARK = (
+    "{% if not handed_down_all %}{{ r.handed_down }}{% if r.handed_down and r.note %}；{% endif %}{% endif %}"
+    "{{ r.note }}"
+)
+HAS_REMARKS = (
+    '(rows|map(attribute="handed_down")|join and not handed_down_all) or rows|map(attribute="note")|join'
+)
+HANDED_DOWN_ALL = "注：本表指标均为{{ handed_down_all }}。"
 GRID: tuple[Column, ...] = (
     Column("一级指标", "{{ r.level1 }}", GRID_TEXT, group="r.level1"),
     Column("二级指标", "{{ r.level2 }}", GRID_TEXT, group="r.level2"),
@@ -180,6 +188,9 @@ def build() -> Document:
     _grid(document, (*GRID, GRID_REMARKS))
     tag(document, "else")
     _grid(document, GRID)
+    tag(document, "endif")
+    tag(document, "if handed_down_all")
+    document.add_paragraph(HANDED_DOWN_ALL, style=GRID_LEFT).paragraph_format.keep_with_next = True
     tag(document, "endif")
     add_signature(document, LANDSCAPE_TEXT_WIDTH)
 

@@ -231,6 +231,25 @@ def test_remarks_are_a_column_only_where_a_row_carries_one() -> None:
     ]
 
 
+def test_art6_a_goal_handed_down_whole_says_so_once_under_the_grid() -> None:
+    """Every row handed down by one document (a prefecture's goal as the province decomposed it): the mark is
+    one line under the grid, not a 备注 column repeating it on every row; a note still gets the column."""
+    mark = "省下达（川财社〔2026〕7号）"
+    rows = [
+        row("产出指标", "数量指标", "甲", handed_down=mark),
+        row("效益指标", "社会效益指标", "乙", handed_down=mark),
+    ]
+    context = sample_context(0) | {"rows": rows, "handed_down_all": mark}
+    blob, document = render(context)
+    assert [c.text for c in indicator_grid(document).rows[0].cells] == GRID_HEADER
+    assert [p for p in paragraphs(document) if mark in p] == [f"注：本表指标均为{mark}。"]
+    assert check_docx(blob, KIND, context) == []
+    noted = [rows[0] | {"note": "本级从严设定"}, rows[1]]
+    grid = indicator_grid(render(context | {"rows": noted})[1])
+    assert [c.text for c in grid.rows[0].cells] == [*GRID_HEADER, "备注"]
+    assert [grid.rows[1].cells[-1].text, grid.rows[2].cells[-1].text] == ["本级从严设定", ""]
+
+
 def test_columns_are_laid_out_by_their_content() -> None:
     """The grid keeps the 版心's width; 指标值 is as wide as its longest value (else its header), the text
     column takes what the others leave, and with texts too long for one line each, each column's share

@@ -129,3 +129,10 @@ def indicator_rows(indicators: Sequence[Indicator], marks: dict[int, str]) -> li
         }
         for i in indicators
     ]
+
+
+def common_mark(rows: Sequence[dict[str, str]]) -> str:
+    """The handed-down mark every row carries, when they all carry the same one (a prefecture's goal handed
+    down whole): printed once under the grid instead of on each row. "" otherwise."""
+    marks = {row["handed_down"] for row in rows}
+    return marks.pop() if len(marks) == 1 else ""

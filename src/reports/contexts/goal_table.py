@@ -17,7 +17,8 @@ Keys (every value a display string, or a list of them):
 - `content`, `content_paragraphs`, `overall_content`, `overall_paragraphs`: the goal's text and, for an
   annual goal, its overall goal's 总体目标 (Art. 8), as paragraphs printed exactly.
 - `budget`: contexts/goal_budget.py (figures that cross-foot in 万元, with their `basis`).
-- `rows`: contexts/goal_rows.py (category order; direction, kind, handed_down, note).
+- `rows`: contexts/goal_rows.py (category order; direction, kind, handed_down, note); `handed_down_all`: the
+  mark every row shares, printed once under the grid.
 
 The goal is read through goals_select with the requester's actor, so a document never shows more than the
 API would to the same person.
@@ -37,6 +38,7 @@ from src.models.goal import GoalDocumentKind
 from src.reports.contexts import goal_notice as notice
 from src.reports.contexts.goal_budget import goal_budget, wan_yuan
 from src.reports.contexts.goal_rows import (
+    common_mark,
     handed_down_marks,
     in_category_order,
     indicator_rows,
@@ -122,6 +124,7 @@ async def goal_table_context(*, session: AsyncSession, actor: Actor, goal_id: in
         )
     ).all()
     ordered = in_category_order(indicators, await level2_order(session))
+    rows = indicator_rows(ordered, await handed_down_marks(session, ordered))
     bodies = await _bodies(session, region)
     issuing_body = await _organization_name(session, goal.issuer_organization_id, "")
     issuer = issuing_body or bodies.find(region, ActorType.FINANCE) or f"{region.name}财政部门"
@@ -174,7 +177,8 @@ async def goal_table_context(*, session: AsyncSession, actor: Actor, goal_id: in
         "content_paragraphs": notice.content_paragraphs(goal.content),
         "overall_content": overall,
         "overall_paragraphs": notice.content_paragraphs(overall),
-        "rows": indicator_rows(ordered, await handed_down_marks(session, ordered)),
+        "rows": rows,
+        "handed_down_all": common_mark(rows),
         "weight_total": number(sum((i.weight for i in indicators), Decimal(0))),
         "date": issue_date,
     }

@@ -148,5 +148,6 @@ async def test_art10_the_formal_issue_is_a_document_of_its_own_and_the_regions_f
     assert (context["doc_number"], context["date"]) == ("川财社〔2027〕1号", "2027年3月5日")
     assert "已经国家相关部门审核" in context["body"][0] and "川财社〔2026〕1号" in context["body"][0]
     # 成都市's rows handed down by the province carry the number the province goal was issued under.
-    rows = (await table(sessionmaker, chengdu.finance, child_id))["rows"]
-    assert {r["handed_down"] for r in rows} == {"省下达（川财社〔2027〕1号）"}
+    child_table = await table(sessionmaker, chengdu.finance, child_id)
+    assert {r["handed_down"] for r in child_table["rows"]} == {"省下达（川财社〔2027〕1号）"}
+    assert child_table["handed_down_all"] == "省下达（川财社〔2027〕1号）"  # said once under the grid
