@@ -13,7 +13,7 @@
 
 from src.reports.jobs.common import (
     EXTENSIONS,
-    MAX_BATCH_GOALS,
+    MAX_BATCH_DOCUMENTS,
     MESSAGE_INTERNAL,
     MESSAGE_INTERRUPTED,
     MESSAGE_REQUESTER_GONE,
@@ -32,7 +32,7 @@ from src.reports.jobs.scope import visible_jobs_clause
 
 __all__ = [
     "EXTENSIONS",
-    "MAX_BATCH_GOALS",
+    "MAX_BATCH_DOCUMENTS",
     "MESSAGE_INTERNAL",
     "MESSAGE_INTERRUPTED",
     "MESSAGE_REQUESTER_GONE",

@@ -13,7 +13,7 @@ from src.subjects.events import record_event
 
 # The most documents one batch renders (the goals of a province and all its pooling regions are ~200); the
 # children list of a batch is bounded by it.
-MAX_BATCH_GOALS = 300
+MAX_BATCH_DOCUMENTS = 300
 # Bump when what goes into a fingerprint changes, so old jobs are not taken for new requests.
 FINGERPRINT_VERSION = 3
 EXTENSIONS: dict[ReportFormat, str] = {ReportFormat.DOCX: "docx", ReportFormat.PDF: "pdf"}

@@ -16,7 +16,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from src.models import FundType, Region
 from src.models.base import utcnow
 from src.models.report import LIVE_STATUSES, ReportFormat, ReportJob, ReportJobStatus
-from src.reports.jobs.common import CHINA, FINGERPRINT_VERSION, MAX_BATCH_GOALS, job_changed
+from src.reports.jobs.common import CHINA, FINGERPRINT_VERSION, MAX_BATCH_DOCUMENTS, job_changed
 from src.reports.pdf import PDF_UNAVAILABLE, soffice_path
 from src.services import audit, policy
 from src.services.actors import Actor
@@ -242,18 +242,18 @@ async def _request_batch(
     )
     if policy.visible(actor, place):
         scope = BatchScope(fund.id, fund.code, region.id, region.code, region.path, year, include_drafts)
-        subjects = await spec.batch(session, actor, scope, MAX_BATCH_GOALS + 1)
+        subjects = await spec.batch(session, actor, scope, MAX_BATCH_DOCUMENTS + 1)
     if not subjects:
         drafts = "" if include_drafts else "（不含草稿；需要草稿时请指定 includeDrafts）"
         what = f"{year} 年度{fund.name_zh}{spec.batch_label}{drafts}"
         message = f"{region.name}（含下级）没有您可查看的 {what}"
         raise ValidationFailed([FieldProblem("input.regionCode", message, ErrorCode.NOT_FOUND)])
-    if len(subjects) > MAX_BATCH_GOALS:
+    if len(subjects) > MAX_BATCH_DOCUMENTS:
         raise ValidationFailed(
             [
                 FieldProblem(
                     "input.regionCode",
-                    f"一次最多生成 {MAX_BATCH_GOALS} 份文档，请选择下一级区划分批生成",
+                    f"一次最多生成 {MAX_BATCH_DOCUMENTS} 份文档，请选择下一级区划分批生成",
                     ErrorCode.OUT_OF_RANGE,
                 )
             ]

@@ -20,7 +20,7 @@ ChildrenKey = tuple[Actor, int]
 @loader
 def report_job_children(sessionmaker: Sessionmaker) -> DataLoader[ChildrenKey, list[ReportJob]]:
     """The visible children of batches, all parents of a request in one statement (per reader: one). A
-    batch has at most MAX_BATCH_GOALS children (request_report refuses more), so no limit in SQL."""
+    batch has at most MAX_BATCH_DOCUMENTS children (request_report refuses more), so no limit in SQL."""
 
     async def load(keys: list[ChildrenKey]) -> Sequence[list[ReportJob]]:
         parents: dict[Actor, list[int]] = defaultdict(list)

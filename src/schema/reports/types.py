@@ -4,7 +4,7 @@ from typing import Annotated
 import strawberry
 
 from src.models.report import REPORT_JOB_STATUS_LABELS, ReportFormat, ReportJobStatus
-from src.reports.jobs import MAX_BATCH_GOALS
+from src.reports.jobs import MAX_BATCH_DOCUMENTS
 from src.reports.kinds import kind_label
 from src.schema.context import Info
 from src.schema.conversion import FromRow, related
@@ -95,8 +95,8 @@ class ReportJob(FromRow):
         return f"/files/{self.db_id}"
 
     @strawberry.field(
-        description=f"批量的子任务，每个目标一个，按 ID 排序（至多 {MAX_BATCH_GOALS} 个）",
-        metadata=max_items(MAX_BATCH_GOALS),
+        description=f"批量的子任务，每个目标一个，按 ID 排序（至多 {MAX_BATCH_DOCUMENTS} 个）",
+        metadata=max_items(MAX_BATCH_DOCUMENTS),
     )
     async def children(self, info: Info) -> list["ReportJob"]:
         if self.year is None:
