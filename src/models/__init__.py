@@ -19,6 +19,16 @@ from src.models.goal import (
     IndicatorUpdate,
 )
 from src.models.indicator_template import IndicatorTemplate
+from src.models.monitoring import (
+    BudgetExecution,
+    DeadlineNotice,
+    IndicatorActual,
+    MonitoringCompilation,
+    MonitoringCompilationRecipient,
+    MonitoringReport,
+    MonitoringReportTransition,
+    MonitoringWarning,
+)
 from src.models.organization import Organization, User
 from src.models.region import Region
 from src.models.report import ReportJob
@@ -28,6 +38,8 @@ from src.models.webhook import Webhook, WebhookDelivery
 __all__ = [
     "ApiToken",
     "AuditEvent",
+    "BudgetExecution",
+    "DeadlineNotice",
     "DocumentNumber",
     "Event",
     "FundBudget",
@@ -40,9 +52,15 @@ __all__ = [
     "GoalTransition",
     "GoalUpdate",
     "Indicator",
+    "IndicatorActual",
     "IndicatorCreate",
     "IndicatorTemplate",
     "IndicatorUpdate",
+    "MonitoringCompilation",
+    "MonitoringCompilationRecipient",
+    "MonitoringReport",
+    "MonitoringReportTransition",
+    "MonitoringWarning",
     "Organization",
     "PoolingArrangement",
     "RefreshToken",

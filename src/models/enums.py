@@ -199,5 +199,14 @@ BUDGET_ITEM_CATEGORY: dict[BudgetItem, BudgetLineCategory] = {
 }
 
 
+def add_labels(pairs: list[tuple[StrEnum, str]]) -> None:
+    """A domain's own enums' labels (src/models/monitoring.py), added where its models are defined."""
+    for member, label in pairs:
+        key = (type(member), member.value)
+        if key in LABELS_ZH:
+            raise ValueError(f"label of {member!r} given twice")
+        LABELS_ZH[key] = label
+
+
 def label_zh(value: StrEnum) -> str:
     return LABELS_ZH.get((type(value), value.value), value.value)

@@ -22,6 +22,10 @@ class IndicatorDefinition(SQLModel):
     aggregation: Aggregation = Field(default=Aggregation.NONE, sa_type=StrEnumType(Aggregation))
     definition: str = Field(default="", sa_type=sa.Text, max_length=FREE_TEXT_MAX_LENGTH)
     sort_order: int = 0
+    # A rate (aggregation RATE) is entered as numerator and denominator (Art. 12 roll-up: regions' rates are
+    # recomputed from the summed parts, never averaged); these name the two (按时足额发放人数 / 应发放人数).
+    numerator_label: str = Field(default="", max_length=64, sa_column_kwargs={"server_default": ""})
+    denominator_label: str = Field(default="", max_length=64, sa_column_kwargs={"server_default": ""})
 
 
 class IndicatorTemplateBase(IndicatorDefinition):

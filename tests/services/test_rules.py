@@ -138,11 +138,17 @@ def test_art23_invalid_values_are_refused(key: RuleKey, text: str, code: ErrorCo
 
 def test_art23_every_consistency_rule_can_fail() -> None:
     breaking: dict[tuple[RuleKey, ...], dict[RuleKey, Any]] = {
-        CONSISTENCY[0].keys: {K.LIGHT_YELLOW_BELOW: Decimal(100)},
-        CONSISTENCY[1].keys: {K.EXECUTION_RED_BELOW: Decimal(80)},
-        CONSISTENCY[2].keys: {K.GRADE_GOOD_FROM: Decimal(90)},
-        CONSISTENCY[3].keys: {K.QUALITATIVE_PARTLY_FROM: Decimal(80)},
-        CONSISTENCY[4].keys: {K.PROVINCIAL_REPORT_DEADLINE: MonthDay(8, 1)},
+        (K.LIGHT_RED_BELOW, K.LIGHT_YELLOW_BELOW, K.LIGHT_BLUE_FROM): {K.LIGHT_YELLOW_BELOW: Decimal(100)},
+        (K.EXECUTION_RED_BELOW, K.EXECUTION_YELLOW_BELOW): {K.EXECUTION_RED_BELOW: Decimal(80)},
+        (K.EXECUTION_LARGE_DEVIATION_BELOW, K.EXECUTION_RED_BELOW): {
+            K.EXECUTION_LARGE_DEVIATION_BELOW: Decimal(61)
+        },
+        (K.MONITORING_ENTRY_DUE_DAYS, K.MONITORING_REPORT_DUE_DAYS): {K.MONITORING_ENTRY_DUE_DAYS: Decimal(21)},
+        (K.GRADE_EXCELLENT_FROM, K.GRADE_GOOD_FROM, K.GRADE_FAIR_FROM): {K.GRADE_GOOD_FROM: Decimal(90)},
+        (K.QUALITATIVE_PARTLY_FROM, K.QUALITATIVE_ACHIEVED_FROM): {K.QUALITATIVE_PARTLY_FROM: Decimal(80)},
+        (K.SELF_EVALUATION_DEADLINE, K.PROVINCIAL_REPORT_DEADLINE, K.PROVINCIAL_SUMMARY_DEADLINE): {
+            K.PROVINCIAL_REPORT_DEADLINE: MonthDay(8, 1)
+        },
     }
     for rule in CONSISTENCY:
         values = {**defaults(), **breaking[rule.keys]}

@@ -47,6 +47,16 @@ CONSISTENCY: tuple[Consistency, ...] = (
         "预算执行阈值须满足：红灯 < 黄灯",
     ),
     Consistency(
+        (K.EXECUTION_LARGE_DEVIATION_BELOW, K.EXECUTION_RED_BELOW),
+        lambda v: _d(v, K.EXECUTION_LARGE_DEVIATION_BELOW) <= _d(v, K.EXECUTION_RED_BELOW),
+        "预算执行“偏差较大”的阈值不得高于红灯阈值",
+    ),
+    Consistency(
+        (K.MONITORING_ENTRY_DUE_DAYS, K.MONITORING_REPORT_DUE_DAYS),
+        lambda v: _d(v, K.MONITORING_ENTRY_DUE_DAYS) <= _d(v, K.MONITORING_REPORT_DUE_DAYS),
+        "运行监控情况报告的报送时限不得早于监控数据填报时限",
+    ),
+    Consistency(
         (K.GRADE_EXCELLENT_FROM, K.GRADE_GOOD_FROM, K.GRADE_FAIR_FROM),
         lambda v: _d(v, K.GRADE_EXCELLENT_FROM) > _d(v, K.GRADE_GOOD_FROM) > _d(v, K.GRADE_FAIR_FROM) > 0,
         "评价等级分数线须满足：优 > 良 > 中 > 0",

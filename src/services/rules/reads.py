@@ -29,6 +29,8 @@ from src.services.rules.registry import (
     DEFINITIONS,
     EqIndicatorScoring,
     IndicatorCoverage,
+    LeIndicatorLighting,
+    MonitoringPeriods,
     MonthDay,
     RuleKey,
     RuleSource,
@@ -73,6 +75,13 @@ class RuleSet:
     execution_points: Decimal
     execution_reason_below: Decimal
     document_abbreviation: str
+    le_indicator_lighting: LeIndicatorLighting
+    le_yellow_excess_below: Decimal
+    execution_large_deviation_below: Decimal
+    adjustment_review_red_periods: Decimal
+    monitoring_periods: MonitoringPeriods
+    monitoring_entry_due_days: Decimal
+    monitoring_report_due_days: Decimal
     built_in: Mapping[RuleKey, str] = field(compare=False, repr=False)  # the built-in value in this region
     origins: Mapping[RuleKey, RuleOrigin] = field(compare=False, repr=False)
 

@@ -45,6 +45,13 @@ class RuleKey(StrEnum):
     EXECUTION_POINTS = "EXECUTION_POINTS"
     EXECUTION_REASON_BELOW = "EXECUTION_REASON_BELOW"
     DOCUMENT_ABBREVIATION = "DOCUMENT_ABBREVIATION"
+    LE_INDICATOR_LIGHTING = "LE_INDICATOR_LIGHTING"
+    LE_YELLOW_EXCESS_BELOW = "LE_YELLOW_EXCESS_BELOW"
+    EXECUTION_LARGE_DEVIATION_BELOW = "EXECUTION_LARGE_DEVIATION_BELOW"
+    ADJUSTMENT_REVIEW_RED_PERIODS = "ADJUSTMENT_REVIEW_RED_PERIODS"
+    MONITORING_PERIODS = "MONITORING_PERIODS"
+    MONITORING_ENTRY_DUE_DAYS = "MONITORING_ENTRY_DUE_DAYS"
+    MONITORING_REPORT_DUE_DAYS = "MONITORING_REPORT_DUE_DAYS"
 
 
 class RuleKind(StrEnum):
@@ -74,7 +81,29 @@ class IndicatorCoverage(StrEnum):
     BOTH_KINDS = "BOTH_KINDS"  # a region reading 「等方面」 as examples: both kinds, categories as fit
 
 
+class LeIndicatorLighting(StrEnum):
+    """How a "≤" indicator is lit in the year (DOMAIN §10: within the target green, else red)."""
+
+    WITHIN_OR_RED = "WITHIN_OR_RED"  # within the target green, else red
+    BY_EXCESS = "BY_EXCESS"  # within green; above by less than LE_YELLOW_EXCESS_BELOW yellow; else red
+
+
+class MonitoringPeriods(StrEnum):
+    """Which months close a monitoring period (Art. 13 「定期」), each compared as 1-N月."""
+
+    MONTHLY = "MONTHLY"  # every month
+    QUARTERLY = "QUARTERLY"  # March, June, September, December
+    JULY_AND_YEAR_END = (
+        "JULY_AND_YEAR_END"  # 1-7月 as the national monitoring (财预〔2019〕136号), and 1-12月
+    )
+
+
 CHOICE_LABELS: dict[StrEnum, str] = {
+    LeIndicatorLighting.WITHIN_OR_RED: "不超过目标值为绿灯，否则红灯",
+    LeIndicatorLighting.BY_EXCESS: "不超过目标值为绿灯，超出不多为黄灯，否则红灯",
+    MonitoringPeriods.MONTHLY: "按月",
+    MonitoringPeriods.QUARTERLY: "按季度",
+    MonitoringPeriods.JULY_AND_YEAR_END: "1-7月及全年",
     EqIndicatorScoring.ALL_OR_NOTHING: "达到得满分，否则不得分",
     EqIndicatorScoring.PROPORTIONAL: "按完成比例得分",
     IndicatorCoverage.ALL_CATEGORIES_BOTH_KINDS: "决策、过程、产出、效益四类指标齐全，且定量与定性相结合",
@@ -259,6 +288,18 @@ def _decimal(
     )
 
 
+def _count(key: RuleKey, label: str, default: str, *, minimum: str, maximum: str) -> RuleDefinition:
+    return RuleDefinition(
+        key=key,
+        kind=RuleKind.DECIMAL,
+        label=label,
+        default=default,
+        minimum=Decimal(minimum),
+        maximum=Decimal(maximum),
+        places=0,
+    )
+
+
 def _deadline(key: RuleKey, label: str, default: str) -> RuleDefinition:
     return RuleDefinition(key=key, kind=RuleKind.MONTH_DAY, label=label, default=default)
 
@@ -311,6 +352,47 @@ DEFINITIONS: tuple[RuleDefinition, ...] = (
         refused="〔〕[]()（）【】",
         region_default=document_abbreviation,
         distinct=True,
+    ),
+    RuleDefinition(
+        key=K.LE_INDICATOR_LIGHTING,
+        kind=RuleKind.CHOICE,
+        label="运行监控“≤”类指标亮灯方式",
+        default=LeIndicatorLighting.WITHIN_OR_RED.value,
+        choices=LeIndicatorLighting,
+    ),
+    _decimal(K.LE_YELLOW_EXCESS_BELOW, "运行监控“≤”类指标黄灯：超出目标值低于（%）", "10.00", maximum="1000"),
+    _decimal(
+        K.EXECUTION_LARGE_DEVIATION_BELOW,
+        "预算执行偏差较大、应按规定调整：执行进度低于（%）（第十四条）",
+        "40.00",
+    ),
+    _count(
+        K.ADJUSTMENT_REVIEW_RED_PERIODS,
+        "绩效目标连续红灯达此期数，提请评估调整（第十四条）",
+        "3",
+        minimum="1",
+        maximum="12",
+    ),
+    RuleDefinition(
+        key=K.MONITORING_PERIODS,
+        kind=RuleKind.CHOICE,
+        label="运行监控比较周期（第十三条）",
+        default=MonitoringPeriods.QUARTERLY.value,
+        choices=MonitoringPeriods,
+    ),
+    _count(
+        K.MONITORING_ENTRY_DUE_DAYS,
+        "监控数据填报时限：期末后第几日前（及时性）",
+        "10",
+        minimum="1",
+        maximum="28",
+    ),
+    _count(
+        K.MONITORING_REPORT_DUE_DAYS,
+        "运行监控情况报告报送时限：期末后第几日前",
+        "20",
+        minimum="1",
+        maximum="28",
     ),
 )
 DEFINITION: dict[RuleKey, RuleDefinition] = {d.key: d for d in DEFINITIONS}

@@ -1,0 +1,326 @@
+"""In-year monitoring (Art. 11–14): actuals per indicator and month, budget execution per item and month, the
+warnings the target comparison raises and their responses, the monitoring reports and the prefectures'
+January compilations, and the overdue notices of deadlines.
+
+Every monitoring row carries its pooling region and fund (the goal's) beside the region that entered it, so
+that its visibility and roll-up are one indexed select, never a join through goals. Values are cumulative
+from January to the period's month (「1-N月」, FORMS §3), as the national monitoring form reports them.
+"""
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from src.models.base import Versioned, utcnow
+from src.models.enums import BudgetItem, QualitativeGrade, add_labels
+from src.models.types import FREE_TEXT_MAX_LENGTH, Money, ScaledDecimal, StrEnumType, UTCDateTime
+
+# Actual values keep the precision of targets (Indicator.target_value).
+ACTUAL_VALUE = ScaledDecimal(20, 4)
+# A light's ratio or deviation in percent, two places ("57.14").
+PERCENT = ScaledDecimal(12, 2)
+# Short texts of an entry row (one cell of the monitoring form).
+CELL_TEXT_MAX_LENGTH = 500
+
+
+class MonitoringEventKind(StrEnum):
+    """What monitoring announces (src/domains/monitoring.py registers them with their labels)."""
+
+    MONITORING_ACTUALS_RECORDED = "MONITORING_ACTUALS_RECORDED"  # actuals or execution entered or corrected
+    MONITORING_WARNING_RAISED = "MONITORING_WARNING_RAISED"  # Art. 14 提示警示
+    MONITORING_WARNING_ANSWERED = (
+        "MONITORING_WARNING_ANSWERED"  # a response: correction, urge, adjustment, close
+    )
+    MONITORING_REPORT_STATUS_CHANGED = "MONITORING_REPORT_STATUS_CHANGED"  # drafted, submitted, accepted, ...
+    MONITORING_COMPILATION_SENT = "MONITORING_COMPILATION_SENT"  # Art. 13 each January
+    DEADLINE_OVERDUE = "DEADLINE_OVERDUE"  # something due was not done by its date (announced once)
+
+
+class MonitoringDocumentKind(StrEnum):
+    MONITORING_TABLE = "MONITORING_TABLE"  # 绩效运行监控表 (FORMS §3): one goal × period as a table
+    MONITORING_REPORT = "MONITORING_REPORT"  # 运行监控情况报告 (Art. 13)
+    MONITORING_COMPILATION = "MONITORING_COMPILATION"  # 市（州）上年运行监控情况汇总报告 (Art. 13)
+
+
+class CompletionLikelihood(StrEnum):
+    """完成目标可能性 (FORMS §3)."""
+
+    CERTAIN = "CERTAIN"  # 确定能
+    POSSIBLE = "POSSIBLE"  # 有可能
+    IMPOSSIBLE = "IMPOSSIBLE"  # 完全不可能
+
+
+class DeviationCause(StrEnum):
+    """偏差原因分析 categories (FORMS §3)."""
+
+    FUNDING = "FUNDING"  # 经费保障
+    SYSTEM = "SYSTEM"  # 制度保障
+    STAFFING = "STAFFING"  # 人员保障
+    HARDWARE = "HARDWARE"  # 硬件条件保障
+    OTHER = "OTHER"  # 其他
+
+
+class Light(StrEnum):
+    """The target comparison's verdict on one indicator or execution line (DOMAIN §10)."""
+
+    GREEN = "GREEN"
+    YELLOW = "YELLOW"
+    RED = "RED"
+    BLUE = "BLUE"  # over-run: ahead of the time's share by the rule's margin, also worth a look
+    NONE = "NONE"  # nothing entered for the period
+
+
+class WarningKind(StrEnum):
+    INDICATOR = "INDICATOR"  # 绩效目标执行出现偏差 → 提示警示纠偏
+    EXECUTION = "EXECUTION"  # 预算执行进度滞后 → 督促加快进度
+
+
+class WarningStatus(StrEnum):
+    OPEN = "OPEN"  # raised, no response yet
+    RESPONSE_DRAFT = "RESPONSE_DRAFT"  # a response saved, not yet given: seen in its region and below only
+    ANSWERED = "ANSWERED"  # a response given (correction, urge, adjustment)
+    CLOSED = "CLOSED"  # closed with a reason, or resolved by a later period
+
+
+class WarningResponseKind(StrEnum):
+    CORRECTION = "CORRECTION"  # 纠偏：a correction note
+    URGE = "URGE"  # 督促加快执行进度, with the date by which
+    ADJUSTMENT = "ADJUSTMENT"  # 按程序调整: opens the goal's adjustment (Art. 14)
+    CLOSE = "CLOSE"  # closed with a reason
+
+
+class MonitoringReportStatus(StrEnum):
+    DRAFT = "DRAFT"
+    SUBMITTED = "SUBMITTED"
+    ACCEPTED = "ACCEPTED"  # finance and the supervising administration both accepted it
+    RETURNED = "RETURNED"  # back to the agency with a reason
+
+
+class CompilationStatus(StrEnum):
+    DRAFT = "DRAFT"
+    SENT = "SENT"  # sent to 财政厅、人社厅、省医保局、省税务局
+
+
+add_labels(
+    [
+        (CompletionLikelihood.CERTAIN, "确定能"),
+        (CompletionLikelihood.POSSIBLE, "有可能"),
+        (CompletionLikelihood.IMPOSSIBLE, "完全不可能"),
+        (DeviationCause.FUNDING, "经费保障"),
+        (DeviationCause.SYSTEM, "制度保障"),
+        (DeviationCause.STAFFING, "人员保障"),
+        (DeviationCause.HARDWARE, "硬件条件保障"),
+        (DeviationCause.OTHER, "其他"),
+        (Light.GREEN, "绿灯"),
+        (Light.YELLOW, "黄灯"),
+        (Light.RED, "红灯"),
+        (Light.BLUE, "蓝灯"),
+        (Light.NONE, "未填报"),
+        (WarningKind.INDICATOR, "绩效目标执行偏差"),
+        (WarningKind.EXECUTION, "预算执行进度滞后"),
+        (WarningStatus.OPEN, "待处置"),
+        (WarningStatus.RESPONSE_DRAFT, "处置意见草稿"),
+        (WarningStatus.ANSWERED, "已处置"),
+        (WarningStatus.CLOSED, "已关闭"),
+        (WarningResponseKind.CORRECTION, "提示警示纠偏"),
+        (WarningResponseKind.URGE, "督促加快执行进度"),
+        (WarningResponseKind.ADJUSTMENT, "按程序调整绩效目标"),
+        (WarningResponseKind.CLOSE, "关闭"),
+        (MonitoringReportStatus.DRAFT, "草稿"),
+        (MonitoringReportStatus.SUBMITTED, "已报送"),
+        (MonitoringReportStatus.ACCEPTED, "已审核通过"),
+        (MonitoringReportStatus.RETURNED, "已退回"),
+        (CompilationStatus.DRAFT, "草稿"),
+        (CompilationStatus.SENT, "已报送"),
+    ]
+)
+
+
+class IndicatorActual(Versioned, table=True):
+    """One indicator's actual to the end of one month, entered by one region (Art. 13): the pooling region's
+    agency, or for a fund pooled above it, a prefecture's or county's agency its own part (Art. 6)."""
+
+    __tablename__ = "indicator_actual"
+    __table_args__ = (
+        sa.UniqueConstraint("indicator_lineage_id", "region_id", "month"),
+        sa.CheckConstraint("month BETWEEN 1 AND 12", name="month_in_year"),
+        sa.Index("ix_indicator_actual_scope", "pooling_region_id", "fund_type_id", "year", "month"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    # The goal in force when it was entered; the indicator by its lineage (an adjustment keeps the history).
+    goal_id: int = Field(foreign_key="goal.id", index=True)
+    goal_lineage_id: uuid.UUID = Field(sa_type=sa.Uuid(), index=True)
+    indicator_lineage_id: uuid.UUID = Field(sa_type=sa.Uuid())
+    pooling_region_id: int = Field(foreign_key="region.id")  # the goal's region
+    region_id: int = Field(foreign_key="region.id", index=True)  # who entered: the pooling region or a part
+    fund_type_id: int = Field(foreign_key="fund_type.id")
+    year: int
+    month: int  # 1-N月: the value is cumulative from January to this month
+    value: Decimal | None = Field(default=None, sa_type=ACTUAL_VALUE)  # quantitative; a rate's own quotient
+    numerator: Decimal | None = Field(default=None, sa_type=ACTUAL_VALUE)  # rates: summed when rolled up
+    denominator: Decimal | None = Field(default=None, sa_type=ACTUAL_VALUE)
+    grade: QualitativeGrade | None = Field(default=None, sa_type=StrEnumType(QualitativeGrade))  # qualitative
+    forecast: str = Field(default="", max_length=CELL_TEXT_MAX_LENGTH)  # 全年预计完成情况
+    cause_funding: str = Field(default="", max_length=CELL_TEXT_MAX_LENGTH)  # 偏差原因：经费保障
+    cause_system: str = Field(default="", max_length=CELL_TEXT_MAX_LENGTH)  # 制度保障
+    cause_staffing: str = Field(default="", max_length=CELL_TEXT_MAX_LENGTH)  # 人员保障
+    cause_hardware: str = Field(default="", max_length=CELL_TEXT_MAX_LENGTH)  # 硬件条件保障
+    cause_other: str = Field(default="", max_length=CELL_TEXT_MAX_LENGTH)  # 其他
+    likelihood: CompletionLikelihood | None = Field(default=None, sa_type=StrEnumType(CompletionLikelihood))
+    remark: str = Field(default="", max_length=CELL_TEXT_MAX_LENGTH)
+    organization_id: int = Field(foreign_key="organization.id")
+    user_id: int = Field(foreign_key="app_user.id")
+
+
+class BudgetExecution(Versioned, table=True):
+    """One budget line's execution to the end of one month (Art. 12: contributions collected, subsidy
+    arrived, benefits paid, other expenditure; balances as at the month's end), entered like actuals."""
+
+    __tablename__ = "budget_execution"
+    __table_args__ = (
+        sa.UniqueConstraint("budget_id", "item", "region_id", "month"),
+        sa.CheckConstraint("month BETWEEN 1 AND 12", name="month_in_year"),
+        sa.Index("ix_budget_execution_scope", "pooling_region_id", "fund_type_id", "year", "month"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    budget_id: int = Field(foreign_key="fund_budget.id", index=True)
+    item: BudgetItem = Field(sa_type=StrEnumType(BudgetItem))
+    pooling_region_id: int = Field(foreign_key="region.id")
+    region_id: int = Field(foreign_key="region.id", index=True)
+    fund_type_id: int = Field(foreign_key="fund_type.id")
+    year: int
+    month: int
+    amount: Decimal = Field(sa_type=Money())
+    organization_id: int = Field(foreign_key="organization.id")
+    user_id: int = Field(foreign_key="app_user.id")
+
+
+class MonitoringWarning(Versioned, table=True):
+    """A warning the target comparison raised for one period (Art. 14), for the pooling region's bodies to
+    answer: an indicator off its expected progress, or a budget line behind the time."""
+
+    __tablename__ = "monitoring_warning"
+    __table_args__ = (
+        # One warning per thing watched and period: evaluating a period again never raises it twice.
+        sa.UniqueConstraint("key"),
+        sa.Index("ix_monitoring_warning_scope", "region_id", "fund_type_id", "year", "status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=120)  # "<kind>:<lineage or budget item>:<region id>:<year>-<month>"
+    kind: WarningKind = Field(sa_type=StrEnumType(WarningKind))
+    region_id: int = Field(foreign_key="region.id", index=True)  # the pooling region (responsible bodies)
+    fund_type_id: int = Field(foreign_key="fund_type.id")
+    goal_id: int = Field(foreign_key="goal.id", index=True)
+    indicator_lineage_id: uuid.UUID | None = Field(default=None, sa_type=sa.Uuid())
+    budget_item: BudgetItem | None = Field(default=None, sa_type=StrEnumType(BudgetItem))
+    year: int
+    month: int
+    light: Light = Field(sa_type=StrEnumType(Light))
+    ratio: Decimal | None = Field(default=None, sa_type=PERCENT)  # completion ÷ expected progress, %
+    deviation: Decimal | None = Field(default=None, sa_type=PERCENT)  # ratio − 100, %
+    status: WarningStatus = Field(default=WarningStatus.OPEN, sa_type=StrEnumType(WarningStatus))
+    response: WarningResponseKind | None = Field(default=None, sa_type=StrEnumType(WarningResponseKind))
+    response_note: str = Field(default="", sa_type=sa.Text, max_length=FREE_TEXT_MAX_LENGTH)
+    urge_due_on: date | None = None
+    adjustment_goal_id: int | None = Field(default=None, foreign_key="goal.id")
+    responded_at: datetime | None = Field(default=None, sa_type=UTCDateTime())
+    responder_user_id: int | None = Field(default=None, foreign_key="app_user.id")
+    responder_organization_id: int | None = Field(default=None, foreign_key="organization.id")
+
+
+class MonitoringReport(Versioned, table=True):
+    """运行监控情况报告 (Art. 13): drafted by the pooling region's agency with tax, accepted by finance and
+    the supervising administration, for one fund and the period 1-N月."""
+
+    __tablename__ = "monitoring_report"
+    __table_args__ = (sa.UniqueConstraint("region_id", "fund_type_id", "year", "month"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    region_id: int = Field(foreign_key="region.id", index=True)
+    fund_type_id: int = Field(foreign_key="fund_type.id")
+    year: int = Field(index=True)
+    month: int
+    status: MonitoringReportStatus = Field(
+        default=MonitoringReportStatus.DRAFT, sa_type=StrEnumType(MonitoringReportStatus)
+    )
+    progress: str = Field(default="", sa_type=sa.Text, max_length=FREE_TEXT_MAX_LENGTH)  # 执行进展
+    problems: str = Field(default="", sa_type=sa.Text, max_length=FREE_TEXT_MAX_LENGTH)  # 存在问题
+    measures: str = Field(default="", sa_type=sa.Text, max_length=FREE_TEXT_MAX_LENGTH)  # 改进措施
+    content_revision: int = 0
+    tax_concurred_revision: int | None = None
+    drafter_organization_id: int = Field(foreign_key="organization.id")
+    submitted_at: datetime | None = Field(default=None, sa_type=UTCDateTime())
+    finance_accepted_at: datetime | None = Field(default=None, sa_type=UTCDateTime())
+    administration_accepted_at: datetime | None = Field(default=None, sa_type=UTCDateTime())
+    return_reason: str | None = Field(default=None, sa_type=sa.Text)
+
+
+class MonitoringReportTransition(SQLModel, table=True):
+    """One step of a monitoring report: who moved it, from where to where, when and why."""
+
+    __tablename__ = "monitoring_report_transition"
+
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(foreign_key="monitoring_report.id", index=True)
+    action: str = Field(max_length=32)
+    from_status: MonitoringReportStatus = Field(sa_type=StrEnumType(MonitoringReportStatus))
+    to_status: MonitoringReportStatus = Field(sa_type=StrEnumType(MonitoringReportStatus))
+    reason: str | None = Field(default=None, sa_type=sa.Text)
+    user_id: int = Field(foreign_key="app_user.id")
+    organization_id: int = Field(foreign_key="organization.id")
+    at: datetime = Field(
+        default_factory=utcnow, sa_type=UTCDateTime(), sa_column_kwargs={"server_default": sa.func.now()}
+    )
+
+
+class MonitoringCompilation(Versioned, table=True):
+    """A prefecture's compilation of its area's monitoring reports for the previous year (Art. 13), led by
+    its finance and sent by the end of January to 财政厅、人社厅、省医保局、省税务局."""
+
+    __tablename__ = "monitoring_compilation"
+    __table_args__ = (sa.UniqueConstraint("region_id", "year"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    region_id: int = Field(foreign_key="region.id", index=True)  # the prefecture
+    year: int = Field(index=True)  # the year monitored; sent in the next January
+    status: CompilationStatus = Field(default=CompilationStatus.DRAFT, sa_type=StrEnumType(CompilationStatus))
+    summary: str = Field(default="", sa_type=sa.Text, max_length=FREE_TEXT_MAX_LENGTH)  # 总体情况
+    problems: str = Field(default="", sa_type=sa.Text, max_length=FREE_TEXT_MAX_LENGTH)
+    measures: str = Field(default="", sa_type=sa.Text, max_length=FREE_TEXT_MAX_LENGTH)
+    organization_id: int = Field(foreign_key="organization.id")  # the prefecture's finance
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime())
+    document_number: str | None = Field(default=None, max_length=48)
+
+
+class MonitoringCompilationRecipient(SQLModel, table=True):
+    """One body a compilation is addressed to; it sees the compilation and acknowledges it."""
+
+    __tablename__ = "monitoring_compilation_recipient"
+    __table_args__ = (sa.UniqueConstraint("compilation_id", "organization_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    compilation_id: int = Field(foreign_key="monitoring_compilation.id", index=True, ondelete="CASCADE")
+    organization_id: int = Field(foreign_key="organization.id")
+    acknowledged_at: datetime | None = Field(default=None, sa_type=UTCDateTime())
+
+
+class DeadlineNotice(SQLModel, table=True):
+    """That an item's deadline passed undone was announced (once: the periodic task inserts here first)."""
+
+    __tablename__ = "deadline_notice"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=160, unique=True)  # "<what>:<region id>:<fund or ->:<year>[:<period>]"
+    region_id: int = Field(foreign_key="region.id", index=True)
+    organization_id: int | None = Field(default=None, foreign_key="organization.id")
+    due_on: date
+    noticed_at: datetime = Field(
+        default_factory=utcnow, sa_type=UTCDateTime(), sa_column_kwargs={"server_default": sa.func.now()}
+    )
