@@ -24,13 +24,18 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("key", sa.String(length=160), nullable=False),
         sa.Column("region_id", sa.Integer(), nullable=False),
+        sa.Column("fund_type_id", sa.Integer(), nullable=True),
         sa.Column("organization_id", sa.Integer(), nullable=True),
+        sa.Column("label", sa.String(length=200), nullable=False, server_default=""),
         sa.Column("due_on", sa.Date(), nullable=False),
         sa.Column("noticed_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False),
         sa.ForeignKeyConstraint(
             ["organization_id"],
             ["organization.id"],
             name=op.f("fk_deadline_notice_organization_id_organization"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["fund_type_id"], ["fund_type.id"], name=op.f("fk_deadline_notice_fund_type_id_fund_type")
         ),
         sa.ForeignKeyConstraint(
             ["region_id"], ["region.id"], name=op.f("fk_deadline_notice_region_id_region")

@@ -15,6 +15,7 @@ REGISTRATIONS = (
     "src.domains.rules",
     "src.domains.webhooks",
     "src.domains.api_tokens",
+    "src.domains.monitoring",
 )
 
 

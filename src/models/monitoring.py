@@ -27,16 +27,34 @@ PERCENT = ScaledDecimal(12, 2)
 CELL_TEXT_MAX_LENGTH = 500
 
 
-class MonitoringEventKind(StrEnum):
-    """What monitoring announces (src/domains/monitoring.py registers them with their labels)."""
+# What monitoring announces, one enum per subject (src/domains/monitoring.py registers them with labels).
+class ActualEventKind(StrEnum):
+    MONITORING_ACTUALS_RECORDED = "MONITORING_ACTUALS_RECORDED"  # indicator actuals entered or corrected
 
-    MONITORING_ACTUALS_RECORDED = "MONITORING_ACTUALS_RECORDED"  # actuals or execution entered or corrected
+
+class ExecutionEventKind(StrEnum):
+    MONITORING_EXECUTION_RECORDED = "MONITORING_EXECUTION_RECORDED"  # budget execution entered or corrected
+
+
+class WarningEventKind(StrEnum):
     MONITORING_WARNING_RAISED = "MONITORING_WARNING_RAISED"  # Art. 14 提示警示
-    MONITORING_WARNING_ANSWERED = (
-        "MONITORING_WARNING_ANSWERED"  # a response: correction, urge, adjustment, close
+    MONITORING_WARNING_ANSWERED = "MONITORING_WARNING_ANSWERED"  # correction, urge, adjustment or close
+
+
+class MonitoringReportEventKind(StrEnum):
+    MONITORING_REPORT_STATUS_CHANGED = (
+        "MONITORING_REPORT_STATUS_CHANGED"  # a step: submit, concur, accept, ...
     )
-    MONITORING_REPORT_STATUS_CHANGED = "MONITORING_REPORT_STATUS_CHANGED"  # drafted, submitted, accepted, ...
-    MONITORING_COMPILATION_SENT = "MONITORING_COMPILATION_SENT"  # Art. 13 each January
+    MONITORING_REPORT_CHANGED = "MONITORING_REPORT_CHANGED"  # the draft's text edited
+
+
+class CompilationEventKind(StrEnum):
+    MONITORING_COMPILATION_CHANGED = "MONITORING_COMPILATION_CHANGED"  # drafted or edited
+    MONITORING_COMPILATION_SENT = "MONITORING_COMPILATION_SENT"  # Art. 13, each January
+    MONITORING_COMPILATION_ACKNOWLEDGED = "MONITORING_COMPILATION_ACKNOWLEDGED"  # a recipient acknowledged it
+
+
+class DeadlineEventKind(StrEnum):
     DEADLINE_OVERDUE = "DEADLINE_OVERDUE"  # something due was not done by its date (announced once)
 
 
@@ -319,7 +337,11 @@ class DeadlineNotice(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(max_length=160, unique=True)  # "<what>:<region id>:<fund or ->:<year>[:<period>]"
     region_id: int = Field(foreign_key="region.id", index=True)
+    fund_type_id: int | None = Field(default=None, foreign_key="fund_type.id")  # None: not about one fund
     organization_id: int | None = Field(default=None, foreign_key="organization.id")
+    label: str = Field(
+        default="", max_length=200, sa_column_kwargs={"server_default": ""}
+    )  # what was due, as the deadlines query names it
     due_on: date
     noticed_at: datetime = Field(
         default_factory=utcnow, sa_type=UTCDateTime(), sa_column_kwargs={"server_default": sa.func.now()}

@@ -35,6 +35,19 @@ class Action(StrEnum):
     RULES_EDIT = "RULES_EDIT"  # the region's detailed rules (Art. 23): province and prefectures only
     AUDIT_READ = "AUDIT_READ"
     API_TOKEN_MANAGE = "API_TOKEN_MANAGE"  # create, list and revoke API tokens of service accounts
+    # In-year monitoring (Art. 11–14). The scope of an entry is the region entering it (the pooling
+    # region, or for a fund pooled above it one of its parts: 「各市（州）相关部门具体承担」, Art. 6); of
+    # the rest, the pooling region (a compilation: its prefecture).
+    MONITORING_ENTER = "MONITORING_ENTER"  # actuals and budget execution (Art. 13 经办机构…具体实施)
+    MONITORING_EVALUATE = "MONITORING_EVALUATE"  # run the target comparison for a period (Art. 13 组织开展)
+    WARNING_RESPOND = "WARNING_RESPOND"  # answer a warning (Art. 14 统筹地区有关部门…分类予以处置)
+    MONITORING_REPORT_DRAFT = "MONITORING_REPORT_DRAFT"  # 运行监控情况报告: draft, edit, submit (Art. 13)
+    MONITORING_REPORT_TAX_OPINION = "MONITORING_REPORT_TAX_OPINION"  # 商税务部门 (Art. 13)
+    MONITORING_REPORT_ACCEPT = "MONITORING_REPORT_ACCEPT"  # finance and the administration accept or return
+    MONITORING_COMPILE = "MONITORING_COMPILE"  # 各市（州）财政部门…牵头汇总 (Art. 13)
+    MONITORING_COMPILATION_ACKNOWLEDGE = (
+        "MONITORING_COMPILATION_ACKNOWLEDGE"  # 财政厅、人社厅、省医保局、省税务局
+    )
 
 
 @dataclass(frozen=True)
@@ -54,6 +67,10 @@ REVIEWER_OF: dict[Administration, ActorType] = {
     Administration.HRSS: ActorType.HRSS,
     Administration.MEDICAL_SECURITY: ActorType.MEDICAL_SECURITY,
 }
+# The four provincial bodies a prefecture's compilation goes to (Art. 13).
+COMPILATION_RECIPIENTS = frozenset(
+    {ActorType.FINANCE, ActorType.HRSS, ActorType.MEDICAL_SECURITY, ActorType.TAX}
+)
 DRAFT_STATES = frozenset({GoalStatus.DRAFT, GoalStatus.RETURNED})
 # Issued (guiding or formal): in force for the budget (Art. 7, 10). Not NATIONAL_APPROVED: approved, not
 # yet issued (「审核…后正式下达」); a guiding goal approved nationally stays ISSUED_GUIDING until the formal
@@ -82,6 +99,13 @@ def allowed(actor: Actor, action: Action, scope: Scope | None = None) -> bool:
         )
     if scope is None:
         return False
+    if action == Action.MONITORING_COMPILATION_ACKNOWLEDGE:
+        # Addressed to both administrations at once (Art. 13), so before the administration check.
+        return (
+            actor.region_level == RegionLevel.PROVINCE
+            and actor.actor_type in COMPILATION_RECIPIENTS
+            and actor.covers(scope.region_path)
+        )
     if actor.actor_type in ADMINISTRATION_BOUND and actor.administration != scope.administration:
         return False  # an HRSS user never works on a medical fund, and the reverse
     match action:
@@ -116,6 +140,29 @@ def allowed(actor: Actor, action: Action, scope: Scope | None = None) -> bool:
             return actor.actor_type == ActorType.FINANCE and _same_region(actor, scope)
         case Action.GOAL_NATIONAL_REVIEW:
             return actor.actor_type == ActorType.NATIONAL
+        case Action.MONITORING_ENTER | Action.MONITORING_REPORT_DRAFT:
+            return actor.actor_type == ActorType.AGENCY and _same_region(actor, scope)
+        case Action.MONITORING_REPORT_TAX_OPINION:
+            return actor.actor_type == ActorType.TAX and _same_region(actor, scope)
+        case Action.MONITORING_EVALUATE | Action.MONITORING_REPORT_ACCEPT:
+            # 统筹地区财政部门、社会保险行政部门组织开展 (Art. 13).
+            return _same_region(actor, scope) and actor.actor_type in (
+                ActorType.FINANCE,
+                REVIEWER_OF.get(scope.administration) if scope.administration else None,
+            )
+        case Action.WARNING_RESPOND:
+            # 统筹地区有关部门 (Art. 14): finance, the supervising administration, the agency.
+            return _same_region(actor, scope) and actor.actor_type in (
+                ActorType.AGENCY,
+                REVIEWER_OF.get(scope.administration) if scope.administration else None,
+                ActorType.FINANCE,
+            )
+        case Action.MONITORING_COMPILE:
+            return (
+                actor.actor_type == ActorType.FINANCE
+                and _same_region(actor, scope)
+                and scope.region_level == RegionLevel.PREFECTURE
+            )
     return False
 
 
