@@ -24,8 +24,12 @@ log = logging.getLogger("fundperf")
 
 async def migrate_database(url: str) -> None:
     """`fundperf migrate`: the database at `url` brought to the latest revision; then goals issued before
-    numbers were drawn at issue get theirs (src/services/goals/issuing.py, after migration 0015)."""
+    numbers were drawn at issue get theirs (src/services/goals/issuing.py, after migration 0015); then the
+    stored regional rules the text does not allow (a deadline after the text's date, a province-only key set
+    below the province) are reported, one WARNING each: reading ignores them, their region's finance resets
+    them (src/services/rules/statutory.py)."""
     from src.services.goals.issuing import number_earlier_issues
+    from src.services.rules.statutory import ignored_rules
 
     engine = create_engine(url)
     try:
@@ -34,6 +38,8 @@ async def migrate_database(url: str) -> None:
             numbered = await number_earlier_issues(session)
             if numbered:
                 log.info("numbered %d goals issued before numbers were drawn at issue", numbered)
+            for ignored in await ignored_rules(session):
+                log.warning("regional rule not applied: %s", ignored.describe())
     finally:
         await engine.dispose()
 

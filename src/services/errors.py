@@ -21,6 +21,7 @@ class ErrorCode(StrEnum):
     INVALID_TRANSITION = "INVALID_TRANSITION"
     PRECONDITION_FAILED = "PRECONDITION_FAILED"
     LOCKED = "LOCKED"  # decomposed from the province's goal: may only become stricter (Art. 6)
+    PROVINCE_ONLY = "PROVINCE_ONLY"  # a rule only the province's detailed rules set (Art. 17, 23)
     # A webhook's URL: its host is (or resolves to) a loopback, private, link-local ... address; or has none.
     ADDRESS_NOT_ALLOWED = "ADDRESS_NOT_ALLOWED"
     ADDRESS_UNRESOLVED = "ADDRESS_UNRESOLVED"

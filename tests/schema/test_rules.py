@@ -231,13 +231,9 @@ async def test_art23_reset_restores_the_inherited_value(
         ({}, {"GRADE_GOOD_FROM": "90"}, [], ["input.values.0.value"]),  # excellent > good
         ({}, {"GRADE_FAIR_FROM": "85"}, [], ["input.values.0.value"]),  # good > fair
         ({}, {"QUALITATIVE_PARTLY_FROM": "80"}, [], ["input.values.0.value"]),  # partly < achieved
-        (
-            {},
-            {"SELF_EVALUATION_DEADLINE": "07-10"},
-            [],
-            ["input.values.0.value"],
-        ),  # before the provincial report
-        ({}, {"PROVINCIAL_SUMMARY_DEADLINE": "07-01"}, [], ["input.values.0.value"]),  # after it
+        ({}, {"SELF_EVALUATION_DEADLINE": "07-10"}, [], ["input.values.0.value"]),  # after 5月底 (Art. 17)
+        # The year's last monitoring report (20 days after December) after the compilation (Art. 13).
+        ({}, {"MONITORING_COMPILATION_DEADLINE": "01-15"}, [], ["input.values.0.value"]),
         # 成都市 has red 85 below its own yellow 90: back to the province's yellow 80, red would be above it.
         (
             {"LIGHT_RED_BELOW": "85", "LIGHT_YELLOW_BELOW": "90"},

@@ -81,7 +81,7 @@ def test_art23_the_province_defaults_are_canonical_and_consistent() -> None:
         (K.INDICATOR_WEIGHT_TOTAL, "1000", "1000.00"),
         (K.EXECUTION_POINTS, "-0", "0.00"),
         (K.SELF_EVALUATION_DEADLINE, "5-1", "05-01"),
-        (K.SELF_EVALUATION_DEADLINE, "12-31", "12-31"),
+        (K.SELF_EVALUATION_DEADLINE, "5-31", "05-31"),  # the text's date itself (Art. 17 「5月底前」)
         (K.EQ_INDICATOR_SCORING, "PROPORTIONAL", "PROPORTIONAL"),
         (K.DOCUMENT_ABBREVIATION, " 蓉 ", "蓉"),
         (K.DOCUMENT_ABBREVIATION, "\u3000凉山\u3000", "凉山"),  # full-width spaces around it
@@ -113,6 +113,7 @@ def test_art23_values_are_stored_as_canonical_text(key: RuleKey, text: str, cano
         (K.SELF_EVALUATION_DEADLINE, "13-01", ErrorCode.INVALID),
         (K.SELF_EVALUATION_DEADLINE, "0531", ErrorCode.INVALID),
         (K.SELF_EVALUATION_DEADLINE, "2026-05-31", ErrorCode.INVALID),
+        (K.SELF_EVALUATION_DEADLINE, "12-31", ErrorCode.OUT_OF_RANGE),  # after the text's date (Art. 17)
         (K.EQ_INDICATOR_SCORING, "proportional", ErrorCode.INVALID),
         (K.EQ_INDICATOR_SCORING, "P" * 65, ErrorCode.OUT_OF_RANGE),
         (K.DOCUMENT_ABBREVIATION, "", ErrorCode.INVALID),
@@ -143,7 +144,12 @@ def test_art23_every_consistency_rule_can_fail() -> None:
         (K.EXECUTION_LARGE_DEVIATION_BELOW, K.EXECUTION_RED_BELOW): {
             K.EXECUTION_LARGE_DEVIATION_BELOW: Decimal(61)
         },
-        (K.MONITORING_ENTRY_DUE_DAYS, K.MONITORING_REPORT_DUE_DAYS): {K.MONITORING_ENTRY_DUE_DAYS: Decimal(21)},
+        (K.MONITORING_ENTRY_DUE_DAYS, K.MONITORING_REPORT_DUE_DAYS): {
+            K.MONITORING_ENTRY_DUE_DAYS: Decimal(21)
+        },
+        (K.MONITORING_REPORT_DUE_DAYS, K.MONITORING_COMPILATION_DEADLINE): {
+            K.MONITORING_COMPILATION_DEADLINE: MonthDay(1, 19)
+        },
         (K.GRADE_EXCELLENT_FROM, K.GRADE_GOOD_FROM, K.GRADE_FAIR_FROM): {K.GRADE_GOOD_FROM: Decimal(90)},
         (K.QUALITATIVE_PARTLY_FROM, K.QUALITATIVE_ACHIEVED_FROM): {K.QUALITATIVE_PARTLY_FROM: Decimal(80)},
         (K.SELF_EVALUATION_DEADLINE, K.PROVINCIAL_REPORT_DEADLINE, K.PROVINCIAL_SUMMARY_DEADLINE): {
@@ -153,7 +159,7 @@ def test_art23_every_consistency_rule_can_fail() -> None:
     for rule in CONSISTENCY:
         values = {**defaults(), **breaking[rule.keys]}
         assert broken_rules(values) == [rule]
-        assert broken_rules(values, touching={K.MONITORING_COMPILATION_DEADLINE}) == []
+        assert broken_rules(values, touching={K.INDICATOR_WEIGHT_TOTAL}) == []  # in no rule
 
 
 # --- resolution -----------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """The rules that tie regional rule keys together (Art. 23): checked on a region's effective values after
 every change (editing.py), so no region's detailed rules contradict themselves — a red light below the
-yellow, grades in order, the evaluation deadlines in the order of Art. 17."""
+yellow, grades in order, the evaluation deadlines in the order of Art. 17, the year's last monitoring report
+before the January compilation (Art. 13)."""
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -55,6 +56,15 @@ CONSISTENCY: tuple[Consistency, ...] = (
         (K.MONITORING_ENTRY_DUE_DAYS, K.MONITORING_REPORT_DUE_DAYS),
         lambda v: _d(v, K.MONITORING_ENTRY_DUE_DAYS) <= _d(v, K.MONITORING_REPORT_DUE_DAYS),
         "运行监控情况报告的报送时限不得早于监控数据填报时限",
+    ),
+    Consistency(
+        # The year's last report (1-12月) is due in January: before the prefecture compiles them (Art. 13).
+        (K.MONITORING_REPORT_DUE_DAYS, K.MONITORING_COMPILATION_DEADLINE),
+        lambda v: (
+            _md(v, K.MONITORING_COMPILATION_DEADLINE).month == 1
+            and _d(v, K.MONITORING_REPORT_DUE_DAYS) <= _md(v, K.MONITORING_COMPILATION_DEADLINE).day
+        ),
+        "全年运行监控情况报告的报送时限不得晚于市（州）汇总上年运行监控情况报告截止日（第十三条）",
     ),
     Consistency(
         (K.GRADE_EXCELLENT_FROM, K.GRADE_GOOD_FROM, K.GRADE_FAIR_FROM),

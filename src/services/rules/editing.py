@@ -27,6 +27,7 @@ OPERATION = "ruleSetUpdate"
 # The regions whose bodies issue numbered documents, whose abbreviations must tell them apart.
 ISSUING_LEVELS = (RegionLevel.PROVINCE, RegionLevel.PREFECTURE)
 BOTH_SET_AND_RESET = "同一细则项不能既设置新值又恢复上级规定"
+PROVINCE_ONLY = "为省级部门的职责，仅省级实施细则可以规定"
 
 
 async def region_by_code(session: AsyncSession, code: str) -> Region:
@@ -46,8 +47,9 @@ async def editable_region(*, session: AsyncSession, actor: Actor, region_code: s
     return region
 
 
-def _parsed(values: dict[RuleKey, str], reset: list[RuleKey]) -> dict[RuleKey, str]:
-    """The canonical text of every value; ValidationFailed naming each bad one."""
+def _parsed(values: dict[RuleKey, str], reset: list[RuleKey], level: RegionLevel) -> dict[RuleKey, str]:
+    """The canonical text of every value a region of `level` sets; ValidationFailed naming each bad one (a
+    value later than the text's date among them: registry.RuleDefinition.latest)."""
     problems: list[FieldProblem] = []
     canonical: dict[RuleKey, str] = {}
     resetting = set(reset)
@@ -57,6 +59,11 @@ def _parsed(values: dict[RuleKey, str], reset: list[RuleKey]) -> dict[RuleKey, s
             problems.append(
                 FieldProblem(f"input.values.{position}.key", BOTH_SET_AND_RESET, ErrorCode.INVALID)
             )
+            continue
+        if not definition.settable_in(level):
+            # Resetting such a key stays allowed: it removes a row written before the scope was enforced.
+            message = f"{definition.label}：{PROVINCE_ONLY}（{definition.basis}）"
+            problems.append(FieldProblem(f"input.values.{position}.key", message, ErrorCode.PROVINCE_ONLY))
             continue
         try:
             canonical[key] = definition.parse(text)
@@ -155,7 +162,7 @@ async def update_rules(
     order of the registry. Input fields are named `input.values.<i>.value` and `input.reset.<i>`."""
     region = await editable_region(session=session, actor=actor, region_code=region_code)
     assert region.id is not None
-    canonical = _parsed(values, reset)
+    canonical = _parsed(values, reset, region.level)
     resetting = list(dict.fromkeys(reset))
     fields = {key: f"input.values.{position}.value" for position, key in enumerate(values)}
     for position, key in enumerate(reset):

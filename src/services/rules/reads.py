@@ -128,7 +128,8 @@ def ancestor_codes(path: str) -> list[str]:
 def resolve(region: RegionFacts, rules: Iterable[DefinedRule]) -> RuleSet:
     """The RuleSet of `region` from the rules of any regions: those of the region and its ancestors apply,
     the nearest first (a key that is not inherited: the region's own only); a stored value that no longer
-    parses is skipped."""
+    parses (a date later than the text's among them) or that its region may not set is skipped, so the value
+    above it applies."""
     nearest: dict[RuleKey, DefinedRule] = {}
     for rule in rules:
         if not region.path.startswith(rule.region.path) or rule.key not in DEFINITION:
@@ -136,6 +137,8 @@ def resolve(region: RegionFacts, rules: Iterable[DefinedRule]) -> RuleSet:
         key = RuleKey(rule.key)
         if not DEFINITION[key].inherited and rule.region.path != region.path:
             continue
+        if not DEFINITION[key].settable_in(rule.region.level):
+            continue  # a province-only key set below the province (before the scope was enforced)
         current = nearest.get(key)
         if current is not None and len(current.region.path) >= len(rule.region.path):
             continue

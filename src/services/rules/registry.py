@@ -10,6 +10,23 @@ turns stored text into the Python value.
 Most keys set a policy, which a region inherits from the regions above it unless it sets its own. A key with a
 `region_default` names the region itself (its document abbreviation, region_defaults.py): no region inherits
 another's value, and a region without its own takes the default derived from its code, name and level.
+
+Statutory dates are not rules to loosen: a region's detailed rules are made 「根据本办法」 (Art. 23), so a
+deadline the text fixes (1月底 Art. 13, 5月底 7月10日 7月底 Art. 17) has that date as its `latest`: a region
+may set an earlier internal date, never a later one. Each key has a `scope`, who may set it:
+- PROVINCE_ONLY: PROVINCIAL_REPORT_DEADLINE (the provincial agency's report to 财政厅) and
+  PROVINCIAL_SUMMARY_DEADLINE (财政厅's summary upward) are duties of provincial bodies (Art. 17
+  「省级绩效评价由财政厅牵头…」): a prefecture's rules cannot bind them, nobody below the province reads them.
+- ANY_REGION, the rest. MONITORING_COMPILATION_DEADLINE is the prefecture's own duty (Art. 13
+  「各市（州）财政部门…牵头汇总」: it may fix an earlier internal date, the province may for all);
+  SELF_EVALUATION_DEADLINE the pooling region's (Art. 17: a prefecture's finance organises the
+  self-evaluation of the funds it pools); the monitoring keys (lights, execution, ≤ indicators, red
+  periods, periods, entry and report days) the pooling region's, whose finance and administration
+  organise monitoring (Art. 13 「由统筹地区财政部门、社会保险行政部门组织开展」); the goal, scoring and
+  grading keys come from practice, not from the text (DOMAIN §10), which Art. 23 lets a prefecture
+  adapt; the document abbreviation names the region.
+A stored value that breaks either (written before these limits) is ignored when rules are read (reads.py):
+the value of the region above applies; `fundperf migrate` reports such rows (statutory.py).
 """
 
 import re
@@ -20,6 +37,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
+from src.models.enums import RegionLevel
 from src.services.errors import ErrorCode
 from src.services.rules.region_defaults import RegionFacts, document_abbreviation
 
@@ -59,6 +77,13 @@ class RuleKind(StrEnum):
     MONTH_DAY = "MONTH_DAY"  # a day of every year, "MM-DD"
     CHOICE = "CHOICE"  # one code of an enum
     TEXT = "TEXT"  # a short text on one line: no control characters, at most `length` characters
+
+
+class RuleScope(StrEnum):
+    """Which regions' detailed rules may set a key (Art. 17, 23)."""
+
+    PROVINCE_ONLY = "PROVINCE_ONLY"  # a duty of provincial bodies: only the province's rules set it
+    ANY_REGION = "ANY_REGION"  # the province and each prefecture (for itself and the regions below it)
 
 
 class RuleSource(StrEnum):
@@ -165,6 +190,14 @@ class RuleDefinition:
     region_default: Callable[[RegionFacts], str] | None = None
     # No two issuing regions of a province (itself and its prefectures) may have the same value in force.
     distinct: bool = False
+    scope: RuleScope = RuleScope.ANY_REGION
+    # MONTH_DAY: the text's own date (Art. 13, 17); a region may set an earlier one, never a later one.
+    latest: MonthDay | None = None
+    basis: str = ""  # the words of the text that fix `latest` or `scope`, cited when refusing
+
+    def settable_in(self, level: RegionLevel) -> bool:
+        """Whether a region of `level` may set this key in its own rules."""
+        return self.scope == RuleScope.ANY_REGION or level == RegionLevel.PROVINCE
 
     @property
     def attribute(self) -> str:
@@ -207,7 +240,7 @@ class RuleDefinition:
             case RuleKind.DECIMAL:
                 return self._parse_decimal(text)
             case RuleKind.MONTH_DAY:
-                return str(self._parse_month_day(text))
+                return str(self._within_the_text(self._parse_month_day(text)))
             case RuleKind.CHOICE:
                 assert self.choices is not None
                 codes = [c.value for c in self.choices]
@@ -256,6 +289,14 @@ class RuleDefinition:
             raise RuleValueError(f"内容过长（最多 {self.length} 个字符）", ErrorCode.OUT_OF_RANGE)
         return text
 
+    def _within_the_text(self, value: MonthDay) -> MonthDay:
+        if self.latest is not None and value > self.latest:
+            raise RuleValueError(
+                f"不得晚于{self.latest.label}（{self.basis}）；实施细则只能规定更早的日期（第二十三条“根据本办法”）",
+                ErrorCode.OUT_OF_RANGE,
+            )
+        return value
+
     def _parse_month_day(self, text: str) -> MonthDay:
         match = _MONTH_DAY.fullmatch(text)
         if match is None:
@@ -300,8 +341,20 @@ def _count(key: RuleKey, label: str, default: str, *, minimum: str, maximum: str
     )
 
 
-def _deadline(key: RuleKey, label: str, default: str) -> RuleDefinition:
-    return RuleDefinition(key=key, kind=RuleKind.MONTH_DAY, label=label, default=default)
+def _deadline(
+    key: RuleKey, label: str, default: str, *, basis: str, scope: RuleScope = RuleScope.ANY_REGION
+) -> RuleDefinition:
+    """A date the text fixes (`default`, also its `latest`): regions may only bring it forward."""
+    month, day = default.split("-")
+    return RuleDefinition(
+        key=key,
+        kind=RuleKind.MONTH_DAY,
+        label=label,
+        default=default,
+        latest=MonthDay(int(month), int(day)),
+        basis=basis,
+        scope=scope,
+    )
 
 
 # The longest abbreviation: with a family code (FAMILY_MAX_LENGTH, src/subjects/documents.py) it makes a
@@ -319,11 +372,31 @@ DEFINITIONS: tuple[RuleDefinition, ...] = (
         choices=IndicatorCoverage,
     ),
     _deadline(
-        K.MONITORING_COMPILATION_DEADLINE, "市（州）汇总上年运行监控情况报告截止日（第十三条）", "01-31"
+        K.MONITORING_COMPILATION_DEADLINE,
+        "市（州）汇总上年运行监控情况报告截止日（第十三条）",
+        "01-31",
+        basis="第十三条：各市（州）财政部门每年1月底前牵头汇总本地上年运行监控情况报告",
     ),
-    _deadline(K.SELF_EVALUATION_DEADLINE, "统筹地区完成上年度自评并上报截止日（第十七条）", "05-31"),
-    _deadline(K.PROVINCIAL_REPORT_DEADLINE, "省级绩效评价报告送财政厅截止日（第十七条）", "07-10"),
-    _deadline(K.PROVINCIAL_SUMMARY_DEADLINE, "财政厅汇总上报省级绩效评价截止日（第十七条）", "07-31"),
+    _deadline(
+        K.SELF_EVALUATION_DEADLINE,
+        "统筹地区完成上年度自评并上报截止日（第十七条）",
+        "05-31",
+        basis="第十七条：上年度统筹地区自评工作需在每年5月底前完成",
+    ),
+    _deadline(
+        K.PROVINCIAL_REPORT_DEADLINE,
+        "省级绩效评价报告送财政厅截止日（第十七条）",
+        "07-10",
+        basis="第十七条：上年度省级绩效评价报告应于每年7月10日前送财政厅",
+        scope=RuleScope.PROVINCE_ONLY,
+    ),
+    _deadline(
+        K.PROVINCIAL_SUMMARY_DEADLINE,
+        "财政厅汇总上报省级绩效评价截止日（第十七条）",
+        "07-31",
+        basis="第十七条：财政厅于7月底前完成汇总并上报",
+        scope=RuleScope.PROVINCE_ONLY,
+    ),
     _decimal(K.LIGHT_RED_BELOW, "运行监控红灯：完成进度低于（%）", "60.00", maximum="1000"),
     _decimal(K.LIGHT_YELLOW_BELOW, "运行监控黄灯：完成进度低于（%）", "80.00", maximum="1000"),
     _decimal(K.LIGHT_BLUE_FROM, "运行监控蓝灯：完成进度不低于（%）", "120.00", maximum="1000"),
