@@ -96,6 +96,10 @@ class Settings(BaseSettings):
     WS_SEND_TIMEOUT_SECONDS: float = Field(default=5.0, gt=0, le=60)
     WS_IDLE_SECONDS: float = Field(default=300.0, gt=0, le=86_400)
     WS_MAX_MESSAGE_BYTES: int = Field(default=64 * 1024, ge=1024, le=16 * 1024 * 1024)
+    # Deadlines (src/services/deadlines/periodic.py): how often overdue items are looked for and announced,
+    # in minutes (the worker's cron runs at the minutes of the hour divisible by it; the server without
+    # Redis every this many minutes). 0: never (a deployment that announces nothing overdue).
+    DEADLINE_CHECK_MINUTES: int = Field(default=10, ge=0, le=60)
     # Webhooks (src/events/webhooks): how often the dispatcher looks for events to deliver (it is also woken
     # when events are published).
     WEBHOOK_POLL_SECONDS: float = Field(default=1.0, gt=0, le=60)

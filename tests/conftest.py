@@ -81,9 +81,17 @@ def make_settings(**overrides: Any) -> Settings:
     """Settings for an app under test: the test SECRET_KEY, and `overrides`.
 
     REDIS_URL is off: each app counts login attempts in memory, so tests never see each other's failures.
+    DEADLINE_CHECK_MINUTES is 0: no app or worker under test announces overdue deadlines in the background
+    (events and notices a test did not make) unless the test asks for it.
     """
     storage = Path(tempfile.gettempdir()) / f"fundperf-test-storage-{os.getpid()}"  # never the repo's var/
-    return Settings(**{"REDIS_URL": None, "SECRET_KEY": TEST_SECRET_KEY, "STORAGE_DIR": storage, **overrides})
+    defaults = {
+        "REDIS_URL": None,
+        "SECRET_KEY": TEST_SECRET_KEY,
+        "STORAGE_DIR": storage,
+        "DEADLINE_CHECK_MINUTES": 0,
+    }
+    return Settings(**{**defaults, **overrides})
 
 
 @pytest.fixture

@@ -28,6 +28,7 @@ from src.reports.runner import JobRunner
 from src.reports.storage import storage_from_settings
 from src.reports.sweeper import JobSweeper
 from src.schema.events.shared_run import renderer
+from src.services.deadlines.periodic import DeadlineWatch
 from src.services.identity.ratelimit import create_rate_limiter
 from src.settings import Settings, settings_from_environment
 
@@ -75,7 +76,11 @@ def create_app(settings: Settings, engine: AsyncEngine | None = None) -> Starlet
             await app.state.jobs.submit(await queued_jobs(app.state.sessionmaker))
         if app.state.sweeper is not None:
             app.state.sweeper.start()
+        if app.state.deadlines is not None:
+            app.state.deadlines.start()
         yield
+        if app.state.deadlines is not None:
+            await app.state.deadlines.aclose()
         if app.state.sweeper is not None:
             await app.state.sweeper.aclose()
         await app.state.jobs.aclose()  # running report jobs finish (or are cancelled) before the engine goes
@@ -116,6 +121,15 @@ def create_app(settings: Settings, engine: AsyncEngine | None = None) -> Starlet
             storage=storage,
             pdf=PdfConverter(chunk_size=settings.REPORT_BATCH_CHUNK_SIZE),
         )
+    # Overdue deadlines are noticed by the worker's cron with Redis; without it (and so without a worker),
+    # here.
+    app.state.deadlines = (
+        None
+        if settings.REDIS_URL or not settings.DEADLINE_CHECK_MINUTES
+        else DeadlineWatch(
+            sessionmaker=app.state.sessionmaker, every_seconds=settings.DEADLINE_CHECK_MINUTES * 60.0
+        )
+    )
     graphql_app = GraphQLApp(app, settings)
     if app.state.events.hub is not None:
         app.state.events.hub.render = renderer(graphql_app.schema._schema, app.state.sessionmaker, settings)  # type: ignore[attr-defined]

@@ -1,7 +1,8 @@
 """In-year monitoring as subjects (Art. 11–14): indicator actuals and budget execution as entered, the
 warnings the target comparison raises and their responses, the monitoring reports, the prefectures' January
 compilations and the overdue notices of deadlines. Each is seen where src/services/monitoring/scope.py says
-and announces its changes through the event bus."""
+and announces its changes through the event bus. Monitoring's deadlines (entries, reports, compilations:
+src/services/monitoring/deadlines.py) are listed by the `deadlines` query and noticed when overdue."""
 
 from src.models.monitoring import (
     ActualEventKind,
@@ -17,7 +18,7 @@ from src.models.monitoring import (
     MonitoringWarning,
     WarningEventKind,
 )
-from src.services.monitoring import scope
+from src.services.monitoring import deadlines, scope
 from src.subjects.registry import Registry, SubjectSpec
 
 
@@ -98,3 +99,4 @@ def register(registry: Registry) -> None:
             event_labels={DeadlineEventKind.DEADLINE_OVERDUE: "逾期未完成"},
         )
     )
+    registry.add_deadlines(deadlines.SOURCE)

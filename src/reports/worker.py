@@ -1,6 +1,8 @@
 """`fundperf worker`: the arq worker that renders report jobs (REDIS_URL set).
 
-The job function is run_job, the same one the server runs in-process without Redis. A job runs for at most
+The job function is run_job, the same one the server runs in-process without Redis. The worker also notices
+overdue deadlines, a cron job every DEADLINE_CHECK_MINUTES (src/services/deadlines/periodic.py; without
+Redis the server does). A job runs for at most
 REPORT_JOB_TIMEOUT_SECONDS (arq's job timeout). The sweeper (src/reports/sweeper.py, also in every server
 process) enqueues jobs Redis missed and reclaims jobs abandoned by a killed worker, RUNNING for longer than
 that. The worker outlives Redis outages (src/reports/resilient_worker.py).
@@ -23,6 +25,7 @@ from src.reports.render import Renderer
 from src.reports.resilient_worker import ResilientWorker
 from src.reports.storage import storage_from_settings
 from src.reports.sweeper import JobSweeper
+from src.services.deadlines.periodic import deadline_cron
 from src.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -79,6 +82,8 @@ def make_worker(
 
     return ResilientWorker(
         [func(render_report, name=FUNCTION, max_tries=MAX_ATTEMPTS)],
+        # A burst run renders what is queued and stops: no periodic work.
+        cron_jobs=[] if burst or not settings.DEADLINE_CHECK_MINUTES else [deadline_cron(settings)],
         redis_settings=arq_redis_settings(url),
         on_startup=startup,
         on_shutdown=shutdown,

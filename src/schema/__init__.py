@@ -12,6 +12,7 @@ from src.schema.auth.queries import AuthQueries
 from src.schema.auth.types import AUTH_EXCEPTION_HANDLERS
 from src.schema.budgets.mutations import BudgetMutations
 from src.schema.budgets.queries import BudgetQueries
+from src.schema.deadlines.queries import DeadlineQueries
 from src.schema.errors import ERROR_TYPES, EXCEPTION_HANDLERS
 from src.schema.events.queries import EventQueries
 from src.schema.events.subscriptions import EventSubscriptions
@@ -49,6 +50,7 @@ Query = merge_types(
         ReportQueries,
         EventQueries,
         WebhookQueries,
+        DeadlineQueries,
     ),
 )
 Mutation = merge_types(

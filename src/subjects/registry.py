@@ -6,7 +6,8 @@ A subject registers its row type, its name (stored beside events and jobs: "Goal
 (`scope`) and who may read its rows as SQL (`clause`) — both from the one rule, policy.visibility, over the
 subject's scope (src/subjects/scope.py) — and its event kinds with their labels. A document kind registers
 its subject, its template, its context builder, its data version, its batch and its number (who issues it,
-its family; src/subjects/documents.py).
+its family; src/subjects/documents.py). A deadline source lists what its domain's bodies must do by when
+(src/services/deadlines/).
 `registry()` is the one place that loads the registrations.
 """
 
@@ -51,6 +52,8 @@ class Registry:
         self._by_model: dict[type[Any], SubjectSpec[Any]] = {}
         self._event_kinds: dict[str, SubjectSpec[Any]] = {}
         self.documents: dict[str, Any] = {}  # kind → DocumentSpec (src/subjects/documents.py)
+        # name → DeadlineSource (src/services/deadlines/items.py): what each domain lists as due when
+        self.deadline_sources: dict[str, Any] = {}
 
     def add_subject(self, spec: SubjectSpec[Any]) -> None:
         if spec.name in self._subjects or spec.model in self._by_model:
@@ -69,6 +72,17 @@ class Registry:
             raise ValueError(f"document kind {spec.kind} registered twice")
         self.subject(spec.subject)  # a document is of a registered subject
         self.documents[spec.kind] = spec
+
+    def add_deadlines(self, source: Any) -> None:
+        """A domain's deadlines (the `deadlines` query and the overdue notices list them all)."""
+        kinds = {kind for other in self.deadline_sources.values() for kind in other.kinds}
+        if source.name in self.deadline_sources or kinds.intersection(source.kinds):
+            raise ValueError(f"deadline source {source.name} or one of its kinds registered twice")
+        self.deadline_sources[source.name] = source
+
+    def deadline_kinds(self) -> dict[str, str]:
+        """Every deadline kind with its label, in registration order."""
+        return {kind: label for s in self.deadline_sources.values() for kind, label in s.kinds.items()}
 
     def subject(self, name: str) -> SubjectSpec[Any]:
         try:
