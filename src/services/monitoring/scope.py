@@ -3,18 +3,14 @@
 Actuals and execution sit at the region that entered them (a county's part is seen in the county and above,
 not by its neighbours); warnings, reports and deadline notices at their pooling region; a compilation at its
 prefecture, addressed to both administrations (it goes to 人社厅 and 省医保局 alike). Every row of a fund is
-addressed to its fund's administration. Drafts (a report or compilation not yet submitted or sent) are, as
-policy.visibility has it, not seen from the regions below their own nor by the national departments. A
-warning is never a draft: once raised it is open to every reader of its region (a county's view of its
-pooling region's open warnings must not drop while a response is drafted); what is drafted is its response,
-read only by those who read the region's drafts (`sees_response_draft`; to the others the warning is still
-OPEN and its draft is not shown).
+addressed to its fund's administration. Drafts (a report or compilation not yet submitted or sent, a warning
+whose response is only drafted) are, as policy.visibility has it, not seen from the regions below their own
+nor by the national departments (their own region and the regions above read them).
 """
 
-from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, literal
+from sqlalchemy import ColumnElement, literal
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -96,30 +92,14 @@ def visible_executions_clause(actor: Actor) -> ColumnElement[bool]:
 
 
 async def warning_scope(session: AsyncSession, row: MonitoringWarning) -> RecordScope:
-    return await _scope(session, region_id=row.region_id, fund_type_id=row.fund_type_id)
+    draft = row.status == WarningStatus.RESPONSE_DRAFT
+    return await _scope(session, region_id=row.region_id, fund_type_id=row.fund_type_id, draft=draft)
 
 
 def visible_warnings_clause(actor: Actor) -> ColumnElement[bool]:
-    return policy.visible_clause(actor, _columns(MonitoringWarning.region_id, MonitoringWarning.fund_type_id))
-
-
-def sees_response_draft(actor: Actor, scope: RecordScope) -> bool:
-    """Whether `actor` reads a response drafted on a warning of `scope`: as it would a draft there."""
-    return policy.visible(actor, replace(scope, draft=True))
-
-
-def response_draft_seen_clause(actor: Actor) -> ColumnElement[bool]:
-    """`sees_response_draft` as SQL over the warning table."""
-    columns = _columns(MonitoringWarning.region_id, MonitoringWarning.fund_type_id, literal(True))
+    draft = col(MonitoringWarning.status) == WarningStatus.RESPONSE_DRAFT.value
+    columns = _columns(MonitoringWarning.region_id, MonitoringWarning.fund_type_id, draft)
     return policy.visible_clause(actor, columns)
-
-
-def shown_status(actor: Actor) -> ColumnElement[str]:
-    """A warning's status as `actor` sees it: a drafted response is still OPEN to those who do not read it."""
-    hidden = (
-        col(MonitoringWarning.status) == WarningStatus.RESPONSE_DRAFT.value
-    ) & ~response_draft_seen_clause(actor)
-    return case((hidden, literal(WarningStatus.OPEN.value)), else_=col(MonitoringWarning.status))
 
 
 # --- monitoring reports -----------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """Reading warnings: the visibility-aware list, and the open ones counted per region and fund, rolled up the
-hierarchy (a prefecture's or province's view: how many are open at home and under each region below)."""
+hierarchy (a prefecture's or province's view: how many are open at home and under each region below). A
+warning whose answer is only drafted is a draft (scope.py): read in its region and above, as still open."""
 
 from collections import Counter
 from dataclasses import dataclass, field
@@ -13,7 +14,7 @@ from src.models import Region
 from src.models.monitoring import MonitoringWarning, WarningStatus
 from src.services.actors import Actor
 from src.services.filters import narrow
-from src.services.monitoring.scope import shown_status, visible_warnings_clause
+from src.services.monitoring.scope import visible_warnings_clause
 
 # Not yet answered: a drafted response is not an answer.
 OPEN_STATES = (WarningStatus.OPEN, WarningStatus.RESPONSE_DRAFT)
@@ -25,7 +26,7 @@ class WarningQuery:
     region_code: str | None = None
     fund_type_code: str | None = None
     include_descendants: bool = False
-    statuses: list[WarningStatus] = field(default_factory=list)  # as the reader sees them (shown_status)
+    statuses: list[WarningStatus] = field(default_factory=list)
 
 
 def warnings_select(query: WarningQuery, actor: Actor) -> SelectOfScalar[MonitoringWarning]:
@@ -34,7 +35,7 @@ def warnings_select(query: WarningQuery, actor: Actor) -> SelectOfScalar[Monitor
     if query.year is not None:
         stmt = stmt.where(MonitoringWarning.year == query.year)
     if query.statuses:
-        stmt = stmt.where(shown_status(actor).in_([s.value for s in query.statuses]))
+        stmt = stmt.where(col(MonitoringWarning.status).in_([s.value for s in query.statuses]))
     return narrow(
         stmt, query, region_column=MonitoringWarning.region_id, fund_column=MonitoringWarning.fund_type_id
     )

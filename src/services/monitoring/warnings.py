@@ -9,9 +9,10 @@ the supervising administration, the agency):
   is linked to it. Either way `adjustment_goal_id` names the new version;
 - CLOSE: closed with a reason (also after an answer, once the matter is settled).
 
-A response may first be saved as a draft (RESPONSE_DRAFT), read only where the region's drafts are read
-(scope.py: above, the warning is still open), then given. A response given is an event
-(MONITORING_WARNING_ANSWERED) and, like a draft saved, an entry of the audit trail.
+A response may first be saved as a draft (RESPONSE_DRAFT): the warning is then a draft (scope.py), read in
+its region and above, not from below, until the response is given. Each response, drafted or given, is an
+event (MONITORING_WARNING_ANSWERED, with the status it left: a draft's event is seen where the draft is) and
+an entry of the audit trail.
 """
 
 from dataclasses import dataclass
@@ -155,7 +156,23 @@ async def save_draft(
     checked = _check(response, warning, today or china_today(), draft=True)
     async with audit.changing(session=session, actor=actor, operation=operation, row=warning):
         _fill(warning, checked, WarningStatus.RESPONSE_DRAFT, actor)
+    await _announce(session, actor, warning)
     return warning
+
+
+async def _announce(session: AsyncSession, actor: Actor, warning: MonitoringWarning) -> None:
+    await record_event(
+        session=session,
+        kind=WarningEventKind.MONITORING_WARNING_ANSWERED,
+        subject=warning,
+        actor=actor,
+        payload={
+            "response": warning.response.value if warning.response else None,
+            "status": warning.status.value,
+            "urgeDueOn": warning.urge_due_on.isoformat() if warning.urge_due_on else None,
+            "adjustmentGoalId": warning.adjustment_goal_id,
+        },
+    )
 
 
 async def respond(
@@ -178,18 +195,7 @@ async def respond(
     async with audit.changing(session=session, actor=actor, operation=operation, row=warning):
         _fill(warning, checked, WarningStatus.CLOSED if closing else WarningStatus.ANSWERED, actor)
         warning.adjustment_goal_id = adjustment.id if adjustment is not None else warning.adjustment_goal_id
-    await record_event(
-        session=session,
-        kind=WarningEventKind.MONITORING_WARNING_ANSWERED,
-        subject=warning,
-        actor=actor,
-        payload={
-            "response": checked.kind.value,
-            "status": warning.status.value,
-            "urgeDueOn": checked.urge_due_on.isoformat() if checked.urge_due_on else None,
-            "adjustmentGoalId": warning.adjustment_goal_id,
-        },
-    )
+    await _announce(session, actor, warning)
     return warning
 
 

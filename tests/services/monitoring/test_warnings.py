@@ -25,9 +25,10 @@ from src.services.errors import (
     WarningErrorCode,
 )
 from src.services.monitoring.evaluation import evaluate
-from src.services.monitoring.scope import sees_response_draft, warning_scope
+from src.services.monitoring.scope import warning_scope
 from src.services.monitoring.warning_reads import WarningQuery, open_counts, warnings_select
 from src.services.monitoring.warnings import Response, respond, save_draft
+from src.services.policy import visible
 from tests.factories import make_actor, region_id
 from tests.services.conftest import Sessionmaker, act, bodies_of, refused
 from tests.services.monitoring.conftest import YEAR, Monitored
@@ -225,29 +226,25 @@ async def test_art14_a_draft_is_read_only_where_drafts_are_then_given(
     agency = monitored.bodies.agency
     draft = await act(sessionmaker, answer(agency, warning, Response(K.CORRECTION, "初稿"), draft=True))
     assert (draft.status, draft.response_note) == (WarningStatus.RESPONSE_DRAFT, "初稿")
-    assert await answered_events(sessionmaker) == []  # a draft is no answer
+    [event] = await answered_events(sessionmaker)  # announced where the draft is read: it is a draft
+    assert (event.draft, event.payload["status"]) == (True, "RESPONSE_DRAFT")
     # Drafts are read in their region and above, not from below nor by the national departments.
     county = await make_actor(
         sessionmaker, actor_type=ActorType.AGENCY, region_code="510104", administration=MED
     )
     national = await make_actor(sessionmaker, actor_type=ActorType.NATIONAL)
     province = (await bodies_of(sessionmaker, "510000")).finance
-    opened = WarningQuery(year=YEAR, statuses=[WarningStatus.OPEN])
     drafted = WarningQuery(year=YEAR, statuses=[WarningStatus.RESPONSE_DRAFT])
     async with sessionmaker() as s:
         scope = await warning_scope(s, draft)
-        assert [sees_response_draft(a, scope) for a in (agency, province, county, national)] == [
-            True,
-            True,
-            False,
-            False,
-        ]
-        # To those below, the warning is still there, and still OPEN.
-        for reader, shown in ((county, opened), (national, opened), (province, drafted), (agency, drafted)):
-            assert draft.id in {w.id for w in (await s.exec(warnings_select(shown, reader))).all()}
-        assert [w.id for w in (await s.exec(warnings_select(drafted, county))).all()] == []
+        assert [visible(a, scope) for a in (agency, province, county, national)] == [True, True, False, False]
+        for reader, ids in ((province, [draft.id]), (agency, [draft.id]), (county, []), (national, [])):
+            assert [w.id for w in (await s.exec(warnings_select(drafted, reader))).all()] == ids
     given = await act(sessionmaker, answer(agency, draft, Response(K.CORRECTION, "定稿")))
     assert (given.status, given.response_note) == (WarningStatus.ANSWERED, "定稿")
+    async with sessionmaker() as s:  # answered, it is read from below again
+        assert visible(county, await warning_scope(s, given))
+    assert [e.draft for e in await answered_events(sessionmaker)] == [True, False]
 
 
 async def test_art14_who_answers(sessionmaker: Sessionmaker, monitored: Monitored) -> None:
@@ -290,7 +287,8 @@ async def test_art14_open_warnings_rolled_up_the_hierarchy(
             (c.region_id, c.fund_type_id, c.open)
             for c in await open_counts(session=s, actor=province, region=sichuan, year=YEAR)
         ] == [(chengdu.id, fund, 4)]
-        for reader in (monitored.bodies.finance, county):  # 成都 itself; a county reading its pooling region
+        # 成都 itself counts its draft as open; a county of 成都 reads no draft of its pooling region.
+        for reader, count in ((monitored.bodies.finance, 4), (county, 3)):
             at_home = await open_counts(session=s, actor=reader, region=chengdu, year=YEAR)
-            assert [(c.region_id, c.open) for c in at_home] == [(chengdu.id, 4)]
+            assert [(c.region_id, c.open) for c in at_home] == [(chengdu.id, count)]
         assert await open_counts(session=s, actor=province, region=sichuan, year=YEAR + 1) == []
