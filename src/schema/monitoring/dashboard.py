@@ -25,15 +25,15 @@ from src.schema.goals.types import Goal
 from src.schema.list_sizes import max_items
 from src.schema.monitoring.comparison import ComplianceKind, Light, TimelinessStatus, View
 from src.schema.permissions import IsAuthenticated
-from src.schema.regions.loaders import DESCENDANTS_PER_REGION, region_by_id
+from src.schema.regions.loaders import CHILDREN_PER_REGION, region_by_id
 from src.schema.regions.types import Region
 from src.schema.transaction import current_actor
 from src.services.errors import ErrorCode, FieldProblem, ValidationFailed
 from src.services.monitoring import dashboard as service
 from src.services.monitoring.assessment import ExecutionAssessment, IndicatorAssessment
 
-FUNDS = 50  # fund types: reference data, seven today
-PROBLEMS = 500  # compliance problems shown per fund (the first ones)
+FUNDS = 20  # fund types: reference data, seven today (「其他依法设立的」 may add a few)
+PROBLEMS = 100  # compliance problems listed per fund (the first ones; problemCount tells how many)
 
 
 @strawberry.type(description="运行监控：一项指标的最新完成情况与灯")
@@ -133,6 +133,7 @@ class ComplianceProblem:
 @strawberry.type(description="合规性：预算执行不超预算、累计结余不为负、填报数据前后一致")
 class Compliance:
     ok: bool
+    problem_count: int
     problems: list[ComplianceProblem] = strawberry.field(metadata=max_items(PROBLEMS))
 
 
@@ -165,9 +166,10 @@ class FundMonitoring:
     def view_label(self) -> str:
         return label_zh(self.view)
 
-    @strawberry.field(metadata=max_items(DESCENDANTS_PER_REGION), description="数据所来自的统筹地区")
+    @strawberry.field(metadata=max_items(CHILDREN_PER_REGION), description="数据所来自的统筹地区")
     async def pooling_regions(self, info: Info) -> list[Region]:
-        rows = await info.context.loaders[region_by_id].load_many(list(self.pooling_region_ids))
+        ids = list(self.pooling_region_ids[:CHILDREN_PER_REGION])
+        rows = await info.context.loaders[region_by_id].load_many(ids)
         return [Region.from_row(r) for r in rows if r is not None]
 
 
@@ -206,6 +208,7 @@ def _fund(f: service.FundDashboard) -> FundMonitoring:
         ),
         compliance=Compliance(
             ok=c.ok,
+            problem_count=len(c.problems),
             problems=[
                 ComplianceProblem(kind=p.kind, subject=p.subject, message=p.message, region_id=p.region_id)
                 for p in c.problems[:PROBLEMS]
@@ -243,5 +246,5 @@ class MonitoringQueries:
             region=Region.from_row(board.region),
             year=board.year,
             month=board.month,
-            funds=[_fund(f) for f in board.funds],
+            funds=[_fund(f) for f in board.funds[:FUNDS]],
         )

@@ -42,7 +42,7 @@ from src.services.monitoring.warning_reads import WarningQuery, open_counts, war
 
 AUTH: list[type[BasePermission]] = [IsAuthenticated]
 RAISED_PER_EVALUATION = INDICATORS_PER_GOAL + 10  # every indicator and every budget line at most
-FUNDS = 50  # fund types: reference data, seven today
+FUNDS = 20  # fund types: reference data, seven today
 OPEN_COUNT_ROWS = (CHILDREN_PER_REGION + 1) * FUNDS
 
 
