@@ -341,7 +341,10 @@ async def evaluated(gql: GraphQLClient) -> str:
     )
     async with gql.sessionmaker() as s:
         row = await make_goal(s, region_code=PREFECTURE, status=GoalStatus.ISSUED)
-        first = (await s.exec(select(Indicator).where(Indicator.goal_id == row.id))).first()
+        quantitative = select(Indicator).where(
+            Indicator.goal_id == row.id, col(Indicator.target_value).is_not(None)
+        )
+        first = (await s.exec(quantitative.order_by(col(Indicator.sort_order)))).first()
         assert first is not None
         await make_actual(s, first, month=6, by=agency, value=Decimal(10))
         await s.commit()

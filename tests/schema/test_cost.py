@@ -204,8 +204,8 @@ def test_the_pages_of_the_schema_are_found() -> None:
 
 def test_introspection_costs_what_it_returns() -> None:
     assert cost("{ __schema { types { name } } }") == 1 + 1 + len(SCHEMA.type_map)
-    # GraphiQL's own query: the whole schema, a few thousand fields.
-    assert cost(get_introspection_query()) < 10_000
+    # GraphiQL's own query: the whole schema, a few thousand fields (more with each domain: monitoring).
+    assert cost(get_introspection_query()) < 20_000
 
 
 def test_fragments_used_many_times_are_costed_quickly(monkeypatch: pytest.MonkeyPatch) -> None:

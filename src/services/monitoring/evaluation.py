@@ -13,19 +13,14 @@ their answers alone). Each warning raised is an event; the warnings are for the 
 actor, the system; `evaluate_period` is the system's: every pooling region and fund whose period ends then.
 """
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from src.models import FundType, Region
-from src.models.base import utcnow
-from src.models.monitoring import Light, MonitoringWarning, WarningEventKind, WarningKind
 from src.services import audit, policy
 from src.services.actors import Actor
 from src.services.errors import (
@@ -37,149 +32,16 @@ from src.services.errors import (
     WarningErrorCode,
 )
 from src.services.monitoring import state
-from src.services.monitoring.assessment import ScopeAssessment, assess
-from src.services.monitoring.checks import CHINA
+from src.services.monitoring.assessment import assess
 from src.services.monitoring.comparison import is_period_end, period_months
+from src.services.monitoring.raising import Evaluation, china_today, raise_warnings
 from src.services.monitoring.state import ScopeData, ScopeKey
 from src.services.pooling import pooling_region_level
-from src.services.rows import keep_rows, kept_row
+from src.services.rows import kept_row
 from src.services.rules.reads import RuleSet
 from src.services.rules.registry import CHOICE_LABELS
-from src.subjects.events import record_event
 
-WARNED = frozenset({Light.RED, Light.YELLOW})
-PERCENT_LIMIT = Decimal("1E10")  # what monitoring_warning.ratio / deviation hold (12 digits, 2 places)
-CHUNK = 1000  # warnings per INSERT
-
-
-@dataclass(frozen=True)
-class Evaluation:
-    assessment: ScopeAssessment
-    year: int
-    raised: list[MonitoringWarning] = field(default_factory=list)  # new this time (none when re-run)
-
-    @property
-    def key(self) -> ScopeKey:
-        return self.assessment.key
-
-
-def china_today() -> date:
-    return utcnow().astimezone(CHINA).date()
-
-
-def _storable(value: Decimal | None) -> Decimal | None:
-    """A percentage the warning's column can hold; one beyond it (an actual far over a tiny cap) is not
-    worth a number."""
-    return value if value is not None and abs(value) < PERCENT_LIMIT else None
-
-
-def indicator_key(lineage: Any, region_id: int, year: int, month: int) -> str:
-    return f"{WarningKind.INDICATOR.value}:{lineage}:{region_id}:{year}-{month:02d}"
-
-
-def execution_key(item: str, region_id: int, fund_type_id: int, year: int, month: int) -> str:
-    return f"{WarningKind.EXECUTION.value}:{item}:{region_id}:{fund_type_id}:{year}-{month:02d}"
-
-
-def warnings_of(assessment: ScopeAssessment, year: int) -> list[MonitoringWarning]:
-    """The warnings an assessment calls for (not yet stored)."""
-    region_id, fund_id = assessment.key
-    month, goal_id = assessment.month, assessment.goal_id or 0
-    found = []
-    for a in assessment.indicators:
-        if a.lit.light in WARNED:
-            found.append(
-                MonitoringWarning(
-                    key=indicator_key(a.indicator.lineage_id, region_id, year, month),
-                    kind=WarningKind.INDICATOR,
-                    region_id=region_id,
-                    fund_type_id=fund_id,
-                    goal_id=goal_id,
-                    indicator_lineage_id=a.indicator.lineage_id,
-                    year=year,
-                    month=month,
-                    light=a.lit.light,
-                    ratio=_storable(a.lit.ratio),
-                    deviation=_storable(a.lit.deviation),
-                    adjustment_review=assessment.adjustment_review and a.lit.light == Light.RED,
-                )
-            )
-    for e in assessment.execution:
-        if e.lit.light in WARNED:
-            found.append(
-                MonitoringWarning(
-                    key=execution_key(e.item.value, region_id, fund_id, year, month),
-                    kind=WarningKind.EXECUTION,
-                    region_id=region_id,
-                    fund_type_id=fund_id,
-                    goal_id=goal_id,
-                    budget_item=e.item,
-                    year=year,
-                    month=month,
-                    light=e.lit.light,
-                    ratio=_storable(e.lit.ratio),
-                    deviation=_storable(e.lit.deviation),
-                    large_deviation=e.lit.large_deviation,
-                )
-            )
-    return found
-
-
-async def _insert_new(
-    session: AsyncSession, warnings: Sequence[MonitoringWarning]
-) -> list[MonitoringWarning]:
-    """Stores the warnings whose key is new (INSERT … ON CONFLICT DO NOTHING: a concurrent evaluation of
-    the same period cannot raise one twice either); returns those stored, with their ids."""
-    table: Any = MonitoringWarning.__table__  # type: ignore[attr-defined]
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(table).on_conflict_do_nothing(index_elements=["key"])
-    stmt = stmt.returning(table.c.id, table.c.key)
-    by_key = {w.key: w for w in warnings}
-    connection = await session.connection()
-    raised = []
-    for start in range(0, len(warnings), CHUNK):
-        rows = [w.model_dump(exclude={"id"}) for w in warnings[start : start + CHUNK]]
-        for row_id, key in (await connection.execute(stmt, rows)).all():
-            warning = by_key[key]
-            warning.id = row_id
-            raised.append(warning)
-    return raised
-
-
-def _payload(w: MonitoringWarning) -> dict[str, Any]:
-    return {
-        "kind": w.kind.value,
-        "light": w.light.value,
-        "year": w.year,
-        "month": w.month,
-        "ratio": None if w.ratio is None else str(w.ratio),
-        "deviation": None if w.deviation is None else str(w.deviation),
-        "budgetItem": None if w.budget_item is None else w.budget_item.value,
-        "largeDeviation": w.large_deviation,
-        "adjustmentReview": w.adjustment_review,
-    }
-
-
-async def raise_warnings(
-    session: AsyncSession, actor: Actor | None, assessments: Iterable[ScopeAssessment], year: int
-) -> list[Evaluation]:
-    """Stores the warnings of each assessment not raised before and announces each (an event)."""
-    items = list(assessments)
-    raised = await _insert_new(session, [w for a in items for w in warnings_of(a, year)])
-    await keep_rows(session, Region, {w.region_id for w in raised})
-    await keep_rows(session, FundType, {w.fund_type_id for w in raised})
-    for warning in raised:
-        await record_event(
-            session=session,
-            kind=WarningEventKind.MONITORING_WARNING_RAISED,
-            subject=warning,
-            actor=actor,
-            payload=_payload(warning),
-        )
-    by_scope: dict[ScopeKey, list[MonitoringWarning]] = {}
-    for warning in raised:
-        by_scope.setdefault(ScopeKey(warning.region_id, warning.fund_type_id), []).append(warning)
-    return [Evaluation(a, year, by_scope.get(a.key, [])) for a in items]
+__all__ = ["Evaluation", "china_today", "evaluate", "evaluate_period", "load"]
 
 
 async def load(
