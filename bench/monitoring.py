@@ -17,6 +17,9 @@ execution, with a spread of lights. Then:
   prefectures) and a large one (四川, 21): rows read per second, and statements per dashboard, which must not
   change with the province's size.
 
+The collector is tuned as `fundperf serve` tunes it (tune_gc_for_serving), where the periodic evaluation
+and the dashboard run.
+
 `MEASURES` is the hook for further measurements on the same data set (the XLSX round trip of a prefecture's
 entry sheet is measured by the entry sheet's own work: append an `async (engine, sessionmaker) -> str`).
 """
@@ -42,7 +45,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bench.national import YEAR, build_national
 from bench.read_api import BenchFailure, fresh_database
-from src.app import create_app
+from src.app import create_app, tune_gc_for_serving
 from src.db import create_sessionmaker
 from src.models import FundBudget, FundBudgetLine, Goal, Indicator, Organization, Region, User
 from src.models.base import utcnow
@@ -272,6 +275,7 @@ async def run(database_url: str | None, repeat: int) -> None:
         built = f"{national.goals} goals, {national.indicators} indicators, {sum(rows.values())} rows"
         print(f"  built in {time.perf_counter() - started:.0f} s: {built}", file=sys.stderr)
         provinces = sorted(rows)
+        tune_gc_for_serving()  # as `fundperf serve` does: the data set's objects out of the collector's way
         print(f"\n{environment()}; database {engine.dialect.name}; median of {repeat} runs\n")
         print("Evaluating June (lights and warnings, every pooling region × fund whose period ends):")
         for chosen in (provinces[:SMALL_PROVINCES], provinces):

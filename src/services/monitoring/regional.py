@@ -83,7 +83,7 @@ def roll_up(
 ) -> RolledUp:
     """The province-wide `lines` (the goal in force at the region rolling up; none without one) over the
     pooling regions' `scopes`, each already assessed (`assessments`, by pooling region id)."""
-    inherited = {line.id: [] for line in lines}  # type: dict[int, list[tuple[ScopeData, IndicatorLine]]]
+    inherited: dict[int, list[tuple[ScopeData, IndicatorLine]]] = {line.id: [] for line in lines}
     for data in scopes:
         for own in data.indicators:
             if own.inherited_from_id in inherited:
