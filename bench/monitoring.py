@@ -102,11 +102,11 @@ async def build_monitoring(session: AsyncSession) -> dict[str, int]:
     user = User(username="bench_agency", full_name="基准测试", organization_id=org.id or 0)
     session.add(user)
     await session.flush()
-    goals = (
-        await session.exec(select(Goal, Region.path).join(Region, col(Region.id) == Goal.region_id))
-    ).all()
+    # In id order: the random spread of figures is the same on both databases.
+    joined = select(Goal, Region.path).join(Region, col(Region.id) == Goal.region_id).order_by(col(Goal.id))
+    goals = (await session.exec(joined)).all()
     by_goal: dict[int, list[Indicator]] = {}
-    for indicator in (await session.exec(select(Indicator))).all():
+    for indicator in (await session.exec(select(Indicator).order_by(col(Indicator.id)))).all():
         by_goal.setdefault(indicator.goal_id, []).append(indicator)
     now = utcnow()
     stamp = {"created_at": now, "updated_at": now, "row_version": 1}
