@@ -14,6 +14,7 @@ from src.models.enums import (
     BUDGET_ITEM_CATEGORY,
     ActorType,
     Administration,
+    Aggregation,
     BudgetItem,
     BudgetStatus,
     Comparator,
@@ -23,6 +24,7 @@ from src.models.enums import (
     IndicatorKind,
     QualitativeGrade,
 )
+from src.models.monitoring import BudgetExecution, IndicatorActual
 from src.services.actors import Actor, load_actor
 from src.services.goals.issuing import record_issue
 
@@ -221,3 +223,107 @@ async def issue_goal(session: AsyncSession, goal: Goal, *, at: datetime = ISSUED
     body = (await session.exec(stmt)).one()
     assert body is not None
     return await record_issue(session, goal, organization_id=body, at=at)
+
+
+async def make_indicator(
+    session: AsyncSession,
+    goal: Goal,
+    *,
+    level3: str = "参保人数",
+    comparator: Comparator = Comparator.GE,
+    aggregation: Aggregation = Aggregation.SUM,
+    target_value: Decimal | None = Decimal(1200),
+    kind: IndicatorKind = IndicatorKind.QUANTITATIVE,
+    unit: str = "万人",
+    weight: Decimal = Decimal(10),
+    inherited_from_id: int | None = None,
+) -> Indicator:
+    """One indicator of `goal`, by what monitoring compares: comparator, aggregation and target."""
+    qualitative = kind == IndicatorKind.QUALITATIVE
+    indicator = Indicator(
+        goal_id=goal.id or 0,
+        level1=IndicatorCategory.DECISION if qualitative else IndicatorCategory.OUTPUT,
+        level2="政策制定" if qualitative else "数量",
+        level3=level3,
+        kind=kind,
+        comparator=Comparator.GRADE if qualitative else comparator,
+        aggregation=Aggregation.NONE if qualitative else aggregation,
+        target_value=None if qualitative else target_value,
+        target_grade=QualitativeGrade.ACHIEVED if qualitative else None,
+        unit="" if qualitative else unit,
+        weight=weight,
+        inherited_from_id=inherited_from_id,
+    )
+    session.add(indicator)
+    await session.flush()
+    return indicator
+
+
+async def make_actual(
+    session: AsyncSession,
+    indicator: Indicator,
+    *,
+    month: int,
+    by: Actor,
+    value: Decimal | None = None,
+    numerator: Decimal | None = None,
+    denominator: Decimal | None = None,
+    grade: QualitativeGrade | None = None,
+    region_code: str | None = None,
+    entered_at: datetime | None = None,
+) -> IndicatorActual:
+    """An indicator's actual of 1-`month`月 as entered by `by` for its own region (or `region_code`: a part
+    of the goal's pooling region), straight into the table (the entry service is tested on its own)."""
+    goal = await session.get_one(Goal, indicator.goal_id)
+    actual = IndicatorActual(
+        goal_id=goal.id or 0,
+        goal_lineage_id=goal.lineage_id,
+        indicator_lineage_id=indicator.lineage_id,
+        pooling_region_id=goal.region_id,
+        region_id=await region_id(session, region_code) if region_code else by.region_id,
+        fund_type_id=goal.fund_type_id,
+        year=goal.start_year,
+        month=month,
+        value=value,
+        numerator=numerator,
+        denominator=denominator,
+        grade=grade,
+        organization_id=by.organization_id,
+        user_id=by.user_id,
+    )
+    if entered_at is not None:
+        actual.created_at = actual.updated_at = entered_at
+    session.add(actual)
+    await session.flush()
+    return actual
+
+
+async def make_execution(
+    session: AsyncSession,
+    budget: FundBudget,
+    item: BudgetItem,
+    *,
+    month: int,
+    amount: Decimal,
+    by: Actor,
+    region_code: str | None = None,
+    entered_at: datetime | None = None,
+) -> BudgetExecution:
+    """A budget line's execution of 1-`month`月 as entered by `by` (or for `region_code`, a part)."""
+    execution = BudgetExecution(
+        budget_id=budget.id or 0,
+        item=item,
+        pooling_region_id=budget.region_id,
+        region_id=await region_id(session, region_code) if region_code else by.region_id,
+        fund_type_id=budget.fund_type_id,
+        year=budget.year,
+        month=month,
+        amount=amount,
+        organization_id=by.organization_id,
+        user_id=by.user_id,
+    )
+    if entered_at is not None:
+        execution.created_at = execution.updated_at = entered_at
+    session.add(execution)
+    await session.flush()
+    return execution

@@ -231,7 +231,10 @@ class MonitoringWarning(Versioned, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    key: str = Field(max_length=120)  # "<kind>:<lineage or budget item>:<region id>:<year>-<month>"
+    # "INDICATOR:<lineage>:<region id>:<year>-<month>" or
+    # "EXECUTION:<item>:<region id>:<fund id>:<year>-<month>"
+    # (a budget item is the fund's: two funds of one region lag apart).
+    key: str = Field(max_length=120)
     kind: WarningKind = Field(sa_type=StrEnumType(WarningKind))
     region_id: int = Field(foreign_key="region.id", index=True)  # the pooling region (responsible bodies)
     fund_type_id: int = Field(foreign_key="fund_type.id")
@@ -243,6 +246,10 @@ class MonitoringWarning(Versioned, table=True):
     light: Light = Field(sa_type=StrEnumType(Light))
     ratio: Decimal | None = Field(default=None, sa_type=PERCENT)  # completion ÷ expected progress, %
     deviation: Decimal | None = Field(default=None, sa_type=PERCENT)  # ratio − 100, %
+    # Execution: 「执行偏差较大的应及时按规定进行调整」 (Art. 14): more than urging is due.
+    large_deviation: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+    # Indicator: its goal red ADJUSTMENT_REVIEW_RED_PERIODS periods in a row, for assessment and adjustment.
+    adjustment_review: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
     status: WarningStatus = Field(default=WarningStatus.OPEN, sa_type=StrEnumType(WarningStatus))
     response: WarningResponseKind | None = Field(default=None, sa_type=StrEnumType(WarningResponseKind))
     response_note: str = Field(default="", sa_type=sa.Text, max_length=FREE_TEXT_MAX_LENGTH)

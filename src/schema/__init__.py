@@ -23,6 +23,8 @@ from src.schema.goals.mutations import GoalMutations
 from src.schema.goals.queries import GoalQueries
 from src.schema.indicators.queries import IndicatorTemplateQueries
 from src.schema.inputs import InputGuard, guard_subscriptions
+from src.schema.monitoring.dashboard import MonitoringQueries
+from src.schema.monitoring.warnings import WarningMutations, WarningQueries
 from src.schema.organizations.queries import OrganizationQueries
 from src.schema.regions.queries import RegionQueries
 from src.schema.reporting import HideSuggestions, MaskUnexpected, Schema, SingleOperation
@@ -51,6 +53,8 @@ Query = merge_types(
         EventQueries,
         WebhookQueries,
         DeadlineQueries,
+        WarningQueries,
+        MonitoringQueries,
     ),
 )
 Mutation = merge_types(
@@ -63,6 +67,7 @@ Mutation = merge_types(
         RuleMutations,
         ReportMutations,
         WebhookMutations,
+        WarningMutations,
     ),
 )
 

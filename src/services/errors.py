@@ -65,6 +65,15 @@ class BudgetErrorCode(StrEnum):
     GOAL_NOT_ISSUED = "GOAL_NOT_ISSUED"  # Art. 7: goals are the precondition of the budget
 
 
+class WarningErrorCode(StrEnum):
+    """Evaluating a monitoring period and answering its warnings (Art. 13, 14)."""
+
+    EVALUATION_NOT_POOLING_REGION = "EVALUATION_NOT_POOLING_REGION"  # the region does not pool the fund
+    EVALUATION_NO_GOAL_IN_FORCE = "EVALUATION_NO_GOAL_IN_FORCE"  # nothing issued to compare with
+    WARNING_ALREADY_ANSWERED = "WARNING_ALREADY_ANSWERED"  # a response was given: only closing remains
+    WARNING_CLOSED = "WARNING_CLOSED"  # closed: nothing more to answer
+
+
 class AuthErrorCode(StrEnum):
     INVALID_CREDENTIALS = "INVALID_CREDENTIALS"
     TOO_MANY_ATTEMPTS = "TOO_MANY_ATTEMPTS"
@@ -75,8 +84,9 @@ DOMAIN_ERROR_CODES: tuple[type[StrEnum], ...] = (
     GoalErrorCode,
     BudgetErrorCode,
     AuthErrorCode,
+    WarningErrorCode,
 )
-AnyCode = CommonErrorCode | GoalErrorCode | BudgetErrorCode | AuthErrorCode
+AnyCode = CommonErrorCode | GoalErrorCode | BudgetErrorCode | AuthErrorCode | WarningErrorCode
 
 
 class DomainError(Exception):

@@ -9,13 +9,15 @@ counted (tests/schema/test_statement_counts.py).
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlmodel import col, select
 
 from src.models import ApiToken, Indicator, IndicatorTemplate, User, Webhook
 from src.models.enums import ActorType, Administration, GoalStatus
-from tests.factories import make_budget, make_goal, make_user
+from src.models.monitoring import MonitoringWarning
+from tests.factories import make_actor, make_actual, make_budget, make_goal, make_user
 from tests.schema.conftest import GraphQLClient
 
 MED = Administration.MEDICAL_SECURITY
@@ -329,3 +331,59 @@ async def webhook_update(gql: GraphQLClient) -> Call:
 async def webhook_delete(gql: GraphQLClient) -> Call:
     hook = await webhook(gql)
     return Call(by_input("webhookDelete", "WebhookDeleteInput"), {"input": {"id": str(hook.id)}})
+
+
+# In-year monitoring (Art. 13, 14): a period evaluated, a warning answered.
+async def evaluated(gql: GraphQLClient) -> str:
+    """成都's issued 2026 goal with a June actual far behind: evaluating June raises a warning."""
+    agency = await make_actor(
+        gql.sessionmaker, actor_type=ActorType.AGENCY, region_code=PREFECTURE, administration=MED
+    )
+    async with gql.sessionmaker() as s:
+        row = await make_goal(s, region_code=PREFECTURE, status=GoalStatus.ISSUED)
+        quantitative = select(Indicator).where(
+            Indicator.goal_id == row.id, col(Indicator.target_value).is_not(None)
+        )
+        first = (await s.exec(quantitative.order_by(col(Indicator.sort_order)))).first()
+        assert first is not None
+        await make_actual(s, first, month=6, by=agency, value=Decimal(10))
+        await s.commit()
+    return PREFECTURE
+
+
+EVALUATE = {"regionCode": PREFECTURE, "fundTypeCode": "EMPLOYEE_MEDICAL", "year": 2026, "month": 6}
+
+
+@case("monitoringEvaluate")
+async def monitoring_evaluate(gql: GraphQLClient) -> Call:
+    await evaluated(gql)
+    await gql.login_as(ActorType.FINANCE, PREFECTURE)
+    return Call(by_input("monitoringEvaluate", "MonitoringEvaluateInput"), {"input": EVALUATE})
+
+
+async def open_warning(gql: GraphQLClient) -> MonitoringWarning:
+    await monitoring_evaluate(gql)
+    await gql.data(by_input("monitoringEvaluate", "MonitoringEvaluateInput"), {"input": EVALUATE})
+    async with gql.sessionmaker() as s:
+        warning = (await s.exec(select(MonitoringWarning))).first()
+    assert warning is not None
+    return warning
+
+
+def answer(name: str) -> Case:
+    async def build(gql: GraphQLClient) -> Call:
+        warning = await open_warning(gql)
+        await drafter(gql)  # 成都's medical agency
+        response = {
+            "id": str(warning.id),
+            "rowVersion": warning.row_version,
+            "kind": "CORRECTION",
+            "note": "纠偏",
+        }
+        return Call(by_input(name, "WarningRespondInput"), {"input": response})
+
+    return build
+
+
+CASES["warningRespond"] = answer("warningRespond")
+CASES["warningResponseDraft"] = answer("warningResponseDraft")

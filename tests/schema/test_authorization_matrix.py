@@ -27,6 +27,7 @@ from src.models import (
     Region,
 )
 from src.models.enums import ActorType, Administration, GoalStatus, RegionLevel
+from src.models.monitoring import Light, MonitoringWarning, WarningKind
 from src.seed.reference import load_reference_data
 from tests.factories import make_budget, make_goal, make_user
 from tests.schema.conftest import GraphQLClient
@@ -154,6 +155,35 @@ READERS = only(
     ("NATIONAL", "parent"),
 )
 RULES = "mutation($input: RuleSetUpdateInput!) { ruleSetUpdate(input: $input) { __typename } }"
+
+
+async def issued_goal(session: AsyncSession, region: str, year: int) -> dict[str, Any]:
+    """An issued goal to evaluate: the evaluation names a region and a fund (reference data), no record."""
+    await goal_in(session, region, year, GoalStatus.ISSUED)
+    return {"year": year, "region": region}
+
+
+async def open_warning(session: AsyncSession, region: str, year: int) -> dict[str, Any]:
+    """An open indicator warning of the region's issued goal (Art. 14), as evaluation raises it."""
+    goal = await goal_in(session, region, year, GoalStatus.ISSUED)
+    row = (await session.exec(select(Goal).where(Goal.id == int(goal["id"])))).one()
+    warning = MonitoringWarning(
+        key=f"INDICATOR:test:{row.id}:{year}-06", kind=WarningKind.INDICATOR, region_id=row.region_id,
+        fund_type_id=row.fund_type_id, goal_id=row.id or 0, year=year, month=6, light=Light.RED,
+    )  # fmt: skip
+    session.add(warning)
+    await session.flush()
+    return {"id": str(warning.id), "rowVersion": warning.row_version, "status": "OPEN"}
+
+
+def respond(t: dict[str, Any]) -> dict[str, Any]:
+    return {"input": {**ids(t), "kind": "CORRECTION", "note": "纠偏"}}
+
+
+def evaluate(t: dict[str, Any]) -> dict[str, Any]:
+    fund = {"regionCode": t["region"], "fundTypeCode": "EMPLOYEE_MEDICAL"}
+    return {"input": {**fund, "year": t["year"], "month": 6}}
+
 
 CASES: dict[str, Case] = {
     # Only the province-wide goal is created; a pooling region's comes from its decomposition (Art. 6).
@@ -316,6 +346,28 @@ CASES: dict[str, Case] = {
     # Art. 23: each prefecture's finance sets its own detailed rules; the province's finance the province's.
     "ruleSetUpdate": Case(False, nothing, RULES, rules, FIN),
     "ruleSetUpdateProvince": Case(True, nothing, RULES, rules, FIN),
+    # Art. 13: 统筹地区财政部门、社会保险行政部门组织开展 the comparison; Art. 14: its bodies answer.
+    "monitoringEvaluate": Case(
+        False,
+        issued_goal,
+        "mutation($input: MonitoringEvaluateInput!) { monitoringEvaluate(input: $input) { __typename } }",
+        evaluate,
+        only(("FINANCE", "own"), ("MEDICAL_SECURITY", "own")),
+    ),
+    "warningRespond": Case(
+        False,
+        open_warning,
+        "mutation($input: WarningRespondInput!) { warningRespond(input: $input) { __typename } }",
+        respond,
+        ADJUSTERS,
+    ),
+    "warningResponseDraft": Case(
+        False,
+        open_warning,
+        "mutation($input: WarningRespondInput!) { warningResponseDraft(input: $input) { __typename } }",
+        respond,
+        ADJUSTERS,
+    ),
 }
 
 

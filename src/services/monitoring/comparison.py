@@ -9,9 +9,13 @@ How an indicator is compared depends on what its value means (DOMAIN §10, made 
   the annual target × N / 12 and the completion ratio is actual ÷ expected;
 - rates and levels (RATE, NONE) do not accumulate: they are compared with the annual target itself;
 - "≤" indicators are caps: compared with the annual target as they stand (a count of budget adjustments
-  to date within its cap is on track), lit by the rule LE_INDICATOR_LIGHTING;
+  to date within its cap is on track), lit by the rule LE_INDICATOR_LIGHTING; the excess over the cap is
+  measured against the cap's size, so a negative cap (支出增长率 ≤ -2%) is lit as a positive one;
 - "=" indicators are lit like "≥" (under-achievement is what monitoring looks for); over the target is blue;
 - qualitative indicators: 达成 green, 部分达成 yellow, 未达成 red.
+
+A light is decided on the percentage as shown (two places): a ratio shown as 60.00 is never red under
+"below 60 red", so what a reader sees always explains the light.
 """
 
 from collections.abc import Iterable, Sequence
@@ -87,7 +91,7 @@ class Lit:
 
     light: Light
     ratio: Decimal | None = None  # actual ÷ expected, %
-    deviation: Decimal | None = None  # ratio − 100, % (negative: behind)
+    deviation: Decimal | None = None  # (actual − expected) ÷ |expected|, % (negative: below expected)
     large_deviation: bool = False  # execution only: 「执行偏差较大」 (Art. 14), adjust by the rules
 
 
@@ -141,16 +145,26 @@ def _ratio_light(ratio: Decimal, t: Thresholds) -> Light:
     return Light.GREEN
 
 
+def deviation(actual: Decimal, expected: Decimal) -> Decimal | None:
+    """(actual − expected) ÷ |expected| in percent, shown: negative is below what was expected (behind a
+    "≥" target, within a "≤" cap); None when nothing is expected."""
+    if expected == 0:
+        return None
+    return percent((actual - expected) * HUNDRED / abs(expected))
+
+
 def _le_light(actual: Decimal, target: Decimal, t: Thresholds) -> Lit:
+    # actual ÷ cap says nothing for a negative cap (-1 ÷ -2 is 50% yet over it): shown for positive caps only.
+    ratio = completion_ratio(actual, target) if target > 0 else None
+    shown = percent(ratio) if ratio is not None else None
+    excess = deviation(actual, target)
     if actual <= target:
-        return Lit(Light.GREEN, deviation=Decimal(0))
-    if target == 0:
+        return Lit(Light.GREEN, ratio=shown, deviation=excess)
+    if excess is None:  # over a cap of zero: no margin can make that yellow
         return Lit(Light.RED)
-    excess = (actual - target) * HUNDRED / target
-    deviation = percent(excess)
     if t.le_lighting == LeIndicatorLighting.BY_EXCESS and excess < t.le_yellow_excess_below:
-        return Lit(Light.YELLOW, deviation=deviation)
-    return Lit(Light.RED, deviation=deviation)
+        return Lit(Light.YELLOW, ratio=shown, deviation=excess)
+    return Lit(Light.RED, ratio=shown, deviation=excess)
 
 
 GRADE_LIGHT = {
@@ -185,7 +199,7 @@ def indicator_light(
         met = actual == 0 if comparator == Comparator.EQ else actual >= 0
         return Lit(Light.GREEN if met else Light.RED)
     shown = percent(ratio)
-    return Lit(_ratio_light(ratio, thresholds), ratio=shown, deviation=shown - HUNDRED)
+    return Lit(_ratio_light(shown, thresholds), ratio=shown, deviation=shown - HUNDRED)
 
 
 def worst_light(lights: Iterable[Light]) -> Light:
@@ -193,8 +207,14 @@ def worst_light(lights: Iterable[Light]) -> Light:
     return max(lights, key=SEVERITY.__getitem__, default=Light.NONE)
 
 
+def budget_amount(initial: Decimal, adjusted: Decimal | None) -> Decimal:
+    """What execution is measured against: the adjusted budget where there is one (调整后预算数), else the
+    initial one (DOMAIN §10: execution rate = executed ÷ adjusted budget)."""
+    return adjusted if adjusted is not None else initial
+
+
 def execution_rate(executed: Decimal, budget: Decimal) -> Decimal | None:
-    """预算执行率: executed ÷ budget (the adjusted budget where there is one), in percent."""
+    """预算执行率: executed ÷ budget (budget_amount), in percent."""
     if budget == 0:
         return None
     return executed * HUNDRED / budget
@@ -209,11 +229,10 @@ def execution_light(
     rate = execution_rate(executed, budget)
     if rate is None:
         return Lit(Light.NONE)
-    progress = rate * HUNDRED / elapsed_share(month)
-    shown = percent(progress)
-    if progress < thresholds.execution_red_below:
+    shown = percent(rate * HUNDRED / elapsed_share(month))
+    if shown < thresholds.execution_red_below:
         light = Light.RED
-    elif progress < thresholds.execution_yellow_below:
+    elif shown < thresholds.execution_yellow_below:
         light = Light.YELLOW
     else:
         light = Light.GREEN
@@ -221,7 +240,7 @@ def execution_light(
         light,
         ratio=shown,
         deviation=shown - HUNDRED,
-        large_deviation=progress < thresholds.execution_large_below,
+        large_deviation=shown < thresholds.execution_large_below,
     )
 
 

@@ -4,7 +4,8 @@ Actuals and execution sit at the region that entered them (a county's part is se
 not by its neighbours); warnings, reports and deadline notices at their pooling region; a compilation at its
 prefecture, addressed to both administrations (it goes to 人社厅 and 省医保局 alike). Every row of a fund is
 addressed to its fund's administration. Drafts (a report or compilation not yet submitted or sent, a warning
-whose response is only drafted) are not seen from above.
+whose response is only drafted) are, as policy.visibility has it, not seen from the regions below their own
+nor by the national departments (their own region and the regions above read them).
 """
 
 from typing import Any
