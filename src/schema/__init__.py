@@ -22,6 +22,7 @@ from src.schema.goals.mutations import GoalMutations
 from src.schema.goals.queries import GoalQueries
 from src.schema.indicators.queries import IndicatorTemplateQueries
 from src.schema.inputs import InputGuard, guard_subscriptions
+from src.schema.monitoring.entries import EntryMutations, EntryQueries
 from src.schema.organizations.queries import OrganizationQueries
 from src.schema.regions.queries import RegionQueries
 from src.schema.reporting import HideSuggestions, MaskUnexpected, Schema, SingleOperation
@@ -49,6 +50,7 @@ Query = merge_types(
         ReportQueries,
         EventQueries,
         WebhookQueries,
+        EntryQueries,
     ),
 )
 Mutation = merge_types(
@@ -61,6 +63,7 @@ Mutation = merge_types(
         RuleMutations,
         ReportMutations,
         WebhookMutations,
+        EntryMutations,
     ),
 )
 
