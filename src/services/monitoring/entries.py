@@ -10,7 +10,7 @@ is a Conflict. Nothing is written unless every row passes.
 """
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
@@ -28,7 +28,7 @@ from src.services.monitoring import clock
 from src.services.monitoring.entry_checks import actual_problems, by_row, month_problem
 from src.services.monitoring.entry_places import Places, goals_in_force, require_entering, summable
 from src.services.monitoring.entry_rows import TEXT_FIELDS, ActualRow, Recorded
-from src.services.monitoring.entry_writes import Plan, apply, reason_problems, stale
+from src.services.monitoring.entry_writes import Plan, apply, reason_problems, row_namer, stale
 
 OPERATION = "actualsRecord"
 ROWS_FIELD = "input.rows"
@@ -85,11 +85,13 @@ async def record_actuals(
     rows: Sequence[ActualRow],
     reason: str = "",
     prefix: str = ROWS_FIELD,
+    row_names: Sequence[str] | None = None,
     today: date | None = None,
 ) -> Recorded[IndicatorActual]:
     """Records `rows` as the actor's region's actuals (see the module's description); `prefix` is the input
     path the rows' problems are reported under (`input.rows.3.numerator`)."""
     today = today or clock.china_today()
+    name = row_namer(row_names)
     if not rows:
         return Recorded()
     indicators = await _indicators(session, rows)
@@ -121,10 +123,10 @@ async def record_actuals(
             message = f"{place.region.name}不是该险种的统筹地区：请在各统筹地区的目标上填报"
             problems.append(FieldProblem(field, message, ErrorCode.INVALID))
             continue
-        what = f"第 {index + 1} 行（{indicator.level3}）"
+        what = f"{name(index)}（{indicator.level3}）"
         require_entering(actor, place, sums=summable(indicator), item=None, what=what)
         resolved.append((index, row, goal, indicator))
-    plans = await _plans(session, actor, resolved, problems, prefix=prefix, today=today)
+    plans = await _plans(session, actor, resolved, problems, prefix=prefix, name=name, today=today)
     problems += reason_problems(plans, reason)
     if problems:
         raise ValidationFailed(sorted(problems, key=by_row))
@@ -144,6 +146,7 @@ async def _plans(
     problems: list[FieldProblem],
     *,
     prefix: str,
+    name: Callable[[int], str],
     today: date,
 ) -> list[Plan[IndicatorActual]]:
     """Each resolved row checked against its indicator and month, and planned as a new row or against the
@@ -160,7 +163,7 @@ async def _plans(
         found += [late] if late else []
         key = (indicator.lineage_id, row.month)
         if key in seen:
-            message = f"与第 {seen[key] + 1} 行重复：同一指标同一月份只填报一行"
+            message = f"与{name(seen[key])}重复：同一指标同一月份只填报一行"
             found.append(FieldProblem(f"{prefix}.{index}.month", message, ErrorCode.DUPLICATE))
         seen.setdefault(key, index)
         problems += found
@@ -189,5 +192,5 @@ async def _plans(
                 organization_id=actor.organization_id,
                 user_id=actor.user_id,
             )
-        plans.append(Plan(index, stored, values, key not in existing, row.row_version, written))
+        plans.append(Plan(index, name(index), stored, values, key not in existing, row.row_version, written))
     return plans

@@ -4,7 +4,7 @@ as it is. Each row written is in the audit trail (a correction with its before, 
 announces itself as an event of its own (the subject of an event is one row)."""
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic
 
@@ -29,6 +29,7 @@ class Plan(Generic[R]):
     """One row of a batch: the stored row (or a new one, not yet added) and the values it must hold."""
 
     index: int  # position in the batch (the input path's number)
+    name: str  # how messages name the row: 第 4 行, or an uploaded sheet's 绩效指标表第 5 行
     row: R
     values: dict[str, Any]  # what the caller entered: a difference from the stored row is a correction
     new: bool
@@ -42,6 +43,13 @@ class Plan(Generic[R]):
         return self.new or any(getattr(self.row, name) != value for name, value in self.values.items())
 
 
+def row_namer(row_names: Sequence[str] | None) -> Callable[[int], str]:
+    """How a batch's messages name its rows: as the caller says (an uploaded sheet's rows), else 第 n 行."""
+    if row_names is not None:
+        return row_names.__getitem__
+    return lambda index: f"第 {index + 1} 行"
+
+
 def stale(plans: Sequence[Plan[Any]], label: str) -> Conflict | None:
     """A conflict for the first correction whose caller read an older version than the stored one."""
     for plan in plans:
@@ -51,7 +59,7 @@ def stale(plans: Sequence[Plan[Any]], label: str) -> Conflict | None:
             and plan.expected_version != plan.row.row_version
         ):
             return Conflict(
-                f"第 {plan.index + 1} 行的{label}已被他人修改（当前版本 {plan.row.row_version}，"
+                f"{plan.name}的{label}已被他人修改（当前版本 {plan.row.row_version}，"
                 f"提交的版本 {plan.expected_version}），请刷新后重试",
                 code=CommonErrorCode.STALE_VERSION,
                 current_version=plan.row.row_version,
@@ -62,7 +70,7 @@ def stale(plans: Sequence[Plan[Any]], label: str) -> Conflict | None:
 def reason_problems(plans: Sequence[Plan[Any]], reason: str) -> list[FieldProblem]:
     """A correction keeps its history with a reason (the audit trail): required as soon as one row of the
     batch changes what was entered, and a short text."""
-    corrected = [plan.index + 1 for plan in plans if not plan.new and plan.changes]
+    corrected = [plan.name for plan in plans if not plan.new and plan.changes]
     text = reason.strip()
     if len(reason) > REASON_MAX_LENGTH:
         message = f"更正理由过长（最多 {REASON_MAX_LENGTH} 个字符）"
@@ -70,8 +78,8 @@ def reason_problems(plans: Sequence[Plan[Any]], reason: str) -> list[FieldProble
     if _CONTROL.search(reason):
         return [FieldProblem(REASON_FIELD, "更正理由不能包含控制字符", ErrorCode.INVALID)]
     if corrected and not text:
-        rows = "、".join(str(n) for n in corrected[:20]) + ("等" if len(corrected) > 20 else "")
-        message = f"第 {rows} 行更正了已填报的数据，须说明更正理由"
+        rows = "、".join(corrected[:20]) + ("等" if len(corrected) > 20 else "")
+        message = f"{rows}更正了已填报的数据，须说明更正理由"
         return [FieldProblem(REASON_FIELD, message, ErrorCode.REQUIRED)]
     return []
 

@@ -6,7 +6,7 @@ region's cumulative 1-N月 figure in yuan. Every line sums, so a pooling region 
 entered by its parts (entry_places.py); the contribution line also by the tax department.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
@@ -25,7 +25,7 @@ from src.services.monitoring import clock
 from src.services.monitoring.entry_checks import by_row, execution_problems, month_problem
 from src.services.monitoring.entry_places import Places, require_entering
 from src.services.monitoring.entry_rows import ExecutionRow, Recorded
-from src.services.monitoring.entry_writes import Plan, apply, reason_problems, stale
+from src.services.monitoring.entry_writes import Plan, apply, reason_problems, row_namer, stale
 
 OPERATION = "executionRecord"
 ROWS_FIELD = "input.rows"
@@ -71,11 +71,13 @@ async def record_executions(
     rows: Sequence[ExecutionRow],
     reason: str = "",
     prefix: str = ROWS_FIELD,
+    row_names: Sequence[str] | None = None,
     today: date | None = None,
 ) -> Recorded[BudgetExecution]:
     """Records `rows` as the actor's region's budget execution (see the module's and entries.py's
     descriptions: the same refusals in the same order)."""
     today = today or clock.china_today()
+    name = row_namer(row_names)
     if not rows:
         return Recorded()
     budgets = await _visible_budgets(session, actor, rows)
@@ -88,7 +90,7 @@ async def record_executions(
         place = await places.of(
             region_id=budget.region_id, fund_type_id=budget.fund_type_id, year=budget.year
         )
-        what = f"第 {index + 1} 行（{label_zh(row.item)}）"
+        what = f"{name(index)}（{label_zh(row.item)}）"
         require_entering(actor, place, sums=True, item=row.item, what=what)
         resolved.append((index, row, budget))
     for index, row, budget in resolved:
@@ -100,7 +102,7 @@ async def record_executions(
         if (row.budget_id, row.item) not in lines:
             message = f"该预算没有“{label_zh(row.item)}”科目"
             problems.append(FieldProblem(f"{prefix}.{index}.item", message, ErrorCode.NOT_FOUND))
-    plans = await _plans(session, actor, resolved, problems, prefix=prefix, today=today)
+    plans = await _plans(session, actor, resolved, problems, prefix=prefix, name=name, today=today)
     problems += reason_problems(plans, reason)
     if problems:
         raise ValidationFailed(sorted(problems, key=by_row))
@@ -120,6 +122,7 @@ async def _plans(
     problems: list[FieldProblem],
     *,
     prefix: str,
+    name: Callable[[int], str],
     today: date,
 ) -> list[Plan[BudgetExecution]]:
     budget_ids = sorted({budget.id or 0 for _, _, budget in resolved})
@@ -132,7 +135,7 @@ async def _plans(
         found += [late] if late else []
         key = (row.budget_id, row.item, row.month)
         if key in seen:
-            message = f"与第 {seen[key] + 1} 行重复：同一科目同一月份只填报一行"
+            message = f"与{name(seen[key])}重复：同一科目同一月份只填报一行"
             found.append(FieldProblem(f"{prefix}.{index}.month", message, ErrorCode.DUPLICATE))
         seen.setdefault(key, index)
         problems += found
@@ -154,5 +157,5 @@ async def _plans(
                 organization_id=actor.organization_id,
                 user_id=actor.user_id,
             )
-        plans.append(Plan(index, stored, values, key not in existing, row.row_version, written))
+        plans.append(Plan(index, name(index), stored, values, key not in existing, row.row_version, written))
     return plans
