@@ -116,13 +116,14 @@ def _whole(value: Any, what: str) -> int:
 
 
 def _number(value: Any) -> Decimal:
-    """A numeric cell as the decimal it shows: a float by its shortest spelling (Excel keeps doubles)."""
+    """A numeric cell as the decimal it shows. Excel keeps doubles to 15 significant digits: a value it
+    computed (=A2*0.07) may be saved as 0.30000000000000004, which is the 0.3 it shows."""
     if isinstance(value, bool | datetime | date | time):
         raise _Bad("须为数值（不能是日期或逻辑值）")
     if isinstance(value, float):
         if not math.isfinite(value):
             raise _Bad("须为有限的数值")
-        return Decimal(repr(value))
+        return Decimal(format(value, ".15g"))
     if isinstance(value, int | Decimal):
         return Decimal(value)
     try:

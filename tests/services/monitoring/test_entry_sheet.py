@@ -236,18 +236,17 @@ def _blank_workbook() -> bytes:
     return out.getvalue()
 
 
-def test_art13_a_grade_is_read_by_its_label_or_its_code() -> None:
+def test_art13_cells_are_read_as_excel_shows_them() -> None:
     workbook = load_workbook(
         io.BytesIO(draw_entry_sheet({"title": "t", "notes": [], "actuals": [], "executions": []}))
     )
     ws = workbook["绩效指标"]
     ws.append([7, 3, None, None, None, None, None, None, None, None, None, None, None, "部分达成"])
     ws.append([8, 3, None, None, None, None, None, None, None, None, None, None, None, "ACHIEVED"])
+    ws.append([9, 3, None, None, None, None, None, None, None, 0.1 + 0.2])  # as Excel saves what it computed
     out = io.BytesIO()
     workbook.save(out)
     parsed = read_entry_sheet(out.getvalue(), max_rows=10, expansion=50)
-    assert [row.grade for row in parsed.actuals] == [
-        QualitativeGrade.PARTLY_ACHIEVED,
-        QualitativeGrade.ACHIEVED,
-    ]
-    assert parsed.actual_rows == [2, 3]
+    grades = [QualitativeGrade.PARTLY_ACHIEVED, QualitativeGrade.ACHIEVED, None]  # by label or by code
+    assert [row.grade for row in parsed.actuals] == grades
+    assert parsed.actuals[2].value == Decimal("0.3") and parsed.actual_rows == [2, 3, 4]
