@@ -19,7 +19,7 @@ from src.models.enums import BUDGET_ITEM_CATEGORY, BudgetStatus, IndicatorKind, 
 from src.models.monitoring import BudgetExecution, IndicatorActual
 from src.services import policy
 from src.services.actors import Actor
-from src.services.errors import GoalErrorCode, NotFound, PreconditionFailed
+from src.services.errors import CommonErrorCode, GoalErrorCode, NotFound, PreconditionFailed
 from src.services.goals.scope import goal_scope
 from src.services.monitoring import clock
 from src.services.monitoring.entry_checks import bounds, is_rate, rate_labels
@@ -132,10 +132,10 @@ async def entry_sheet_context(
     assert own is not None
     if not place.is_pooling_region:
         message = f"{place.region.name}不是该险种的统筹地区：请下载统筹地区目标的填报表"
-        raise PreconditionFailed(message, code=GoalErrorCode.NOT_ISSUED)
+        raise PreconditionFailed(message, code=CommonErrorCode.INVALID_ARGUMENT)
     if not (_enters(actor, place, sums=True) or _enters(actor, place, sums=False)):
         message = f"{own.name}不填报{place.region.name}的运行监控数据：仅统筹地区及其下一级地区有填报表"
-        raise PreconditionFailed(message, code=GoalErrorCode.NOT_ISSUED)
+        raise PreconditionFailed(message, code=CommonErrorCode.INVALID_ARGUMENT)
     months = clock.last_ended_month(year=goal.start_year, today=clock.china_today())
     indicator_stmt = select(Indicator).where(Indicator.goal_id == goal.id)
     indicators = sorted((await session.exec(indicator_stmt)).all(), key=lambda i: (i.sort_order, i.id or 0))

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any, Generic
 
 from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from src.models.monitoring import CELL_TEXT_MAX_LENGTH
@@ -92,10 +93,10 @@ async def apply(
     kind: str,
     plans: Sequence[Plan[R]],
     reason: str,
-    payload: dict[str, Any] | None = None,
 ) -> Recorded[R]:
     """Writes what the plans change, in the caller's transaction (all or nothing)."""
     recorded: Recorded[R] = Recorded()
+    written: list[R] = []
     created = [plan for plan in plans if plan.new]
     if created:
         for plan in created:
@@ -140,8 +141,18 @@ async def apply(
         else:
             recorded.unchanged += 1
         if plan.new or correction:
+            written.append(plan.row)
             event = {"operation": operation, "month": plan.row.month, "correction": correction}
             await record_event(session=session, kind=kind, subject=plan.row, actor=actor, payload=event)
         recorded.rows.append(plan.row)
     await session.flush()
+    await _reread(session, written)
     return recorded
+
+
+async def _reread(session: AsyncSession, rows: Sequence[Any]) -> None:
+    """The rows written as stored (one statement): a correction's updated_at was set by its claim."""
+    if rows:
+        model = type(rows[0])
+        stmt = select(model).where(col(model.id).in_([row.id for row in rows]))
+        (await session.exec(stmt.execution_options(populate_existing=True))).all()

@@ -5,6 +5,7 @@ reason — is answered by sheet, row and column, and then nothing of the file is
 back). A row the uploader may not enter is Forbidden, a correction of a row changed meanwhile a Conflict,
 as through the API."""
 
+import asyncio
 from dataclasses import dataclass
 from datetime import date
 
@@ -84,7 +85,10 @@ async def record_upload(
     """Records an uploaded entry sheet as `actor` (UploadRefused with every problem; nothing is written
     unless the caller commits, which it does only when this returns)."""
     require_writer(actor)
-    parsed = read_entry_sheet(data, max_rows=limits.max_rows, expansion=limits.expansion)
+    # Reading a workbook is CPU work (a second for a large one): off the event loop, as rendering is.
+    parsed = await asyncio.to_thread(
+        read_entry_sheet, data, max_rows=limits.max_rows, expansion=limits.expansion
+    )
     problems = list(parsed.problems)
     actuals: Recorded[IndicatorActual] = Recorded()
     executions: Recorded[BudgetExecution] = Recorded()
