@@ -116,6 +116,14 @@ class Settings(BaseSettings):
     # networks, comma-separated CIDRs (e.g. "10.20.0.0/16,fd00:1::/64"). Empty: none.
     WEBHOOK_ALLOWED_NETWORKS: str = ""
 
+    # Monitoring entries (Art. 13): the largest entry sheet (XLSX) an upload may send, in bytes, and the most
+    # rows one upload (both sheets together) or one actualsRecord / executionRecord call may hold. A
+    # prefecture's sheet for a year is a few hundred rows; the uncompressed workbook may be at most
+    # MONITORING_UPLOAD_EXPANSION times the upload (a small file that unpacks to gigabytes is refused).
+    MONITORING_UPLOAD_MAX_BYTES: int = Field(default=2 * 1024 * 1024, ge=4096, le=64 * 1024 * 1024)
+    MONITORING_ENTRY_MAX_ROWS: int = Field(default=2000, ge=1, le=10_000)
+    MONITORING_UPLOAD_EXPANSION: int = Field(default=50, ge=2, le=1000)
+
     @field_validator("WEBHOOK_ALLOWED_NETWORKS")
     @classmethod
     def _networks(cls, value: str) -> str:

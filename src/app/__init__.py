@@ -1,4 +1,4 @@
-"""The Starlette application: /graphql (HTTP and WebSocket), /files, /healthz, /readyz."""
+"""The Starlette application: /graphql (HTTP and WebSocket), /files, /uploads, /healthz, /readyz."""
 
 import asyncio
 import gc
@@ -18,6 +18,7 @@ from starlette.routing import Route, WebSocketRoute
 from src.app.files import files_route
 from src.app.graphql import GraphQLApp
 from src.app.middleware import BodySizeLimit
+from src.app.uploads import UPLOAD_PATH, uploads_route
 from src.db import create_engine, create_sessionmaker
 from src.events.runtime import create_events
 from src.redis_client import UNAVAILABLE_OR_SLOW, redis_client
@@ -91,9 +92,8 @@ def create_app(settings: Settings, engine: AsyncEngine | None = None) -> Starlet
         if owns_engine:
             await app.state.engine.dispose()
 
-    app = Starlette(
-        lifespan=lifespan, middleware=[Middleware(BodySizeLimit, max_bytes=settings.MAX_BODY_BYTES)]
-    )
+    body_limit = Middleware(BodySizeLimit, max_bytes=settings.MAX_BODY_BYTES, exempt={UPLOAD_PATH})
+    app = Starlette(lifespan=lifespan, middleware=[body_limit])
     app.state.engine = engine or create_engine(settings.DATABASE_URL, echo=settings.SQL_ECHO)
     app.state.sessionmaker = create_sessionmaker(app.state.engine)
     app.state.rate_limiter = create_rate_limiter(settings)  # one per app: counts outlive requests
@@ -138,6 +138,7 @@ def create_app(settings: Settings, engine: AsyncEngine | None = None) -> Starlet
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             files_route(settings, storage),
+            uploads_route(settings),
             Route("/graphql", graphql_app),
             WebSocketRoute("/graphql", graphql_app),
         ]

@@ -4,6 +4,11 @@ compilations and the overdue notices of deadlines. Each is seen where src/servic
 and announces its changes through the event bus. Monitoring's deadlines (entries, reports, compilations:
 src/services/monitoring/deadlines.py) are listed by the `deadlines` query and noticed when overdue."""
 
+from collections.abc import Mapping
+from typing import Any
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
 from src.models.monitoring import (
     ActualEventKind,
     BudgetExecution,
@@ -13,13 +18,34 @@ from src.models.monitoring import (
     ExecutionEventKind,
     IndicatorActual,
     MonitoringCompilation,
+    MonitoringDocumentKind,
     MonitoringReport,
     MonitoringReportEventKind,
     MonitoringWarning,
     WarningEventKind,
 )
+from src.models.report import ReportFormat
+from src.services.actors import Actor
 from src.services.monitoring import deadlines, scope
+from src.services.monitoring.entry_sheet import entry_sheet_context, entry_sheet_versions
+from src.subjects.documents import DocumentSpec
 from src.subjects.registry import Registry, SubjectSpec
+
+
+def _draw_entry_sheet(context: Mapping[str, Any]) -> bytes:
+    # openpyxl is imported when a sheet is drawn, not with the app: a third of a second every server process
+    # would spend starting (uvicorn gives a starting worker 5 s, under whatever load the machine has).
+    from src.services.monitoring.xlsx_write import draw_entry_sheet
+
+    return draw_entry_sheet(context)
+
+
+async def _entry_sheet(*, session: AsyncSession, actor: Actor, subject_id: int) -> dict[str, Any]:
+    return await entry_sheet_context(session=session, actor=actor, subject_id=subject_id, prefilled=True)
+
+
+async def _entry_form(*, session: AsyncSession, actor: Actor, subject_id: int) -> dict[str, Any]:
+    return await entry_sheet_context(session=session, actor=actor, subject_id=subject_id, prefilled=False)
 
 
 def register(registry: Registry) -> None:
@@ -100,3 +126,20 @@ def register(registry: Registry) -> None:
         )
     )
     registry.add_deadlines(deadlines.SOURCE)
+    # The entry sheet (运行监控填报表) of a goal in force, as XLSX: a spreadsheet to fill in and upload back
+    # (/uploads/monitoring-entries), drawn in code; for the requester's region, pre-filled or empty.
+    for kind, label, build in (
+        (MonitoringDocumentKind.MONITORING_ENTRY_SHEET, "运行监控填报表（含已填报数据）", _entry_sheet),
+        (MonitoringDocumentKind.MONITORING_ENTRY_FORM, "运行监控填报表（空白）", _entry_form),
+    ):
+        registry.add_document(
+            DocumentSpec(
+                kind=kind,
+                label=label,
+                subject="Goal",
+                build_context=build,
+                versions=entry_sheet_versions,
+                formats=(ReportFormat.XLSX,),
+                draw=_draw_entry_sheet,
+            )
+        )

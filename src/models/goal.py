@@ -237,5 +237,7 @@ class IndicatorUpdate(SQLModel):
     target_value: Decimal | None = decimal_field(TARGET_VALUE, default=None)
     target_grade: QualitativeGrade | None = None
     definition: str | None = Field(default=None, max_length=FREE_TEXT_MAX_LENGTH)
+    numerator_label: str | None = Field(default=None, max_length=64)
+    denominator_label: str | None = Field(default=None, max_length=64)
 
     _as_stored = field_validator("target_value", "weight")(as_stored)

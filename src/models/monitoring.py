@@ -62,6 +62,10 @@ class MonitoringDocumentKind(StrEnum):
     MONITORING_TABLE = "MONITORING_TABLE"  # 绩效运行监控表 (FORMS §3): one goal × period as a table
     MONITORING_REPORT = "MONITORING_REPORT"  # 运行监控情况报告 (Art. 13)
     MONITORING_COMPILATION = "MONITORING_COMPILATION"  # 市（州）上年运行监控情况汇总报告 (Art. 13)
+    # The entry sheet (XLSX) of a goal in force for the requester's region: pre-filled with what it entered
+    # so far, or empty; uploaded back to /uploads/monitoring-entries.
+    MONITORING_ENTRY_SHEET = "MONITORING_ENTRY_SHEET"
+    MONITORING_ENTRY_FORM = "MONITORING_ENTRY_FORM"
 
 
 class CompletionLikelihood(StrEnum):

@@ -23,6 +23,7 @@ from src.models.types import StrEnumType, UTCDateTime
 class ReportFormat(StrEnum):
     DOCX = "DOCX"
     PDF = "PDF"
+    XLSX = "XLSX"  # a sheet to fill in (the monitoring entry sheet): drawn in code, not from a template
 
 
 class ReportEventKind(StrEnum):

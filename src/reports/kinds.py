@@ -7,6 +7,7 @@ from src.subjects.registry import registry
 CONTENT_TYPES: dict[ReportFormat, str] = {
     ReportFormat.DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     ReportFormat.PDF: "application/pdf",
+    ReportFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 
 

@@ -155,6 +155,10 @@ class Renderer:
         return found
 
     def render(self, kind: str, context: Mapping[str, Any]) -> bytes:
+        spec = registry().documents.get(str(kind))
+        if spec is not None and spec.draw is not None:  # drawn in code (a spreadsheet): no template
+            data: bytes = spec.draw(context)
+            return data
         cached = self._kind(kind)
         values = xml_safe(dict(context))
         if cached.compiled_docx is not None:

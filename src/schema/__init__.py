@@ -24,6 +24,7 @@ from src.schema.goals.queries import GoalQueries
 from src.schema.indicators.queries import IndicatorTemplateQueries
 from src.schema.inputs import InputGuard, guard_subscriptions
 from src.schema.monitoring.dashboard import MonitoringQueries
+from src.schema.monitoring.entries import EntryMutations, EntryQueries
 from src.schema.monitoring.warnings import WarningMutations, WarningQueries
 from src.schema.organizations.queries import OrganizationQueries
 from src.schema.regions.queries import RegionQueries
@@ -55,6 +56,7 @@ Query = merge_types(
         DeadlineQueries,
         WarningQueries,
         MonitoringQueries,
+        EntryQueries,
     ),
 )
 Mutation = merge_types(
@@ -68,6 +70,7 @@ Mutation = merge_types(
         ReportMutations,
         WebhookMutations,
         WarningMutations,
+        EntryMutations,
     ),
 )
 

@@ -159,6 +159,9 @@ async def load_indicator_templates(*, session: AsyncSession) -> UpsertCounts:
             unit=row["unit"],
             aggregation=Aggregation(row["aggregation"]),
             definition=row["definition"],
+            # A rate is entered as numerator and denominator (Art. 12 roll-up): what each is.
+            numerator_label=row.get("numerator_label", ""),
+            denominator_label=row.get("denominator_label", ""),
             sort_order=sort_order,
         )
         current = existing.get(template.key)
@@ -185,6 +188,8 @@ _TEMPLATE_FIELDS = (
     "unit",
     "aggregation",
     "definition",
+    "numerator_label",
+    "denominator_label",
     "sort_order",
 )
 

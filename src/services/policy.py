@@ -39,6 +39,9 @@ class Action(StrEnum):
     # region, or for a fund pooled above it one of its parts: 「各市（州）相关部门具体承担」, Art. 6); of
     # the rest, the pooling region (a compilation: its prefecture).
     MONITORING_ENTER = "MONITORING_ENTER"  # actuals and budget execution (Art. 13 经办机构…具体实施)
+    # The contribution line's execution (社会保险费收入): the agency, or the tax department that collects the
+    # contributions (Art. 5 税务部门…具体负责运行监控) and holds the figure.
+    MONITORING_ENTER_CONTRIBUTION = "MONITORING_ENTER_CONTRIBUTION"
     MONITORING_EVALUATE = "MONITORING_EVALUATE"  # run the target comparison for a period (Art. 13 组织开展)
     WARNING_RESPOND = "WARNING_RESPOND"  # answer a warning (Art. 14 统筹地区有关部门…分类予以处置)
     MONITORING_REPORT_DRAFT = "MONITORING_REPORT_DRAFT"  # 运行监控情况报告: draft, edit, submit (Art. 13)
@@ -142,6 +145,8 @@ def allowed(actor: Actor, action: Action, scope: Scope | None = None) -> bool:
             return actor.actor_type == ActorType.NATIONAL
         case Action.MONITORING_ENTER | Action.MONITORING_REPORT_DRAFT:
             return actor.actor_type == ActorType.AGENCY and _same_region(actor, scope)
+        case Action.MONITORING_ENTER_CONTRIBUTION:
+            return actor.actor_type in (ActorType.AGENCY, ActorType.TAX) and _same_region(actor, scope)
         case Action.MONITORING_REPORT_TAX_OPINION:
             return actor.actor_type == ActorType.TAX and _same_region(actor, scope)
         case Action.MONITORING_EVALUATE | Action.MONITORING_REPORT_ACCEPT:

@@ -11,7 +11,7 @@ moment and act of the issue are the service's), the prefix being the issuing bod
 (成财社, or what 成都市 sets). A context builder reads the number it stored; building a document assigns none.
 """
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from src.models.document_number import FAMILY_MAX_LENGTH
 from src.models.enums import ActorType
+from src.models.report import ReportFormat
 from src.services.actors import Actor
 
 # Families of document numbers: the issuing body's code between the region's abbreviation and 〔year〕.
@@ -70,7 +71,15 @@ class DocumentSpec:
     batch_label: str = ""  # what a batch covers, for the message when it finds none: "绩效目标"
     template: str = ""  # its file in report_templates/ (the renderer's directory); "" is <kind>.docx
     number: NumberSpec | None = None  # its 发文字号, for an official document; None: not numbered
+    # The formats it is made in (a request for another is refused): a document from a DOCX template is DOCX
+    # or its PDF; a kind drawn in code names its own.
+    formats: tuple[ReportFormat, ...] = (ReportFormat.DOCX, ReportFormat.PDF)
+    # A kind drawn in code rather than filled into a template (a spreadsheet to fill in): the file's bytes
+    # from the context its builder gave. Such a kind has no template.
+    draw: Callable[[Mapping[str, Any]], bytes] | None = None
 
     def __post_init__(self) -> None:
-        if not self.template:
+        if not self.template and self.draw is None:
             object.__setattr__(self, "template", f"{self.kind}.docx")
+        if not self.formats:
+            raise ValueError(f"document kind {self.kind} is made in no format")

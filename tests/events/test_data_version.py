@@ -63,6 +63,8 @@ WRITES = {
     "webhookCreate": ("WEBHOOK_CHANGED", "Webhook"),
     "webhookUpdate": ("WEBHOOK_CHANGED", "Webhook"),
     "webhookDelete": ("WEBHOOK_CHANGED", "Webhook"),
+    "actualsRecord": ("MONITORING_ACTUALS_RECORDED", "IndicatorActual"),
+    "executionRecord": ("MONITORING_EXECUTION_RECORDED", "BudgetExecution"),
 }
 
 

@@ -2,6 +2,7 @@
 intact and escaped, a sandbox no template can leave, and each kind's template and its own builder agreeing."""
 
 import io
+import itertools
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -11,6 +12,7 @@ import pytest
 from docx import Document
 from docx.table import Table
 from jinja2.exceptions import SecurityError, UndefinedError
+from openpyxl import load_workbook
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -19,6 +21,8 @@ from bench.render import context as bench_context
 from src.models import Indicator
 from src.models.enums import ActorType, Administration, GoalStatus, IndicatorCategory
 from src.models.goal import GoalDocumentKind
+from src.models.monitoring import MonitoringDocumentKind
+from src.models.report import ReportFormat
 from src.reports.compiled_docx import RenderedXmlError, compile_docx
 from src.reports.contexts import build_context, file_stem
 from src.reports.contexts.goal_table import date_zh, number, wan_yuan
@@ -114,10 +118,28 @@ async def _issued_goal(sessionmaker: async_sessionmaker[AsyncSession]) -> int:
         return goal.id
 
 
+_years = itertools.count(2025, -1)
+
+
+async def _province_goal_in_force(sessionmaker: async_sessionmaker[AsyncSession]) -> int:
+    """A goal in force of a fund pooled at the province (of a past year, whose every month has ended): its
+    entry sheet for the province's own rows. A year of its own each time it is asked for one."""
+    year = next(_years)
+    async with sessionmaker() as session:
+        goal = await make_goal(
+            session, fund_code="UNEMPLOYMENT", region_code="510000", year=year, status=GoalStatus.ISSUED
+        )
+        await session.commit()
+        assert goal.id is not None
+        return goal.id
+
+
 # A real record of each registered kind's subject: a kind registered later has no entry, and the lint below
 # fails until it gets one, so that its template is checked against its own builder from the start.
 SUBJECTS: dict[str, Callable[[async_sessionmaker[AsyncSession]], Awaitable[int]]] = {
     GoalDocumentKind.GOAL_TABLE: _issued_goal,
+    MonitoringDocumentKind.MONITORING_ENTRY_SHEET: _province_goal_in_force,
+    MonitoringDocumentKind.MONITORING_ENTRY_FORM: _province_goal_in_force,
 }
 
 
@@ -127,12 +149,18 @@ async def test_every_kinds_template_uses_exactly_what_its_own_builder_gives(
     """The template-variable lint (tests/support/templates.py), kind by kind: the variables of the kind's
     template against the keys its builder gives for a real record of its subject."""
     assert set(SUBJECTS) == set(registry().documents), "a document kind without a subject to lint it with"
+    contexts = {}
     for kind, spec in registry().documents.items():
         subject_id = await SUBJECTS[kind](sessionmaker)
         async with sessionmaker() as session:
             context = await build_context(session=session, actor=actor(), kind=kind, subject_id=subject_id)
+        contexts[kind] = context
+        if spec.draw is not None:  # drawn in code, from no template: what it draws opens as its format
+            assert spec.formats == (ReportFormat.XLSX,), kind
+            assert load_workbook(io.BytesIO(Renderer().render(kind, context))).sheetnames, kind
+            continue
         assert template_problems(spec, context) == [], kind
-    assert context["doc_number"] == "成财社〔2026〕1号"  # the goal table's (the only kind yet)
+    assert contexts[GoalDocumentKind.GOAL_TABLE]["doc_number"] == "成财社〔2026〕1号"
 
 
 def test_the_lint_names_what_template_and_builder_disagree_on(tmp_path: Path) -> None:
@@ -197,7 +225,8 @@ def test_line_breaks_in_values_become_word_line_breaks() -> None:
 def test_every_shipped_template_is_compiled_once() -> None:
     env = sandbox()
     for kind, spec in registry().documents.items():
-        assert compile_docx(TEMPLATE_DIR / spec.template, env) is not None, kind
+        if spec.draw is None:  # a kind drawn in code has no template
+            assert compile_docx(TEMPLATE_DIR / spec.template, env) is not None, kind
 
 
 def _small_template(tmp_path: Path, text: str, *, title: str = "") -> None:

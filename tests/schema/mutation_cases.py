@@ -15,7 +15,7 @@ from typing import Any
 from sqlmodel import col, select
 
 from src.models import ApiToken, Indicator, IndicatorTemplate, User, Webhook
-from src.models.enums import ActorType, Administration, GoalStatus
+from src.models.enums import ActorType, Administration, BudgetStatus, GoalStatus
 from src.models.monitoring import MonitoringWarning
 from tests.factories import make_actor, make_actual, make_budget, make_goal, make_user
 from tests.schema.conftest import GraphQLClient
@@ -23,6 +23,7 @@ from tests.schema.conftest import GraphQLClient
 MED = Administration.MEDICAL_SECURITY
 PREFECTURE = "510100"
 PROVINCE = "510000"
+COUNTY = "510104"  # 锦江区, of 成都市
 
 
 @dataclass(frozen=True)
@@ -254,6 +255,27 @@ async def rule_set_update(gql: GraphQLClient) -> Call:
     values = [{"key": "LIGHT_RED_BELOW", "value": "55"}]
     variables = {"input": {"regionCode": PREFECTURE, "values": values}}
     return Call(by_input("ruleSetUpdate", "RuleSetUpdateInput"), variables)
+
+
+@case("actualsRecord")
+async def actuals_record(gql: GraphQLClient) -> Call:
+    # Art. 13: the pooling region's agency enters what does not sum (the factory's indicators: NONE), for a
+    # month that has ended.
+    target = await goal(gql, GoalStatus.ISSUED, year=2025)
+    await drafter(gql)
+    rows = [{"indicatorId": target.indicator, "month": 1, "value": "50"}]
+    return Call(by_input("actualsRecord", "ActualsRecordInput"), {"input": {"rows": rows}})
+
+
+@case("executionRecord")
+async def execution_record(gql: GraphQLClient) -> Call:
+    # Art. 6: a county of a prefecture-pooled fund enters its own part of the approved budget's execution.
+    async with gql.sessionmaker() as s:
+        budget = await make_budget(s, region_code=PREFECTURE, year=2025, status=BudgetStatus.APPROVED)
+        await s.commit()
+    await drafter(gql, COUNTY)
+    rows = [{"budgetId": str(budget.id), "item": "BENEFITS", "month": 1, "amount": "100"}]
+    return Call(by_input("executionRecord", "ExecutionRecordInput"), {"input": {"rows": rows}})
 
 
 # Administrators manage API tokens and webhooks.

@@ -8,7 +8,7 @@ FORBIDDEN error.
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -26,9 +26,10 @@ from src.models import (
     IndicatorTemplate,
     Region,
 )
-from src.models.enums import ActorType, Administration, GoalStatus, RegionLevel
-from src.models.monitoring import Light, MonitoringWarning, WarningKind
+from src.models.enums import ActorType, Administration, Aggregation, BudgetStatus, GoalStatus, RegionLevel
+from src.models.monitoring import BudgetExecution, IndicatorActual, Light, MonitoringWarning, WarningKind
 from src.seed.reference import load_reference_data
+from src.services.monitoring import clock
 from tests.factories import make_budget, make_goal, make_user
 from tests.schema.conftest import GraphQLClient
 
@@ -46,6 +47,8 @@ ACTORS: dict[str, tuple[ActorType, Administration | None]] = {
 # Where the acting organization sits relative to the target (a goal of the medical fund).
 PREFECTURE_TARGET = {"own": "510100", "other": "511800", "parent": "510000"}
 PROVINCE_TARGET = {"own": "510000", "other": "500000"}  # 500000: another province, added for this test
+# Monitoring entries are also made below the pooling region: 锦江区, a county of 成都市, enters its own part.
+ENTRY_TARGET = {**PREFECTURE_TARGET, "part": "510104"}
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,7 @@ class Case:
     mutation: str
     variables: Callable[[dict[str, Any]], dict[str, Any]]
     allowed: frozenset[tuple[str, str]]
+    relations: dict[str, str] | None = None  # where the actors sit; by default PROVINCE_ or PREFECTURE_TARGET
 
 
 def only(*pairs: tuple[str, str]) -> frozenset[tuple[str, str]]:
@@ -184,6 +188,40 @@ def evaluate(t: dict[str, Any]) -> dict[str, Any]:
     fund = {"regionCode": t["region"], "fundTypeCode": "EMPLOYEE_MEDICAL"}
     return {"input": {**fund, "year": t["year"], "month": 6}}
 
+
+def in_force(aggregation: Aggregation) -> Callable[[AsyncSession, str, int], Awaitable[dict[str, Any]]]:
+    """An issued goal whose first indicator (quantitative, %) sums (SUM: entered by the parts) or not (NONE:
+    by the pooling region itself, Art. 6)."""
+
+    async def build(session: AsyncSession, region: str, year: int) -> dict[str, Any]:
+        target = await goal_in(session, region, year, GoalStatus.ISSUED)
+        indicator = await session.get(Indicator, int(target["indicator"]))
+        assert indicator is not None
+        indicator.aggregation = aggregation
+        session.add(indicator)
+        return target
+
+    return build
+
+
+async def approved_budget(session: AsyncSession, region: str, year: int) -> dict[str, Any]:
+    budget = await make_budget(
+        session, fund_code="EMPLOYEE_MEDICAL", region_code=region, year=year, status=BudgetStatus.APPROVED
+    )
+    return {"id": str(budget.id), "rowVersion": budget.row_version, "status": "BUDGET"}
+
+
+def actual(t: dict[str, Any]) -> dict[str, Any]:
+    return {"input": {"rows": [{"indicatorId": t["indicator"], "month": 1, "value": "50"}]}}
+
+
+def execution(item: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    return lambda t: {"input": {"rows": [{"budgetId": t["id"], "item": item, "month": 1, "amount": "1"}]}}
+
+
+ACTUALS = "mutation($input: ActualsRecordInput!) { actualsRecord(input: $input) { __typename } }"
+EXECUTIONS = "mutation($input: ExecutionRecordInput!) { executionRecord(input: $input) { __typename } }"
+PART_AGENCY = only(("AGENCY_MED", "part"))
 
 CASES: dict[str, Case] = {
     # Only the province-wide goal is created; a pooling region's comes from its decomposition (Art. 6).
@@ -368,6 +406,22 @@ CASES: dict[str, Case] = {
         respond,
         ADJUSTERS,
     ),
+    # Art. 13: the agency of the pooling region enters what does not sum; Art. 6: what sums is entered by
+    # its parts (the counties of a prefecture-pooled fund), never by the pooling region itself.
+    "actualsRecord": Case(False, in_force(Aggregation.NONE), ACTUALS, actual, DRAFTER, ENTRY_TARGET),
+    "actualsRecordPart": Case(False, in_force(Aggregation.SUM), ACTUALS, actual, PART_AGENCY, ENTRY_TARGET),
+    "executionRecord": Case(
+        False, approved_budget, EXECUTIONS, execution("BENEFITS"), PART_AGENCY, ENTRY_TARGET
+    ),
+    # Art. 5: the tax department, which collects the contributions, also enters their line.
+    "executionRecordContribution": Case(
+        False,
+        approved_budget,
+        EXECUTIONS,
+        execution("CONTRIBUTION"),
+        only(("AGENCY_MED", "part"), ("TAX", "part")),
+        ENTRY_TARGET,
+    ),
 }
 
 
@@ -386,7 +440,7 @@ def sees(key: str, relation: str, target: dict[str, Any]) -> bool:
 async def fingerprint(session: AsyncSession) -> tuple[Any, ...]:
     """Enough of the database to see any change a mutation could make."""
     parts: list[Any] = []
-    for model in (Goal, Indicator, FundBudget):
+    for model in (Goal, Indicator, FundBudget, IndicatorActual, BudgetExecution):
         parts.append(
             (await session.exec(select(func.count(), func.sum(model.row_version)).select_from(model))).one()
         )
@@ -402,10 +456,16 @@ async def fingerprint(session: AsyncSession) -> tuple[Any, ...]:
 
 @pytest.mark.parametrize("name", list(CASES))
 async def test_mutation_matrix(
-    gql: GraphQLClient, sessionmaker: async_sessionmaker[AsyncSession], name: str
+    gql: GraphQLClient,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    name: str,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     case = CASES[name]
-    relations = PROVINCE_TARGET if case.province else PREFECTURE_TARGET
+    relations = case.relations or (PROVINCE_TARGET if case.province else PREFECTURE_TARGET)
+    # Each call's target is of a year of its own from 2031 on: monitoring entries are for months that have
+    # ended, so the matrix runs as if it were 2100.
+    monkeypatch.setattr(clock, "china_today", lambda: date(2100, 1, 1))
     async with sessionmaker() as s:
         await load_reference_data(session=s, pooling_years=range(2021, 2100))
         s.add(Region(code="500000", name="重庆市", level=RegionLevel.PROVINCE, path="/500000/"))

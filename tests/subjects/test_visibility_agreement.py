@@ -39,7 +39,6 @@ from src.models import ApiToken, Event, FundType, Region, RegionalRule, ReportJo
 from src.models.auth import ApiTokenScope
 from src.models.base import utcnow
 from src.models.enums import ActorType, BudgetStatus, GoalStatus, RegionLevel
-from src.models.report import ReportFormat
 from src.reports.jobs import request_report
 from src.services import policy
 from src.services.actors import Actor, load_actor, load_actors
@@ -284,7 +283,7 @@ async def request_documents(
                     session=session,
                     actor=requester,
                     kind=spec.kind,
-                    fmt=ReportFormat.DOCX,
+                    fmt=spec.formats[0],
                     subject_id=subject.row_id(rows[index]),
                     fund_type_code=None,
                     year=None,
@@ -310,7 +309,7 @@ async def request_batches(
                     session=session,
                     actor=requester,
                     kind=spec.kind,
-                    fmt=ReportFormat.DOCX,
+                    fmt=spec.formats[0],
                     subject_id=None,
                     fund_type_code=rng.choice(funds),
                     year=rng.choice(YEARS),
@@ -325,12 +324,14 @@ async def request_batches(
 async def delete_documented_subjects(sessionmaker: Sessionmaker, rng: random.Random) -> None:
     """Deletes subjects that have documents, drafts first (what is deleted in practice: a draft goal); a few
     of their documents lose the subject's id, as the goal's foreign key once set it NULL."""
+    # Per subject type, however many document kinds it has (a goal: its table, its entry sheets).
+    subjects = dict.fromkeys(spec.subject for spec in registry().documents.values())
     async with session_scope(sessionmaker) as session:
-        for spec in registry().documents.values():
-            subject = registry().subject(spec.subject)
-            documented_stmt = select(ReportJob.subject_id).where(ReportJob.subject_type == spec.subject)
+        for name in subjects:
+            subject = registry().subject(name)
+            documented_stmt = select(ReportJob.subject_id).where(ReportJob.subject_type == name)
             documented = set((await session.exec(documented_stmt)).all())
-            rows = [r for r in await rows_of(session, spec.subject) if subject.row_id(r) in documented]
+            rows = [r for r in await rows_of(session, name) if subject.row_id(r) in documented]
             rng.shuffle(rows)
             drafts = {subject.row_id(r) for r in rows if (await subject.scope(session, r)).draft}
             gone = sorted(rows, key=lambda r: subject.row_id(r) not in drafts)[:GONE]
@@ -340,7 +341,7 @@ async def delete_documented_subjects(sessionmaker: Sessionmaker, rng: random.Ran
             nameless = rng.sample([subject.row_id(r) for r in gone], min(NAMELESS, len(gone)))
             await session.exec(
                 update(ReportJob)
-                .where(col(ReportJob.subject_type) == spec.subject, col(ReportJob.subject_id).in_(nameless))
+                .where(col(ReportJob.subject_type) == name, col(ReportJob.subject_id).in_(nameless))
                 .values(subject_id=None)
             )
 

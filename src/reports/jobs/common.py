@@ -16,7 +16,11 @@ from src.subjects.events import record_event
 MAX_BATCH_DOCUMENTS = 300
 # Bump when what goes into a fingerprint changes, so old jobs are not taken for new requests.
 FINGERPRINT_VERSION = 3
-EXTENSIONS: dict[ReportFormat, str] = {ReportFormat.DOCX: "docx", ReportFormat.PDF: "pdf"}
+EXTENSIONS: dict[ReportFormat, str] = {
+    ReportFormat.DOCX: "docx",
+    ReportFormat.PDF: "pdf",
+    ReportFormat.XLSX: "xlsx",
+}
 ARCHIVE_CONTENT_TYPE = "application/zip"  # a batch's file
 
 

@@ -138,6 +138,10 @@ async def request_report(
     if `include_drafts`). Nothing runs here: after the caller commits, it submits `queued_job_ids(...)` to
     a runner."""
     spec = document_spec(kind)
+    if fmt not in spec.formats:
+        made = "、".join(f.value for f in spec.formats)
+        message = f"{spec.label}只能生成为 {made}"
+        raise ValidationFailed([FieldProblem("input.format", message, ErrorCode.INVALID)])
     _check_scope(subject_id, fund_type_code, year, region_code)
     if fmt == ReportFormat.PDF and soffice_path() is None:
         raise PreconditionFailed(PDF_UNAVAILABLE, code=CommonErrorCode.INVALID_ARGUMENT)

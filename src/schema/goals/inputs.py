@@ -15,6 +15,10 @@ from src.schema.enums import (
 from src.schema.inputs import multiline_text
 
 # What the services check (src/services/goals/units.py), told where a target is entered.
+# A rate is entered during the year as its two parts (Art. 12: rolled up by summing both).
+RATE_LABEL = (
+    "比率类指标（分解方式 RATE）的分子或分母名称，填报执行情况时按分子、分母填写；不填时显示为“分子”“分母”"
+)
 TARGET_VALUE_RANGE = "人数、金额、时长等不能为负数；百分比类仅指标性质为 ≤ 时可为负数（如支出增长率 ≤ -2%）"
 
 
@@ -101,6 +105,8 @@ class IndicatorCreateInput:
     )
     target_grade: QualitativeGrade | None = None
     definition: str = multiline_text(default="")
+    numerator_label: str = strawberry.field(default="", description=RATE_LABEL)
+    denominator_label: str = strawberry.field(default="", description=RATE_LABEL)
 
 
 @strawberry.input(description="只修改给出的字段；targetValue / targetGrade 传 null 表示清空")
@@ -118,6 +124,8 @@ class IndicatorUpdateInput:
     target_value: Decimal | None = strawberry.UNSET
     target_grade: QualitativeGrade | None = strawberry.UNSET
     definition: str | None = multiline_text(default=strawberry.UNSET)
+    numerator_label: str | None = strawberry.field(default=strawberry.UNSET, description=RATE_LABEL)
+    denominator_label: str | None = strawberry.field(default=strawberry.UNSET, description=RATE_LABEL)
 
 
 @strawberry.input

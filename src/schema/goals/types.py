@@ -72,6 +72,10 @@ class Indicator(FromRow):
     sort_order: int
     row_version: int
     aggregation: Aggregation = strawberry.field(description="分解方式（第六条）")
+    numerator_label: str = strawberry.field(
+        description="比率类指标（RATE）的分子名称，如 按时足额发放待遇人次；按分子、分母填报，汇总时分别相加"
+    )
+    denominator_label: str = strawberry.field(description="比率类指标（RATE）的分母名称，如 应发放待遇人次")
     assigned_target_value: Decimal | None = strawberry.field(description="分解下达的指标值（只能调严）")
     assigned_target_grade: QualitativeGrade | None = strawberry.field(description="分解下达的定性等级")
     lineage_id: strawberry.ID = strawberry.field(

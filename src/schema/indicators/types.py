@@ -22,6 +22,8 @@ class IndicatorTemplate(FromRow):
     default_target_grade: QualitativeGrade | None
     unit: str
     definition: str
+    numerator_label: str = strawberry.field(description="比率类指标的分子名称")
+    denominator_label: str = strawberry.field(description="比率类指标的分母名称")
     fund_type_id: strawberry.Private[int | None]
 
     @strawberry.field(description="共性指标（适用于所有险种）")

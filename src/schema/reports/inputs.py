@@ -25,5 +25,6 @@ class ReportRequestInput:
         default=False, description="批量：是否包含草稿（仅限您可查看的草稿；默认不含）"
     )
     format: ReportFormat = strawberry.field(
-        default=ReportFormat.DOCX, description="文档格式（PDF 需服务器安装 LibreOffice）"
+        default=ReportFormat.DOCX,
+        description="文档格式（PDF 需服务器安装 LibreOffice；运行监控填报表只能为 XLSX）",
     )

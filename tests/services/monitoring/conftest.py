@@ -67,3 +67,7 @@ async def set_rule(sessionmaker: Sessionmaker, region_code: str, key: str, value
     """A region's own rule (Art. 23), stored as the rule editor stores it."""
     async with session_scope(sessionmaker) as s:
         s.add(RegionalRule(region_id=await region_id(s, region_code), key=key, value=value))
+
+
+# The entry tests' world (tests/services/monitoring/entry_world.py), a fixture for every test here.
+from tests.services.monitoring.entry_world import world  # noqa: E402, F401
