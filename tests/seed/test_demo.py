@@ -2,7 +2,7 @@
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -10,7 +10,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from src.db import create_sessionmaker
 from src.models import (
     FundBudget,
     FundBudgetLine,
@@ -40,93 +39,39 @@ from src.services.goals.units import target_value_problem
 from src.services.goals.validation import submission_problems
 from src.services.identity.passwords import verify_password
 from src.services.policy import ISSUED_STATES
-from src.services.pooling import pooling_regions
 from src.services.rules import IndicatorCoverage
 from tests.conftest import truncate_all
+from tests.seed.demo_rows import Demo
+from tests.seed.monitoring_demo import dump_monitoring
 
 YEARS = (2025, 2026)
 PERIODS = {2025: (2021, 2025), 2026: (2026, 2030)}
 CENTS = -2
 
 
-@dataclass
-class Demo:
-    """Every demo row, read back in a fresh session after the commit (so values made the round trip)."""
-
-    counts: DemoCounts
-    regions: dict[int, Region]
-    funds: dict[int, FundType]
-    templates: dict[int, IndicatorTemplate]
-    orgs: list[Organization]
-    users: list[User]
-    goals: list[Goal]
-    indicators: list[Indicator]
-    budgets: list[FundBudget]
-    lines: list[FundBudgetLine]
-    pooling: dict[tuple[str, int], list[str]]  # (fund code, year) → pooling region codes
-
-    def region(self, code: str) -> Region:
-        return next(r for r in self.regions.values() if r.code == code)
-
-    def fund(self, code: str) -> FundType:
-        return next(f for f in self.funds.values() if f.code == code)
-
-
-async def _read_all(session: AsyncSession, counts: DemoCounts) -> Demo:
-    funds = {f.id: f for f in (await session.exec(select(FundType))).all() if f.id is not None}
-    pooling: dict[tuple[str, int], list[str]] = {}
-    for fund_id, fund in funds.items():
-        for year in YEARS:
-            regions = await pooling_regions(session=session, fund_type_id=fund_id, year=year)
-            pooling[(fund.code, year)] = [r.code for r in regions]
-    return Demo(
-        counts=counts,
-        regions={r.id: r for r in (await session.exec(select(Region))).all() if r.id is not None},
-        funds=funds,
-        templates={
-            t.id: t for t in (await session.exec(select(IndicatorTemplate))).all() if t.id is not None
-        },
-        orgs=list((await session.exec(select(Organization))).all()),
-        users=list((await session.exec(select(User))).all()),
-        goals=list((await session.exec(select(Goal))).all()),
-        indicators=list((await session.exec(select(Indicator))).all()),
-        budgets=list((await session.exec(select(FundBudget))).all()),
-        lines=list((await session.exec(select(FundBudgetLine))).all()),
-        pooling=pooling,
-    )
-
-
-@pytest.fixture(scope="module")
-async def demo(engine: AsyncEngine) -> Demo:
-    """Loaded once per database for the read-only tests; held in memory, so later truncates do not matter."""
-    await truncate_all(engine)
-    sessionmaker = create_sessionmaker(engine)
-    async with sessionmaker() as session:
-        await load_reference_data(session=session)
-        counts = await load_demo_data(session=session)
-        await session.commit()
-    async with sessionmaker() as session:
-        return await _read_all(session, counts)
-
-
 def test_counts(demo: Demo) -> None:
-    # 4 funds pooled by prefecture (province-wide goal + 21) and 3 by the province: 91 scopes a year.
-    assert demo.counts == DemoCounts(
-        organizations=22 * 6 + 2,
-        users=22 * 6 + 4,
-        goals=91 * 2 * 2,
+    # 4 funds pooled by prefecture (province-wide goal + 21) and 3 by the province: 91 scopes a year; the
+    # 34 counties of 成都市, 自贡市 and 雅安市 with two agencies each; one goal adjusted from a warning
+    # (test_demo_warnings.py, which checks the monitoring counts).
+    counties = 2 * (20 + 6 + 8)
+    assert demo.counts == replace(
+        demo.counts,
+        organizations=22 * 6 + 2 + counties,
+        users=22 * 6 + 4 + counties,
+        goals=91 * 2 * 2 + 1,
         indicators=len(demo.indicators),
         budgets=91 * 2,
         budget_lines=91 * 2 * len(BudgetItem),
     )
-    assert (len(demo.orgs), len(demo.users), len(demo.goals)) == (134, 136, 364)
+    assert (len(demo.orgs), len(demo.users), len(demo.goals)) == (202, 204, 365)
     assert (len(demo.budgets), len(demo.lines)) == (182, 1820)
     assert len(demo.indicators) > 364 * 10
 
 
 def test_every_pooling_region_has_overall_and_annual_goals(demo: Demo) -> None:
     goals: dict[tuple[str, str, GoalHorizon, int], list[Goal]] = defaultdict(list)
-    for g in demo.goals:
+    first_versions = [g for g in demo.goals if g.version == 1]  # the demo's one adjustment: its version 2
+    for g in first_versions:
         goals[
             (demo.funds[g.fund_type_id].code, demo.regions[g.region_id].code, g.horizon, g.start_year)
         ].append(g)
@@ -155,7 +100,7 @@ def test_every_pooling_region_has_overall_and_annual_goals(demo: Demo) -> None:
                 else:
                     assert by_id[overall.parent_goal_id] is province_overall[0]
                     assert by_id[annual.parent_goal_id] is province_annual[0]
-    assert expected == len(demo.goals)
+    assert expected == len(first_versions) == len(demo.goals) - 1
     assert len(demo.pooling[("EMPLOYEE_MEDICAL", 2026)]) == 21
     assert demo.pooling[("WORK_INJURY", 2026)] == ["510000"]
 
@@ -164,7 +109,7 @@ def test_goal_statuses(demo: Demo) -> None:
     statuses: dict[tuple[int, bool], Counter[GoalStatus]] = defaultdict(Counter)
     province = demo.region("510000")
     for g in demo.goals:
-        if g.horizon == GoalHorizon.ANNUAL:
+        if g.horizon == GoalHorizon.ANNUAL and g.version == 1:
             statuses[(g.start_year, g.region_id == province.id)][g.status] += 1
     assert set(statuses[(2025, True)]) == set(statuses[(2025, False)]) == {GoalStatus.ISSUED}
     assert set(statuses[(2026, True)]) <= {GoalStatus.ISSUED, GoalStatus.ISSUED_GUIDING}
@@ -276,7 +221,7 @@ def test_budgets_are_consistent(demo: Demo) -> None:
     goal_status = {
         (g.region_id, g.fund_type_id, g.start_year): g.status
         for g in demo.goals
-        if g.horizon == GoalHorizon.ANNUAL
+        if g.horizon == GoalHorizon.ANNUAL and g.version == 1
     }
     for budget in demo.budgets:
         issued = goal_status[(budget.region_id, budget.fund_type_id, budget.year)] in (
@@ -355,7 +300,17 @@ def test_organizations_and_users(demo: Demo) -> None:
     for prefecture in prefectures:
         assert by_region[prefecture.id or 0] == local
     assert by_region[province.id or 0] == local | {(ActorType.NATIONAL, None), (ActorType.THIRD_PARTY, None)}
-    assert set(by_region) == {province.id} | {p.id for p in prefectures}
+    # Counties of 成都市, 自贡市 and 雅安市: their 社保经办 and 医保经办 (Art. 6, 13).
+    counties = {
+        r.id for r in demo.regions.values() if r.level == RegionLevel.COUNTY and by_region.get(r.id or 0)
+    }
+    for county in counties:
+        assert by_region[county or 0] == {
+            (ActorType.AGENCY, Administration.HRSS),
+            (ActorType.AGENCY, Administration.MEDICAL_SECURITY),
+        }
+    assert len(counties) == 20 + 6 + 8
+    assert set(by_region) == {province.id} | {p.id for p in prefectures} | counties
 
     names = {o.name for o in demo.orgs}
     for name in (
@@ -467,6 +422,7 @@ async def _dump(session: AsyncSession) -> dict[str, list[tuple[object, ...]]]:
             for x in lines
         ],
     }
+    dump |= await dump_monitoring(session, region=region, fund=fund, goal=goal, org=org, template=template)
     return {name: sorted(rows, key=repr) for name, rows in dump.items()}
 
 
@@ -490,7 +446,8 @@ async def test_same_seed_gives_the_same_data(
     assert first == second
     _, other = await _load_and_dump(engine, sessionmaker, seed=8)
     assert other["orgs"] == first[1]["orgs"]  # the structure is fixed; names, figures and statuses vary
-    assert other["lines"] != first[1]["lines"]
+    assert other["lines"] != first[1]["lines"] and other["actuals"] != first[1]["actuals"]
+    assert len(first[1]["actuals"]) > 30_000 and first[1]["warnings"] and first[1]["recipients"]
 
 
 async def test_requires_reference_data_and_an_empty_database(
@@ -507,4 +464,4 @@ async def test_requires_reference_data_and_an_empty_database(
         with pytest.raises(DomainError, match="为空的数据库"):
             await load_demo_data(session=session)
         count = len((await session.exec(select(Goal).order_by(col(Goal.id)))).all())
-        assert count == 364
+        assert count == 365

@@ -1,4 +1,6 @@
-"""Demo data for Sichuan: organizations and users, goals with indicators, and fund budgets for 2025-2026.
+"""Demo data for Sichuan: organizations and users, goals with indicators, and fund budgets for 2025-2026; the
+county agencies of a few prefectures; in-year monitoring through DEMO_MONITORED_THROUGH (October 2026):
+actuals, budget execution, warnings and their responses, one adjustment, the 2025 reports and compilations.
 
 Deterministic: one `random.Random(seed)` drives every choice, and every query is ordered, so the same seed
 gives the same rows. Requires the reference data; does not commit.
@@ -12,14 +14,24 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from src.seed.demo.budgets import add_budgets, plan_figures
 from src.seed.demo.context import load_reference, require_empty
+from src.seed.demo.counties import add_county_agencies
 from src.seed.demo.figures import load_fund_profiles, load_prefecture_sizes
 from src.seed.demo.goals import add_goals, draw_statuses
 from src.seed.demo.indicators import add_indicators
+from src.seed.demo.monitoring import add_monitoring
+from src.seed.demo.monitoring_scopes import DEMO_MONITORED_THROUGH
 from src.seed.demo.organizations import DEMO_PASSWORD, DEMO_SERVICE_ACCOUNT, add_organizations
 from src.services.goals.issuing import number_earlier_issues
 from src.services.identity.passwords import hash_password
 
-__all__ = ["DEFAULT_SEED", "DEMO_PASSWORD", "DEMO_SERVICE_ACCOUNT", "DemoCounts", "load_demo_data"]
+__all__ = [
+    "DEFAULT_SEED",
+    "DEMO_MONITORED_THROUGH",
+    "DEMO_PASSWORD",
+    "DEMO_SERVICE_ACCOUNT",
+    "DemoCounts",
+    "load_demo_data",
+]
 
 DEFAULT_SEED = 20261126
 
@@ -32,6 +44,12 @@ class DemoCounts:
     indicators: int
     budgets: int
     budget_lines: int
+    indicator_actuals: int = 0
+    budget_executions: int = 0
+    warnings: int = 0
+    monitoring_reports: int = 0
+    compilations: int = 0
+    compilation_recipients: int = 0
 
 
 async def load_demo_data(*, session: AsyncSession, seed: int = DEFAULT_SEED) -> DemoCounts:
@@ -52,11 +70,20 @@ async def load_demo_data(*, session: AsyncSession, seed: int = DEFAULT_SEED) -> 
     indicators = await add_indicators(session, rng, ref, goals, sizes, profiles)
     budget_count, line_count = await add_budgets(session, ref, goals, budgets)
     await number_earlier_issues(session)  # the goals loaded in force: each under its issue's number
+    # Added later: their draws come after all of the above, so the data above stays as it was.
+    counties = await add_county_agencies(session, rng, ref.prefectures, password_hash)
+    monitoring = await add_monitoring(session, rng, ref, goals, counties, sizes, profiles)
     return DemoCounts(
-        organizations=organizations,
-        users=users,
-        goals=len(goals),
-        indicators=indicators,
+        organizations=organizations + len(counties),
+        users=users + len(counties),
+        goals=len(goals) + monitoring.adjusted_goals,
+        indicators=indicators + monitoring.adjusted_indicators,
         budgets=budget_count,
         budget_lines=line_count,
+        indicator_actuals=monitoring.indicator_actuals,
+        budget_executions=monitoring.budget_executions,
+        warnings=monitoring.warnings,
+        monitoring_reports=monitoring.monitoring_reports,
+        compilations=monitoring.compilations,
+        compilation_recipients=monitoring.compilation_recipients,
     )

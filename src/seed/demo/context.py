@@ -76,7 +76,9 @@ async def require_empty(session: AsyncSession) -> None:
             raise DomainError("数据库中已有组织、用户、目标或预算数据，演示数据只能载入这些表为空的数据库")
 
 
-def row_id(row: Organization | Goal | Region | FundType | FundBudget | IndicatorTemplate) -> int:
+def row_id(
+    row: Organization | Goal | Region | FundType | FundBudget | IndicatorTemplate | Indicator | User,
+) -> int:
     assert row.id is not None, "flushed before use"
     return row.id
 

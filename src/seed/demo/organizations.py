@@ -48,7 +48,7 @@ _ORG_KINDS = (
 )
 
 
-def _person_name(rng: random.Random) -> str:
+def person_name(rng: random.Random) -> str:
     given = rng.randrange(len(GIVEN_NAMES) // 2) * 2
     return rng.choice(SURNAMES) + GIVEN_NAMES[given : given + 2]
 
@@ -86,7 +86,7 @@ async def add_organizations(
     users = [
         User(
             username=username,
-            full_name=_person_name(rng),
+            full_name=person_name(rng),
             organization_id=row_id(org),
             password_hash=password_hash,
         )

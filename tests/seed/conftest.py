@@ -1,0 +1,44 @@
+"""The demo data set loaded once per database for the read-only tests of tests/seed/, read back into memory
+(so the tests that load their own data, truncating the database, do not disturb it)."""
+
+from dataclasses import dataclass
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from src.db import create_sessionmaker
+from src.seed.demo import load_demo_data
+from src.seed.reference import load_reference_data
+from tests.conftest import truncate_all
+from tests.seed.demo_rows import Demo, read_demo
+from tests.seed.monitoring_demo import MonitoringDemo, read_monitoring
+
+
+@dataclass(frozen=True)
+class LoadedDemo:
+    demo: Demo
+    monitoring: MonitoringDemo
+
+
+@pytest.fixture(scope="package")
+async def loaded_demo(engine: AsyncEngine) -> LoadedDemo:
+    await truncate_all(engine)
+    sessionmaker = create_sessionmaker(engine)
+    async with sessionmaker() as session:
+        await load_reference_data(session=session)
+        counts = await load_demo_data(session=session)
+        await session.commit()
+    async with sessionmaker() as session:
+        demo = await read_demo(session, counts)
+    async with sessionmaker() as session:
+        return LoadedDemo(demo=demo, monitoring=await read_monitoring(session, counts))
+
+
+@pytest.fixture
+def demo(loaded_demo: LoadedDemo) -> Demo:
+    return loaded_demo.demo
+
+
+@pytest.fixture
+def monitoring(loaded_demo: LoadedDemo) -> MonitoringDemo:
+    return loaded_demo.monitoring
