@@ -19,6 +19,7 @@ from bench.render import context as bench_context
 from src.models import Indicator
 from src.models.enums import ActorType, Administration, GoalStatus, IndicatorCategory
 from src.models.goal import GoalDocumentKind
+from src.models.monitoring import MonitoringDocumentKind
 from src.reports.compiled_docx import RenderedXmlError, compile_docx
 from src.reports.contexts import build_context, file_stem
 from src.reports.contexts.goal_table import date_zh, number, wan_yuan
@@ -27,6 +28,7 @@ from src.services.errors import NotFound
 from src.subjects.registry import registry
 from tests.factories import issue_goal, make_budget, make_goal, make_user
 from tests.services.test_reads import actor
+from tests.support.monitoring_documents import real_monitoring_records
 from tests.support.templates import template_problems
 
 HOSTILE = "A<B & C \"引号\" 'x' 😀 ]]> <w:p/>"
@@ -116,8 +118,26 @@ async def _issued_goal(sessionmaker: async_sessionmaker[AsyncSession]) -> int:
 
 # A real record of each registered kind's subject: a kind registered later has no entry, and the lint below
 # fails until it gets one, so that its template is checked against its own builder from the start.
+_RECORDS: dict[int, dict[str, tuple[str, int]]] = {}
+
+
+def _monitoring(name: str) -> Callable[[async_sessionmaker[AsyncSession]], Awaitable[int]]:
+    """A monitoring document's subject among the real records (tests/support/monitoring_documents.py),
+    made once per database."""
+
+    async def subject(sessionmaker: async_sessionmaker[AsyncSession]) -> int:
+        if id(sessionmaker) not in _RECORDS:
+            _RECORDS[id(sessionmaker)] = await real_monitoring_records(sessionmaker)
+        return _RECORDS[id(sessionmaker)][name][1]
+
+    return subject
+
+
 SUBJECTS: dict[str, Callable[[async_sessionmaker[AsyncSession]], Awaitable[int]]] = {
     GoalDocumentKind.GOAL_TABLE: _issued_goal,
+    MonitoringDocumentKind.MONITORING_TABLE: _monitoring("table_accepted"),
+    MonitoringDocumentKind.MONITORING_REPORT: _monitoring("report_accepted"),
+    MonitoringDocumentKind.MONITORING_COMPILATION: _monitoring("compilation_sent"),
 }
 
 
@@ -132,7 +152,8 @@ async def test_every_kinds_template_uses_exactly_what_its_own_builder_gives(
         async with sessionmaker() as session:
             context = await build_context(session=session, actor=actor(), kind=kind, subject_id=subject_id)
         assert template_problems(spec, context) == [], kind
-    assert context["doc_number"] == "成财社〔2026〕1号"  # the goal table's (the only kind yet)
+        if kind == GoalDocumentKind.GOAL_TABLE:
+            assert context["doc_number"] == "成财社〔2026〕1号"
 
 
 def test_the_lint_names_what_template_and_builder_disagree_on(tmp_path: Path) -> None:
