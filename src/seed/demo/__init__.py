@@ -44,12 +44,12 @@ class DemoCounts:
     indicators: int
     budgets: int
     budget_lines: int
-    indicator_actuals: int = 0
-    budget_executions: int = 0
-    warnings: int = 0
-    monitoring_reports: int = 0
-    compilations: int = 0
-    compilation_recipients: int = 0
+    indicator_actuals: int
+    budget_executions: int
+    warnings: int
+    monitoring_reports: int
+    compilations: int
+    compilation_recipients: int
 
 
 async def load_demo_data(*, session: AsyncSession, seed: int = DEFAULT_SEED) -> DemoCounts:

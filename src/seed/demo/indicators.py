@@ -155,6 +155,8 @@ async def add_indicators(
                     "aggregation": t.aggregation,
                     "weight": weight,
                     "definition": t.definition,
+                    "numerator_label": t.numerator_label,
+                    "denominator_label": t.denominator_label,
                     "sort_order": order,
                     "row_version": 1,
                     "created_at": now,

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from src.models.enums import BudgetItem, Comparator, label_zh
+from src.models.enums import Aggregation, BudgetItem, Comparator, label_zh
 from src.models.monitoring import CompletionLikelihood, DeviationCause, Light
 from src.services.monitoring.comparison import Lit
 
@@ -162,18 +162,25 @@ def cause_fields(theme: Theme) -> dict[str, str]:
     return {CAUSE_FIELDS[cause]: text for cause, text in theme.causes}
 
 
-def _detail(lit: Lit, comparator: Comparator) -> str:
+def _detail(lit: Lit, comparator: Comparator, aggregation: Aggregation) -> str:
+    """How far off: a grade, the excess over a cap, the share of the expected progress (an amount or count
+    through the year) or of the target (a rate or level, compared with the annual target itself)."""
     if comparator == Comparator.GRADE:
         return "完成情况为" + ("未达成" if lit.light == Light.RED else "部分达成")
     if comparator == Comparator.LE:
         return f"超出目标值{lit.deviation}%"
-    return f"完成进度为序时进度的{lit.ratio}%"
+    if aggregation == Aggregation.SUM:
+        return f"完成进度为序时进度的{lit.ratio}%"
+    return f"完成值为目标值的{lit.ratio}%"
 
 
-def correction_note(*, level3: str, comparator: Comparator, lit: Lit, period: str, agency: str) -> str:
+def correction_note(
+    *, level3: str, comparator: Comparator, aggregation: Aggregation, lit: Lit, period: str, agency: str
+) -> str:
     theme = theme_of(level3, comparator == Comparator.GRADE)
+    detail = _detail(lit, comparator, aggregation)
     return (
-        f"{period}监控显示“{level3}”{label_zh(lit.light)}，{_detail(lit, comparator)}，偏离绩效目标。"
+        f"{period}监控显示“{level3}”{label_zh(lit.light)}，{detail}，偏离绩效目标。"
         f"已提示警示{agency}分析偏差原因，{theme.measure}。"
     )
 

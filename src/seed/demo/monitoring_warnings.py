@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from src.models.enums import ActorType, BudgetItem, Comparator
+from src.models.enums import ActorType, Aggregation, BudgetItem, Comparator
 from src.models.monitoring import Light, WarningKind, WarningResponseKind, WarningStatus
 from src.seed.demo.context import row_id
 from src.seed.demo.monitoring_actuals import IndicatorSeries
@@ -43,6 +43,7 @@ class Raised:
     later: tuple[int, Light] | None  # the same thing's month and light at the next period monitored, if any
     level3: str = ""  # an indicator's name
     comparator: Comparator = Comparator.GE
+    aggregation: Aggregation = Aggregation.SUM
     lineage: uuid.UUID | None = None
     item: BudgetItem | None = None
     row: dict[str, Any] = field(default_factory=dict)
@@ -85,6 +86,7 @@ def raise_warnings(
                         _next_light(plain, month, ends),
                         level3=indicator.level3,
                         comparator=indicator.comparator,
+                        aggregation=indicator.aggregation,
                         lineage=indicator.lineage_id,
                     )
                 )
@@ -146,6 +148,7 @@ def response(
         note = correction_note(
             level3=warning.level3,
             comparator=warning.comparator,
+            aggregation=warning.aggregation,
             lit=warning.lit,
             period=period,
             agency=agency,
