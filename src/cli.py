@@ -194,6 +194,9 @@ def main(argv: list[str] | None = None) -> int:
             workers=workers,
             host=args.host,
             port=args.port,
+            # A spawned worker imports the app (its schema) before it can answer the supervisor's first
+            # health check: with uvicorn's 5 s, a loaded machine saw workers killed while still importing.
+            timeout_worker_healthcheck=30,
             **uvicorn_options(settings),
         )
     return 0
