@@ -17,11 +17,16 @@ from collections.abc import Callable
 
 from docx.document import Document
 
-from report_templates.kinds import goal_table
+from report_templates.kinds import goal_table, monitoring_compilation, monitoring_report, monitoring_table
 from report_templates.official.ooxml import docx_bytes
 from report_templates.official.units import TEMPLATE_DIR
 
-TEMPLATES: dict[str, Callable[[], Document]] = {"GOAL_TABLE": goal_table.build}
+TEMPLATES: dict[str, Callable[[], Document]] = {
+    "GOAL_TABLE": goal_table.build,
+    "MONITORING_TABLE": monitoring_table.build,
+    "MONITORING_REPORT": monitoring_report.build,
+    "MONITORING_COMPILATION": monitoring_compilation.build,
+}
 
 
 def built(kind: str) -> bytes:

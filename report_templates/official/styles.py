@@ -24,6 +24,7 @@ from report_templates.official.units import (
     HEITI,
     IMPRINT_SIZE,
     ISSUER_DROP,
+    KAITI,
     LINE,
     PAGE_NUMBER_SIZE,
     RED,
@@ -36,6 +37,7 @@ from report_templates.official.units import (
     TRACKING,
     XIAOBIAOSONG,
 )
+from src.reports import signals
 
 ISSUER = "GB Issuer"  # 发文机关标志, in one of ISSUER_SIZES by the name's length
 # (characters of "<issuer>文件" up to, pt): the largest size that keeps the mark on one line of the 版心.
@@ -46,13 +48,19 @@ TITLE = "GB Title"
 RECIPIENTS = "GB Recipients"  # 主送机关
 BODY = "GB Body"
 HEADING = "GB Heading 1"  # 一、
+HEADING_2 = "GB Heading 2"  # （一）, in 楷体 (FORMS.md §5 主体)
+ATTACHMENT_FIRST = "GB Attachment First"  # 附件说明 (7.3.4): 附件：1.××, 左空二字
+ATTACHMENT = "GB Attachment"  # its further items, 2.××, aligned with the first's name
 SIGNER = "GB Signer"  # 发文机关署名, centred over the date
 DATE = "GB Date"  # 成文日期, 右空四字
 IMPRINT = "GB Imprint"  # 版记: 抄送, 印发机关和印发日期
 PAGE_ODD, PAGE_EVEN = "GB Page Number Odd", "GB Page Number Even"
 TABLE_HEAD, TABLE_TEXT, TABLE_LEFT = "GB Table Head", "GB Table Text", "GB Table Text Left"
 GRID_HEAD, GRID_TEXT, GRID_LEFT = "GB Grid Head", "GB Grid Text", "GB Grid Text Left"
+GRID_CAPTION = "GB Grid Caption"  # a form's part over its table (一、预算执行情况), 5号黑体
 SPACER = "GB Spacer"  # an empty body line (空一行)
+# A table cell that says a light (红灯 …): shaded in its colour after rendering (src/reports/signals.py).
+SIGNAL = signals.SIGNAL
 TITLE_TRACKING = -7  # twentieths of a point
 PAGE_NUMBER_LINE = round(PAGE_NUMBER_SIZE * 20 * 1.3)  # twips: the page number's line, exactly
 
@@ -171,6 +179,16 @@ def _text(document: Document) -> None:
     heading = paragraph_style(document, HEADING, font=HEITI, size=BODY_SIZE, tracking=TRACKING)
     heading.paragraph_format.first_line_indent = Twips(2 * CHAR)
     heading.paragraph_format.keep_with_next = True
+    second = paragraph_style(document, HEADING_2, font=KAITI, size=BODY_SIZE, tracking=TRACKING)
+    second.paragraph_format.first_line_indent = Twips(2 * CHAR)
+    second.paragraph_format.keep_with_next = True
+    # 附件：1.×× from 左空二字; a long name wraps under its own first character (7.3.4), as do 2.×× …
+    for name, first_line in ((ATTACHMENT_FIRST, -4 * CHAR), (ATTACHMENT, -CHAR)):
+        item = paragraph_style(
+            document, name, font=FANGSONG, size=BODY_SIZE, align=JUSTIFY, tracking=TRACKING
+        )
+        item.paragraph_format.left_indent = Twips(6 * CHAR)
+        item.paragraph_format.first_line_indent = Twips(first_line)
     paragraph_style(document, SIGNER, font=FANGSONG, size=BODY_SIZE, tracking=TRACKING)
     date = paragraph_style(document, DATE, font=FANGSONG, size=BODY_SIZE, align=RIGHT, tracking=TRACKING)
     date.paragraph_format.right_indent = Twips(4 * CHAR)  # 成文日期右空四字
@@ -184,6 +202,11 @@ def _tables(document: Document) -> None:
         paragraph_style(document, head, font=HEITI, size=size, line=line, align=CENTER, grid=False)
         paragraph_style(document, text, font=FANGSONG, size=size, line=line, align=CENTER, grid=False)
         paragraph_style(document, left, font=FANGSONG, size=size, line=line, align=LEFT, grid=False)
+    paragraph_style(document, SIGNAL, font=FANGSONG, size=GRID_SIZE, line=GRID_LINE, align=CENTER, grid=False)
+    caption = paragraph_style(
+        document, GRID_CAPTION, font=HEITI, size=GRID_SIZE, line=GRID_LINE, align=LEFT, grid=False
+    )
+    caption.paragraph_format.space_before = Twips(GRID_LINE // 2)
 
 
 def _imprint_and_page_numbers(document: Document) -> None:

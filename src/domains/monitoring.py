@@ -2,13 +2,17 @@
 warnings the target comparison raises and their responses, the monitoring reports, the prefectures' January
 compilations and the overdue notices of deadlines. Each is seen where src/services/monitoring/scope.py says
 and announces its changes through the event bus. Monitoring's deadlines (entries, reports, compilations:
-src/services/monitoring/deadlines.py) are listed by the `deadlines` query and noticed when overdue."""
+src/services/monitoring/deadlines.py) are listed by the `deadlines` query and noticed when overdue. A
+report is printed as its 运行监控情况报告 and as the 绩效运行监控表 of its goal and period (a form); a
+compilation as the 公文 that sends it, numbered as the sending finance body's 财社 document when it is sent
+(src/services/monitoring/compilations.py); a goal's entry sheet as XLSX."""
 
 from collections.abc import Mapping
 from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from src.models.enums import ActorType
 from src.models.monitoring import (
     ActualEventKind,
     BudgetExecution,
@@ -25,11 +29,68 @@ from src.models.monitoring import (
     WarningEventKind,
 )
 from src.models.report import ReportFormat
+from src.reports.contexts.monitoring_compilation import monitoring_compilation_context
+from src.reports.contexts.monitoring_documents import compilation_versions, report_batch, report_versions
+from src.reports.contexts.monitoring_report import monitoring_report_context
+from src.reports.contexts.monitoring_table import monitoring_table_context
 from src.services.actors import Actor
 from src.services.monitoring import deadlines, scope
 from src.services.monitoring.entry_sheet import entry_sheet_context, entry_sheet_versions
-from src.subjects.documents import DocumentSpec
+from src.subjects.documents import FINANCE_SOCIAL_SECURITY, DocumentSpec, NumberSpec
 from src.subjects.registry import Registry, SubjectSpec
+
+# A compilation is a finance body's social-security document (成财社〔2027〕1号), numbered when it is sent.
+COMPILATION_NUMBER = NumberSpec(issuer=ActorType.FINANCE, family=FINANCE_SOCIAL_SECURITY)
+
+
+async def _monitoring_table(*, session: AsyncSession, actor: Actor, subject_id: int) -> dict[str, Any]:
+    return await monitoring_table_context(session=session, actor=actor, report_id=subject_id)
+
+
+async def _monitoring_report(*, session: AsyncSession, actor: Actor, subject_id: int) -> dict[str, Any]:
+    return await monitoring_report_context(session=session, actor=actor, report_id=subject_id)
+
+
+async def _monitoring_compilation(*, session: AsyncSession, actor: Actor, subject_id: int) -> dict[str, Any]:
+    return await monitoring_compilation_context(session=session, actor=actor, compilation_id=subject_id)
+
+
+def _register_documents(registry: Registry) -> None:
+    registry.add_document(
+        DocumentSpec(
+            kind=MonitoringDocumentKind.MONITORING_TABLE,
+            label="绩效运行监控表",
+            subject="MonitoringReport",
+            build_context=_monitoring_table,
+            versions=report_versions,
+            batch=report_batch,
+            batch_label="运行监控情况报告",
+            template="MONITORING_TABLE.docx",
+        )
+    )
+    registry.add_document(
+        DocumentSpec(
+            kind=MonitoringDocumentKind.MONITORING_REPORT,
+            label="运行监控情况报告",
+            subject="MonitoringReport",
+            build_context=_monitoring_report,
+            versions=report_versions,
+            batch=report_batch,
+            batch_label="运行监控情况报告",
+            template="MONITORING_REPORT.docx",
+        )
+    )
+    registry.add_document(
+        DocumentSpec(
+            kind=MonitoringDocumentKind.MONITORING_COMPILATION,
+            label="运行监控情况汇总报告",
+            subject="MonitoringCompilation",
+            build_context=_monitoring_compilation,
+            versions=compilation_versions,
+            template="MONITORING_COMPILATION.docx",
+            number=COMPILATION_NUMBER,
+        )
+    )
 
 
 def _draw_entry_sheet(context: Mapping[str, Any]) -> bytes:
@@ -143,3 +204,4 @@ def register(registry: Registry) -> None:
                 draw=_draw_entry_sheet,
             )
         )
+    _register_documents(registry)

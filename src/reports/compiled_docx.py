@@ -12,7 +12,8 @@ a warm render. Compiled, a template is:
 
 Each render runs the compiled templates, checks that every rendered part is well-formed XML (docxtpl's
 recovering parse would silently cut a malformed one short; here it is an error), lays out the columns of the
-document's tables that hold whole values by their content (src/reports/fit.py), and appends them.
+document's tables that hold whole values by their content (src/reports/fit.py), shades its signal cells
+(src/reports/signals.py), and appends them.
 A template using what this does not do — Jinja in core properties or footnotes, `{%tc %}` column tags
 (docxtpl then repairs the table grid), pictures (docxtpl renumbers their ids) — is not compiled
 (`compile_docx` returns None) and the caller renders it through docxtpl.
@@ -31,6 +32,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
 from src.reports.fit import Measures, fit_columns
+from src.reports.signals import shade_signals
 
 _JINJA = re.compile(rb"\{[{%#]")
 _COLUMN_TAG = re.compile(r"\{[{%]-?\s*tc\s")
@@ -78,7 +80,7 @@ class CompiledDocx:
                 root = etree.fromstring(data)
             except etree.XMLSyntaxError as exc:
                 raise RenderedXmlError(f"{part.member} is not well-formed after rendering: {exc}") from exc
-            if part.fit and fit_columns(root, self.measures):
+            if part.fit and (fit_columns(root, self.measures) | shade_signals(root)):
                 data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
             rendered.append((part.member, data))
         out = io.BytesIO(self.base_zip)

@@ -10,7 +10,8 @@
   parts, and the unchanged members already zipped); a template that compiling does not cover renders through
   docxtpl with its patched XML and compiled templates cached, reopened from the cached bytes.
 - Either way the tables that hold whole values (numbers, units) are laid out by their content, each such
-  column as wide as its longest value (src/reports/fit.py).
+  column as wide as its longest value (src/reports/fit.py), and the cells that say a light are shaded in
+  its colour (src/reports/signals.py).
 """
 
 import io
@@ -28,6 +29,7 @@ from markupsafe import Markup, escape
 
 from src.reports.compiled_docx import CompiledDocx, compile_docx
 from src.reports.fit import Measures, fit_columns
+from src.reports.signals import shade_signals
 from src.subjects.registry import registry
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "report_templates"
@@ -167,6 +169,7 @@ class Renderer:
         template.render(values, jinja_env=self._env, autoescape=True)
         document = template.docx
         fit_columns(document.element, Measures.of_styles(document.styles.element))
+        shade_signals(document.element)
         out = io.BytesIO()
         template.save(out)
         return out.getvalue()

@@ -74,6 +74,19 @@ class WarningErrorCode(StrEnum):
     WARNING_CLOSED = "WARNING_CLOSED"  # closed: nothing more to answer
 
 
+class MonitoringReportErrorCode(StrEnum):
+    """The monitoring report and the January compilation (Art. 13); the goal codes WRONG_STATUS,
+    NOT_EDITABLE, TAX_CONCURRENCE_REQUIRED and TAX_DEPARTMENT_MISSING say the same of them."""
+
+    MONITORING_REPORT_EXISTS = "MONITORING_REPORT_EXISTS"  # one report per region, fund and period
+    GOAL_NOT_IN_FORCE = "GOAL_NOT_IN_FORCE"  # no annual goal issued for the fund, region and year
+    ALREADY_ACCEPTED = "ALREADY_ACCEPTED"  # this side (finance, or the administration) accepted it already
+    COMPILATION_EXISTS = "COMPILATION_EXISTS"  # one compilation per prefecture and year
+    NOTHING_TO_COMPILE = "NOTHING_TO_COMPILE"  # no accepted year-end report in the area
+    RECIPIENT_MISSING = "RECIPIENT_MISSING"  # setup: one of the four provincial bodies is not on record
+    ALREADY_ACKNOWLEDGED = "ALREADY_ACKNOWLEDGED"  # this recipient acknowledged the compilation already
+
+
 class AuthErrorCode(StrEnum):
     INVALID_CREDENTIALS = "INVALID_CREDENTIALS"
     TOO_MANY_ATTEMPTS = "TOO_MANY_ATTEMPTS"
@@ -83,10 +96,18 @@ DOMAIN_ERROR_CODES: tuple[type[StrEnum], ...] = (
     CommonErrorCode,
     GoalErrorCode,
     BudgetErrorCode,
+    MonitoringReportErrorCode,
     AuthErrorCode,
     WarningErrorCode,
 )
-AnyCode = CommonErrorCode | GoalErrorCode | BudgetErrorCode | AuthErrorCode | WarningErrorCode
+AnyCode = (
+    CommonErrorCode
+    | GoalErrorCode
+    | BudgetErrorCode
+    | MonitoringReportErrorCode
+    | AuthErrorCode
+    | WarningErrorCode
+)
 
 
 class DomainError(Exception):

@@ -31,6 +31,7 @@ from src.services.errors import NotFound
 from src.subjects.registry import registry
 from tests.factories import issue_goal, make_budget, make_goal, make_user
 from tests.services.test_reads import actor
+from tests.support.monitoring_documents import real_monitoring_records
 from tests.support.templates import template_problems
 
 HOSTILE = "A<B & C \"引号\" 'x' 😀 ]]> <w:p/>"
@@ -136,10 +137,28 @@ async def _province_goal_in_force(sessionmaker: async_sessionmaker[AsyncSession]
 
 # A real record of each registered kind's subject: a kind registered later has no entry, and the lint below
 # fails until it gets one, so that its template is checked against its own builder from the start.
+_RECORDS: dict[int, dict[str, tuple[str, int]]] = {}
+
+
+def _monitoring(name: str) -> Callable[[async_sessionmaker[AsyncSession]], Awaitable[int]]:
+    """A monitoring document's subject among the real records (tests/support/monitoring_documents.py),
+    made once per database."""
+
+    async def subject(sessionmaker: async_sessionmaker[AsyncSession]) -> int:
+        if id(sessionmaker) not in _RECORDS:
+            _RECORDS[id(sessionmaker)] = await real_monitoring_records(sessionmaker)
+        return _RECORDS[id(sessionmaker)][name][1]
+
+    return subject
+
+
 SUBJECTS: dict[str, Callable[[async_sessionmaker[AsyncSession]], Awaitable[int]]] = {
     GoalDocumentKind.GOAL_TABLE: _issued_goal,
     MonitoringDocumentKind.MONITORING_ENTRY_SHEET: _province_goal_in_force,
     MonitoringDocumentKind.MONITORING_ENTRY_FORM: _province_goal_in_force,
+    MonitoringDocumentKind.MONITORING_TABLE: _monitoring("table_accepted"),
+    MonitoringDocumentKind.MONITORING_REPORT: _monitoring("report_accepted"),
+    MonitoringDocumentKind.MONITORING_COMPILATION: _monitoring("compilation_sent"),
 }
 
 

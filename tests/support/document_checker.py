@@ -13,9 +13,13 @@ kind adds only which of its values must print whole (WHOLE_VALUES).
   no run naming a face or size of its own;
 - tables: header rows on one line, whole values (WHOLE_VALUES) in columns wide enough for them;
 - categories: a merged category column never shows the same category in two blocks;
-- red only on issued documents (the 版头), the draft mark otherwise;
+- red only on issued documents (the 版头), the draft mark otherwise (none on a final unissued one);
+- lights: a cell saying a light (红灯 …) shaded in its colour, no other cell shaded;
 - number, title, signer and dates as the context says (a blank date to fill in before the issue);
 - odd and even footers with the page number, right and left, turned on landscape pages; the 版记.
+
+A form (FORMS: the 绩效运行监控表) is not a 公文: it is never issued, has no 主送 or 正文 and no 版记 (it
+must have none); its 填报单位 signs and dates it. Its context has no keys for what it does not have.
 """
 
 import re
@@ -29,6 +33,7 @@ from report_templates.official import styles as roles
 from report_templates.official import units
 from report_templates.official.letterhead import BLANK_DATE
 from src.reports.fit import HEADER_SLACK_EM, SLACK_EM
+from src.reports.signals import FILLS, signal_word
 from tests.support.docx_reading import Rendered, cells, grid_columns, page_size, style_of, text_of
 
 WPS = "http://schemas.microsoft.com/office/word/2010/wordprocessingShape"
@@ -45,6 +50,9 @@ ROLES: dict[str, tuple[str, float]] = {
     roles.BODY: (units.FANGSONG, units.BODY_SIZE),
     roles.SPACER: (units.FANGSONG, units.BODY_SIZE),
     roles.HEADING: (units.HEITI, units.BODY_SIZE),
+    roles.HEADING_2: (units.KAITI, units.BODY_SIZE),
+    roles.ATTACHMENT_FIRST: (units.FANGSONG, units.BODY_SIZE),
+    roles.ATTACHMENT: (units.FANGSONG, units.BODY_SIZE),
     roles.SIGNER: (units.FANGSONG, units.BODY_SIZE),
     roles.DATE: (units.FANGSONG, units.BODY_SIZE),
     roles.IMPRINT: (units.FANGSONG, units.IMPRINT_SIZE),
@@ -57,6 +65,8 @@ ROLES: dict[str, tuple[str, float]] = {
     roles.GRID_HEAD: (units.HEITI, units.GRID_SIZE),
     roles.GRID_TEXT: (units.FANGSONG, units.GRID_SIZE),
     roles.GRID_LEFT: (units.FANGSONG, units.GRID_SIZE),
+    roles.SIGNAL: (units.FANGSONG, units.GRID_SIZE),
+    roles.GRID_CAPTION: (units.HEITI, units.GRID_SIZE),
 }
 PORTRAIT = (units.PAGE_WIDTH, units.PAGE_HEIGHT, units.MARGIN_TOP, units.MARGIN_BOTTOM)
 PORTRAIT_SIDES = (units.MARGIN_LEFT, units.MARGIN_RIGHT)
@@ -71,8 +81,39 @@ def _goal_table_whole(context: Mapping[str, Any]) -> list[str]:
     return [*figures, *(r["target"] for r in rows), *(r["weight"] for r in rows), context["weight_total"]]
 
 
-# The values of each kind that must print whole, on one line (numbers with their separators).
-WHOLE_VALUES: dict[str, Callable[[Mapping[str, Any]], list[str]]] = {"GOAL_TABLE": _goal_table_whole}
+def _whole(*values: str) -> list[str]:
+    return [v for v in values if v and v != "—"]
+
+
+def _monitoring_table_whole(context: Mapping[str, Any]) -> list[str]:
+    budget = [
+        b[k] for b in context["budget_rows"] for k in ("initial", "budget", "executed", "rate", "light")
+    ]
+    rows = [r[k] for r in context["rows"] for k in ("target", "actual", "likelihood", "light")]
+    return _whole(*budget, *rows)
+
+
+def _monitoring_report_whole(context: Mapping[str, Any]) -> list[str]:
+    rows = [r[k] for r in context["rows"] for k in ("target", "actual", "progress", "light")]
+    budget = [b[k] for b in context["budget_rows"] for k in ("budget", "executed", "rate", "light")]
+    warnings = [w[k] for w in context["warnings"] for k in ("period", "light", "deviation")]
+    return _whole(*rows, *budget, *warnings)
+
+
+def _monitoring_compilation_whole(context: Mapping[str, Any]) -> list[str]:
+    keys = ("goal_light", "red", "yellow", "green", "blue", "spending", "execution_light", "warnings")
+    return _whole(*(r[k] for r in context["rows"] for k in keys))
+
+
+# The values of each kind that must print whole, on one line (numbers with their separators, lights).
+WHOLE_VALUES: dict[str, Callable[[Mapping[str, Any]], list[str]]] = {
+    "GOAL_TABLE": _goal_table_whole,
+    "MONITORING_TABLE": _monitoring_table_whole,
+    "MONITORING_REPORT": _monitoring_report_whole,
+    "MONITORING_COMPILATION": _monitoring_compilation_whole,
+}
+# Kinds that are forms, not 公文 (see the module's description).
+FORMS = frozenset({"MONITORING_TABLE"})
 
 
 def check_page(doc: Rendered) -> list[str]:
@@ -101,6 +142,9 @@ GRID_ROLES = (
     roles.BODY,
     roles.RECIPIENTS,
     roles.HEADING,
+    roles.HEADING_2,
+    roles.ATTACHMENT_FIRST,
+    roles.ATTACHMENT,
     roles.TITLE,
     roles.SIGNER,
     roles.DATE,
@@ -171,8 +215,13 @@ def check_fonts(doc: Rendered) -> list[str]:
 
 
 def check_tables(doc: Rendered, whole: Sequence[str]) -> list[str]:
-    """Header rows on one line; every cell holding a whole value (or marked noWrap) wide enough for it."""
-    problems = []
+    """Header rows on one line; every cell holding a whole value (or marked noWrap) wide enough for it;
+    tables kept apart (two tables with nothing between print as one, whose header no longer repeats)."""
+    problems = [
+        f"a table right after another (row 1: {text_of(tbl)[:12]!r}): they print as one"
+        for tbl in doc.body.iter(qn("w:tbl"))
+        if (before := tbl.getprevious()) is not None and before.tag == qn("w:tbl")
+    ]
     wanted = set(whole)
     for tbl in doc.body.iter(qn("w:tbl")):
         widths = grid_columns(tbl)
@@ -196,7 +245,9 @@ def check_categories(doc: Rendered) -> list[str]:
     a second block under the same parent category (the column before it, if merged too)."""
     problems = []
     for tbl in doc.body.iter(qn("w:tbl")):
-        rows = [{column: tc for tc, column, _ in cells(tr)} for tr in tbl.xpath("./w:tr")]
+        # A two-row header merges its cells too (a column's label over both rows): not a category.
+        trs = [tr for tr in tbl.xpath("./w:tr") if not tr.xpath("./w:trPr/w:tblHeader")]
+        rows = [{column: tc for tc, column, _ in cells(tr)} for tr in trs]
         merged = sorted({c for row in rows for c, tc in row.items() if tc.xpath("./w:tcPr/w:vMerge")})
         block: dict[int, int] = {}  # the block each merged column is in, on the current row
         seen: set[tuple[int, int, str]] = set()
@@ -246,14 +297,26 @@ def check_red(doc: Rendered, context: Mapping[str, Any]) -> list[str]:
     else:
         if red_parts or red_used:
             problems.append(f"not issued, but red is used ({red_used or 'direct colour'})")
-        if doc.by_style(roles.DRAFT_MARK) != [context["draft_mark"]]:
-            problems.append(
-                f"not issued, draft mark {doc.by_style(roles.DRAFT_MARK)} ≠ {context['draft_mark']!r}"
-            )
+        marks = [mark for mark in doc.by_style(roles.DRAFT_MARK) if mark]
+        if marks != ([context["draft_mark"]] if context["draft_mark"] else []):
+            problems.append(f"not issued, draft mark {marks} ≠ {context['draft_mark']!r}")
     return problems
 
 
-def check_number_and_dates(doc: Rendered, context: Mapping[str, Any]) -> list[str]:
+def check_signals(doc: Rendered) -> list[str]:
+    """A cell saying a light is shaded in its colour (one without a colour, 未填报, unshaded); no other cell
+    is shaded."""
+    problems = []
+    for tc in doc.body.iter(qn("w:tc")):
+        fills = [f for f in tc.xpath("./w:tcPr/w:shd/@w:fill") if f.upper() not in ("AUTO", "FFFFFF")]
+        word = signal_word(tc)
+        wanted = FILLS.get(word) if word is not None else None
+        if [f.upper() for f in fills] != ([wanted] if wanted else []):
+            problems.append(f"cell {text_of(tc)[:10]!r} is shaded {fills}, not {wanted or 'unshaded'}")
+    return problems
+
+
+def check_number_and_dates(doc: Rendered, context: Mapping[str, Any], form: bool = False) -> list[str]:
     problems = []
     numbers = doc.by_style(roles.DOC_NUMBER)
     if context["issued"]:
@@ -267,15 +330,16 @@ def check_number_and_dates(doc: Rendered, context: Mapping[str, Any]) -> list[st
         problems.append(f"signer {doc.by_style(roles.SIGNER)} ≠ {context['signer']!r}")
     if doc.by_style(roles.DATE) != [context["date"] or BLANK_DATE]:
         problems.append(f"成文日期 {doc.by_style(roles.DATE)} ≠ {context['date'] or BLANK_DATE!r}")
-    printed = f"{context['printer']}{context['print_date'] or BLANK_DATE}印发"
-    if any(text != printed for text in doc.by_style(roles.IMPRINT) if "印发" in text):
-        problems.append(f"印发 line ≠ {printed!r}")
+    if not form:
+        printed = f"{context['printer']}{context['print_date'] or BLANK_DATE}印发"
+        if any(text != printed for text in doc.by_style(roles.IMPRINT) if "印发" in text):
+            problems.append(f"印发 line ≠ {printed!r}")
     return problems
 
 
-def check_footers(doc: Rendered) -> list[str]:
+def check_footers(doc: Rendered, form: bool = False) -> list[str]:
     """Different odd and even footers in every section, each with a PAGE field: portrait in the odd and
-    even page number styles, landscape in a text box turned a quarter (vert)."""
+    even page number styles, landscape in a text box turned a quarter (vert); the 版记 (none on a form)."""
     problems = []
     if not doc.document.settings.odd_and_even_pages_header_footer:
         problems.append("settings: no evenAndOddHeaders")
@@ -294,14 +358,23 @@ def check_footers(doc: Rendered) -> list[str]:
         landscape = width > height
         if landscape and [b.get("vert") for b in boxes] != ["vert"]:
             problems.append(f"section {index + 1}, {kind} footer: the landscape page number is not turned")
-    if not any(doc.by_style(roles.IMPRINT)):
+    if form and any(doc.by_style(roles.IMPRINT)):
+        problems.append("a form with a 版记")
+    if not form and not any(doc.by_style(roles.IMPRINT)):
         problems.append("no 版记 (印发机关和印发日期)")
     return problems
+
+
+def with_defaults(context: Mapping[str, Any]) -> dict[str, Any]:
+    """The context with what a form's lacks (it is never issued, has no number, 主送, 正文 or 抄送)."""
+    return {"issued": False, "doc_number": "", "recipients": "", "body": [], "cc": "", **context}
 
 
 def check_docx(blob: bytes, kind: str, context: Mapping[str, Any]) -> list[str]:
     """Every check above on a rendered document of `kind` made from `context`."""
     doc = Rendered(blob)
+    form = kind in FORMS
+    context = with_defaults(context)
     whole = WHOLE_VALUES[kind](context)
     return [
         *check_page(doc),
@@ -310,6 +383,7 @@ def check_docx(blob: bytes, kind: str, context: Mapping[str, Any]) -> list[str]:
         *check_tables(doc, whole),
         *check_categories(doc),
         *check_red(doc, context),
-        *check_number_and_dates(doc, context),
-        *check_footers(doc),
+        *check_signals(doc),
+        *check_number_and_dates(doc, context, form),
+        *check_footers(doc, form),
     ]

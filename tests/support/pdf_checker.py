@@ -6,7 +6,8 @@ fonts (pdffonts), the pixels (pdftoppm).
   the title, FandolHei for 黑体, Noto Serif CJK for the 宋体 page numbers);
 - the 正文 on the grid: lines 28.95 pt apart and characters 15.75 pt apart, so 22 lines of 28 characters;
 - every whole value (numbers) printed on one line, never broken;
-- red on the first page's 版头 of an issued document only, none anywhere on a draft;
+- red on the first page's 版头 of an issued document only, none anywhere on a draft (but in the cells of
+  red lights, red by design);
 - the number, the dates and the draft mark as the context says; each title line on one line;
 - page numbers 1, 2, … in order, odd right and even left one character in, 7 mm under the 版心, turned
   on landscape pages at the upright sheet's foot; the 版记 at the foot of the last page, its rules there.
@@ -15,7 +16,7 @@ fonts (pdffonts), the pixels (pdftoppm).
 import itertools
 import subprocess
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,7 @@ from lxml import etree
 
 from report_templates.official import units
 from report_templates.official.letterhead import BLANK_DATE
-from tests.support.document_checker import WHOLE_VALUES
+from tests.support.document_checker import FORMS, WHOLE_VALUES, with_defaults
 
 PT_PER_MM = 72 / 25.4
 TOP, LEFT = 37 * PT_PER_MM, 28 * PT_PER_MM  # the 版心's edges on a portrait page (pt)
@@ -92,12 +93,47 @@ def _pixels(pdf: Path, page: int, dpi: int, colour: bool) -> tuple[int, int, byt
     return width, height, pixels
 
 
-def red_pixels(pdf: Path, page: int) -> int:
-    """Pixels of a page that are clearly red (at 36 dpi a red character of 3号 shows)."""
-    width, height, pixels = _pixels(pdf, page, 36, colour=True)
+RED_LIGHT = "红灯"  # a signal cell's word (src/reports/signals.py): its cell is red by design
+
+
+def _components(red: set[tuple[int, int]]) -> list[set[tuple[int, int]]]:
+    """The red pixels in 4-connected groups."""
+    groups, left = [], set(red)
+    while left:
+        group, todo = set(), [left.pop()]
+        while todo:
+            x, y = todo.pop()
+            group.add((x, y))
+            for near in ((x + 1, y), (x - 1, y), (x, y + 1), (x, y - 1)):
+                if near in left:
+                    left.remove(near)
+                    todo.append(near)
+        groups.append(group)
+    return groups
+
+
+def red_pixels(pdf: Path, page: int, lights: Sequence[tuple[float, float]] = ()) -> int:
+    """Pixels of a page that are clearly red (at 36 dpi a red character of 3号 shows), but for the cells of
+    red lights: the red area around each of `lights` (the centres, in points, of the words 红灯), and
+    whatever lies within its bounds (the word's own edges)."""
+    dpi = 36
+    width, height, pixels = _pixels(pdf, page, dpi, colour=True)
     size = width * height * 3
     channels = zip(pixels[0:size:3], pixels[1:size:3], pixels[2:size:3], strict=True)
-    return sum(1 for r, g, b in channels if r > 160 and r - max(g, b) > 80)
+    red = {(i % width, i // width) for i, (r, g, b) in enumerate(channels) if r > 160 and r - max(g, b) > 80}
+    centres = [(x * dpi / 72, y * dpi / 72) for x, y in lights]
+    for group in _components(red) if centres else ():
+        xs, ys = [x for x, _ in group], [y for _, y in group]
+        box = (min(xs), min(ys), max(xs), max(ys))
+        if any(box[0] <= x <= box[2] and box[1] <= y <= box[3] for x, y in centres):
+            red = {(x, y) for x, y in red if not (box[0] <= x <= box[2] and box[1] <= y <= box[3])}
+    return len(red)
+
+
+def light_centres(page: Page) -> list[tuple[float, float]]:
+    return [
+        ((w.x0 + w.x1) / 2, (w.y0 + w.y1) / 2) for line in page.lines for w in line if w.text == RED_LIGHT
+    ]
 
 
 def rules(pdf: Path, page: int) -> list[float]:
@@ -130,6 +166,8 @@ def check_grid(pages: Sequence[Page], context: Mapping[str, Any]) -> list[str]:
     """The 正文's lines 28.95 pt apart, and its full lines of Chinese (from the 版心's left edge or its
     indent to its right edge) hold 28 characters: 22 lines of 28 characters (GB/T 9704 4.2.3)."""
     texts = [t for t in (context["recipients"], *context["body"]) if t]
+    if not texts:
+        return []  # a form: no 正文 to measure
     lines = [line for page in pages[:2] for line in page.lines if line and line[0].x0 < LEFT + 3 * CHAR_PT]
     problems, full, pitches = [], 0, []
     for above, line in itertools.pairwise(lines):
@@ -155,16 +193,30 @@ def check_grid(pages: Sequence[Page], context: Mapping[str, Any]) -> list[str]:
     return problems
 
 
+def _runs(line: Sequence[Box], longest: int) -> Iterator[str]:
+    """The texts of consecutive words of a line (pdftotext splits a value where its script changes:
+    ≥1,050 and 万人), up to `longest` characters."""
+    for start in range(len(line)):
+        text = ""
+        for word in line[start:]:
+            text += word.text
+            if len(text) > longest:
+                break
+            yield text
+
+
 def check_whole(pages: Sequence[Page], kind: str, context: Mapping[str, Any]) -> list[str]:
-    """Each whole value prints as one word on one line as often as the context has it."""
+    """Each whole value prints on one line (as one word, or consecutive words of one line) as often as the
+    context has it."""
     wanted = Counter(WHOLE_VALUES[kind](context))
-    words = Counter(w.text for page in pages for line in page.lines for w in line)
-    return [f"{value!r} is broken (found whole {words[value]} of {count} times)"
-            for value, count in wanted.items() if words[value] < count]  # fmt: skip
+    longest = max((len(v) for v in wanted), default=0)
+    found = Counter(text for page in pages for line in page.lines for text in _runs(line, longest))
+    return [f"{value!r} is broken (found whole {found[value]} of {count} times)"
+            for value, count in wanted.items() if found[value] < count]  # fmt: skip
 
 
 def check_red(pdf: Path, pages: Sequence[Page], context: Mapping[str, Any]) -> list[str]:
-    red = [red_pixels(pdf, n) for n in range(1, len(pages) + 1)]
+    red = [red_pixels(pdf, n, light_centres(page)) for n, page in enumerate(pages, start=1)]
     if context["issued"] and (not red[0] or any(red[1:])):
         return [f"issued: red on pages {[i + 1 for i, r in enumerate(red) if r]}, not the first only"]
     if not context["issued"] and any(red):
@@ -179,7 +231,7 @@ def check_texts(pages: Sequence[Page], context: Mapping[str, Any]) -> list[str]:
         problems.append(f"the number {context['doc_number']!r} does not print")
     if not context["issued"] and ("〔" in flat or context["draft_mark"] not in flat):
         problems.append("a draft prints a number, or not its draft mark")
-    for date in (context["date"], context["print_date"]):
+    for date in (context["date"], context.get("print_date", "")):
         if date and date not in flat:
             problems.append(f"the date {date!r} does not print")
     first = pages[0].line_texts()
@@ -187,7 +239,8 @@ def check_texts(pages: Sequence[Page], context: Mapping[str, Any]) -> list[str]:
         f"the title line {t!r} does not print as one line" for t in context["title_lines"] if t not in first
     ]
     blank = BLANK_DATE.replace("　", "")
-    if (not context["date"] or not context["print_date"]) and blank not in flat.replace(" ", ""):
+    dates = (context["date"], context.get("print_date", context["date"]))
+    if not all(dates) and blank not in flat.replace(" ", ""):
         problems.append("no blank date to fill in")
     return problems
 
@@ -249,8 +302,10 @@ def check_imprint(pdf: Path, pages: Sequence[Page], context: Mapping[str, Any]) 
 
 
 def check_pdf(pdf: Path, kind: str, context: Mapping[str, Any]) -> list[str]:
-    """Every check above on the PDF of a document of `kind` rendered from `context`."""
+    """Every check above on the PDF of a document of `kind` rendered from `context` (a form, FORMS, has no
+    版记 to check)."""
     pages = read_pages(pdf)
+    context = with_defaults(context)
     return [
         *check_pages(pages),
         *check_faces(pdf),
@@ -259,5 +314,5 @@ def check_pdf(pdf: Path, kind: str, context: Mapping[str, Any]) -> list[str]:
         *check_red(pdf, pages, context),
         *check_texts(pages, context),
         *check_page_numbers(pages),
-        *check_imprint(pdf, pages, context),
+        *([] if kind in FORMS else check_imprint(pdf, pages, context)),
     ]

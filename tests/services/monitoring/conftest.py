@@ -71,3 +71,6 @@ async def set_rule(sessionmaker: Sessionmaker, region_code: str, key: str, value
 
 # The entry tests' world (tests/services/monitoring/entry_world.py), a fixture for every test here.
 from tests.services.monitoring.entry_world import world  # noqa: E402, F401
+
+# The report tests' goal in force (tests/services/monitoring/report_world.py).
+from tests.services.monitoring.report_world import chengdu_goal  # noqa: E402, F401
