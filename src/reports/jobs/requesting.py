@@ -198,7 +198,9 @@ async def _request_one(
         fmt,
         fp,
         subject_id=subject_id,
-        fund_type_id=subject.fund_type_id,
+        fund_type_id=getattr(
+            subject, "fund_type_id", None
+        ),  # a subject of every fund (a compilation) has none
         region_id=subject.region_id,
         progress_total=1,
     )

@@ -55,8 +55,8 @@ def _indicator(
         level3=level3,
         sort_order=order,
         weight=Decimal(25),
-        **fields,
-    )  # type: ignore[arg-type]
+        **fields,  # type: ignore[arg-type]
+    )
 
 
 async def goal_in_force(
@@ -166,7 +166,7 @@ async def add_actual(
         likelihood=likelihood,
         organization_id=by.organization_id,
         user_id=by.user_id,
-        **texts,
+        **texts,  # type: ignore[arg-type]
     )
     session.add(row)
     await session.flush()

@@ -7,6 +7,7 @@ report_workflow.py, report_tables.py, compilations.py …), in the pattern of te
 import pytest
 
 from src.models.enums import ActorType, Administration
+from src.models.monitoring import MonitoringReport
 from src.services.actors import Actor
 from src.services.monitoring import reports
 from tests.factories import make_actor
@@ -30,7 +31,7 @@ def draft(month: int = 6, **fields: object) -> reports.ReportDraft:
     return reports.ReportDraft(**{**values, **fields})  # type: ignore[arg-type]
 
 
-def create(actor: Actor, data: reports.ReportDraft) -> Call[object]:
+def create(actor: Actor, data: reports.ReportDraft) -> Call[MonitoringReport]:
     return lambda s: reports.create_report(session=s, actor=actor, draft=data)
 
 

@@ -26,7 +26,7 @@ from src.services.monitoring import reports
 from src.services.monitoring.reports import ReportQuery, ReportText, reports_select
 from src.services.rules.editing import update_rules
 from src.services.rules.registry import RuleKey
-from tests.services.conftest import CHENGDU, PROVINCE, Bodies, Sessionmaker, act, bodies_of, refused
+from tests.services.conftest import CHENGDU, PROVINCE, Bodies, Call, Sessionmaker, act, bodies_of, refused
 from tests.services.monitoring.report_rows import GoalInForce
 from tests.services.monitoring.report_world import FUND, YEAR, agency_hrss, create, draft
 
@@ -131,15 +131,15 @@ async def test_art13_an_edit_counts_the_revision_up_and_only_drafts_are_edited(
     assert isinstance(report, MonitoringReport) and report.id is not None
     rid = report.id
 
-    def edit(version: int, **text: str) -> object:
+    def edit(version: int, **text: str) -> Call[MonitoringReport]:
         return lambda s: reports.update_report(
             session=s, actor=chengdu.agency, report_id=rid, row_version=version, text=ReportText(**text)
         )
 
-    edited = await act(sessionmaker, edit(report.row_version, progress="新的进展"))  # type: ignore[arg-type]
+    edited = await act(sessionmaker, edit(report.row_version, progress="新的进展"))
     assert isinstance(edited, MonitoringReport)
     assert (edited.progress, edited.problems, edited.content_revision) == ("新的进展", "存在问题", 1)
-    stale = await refused(sessionmaker, Conflict, edit(report.row_version, progress="旧"))  # type: ignore[arg-type]
+    stale = await refused(sessionmaker, Conflict, edit(report.row_version, progress="旧"))
     assert stale.code.value == "STALE_VERSION"
     async with sessionmaker() as session:
         row = await session.get(MonitoringReport, rid)
@@ -148,7 +148,7 @@ async def test_art13_an_edit_counts_the_revision_up_and_only_drafts_are_edited(
         session.add(row)
         await session.commit()
         version = row.row_version
-    locked = await refused(sessionmaker, InvalidTransition, edit(version, progress="改"))  # type: ignore[arg-type]
+    locked = await refused(sessionmaker, InvalidTransition, edit(version, progress="改"))
     assert locked.code == GoalErrorCode.NOT_EDITABLE
 
 
