@@ -34,7 +34,7 @@ from src.reports.contexts.monitoring_documents import compilation_versions, repo
 from src.reports.contexts.monitoring_report import monitoring_report_context
 from src.reports.contexts.monitoring_table import monitoring_table_context
 from src.services.actors import Actor
-from src.services.monitoring import deadlines, scope
+from src.services.monitoring import deadlines, periodic, scope
 from src.services.monitoring.entry_sheet import entry_sheet_context, entry_sheet_versions
 from src.subjects.documents import FINANCE_SOCIAL_SECURITY, DocumentSpec, NumberSpec
 from src.subjects.registry import Registry, SubjectSpec
@@ -187,6 +187,8 @@ def register(registry: Registry) -> None:
         )
     )
     registry.add_deadlines(deadlines.SOURCE)
+    # Periods are evaluated on the schedule once their entries are due (Art. 13 「定期」), by the system.
+    registry.add_periodic("monitoring:evaluate-due-periods", periodic.evaluate_due_periods)
     # The entry sheet (运行监控填报表) of a goal in force, as XLSX: a spreadsheet to fill in and upload back
     # (/uploads/monitoring-entries), drawn in code; for the requester's region, pre-filled or empty.
     for kind, label, build in (

@@ -7,7 +7,8 @@ A subject registers its row type, its name (stored beside events and jobs: "Goal
 subject's scope (src/subjects/scope.py) — and its event kinds with their labels. A document kind registers
 its subject, its template, its context builder, its data version, its batch and its number (who issues it,
 its family; src/subjects/documents.py). A deadline source lists what its domain's bodies must do by when
-(src/services/deadlines/).
+(src/services/deadlines/); a periodic round is work a domain has done on a schedule (the same periodic task
+that notices overdue deadlines runs it first: src/services/deadlines/periodic.py).
 `registry()` is the one place that loads the registrations.
 """
 
@@ -54,6 +55,8 @@ class Registry:
         self.documents: dict[str, Any] = {}  # kind → DocumentSpec (src/subjects/documents.py)
         # name → DeadlineSource (src/services/deadlines/items.py): what each domain lists as due when
         self.deadline_sources: dict[str, Any] = {}
+        # name → a round run by the periodic task: (sessionmaker, now) → how many things it did
+        self.periodic_rounds: dict[str, Callable[[Any, Any], Awaitable[int]]] = {}
 
     def add_subject(self, spec: SubjectSpec[Any]) -> None:
         if spec.name in self._subjects or spec.model in self._by_model:
@@ -79,6 +82,13 @@ class Registry:
         if source.name in self.deadline_sources or kinds.intersection(source.kinds):
             raise ValueError(f"deadline source {source.name} or one of its kinds registered twice")
         self.deadline_sources[source.name] = source
+
+    def add_periodic(self, name: str, round_: Callable[[Any, Any], Awaitable[int]]) -> None:
+        """A domain's scheduled work: `round_(sessionmaker, now)`, run before each round of overdue notices;
+        it must be idempotent (several processes may run it at once, and it runs again every interval)."""
+        if name in self.periodic_rounds:
+            raise ValueError(f"periodic round {name} registered twice")
+        self.periodic_rounds[name] = round_
 
     def deadline_kinds(self) -> dict[str, str]:
         """Every deadline kind with its label, in registration order."""

@@ -33,6 +33,7 @@ from src.services.errors import (
 )
 from src.services.monitoring import state
 from src.services.monitoring.assessment import assess
+from src.services.monitoring.checks import entry_due_on
 from src.services.monitoring.comparison import is_period_end, period_months
 from src.services.monitoring.raising import Evaluation, china_today, raise_warnings
 from src.services.monitoring.state import ScopeData, ScopeKey
@@ -146,11 +147,22 @@ async def evaluate(
     return evaluation
 
 
+def _due_on(year: int, month: int, rules: RuleSet) -> date:
+    return entry_due_on(year, month, int(rules.monitoring_entry_due_days))
+
+
 async def evaluate_period(
-    *, session: AsyncSession, year: int, month: int, today: date | None = None
+    *,
+    session: AsyncSession,
+    year: int,
+    month: int,
+    today: date | None = None,
+    entries_due_before: date | None = None,
 ) -> list[Evaluation]:
     """The system's evaluation of 1-`month`月 everywhere: every pooling region × fund with a goal in force
-    whose rules end a period with `month`, read and compared in a fixed number of statements."""
+    whose rules end a period with `month`, read and compared in a fixed number of statements. With
+    `entries_due_before`, only those whose entries were due (MONITORING_ENTRY_DUE_DAYS after the month)
+    before that day: a period is not judged while its figures may still come in on time."""
     _check_period(year, month)
     levels = await state.pooling_levels(session, year=year)
     goals = await state.goals_in_force(session, year=year)
@@ -165,6 +177,8 @@ async def evaluate_period(
     }
     rules = await state.rules_of(session, [regions[k.region_id] for k in pooled])
     keys = sorted(k for k in pooled if is_period_end(month, rules[k.region_id].monitoring_periods))
+    if entries_due_before is not None:
+        keys = [k for k in keys if _due_on(year, month, rules[k.region_id]) < entries_due_before]
     data = await load(session, year=year, month=month, keys=keys, rules=rules, goals=pooled)
     day = today or china_today()
     assessments = [assess(data[k], rules=rules[k.region_id], month=month, today=day) for k in keys]
