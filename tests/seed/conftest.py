@@ -7,8 +7,10 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from src.db import create_sessionmaker
+from src.models.base import utcnow
 from src.seed.demo import load_demo_data
 from src.seed.reference import load_reference_data
+from src.services.monitoring.periodic import evaluate_due_periods
 from tests.conftest import truncate_all
 from tests.seed.demo_rows import Demo, read_demo
 from tests.seed.monitoring_demo import MonitoringDemo, read_monitoring
@@ -18,6 +20,8 @@ from tests.seed.monitoring_demo import MonitoringDemo, read_monitoring
 class LoadedDemo:
     demo: Demo
     monitoring: MonitoringDemo
+    # Warnings the system's evaluation on the schedule raised over the demo (none when the demo's are its own)
+    raised_on_schedule: int
 
 
 @pytest.fixture(scope="package")
@@ -31,7 +35,9 @@ async def loaded_demo(engine: AsyncEngine) -> LoadedDemo:
     async with sessionmaker() as session:
         demo = await read_demo(session, counts)
     async with sessionmaker() as session:
-        return LoadedDemo(demo=demo, monitoring=await read_monitoring(session, counts))
+        monitoring = await read_monitoring(session, counts)
+    raised = await evaluate_due_periods(sessionmaker, utcnow())
+    return LoadedDemo(demo=demo, monitoring=monitoring, raised_on_schedule=raised)
 
 
 @pytest.fixture
@@ -42,3 +48,8 @@ def demo(loaded_demo: LoadedDemo) -> Demo:
 @pytest.fixture
 def monitoring(loaded_demo: LoadedDemo) -> MonitoringDemo:
     return loaded_demo.monitoring
+
+
+@pytest.fixture
+def raised_on_schedule(loaded_demo: LoadedDemo) -> int:
+    return loaded_demo.raised_on_schedule

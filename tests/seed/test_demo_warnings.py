@@ -78,6 +78,12 @@ def test_art14_a_warning_for_every_yellow_or_red_light_at_a_periods_end(monitori
             assert warning.ratio is not None and warning.deviation == warning.ratio - 100
 
 
+def test_art13_the_demos_warnings_are_those_the_schedule_raises(raised_on_schedule: int) -> None:
+    """Evaluating the demo's due periods on the schedule (the server does at its start) raises nothing the
+    demo lacks: its warnings carry the keys and lights of the system's own evaluation."""
+    assert raised_on_schedule == 0
+
+
 def test_art14_warnings_are_answered_in_kind(monitoring: MonitoringDemo) -> None:
     """2025: answered (纠偏 by the administration, 督促 with a date by finance) or closed; 2026: some open,
     one response only drafted, one answered by adjusting the goal."""

@@ -30,6 +30,7 @@ from src.seed.demo.monitoring_texts import (
     urge_note,
 )
 from src.services.monitoring.comparison import Lit
+from src.services.monitoring.raising import execution_key, indicator_key
 
 RAISED_ON_DAY = 15  # evaluated once the period's entries are in (MONITORING_ENTRY_DUE_DAYS is 10)
 
@@ -53,10 +54,15 @@ class Raised:
         return (self.scope.year, self.month)
 
 
-def warning_key(kind: WarningKind, subject: object, region_id: int, year: int, month: int) -> str:
-    """One warning per thing watched and period (MonitoringWarning.key): an indicator by its lineage, a
-    budget line by its fund and item ("<fund type id>/<item>": a region has a line of each item per fund)."""
-    return f"{kind.value}:{subject}:{region_id}:{year}-{month:02d}"
+def warning_key(warning: Raised) -> str:
+    """The key the system's evaluation gives the same warning (raising.py), so that evaluating the demo's
+    periods again on the schedule finds them raised and raises nothing twice."""
+    scope = warning.scope
+    region, year, month = row_id(scope.region), scope.year, warning.month
+    if warning.kind == WarningKind.INDICATOR:
+        return indicator_key(warning.lineage, region, year, month)
+    assert warning.item is not None
+    return execution_key(warning.item.value, region, row_id(scope.fund), year, month)
 
 
 def _next_light(lights: dict[int, Light], month: int, periods: list[int]) -> tuple[int, Light] | None:
@@ -170,11 +176,8 @@ def _next_month(day: date) -> tuple[int, int]:
 def warning_row(rng: random.Random, warning: Raised, status: WarningStatus, bodies: Bodies) -> dict[str, Any]:
     scope = warning.scope
     raised_at = _raised_at(warning, rng)
-    subject = (
-        warning.lineage if warning.kind == WarningKind.INDICATOR else f"{row_id(scope.fund)}/{warning.item}"
-    )
     row: dict[str, Any] = {
-        "key": warning_key(warning.kind, subject, row_id(scope.region), scope.year, warning.month),
+        "key": warning_key(warning),
         "kind": warning.kind,
         "region_id": row_id(scope.region),
         "fund_type_id": row_id(scope.fund),
