@@ -246,8 +246,9 @@ def check_categories(doc: Rendered) -> list[str]:
     problems = []
     for tbl in doc.body.iter(qn("w:tbl")):
         # A two-row header merges its cells too (a column's label over both rows): not a category.
-        trs = [tr for tr in tbl.xpath("./w:tr") if not tr.xpath("./w:trPr/w:tblHeader")]
-        rows = [{column: tc for tc, column, _ in cells(tr)} for tr in trs]
+        # Rows are named by their place in the table, header rows counted.
+        trs = [(n, tr) for n, tr in enumerate(tbl.xpath("./w:tr"), 1) if not tr.xpath("./w:trPr/w:tblHeader")]
+        rows = [{column: tc for tc, column, _ in cells(tr)} for _, tr in trs]
         merged = sorted({c for row in rows for c, tc in row.items() if tc.xpath("./w:tcPr/w:vMerge")})
         block: dict[int, int] = {}  # the block each merged column is in, on the current row
         seen: set[tuple[int, int, str]] = set()
@@ -264,11 +265,13 @@ def check_categories(doc: Rendered) -> list[str]:
                 parent = block.get(merged[depth - 1], -1) if depth else -1
                 key = (column, parent, text_of(tc))
                 if key in seen and text_of(tc):
-                    problems.append(f"category {text_of(tc)!r} starts a second block (row {number + 1})")
+                    problems.append(f"category {text_of(tc)!r} starts a second block (row {trs[number][0]})")
                 seen.add(key)
                 above = rows[number - 1].get(column) if number else None
                 if not merge and above is not None and text_of(above) == text_of(tc):
-                    problems.append(f"category {text_of(tc)!r} repeated without merging (row {number + 1})")
+                    problems.append(
+                        f"category {text_of(tc)!r} repeated without merging (row {trs[number][0]})"
+                    )
     return problems
 
 
