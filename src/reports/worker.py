@@ -43,6 +43,9 @@ async def render_report(ctx: dict[str, Any], job_id: int) -> None:
     )
 
 
+REPORT_SLOTS = 4  # report jobs a worker renders at once
+
+
 def make_worker(
     settings: Settings, *, engine: AsyncEngine | None = None, burst: bool = False, handle_signals: bool = True
 ) -> Worker:
@@ -80,10 +83,11 @@ def make_worker(
         if engine is None:
             await ctx["engine"].dispose()
 
+    # A burst run renders what is queued and stops: no periodic work.
+    cron_jobs = [] if burst or not settings.DEADLINE_CHECK_MINUTES else [deadline_cron(settings)]
     return ResilientWorker(
         [func(render_report, name=FUNCTION, max_tries=MAX_ATTEMPTS)],
-        # A burst run renders what is queued and stops: no periodic work.
-        cron_jobs=[] if burst or not settings.DEADLINE_CHECK_MINUTES else [deadline_cron(settings)],
+        cron_jobs=cron_jobs,
         redis_settings=arq_redis_settings(url),
         on_startup=startup,
         on_shutdown=shutdown,
@@ -92,5 +96,7 @@ def make_worker(
         job_timeout=time_limit,
         keep_result=0,  # the database keeps the outcome; a re-enqueue of the same id must not be blocked
         poll_delay=settings.WORKER_POLL_SECONDS,
-        max_jobs=4,
+        # The periodic round (evaluating due periods, noticing deadlines: seconds at a national scale) has a
+        # slot of its own, so report jobs never wait behind it.
+        max_jobs=REPORT_SLOTS + len(cron_jobs),
     )

@@ -14,7 +14,7 @@ from src.app import create_app
 from src.db import session_scope
 from src.models import DeadlineNotice, Event
 from src.models.base import utcnow
-from src.reports.worker import make_worker
+from src.reports.worker import REPORT_SLOTS, make_worker
 from src.services.deadlines import china_today
 from src.services.deadlines.notices import OVERDUE_EVENT, overdue_items
 from src.services.deadlines.periodic import CRON_NAME, DeadlineWatch, deadline_cron
@@ -86,7 +86,15 @@ async def test_with_redis_the_server_leaves_it_to_the_worker_and_zero_turns_it_o
         await app.state.jobs.aclose()
     assert create_app(make_settings(), engine=engine).state.deadlines is None  # DEADLINE_CHECK_MINUTES=0
     off = make_worker(worker_settings(tmp_path, redis_url), engine=engine, handle_signals=False)
-    assert off.cron_jobs == []
+    assert off.cron_jobs == [] and off.max_jobs == REPORT_SLOTS
+
+
+def test_the_periodic_round_has_a_slot_of_its_own_beside_the_report_jobs(tmp_path: Path) -> None:
+    settings = worker_settings(tmp_path, "redis://127.0.0.1:6379/0").model_copy(
+        update={"DEADLINE_CHECK_MINUTES": 10}
+    )
+    worker = make_worker(settings, handle_signals=False)
+    assert (len(worker.cron_jobs), worker.max_jobs) == (1, REPORT_SLOTS + 1)
 
 
 async def test_two_workers_announce_each_overdue_item_once(
