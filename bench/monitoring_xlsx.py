@@ -33,6 +33,7 @@ from src.services.monitoring.upload import UploadLimits, record_upload
 from src.services.monitoring.xlsx_read import UploadRefused, read_entry_sheet
 from src.services.monitoring.xlsx_write import draw_entry_sheet
 from src.settings import Settings
+from tests.support.sql import StatementCounter, count_statements
 
 PREFECTURE = "510100"  # 成都市
 TODAY = date(2027, 1, 20)
@@ -46,6 +47,7 @@ PHASES = {
     "context": "pre-filled context",
     "draw": "draw (to bytes)",
     "upload": "read+check+record",
+    "read": "  of which reading",
     "round trip": "whole round trip",
 }
 MIB = 1024 * 1024
@@ -75,6 +77,7 @@ class RoundTrip:
     seconds: dict[str, float] = field(default_factory=dict)  # by phase: the median run, all sheets
     draw_peak: int = 0  # bytes: the largest of any sheet's
     upload_peak: int = 0
+    statements: dict[str, int] = field(default_factory=dict)  # by phase, all sheets (context, upload)
     sized: list[Sized] = field(default_factory=list)
 
     @property
@@ -122,26 +125,38 @@ async def _run(
     sheets: Sequence[Sheet],
     indicators: dict[int, Indicator],
     peaks: RoundTrip | None = None,
+    counter: StatementCounter | None = None,
 ) -> tuple[list[dict[str, Any]], dict[str, float]]:
-    """One pass over every sheet: the filled contexts and the seconds of each phase, all sheets together;
-    with `peaks` (tracemalloc running), the largest peaks of a draw and of an upload are kept there."""
-    contexts, seconds = [], dict.fromkeys(("context", "draw", "upload"), 0.0)
+    """One pass over every sheet: the filled contexts and the seconds of each phase, all sheets together
+    (the upload's reading also timed alone, apart); with `peaks` (tracemalloc running), the largest peaks
+    of a draw and of an upload are kept there, and the statements `counter` counts."""
+    contexts, seconds = [], dict.fromkeys(("context", "draw", "upload", "read"), 0.0)
     for sheet in sheets:
+        before = counter.count if counter else 0
         started = time.perf_counter()
         async with sessionmaker() as session:
             context = await entry_sheet_context(
                 session=session, actor=sheet.actor, subject_id=sheet.goal_id, prefilled=True
             )
         seconds["context"] += time.perf_counter() - started
+        after_context = counter.count if counter else 0
         ready = filled(context, indicators)  # the user's part: not timed
         contexts.append(ready)
         started = time.perf_counter()
         data, draw_peak = _traced(draw_entry_sheet, ready) if peaks else (draw_entry_sheet(ready), 0)
         seconds["draw"] += time.perf_counter() - started
+        if not peaks:
+            started = time.perf_counter()
+            read_entry_sheet(data, max_rows=LIMITS.max_rows, expansion=EXPANSION)
+            seconds["read"] += time.perf_counter() - started
         base = _reset() if peaks else 0
         started = time.perf_counter()
         await _upload(sessionmaker, sheet.actor, data, rows_of(ready))
         seconds["upload"] += time.perf_counter() - started
+        if peaks and counter:
+            counts = peaks.statements
+            counts["context"] = counts.get("context", 0) + after_context - before
+            counts["upload"] = counts.get("upload", 0) + counter.count - after_context
         if peaks:
             peaks.draw_peak = max(peaks.draw_peak, draw_peak)
             peaks.upload_peak = max(peaks.upload_peak, tracemalloc.get_traced_memory()[1] - base)
@@ -178,6 +193,7 @@ def measure_sized(contexts: Sequence[dict[str, Any]], rows: int, repeat: int) ->
 
 
 async def measure(
+    engine: AsyncEngine,
     sessionmaker: async_sessionmaker[AsyncSession],
     *,
     code: str = PREFECTURE,
@@ -191,17 +207,19 @@ async def measure(
         region = f"{found.prefecture.code} {found.prefecture.name}"
         result = RoundTrip(region, found.goals, len(found.sheets))
         tracemalloc.start()
-        try:  # the untimed pass: the peaks (and a warm-up)
-            contexts, _ = await _run(sessionmaker, found.sheets, found.indicators, peaks=result)
+        try:  # the untimed pass: the peaks, the statements (and a warm-up)
+            with count_statements(engine) as counter:
+                contexts, _ = await _run(sessionmaker, found.sheets, found.indicators, result, counter)
         finally:
             tracemalloc.stop()
         result.actual_rows = sum(len(c["actuals"]) for c in contexts)
         result.execution_rows = sum(len(c["executions"]) for c in contexts)
         result.largest = max(rows_of(c) for c in contexts)
         runs = [(await _run(sessionmaker, found.sheets, found.indicators))[1] for _ in range(repeat)]
-        for phase in ("context", "draw", "upload"):
+        for phase in ("context", "draw", "upload", "read"):
             result.seconds[phase] = statistics.median(run[phase] for run in runs)
-        result.seconds["round trip"] = statistics.median(sum(run.values()) for run in runs)
+        whole = [run["context"] + run["draw"] + run["upload"] for run in runs]
+        result.seconds["round trip"] = statistics.median(whole)
         result.sized = [measure_sized(contexts, rows, repeat) for rows in sizes]
     return result
 
@@ -217,6 +235,11 @@ def report(result: RoundTrip, repeat: int = REPEAT) -> str:
     for phase, label in PHASES.items():
         seconds = result.seconds[phase]
         lines.append(f"  {label:20s} {seconds:7.2f} s → {result.rows / seconds:8,.0f} rows/s")
+    context, upload = result.statements["context"], result.statements["upload"]
+    lines.append(
+        f"  statements: {context:,} for the contexts ({context / result.sheets:.0f} a sheet), {upload:,} for "
+        f"the uploads ({upload / result.rows:.2f} a row)"
+    )
     lines.append(
         f"  peak Python memory of one sheet (tracemalloc, a separate pass; the largest): draw "
         f"{result.draw_peak / MIB:.1f} MiB, upload {result.upload_peak / MIB:.1f} MiB"
@@ -233,4 +256,4 @@ def report(result: RoundTrip, repeat: int = REPEAT) -> str:
 
 async def xlsx_round_trip(engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession]) -> str:
     """The measure bench/monitoring.py runs (MEASURES)."""
-    return report(await measure(sessionmaker))
+    return report(await measure(engine, sessionmaker))

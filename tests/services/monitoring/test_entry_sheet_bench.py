@@ -2,6 +2,7 @@
 counted, not timed: every entering agency's sheet of its goal in force drawn, filled in validly and
 recorded (Art. 6, 13), and nothing of it kept, so repeated runs see the same data."""
 
+from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import func, select
 
 from bench.entry_sheets import calendar, prefecture_sheets
@@ -18,7 +19,7 @@ ZIYANG = "512000"  # 资阳市: three counties
 
 
 async def test_art13_the_round_trip_bench_uploads_every_agencys_sheet_and_keeps_nothing(
-    sessionmaker: Sessionmaker, reference: None
+    engine: AsyncEngine, sessionmaker: Sessionmaker, reference: None
 ) -> None:
     async with session_scope(sessionmaker) as session:
         goal = await make_goal(session, region_code=ZIYANG, status=GoalStatus.ISSUED, indicators=0)
@@ -31,7 +32,7 @@ async def test_art13_the_round_trip_bench_uploads_every_agencys_sheet_and_keeps_
         async with sessionmaker() as session:
             await prefecture_sheets(session, ZIYANG)  # the agencies' users, made once
     before = await database_state(sessionmaker)
-    done = await measure(sessionmaker, code=ZIYANG, repeat=1, sizes=(30,))
+    done = await measure(engine, sessionmaker, code=ZIYANG, repeat=1, sizes=(30,))
     assert await database_state(sessionmaker) == before
     months = 12  # the bench's calendar: 2026 is over
     assert (done.goals, done.sheets) == (1, 1 + counties)  # 资阳's agency and each county's
@@ -40,5 +41,6 @@ async def test_art13_the_round_trip_bench_uploads_every_agencys_sheet_and_keeps_
     assert done.largest == months * (len(SUMMED) + len(BudgetItem))
     assert [sized.rows for sized in done.sized] == [30] and done.sized[0].size > 0
     assert done.draw_peak > 0 and done.upload_peak > 0
-    assert set(done.seconds) == {"context", "draw", "upload", "round trip"}
+    assert set(done.seconds) == {"context", "draw", "upload", "read", "round trip"}
+    assert done.statements["context"] > 0 and done.statements["upload"] > 0
     assert f"{done.rows:,} rows" in report(done, repeat=1)
