@@ -102,11 +102,6 @@ async def _upload(
     sessionmaker: async_sessionmaker[AsyncSession], actor: Actor, data: bytes, rows: int
 ) -> None:
     async with sessionmaker() as session:
-        connection = await session.connection()
-        if connection.dialect.name == "sqlite":
-            # pysqlite begins no transaction before a SAVEPOINT (entry_writes.apply's begin_nested): what
-            # the savepoint wrote would be committed on its release, whatever the rollback below.
-            await connection.exec_driver_sql("BEGIN")
         try:
             done = await record_upload(
                 session=session, actor=actor, data=data, reason=REASON, limits=LIMITS, today=TODAY

@@ -51,6 +51,21 @@ def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]
 
 
 @asynccontextmanager
+async def savepoint(session: AsyncSession) -> AsyncIterator[None]:
+    """`session.begin_nested()` that stays inside the session's transaction on SQLite too. The sqlite3
+    module opens a transaction only before a data-changing statement, so a SAVEPOINT that is the first write
+    starts one of its own, and releasing it commits: a later rollback of the session would keep what was
+    written inside (a refused upload half stored). On SQLite the transaction is begun first."""
+    connection = await session.connection()
+    if connection.dialect.name == "sqlite":
+        raw = await connection.get_raw_connection()
+        if not raw.driver_connection.in_transaction:  # type: ignore[union-attr]
+            await connection.exec_driver_sql("BEGIN")
+    async with session.begin_nested():
+        yield
+
+
+@asynccontextmanager
 async def session_scope(sessionmaker: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
     """A unit of work: commit on success, roll back on any error."""
     async with sessionmaker() as session:

@@ -27,6 +27,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from src.db import savepoint
 from src.models import DocumentNumber, Organization, Region
 from src.services.rules import rules_for_region
 from src.subjects.documents import DocumentSpec, NumberSpec
@@ -157,7 +158,7 @@ async def number_for(*, session: AsyncSession, spec: DocumentSpec, subject: Any,
     )
     for _ in range(ATTEMPTS):
         try:
-            async with session.begin_nested():
+            async with savepoint(session):
                 await session.exec(insert)
         except IntegrityError:
             pass  # lost a race: the subject was numbered meanwhile, or the sequence moved on

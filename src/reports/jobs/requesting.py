@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from src.db import savepoint
 from src.models import FundType, Region
 from src.models.base import utcnow
 from src.models.report import LIVE_STATUSES, ReportFormat, ReportJob, ReportJobStatus
@@ -104,7 +105,7 @@ async def _insert_or_live(
     """`job`, inserted by `insert`; or, when a request made at the same moment inserted the same
     request's job first (the live-fingerprint index refuses a second), that job."""
     try:
-        async with session.begin_nested():
+        async with savepoint(session):
             await insert()
     except IntegrityError:
         logger.info(

@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from src.db import savepoint
 from src.models import MonitoringCompilationRecipient, Region
 from src.models.base import utcnow
 from src.models.monitoring import (
@@ -81,7 +82,7 @@ async def create_compilation(
         measures=texts.get("measures", ""),
     )
     try:  # one per prefecture and year: a compilation made at the same moment wins
-        async with session.begin_nested():
+        async with savepoint(session):
             session.add(compilation)
             await session.flush()
     except IntegrityError:

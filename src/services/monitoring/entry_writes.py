@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from src.db import savepoint
 from src.models.monitoring import CELL_TEXT_MAX_LENGTH
 from src.services import audit
 from src.services.actors import Actor
@@ -103,7 +104,7 @@ async def apply(
             for name, value in {**plan.values, **(plan.written or {})}.items():
                 setattr(plan.row, name, value)
         try:
-            async with session.begin_nested():
+            async with savepoint(session):
                 session.add_all([plan.row for plan in created])
                 await session.flush()
         except IntegrityError as exc:  # the same cell entered at the same moment by a colleague

@@ -13,6 +13,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.sql.expression import SelectOfScalar
 
+from src.db import savepoint
 from src.models import FundType, Goal, Region
 from src.models.enums import GoalHorizon
 from src.models.monitoring import MonitoringReport, MonitoringReportEventKind, MonitoringReportStatus
@@ -164,7 +165,7 @@ async def create_report(*, session: AsyncSession, actor: Actor, draft: ReportDra
         measures=texts["measures"],
     )
     try:  # a report made at the same moment for the same period wins; this one is told so
-        async with session.begin_nested():
+        async with savepoint(session):
             session.add(report)
             await session.flush()
     except IntegrityError:

@@ -216,6 +216,24 @@ async def test_art13_bad_cells_are_answered_by_sheet_row_and_column_and_nothing_
     assert any(p.field == "reason" and p.code == "REQUIRED" and p.sheet is None for p in error.problems)
 
 
+async def test_art13_a_refused_upload_keeps_not_even_its_good_new_rows(
+    sessionmaker: Sessionmaker, world: World
+) -> None:
+    """All or nothing on both databases: the new actual is written (under a savepoint) before the budget
+    line is refused. On SQLite a savepoint opened outside a transaction commits on its release, which kept
+    such rows (src/db.py savepoint)."""
+    data = await sheet(sessionmaker, world.jinjiang.agency, world.goal_id, prefilled=False)
+    rows = rows_of(data, ACTUALS.title)
+    count_row = next(
+        n for n, row in enumerate(rows, start=1) if row[4] == "技能提升补贴发放人次" and row[1] == 6
+    )
+    bad = edited(data, {("绩效指标", f"J{count_row}"): 1300, ("预算执行", "G2"): -5})
+    before = await database_state(sessionmaker)
+    error = await refused(sessionmaker, UploadRefused, upload(world.jinjiang.agency, bad))
+    assert {(p.sheet, p.row, p.column) for p in error.problems} == {("预算执行", 2, "G")}
+    assert await database_state(sessionmaker) == before
+
+
 async def test_art13_rows_beyond_the_limit_and_files_that_are_not_sheets_are_refused(
     sessionmaker: Sessionmaker, world: World
 ) -> None:
