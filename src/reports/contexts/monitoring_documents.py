@@ -38,9 +38,8 @@ async def _grouped(
         .group_by(*columns)
     )
     width = len(columns)
-    return {
-        tuple(row[:width]): [row[width], str(row[width + 1])] for row in (await (await session.connection()).execute(stmt)).all()
-    }
+    rows = (await (await session.connection()).execute(stmt)).all()
+    return {tuple(row[:width]): [row[width], str(row[width + 1])] for row in rows}
 
 
 async def _data_versions(session: AsyncSession, keys: Sequence[Key]) -> dict[Key, list[Any]]:
