@@ -64,7 +64,11 @@ COMPILATION_UPDATE = by_input(
     "monitoringCompilationUpdate", "MonitoringCompilationUpdateInput", COMPILATION_RESULT
 )
 COMPILATION_SEND = by_id("monitoringCompilationSend", COMPILATION_RESULT)
-COMPILATION_ACKNOWLEDGE = by_id("monitoringCompilationAcknowledge", COMPILATION_RESULT, row_version=False)
+ACKNOWLEDGE_RESULT = (
+    "__typename ... on MonitoringCompilationSuccess { compilation { " + COMPILATION_FIELDS + " } }"
+    " ... on UserError { message code }"
+)
+COMPILATION_ACKNOWLEDGE = by_id("monitoringCompilationAcknowledge", ACKNOWLEDGE_RESULT, row_version=False)
 COMPILATION = (
     "query($id: ID!) { monitoringCompilation(id: $id) { __typename ... on MonitoringCompilation { "
     + COMPILATION_FIELDS
