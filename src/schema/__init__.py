@@ -23,8 +23,10 @@ from src.schema.goals.mutations import GoalMutations
 from src.schema.goals.queries import GoalQueries
 from src.schema.indicators.queries import IndicatorTemplateQueries
 from src.schema.inputs import InputGuard, guard_subscriptions
+from src.schema.monitoring.compilations import MonitoringCompilationMutations, MonitoringCompilationQueries
 from src.schema.monitoring.dashboard import MonitoringQueries
 from src.schema.monitoring.entries import EntryMutations, EntryQueries
+from src.schema.monitoring.reports import MonitoringReportMutations, MonitoringReportQueries
 from src.schema.monitoring.warnings import WarningMutations, WarningQueries
 from src.schema.organizations.queries import OrganizationQueries
 from src.schema.regions.queries import RegionQueries
@@ -57,6 +59,8 @@ Query = merge_types(
         WarningQueries,
         MonitoringQueries,
         EntryQueries,
+        MonitoringReportQueries,
+        MonitoringCompilationQueries,
     ),
 )
 Mutation = merge_types(
@@ -71,6 +75,8 @@ Mutation = merge_types(
         WebhookMutations,
         WarningMutations,
         EntryMutations,
+        MonitoringReportMutations,
+        MonitoringCompilationMutations,
     ),
 )
 

@@ -65,6 +65,16 @@ WRITES = {
     "webhookDelete": ("WEBHOOK_CHANGED", "Webhook"),
     "actualsRecord": ("MONITORING_ACTUALS_RECORDED", "IndicatorActual"),
     "executionRecord": ("MONITORING_EXECUTION_RECORDED", "BudgetExecution"),
+    "monitoringReportCreate": ("MONITORING_REPORT_CHANGED", "MonitoringReport"),
+    "monitoringReportUpdate": ("MONITORING_REPORT_CHANGED", "MonitoringReport"),
+    "monitoringReportTaxConcur": ("MONITORING_REPORT_STATUS_CHANGED", "MonitoringReport"),
+    "monitoringReportSubmit": ("MONITORING_REPORT_STATUS_CHANGED", "MonitoringReport"),
+    "monitoringReportAccept": ("MONITORING_REPORT_STATUS_CHANGED", "MonitoringReport"),
+    "monitoringReportReturn": ("MONITORING_REPORT_STATUS_CHANGED", "MonitoringReport"),
+    "monitoringCompilationCreate": ("MONITORING_COMPILATION_CHANGED", "MonitoringCompilation"),
+    "monitoringCompilationUpdate": ("MONITORING_COMPILATION_CHANGED", "MonitoringCompilation"),
+    "monitoringCompilationSend": ("MONITORING_COMPILATION_SENT", "MonitoringCompilation"),
+    "monitoringCompilationAcknowledge": ("MONITORING_COMPILATION_ACKNOWLEDGED", "MonitoringCompilation"),
 }
 
 

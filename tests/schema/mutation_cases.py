@@ -409,3 +409,7 @@ def answer(name: str) -> Case:
 
 CASES["warningRespond"] = answer("warningRespond")
 CASES["warningResponseDraft"] = answer("warningResponseDraft")
+
+
+# The monitoring report's and compilation's cases register themselves (mutation_cases_reports.py).
+from tests.schema import mutation_cases_reports  # noqa: E402, F401

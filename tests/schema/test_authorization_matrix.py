@@ -24,13 +24,26 @@ from src.models import (
     GoalTransition,
     Indicator,
     IndicatorTemplate,
+    MonitoringCompilationRecipient,
+    Organization,
     Region,
 )
 from src.models.enums import ActorType, Administration, Aggregation, BudgetStatus, GoalStatus, RegionLevel
-from src.models.monitoring import BudgetExecution, IndicatorActual, Light, MonitoringWarning, WarningKind
+from src.models.monitoring import (
+    BudgetExecution,
+    CompilationStatus,
+    IndicatorActual,
+    Light,
+    MonitoringCompilation,
+    MonitoringReport,
+    MonitoringReportStatus,
+    MonitoringReportTransition,
+    MonitoringWarning,
+    WarningKind,
+)
 from src.seed.reference import load_reference_data
 from src.services.monitoring import clock
-from tests.factories import make_budget, make_goal, make_user
+from tests.factories import make_budget, make_goal, make_user, region_id
 from tests.schema.conftest import GraphQLClient
 
 HRSS, MED = Administration.HRSS, Administration.MEDICAL_SECURITY
@@ -61,6 +74,9 @@ class Case:
     variables: Callable[[dict[str, Any]], dict[str, Any]]
     allowed: frozenset[tuple[str, str]]
     relations: dict[str, str] | None = None  # where the actors sit; by default PROVINCE_ or PREFECTURE_TARGET
+
+
+Builder = Callable[[AsyncSession, str, int], Awaitable[dict[str, Any]]]
 
 
 def only(*pairs: tuple[str, str]) -> frozenset[tuple[str, str]]:
@@ -217,6 +233,84 @@ def actual(t: dict[str, Any]) -> dict[str, Any]:
 
 def execution(item: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
     return lambda t: {"input": {"rows": [{"budgetId": t["id"], "item": item, "month": 1, "amount": "1"}]}}
+
+
+async def organization_of(session: AsyncSession, region: str, actor_type: ActorType) -> int:
+    """The first organization of the type in the region (the matrix made one of each for its users)."""
+    stmt = select(Organization.id).join(Region, col(Region.id) == Organization.region_id)
+    stmt = stmt.where(Region.code == region, Organization.actor_type == actor_type)
+    found = (await session.exec(stmt.order_by(col(Organization.id)))).first()
+    assert found is not None
+    return found
+
+
+def report_in(status: MonitoringReportStatus, month: int = 6) -> Builder:
+    """The region's employee medical report of 1-`month`月 in `status` on its goal in force, its narrative
+    written and concurred with by its tax department (Art. 13)."""
+
+    async def build(session: AsyncSession, region: str, year: int) -> dict[str, Any]:
+        goal = await goal_in(session, region, year, GoalStatus.ISSUED)
+        row = (await session.exec(select(Goal).where(Goal.id == int(goal["id"])))).one()
+        report = MonitoringReport(
+            region_id=row.region_id, fund_type_id=row.fund_type_id, year=year, month=month, status=status,
+            progress="进展", problems="问题", measures="措施", content_revision=1, tax_concurred_revision=1,
+            drafter_organization_id=await organization_of(session, region, ActorType.AGENCY),
+        )  # fmt: skip
+        session.add(report)
+        await session.flush()
+        return {"id": str(report.id), "rowVersion": report.row_version, "status": status.value}
+
+    return build
+
+
+def compilation_in(status: CompilationStatus) -> Builder:
+    """The prefecture's compilation of `year` in `status`, complete, with its accepted year-end report to
+    compile; a sent one addressed to the four provincial bodies (Art. 13). Addressed to both
+    administrations (scope.py): the HRSS bodies read it too."""
+
+    async def build(session: AsyncSession, region: str, year: int) -> dict[str, Any]:
+        await report_in(MonitoringReportStatus.ACCEPTED, 12)(session, region, year)
+        compilation = MonitoringCompilation(
+            region_id=await region_id(session, region), year=year,
+            status=status, summary="总体", problems="问题", measures="措施",
+            organization_id=await organization_of(session, region, ActorType.FINANCE),
+        )  # fmt: skip
+        session.add(compilation)
+        await session.flush()
+        if status == CompilationStatus.SENT:
+            for actor_type in (ActorType.FINANCE, ActorType.HRSS, ActorType.MEDICAL_SECURITY, ActorType.TAX):
+                organization = await organization_of(session, "510000", actor_type)
+                session.add(
+                    MonitoringCompilationRecipient(
+                        compilation_id=compilation.id or 0, organization_id=organization
+                    )
+                )
+        state = "DRAFT" if status == CompilationStatus.DRAFT else "SENT"
+        return {
+            "id": str(compilation.id),
+            "rowVersion": compilation.row_version,
+            "status": state,
+            "both": True,
+        }
+
+    return build
+
+
+def report_input(**fields: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    return lambda t: {"input": {**ids(t), **fields}}
+
+
+def by_input(name: str, input_type: str) -> str:
+    return f"mutation($input: {input_type}!) {{ {name}(input: $input) {{ __typename }} }}"
+
+
+ACKNOWLEDGE = "mutation($id: ID!) { monitoringCompilationAcknowledge(id: $id) { __typename } }"
+ACCEPTORS = only(("FINANCE", "own"), ("MEDICAL_SECURITY", "own"))
+PROVINCIAL_BODIES = only(
+    ("FINANCE", "parent"), ("HRSS", "parent"), ("MEDICAL_SECURITY", "parent"), ("TAX", "parent")
+)
+R_DRAFT, R_SUBMITTED = MonitoringReportStatus.DRAFT, MonitoringReportStatus.SUBMITTED
+C_DRAFT, C_SENT = CompilationStatus.DRAFT, CompilationStatus.SENT
 
 
 ACTUALS = "mutation($input: ActualsRecordInput!) { actualsRecord(input: $input) { __typename } }"
@@ -422,6 +516,72 @@ CASES: dict[str, Case] = {
         only(("AGENCY_MED", "part"), ("TAX", "part")),
         ENTRY_TARGET,
     ),
+    # Art. 13: the pooling region's agency drafts the report 商税务部门 (its tax department concurs), its
+    # finance and supervising administration accept or return it.
+    "monitoringReportCreate": Case(
+        False,
+        issued_goal,
+        by_input("monitoringReportCreate", "MonitoringReportCreateInput"),
+        lambda t: {"input": {**evaluate(t)["input"], "progress": "进展"}},
+        DRAFTER,
+    ),
+    "monitoringReportUpdate": Case(
+        False,
+        report_in(R_DRAFT),
+        by_input("monitoringReportUpdate", "MonitoringReportUpdateInput"),
+        report_input(progress="改"),
+        DRAFTER,
+    ),
+    "monitoringReportTaxConcur": Case(
+        False,
+        report_in(R_DRAFT),
+        by_input("monitoringReportTaxConcur", "MonitoringReportTaxConcurInput"),
+        report_input(opinion="同意"),
+        TAX,
+    ),
+    "monitoringReportSubmit": Case(
+        False, report_in(R_DRAFT), TRANSITION.format("monitoringReportSubmit"), ids, DRAFTER
+    ),
+    "monitoringReportAccept": Case(
+        False, report_in(R_SUBMITTED), TRANSITION.format("monitoringReportAccept"), ids, ACCEPTORS
+    ),
+    "monitoringReportReturn": Case(
+        False,
+        report_in(R_SUBMITTED),
+        by_input("monitoringReportReturn", "MonitoringReportReturnInput"),
+        report_input(reason="理由"),
+        ACCEPTORS,
+    ),
+    # Art. 13: each prefecture's finance compiles its area's year-end reports and sends them to 财政厅、
+    # 人社厅、省医保局、省税务局, each of which acknowledges them.
+    "monitoringCompilationCreate": Case(
+        False,
+        nothing,
+        by_input("monitoringCompilationCreate", "MonitoringCompilationCreateInput"),
+        lambda t: {"input": {"regionCode": t["region"], "year": t["year"], "summary": "总体"}},
+        FIN,
+    ),
+    "monitoringCompilationUpdate": Case(
+        False,
+        compilation_in(C_DRAFT),
+        by_input("monitoringCompilationUpdate", "MonitoringCompilationUpdateInput"),
+        report_input(summary="改"),
+        FIN,
+    ),
+    "monitoringCompilationSend": Case(
+        False,
+        compilation_in(C_DRAFT),
+        TRANSITION.format("monitoringCompilationSend"),
+        ids,
+        FIN,
+    ),
+    "monitoringCompilationAcknowledge": Case(
+        False,
+        compilation_in(CompilationStatus.SENT),
+        ACKNOWLEDGE,
+        lambda t: {"id": t["id"]},
+        PROVINCIAL_BODIES,
+    ),
 }
 
 
@@ -434,18 +594,23 @@ def sees(key: str, relation: str, target: dict[str, Any]) -> bool:
         return False  # sees only what an evaluation assigns to it
     if key == "NATIONAL":
         return status == "BUDGET" or status not in (GoalStatus.DRAFT, GoalStatus.RETURNED)
+    if target.get("both"):
+        return relation != "other"  # a compilation: addressed to both administrations
     return key not in ("HRSS", "AGENCY_HRSS") and relation != "other"
 
 
 async def fingerprint(session: AsyncSession) -> tuple[Any, ...]:
     """Enough of the database to see any change a mutation could make."""
     parts: list[Any] = []
-    for model in (Goal, Indicator, FundBudget, IndicatorActual, BudgetExecution):
+    versioned = (IndicatorActual, BudgetExecution, MonitoringReport, MonitoringCompilation)
+    for model in (Goal, Indicator, FundBudget, *versioned):
         parts.append(
             (await session.exec(select(func.count(), func.sum(model.row_version)).select_from(model))).one()
         )
-    for model in (AuditEvent, GoalTransition):  # type: ignore[assignment]
+    for model in (AuditEvent, GoalTransition, MonitoringReportTransition):  # type: ignore[assignment]
         parts.append((await session.exec(select(func.count()).select_from(model))).one())
+    acknowledged = col(MonitoringCompilationRecipient.acknowledged_at).is_not(None)
+    parts.append((await session.exec(select(func.count()).where(acknowledged))).one())
     # Events a user's call wrote: an earlier allowed reportRequest's job announces its progress meanwhile,
     # with no actor.
     made_by_users = select(func.count()).select_from(Event).where(col(Event.actor_user_id).is_not(None))

@@ -1,9 +1,17 @@
 """The target comparison's enums in GraphQL (Art. 13, 14): lights, warnings and their answers, the checks,
-the dashboard's views. The model's own classes, registered with strawberry once, here."""
+the dashboard's views, an entry's likelihood and deviation causes. The model's own classes, registered
+with strawberry once, here."""
 
 import strawberry
 
-from src.models.monitoring import Light, WarningKind, WarningResponseKind, WarningStatus
+from src.models.monitoring import (
+    CompletionLikelihood,
+    DeviationCause,
+    Light,
+    WarningKind,
+    WarningResponseKind,
+    WarningStatus,
+)
 from src.services.monitoring.checks import ComplianceKind, TimelinessStatus
 from src.services.monitoring.dashboard import View
 
@@ -15,12 +23,16 @@ _DESCRIPTIONS = {
     TimelinessStatus: "及时性：按时、填报中、有逾期填报、有逾期未填报",
     ComplianceKind: "合规性问题类别",
     View: "本地区与该险种统筹地区的关系：统筹地区、下级统筹地区汇总、统筹地区的组成部分",
+    CompletionLikelihood: "完成目标可能性：确定能 / 有可能 / 完全不可能",
+    DeviationCause: "偏差原因分析类别：经费保障、制度保障、人员保障、硬件条件保障、其他",
 }
 for _enum, _description in _DESCRIPTIONS.items():
     strawberry.enum(_enum, description=_description)
 
 __all__ = [
+    "CompletionLikelihood",
     "ComplianceKind",
+    "DeviationCause",
     "Light",
     "TimelinessStatus",
     "View",

@@ -8,7 +8,6 @@ import strawberry
 from strawberry.permission import BasePermission
 
 from src.models.monitoring import BudgetExecution as ExecutionRow_
-from src.models.monitoring import CompletionLikelihood
 from src.models.monitoring import IndicatorActual as ActualRow_
 from src.schema.context import Info
 from src.schema.enums import BudgetItem, QualitativeGrade
@@ -16,6 +15,7 @@ from src.schema.errors import ConflictError, NotFoundError, ValidationError
 from src.schema.ids import parse_id
 from src.schema.inputs import multiline_text
 from src.schema.list_sizes import max_items
+from src.schema.monitoring.comparison import CompletionLikelihood
 from src.schema.monitoring.entry_types import BudgetExecution, IndicatorActual
 from src.schema.pagination import DEFAULT_PAGE_SIZE, Connection, PageRequest, paginate
 from src.schema.permissions import IsAuthenticated

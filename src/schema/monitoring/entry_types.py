@@ -7,18 +7,16 @@ from decimal import Decimal
 import strawberry
 
 from src.models.enums import label_zh
-from src.models.monitoring import CompletionLikelihood
 from src.schema.context import Info
 from src.schema.conversion import FromRow, related
 from src.schema.enums import BudgetItem, QualitativeGrade
 from src.schema.goals.loaders import goal_by_id, indicators_by_goal
 from src.schema.goals.types import Goal, Indicator, visible_goals
+from src.schema.monitoring.comparison import CompletionLikelihood
 from src.schema.organizations.loaders import organization_by_id
 from src.schema.organizations.types import Organization
 from src.schema.regions.loaders import region_by_id
 from src.schema.regions.types import Region
-
-strawberry.enum(CompletionLikelihood, description="完成目标可能性：确定能 / 有可能 / 完全不可能")
 
 
 @strawberry.type(description="绩效指标执行情况：一个地区一个指标 1-N 月累计的完成情况（第十三条）")

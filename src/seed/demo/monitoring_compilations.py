@@ -3,8 +3,10 @@
 January, one sent late, one still a draft — each addressed to the four provincial bodies, some of which
 acknowledged it.
 
-A sent compilation carries its number from its finance bureau's sequence of the 财绩 family
-(成财绩〔2026〕1号), recorded as DocumentNumber so that numbering goes on after it. Written as rows; the
+A sent compilation carries its number from its finance bureau's sequence of the 财社 family, as the
+compilation service numbers it (COMPILATION_NUMBER, src/domains/monitoring.py: a social-security fund
+document of a finance department's 社会保障 division, 成财社〔2026〕n号, in the same sequence as the goals
+the bureau issues), recorded as DocumentNumber so that numbering goes on after it. Written as rows; the
 compilation service can take their place.
 """
 
@@ -32,6 +34,7 @@ from src.seed.demo.monitoring_bodies import Bodies, body
 from src.seed.demo.monitoring_reports import REPORTED_YEAR, YEAR_END, YearEnd, light_counts, yi
 from src.seed.demo.monitoring_scopes import at_office_hours
 from src.services.rules import rules_for_region
+from src.subjects.documents import FINANCE_SOCIAL_SECURITY
 
 # Prefecture → day of January 2026 it sent its compilation; None: still a draft. 雅安市 sent late (Feb 3).
 COMPILATIONS: dict[str, tuple[int, int] | None] = {
@@ -44,7 +47,7 @@ COMPILATIONS: dict[str, tuple[int, int] | None] = {
     "511500": None,
 }
 DRAFTING = "511500"
-FAMILY = "财绩"  # 预算绩效 documents of a finance bureau
+FAMILY = FINANCE_SOCIAL_SECURITY  # 财社: as COMPILATION_NUMBER numbers a sent compilation
 RECIPIENTS = (ActorType.FINANCE, ActorType.HRSS, ActorType.MEDICAL_SECURITY, ActorType.TAX)
 
 
@@ -81,7 +84,7 @@ def compilation_texts(prefecture: Region, year_ends: list[YearEnd], bodies: Bodi
 async def _number(
     session: AsyncSession, prefecture: Region, organization_id: int, compilation_id: int, at: datetime
 ) -> str:
-    """The next number of the finance bureau's 财绩 sequence of the year, recorded."""
+    """The next number of the finance bureau's 财社 sequence of the year, recorded."""
     rules = await rules_for_region(session=session, region=prefecture)
     prefix = document_prefix(rules.document_abbreviation, FAMILY)
     stmt = select(sa.func.max(DocumentNumber.sequence)).where(
