@@ -23,8 +23,16 @@ may set an earlier internal date, never a later one. Each key has a `scope`, who
   self-evaluation of the funds it pools); the monitoring keys (lights, execution, ≤ indicators, red
   periods, periods, entry and report days) the pooling region's, whose finance and administration
   organise monitoring (Art. 13 「由统筹地区财政部门、社会保险行政部门组织开展」); the goal, scoring and
-  grading keys come from practice, not from the text (DOMAIN §10), which Art. 23 lets a prefecture
-  adapt; the document abbreviation names the region.
+  grading keys come from practice, not from the text (DOMAIN §10, FORMS §6), which Art. 23 lets a
+  prefecture adapt; the document abbreviation names the region.
+
+The scoring keys (read by src/services/evaluation/scoring.py): the indicator weight total (90, the
+Sichuan form's 绩效指标（90分）) and the execution points (10, 预算执行情况（10分）) make 100; "=" and "≤"
+variants; the over-achievement reduction (none by default: 财预〔2020〕10号 reduces only where the target
+proves set too low, which is the evaluator's finding) and the completion above which it applies (120 %, as
+the monitoring's blue light); the Art. 18 deviation (20 % of the target either way) that makes a cause
+required even when met; level-1 weights, free by default (the Sichuan form), or fixed per category
+(9 / 18 / 36 / 27 of 90).
 A stored value that breaks either (written before these limits) is ignored when rules are read (reads.py):
 the value of the region above applies; `fundperf migrate` reports such rows (statutory.py).
 """
