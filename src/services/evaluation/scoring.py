@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from src.models.enums import Comparator, IndicatorCategory, IndicatorKind, QualitativeGrade
+from src.models.enums import Comparator, IndicatorCategory, IndicatorKind, QualitativeGrade, add_labels
 from src.services.errors import DomainError, ErrorCode, FieldProblem
 from src.services.evaluation import qualitative, quantitative
 from src.services.rules.reads import RuleSet, rules_for
@@ -49,6 +49,9 @@ class Grade(StrEnum):  # 评价等级
     GOOD = "GOOD"  # 良
     FAIR = "FAIR"  # 中
     POOR = "POOR"  # 差
+
+
+add_labels([(Grade.EXCELLENT, "优"), (Grade.GOOD, "良"), (Grade.FAIR, "中"), (Grade.POOR, "差")])
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from src.models import Region, RegionalRule
-from src.models.enums import Comparator, IndicatorKind, QualitativeGrade
+from src.models.enums import Comparator, IndicatorKind, QualitativeGrade, label_zh
 from src.seed.reference import load_reference_data
 from src.services.evaluation import (
     Grade,
@@ -253,6 +253,10 @@ def test_forms2b_execution_points(
 )
 def test_forms6d_grades_from_the_bands(total: str, given: ScoringRules, grade: Grade) -> None:
     assert grade_of(total=D(total), rules=given) == grade
+
+
+def test_forms6d_grades_have_their_chinese_labels() -> None:
+    assert [label_zh(g) for g in Grade] == ["优", "良", "中", "差"]
 
 
 def test_art23_the_province_defaults_are_the_registry_values() -> None:

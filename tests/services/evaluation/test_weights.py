@@ -7,8 +7,17 @@ from decimal import Decimal
 
 import pytest
 
-from src.models.enums import IndicatorCategory
-from src.services.evaluation import ScoringRules, goal_weights, scaled_weights
+from src.models.enums import Comparator, IndicatorCategory, IndicatorKind
+from src.services.evaluation import (
+    Grade,
+    IndicatorFacts,
+    ScoringRules,
+    goal_weights,
+    grade_of,
+    scaled_weights,
+    score_execution,
+    score_indicator,
+)
 
 D = Decimal
 C = IndicatorCategory
@@ -57,3 +66,33 @@ def test_forms6a_a_goal_missing_a_fixed_category_is_scaled_as_a_whole() -> None:
 def test_sichuan_form_free_weights_are_taken_to_the_total() -> None:
     indicators = [(C.OUTPUT, D(60)), (C.BENEFIT, D(40))]  # issued under the old 100
     assert goal_weights(indicators=indicators, rules=PROVINCE) == [D(54), D(36)]
+
+
+def test_art23_a_goal_issued_under_100_is_scored_on_the_90_points_beside_execution() -> None:
+    """Weights as issued 60 + 40 (the old total); every target met and the budget fully executed: 54 + 36 +
+    10 = 100, never 110; half of the first indicator's target: 27 + 36 + 10 = 73, 中."""
+    categories = [C.OUTPUT, C.BENEFIT]
+    weights = goal_weights(indicators=list(zip(categories, [D(60), D(40)], strict=True)), rules=PROVINCE)
+    execution = score_execution(budget=D(1000), executed=D(1000), rules=PROVINCE).score
+
+    def total(first_actual: str) -> Decimal:
+        scores = [
+            score_indicator(facts=facts(weights[0], first_actual), rules=PROVINCE).score,
+            score_indicator(facts=facts(weights[1], "100"), rules=PROVINCE).score,
+        ]
+        return sum(scores, execution)
+
+    assert total("100") == D(100) and grade_of(total=total("100"), rules=PROVINCE) == Grade.EXCELLENT
+    assert total("50") == D(73) and grade_of(total=total("50"), rules=PROVINCE) == Grade.FAIR
+
+
+def facts(weight: Decimal, actual: str) -> IndicatorFacts:
+    return IndicatorFacts(
+        kind=IndicatorKind.QUANTITATIVE,
+        comparator=Comparator.GE,
+        weight=weight,
+        target_value=D(100),
+        actual_value=D(actual),
+        target_grade=None,
+        actual_grade=None,
+    )
