@@ -3,8 +3,8 @@
 For the year, every (fund type × pooling region) gets an ANNUAL goal, the pooling region following the fund's
 pooling level that year (province for NATIONAL / PROVINCIAL_UNIFIED, prefecture otherwise), across all 31
 provinces. Each goal gets indicators drawn from the indicator library (the fund's own templates first, then
-the common ones), weights summing to 100. Goals and indicators are inserted with Core `insert()` and lists
-of dicts, so building takes seconds.
+the common ones), weights summing to the province's indicator total (90). Goals and indicators are
+inserted with Core `insert()` and lists of dicts, so building takes seconds.
 """
 
 import math
@@ -25,12 +25,15 @@ from src.models.base import utcnow
 from src.models.enums import GoalHorizon, GoalStatus, IndicatorKind, RegionLevel
 from src.seed.reference import load_reference_data, load_regions, read_region_csv
 from src.services.pooling import pooling_region_level
+from src.services.rules import DEFINITION, RuleKey
 
 REGIONS_CSV = Path(__file__).resolve().parent / "data" / "regions_china.csv"
 YEAR = 2026
 MIN_INDICATORS = 20_000
 MIN_PER_GOAL = 10
 CHUNK = 2_000  # rows per executemany; keeps parameter lists modest on both databases
+# The province's indicator weight total (INDICATOR_WEIGHT_TOTAL): every goal's weights add up to it.
+WEIGHT_TOTAL = int(Decimal(DEFINITION[RuleKey.INDICATOR_WEIGHT_TOTAL].default))
 
 # Statuses cycle so the data is not uniform (the query does not filter on them).
 _STATUSES = [GoalStatus.ISSUED, GoalStatus.REVIEWED, GoalStatus.SUBMITTED, GoalStatus.DRAFT]
@@ -51,8 +54,8 @@ def _table(name: str) -> Table:
     return metadata.tables[name]
 
 
-def split_weights(n: int, total: int = 100) -> list[Decimal]:
-    """`n` whole-number weights summing to `total`, the larger ones first (14 → 8, 8, 7, …, 7)."""
+def split_weights(n: int, total: int = WEIGHT_TOTAL) -> list[Decimal]:
+    """`n` whole-number weights summing to `total`, the larger ones first (14 of 100 → 8, 8, 7, …, 7)."""
     base, extra = divmod(total, n)
     return [Decimal(base + 1 if i < extra else base) for i in range(n)]
 

@@ -27,10 +27,13 @@ from src.models.enums import (
 from src.models.monitoring import BudgetExecution, IndicatorActual
 from src.services.actors import Actor, load_actor
 from src.services.goals.issuing import record_issue
+from src.services.rules import DEFINITION, RuleKey
 
 # Art. 9: a goal's indicators cover every level-1 category, quantitative and qualitative, so a goal made with
 # four indicators or more may be submitted as it is. The first is the quantitative OUTPUT one; DECISION
 # indicators (policies made and adjusted) are the qualitative ones, as in the library.
+# The province's indicator weight total (90, the Sichuan form): a factory goal's weights add up to it.
+WEIGHT_TOTAL = Decimal(DEFINITION[RuleKey.INDICATOR_WEIGHT_TOTAL].default)
 CATEGORIES = (
     (IndicatorCategory.OUTPUT, "数量"),
     (IndicatorCategory.BENEFIT, "社会效益"),
@@ -86,7 +89,7 @@ async def make_goal(
     session.add(goal)
     await session.flush()
     assert goal.id is not None
-    weight = (Decimal(100) / indicators).quantize(Decimal("0.01")) if indicators else Decimal(0)
+    weight = (WEIGHT_TOTAL / indicators).quantize(Decimal("0.01")) if indicators else Decimal(0)
     for i in range(indicators):
         last = i == indicators - 1
         category, level2 = CATEGORIES[i % len(CATEGORIES)]
@@ -102,7 +105,7 @@ async def make_goal(
                 target_value=None if qualitative else Decimal("95.5"),
                 target_grade=QualitativeGrade.ACHIEVED if qualitative else None,
                 unit="" if qualitative else "%",
-                weight=Decimal(100) - weight * (indicators - 1) if last else weight,
+                weight=WEIGHT_TOTAL - weight * (indicators - 1) if last else weight,
                 sort_order=i,
             )
         )

@@ -89,9 +89,9 @@ async def test_goal_table_puts_each_value_in_its_cell(
     first = grid.rows[1].cells
     assert first[2].text == HOSTILE  # escaped on the way in, intact on the way out; \x01 and \ufffe gone
     assert (first[3].text, first[4].text, first[5].text) == ("≥", "2,381.86", "万人")
-    assert first[6].text == number(Decimal("33.34"))  # the factory gives the 过程 indicator the rest
+    assert first[6].text == number(Decimal("30.00"))  # the factory's three indicators share the 90 points
     total = [c.text.strip() for c in grid.rows[-1].cells]
-    assert total[0] == "合计" and total[6] == "100"  # in the weight column
+    assert total[0] == "合计" and total[6] == "90"  # in the weight column: the province's total
     assert LONG in "".join(c.text for t in document.tables for r in t.rows for c in r.cells) + text
 
 

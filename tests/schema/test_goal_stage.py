@@ -75,7 +75,7 @@ async def read(gql: GraphQLClient, goal_id: str) -> dict[str, Any]:
 
 
 async def add_count_indicator(gql: GraphQLClient, goal: dict[str, Any], target: str = "1000") -> str:
-    """A SUM indicator (insured persons, 万人) in place of one of the draft's four: weights stay at 100."""
+    """A SUM indicator (insured persons, 万人) beside the draft's four, weighing 10."""
     created = await gql.data(
         INDICATOR,
         {
@@ -101,7 +101,7 @@ async def province_draft(
     gql: GraphQLClient, sessionmaker: async_sessionmaker[AsyncSession], *, budgets: bool = True
 ) -> dict[str, Any]:
     """A province-wide 2027 goal of a prefecture-pooled fund (employee medical), with a SUM indicator and
-    weights at 100, not yet concurred; each prefecture has a 2027 budget when `budgets`."""
+    weights at 90, not yet concurred; each prefecture has a 2027 budget when `budgets`."""
     if budgets:
         async with sessionmaker() as session:
             prefectures = (
@@ -110,14 +110,14 @@ async def province_draft(
             for region in prefectures:
                 await make_budget(session, region_code=region.code, year=2027)
             await session.commit()
-    goal = await draft_goal(gql, sessionmaker, concur=False, complete=False)  # weights 25+25+25+20
-    await add_count_indicator(gql, goal)  # +10: 105 — fix one weight below
+    goal = await draft_goal(gql, sessionmaker, concur=False, complete=False)  # weights 30+20+20+15
+    await add_count_indicator(gql, goal)  # +10: 95 — fix one weight below
     goal = await read(gql, goal["id"])
     first = goal["indicators"][0]
     fixed = await gql.data(
         """mutation($input: IndicatorUpdateInput!) { indicatorUpdate(input: $input) { __typename
         ... on IndicatorSuccess { goal { rowVersion } } } }""",
-        {"input": {"id": first["id"], "rowVersion": 1, "weight": "20"}},
+        {"input": {"id": first["id"], "rowVersion": 1, "weight": "25"}},
     )
     assert fixed["indicatorUpdate"]["__typename"] == "IndicatorSuccess", fixed
     return await read(gql, goal["id"])
@@ -752,13 +752,14 @@ async def test_timestamps_read_the_same_on_every_path(
 async def test_art23_weight_total_is_the_regions_rule(
     gql: GraphQLClient, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
-    goal = await draft_goal(gql, sessionmaker)  # four indicators of 25: 100, the province's default
+    goal = await draft_goal(gql, sessionmaker)  # weights 30+20+20+20: 90, the province's default
     await gql.login_as(ActorType.FINANCE, "510000")
+    values = [{"key": "INDICATOR_WEIGHT_TOTAL", "value": "80"}, {"key": "EXECUTION_POINTS", "value": "20"}]
     changed = await gql.data(
         """mutation($input: RuleSetUpdateInput!) { ruleSetUpdate(input: $input) { __typename } }""",
-        {"input": {"regionCode": "510000", "values": [{"key": "INDICATOR_WEIGHT_TOTAL", "value": "90"}]}},
+        {"input": {"regionCode": "510000", "values": values}},
     )
     assert changed["ruleSetUpdate"]["__typename"] == "RuleSetUpdateSuccess", changed
     await gql.login_as(ActorType.AGENCY, "510000", MED)
     refused = await step(gql, "goalSubmit", goal, expect="ValidationError")
-    assert "指标权重合计应为 90" in str(refused)
+    assert "指标权重合计应为 80" in str(refused)

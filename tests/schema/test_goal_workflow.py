@@ -104,7 +104,8 @@ async def draft_goal(
     complete: bool = True,
     concur: bool = True,
 ) -> dict[str, Any]:
-    """Logs in as the agency of `region` and drafts an annual 2027 goal; weights total 100 if complete;
+    """Logs in as the agency of `region` and drafts an annual 2027 goal; weights total 90 (the province's
+    indicator total) if complete, 85 if not;
     the region's tax department concurs unless told not to (Art. 7)."""
     await gql.login_as(ActorType.AGENCY, region, administration)
     created = await gql.data(
@@ -123,7 +124,7 @@ async def draft_goal(
     )
     goal = created["goalCreate"]["goal"]
     ids = (await template_ids(sessionmaker, fund))[:4]
-    weights = ["25", "25", "25", "25"] if complete else ["25", "25", "25", "20"]
+    weights = ["30", "20", "20", "20"] if complete else ["30", "20", "20", "15"]
     added = await gql.data(
         ADD,
         {
@@ -150,7 +151,7 @@ TAX_CONCUR = mutation("goalTaxConcur", "$input: GoalTaxConcurInput!", "input: $i
 async def prefecture_draft(
     gql: GraphQLClient, sessionmaker: async_sessionmaker[AsyncSession], region: str = "510100"
 ) -> dict[str, Any]:
-    """A prefecture's 2027 draft (weights at 100) put in place directly, as one kept from before the
+    """A prefecture's 2027 draft (weights at 90) put in place directly, as one kept from before the
     decomposition rule (goalCreate now refuses it, Art. 6); its tax department concurs through the API and
     the agency is logged in."""
     async with sessionmaker() as session:
@@ -286,13 +287,13 @@ async def test_invalid_transition_names_the_current_state(
     assert "草稿" in result["message"]
 
 
-async def test_submission_requires_weights_totalling_100(
+async def test_submission_requires_weights_totalling_90(
     gql: GraphQLClient, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> None:
     goal = await draft_goal(gql, sessionmaker, complete=False)
     result = await step(gql, "goalSubmit", goal, expect="ValidationError")
     assert result["fields"] == [
-        {"field": "indicators", "message": "指标权重合计应为 100，当前为 95", "code": "INVALID"}
+        {"field": "indicators", "message": "指标权重合计应为 90，当前为 85", "code": "INVALID"}
     ]
     async with sessionmaker() as s:  # refused: still a draft, nothing recorded
         row = await s.get(Goal, int(goal["id"]))
@@ -316,7 +317,7 @@ QUALITATIVE = {
 
 
 async def output_only_goal(gql: GraphQLClient) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """The province's 2027 draft with four quantitative OUTPUT indicators of 25 (the agency logged in)."""
+    """The province's 2027 draft with four quantitative OUTPUT indicators of 22.5 (the agency logged in)."""
     await gql.login_as(ActorType.TAX, "510000")  # the provincial tax bureau exists, to concur
     await gql.login_as(ActorType.AGENCY, "510000", MED)
     created = await gql.data(
@@ -347,7 +348,7 @@ async def output_only_goal(gql: GraphQLClient) -> tuple[dict[str, Any], list[dic
                     "comparator": "GE",
                     "unit": "%",
                     "targetValue": "95",
-                    "weight": "25",
+                    "weight": "22.5",
                 }
             },
         )
@@ -523,7 +524,7 @@ async def test_adjustment_yields_a_new_version_and_supersedes_the_old(
     )
     v2 = adjusted["goalAdjustmentRequest"]["goal"]
     assert (v2["version"], v2["status"], v2["adjustmentReason"]) == (2, "DRAFT", "参保人数大幅变化")
-    assert [v["version"] for v in v2["versions"]] == [1, 2] and v2["weightTotal"] == "100.00"
+    assert [v["version"] for v in v2["versions"]] == [1, 2] and v2["weightTotal"] == "90.00"
     again = await gql.data(
         ADJUST,
         {"input": {"id": goal["id"], "rowVersion": goal["rowVersion"] + 1, **ASSESS, "reason": "再次调整"}},

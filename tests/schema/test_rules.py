@@ -131,6 +131,21 @@ async def test_art23_prefecture_overrides_its_own_and_its_counties(
     )
 
 
+async def test_art23_a_prefecture_moves_weight_between_indicators_and_execution_together(
+    gql: GraphQLClient,
+) -> None:
+    """The Sichuan form's 90 + 10 (FORMS §2B) may become 80 + 20: both in one change, never one alone."""
+    await gql.login_as(ActorType.FINANCE, CHENGDU)
+    alone = await update(gql, CHENGDU, {"INDICATOR_WEIGHT_TOTAL": "80"})
+    assert alone["__typename"] == "ValidationError", alone
+    both = {"INDICATOR_WEIGHT_TOTAL": "80", "EXECUTION_POINTS": "20"}
+    result = await update(gql, CHENGDU, both)
+    assert result["__typename"] == "RuleSetUpdateSuccess", result
+    found = await rules(gql, JINJIANG)
+    assert in_force(found["INDICATOR_WEIGHT_TOTAL"]) == ("80.00", "REGION", CHENGDU)
+    assert in_force(found["EXECUTION_POINTS"]) == ("20.00", "REGION", CHENGDU)
+
+
 async def test_art23_county_reads_its_prefectures_value_with_source_region(gql: GraphQLClient) -> None:
     await gql.login_as(ActorType.FINANCE, CHENGDU)
     assert (await update(gql, CHENGDU, {"SELF_EVALUATION_DEADLINE": "5-20"}))["__typename"] == (
@@ -232,6 +247,17 @@ async def test_art23_reset_restores_the_inherited_value(
         ({}, {"GRADE_FAIR_FROM": "85"}, [], ["input.values.0.value"]),  # good > fair
         ({}, {"QUALITATIVE_PARTLY_FROM": "80"}, [], ["input.values.0.value"]),  # partly < achieved
         ({}, {"SELF_EVALUATION_DEADLINE": "07-10"}, [], ["input.values.0.value"]),  # after 5月底 (Art. 17)
+        # The indicator weights and the execution points make 100 (the Sichuan form's 90 + 10).
+        ({}, {"EXECUTION_POINTS": "20"}, [], ["input.values.0.value"]),
+        # Fixed level-1 weights make the indicator total (the province's 9 + 18 + 36 + 27 = 90).
+        (
+            {},
+            {"LEVEL1_WEIGHTS": "FIXED", "LEVEL1_WEIGHT_OUTPUT": "40"},
+            [],
+            ["input.values.0.value", "input.values.1.value"],
+        ),
+        # A reduced over-achievement is always explained (Art. 18): 100 + 20 ≤ 110 fails.
+        ({}, {"OVER_ACHIEVEMENT_FROM": "110"}, [], ["input.values.0.value"]),
         # The year's last monitoring report (20 days after December) after the compilation (Art. 13).
         ({}, {"MONITORING_COMPILATION_DEADLINE": "01-15"}, [], ["input.values.0.value"]),
         # 成都市 has red 85 below its own yellow 90: back to the province's yellow 80, red would be above it.
@@ -255,12 +281,14 @@ async def test_art23_inconsistent_thresholds_are_refused_and_nothing_changes(
     if setup:
         assert (await update(gql, CHENGDU, setup))["__typename"] == "RuleSetUpdateSuccess"
     before = await stored(sessionmaker)
-    result = await update(gql, CHENGDU, {**values, "EXECUTION_POINTS": "12"}, reset)  # the last is valid
+    result = await update(
+        gql, CHENGDU, {**values, "EXECUTION_REASON_BELOW": "85"}, reset
+    )  # the last is valid
     assert result["__typename"] == "ValidationError", result
     assert [f["field"] for f in result["fields"]] == fields
     assert {f["code"] for f in result["fields"]} == {"OUT_OF_RANGE"}
     assert all(f["message"] for f in result["fields"])
-    assert await stored(sessionmaker) == before  # not even the valid EXECUTION_POINTS
+    assert await stored(sessionmaker) == before  # not even the valid EXECUTION_REASON_BELOW
 
 
 async def test_art23_a_province_change_that_breaks_a_prefectures_rules_is_refused(

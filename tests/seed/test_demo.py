@@ -40,6 +40,9 @@ from src.services.goals.validation import submission_problems
 from src.services.identity.passwords import verify_password
 from src.services.policy import ISSUED_STATES
 from src.services.rules import IndicatorCoverage
+from src.services.rules.reads import resolve
+from src.services.rules.region_defaults import RegionFacts
+from src.services.rules.registry import Level1Weights
 from tests.conftest import truncate_all
 from tests.seed.demo_rows import Demo
 from tests.seed.monitoring_demo import dump_monitoring
@@ -118,14 +121,14 @@ def test_goal_statuses(demo: Demo) -> None:
     assert prefectures[GoalStatus.SUBMITTED] + prefectures[GoalStatus.DRAFT] > 0
 
 
-def test_indicators_come_from_the_library_with_weights_totalling_100(demo: Demo) -> None:
+def test_indicators_come_from_the_library_with_weights_totalling_90(demo: Demo) -> None:
     per_goal: dict[int, list[Indicator]] = defaultdict(list)
     for i in demo.indicators:
         per_goal[i.goal_id].append(i)
     assert set(per_goal) == {g.id for g in demo.goals}
     for goal in demo.goals:
         indicators = sorted(per_goal[goal.id or 0], key=lambda i: i.sort_order)
-        assert sum((i.weight for i in indicators), Decimal(0)) == Decimal("100.00")
+        assert sum((i.weight for i in indicators), Decimal(0)) == Decimal("90.00")  # the province's total
         assert [i.sort_order for i in indicators] == list(range(1, len(indicators) + 1))
         assert len(indicators) >= 10
         for i in indicators:
@@ -151,16 +154,21 @@ def test_indicators_come_from_the_library_with_weights_totalling_100(demo: Demo)
 
 
 def test_art9_every_demo_goal_passes_the_submission_check(demo: Demo) -> None:
-    """Every category and both kinds (Art. 9), weights at the province's 100: any demo goal could be
-    submitted as it stands (the README's example submits one)."""
+    """Every category and both kinds (Art. 9), weights at the province's 90: any demo goal could be
+    submitted as it stands (the README's example submits one), also where the province's level-1 weights
+    are fixed (its defaults 9 / 18 / 36 / 27, the demo's split)."""
+    facts = RegionFacts(id=0, path="/510000/", code="510000", name="四川省", level=RegionLevel.PROVINCE)
+    province = resolve(facts, [])  # the province's built-in rules
+    fixed = replace(province, level1_weights=Level1Weights.FIXED).fixed_level1_weights()
     per_goal: dict[int, list[Indicator]] = defaultdict(list)
     for i in sorted(demo.indicators, key=lambda i: i.sort_order):
         per_goal[i.goal_id].append(i)
     for goal in demo.goals:
         problems = submission_problems(
             per_goal[goal.id or 0],
-            weight_total=Decimal(100),
+            weight_total=province.indicator_weight_total,
             coverage=IndicatorCoverage.ALL_CATEGORIES_BOTH_KINDS,
+            level1_weights=fixed,
         )
         assert problems == [], (goal.title, problems)
 

@@ -28,10 +28,10 @@ from src.services.rules import (
     rules_for,
     rules_for_region,
 )
-from src.services.rules.consistency import CONSISTENCY, broken_rules
+from src.services.rules.consistency import CONSISTENCY, LEVEL1_WEIGHT_KEYS, broken_rules
 from src.services.rules.editing import update_rules
 from src.services.rules.reads import rules_visible
-from src.services.rules.registry import RuleValueError, defaults
+from src.services.rules.registry import Level1Weights, RuleValueError, defaults
 from tests.conftest import StatementCounter
 from tests.factories import make_user
 
@@ -57,7 +57,7 @@ def test_art23_the_province_defaults_are_canonical_and_consistent() -> None:
         assert definition.parse(definition.default) == definition.default, definition.key
     assert broken_rules(defaults()) == []
     values = defaults()
-    assert values[K.INDICATOR_WEIGHT_TOTAL] == Decimal(100)
+    assert values[K.INDICATOR_WEIGHT_TOTAL] == Decimal(90)  # the Sichuan form: 90 + 10 of execution
     assert values[K.MONITORING_COMPILATION_DEADLINE] == MonthDay(1, 31)  # Art. 13
     assert values[K.SELF_EVALUATION_DEADLINE] == MonthDay(5, 31)  # Art. 17
     assert values[K.PROVINCIAL_REPORT_DEADLINE] == MonthDay(7, 10)
@@ -78,7 +78,9 @@ def test_art23_the_province_defaults_are_canonical_and_consistent() -> None:
         (K.LIGHT_RED_BELOW, " 55.5 ", "55.50"),
         (K.LIGHT_RED_BELOW, "55.500", "55.50"),  # the same value: nothing is rounded
         (K.LIGHT_BLUE_FROM, "1.5e2", "150.00"),
-        (K.INDICATOR_WEIGHT_TOTAL, "1000", "1000.00"),
+        (K.INDICATOR_WEIGHT_TOTAL, "100", "100.00"),
+        (K.LE_INDICATOR_SCORING, "RATIO", "RATIO"),
+        (K.LEVEL1_WEIGHT_DECISION, "0", "0.00"),
         (K.EXECUTION_POINTS, "-0", "0.00"),
         (K.SELF_EVALUATION_DEADLINE, "5-1", "05-01"),
         (K.SELF_EVALUATION_DEADLINE, "5-31", "05-31"),  # the text's date itself (Art. 17 「5月底前」)
@@ -105,7 +107,10 @@ def test_art23_values_are_stored_as_canonical_text(key: RuleKey, text: str, cano
         (K.LIGHT_RED_BELOW, "６０", ErrorCode.INVALID),
         (K.LIGHT_RED_BELOW, "60\n", ErrorCode.INVALID),
         (K.LIGHT_RED_BELOW, "", ErrorCode.INVALID),
-        (K.INDICATOR_WEIGHT_TOTAL, "1000.01", ErrorCode.OUT_OF_RANGE),
+        (K.INDICATOR_WEIGHT_TOTAL, "100.01", ErrorCode.OUT_OF_RANGE),
+        (K.OVER_ACHIEVEMENT_FROM, "99.99", ErrorCode.OUT_OF_RANGE),
+        (K.DEVIATION_CAUSE_FROM, "0", ErrorCode.OUT_OF_RANGE),
+        (K.OVER_ACHIEVEMENT_REDUCTION, "SOMETIMES", ErrorCode.INVALID),
         (K.GRADE_GOOD_FROM, "101", ErrorCode.OUT_OF_RANGE),
         (K.EXECUTION_POINTS, "-1", ErrorCode.OUT_OF_RANGE),
         (K.SELF_EVALUATION_DEADLINE, "02-30", ErrorCode.INVALID),
@@ -155,11 +160,22 @@ def test_art23_every_consistency_rule_can_fail() -> None:
         (K.SELF_EVALUATION_DEADLINE, K.PROVINCIAL_REPORT_DEADLINE, K.PROVINCIAL_SUMMARY_DEADLINE): {
             K.PROVINCIAL_REPORT_DEADLINE: MonthDay(8, 1)
         },
+        (K.INDICATOR_WEIGHT_TOTAL, K.EXECUTION_POINTS): {K.INDICATOR_WEIGHT_TOTAL: Decimal(100)},
+        (K.LEVEL1_WEIGHTS, *LEVEL1_WEIGHT_KEYS, K.INDICATOR_WEIGHT_TOTAL): {
+            K.LEVEL1_WEIGHTS: Level1Weights.FIXED,
+            K.LEVEL1_WEIGHT_OUTPUT: Decimal(40),
+        },
+        (K.LEVEL1_WEIGHTS, *LEVEL1_WEIGHT_KEYS, K.INDICATOR_COVERAGE): {
+            K.LEVEL1_WEIGHTS: Level1Weights.FIXED,
+            K.LEVEL1_WEIGHT_DECISION: Decimal(0),
+            K.LEVEL1_WEIGHT_OUTPUT: Decimal(45),
+        },
+        (K.DEVIATION_CAUSE_FROM, K.OVER_ACHIEVEMENT_FROM): {K.DEVIATION_CAUSE_FROM: Decimal(25)},
     }
     for rule in CONSISTENCY:
         values = {**defaults(), **breaking[rule.keys]}
         assert broken_rules(values) == [rule]
-        assert broken_rules(values, touching={K.INDICATOR_WEIGHT_TOTAL}) == []  # in no rule
+        assert broken_rules(values, touching={K.MONITORING_PERIODS}) == []  # in no rule
 
 
 # --- resolution -----------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Demo indicators: each goal's indicators from the library, weighted to 100, count targets per region."""
+"""Demo indicators: each goal's indicators from the library, weighted to the province's indicator total (90,
+beside the 10 points of budget execution: the Sichuan form), count targets per region."""
 
 import math
 import random
@@ -20,8 +21,12 @@ from src.seed.demo.context import YEARS, DemoReference, bulk_insert, prefecture_
 from src.seed.demo.figures import CENT, FundProfile, PrefectureSize, basis_shares, count_target, jitter
 from src.seed.demo.goals import GoalPlan
 from src.services.policy import ISSUED_STATES
+from src.services.rules import DEFINITION, RuleKey
 
-# Points of 100 per level-1 category, the usual split of national practice forms.
+# The demo's rules are the province's defaults: its goals are weighted to the default total.
+WEIGHT_TOTAL = int(Decimal(DEFINITION[RuleKey.INDICATOR_WEIGHT_TOTAL].default))
+
+# Points per level-1 category, the usual split of national practice forms (of 100; apportioned to the total).
 CATEGORY_POINTS = {
     IndicatorCategory.DECISION: 10,
     IndicatorCategory.PROCESS: 20,
@@ -80,10 +85,11 @@ def _split(total: int, count: int) -> list[Decimal]:
 
 
 def _weights(templates: Sequence[IndicatorTemplate]) -> list[Decimal]:
-    """Weights (分值) totalling exactly 100.00: category points split evenly within each category."""
+    """Weights (分值) totalling exactly the province's indicator total (INDICATOR_WEIGHT_TOTAL, 90.00):
+    category points split evenly within each category."""
     counts = {c: sum(t.level1 == c for t in templates) for c in CATEGORY_POINTS}
     present = {c: CATEGORY_POINTS[c] for c, n in counts.items() if n}
-    points = _apportion(100, present)
+    points = _apportion(WEIGHT_TOTAL, present)
     pools = {c: _split(points[c], counts[c]) for c in present}
     return [pools[t.level1].pop(0) for t in templates]
 

@@ -153,12 +153,32 @@ def coverage_problems(indicators: Sequence[Indicator], coverage: IndicatorCovera
     return problems
 
 
+def level1_problems(
+    indicators: Sequence[Indicator], level1_weights: Mapping[IndicatorCategory, Decimal]
+) -> list[FieldProblem]:
+    """With fixed level-1 weights (Art. 23, LEVEL1_WEIGHTS), each category's indicators weigh its points."""
+    problems: list[FieldProblem] = []
+    for category, points in level1_weights.items():
+        total = sum((i.weight for i in indicators if i.level1 == category), Decimal(0))
+        if total != points:
+            shown = f"应为 {points.normalize():f}，当前为 {total.normalize():f}"
+            message = f"{label_zh(category)}类指标权重合计{shown}（实施细则规定的一级指标权重）"
+            problems.append(FieldProblem("indicators", message, ErrorCode.INVALID))
+    return problems
+
+
 def submission_problems(
-    indicators: Sequence[Indicator], *, weight_total: Decimal, coverage: IndicatorCoverage
+    indicators: Sequence[Indicator],
+    *,
+    weight_total: Decimal,
+    coverage: IndicatorCoverage,
+    level1_weights: Mapping[IndicatorCategory, Decimal] | None = None,
 ) -> list[FieldProblem]:
     """Everything that must hold before a goal leaves its drafter (Art. 18: weights reasonable, complete):
-    the weights add up to the region's total (Art. 23, province default 100), and the indicators cover
-    what Art. 9 asks (the region's rule, by default every category and both kinds)."""
+    the weights add up to the region's total (Art. 23, province default 90: the Sichuan form's 90 points
+    beside the 10 of budget execution), each level-1 category's to its points where the region fixes them,
+    and the indicators cover what Art. 9 asks (the region's rule, by default every category and both
+    kinds)."""
     if not indicators:
         return [FieldProblem("indicators", "目标至少须有一个绩效指标", ErrorCode.REQUIRED)]
     problems: list[FieldProblem] = []
@@ -180,4 +200,6 @@ def submission_problems(
                 ErrorCode.INVALID,
             )
         )
+    if level1_weights is not None:
+        problems += level1_problems(indicators, level1_weights)
     return problems + coverage_problems(indicators, coverage)

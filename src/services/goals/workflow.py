@@ -200,6 +200,7 @@ async def _check_complete(session: AsyncSession, goal: Goal) -> None:
         (await session.exec(stmt)).all(),
         weight_total=rules.indicator_weight_total,
         coverage=rules.indicator_coverage,
+        level1_weights=rules.fixed_level1_weights(),
     )
     if problems:
         raise ValidationFailed(problems)

@@ -11,7 +11,37 @@ from enum import StrEnum
 
 from src.models.enums import RegionLevel
 from src.services.errors import ErrorCode
+from src.services.rules.choices import (
+    CHOICE_LABELS,
+    EqIndicatorScoring,
+    IndicatorCoverage,
+    LeIndicatorLighting,
+    LeIndicatorScoring,
+    Level1Weights,
+    MonitoringPeriods,
+    OverAchievementReduction,
+)
 from src.services.rules.region_defaults import RegionFacts
+
+# The choices' vocabulary, re-exported with the keys'.
+__all__ = [
+    "CHOICE_LABELS",
+    "EqIndicatorScoring",
+    "IndicatorCoverage",
+    "LeIndicatorLighting",
+    "LeIndicatorScoring",
+    "Level1Weights",
+    "MonitoringPeriods",
+    "MonthDay",
+    "OverAchievementReduction",
+    "RuleDefinition",
+    "RuleKey",
+    "RuleKind",
+    "RuleScope",
+    "RuleSource",
+    "RuleValue",
+    "RuleValueError",
+]
 
 
 class RuleKey(StrEnum):
@@ -42,6 +72,15 @@ class RuleKey(StrEnum):
     MONITORING_PERIODS = "MONITORING_PERIODS"
     MONITORING_ENTRY_DUE_DAYS = "MONITORING_ENTRY_DUE_DAYS"
     MONITORING_REPORT_DUE_DAYS = "MONITORING_REPORT_DUE_DAYS"
+    LE_INDICATOR_SCORING = "LE_INDICATOR_SCORING"
+    OVER_ACHIEVEMENT_REDUCTION = "OVER_ACHIEVEMENT_REDUCTION"
+    OVER_ACHIEVEMENT_FROM = "OVER_ACHIEVEMENT_FROM"
+    DEVIATION_CAUSE_FROM = "DEVIATION_CAUSE_FROM"
+    LEVEL1_WEIGHTS = "LEVEL1_WEIGHTS"
+    LEVEL1_WEIGHT_DECISION = "LEVEL1_WEIGHT_DECISION"
+    LEVEL1_WEIGHT_PROCESS = "LEVEL1_WEIGHT_PROCESS"
+    LEVEL1_WEIGHT_OUTPUT = "LEVEL1_WEIGHT_OUTPUT"
+    LEVEL1_WEIGHT_BENEFIT = "LEVEL1_WEIGHT_BENEFIT"
 
 
 class RuleKind(StrEnum):
@@ -61,51 +100,6 @@ class RuleScope(StrEnum):
 class RuleSource(StrEnum):
     PROVINCE = "PROVINCE"  # the province's value: its own row, or the built-in default
     REGION = "REGION"  # a prefecture's (or county's) own detailed rule
-
-
-class EqIndicatorScoring(StrEnum):
-    """How an "=" indicator that is not met scores (DOMAIN.md §10)."""
-
-    ALL_OR_NOTHING = "ALL_OR_NOTHING"  # met → full weight, else 0
-    PROPORTIONAL = "PROPORTIONAL"  # actual / target × weight
-
-
-class IndicatorCoverage(StrEnum):
-    """What a goal's indicators must cover before it is submitted (Art. 9 「采取定量与定性相结合的方式设定，
-    涵盖决策、过程、产出、效益等方面」)."""
-
-    ALL_CATEGORIES_BOTH_KINDS = "ALL_CATEGORIES_BOTH_KINDS"  # the text: all four categories, both kinds
-    BOTH_KINDS = "BOTH_KINDS"  # a region reading 「等方面」 as examples: both kinds, categories as fit
-
-
-class LeIndicatorLighting(StrEnum):
-    """How a "≤" indicator is lit in the year (DOMAIN §10: within the target green, else red)."""
-
-    WITHIN_OR_RED = "WITHIN_OR_RED"  # within the target green, else red
-    BY_EXCESS = "BY_EXCESS"  # within green; above by less than LE_YELLOW_EXCESS_BELOW yellow; else red
-
-
-class MonitoringPeriods(StrEnum):
-    """Which months close a monitoring period (Art. 13 「定期」), each compared as 1-N月."""
-
-    MONTHLY = "MONTHLY"  # every month
-    QUARTERLY = "QUARTERLY"  # March, June, September, December
-    JULY_AND_YEAR_END = (
-        "JULY_AND_YEAR_END"  # 1-7月 as the national monitoring (财预〔2019〕136号), and 1-12月
-    )
-
-
-CHOICE_LABELS: dict[StrEnum, str] = {
-    LeIndicatorLighting.WITHIN_OR_RED: "不超过目标值为绿灯，否则红灯",
-    LeIndicatorLighting.BY_EXCESS: "不超过目标值为绿灯，超出不多为黄灯，否则红灯",
-    MonitoringPeriods.MONTHLY: "按月",
-    MonitoringPeriods.QUARTERLY: "按季度",
-    MonitoringPeriods.JULY_AND_YEAR_END: "1-7月及全年",
-    EqIndicatorScoring.ALL_OR_NOTHING: "达到得满分，否则不得分",
-    EqIndicatorScoring.PROPORTIONAL: "按完成比例得分",
-    IndicatorCoverage.ALL_CATEGORIES_BOTH_KINDS: "决策、过程、产出、效益四类指标齐全，且定量与定性相结合",
-    IndicatorCoverage.BOTH_KINDS: "定量与定性相结合，不要求四类指标齐全",
-}
 
 
 @dataclass(frozen=True, order=True)

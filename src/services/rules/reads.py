@@ -19,7 +19,7 @@ from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from src.models import Region, RegionalRule
-from src.models.enums import RegionLevel
+from src.models.enums import IndicatorCategory, RegionLevel
 from src.services import policy
 from src.services.actors import Actor
 from src.services.errors import NotFound
@@ -30,8 +30,11 @@ from src.services.rules.registry import (
     EqIndicatorScoring,
     IndicatorCoverage,
     LeIndicatorLighting,
+    LeIndicatorScoring,
+    Level1Weights,
     MonitoringPeriods,
     MonthDay,
+    OverAchievementReduction,
     RuleKey,
     RuleSource,
     RuleValue,
@@ -82,8 +85,28 @@ class RuleSet:
     monitoring_periods: MonitoringPeriods
     monitoring_entry_due_days: Decimal
     monitoring_report_due_days: Decimal
+    le_indicator_scoring: LeIndicatorScoring
+    over_achievement_reduction: OverAchievementReduction
+    over_achievement_from: Decimal
+    deviation_cause_from: Decimal
+    level1_weights: Level1Weights
+    level1_weight_decision: Decimal
+    level1_weight_process: Decimal
+    level1_weight_output: Decimal
+    level1_weight_benefit: Decimal
     built_in: Mapping[RuleKey, str] = field(compare=False, repr=False)  # the built-in value in this region
     origins: Mapping[RuleKey, RuleOrigin] = field(compare=False, repr=False)
+
+    def fixed_level1_weights(self) -> dict[IndicatorCategory, Decimal] | None:
+        """Each level-1 category's points where the rules fix them (LEVEL1_WEIGHTS = FIXED), else None."""
+        if self.level1_weights != Level1Weights.FIXED:
+            return None
+        return {
+            IndicatorCategory.DECISION: self.level1_weight_decision,
+            IndicatorCategory.PROCESS: self.level1_weight_process,
+            IndicatorCategory.OUTPUT: self.level1_weight_output,
+            IndicatorCategory.BENEFIT: self.level1_weight_benefit,
+        }
 
     def value(self, key: RuleKey) -> RuleValue:
         value: RuleValue = getattr(self, DEFINITION[key].attribute)

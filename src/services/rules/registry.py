@@ -23,8 +23,16 @@ may set an earlier internal date, never a later one. Each key has a `scope`, who
   self-evaluation of the funds it pools); the monitoring keys (lights, execution, ≤ indicators, red
   periods, periods, entry and report days) the pooling region's, whose finance and administration
   organise monitoring (Art. 13 「由统筹地区财政部门、社会保险行政部门组织开展」); the goal, scoring and
-  grading keys come from practice, not from the text (DOMAIN §10), which Art. 23 lets a prefecture
-  adapt; the document abbreviation names the region.
+  grading keys come from practice, not from the text (DOMAIN §10, FORMS §6), which Art. 23 lets a
+  prefecture adapt; the document abbreviation names the region.
+
+The scoring keys (read by src/services/evaluation/scoring.py): the indicator weight total (90, the
+Sichuan form's 绩效指标（90分）) and the execution points (10, 预算执行情况（10分）) make 100; "=" and "≤"
+variants; the over-achievement reduction (none by default: 财预〔2020〕10号 reduces only where the target
+proves set too low, which is the evaluator's finding) and the completion above which it applies (120 %, as
+the monitoring's blue light); the Art. 18 deviation (20 % of the target either way) that makes a cause
+required even when met; level-1 weights, free by default (the Sichuan form), or fixed per category
+(9 / 18 / 36 / 27 of 90).
 A stored value that breaks either (written before these limits) is ignored when rules are read (reads.py):
 the value of the region above applies; `fundperf migrate` reports such rows (statutory.py).
 """
@@ -36,8 +44,11 @@ from src.services.rules.definition import (
     EqIndicatorScoring,
     IndicatorCoverage,
     LeIndicatorLighting,
+    LeIndicatorScoring,
+    Level1Weights,
     MonitoringPeriods,
     MonthDay,
+    OverAchievementReduction,
     RuleDefinition,
     RuleKey,
     RuleKind,
@@ -57,8 +68,11 @@ __all__ = [
     "EqIndicatorScoring",
     "IndicatorCoverage",
     "LeIndicatorLighting",
+    "LeIndicatorScoring",
+    "Level1Weights",
     "MonitoringPeriods",
     "MonthDay",
+    "OverAchievementReduction",
     "RuleDefinition",
     "RuleKey",
     "RuleKind",
@@ -124,7 +138,8 @@ DOCUMENT_ABBREVIATION_LENGTH = 8
 
 K = RuleKey
 DEFINITIONS: tuple[RuleDefinition, ...] = (
-    _decimal(K.INDICATOR_WEIGHT_TOTAL, "绩效指标权重合计（分）", "100.00", maximum="1000"),
+    # The Sichuan form: 绩效指标（90分） + 预算执行情况（10分） (FORMS §2B; consistency.py: they make 100).
+    _decimal(K.INDICATOR_WEIGHT_TOTAL, "绩效指标权重合计（分）", "90.00"),
     RuleDefinition(
         key=K.INDICATOR_COVERAGE,
         kind=RuleKind.CHOICE,
@@ -228,6 +243,45 @@ DEFINITIONS: tuple[RuleDefinition, ...] = (
         minimum="1",
         maximum="28",
     ),
+    RuleDefinition(
+        key=K.LE_INDICATOR_SCORING,
+        kind=RuleKind.CHOICE,
+        label="“≤”类指标超出目标值时的计分方式",
+        default=LeIndicatorScoring.LINEAR_TO_DOUBLE.value,
+        choices=LeIndicatorScoring,
+    ),
+    RuleDefinition(
+        key=K.OVER_ACHIEVEMENT_REDUCTION,
+        kind=RuleKind.CHOICE,
+        label="完成值高于指标值较多时是否按偏离度调减分值",
+        default=OverAchievementReduction.NONE.value,
+        choices=OverAchievementReduction,
+    ),
+    _decimal(
+        K.OVER_ACHIEVEMENT_FROM,
+        "完成值高于指标值较多：完成比例不低于（%）",
+        "120.00",
+        minimum="100",
+        maximum="1000",
+    ),
+    _decimal(
+        K.DEVIATION_CAUSE_FROM,
+        "偏离绩效目标较大、须说明原因：完成值偏离指标值不低于（%）（第十八条）",
+        "20.00",
+        maximum="1000",
+    ),
+    RuleDefinition(
+        key=K.LEVEL1_WEIGHTS,
+        kind=RuleKind.CHOICE,
+        label="一级指标权重是否由实施细则规定",
+        default=Level1Weights.FREE.value,
+        choices=Level1Weights,
+    ),
+    # The demo's split of national practice (10/20/40/30 of 100) taken to the 90 points of the Sichuan form.
+    _decimal(K.LEVEL1_WEIGHT_DECISION, "一级指标“决策”权重（分）", "9.00", minimum_inclusive=True),
+    _decimal(K.LEVEL1_WEIGHT_PROCESS, "一级指标“过程”权重（分）", "18.00", minimum_inclusive=True),
+    _decimal(K.LEVEL1_WEIGHT_OUTPUT, "一级指标“产出”权重（分）", "36.00", minimum_inclusive=True),
+    _decimal(K.LEVEL1_WEIGHT_BENEFIT, "一级指标“效益”权重（分）", "27.00", minimum_inclusive=True),
 )
 DEFINITION: dict[RuleKey, RuleDefinition] = {d.key: d for d in DEFINITIONS}
 assert list(DEFINITION) == list(RuleKey), "one definition per key, in the order of RuleKey"

@@ -96,7 +96,7 @@ async def make_province_goal(
     budgets: bool = True,
     fund_code: str = "EMPLOYEE_MEDICAL",
 ) -> ProvinceGoal:
-    """The province-wide 2027 goal in `status`, put in place directly: make_goal's four indicators weighing 25
+    """The province-wide 2027 goal in `status`, put in place directly: make_goal's four indicators of 22.50
     each, one of each level-1 category (Art. 9) — the quantitative OUTPUT one made the count, ≥ 1000 万人 that
     adds up over the regions, then BENEFIT and PROCESS ≥ 95.5 % and the qualitative DECISION one (ACHIEVED);
     past the draft, the tax department's concurrence on its content is recorded as the workflow would

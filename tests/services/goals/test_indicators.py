@@ -128,10 +128,10 @@ async def test_art9_a_refused_indicator_names_each_field(
 async def test_art23_one_weight_is_at_most_the_regions_total(
     sessionmaker: Sessionmaker, province: Bodies, province_draft: ProvinceGoal
 ) -> None:
-    data = new_indicator(weight=Decimal("100.01"))
+    data = new_indicator(weight=Decimal("90.01"))
     error = await refused(sessionmaker, ValidationFailed, create(province.agency, province_draft.id, data))
     assert error.problems == [
-        FieldProblem("input.weight", "权重应大于 0、不超过 100，最多两位小数", ErrorCode.OUT_OF_RANGE)
+        FieldProblem("input.weight", "权重应大于 0、不超过 90，最多两位小数", ErrorCode.OUT_OF_RANGE)
     ]
 
 
@@ -182,7 +182,7 @@ async def test_art9_an_update_changes_only_what_it_names(
     assert (updated.level3, updated.target_value, updated.weight) == (
         "基金收入预算完成率",
         Decimal(97),
-        Decimal(25),
+        Decimal("22.5"),  # make_goal's four indicators share the 90 points
     )
     assert (updated.row_version, updated.comparator, updated.unit) == (2, Comparator.GE, "%")
     goal = await goal_row(sessionmaker, province_draft.id)

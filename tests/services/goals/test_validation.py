@@ -167,6 +167,28 @@ def test_art18_the_weights_total_the_regions_total() -> None:
     ]
 
 
+def test_art23_fixed_level1_weights_total_each_categorys_points() -> None:
+    rows = [
+        indicator(quantitative(level3="参保率", level1=IndicatorCategory.OUTPUT, weight=Decimal(40))),
+        indicator(quantitative(level3="满意度", level1=IndicatorCategory.BENEFIT, weight=Decimal(30))),
+        indicator(qualitative(level3="决策", level1=IndicatorCategory.DECISION, weight=Decimal(10))),
+        indicator(qualitative(level3="过程", level1=IndicatorCategory.PROCESS, weight=Decimal(10))),
+    ]
+    fixed = {
+        IndicatorCategory.DECISION: Decimal(10),
+        IndicatorCategory.PROCESS: Decimal(10),
+        IndicatorCategory.OUTPUT: Decimal(35),
+        IndicatorCategory.BENEFIT: Decimal(35),
+    }
+    coverage = IndicatorCoverage.ALL_CATEGORIES_BOTH_KINDS
+    assert submission_problems(rows, weight_total=Decimal(90), coverage=coverage) == []  # free by default
+    found = submission_problems(rows, weight_total=Decimal(90), coverage=coverage, level1_weights=fixed)
+    assert [p.message.split("（")[0] for p in found] == [
+        "产出类指标权重合计应为 35，当前为 40",
+        "效益类指标权重合计应为 35，当前为 30",
+    ]
+
+
 def test_art18_each_problem_names_the_indicators_position() -> None:
     rows = [
         indicator(quantitative(weight=Decimal(50))),

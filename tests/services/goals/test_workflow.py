@@ -202,7 +202,7 @@ async def test_art7_submission_needs_the_tax_departments_concurrence(
 async def test_art18_submission_needs_a_complete_goal(
     sessionmaker: Sessionmaker, province: Bodies, province_draft: ProvinceGoal
 ) -> None:
-    async with sessionmaker() as session:  # an indicator left without a unit and a weight short of 100
+    async with sessionmaker() as session:  # an indicator left without a unit and a weight short of 90
         [first, *_] = await indicators_of(sessionmaker, province_draft.id)
         first.unit, first.weight = "", first.weight - 5
         session.add(first)
@@ -215,7 +215,7 @@ async def test_art18_submission_needs_a_complete_goal(
     )
     assert error.problems == [
         FieldProblem("indicators.0.unit", "定量指标须填写度量单位", ErrorCode.REQUIRED),
-        FieldProblem("indicators", "指标权重合计应为 100，当前为 95", ErrorCode.INVALID),
+        FieldProblem("indicators", "指标权重合计应为 90，当前为 85", ErrorCode.INVALID),
     ]
 
 
@@ -228,7 +228,7 @@ async def test_art23_submission_weighs_against_the_regions_total(
             session=s,
             actor=province.finance,
             region_code=PROVINCE,
-            values={RuleKey.INDICATOR_WEIGHT_TOTAL: "90"},
+            values={RuleKey.INDICATOR_WEIGHT_TOTAL: "80", RuleKey.EXECUTION_POINTS: "20"},
             reset=[],
         ),
     )
@@ -238,7 +238,36 @@ async def test_art23_submission_weighs_against_the_regions_total(
         ValidationFailed,
         take(province.agency, province_draft.id, A.SUBMIT, concurred.row_version),
     )
-    assert [p.message for p in error.problems][-1] == "指标权重合计应为 90，当前为 100"
+    assert [p.message for p in error.problems][-1] == "指标权重合计应为 80，当前为 90"
+
+
+async def test_art23_submission_weighs_each_category_against_fixed_level1_weights(
+    sessionmaker: Sessionmaker, province: Bodies, province_draft: ProvinceGoal
+) -> None:
+    """The province fixes the level-1 weights (its defaults 9 / 18 / 36 / 27 of 90); the draft's four
+    indicators weigh 22.5 each."""
+    await act(
+        sessionmaker,
+        lambda s: update_rules(
+            session=s,
+            actor=province.finance,
+            region_code=PROVINCE,
+            values={RuleKey.LEVEL1_WEIGHTS: "FIXED"},
+            reset=[],
+        ),
+    )
+    concurred = await concur(sessionmaker, province.tax, province_draft.id)
+    error = await refused(
+        sessionmaker,
+        ValidationFailed,
+        take(province.agency, province_draft.id, A.SUBMIT, concurred.row_version),
+    )
+    assert [p.message.split("（")[0] for p in error.problems] == [
+        "决策类指标权重合计应为 9，当前为 22.5",
+        "过程类指标权重合计应为 18，当前为 22.5",
+        "产出类指标权重合计应为 36，当前为 22.5",
+        "效益类指标权重合计应为 27，当前为 22.5",
+    ]
 
 
 async def test_art10_guiding_issue_then_national_review_then_formal_issue(
