@@ -39,7 +39,8 @@ async def _grouped(
     )
     width = len(columns)
     return {
-        tuple(row[:width]): [row[width], str(row[width + 1])] for row in (await (await session.connection()).execute(stmt)).all()
+        tuple(row[:width]): [row[width], str(row[width + 1])]
+        for row in (await (await session.connection()).execute(stmt)).all()
     }
 
 
