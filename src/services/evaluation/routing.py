@@ -35,7 +35,11 @@ class Routing:
 
 def routing(level: PoolingLevel) -> Routing:
     """The Art. 17 route of a fund pooled at `level`."""
-    region_level = pooling_region_level(level)
+    return route_at(pooling_region_level(level))
+
+
+def route_at(region_level: RegionLevel) -> Routing:
+    """The Art. 17 route of a self-evaluation whose pooling region is of `region_level`."""
     if region_level == RegionLevel.PROVINCE:
         return Routing(region_level, ActorType.AGENCY, PROVINCIAL_RECIPIENTS, tax_receives=False)
     return Routing(region_level, ActorType.FINANCE, PREFECTURE_RECIPIENTS, tax_receives=True)
