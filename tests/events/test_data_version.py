@@ -65,6 +65,12 @@ WRITES = {
     "webhookDelete": ("WEBHOOK_CHANGED", "Webhook"),
     "actualsRecord": ("MONITORING_ACTUALS_RECORDED", "IndicatorActual"),
     "executionRecord": ("MONITORING_EXECUTION_RECORDED", "BudgetExecution"),
+    "selfEvaluationOpen": ("SELF_EVALUATION_STATUS_CHANGED", "SelfEvaluation"),
+    "selfEvaluationUpdate": ("SELF_EVALUATION_CHANGED", "SelfEvaluation"),
+    "selfEvaluationTaxConcur": ("SELF_EVALUATION_STATUS_CHANGED", "SelfEvaluation"),
+    "selfEvaluationSubmit": ("SELF_EVALUATION_STATUS_CHANGED", "SelfEvaluation"),
+    "selfEvaluationAccept": ("SELF_EVALUATION_STATUS_CHANGED", "SelfEvaluation"),
+    "selfEvaluationReturn": ("SELF_EVALUATION_STATUS_CHANGED", "SelfEvaluation"),
 }
 
 
