@@ -16,8 +16,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from src.models.evaluation import SelfEvaluation, SelfEvaluationLine
 from src.services.errors import ErrorCode, FieldProblem
-from src.services.evaluation.form_scores import execution_reason_required, facts_of
-from src.services.evaluation.scoring import score_indicator, scoring_rules
+from src.services.evaluation.form_scores import execution_reason_required, rescore
+from src.services.evaluation.scoring import scoring_rules
 from src.services.evaluation.self_evaluations import lines_of
 from src.services.rules import rules_for
 
@@ -50,11 +50,10 @@ async def due_on(session: AsyncSession, evaluation: SelfEvaluation) -> date:
 async def submission_problems(session: AsyncSession, evaluation: SelfEvaluation) -> list[FieldProblem]:
     lines = await lines_of(session, evaluation.id or 0)
     rules = await scoring_rules(session=session, region_id=evaluation.region_id, year=evaluation.year)
-    for line in lines:  # the scores as the rules stand now
-        score = score_indicator(facts=facts_of(line), rules=rules)
-        line.score, line.met, line.deviates = score.score, score.met, score.deviates
-        session.add(line)
-    problems = unexplained(lines)
+    # Scored again as the rules stand now (a rule may have changed since the last edit).
+    problems = rescore(evaluation, lines, rules)
+    session.add_all(lines)
+    problems += unexplained(lines)
     if execution_reason_required(evaluation, rules) and not evaluation.execution_reason.strip():
         problems.append(
             FieldProblem(

@@ -176,3 +176,19 @@ async def test_bad_input_is_a_typed_error_and_changes_nothing(gql: GraphQLClient
     )
     listed = (await gql.data(LIST))["selfEvaluations"]["nodes"]
     assert [(e["contentRevision"], e["rowVersion"]) for e in listed] == [(0, evaluation["rowVersion"])]
+
+
+DEADLINES = """query { deadlines(year: 2027, regionCode: "510100") { ... on DeadlineList {
+  items { kind label dueOn status actorType organization { name } fundType { code } } } } }"""
+
+
+async def test_art17_the_self_evaluation_is_listed_among_the_deadlines_with_the_body_that_sends_it(
+    gql: GraphQLClient,
+) -> None:
+    await world(gql)
+    await gql.login_as(ActorType.FINANCE, CHENGDU)
+    items = (await gql.data(DEADLINES))["deadlines"]["items"]
+    (item,) = [i for i in items if i["kind"] == "SELF_EVALUATION"]
+    assert item["dueOn"] == "2027-05-31" and item["actorType"] == "FINANCE"  # 由财政部门牵头报
+    assert item["organization"] is not None and item["fundType"]["code"] == "EMPLOYEE_MEDICAL"
+    assert "2026年度绩效自评" in item["label"]
