@@ -16,6 +16,7 @@ REGISTRATIONS = (
     "src.domains.webhooks",
     "src.domains.api_tokens",
     "src.domains.monitoring",
+    "src.domains.evaluation",
 )
 
 

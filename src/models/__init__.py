@@ -5,6 +5,7 @@ from src.models.audit import AuditEvent
 from src.models.auth import ApiToken, RefreshToken
 from src.models.budget import FundBudget, FundBudgetLine
 from src.models.document_number import DocumentNumber
+from src.models.evaluation import SelfEvaluation, SelfEvaluationLine, SelfEvaluationTransition
 from src.models.event import Event
 from src.models.fund import FundType, PoolingArrangement
 from src.models.goal import (
@@ -67,6 +68,9 @@ __all__ = [
     "Region",
     "RegionalRule",
     "ReportJob",
+    "SelfEvaluation",
+    "SelfEvaluationLine",
+    "SelfEvaluationTransition",
     "User",
     "Webhook",
     "WebhookDelivery",

@@ -14,6 +14,8 @@ from src.schema.budgets.mutations import BudgetMutations
 from src.schema.budgets.queries import BudgetQueries
 from src.schema.deadlines.queries import DeadlineQueries
 from src.schema.errors import ERROR_TYPES, EXCEPTION_HANDLERS
+from src.schema.evaluation.mutations import SelfEvaluationMutations
+from src.schema.evaluation.queries import SelfEvaluationQueries
 from src.schema.events.queries import EventQueries
 from src.schema.events.subscriptions import EventSubscriptions
 from src.schema.extensions import hardening_extensions
@@ -61,6 +63,7 @@ Query = merge_types(
         EntryQueries,
         MonitoringReportQueries,
         MonitoringCompilationQueries,
+        SelfEvaluationQueries,
     ),
 )
 Mutation = merge_types(
@@ -77,6 +80,7 @@ Mutation = merge_types(
         EntryMutations,
         MonitoringReportMutations,
         MonitoringCompilationMutations,
+        SelfEvaluationMutations,
     ),
 )
 

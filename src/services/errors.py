@@ -87,6 +87,15 @@ class MonitoringReportErrorCode(StrEnum):
     ALREADY_ACKNOWLEDGED = "ALREADY_ACKNOWLEDGED"  # this recipient acknowledged the compilation already
 
 
+class SelfEvaluationErrorCode(StrEnum):
+    """The self-evaluation (Art. 15–18); the goal codes WRONG_STATUS, NOT_EDITABLE,
+    TAX_CONCURRENCE_REQUIRED, TAX_DEPARTMENT_MISSING and the report's ALREADY_ACCEPTED say the same of it."""
+
+    SELF_EVALUATION_EXISTS = "SELF_EVALUATION_EXISTS"  # one per pooling region, fund and year
+    YEAR_NOT_OVER = "YEAR_NOT_OVER"  # Art. 15: evaluated after the year's budget is executed
+    NO_GOAL_AT_YEAR_END = "NO_GOAL_AT_YEAR_END"  # no annual goal was in force on 31 December
+
+
 class AuthErrorCode(StrEnum):
     INVALID_CREDENTIALS = "INVALID_CREDENTIALS"
     TOO_MANY_ATTEMPTS = "TOO_MANY_ATTEMPTS"
@@ -97,6 +106,7 @@ DOMAIN_ERROR_CODES: tuple[type[StrEnum], ...] = (
     GoalErrorCode,
     BudgetErrorCode,
     MonitoringReportErrorCode,
+    SelfEvaluationErrorCode,
     AuthErrorCode,
     WarningErrorCode,
 )
@@ -105,6 +115,7 @@ AnyCode = (
     | GoalErrorCode
     | BudgetErrorCode
     | MonitoringReportErrorCode
+    | SelfEvaluationErrorCode
     | AuthErrorCode
     | WarningErrorCode
 )

@@ -51,6 +51,15 @@ class Action(StrEnum):
     MONITORING_COMPILATION_ACKNOWLEDGE = (
         "MONITORING_COMPILATION_ACKNOWLEDGE"  # 财政厅、人社厅、省医保局、省税务局
     )
+    # Self-evaluation (Art. 17, 18), at its pooling region; who submits and who accepts follow the fund's
+    # pooling level (src/services/evaluation/routing.py).
+    SELF_EVALUATION_OPEN = "SELF_EVALUATION_OPEN"  # 统筹地区财政部门…分险种组织
+    SELF_EVALUATION_DRAFT = "SELF_EVALUATION_DRAFT"  # 经办机构…具体实施: lines, budget block, narrative
+    SELF_EVALUATION_TAX_OPINION = "SELF_EVALUATION_TAX_OPINION"  # 商税务部门
+    SELF_EVALUATION_SUBMIT = (
+        "SELF_EVALUATION_SUBMIT"  # the province's agency; a prefecture's finance (牵头报)
+    )
+    SELF_EVALUATION_ACCEPT = "SELF_EVALUATION_ACCEPT"  # 财政厅 and 人社厅 or 省医保局: accept or return
 
 
 @dataclass(frozen=True)
@@ -161,6 +170,24 @@ def allowed(actor: Actor, action: Action, scope: Scope | None = None) -> bool:
                 ActorType.AGENCY,
                 REVIEWER_OF.get(scope.administration) if scope.administration else None,
                 ActorType.FINANCE,
+            )
+        case Action.SELF_EVALUATION_OPEN:
+            return actor.actor_type == ActorType.FINANCE and _same_region(actor, scope)
+        case Action.SELF_EVALUATION_DRAFT:
+            return actor.actor_type == ActorType.AGENCY and _same_region(actor, scope)
+        case Action.SELF_EVALUATION_TAX_OPINION:
+            return actor.actor_type == ActorType.TAX and _same_region(actor, scope)
+        case Action.SELF_EVALUATION_SUBMIT:
+            # Pooled at the province: the provincial agency reports it; at a prefecture: 由财政部门牵头报.
+            submitter = ActorType.AGENCY if scope.region_level == RegionLevel.PROVINCE else ActorType.FINANCE
+            return actor.actor_type == submitter and _same_region(actor, scope)
+        case Action.SELF_EVALUATION_ACCEPT:
+            # 报财政厅、人力资源社会保障厅、省医保局 (Art. 17): 财政厅 and the fund's administration.
+            reviewer = REVIEWER_OF.get(scope.administration) if scope.administration else None
+            return (
+                actor.region_level == RegionLevel.PROVINCE
+                and actor.covers(scope.region_path)
+                and actor.actor_type in (ActorType.FINANCE, reviewer)
             )
         case Action.MONITORING_COMPILE:
             return (

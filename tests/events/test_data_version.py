@@ -75,6 +75,12 @@ WRITES = {
     "monitoringCompilationUpdate": ("MONITORING_COMPILATION_CHANGED", "MonitoringCompilation"),
     "monitoringCompilationSend": ("MONITORING_COMPILATION_SENT", "MonitoringCompilation"),
     "monitoringCompilationAcknowledge": ("MONITORING_COMPILATION_ACKNOWLEDGED", "MonitoringCompilation"),
+    "selfEvaluationOpen": ("SELF_EVALUATION_STATUS_CHANGED", "SelfEvaluation"),
+    "selfEvaluationUpdate": ("SELF_EVALUATION_CHANGED", "SelfEvaluation"),
+    "selfEvaluationTaxConcur": ("SELF_EVALUATION_STATUS_CHANGED", "SelfEvaluation"),
+    "selfEvaluationSubmit": ("SELF_EVALUATION_STATUS_CHANGED", "SelfEvaluation"),
+    "selfEvaluationAccept": ("SELF_EVALUATION_STATUS_CHANGED", "SelfEvaluation"),
+    "selfEvaluationReturn": ("SELF_EVALUATION_STATUS_CHANGED", "SelfEvaluation"),
 }
 
 

@@ -15,7 +15,8 @@ from typing import Any
 from sqlmodel import col, select
 
 from src.models import ApiToken, Indicator, IndicatorTemplate, User, Webhook
-from src.models.enums import ActorType, Administration, BudgetStatus, GoalStatus
+from src.models.enums import ActorType, Administration, BudgetStatus, GoalStatus, PoolingLevel
+from src.models.evaluation import SelfEvaluation, SelfEvaluationStatus
 from src.models.monitoring import MonitoringWarning
 from tests.factories import make_actor, make_actual, make_budget, make_goal, make_user
 from tests.schema.conftest import GraphQLClient
@@ -409,6 +410,74 @@ def answer(name: str) -> Case:
 
 CASES["warningRespond"] = answer("warningRespond")
 CASES["warningResponseDraft"] = answer("warningResponseDraft")
+
+
+# Self-evaluation (Art. 17, 18): 成都's 2025 employee medical goal was in force on 31 December 2025.
+EVALUATED = 2025
+
+
+async def self_evaluation(gql: GraphQLClient, status: SelfEvaluationStatus, **extra: Any) -> dict[str, Any]:
+    """成都's self-evaluation of 2025 in `status`, its narrative written (no lines: nothing to explain)."""
+    finance = await make_actor(gql.sessionmaker, actor_type=ActorType.FINANCE, region_code=PREFECTURE)
+    async with gql.sessionmaker() as s:
+        goal_row = await make_goal(s, region_code=PREFECTURE, year=EVALUATED, status=GoalStatus.ISSUED)
+        row = SelfEvaluation(
+            region_id=goal_row.region_id, fund_type_id=goal_row.fund_type_id, year=EVALUATED,
+            goal_id=goal_row.id or 0, pooling_level=PoolingLevel.PREFECTURE, status=status,
+            opener_organization_id=finance.organization_id, conclusion="结论", problems="问题",
+            measures="措施", **extra,
+        )  # fmt: skip
+        s.add(row)
+        await s.commit()
+        return {"id": str(row.id), "rowVersion": row.row_version}
+
+
+@case("selfEvaluationOpen")
+async def self_evaluation_open(gql: GraphQLClient) -> Call:
+    async with gql.sessionmaker() as s:
+        await make_goal(s, region_code=PREFECTURE, year=EVALUATED, status=GoalStatus.ISSUED)
+        await s.commit()
+    await gql.login_as(ActorType.FINANCE, PREFECTURE)
+    fields = {"regionCode": PREFECTURE, "fundTypeCode": "EMPLOYEE_MEDICAL", "year": EVALUATED}
+    return Call(by_input("selfEvaluationOpen", "SelfEvaluationOpenInput"), {"input": fields})
+
+
+@case("selfEvaluationUpdate")
+async def self_evaluation_update(gql: GraphQLClient) -> Call:
+    target = await self_evaluation(gql, SelfEvaluationStatus.DRAFT)
+    await drafter(gql)
+    change = {**target, "conclusion": "新结论"}
+    return Call(by_input("selfEvaluationUpdate", "SelfEvaluationUpdateInput"), {"input": change})
+
+
+@case("selfEvaluationTaxConcur")
+async def self_evaluation_tax_concur(gql: GraphQLClient) -> Call:
+    target = await self_evaluation(gql, SelfEvaluationStatus.DRAFT)
+    await gql.login_as(ActorType.TAX, PREFECTURE)
+    return Call(by_input("selfEvaluationTaxConcur", "SelfEvaluationTaxConcurInput"), {"input": target})
+
+
+@case("selfEvaluationSubmit")
+async def self_evaluation_submit(gql: GraphQLClient) -> Call:
+    await gql.login_as(ActorType.TAX, PREFECTURE)  # the tax department that concurred (Art. 17)
+    target = await self_evaluation(gql, SelfEvaluationStatus.DRAFT, tax_concurred_revision=0)
+    await gql.login_as(ActorType.FINANCE, PREFECTURE)  # 由财政部门牵头报: a prefecture-pooled fund
+    return Call(by_id("selfEvaluationSubmit"), target)
+
+
+@case("selfEvaluationAccept")
+async def self_evaluation_accept(gql: GraphQLClient) -> Call:
+    target = await self_evaluation(gql, SelfEvaluationStatus.SUBMITTED)
+    await gql.login_as(ActorType.FINANCE, PROVINCE)  # 财政厅
+    return Call(by_id("selfEvaluationAccept"), target)
+
+
+@case("selfEvaluationReturn")
+async def self_evaluation_return(gql: GraphQLClient) -> Call:
+    target = await self_evaluation(gql, SelfEvaluationStatus.SUBMITTED)
+    await gql.login_as(ActorType.MEDICAL_SECURITY, PROVINCE, MED)  # 省医保局
+    back = {**target, "reason": "原因分析不充分"}
+    return Call(by_input("selfEvaluationReturn", "SelfEvaluationReturnInput"), {"input": back})
 
 
 # The monitoring report's and compilation's cases register themselves (mutation_cases_reports.py).

@@ -28,7 +28,16 @@ from src.models import (
     Organization,
     Region,
 )
-from src.models.enums import ActorType, Administration, Aggregation, BudgetStatus, GoalStatus, RegionLevel
+from src.models.enums import (
+    ActorType,
+    Administration,
+    Aggregation,
+    BudgetStatus,
+    GoalStatus,
+    PoolingLevel,
+    RegionLevel,
+)
+from src.models.evaluation import SelfEvaluation, SelfEvaluationStatus, SelfEvaluationTransition
 from src.models.monitoring import (
     BudgetExecution,
     CompilationStatus,
@@ -313,6 +322,41 @@ R_DRAFT, R_SUBMITTED = MonitoringReportStatus.DRAFT, MonitoringReportStatus.SUBM
 C_DRAFT, C_SENT = CompilationStatus.DRAFT, CompilationStatus.SENT
 
 
+def self_evaluation(
+    s: SelfEvaluationStatus, **extra: Any
+) -> Callable[[AsyncSession, str, int], Awaitable[dict[str, Any]]]:
+    """The region's self-evaluation of `year` in `s`, on its issued goal, its narrative written."""
+
+    async def build(session: AsyncSession, region: str, year: int) -> dict[str, Any]:
+        target = await goal_in(session, region, year, GoalStatus.ISSUED)
+        goal = await session.get_one(Goal, int(target["id"]))
+        finance = select(Organization.id).join(Region, col(Region.id) == Organization.region_id)
+        opener = (
+            await session.exec(
+                finance.where(Region.code == region, Organization.actor_type == ActorType.FINANCE)
+            )
+        ).first()
+        row = SelfEvaluation(
+            region_id=goal.region_id, fund_type_id=goal.fund_type_id, year=year, goal_id=goal.id or 0,
+            pooling_level=PoolingLevel.PREFECTURE, status=s, opener_organization_id=opener or 0,
+            conclusion="结论", problems="问题", measures="措施", **extra,
+        )  # fmt: skip
+        session.add(row)
+        await session.flush()
+        return {"id": str(row.id), "rowVersion": row.row_version, "status": s.value}
+
+    return build
+
+
+def open_evaluation(t: dict[str, Any]) -> dict[str, Any]:
+    return {"input": {"regionCode": t["region"], "fundTypeCode": "EMPLOYEE_MEDICAL", "year": t["year"]}}
+
+
+EVALUATION_INPUT = "mutation($input: {1}!) {{ {0}(input: $input) {{ __typename }} }}"
+RECIPIENTS = only(("FINANCE", "parent"), ("MEDICAL_SECURITY", "parent"))
+PROVINCE_RECIPIENTS = only(("FINANCE", "own"), ("MEDICAL_SECURITY", "own"))
+CONCURRED = self_evaluation(SelfEvaluationStatus.DRAFT, tax_concurred_revision=0)
+SENT = self_evaluation(SelfEvaluationStatus.SUBMITTED)
 ACTUALS = "mutation($input: ActualsRecordInput!) { actualsRecord(input: $input) { __typename } }"
 EXECUTIONS = "mutation($input: ExecutionRecordInput!) { executionRecord(input: $input) { __typename } }"
 PART_AGENCY = only(("AGENCY_MED", "part"))
@@ -582,6 +626,45 @@ CASES: dict[str, Case] = {
         lambda t: {"id": t["id"]},
         PROVINCIAL_BODIES,
     ),
+    # Art. 17: the pooling region's finance opens it, its agency fills it in with its tax department; a
+    # prefecture's finance sends it (牵头报), the provincial agency reports a fund pooled at the province;
+    # 财政厅 and the fund's administration (省医保局 here) accept or return it.
+    "selfEvaluationOpen": Case(
+        False,
+        issued_goal,
+        EVALUATION_INPUT.format("selfEvaluationOpen", "SelfEvaluationOpenInput"),
+        open_evaluation,
+        FIN,
+    ),
+    "selfEvaluationUpdate": Case(
+        False,
+        self_evaluation(SelfEvaluationStatus.DRAFT),
+        EVALUATION_INPUT.format("selfEvaluationUpdate", "SelfEvaluationUpdateInput"),
+        lambda t: {"input": {**ids(t), "conclusion": "新结论"}},
+        DRAFTER,
+    ),
+    "selfEvaluationTaxConcur": Case(
+        False,
+        self_evaluation(SelfEvaluationStatus.DRAFT),
+        EVALUATION_INPUT.format("selfEvaluationTaxConcur", "SelfEvaluationTaxConcurInput"),
+        lambda t: {"input": ids(t)},
+        TAX,
+    ),
+    "selfEvaluationSubmit": Case(False, CONCURRED, TRANSITION.format("selfEvaluationSubmit"), ids, FIN),
+    "selfEvaluationSubmitProvince": Case(
+        True, CONCURRED, TRANSITION.format("selfEvaluationSubmit"), ids, DRAFTER
+    ),
+    "selfEvaluationAccept": Case(False, SENT, TRANSITION.format("selfEvaluationAccept"), ids, RECIPIENTS),
+    "selfEvaluationAcceptProvince": Case(
+        True, SENT, TRANSITION.format("selfEvaluationAccept"), ids, PROVINCE_RECIPIENTS
+    ),
+    "selfEvaluationReturn": Case(
+        False,
+        SENT,
+        EVALUATION_INPUT.format("selfEvaluationReturn", "SelfEvaluationReturnInput"),
+        reason,
+        RECIPIENTS,
+    ),
 }
 
 
@@ -602,12 +685,12 @@ def sees(key: str, relation: str, target: dict[str, Any]) -> bool:
 async def fingerprint(session: AsyncSession) -> tuple[Any, ...]:
     """Enough of the database to see any change a mutation could make."""
     parts: list[Any] = []
-    versioned = (IndicatorActual, BudgetExecution, MonitoringReport, MonitoringCompilation)
+    versioned = (IndicatorActual, BudgetExecution, MonitoringReport, MonitoringCompilation, SelfEvaluation)
     for model in (Goal, Indicator, FundBudget, *versioned):
         parts.append(
             (await session.exec(select(func.count(), func.sum(model.row_version)).select_from(model))).one()
         )
-    for model in (AuditEvent, GoalTransition, MonitoringReportTransition):  # type: ignore[assignment]
+    for model in (AuditEvent, GoalTransition, MonitoringReportTransition, SelfEvaluationTransition):  # type: ignore[assignment]
         parts.append((await session.exec(select(func.count()).select_from(model))).one())
     acknowledged = col(MonitoringCompilationRecipient.acknowledged_at).is_not(None)
     parts.append((await session.exec(select(func.count()).where(acknowledged))).one())

@@ -63,6 +63,7 @@ from tests.subjects.conftest import (
     describe,
     draw_actors,
 )
+from tests.subjects.evaluation_rows import make_evaluation_rows
 from tests.subjects.monitoring_rows import make_monitoring_rows
 
 SEED = int(os.environ.get("FUNDPERF_AGREEMENT_SEED", "17"))
@@ -135,6 +136,7 @@ async def make_rows(sessionmaker: Sessionmaker, rng: random.Random, actors: Sequ
             await make_budget(session, region_code=region_code, fund_code=fund_code, year=year, status=status)
         await make_rule_overrides(session, rng)
         await make_monitoring_rows(session, rng)
+        await make_evaluation_rows(session, rng)
     administered = await make_administered_rows(sessionmaker, rng, [a.user_id for a in actors])
     return Drawn(funds=funds, actors=administered)
 

@@ -80,7 +80,10 @@ async def bodies(session: AsyncSession, region_ids: Collection[int]) -> dict[Bod
 
 
 def body_of(found: dict[BodyKey, int], item: DeadlineItem) -> int | None:
-    return found.get((item.region.id, item.actor_type, item.administration))
+    """The organization of the item's body; a body bound to no administration (finance) doing an item about
+    one fund (a prefecture's finance sending a self-evaluation) is found by its actor type alone."""
+    key = (item.region.id, item.actor_type, item.administration)
+    return found.get(key) or found.get((item.region.id, item.actor_type, None))
 
 
 async def _notices(session: AsyncSession, items: list[DeadlineItem]) -> dict[str, datetime]:

@@ -1,4 +1,5 @@
-"""After the year (Art. 15–18): scoring a self-evaluation from the region's rules (scoring.py)."""
+"""After the year (Art. 15–18): the pooling regions' self-evaluations, and their scoring from the region's
+rules (scoring.py)."""
 
 from src.services.evaluation.scoring import (
     ExecutionScore,

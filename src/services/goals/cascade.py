@@ -24,6 +24,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from src.models import FundType, Goal, Indicator, Region
 from src.models.enums import GoalHorizon, GoalStatus, IndicatorKind, label_zh
 from src.services.actors import Actor
+from src.services.concurrence import revised
 from src.services.goals.decomposition import DecompositionTable
 from src.services.goals.decomposition_edits import freeze
 from src.services.goals.lineage import inherited_lineages
@@ -177,7 +178,7 @@ async def decompose(
             await _drop_inherited(session, child)
             child.parent_goal_id = goal.id
             child.status = GoalStatus.DRAFT
-            child.content_revision += 1  # the tax department's concurrence was on the old targets
+            revised(child)  # the tax department's concurrence was on the old targets
             child.row_version += 1
             session.add(child)
             await session.flush()

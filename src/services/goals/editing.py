@@ -10,6 +10,7 @@ from src.models import Goal
 from src.models.goal import GoalEventKind
 from src.services import policy
 from src.services.actors import Actor
+from src.services.concurrence import revised
 from src.services.concurrency import claim
 from src.services.errors import GoalErrorCode, InvalidTransition, NotFound
 from src.services.goals.scope import goal_scope
@@ -57,7 +58,7 @@ async def editable_goal(
     await claim(
         session=session, row=goal, expected_version=goal.row_version if row_version is None else row_version
     )
-    goal.content_revision += 1
+    revised(goal)
     session.add(goal)
     return goal
 

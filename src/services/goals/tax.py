@@ -5,14 +5,15 @@ agency submits only content the tax department of the same region has concurred 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from src.models import Goal, GoalTaxOpinion, Organization, Region
-from src.models.enums import ActorType, TaxVerdict
+from src.models import Goal, GoalTaxOpinion
+from src.models.enums import TaxVerdict
 from src.models.goal import GoalEventKind
 from src.models.types import FREE_TEXT_MAX_LENGTH
 from src.services import audit, policy
 from src.services.actors import Actor
+from src.services.concurrence import concur, concurs, not_concurred, require_tax_department, withdraw
 from src.services.concurrency import claim
-from src.services.errors import ErrorCode, FieldProblem, GoalErrorCode, PreconditionFailed, ValidationFailed
+from src.services.errors import ErrorCode, FieldProblem, ValidationFailed
 from src.services.goals.editing import visible_goal
 from src.services.goals.steps import GoalAction, invalid
 from src.subjects.events import record_event
@@ -50,7 +51,10 @@ async def record_opinion(
     text = _opinion(verdict, opinion)
     async with audit.changing(session=session, actor=actor, operation=OPERATION[verdict], row=goal) as extra:
         await claim(session=session, row=goal, expected_version=row_version)
-        goal.tax_concurred_revision = goal.content_revision if verdict == TaxVerdict.CONCUR else None
+        if verdict == TaxVerdict.CONCUR:
+            concur(goal)
+        else:
+            withdraw(goal)
         session.add(goal)
         assert goal.id is not None
         session.add(
@@ -75,25 +79,15 @@ async def record_opinion(
     return goal
 
 
-async def tax_organization_id(session: AsyncSession, region_id: int) -> int | None:
-    stmt = select(Organization.id).where(
-        Organization.region_id == region_id, Organization.actor_type == ActorType.TAX
-    )
-    return (await session.exec(stmt)).first()
-
-
 async def require_concurrence(session: AsyncSession, goal: Goal) -> int:
     """The tax organization that concurred with the goal's current content; refuses submission otherwise."""
-    organization_id = await tax_organization_id(session, goal.region_id)
-    if organization_id is None:
-        region = await session.get(Region, goal.region_id)
-        name = region.name if region is not None else str(goal.region_id)
-        raise PreconditionFailed(
-            f"{name}尚未设置税务部门，目标无法会商税务部门（第七条），不能报送；"
-            "这是系统设置问题，请系统管理员先建立该地区的税务部门及其用户",
-            code=GoalErrorCode.TAX_DEPARTMENT_MISSING,
-        )
-    if goal.tax_concurred_revision == goal.content_revision:
+    organization_id = await require_tax_department(
+        session,
+        goal,
+        missing="{region}尚未设置税务部门，目标无法会商税务部门（第七条），不能报送；"
+        "这是系统设置问题，请系统管理员先建立该地区的税务部门及其用户",
+    )
+    if concurs(goal):
         return organization_id
     latest = (
         await session.exec(
@@ -113,7 +107,6 @@ async def require_concurrence(session: AsyncSession, goal: Goal) -> int:
         why = "税务部门同意后目标或指标又有修改，须重新会商"
     else:
         why = "目标尚未会商税务部门"
-    raise PreconditionFailed(
-        f"{why}。报送前须取得同级税务部门对当前内容的同意意见（第五条、第七条：经办机构商税务部门制定）",
-        code=GoalErrorCode.TAX_CONCURRENCE_REQUIRED,
+    raise not_concurred(
+        f"{why}。报送前须取得同级税务部门对当前内容的同意意见（第五条、第七条：经办机构商税务部门制定）"
     )

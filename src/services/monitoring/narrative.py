@@ -65,6 +65,7 @@ def required(texts: Mapping[str, str], prefix: str, message: str) -> None:
 
 LABELS = {
     "progress": "执行进展",
+    "conclusion": "评价结论",
     "summary": "总体情况",
     "problems": "存在问题",
     "measures": "改进措施",

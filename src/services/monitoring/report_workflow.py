@@ -17,7 +17,6 @@ from enum import StrEnum
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from src.models import Region
 from src.models.base import utcnow
 from src.models.enums import ActorType, label_zh
 from src.models.monitoring import (
@@ -28,6 +27,7 @@ from src.models.monitoring import (
 )
 from src.services import audit, policy
 from src.services.actors import Actor
+from src.services.concurrence import concur, require_concurrence
 from src.services.concurrency import claim
 from src.services.errors import (
     ErrorCode,
@@ -35,10 +35,8 @@ from src.services.errors import (
     GoalErrorCode,
     InvalidTransition,
     MonitoringReportErrorCode,
-    PreconditionFailed,
     ValidationFailed,
 )
-from src.services.goals.tax import tax_organization_id
 from src.services.monitoring import narrative
 from src.services.monitoring.reports import TEXTS, visible_report
 from src.services.monitoring.scope import REPORT_DRAFTS
@@ -139,26 +137,21 @@ async def concur_report(
     operation = OPERATION[ReportAction.TAX_CONCUR]
     async with audit.changing(session=session, actor=actor, operation=operation, row=report) as extra:
         await _claim_in_status(session, report, row_version)
-        report.tax_concurred_revision = report.content_revision
+        concur(report)
         extra["opinion"] = text
     await _log(session, actor, report, ReportAction.TAX_CONCUR, before, text or None)
     return report
 
 
 async def _require_concurrence(session: AsyncSession, report: MonitoringReport) -> None:
-    if await tax_organization_id(session, report.region_id) is None:
-        region = await session.get(Region, report.region_id)
-        name = region.name if region is not None else str(report.region_id)
-        raise PreconditionFailed(
-            f"{name}尚未设置税务部门，报告无法商税务部门（第十三条），不能报送；请系统管理员先建立该地区的税务部门",
-            code=GoalErrorCode.TAX_DEPARTMENT_MISSING,
-        )
-    if report.tax_concurred_revision != report.content_revision:
-        why = "报告尚未商税务部门" if report.tax_concurred_revision is None else "税务部门同意后报告又有修改"
-        raise PreconditionFailed(
-            f"{why}。报送前须取得同级税务部门对当前内容的同意（第十三条：经办机构商税务部门形成运行监控情况报告）",
-            code=GoalErrorCode.TAX_CONCURRENCE_REQUIRED,
-        )
+    await require_concurrence(
+        session,
+        report,
+        missing="{region}尚未设置税务部门，报告无法商税务部门（第十三条），不能报送；请系统管理员先建立该地区的税务部门",
+        why_not="{why}。报送前须取得同级税务部门对当前内容的同意（第十三条：经办机构商税务部门形成运行监控情况报告）",
+        never="报告尚未商税务部门",
+        after="税务部门同意后报告又有修改",
+    )
 
 
 async def submit_report(

@@ -19,6 +19,7 @@ from src.models.enums import GoalHorizon
 from src.models.monitoring import MonitoringReport, MonitoringReportEventKind, MonitoringReportStatus
 from src.services import audit, policy
 from src.services.actors import Actor
+from src.services.concurrence import revised
 from src.services.concurrency import claim
 from src.services.errors import (
     Conflict,
@@ -207,7 +208,7 @@ async def update_report(
         )
         for name, value in texts.items():
             setattr(report, name, value)
-        report.content_revision += 1
+        revised(report)
     await announce(session, actor, report, "monitoringReportUpdate", changed)
     return report
 

@@ -1,0 +1,30 @@
+"""The codes of the self-evaluation (Art. 15–18) and their Chinese labels; the tables are in evaluation.py."""
+
+from enum import StrEnum
+
+from src.models.enums import add_labels
+
+
+class SelfEvaluationStatus(StrEnum):
+    DRAFT = "DRAFT"
+    SUBMITTED = "SUBMITTED"  # reported to the provincial bodies (Art. 17)
+    ACCEPTED = "ACCEPTED"  # finance and the supervising administration at the province both accepted it
+    RETURNED = "RETURNED"  # back with a reason
+
+
+class SelfEvaluationEventKind(StrEnum):
+    SELF_EVALUATION_STATUS_CHANGED = "SELF_EVALUATION_STATUS_CHANGED"  # opened, concurred, submitted, ...
+    SELF_EVALUATION_CHANGED = "SELF_EVALUATION_CHANGED"  # the draft's lines, budget block or narrative edited
+
+
+# 评价等级 (the codes of src/services/evaluation/scoring.py Grade), as the form prints them.
+GRADE_LABELS = {"EXCELLENT": "优", "GOOD": "良", "FAIR": "中", "POOR": "差"}
+
+add_labels(
+    [
+        (SelfEvaluationStatus.DRAFT, "草稿"),
+        (SelfEvaluationStatus.SUBMITTED, "已上报"),
+        (SelfEvaluationStatus.ACCEPTED, "已审核通过"),
+        (SelfEvaluationStatus.RETURNED, "已退回"),
+    ]
+)
