@@ -93,7 +93,7 @@ async def evaluated(
                     denominator=Decimal(50),
                     region_code=part,
                 )
-            await make_actual(s, adjustments, month=12, by=agency, value=Decimal(5))
+            await make_actual(s, adjustments, month=12, by=agency, value=Decimal(9))  # within 20 % of the cap
             await make_actual(s, policy, month=12, by=agency, grade=G.ACHIEVED)
             await make_execution(s, budget, BudgetItem.BENEFITS, month=6, amount=Decimal(1000), by=agency)
             await make_execution(
