@@ -17,7 +17,13 @@ from collections.abc import Callable
 
 from docx.document import Document
 
-from report_templates.kinds import goal_table, monitoring_compilation, monitoring_report, monitoring_table
+from report_templates.kinds import (
+    goal_table,
+    monitoring_compilation,
+    monitoring_report,
+    monitoring_table,
+    self_evaluation_form,
+)
 from report_templates.official.ooxml import docx_bytes
 from report_templates.official.units import TEMPLATE_DIR
 
@@ -26,6 +32,7 @@ TEMPLATES: dict[str, Callable[[], Document]] = {
     "MONITORING_TABLE": monitoring_table.build,
     "MONITORING_REPORT": monitoring_report.build,
     "MONITORING_COMPILATION": monitoring_compilation.build,
+    "SELF_EVALUATION_FORM": self_evaluation_form.build,
 }
 
 

@@ -14,7 +14,12 @@ from sqlmodel import Field, SQLModel
 
 from src.models.base import Versioned, utcnow
 from src.models.enums import Comparator, IndicatorCategory, IndicatorKind, PoolingLevel, QualitativeGrade
-from src.models.evaluation_enums import GRADE_LABELS, SelfEvaluationEventKind, SelfEvaluationStatus
+from src.models.evaluation_enums import (
+    GRADE_LABELS,
+    SelfEvaluationDocumentKind,
+    SelfEvaluationEventKind,
+    SelfEvaluationStatus,
+)
 from src.models.goal import TARGET_VALUE, WEIGHT
 from src.models.types import FREE_TEXT_MAX_LENGTH, Money, ScaledDecimal, StrEnumType, UTCDateTime
 
@@ -22,6 +27,7 @@ __all__ = [
     "GRADE_LABELS",
     "SCORE",
     "SelfEvaluation",
+    "SelfEvaluationDocumentKind",
     "SelfEvaluationEventKind",
     "SelfEvaluationLine",
     "SelfEvaluationStatus",

@@ -17,6 +17,10 @@ class SelfEvaluationEventKind(StrEnum):
     SELF_EVALUATION_CHANGED = "SELF_EVALUATION_CHANGED"  # the draft's lines, budget block or narrative edited
 
 
+class SelfEvaluationDocumentKind(StrEnum):
+    SELF_EVALUATION_FORM = "SELF_EVALUATION_FORM"  # 绩效自评表 (FORMS §2B/§2C): one per self-evaluation
+
+
 # 评价等级 (the codes of src/services/evaluation/scoring.py Grade), as the form prints them.
 GRADE_LABELS = {"EXCELLENT": "优", "GOOD": "良", "FAIR": "中", "POOR": "差"}
 

@@ -20,6 +20,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bench.render import context as bench_context
 from src.models import Indicator
 from src.models.enums import ActorType, Administration, GoalStatus, IndicatorCategory
+from src.models.evaluation import SelfEvaluationDocumentKind
 from src.models.goal import GoalDocumentKind
 from src.models.monitoring import MonitoringDocumentKind
 from src.models.report import ReportFormat
@@ -32,6 +33,7 @@ from src.subjects.registry import registry
 from tests.factories import issue_goal, make_budget, make_goal, make_user
 from tests.services.test_reads import actor
 from tests.support.monitoring_documents import real_monitoring_records
+from tests.support.self_evaluation_documents import real_self_evaluations
 from tests.support.templates import template_problems
 
 HOSTILE = "A<B & C \"引号\" 'x' 😀 ]]> <w:p/>"
@@ -152,6 +154,11 @@ def _monitoring(name: str) -> Callable[[async_sessionmaker[AsyncSession]], Await
     return subject
 
 
+async def _submitted_self_evaluation(sessionmaker: async_sessionmaker[AsyncSession]) -> int:
+    """A submitted self-evaluation among its real records (tests/support/self_evaluation_documents.py)."""
+    return (await real_self_evaluations(sessionmaker))["submitted"]
+
+
 SUBJECTS: dict[str, Callable[[async_sessionmaker[AsyncSession]], Awaitable[int]]] = {
     GoalDocumentKind.GOAL_TABLE: _issued_goal,
     MonitoringDocumentKind.MONITORING_ENTRY_SHEET: _province_goal_in_force,
@@ -159,6 +166,7 @@ SUBJECTS: dict[str, Callable[[async_sessionmaker[AsyncSession]], Awaitable[int]]
     MonitoringDocumentKind.MONITORING_TABLE: _monitoring("table_accepted"),
     MonitoringDocumentKind.MONITORING_REPORT: _monitoring("report_accepted"),
     MonitoringDocumentKind.MONITORING_COMPILATION: _monitoring("compilation_sent"),
+    SelfEvaluationDocumentKind.SELF_EVALUATION_FORM: _submitted_self_evaluation,
 }
 
 

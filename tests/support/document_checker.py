@@ -105,15 +105,23 @@ def _monitoring_compilation_whole(context: Mapping[str, Any]) -> list[str]:
     return _whole(*(r[k] for r in context["rows"] for k in keys))
 
 
+def _self_evaluation_form_whole(context: Mapping[str, Any]) -> list[str]:
+    budget = [context["budget"][k] for k in ("initial", "budget", "executed", "points", "rate", "score")]
+    rows = [r[k] for r in context["rows"] for k in ("target", "actual", "weight", "score")]
+    totals = [context[k] for k in ("weight_total", "indicator_score", "total_score")]
+    return _whole(*budget, *rows, *totals)
+
+
 # The values of each kind that must print whole, on one line (numbers with their separators, lights).
 WHOLE_VALUES: dict[str, Callable[[Mapping[str, Any]], list[str]]] = {
     "GOAL_TABLE": _goal_table_whole,
     "MONITORING_TABLE": _monitoring_table_whole,
     "MONITORING_REPORT": _monitoring_report_whole,
     "MONITORING_COMPILATION": _monitoring_compilation_whole,
+    "SELF_EVALUATION_FORM": _self_evaluation_form_whole,
 }
 # Kinds that are forms, not 公文 (see the module's description).
-FORMS = frozenset({"MONITORING_TABLE"})
+FORMS = frozenset({"MONITORING_TABLE", "SELF_EVALUATION_FORM"})
 
 
 def check_page(doc: Rendered) -> list[str]:

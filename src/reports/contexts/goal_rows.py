@@ -11,6 +11,7 @@ only where it says something of its own (a target set stricter than the one hand
 
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import Protocol, TypeVar
 
 import sqlalchemy as sa
 from sqlmodel import col, select
@@ -52,9 +53,20 @@ async def level2_order(session: AsyncSession) -> dict[tuple[IndicatorCategory, s
     return {(IndicatorCategory(level1), level2): rank for level1, level2, rank in rows}
 
 
-def in_category_order(
-    indicators: Sequence[Indicator], library: dict[tuple[IndicatorCategory, str], int]
-) -> list[Indicator]:
+class Categorized(Protocol):
+    """What has an indicator's categories: an indicator, a self-evaluation's line."""
+
+    @property
+    def level1(self) -> IndicatorCategory: ...
+
+    @property
+    def level2(self) -> str: ...
+
+
+C = TypeVar("C", bound=Categorized)
+
+
+def in_category_order(indicators: Sequence[C], library: dict[tuple[IndicatorCategory, str], int]) -> list[C]:
     """Ordered by 一级 (Art. 9's order), then 二级 as the library orders them (a 二级 the library does not
     know after the known ones, by its first place in the goal), then the goal's own order."""
     first_place: dict[tuple[IndicatorCategory, str], int] = {}
@@ -62,7 +74,7 @@ def in_category_order(
         first_place.setdefault((indicator.level1, indicator.level2), place)
     unknown = len(library) + 1_000_000
 
-    def key(pair: tuple[int, Indicator]) -> tuple[int, int, int, int]:
+    def key(pair: tuple[int, C]) -> tuple[int, int, int, int]:
         place, i = pair
         category = (i.level1, i.level2)
         rank = library.get(category, unknown + first_place[category])
