@@ -178,8 +178,8 @@ def _grid(document: Document) -> None:
         fill(row.cells[TOTAL_SPAN + 2], grade, GRID_HEAD)
         # The last indicator keeps with 合计, 合计 with 总分 (never alone on a page); 总分 ends the chain, so
         # that the part after it may start the next page without pulling indicators along.
-        for cell in row.cells if row is total else ():
-            cell.paragraphs[0].paragraph_format.keep_with_next = True
+        for cell in row.cells:  # (the head style keeps with the next: 总分 says it does not)
+            cell.paragraphs[0].paragraph_format.keep_with_next = row is total
 
 
 def build() -> Document:
