@@ -174,7 +174,7 @@ async def _work_through(
         again = at_office_hours((returned + timedelta(days=rng.randint(5, 10))).date(), rng)
         steps += [
             ("RETURN", S.SUBMITTED, S.RETURNED, RETURN_REASON, fin_user, fin_org, returned),
-            ("TAX_CONCUR", S.RETURNED, S.RETURNED, None, tax_user, tax_org, again - timedelta(hours=3)),
+            ("TAX_CONCUR", S.RETURNED, S.RETURNED, None, tax_user, tax_org, again - timedelta(days=1)),
             ("SUBMIT", S.RETURNED, S.SUBMITTED, None, sub_user, sub_org, again),
         ]
         evaluation.content_revision = 2  # reworked after the return
