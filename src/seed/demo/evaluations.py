@@ -161,7 +161,9 @@ async def _work_through(
     fin_org, fin_user, _ = body(bodies, ref.province, ActorType.FINANCE, None)
     admin = ActorType.HRSS if item.administration == Administration.HRSS else ActorType.MEDICAL_SECURITY
     adm_org, adm_user, _ = body(bodies, ref.province, admin, item.administration)
-    day = DUE + timedelta(days=rng.randint(3, 40)) if late else DUE - timedelta(days=rng.randint(1, 45))
+    # On time by the end of May (the reworked one early enough to be resubmitted by then too), or after it.
+    early = (25, 45) if rework else (1, 45)
+    day = DUE + timedelta(days=rng.randint(3, 40)) if late else DUE - timedelta(days=rng.randint(*early))
     concurred = at_office_hours(day - timedelta(days=rng.randint(2, 6)), rng)
     submitted = at_office_hours(day, rng)
     steps: list[tuple[str, SelfEvaluationStatus, SelfEvaluationStatus, str | None, int, int, datetime]] = [
