@@ -13,6 +13,7 @@ from src.seed.reference import load_reference_data
 from src.services.monitoring.periodic import evaluate_due_periods
 from tests.conftest import truncate_all
 from tests.seed.demo_rows import Demo, read_demo
+from tests.seed.evaluation_demo import EvaluationDemo, read_evaluations
 from tests.seed.monitoring_demo import MonitoringDemo, read_monitoring
 
 
@@ -20,6 +21,7 @@ from tests.seed.monitoring_demo import MonitoringDemo, read_monitoring
 class LoadedDemo:
     demo: Demo
     monitoring: MonitoringDemo
+    evaluations: EvaluationDemo
     # Warnings the system's evaluation on the schedule raised over the demo (none when the demo's are its own)
     raised_on_schedule: int
 
@@ -36,8 +38,10 @@ async def loaded_demo(engine: AsyncEngine) -> LoadedDemo:
         demo = await read_demo(session, counts)
     async with sessionmaker() as session:
         monitoring = await read_monitoring(session, counts)
+    async with sessionmaker() as session:
+        evaluations = await read_evaluations(session, counts)
     raised = await evaluate_due_periods(sessionmaker, utcnow())
-    return LoadedDemo(demo=demo, monitoring=monitoring, raised_on_schedule=raised)
+    return LoadedDemo(demo=demo, monitoring=monitoring, evaluations=evaluations, raised_on_schedule=raised)
 
 
 @pytest.fixture
@@ -48,6 +52,11 @@ def demo(loaded_demo: LoadedDemo) -> Demo:
 @pytest.fixture
 def monitoring(loaded_demo: LoadedDemo) -> MonitoringDemo:
     return loaded_demo.monitoring
+
+
+@pytest.fixture
+def evaluations(loaded_demo: LoadedDemo) -> EvaluationDemo:
+    return loaded_demo.evaluations
 
 
 @pytest.fixture

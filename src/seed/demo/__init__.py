@@ -1,6 +1,7 @@
 """Demo data for Sichuan: organizations and users, goals with indicators, and fund budgets for 2025-2026; the
 county agencies of a few prefectures; in-year monitoring through DEMO_MONITORED_THROUGH (October 2026):
-actuals, budget execution, warnings and their responses, one adjustment, the 2025 reports and compilations.
+actuals, budget execution, warnings and their responses, one adjustment, the 2025 reports and compilations;
+the 2025 self-evaluations (evaluations.py).
 
 Deterministic: one `random.Random(seed)` drives every choice, and every query is ordered, so the same seed
 gives the same rows. Requires the reference data; does not commit.
@@ -15,6 +16,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from src.seed.demo.budgets import add_budgets, plan_figures
 from src.seed.demo.context import load_reference, require_empty
 from src.seed.demo.counties import add_county_agencies
+from src.seed.demo.evaluations import add_self_evaluations
 from src.seed.demo.figures import load_fund_profiles, load_prefecture_sizes
 from src.seed.demo.goals import add_goals, draw_statuses
 from src.seed.demo.indicators import add_indicators
@@ -50,6 +52,8 @@ class DemoCounts:
     monitoring_reports: int
     compilations: int
     compilation_recipients: int
+    self_evaluations: int
+    self_evaluation_lines: int
 
 
 async def load_demo_data(*, session: AsyncSession, seed: int = DEFAULT_SEED) -> DemoCounts:
@@ -73,6 +77,7 @@ async def load_demo_data(*, session: AsyncSession, seed: int = DEFAULT_SEED) -> 
     # Added later: their draws come after all of the above, so the data above stays as it was.
     counties = await add_county_agencies(session, rng, ref.prefectures, password_hash)
     monitoring = await add_monitoring(session, rng, ref, goals, counties, sizes, profiles)
+    evaluations = await add_self_evaluations(session, rng, ref)
     return DemoCounts(
         organizations=organizations + len(counties),
         users=users + len(counties),
@@ -86,4 +91,6 @@ async def load_demo_data(*, session: AsyncSession, seed: int = DEFAULT_SEED) -> 
         monitoring_reports=monitoring.monitoring_reports,
         compilations=monitoring.compilations,
         compilation_recipients=monitoring.compilation_recipients,
+        self_evaluations=evaluations.self_evaluations,
+        self_evaluation_lines=evaluations.self_evaluation_lines,
     )
