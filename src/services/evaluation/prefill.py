@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from sqlalchemy import and_, func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -53,11 +54,24 @@ async def _actuals(
 ) -> dict[uuid.UUID, Actual]:
     if not indicators:
         return {}
-    stmt = select(IndicatorActual).where(
+    lineage = col(IndicatorActual.indicator_lineage_id)
+    of_goal = (
         IndicatorActual.pooling_region_id == region_id,
         IndicatorActual.fund_type_id == fund_type_id,
         IndicatorActual.year == year,
-        col(IndicatorActual.indicator_lineage_id).in_([i.lineage_id for i in indicators]),
+        lineage.in_([i.lineage_id for i in indicators]),
+    )
+    # Only each indicator's last month entered is read (a year of entries is twelve times as many rows).
+    last = (
+        select(lineage, func.max(IndicatorActual.month).label("month"))
+        .where(*of_goal)
+        .group_by(lineage)
+        .subquery()
+    )
+    stmt = (
+        select(IndicatorActual)
+        .join(last, and_(lineage == last.c.indicator_lineage_id, col(IndicatorActual.month) == last.c.month))
+        .where(*of_goal)
     )
     by_lineage: dict[uuid.UUID, list[IndicatorActual]] = defaultdict(list)
     for row in (await session.exec(stmt)).all():
@@ -79,10 +93,19 @@ async def _executed(
     session: AsyncSession, *, region_id: int, fund_type_id: int, year: int
 ) -> dict[BudgetItem, Decimal]:
     """Each budget line's execution in the last month entered for it, summed over the regions entering."""
-    stmt = select(BudgetExecution).where(
+    of_fund = (
         BudgetExecution.pooling_region_id == region_id,
         BudgetExecution.fund_type_id == fund_type_id,
         BudgetExecution.year == year,
+    )
+    line = col(BudgetExecution.item)
+    last = (
+        select(line, func.max(BudgetExecution.month).label("month")).where(*of_fund).group_by(line).subquery()
+    )
+    stmt = (
+        select(BudgetExecution)
+        .join(last, and_(line == last.c.item, col(BudgetExecution.month) == last.c.month))
+        .where(*of_fund)
     )
     by_item: dict[BudgetItem, list[BudgetExecution]] = defaultdict(list)
     for row in (await session.exec(stmt)).all():
