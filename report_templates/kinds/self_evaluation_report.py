@@ -133,10 +133,12 @@ def build() -> Document:
     add_recipients_and_body(document)
     document.add_paragraph("一、基本情况", style=HEADING)
     document.add_paragraph("{{ basic }}", style=BODY)
+    tag(document, "if goal_paragraphs")
     document.add_paragraph(
         "年度绩效目标{% if goal_number != '—' %}（{{ goal_number }}）{% endif %}：", style=BODY
     ).paragraph_format.keep_with_next = True
     paragraphs(document, "goal_paragraphs")
+    tag(document, "endif")
     _budget(document)
     _indicators(document)
     document.add_paragraph("四、自评结论", style=HEADING)

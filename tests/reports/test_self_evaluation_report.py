@@ -15,7 +15,7 @@ from tests.services.test_reads import actor
 from tests.support.document_checker import check_docx
 from tests.support.pdf import needs_tools
 from tests.support.pdf_checker import check_pdf
-from tests.support.self_evaluation_documents import real_self_evaluations
+from tests.support.self_evaluation_documents import provincial_self_evaluation, real_self_evaluations
 
 KIND = SelfEvaluationDocumentKind.SELF_EVALUATION_REPORT
 
@@ -56,3 +56,21 @@ async def test_art18_the_self_evaluation_report_of_real_records_passes_the_check
         if keep:
             (Path(keep) / f"{name}.pdf").write_bytes(pdf)
         assert check_pdf(tmp_path / f"{name}.pdf", KIND, found[name]) == [], name
+
+
+async def test_art17_the_province_pooled_funds_report_goes_from_its_agency_to_finance_and_hrss(
+    sessionmaker: async_sessionmaker[AsyncSession], reference: None
+) -> None:
+    subject_id = await provincial_self_evaluation(sessionmaker)
+    async with sessionmaker() as session:
+        context = await build_context(
+            session=session, actor=actor(is_admin=True), kind=KIND, subject_id=subject_id
+        )
+    # 「由省级社保经办机构商省税务局具体实施并形成自评报告，报财政厅、人力资源社会保障厅、省医保局」: the
+    # fund's administration among them (人社厅 for unemployment), the agency signs; 省税务局 is copied.
+    recipients = context["recipients"].removesuffix("：").split("、")
+    assert len(recipients) == 2 and context["signer"] not in recipients
+    assert context["date"].endswith("日") and context["draft_mark"] == ""
+    assert context["cc"] not in ("", "。") and context["signer"] not in context["cc"]
+    assert context["signer"] == context["printer"] and "财政" not in context["signer"]
+    assert check_docx(Renderer().render(KIND, context), KIND, context) == []

@@ -10,10 +10,11 @@ target, actual, weight, score), 四、自评结论 (total score and grade, then 
 signature (the submitter, 成文日期 the day it was submitted) and the 版记.
 
 Keys: `draft_mark`, `title`, `title_lines`, `recipients`, `body`, `basic`, `goal_number` (the goal's,
-named beside its text), `goal_paragraphs`, `budget` (self_evaluation_form.budget_block), `budget_text`,
-`rows` (self_evaluation_rows), `weight_total`, `indicator_score`, `total_score`, `grade`, `subject`
-(region, year and fund, as the verdict names them), `result_paragraphs`, `deviations` [{title, text}],
-`problem_paragraphs`, `measure_paragraphs`, `signer`, `date`, `cc`, `printer`, `print_date`.
+named beside its text), `goal_paragraphs` (none: the part is left out), `budget`
+(self_evaluation_form.budget_block), `budget_text`, `rows` (self_evaluation_rows), `weight_total`,
+`indicator_score`, `total_score`, `grade`, `subject` (region, year and fund, as the verdict names them),
+`result_paragraphs`, `deviations` [{title, text}], `problem_paragraphs`, `measure_paragraphs`, `signer`,
+`date`, `cc`, `printer`, `print_date`.
 """
 
 from collections.abc import Sequence
@@ -138,7 +139,7 @@ async def self_evaluation_report_context(
             f"由{agency}商{tax}具体实施，采用定量与定性评价相结合的方式，以比较法为主。"
         ),
         "goal_number": goal.document_number or NONE,
-        "goal_paragraphs": paragraphs(goal.content) or [NONE],
+        "goal_paragraphs": paragraphs(goal.content),
         "budget": budget,
         "budget_text": (
             f"{year}基金支出年初预算{budget['initial']}万元，调整后预算{budget['budget']}万元，"
