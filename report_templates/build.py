@@ -23,6 +23,7 @@ from report_templates.kinds import (
     monitoring_report,
     monitoring_table,
     self_evaluation_form,
+    self_evaluation_report,
 )
 from report_templates.official.ooxml import docx_bytes
 from report_templates.official.units import TEMPLATE_DIR
@@ -33,6 +34,7 @@ TEMPLATES: dict[str, Callable[[], Document]] = {
     "MONITORING_REPORT": monitoring_report.build,
     "MONITORING_COMPILATION": monitoring_compilation.build,
     "SELF_EVALUATION_FORM": self_evaluation_form.build,
+    "SELF_EVALUATION_REPORT": self_evaluation_report.build,
 }
 
 

@@ -1,7 +1,8 @@
 """Evaluation after the year as subjects (Art. 15–18): the pooling regions' self-evaluations, seen where
 src/services/evaluation/scope.py says, announcing their edits and steps through the event bus; their
 deadline (Art. 17, by the end of May: src/services/evaluation/deadlines.py) is listed by the `deadlines`
-query and noticed when overdue. A self-evaluation is printed as its 绩效自评表 (a form, FORMS §2B/§2C)."""
+query and noticed when overdue. A self-evaluation is printed as its 绩效自评表 (a form, FORMS §2B/§2C)
+and its 自评报告 (a 公文 without a number, FORMS §4B)."""
 
 from typing import Any
 
@@ -9,6 +10,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from src.models.evaluation import SelfEvaluation, SelfEvaluationDocumentKind, SelfEvaluationEventKind
 from src.reports.contexts.self_evaluation_form import self_evaluation_form_context, self_evaluation_versions
+from src.reports.contexts.self_evaluation_report import self_evaluation_report_context
 from src.services.actors import Actor
 from src.services.evaluation import deadlines, scope
 from src.subjects.documents import DocumentSpec
@@ -17,6 +19,10 @@ from src.subjects.registry import Registry, SubjectSpec
 
 async def _self_evaluation_form(*, session: AsyncSession, actor: Actor, subject_id: int) -> dict[str, Any]:
     return await self_evaluation_form_context(session=session, actor=actor, evaluation_id=subject_id)
+
+
+async def _self_evaluation_report(*, session: AsyncSession, actor: Actor, subject_id: int) -> dict[str, Any]:
+    return await self_evaluation_report_context(session=session, actor=actor, evaluation_id=subject_id)
 
 
 def register(registry: Registry) -> None:
@@ -43,5 +49,15 @@ def register(registry: Registry) -> None:
             build_context=_self_evaluation_form,
             versions=self_evaluation_versions,
             template="SELF_EVALUATION_FORM.docx",
+        )
+    )
+    registry.add_document(
+        DocumentSpec(
+            kind=SelfEvaluationDocumentKind.SELF_EVALUATION_REPORT,
+            label="自评报告",
+            subject="SelfEvaluation",
+            build_context=_self_evaluation_report,
+            versions=self_evaluation_versions,
+            template="SELF_EVALUATION_REPORT.docx",
         )
     )

@@ -19,6 +19,7 @@ class SelfEvaluationEventKind(StrEnum):
 
 class SelfEvaluationDocumentKind(StrEnum):
     SELF_EVALUATION_FORM = "SELF_EVALUATION_FORM"  # 绩效自评表 (FORMS §2B/§2C): one per self-evaluation
+    SELF_EVALUATION_REPORT = "SELF_EVALUATION_REPORT"  # 自评报告 (Art. 17, 18; FORMS §4B): one per evaluation
 
 
 # 评价等级 (the codes of src/services/evaluation/scoring.py Grade), as the form prints them.

@@ -154,9 +154,15 @@ def _monitoring(name: str) -> Callable[[async_sessionmaker[AsyncSession]], Await
     return subject
 
 
+_EVALUATIONS: dict[int, dict[str, int]] = {}
+
+
 async def _submitted_self_evaluation(sessionmaker: async_sessionmaker[AsyncSession]) -> int:
-    """A submitted self-evaluation among its real records (tests/support/self_evaluation_documents.py)."""
-    return (await real_self_evaluations(sessionmaker))["submitted"]
+    """A submitted self-evaluation among its real records (tests/support/self_evaluation_documents.py),
+    made once per database (its 绩效自评表 and its 自评报告 both print it)."""
+    if id(sessionmaker) not in _EVALUATIONS:
+        _EVALUATIONS[id(sessionmaker)] = await real_self_evaluations(sessionmaker)
+    return _EVALUATIONS[id(sessionmaker)]["submitted"]
 
 
 SUBJECTS: dict[str, Callable[[async_sessionmaker[AsyncSession]], Awaitable[int]]] = {
@@ -167,6 +173,7 @@ SUBJECTS: dict[str, Callable[[async_sessionmaker[AsyncSession]], Awaitable[int]]
     MonitoringDocumentKind.MONITORING_REPORT: _monitoring("report_accepted"),
     MonitoringDocumentKind.MONITORING_COMPILATION: _monitoring("compilation_sent"),
     SelfEvaluationDocumentKind.SELF_EVALUATION_FORM: _submitted_self_evaluation,
+    SelfEvaluationDocumentKind.SELF_EVALUATION_REPORT: _submitted_self_evaluation,
 }
 
 

@@ -112,6 +112,12 @@ def _self_evaluation_form_whole(context: Mapping[str, Any]) -> list[str]:
     return _whole(*budget, *rows, *totals)
 
 
+def _self_evaluation_report_whole(context: Mapping[str, Any]) -> list[str]:
+    budget = [context["budget"][k] for k in ("initial", "budget", "executed", "rate", "points", "score")]
+    rows = [r[k] for r in context["rows"] for k in ("target", "actual", "weight", "score")]
+    return _whole(*budget, *rows, context["weight_total"], context["indicator_score"])
+
+
 # The values of each kind that must print whole, on one line (numbers with their separators, lights).
 WHOLE_VALUES: dict[str, Callable[[Mapping[str, Any]], list[str]]] = {
     "GOAL_TABLE": _goal_table_whole,
@@ -119,6 +125,7 @@ WHOLE_VALUES: dict[str, Callable[[Mapping[str, Any]], list[str]]] = {
     "MONITORING_REPORT": _monitoring_report_whole,
     "MONITORING_COMPILATION": _monitoring_compilation_whole,
     "SELF_EVALUATION_FORM": _self_evaluation_form_whole,
+    "SELF_EVALUATION_REPORT": _self_evaluation_report_whole,
 }
 # Kinds that are forms, not 公文 (see the module's description).
 FORMS = frozenset({"MONITORING_TABLE", "SELF_EVALUATION_FORM"})

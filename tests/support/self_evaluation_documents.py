@@ -12,7 +12,7 @@ from src.models import Goal, Organization, Region
 from src.models.enums import ActorType, Administration
 from src.services.evaluation.self_evaluation_edits import LineEdit
 from src.services.monitoring import clock
-from tests.services.conftest import ZIGONG, Sessionmaker, act, bodies_of
+from tests.services.conftest import HRSS, PROVINCE, ZIGONG, Sessionmaker, act, bodies_of
 from tests.services.evaluation.calls import concur, open_, submit, update
 from tests.services.evaluation.world import TODAY, evaluated
 
@@ -52,6 +52,21 @@ async def real_self_evaluations(sessionmaker: Sessionmaker, region_code: str = Z
         evaluation = await act(sessionmaker, submit(bodies.finance, evaluation))
         draft = await act(sessionmaker, open_(bodies.finance, region_code, fund="RESIDENT_MEDICAL"))
     return {"submitted": evaluation.id or 0, "draft": draft.id or 0}
+
+
+async def provincial_self_evaluation(sessionmaker: Sessionmaker) -> int:
+    """The province's own (统收统支: unemployment insurance) self-evaluation, carried out by the provincial
+    agency with 省税务局 and submitted by the agency itself (Art. 17)."""
+    bodies = await bodies_of(sessionmaker, PROVINCE, HRSS)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(clock, "china_today", lambda: TODAY)
+        world = await evaluated(sessionmaker, bodies, fund="UNEMPLOYMENT")
+        evaluation = await act(sessionmaker, open_(bodies.finance, PROVINCE, fund="UNEMPLOYMENT"))
+        cause = LineEdit(world.paid.lineage_id, cause="部分地区系统切换", measures="按月通报进度")
+        evaluation = await act(sessionmaker, update(bodies.agency, evaluation, **NARRATIVE, lines=(cause,)))
+        evaluation = await act(sessionmaker, concur(bodies.tax, evaluation))
+        evaluation = await act(sessionmaker, submit(bodies.agency, evaluation))
+    return evaluation.id or 0
 
 
 async def _named(sessionmaker: Sessionmaker, region_code: str, goal_id: int) -> None:

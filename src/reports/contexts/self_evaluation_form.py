@@ -49,7 +49,7 @@ DRAFTS = (SelfEvaluationStatus.DRAFT, SelfEvaluationStatus.RETURNED)
 HUNDRED = Decimal(100)
 
 
-def _budget(evaluation: SelfEvaluation, points: Decimal) -> dict[str, str]:
+def budget_block(evaluation: SelfEvaluation, points: Decimal) -> dict[str, str]:
     """基金支出's execution block: the figures in 万元, the points, the rate and its score, the reason."""
     return {
         "initial": wan_yuan(evaluation.initial_budget),
@@ -87,7 +87,7 @@ async def self_evaluation_form_context(
         "region": region.name,
         "department": found.department(region, fund),
         "goal_number": goal.document_number or NONE,
-        "budget": _budget(evaluation, rules.execution_points),
+        "budget": budget_block(evaluation, rules.execution_points),
         "goal_paragraphs": paragraphs(goal.content) or [NONE],
         "result_paragraphs": paragraphs(evaluation.conclusion) or [NONE],
         "rows": self_evaluation_rows(lines),
