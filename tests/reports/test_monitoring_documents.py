@@ -6,8 +6,11 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from src.models import Organization, Region
+from src.models.enums import ActorType
 from src.reports.contexts import build_context
 from src.reports.pdf import convert
 from src.reports.render import Renderer
@@ -48,3 +51,20 @@ async def test_art13_monitoring_documents_of_real_records_pass_the_checker(
     for name, pdf in pdfs.items():
         (tmp_path / f"{name}.pdf").write_bytes(pdf)
         assert check_pdf(tmp_path / f"{name}.pdf", records[name][0], found[name]) == [], name
+
+
+async def test_art13_a_provincial_body_not_on_record_is_addressed_as_the_article_names_it(
+    sessionmaker: async_sessionmaker[AsyncSession], reference: None
+) -> None:
+    records = await real_monitoring_records(sessionmaker)
+    async with sessionmaker() as session:
+        province = (await session.exec(select(Region).where(Region.code == "510000"))).one()
+        tax = select(Organization).where(
+            Organization.region_id == province.id, Organization.actor_type == ActorType.TAX
+        )
+        for organization in (await session.exec(tax)).all():
+            organization.actor_type = ActorType.THIRD_PARTY  # no longer the province's tax department
+            session.add(organization)
+        await session.commit()
+    context = (await contexts(sessionmaker, {"sent": records["compilation_sent"]}))["sent"]
+    assert context["recipients"].endswith("、省税务局：") and "TAX" not in context["recipients"]

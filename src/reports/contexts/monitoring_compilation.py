@@ -45,7 +45,7 @@ from src.services.monitoring.compilation_reads import (
     compiled_reports,
     prefecture_funds,
 )
-from src.services.monitoring.compilation_recipients import RECIPIENT_TYPES
+from src.services.monitoring.compilation_recipients import RECIPIENT_NAMES, RECIPIENT_TYPES
 from src.services.monitoring.report_tables import MonitoringTables, monitoring_tables
 from src.services.monitoring.reports import period_label
 
@@ -162,7 +162,7 @@ async def monitoring_compilation_context(
     issued = compilation.status == CompilationStatus.SENT and compilation.sent_at is not None
     date = date_zh(compilation.sent_at) if issued and compilation.sent_at is not None else ""
     words = [region.name, f"{compilation.year}年", "社会保险基金", "运行监控情况汇总报告"]
-    names = [found.name(province, t) or f"{province.name}{t.value}" for t in RECIPIENT_TYPES]
+    names = [found.name(province, t) or RECIPIENT_NAMES[t] for t in RECIPIENT_TYPES]
     copied = [found.name(region, t) for t in (ActorType.HRSS, ActorType.MEDICAL_SECURITY, ActorType.TAX)]
     opening = (
         f"根据{REGULATION}第十三条规定，现将{region.name}{compilation.year}年社会保险基金运行监控情况"

@@ -23,6 +23,10 @@ from src.subjects.events import record_event
 
 # In the order the text names them (and 主送 lists them).
 RECIPIENT_TYPES = (ActorType.FINANCE, ActorType.HRSS, ActorType.MEDICAL_SECURITY, ActorType.TAX)
+# As Art. 13 names them (「报财政厅、人力资源社会保障厅、省医保局、省税务局」), where a body is not on record.
+RECIPIENT_NAMES = dict(
+    zip(RECIPIENT_TYPES, ("财政厅", "人力资源社会保障厅", "省医保局", "省税务局"), strict=True)
+)
 
 
 async def provincial_recipients(session: AsyncSession, region: Region) -> list[Organization]:
