@@ -8,7 +8,11 @@ from typing import Any
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from src.models.evaluation import SelfEvaluation, SelfEvaluationDocumentKind, SelfEvaluationEventKind
-from src.reports.contexts.self_evaluation_form import self_evaluation_form_context, self_evaluation_versions
+from src.reports.contexts.self_evaluation_form import (
+    self_evaluation_batch,
+    self_evaluation_form_context,
+    self_evaluation_versions,
+)
 from src.services.actors import Actor
 from src.services.evaluation import deadlines, scope
 from src.subjects.documents import DocumentSpec
@@ -43,5 +47,7 @@ def register(registry: Registry) -> None:
             build_context=_self_evaluation_form,
             versions=self_evaluation_versions,
             template="SELF_EVALUATION_FORM.docx",
+            batch=self_evaluation_batch,
+            batch_label="绩效自评",
         )
     )
