@@ -191,6 +191,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     parser.add_argument("--repeat", type=int, default=5, help="timed runs per measurement")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/14", help="the batch's queue")
+    parser.add_argument(
+        "--batch-database-url", default=None, help="PostgreSQL database whose public schema the batch empties"
+    )
     parser.add_argument("--batch-provinces", type=int, default=31, help="provinces whose forms are batched")
     parser.add_argument("--measures", nargs="+", choices=("scoring", "batch"), default=["scoring", "batch"])
     args = parser.parse_args(argv)
@@ -199,7 +202,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             asyncio.run(run(args.database_url, max(1, args.repeat)))
         if "batch" in args.measures:
             print(f"\n{environment()}\n")
-            asyncio.run(run_batches(args.redis_url, args.batch_provinces))
+            asyncio.run(run_batches(args.redis_url, args.batch_provinces, args.batch_database_url))
     except BenchFailure as failure:
         print(f"FAILED: {failure}", file=sys.stderr)
         raise SystemExit(1) from failure

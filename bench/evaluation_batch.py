@@ -2,40 +2,51 @@
 through real `fundperf worker` processes, 1 then 2, as DOCX, in forms per second per process.
 
 The national data set of bench/national.py (every pooling region × fund of 31 provinces) is built in a
-temporary SQLite file (the worker processes open it by its URL), and every goal gets a SUBMITTED
-self-evaluation with one line per indicator, inserted with Core as bench/national.py inserts goals. The
-batches (one per province × fund: a batch is a fund, a year and a region with the regions below it) are
-requested through the real app (httpx over ASGI) by an administrator, all at once, and timed until the last
-is SUCCEEDED. Each worker process first renders a warm-up batch (its template loaded and cached), and the
-jobs are forgotten between runs so every run renders every form again.
+temporary SQLite file, or with --batch-database-url in the public schema of a PostgreSQL database (the
+worker processes open it by its URL; two of them writing one SQLite file meet "database is locked" on this
+machine), and every goal gets a SUBMITTED self-evaluation with one line per indicator, inserted with Core
+as bench/national.py inserts goals. The batches (one per province × fund: a batch is a fund, a year and a
+region with the regions below it) are requested through the real app (httpx over ASGI) by an
+administrator, all at once, and timed until the last is SUCCEEDED. Before them, each run renders a warm-up
+batch per worker process (arq hands it to whichever worker asks first: a template may still be loaded
+once in the timed run), and the jobs are forgotten between runs so every run renders every form again.
+One form's context and DOCX rendering in this process are timed first, for comparison.
 """
 
 import asyncio
 import os
 import random
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import httpx
 from redis.asyncio import Redis
-from sqlalchemy import delete
+from sqlalchemy import delete, text
+from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bench.monitoring import _insert, reader_token
 from bench.national import YEAR, build_national
 from bench.read_api import fresh_database
+from src import migrate
 from src.app import create_app
-from src.db import create_sessionmaker
-from src.models import FundType, Goal, Indicator, Organization, Region, ReportJob
+from src.db import create_engine, create_sessionmaker
+from src.models import FundType, Goal, Indicator, Organization, Region, ReportJob, User
 from src.models.base import utcnow
 from src.models.enums import ActorType, IndicatorKind
 from src.models.evaluation import SelfEvaluation, SelfEvaluationLine, SelfEvaluationStatus
+from src.reports.contexts import build_context
+from src.reports.render import Renderer
+from src.services.actors import load_actor
 from src.services.evaluation.scoring import Grade
 from src.services.pooling import pooling_level
 from src.settings import Settings
@@ -160,17 +171,59 @@ async def _batches(client: httpx.AsyncClient, batches: list[dict[str, Any]]) -> 
     return done
 
 
+async def time_one_form(session: AsyncSession, user_id: int, count: int) -> tuple[float, float]:
+    """Median seconds of one form's context and of its DOCX rendering in this process (the template
+    warm: loaded by an untimed first render), over the first `count` self-evaluations."""
+    actor = await load_actor(session=session, user_id=user_id)
+    assert actor is not None
+    ids = (await session.exec(select(SelfEvaluation.id).order_by(col(SelfEvaluation.id)).limit(count))).all()
+    renderer, contexts, renders = Renderer(), [], []
+    for evaluation_id in [ids[0], *ids]:
+        start = time.perf_counter()
+        context = await build_context(session=session, actor=actor, kind=KIND, subject_id=evaluation_id or 0)
+        built = time.perf_counter()
+        renderer.render(KIND, context)
+        contexts.append(built - start)
+        renders.append(time.perf_counter() - built)
+    return statistics.median(contexts[1:]), statistics.median(renders[1:])
+
+
 async def _forget_jobs(session: AsyncSession) -> None:
     await session.exec(delete(ReportJob).where(col(ReportJob.parent_id).is_not(None)))
     await session.exec(delete(ReportJob))
     await session.commit()
 
 
-async def run_batches(redis_url: str, province_count: int) -> None:
+@asynccontextmanager
+async def batch_database(database_url: str | None) -> AsyncIterator[tuple[AsyncEngine, str]]:
+    """A migrated, empty database the worker processes open by its URL: a temporary SQLite file, or the
+    public schema of a PostgreSQL database given for the bench (emptied before and after; several
+    worker processes writing one SQLite file meet "database is locked")."""
+    if database_url is None:
+        async with fresh_database(None) as found:
+            yield found
+        return
+    engine = create_engine(database_url)
+
+    async def empty() -> None:
+        async with engine.begin() as conn:
+            await conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+            await conn.execute(text("CREATE SCHEMA public"))
+
+    await empty()
+    try:
+        await migrate.upgrade(engine)
+        yield engine, database_url
+    finally:
+        await empty()
+        await engine.dispose()
+
+
+async def run_batches(redis_url: str, province_count: int, database_url: str | None) -> None:
     print("building the national data set and its self-evaluations …", file=sys.stderr, flush=True)
     started = time.perf_counter()
     work = Path(tempfile.mkdtemp(prefix="fundperf-bench-"))
-    async with fresh_database(None) as (engine, url):
+    async with batch_database(database_url) as (engine, url):
         sessionmaker = create_sessionmaker(engine)
         settings = Settings(DATABASE_URL=url, REDIS_URL=redis_url, STORAGE_DIR=work / "storage")
         async with sessionmaker() as s:
@@ -185,8 +238,18 @@ async def run_batches(redis_url: str, province_count: int) -> None:
         chosen = sorted(provinces)[:province_count]
         batches = [{"fundTypeCode": f, "year": YEAR, "regionCode": p} for p in chosen for f in codes]
         print(f"  built in {time.perf_counter() - started:.0f} s: {forms} self-evaluations", file=sys.stderr)
+        async with sessionmaker() as s:
+            admin = (await s.exec(select(User.id).where(User.username == "bench_admin"))).one()
+            context, render = await time_one_form(s, admin or 0, 50)
+        print(
+            f"One form in process (median of 50): context {context * 1000:.1f} ms,"
+            f" DOCX {render * 1000:.1f} ms"
+        )
+        print(f"  → {1 / (context + render):.1f} forms/s without the job machinery\n")
         print(f"Batches of every self-evaluation form of {YEAR} ({len(chosen)} provinces × {len(codes)}")
-        print(f"funds, {len(batches)} batches requested at once), DOCX, template warm, SQLite:")
+        print(
+            f"funds, {len(batches)} batches requested at once), DOCX, template warm, {engine.dialect.name}:"
+        )
         storage = str(work / "storage")
         env = {**os.environ, "DATABASE_URL": url, "REDIS_URL": redis_url, "STORAGE_DIR": storage}
         for workers in (1, 2):
@@ -197,9 +260,9 @@ async def run_batches(redis_url: str, province_count: int) -> None:
                     [sys.executable, "-m", "src.cli", "worker"],
                     env=env,
                     stdout=subprocess.DEVNULL,
-                    stderr=subprocess.DEVNULL,
+                    stderr=(work / f"worker-{workers}-{n}.log").open("wb"),
                 )
-                for _ in range(workers)
+                for n in range(workers)
             ]
             try:
                 await asyncio.sleep(3)  # the workers start (imports, Redis)

@@ -1,7 +1,8 @@
 """Evaluation after the year as subjects (Art. 15–18): the pooling regions' self-evaluations, seen where
 src/services/evaluation/scope.py says, announcing their edits and steps through the event bus; their
 deadline (Art. 17, by the end of May: src/services/evaluation/deadlines.py) is listed by the `deadlines`
-query and noticed when overdue. A self-evaluation is printed as its 绩效自评表 (a form, FORMS §2B/§2C)."""
+query and noticed when overdue. A self-evaluation is printed as its 绩效自评表 (a form, FORMS §2B/§2C), and a
+fund's year of them in a region and below as one batch (one ZIP)."""
 
 from typing import Any
 
