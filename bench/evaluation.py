@@ -1,7 +1,8 @@
 """Evaluation benchmark (issue 20, Measure): scoring every self-evaluation of a year at the read bench's
 national scale, at two sizes, in rows per second (a linear cost keeps the rate flat).
 
-    uv run python -m bench.evaluation [--repeat N] [--database-url URL]
+    uv run python -m bench.evaluation [--repeat N] [--database-url URL] [--redis-url URL]
+        [--batch-provinces N] [--measures scoring batch]
 
 The self-evaluation forms do not exist yet, so this scores synthetic facts shaped like the national read
 bench's goals: the data set of bench/national.py (every pooling region × fund of 31 provinces, about ten
@@ -13,6 +14,10 @@ weights taken to the total (goal_weights), every indicator scored (score_indicat
 (score_execution), the total graded (grade_of), with the province's default rules and with a region's
 variants (≤ by ratio, "=" proportional, over-achievement reduced). Sizes: the goals of the first 15
 provinces, then of all 31. Rows are indicator facts plus execution rows.
+
+Then the batch (bench/evaluation_batch.py): every self-evaluation form of the year rendered as batches by 1
+and by 2 real worker processes (Redis db of --redis-url, emptied first), in forms per second per process.
+`--measures scoring` or `--measures batch` runs one of the two.
 """
 
 import argparse
@@ -27,6 +32,7 @@ from decimal import Decimal
 
 from sqlmodel import col, select
 
+from bench.evaluation_batch import run_batches
 from bench.monitoring import SMALL_PROVINCES, environment
 from bench.national import YEAR, build_national
 from bench.read_api import BenchFailure, fresh_database
@@ -184,9 +190,19 @@ def main(argv: Sequence[str] | None = None) -> None:
         "--database-url", default=None, help="PostgreSQL URL for the data set; default: temporary SQLite"
     )
     parser.add_argument("--repeat", type=int, default=5, help="timed runs per measurement")
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/14", help="the batch's queue")
+    parser.add_argument(
+        "--batch-database-url", default=None, help="PostgreSQL database whose public schema the batch empties"
+    )
+    parser.add_argument("--batch-provinces", type=int, default=31, help="provinces whose forms are batched")
+    parser.add_argument("--measures", nargs="+", choices=("scoring", "batch"), default=["scoring", "batch"])
     args = parser.parse_args(argv)
     try:
-        asyncio.run(run(args.database_url, max(1, args.repeat)))
+        if "scoring" in args.measures:
+            asyncio.run(run(args.database_url, max(1, args.repeat)))
+        if "batch" in args.measures:
+            print(f"\n{environment()}\n")
+            asyncio.run(run_batches(args.redis_url, args.batch_provinces, args.batch_database_url))
     except BenchFailure as failure:
         print(f"FAILED: {failure}", file=sys.stderr)
         raise SystemExit(1) from failure

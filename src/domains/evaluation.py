@@ -1,15 +1,20 @@
 """Evaluation after the year as subjects (Art. 15–18): the pooling regions' self-evaluations, seen where
 src/services/evaluation/scope.py says, announcing their edits and steps through the event bus; their
 deadline (Art. 17, by the end of May: src/services/evaluation/deadlines.py) is listed by the `deadlines`
-query and noticed when overdue. A self-evaluation is printed as its 绩效自评表 (a form, FORMS §2B/§2C)
-and its 自评报告 (a 公文 without a number, FORMS §4B)."""
+query and noticed when overdue. A self-evaluation is printed as its 绩效自评表 (a form, FORMS §2B/§2C; a
+fund's year of them in a region and below as one batch, one ZIP) and as its 自评报告 (a 公文 without a
+number, FORMS §4B)."""
 
 from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from src.models.evaluation import SelfEvaluation, SelfEvaluationDocumentKind, SelfEvaluationEventKind
-from src.reports.contexts.self_evaluation_form import self_evaluation_form_context, self_evaluation_versions
+from src.reports.contexts.self_evaluation_form import (
+    self_evaluation_batch,
+    self_evaluation_form_context,
+    self_evaluation_versions,
+)
 from src.reports.contexts.self_evaluation_report import self_evaluation_report_context
 from src.services.actors import Actor
 from src.services.evaluation import deadlines, scope
@@ -49,6 +54,8 @@ def register(registry: Registry) -> None:
             build_context=_self_evaluation_form,
             versions=self_evaluation_versions,
             template="SELF_EVALUATION_FORM.docx",
+            batch=self_evaluation_batch,
+            batch_label="绩效自评",
         )
     )
     registry.add_document(

@@ -82,3 +82,25 @@ async def _named(sessionmaker: Sessionmaker, region_code: str, goal_id: int) -> 
         goal = await session.get_one(Goal, goal_id)
         goal.content, goal.document_number = GOAL_TEXT, "自财社〔2026〕3号"
         session.add(goal)
+
+
+async def year_of_self_evaluations(
+    sessionmaker: Sessionmaker, *, submitted: tuple[str, ...], drafts: tuple[str, ...]
+) -> dict[str, int]:
+    """2026 self-evaluations of the employee medical fund, by region code: filled in, concurred with and
+    submitted in the `submitted` regions, opened (a draft) in the `drafts` regions."""
+    found = {}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(clock, "china_today", lambda: TODAY)
+        for region_code in (*submitted, *drafts):
+            bodies = await bodies_of(sessionmaker, region_code)
+            world = await evaluated(sessionmaker, bodies)
+            evaluation = await act(sessionmaker, open_(bodies.finance, region_code))
+            if region_code in submitted:
+                cause = LineEdit(world.paid.lineage_id, cause="经办系统切换", measures="按月通报发放进度")
+                edit = update(bodies.agency, evaluation, **NARRATIVE, lines=(cause,))
+                evaluation = await act(sessionmaker, edit)
+                evaluation = await act(sessionmaker, concur(bodies.tax, evaluation))
+                evaluation = await act(sessionmaker, submit(bodies.finance, evaluation))
+            found[region_code] = evaluation.id or 0
+    return found

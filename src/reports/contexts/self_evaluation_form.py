@@ -42,7 +42,13 @@ from src.reports.contexts.monitoring_common import (
 from src.reports.contexts.self_evaluation_rows import score_text, self_evaluation_rows
 from src.services.actors import Actor
 from src.services.evaluation.scoring import scoring_rules
-from src.services.evaluation.self_evaluations import lines_of, visible_self_evaluation
+from src.services.evaluation.self_evaluations import (
+    SelfEvaluationQuery,
+    lines_of,
+    self_evaluations_select,
+    visible_self_evaluation,
+)
+from src.subjects.documents import BatchScope
 
 DRAFT_MARK = "草稿"
 DRAFTS = (SelfEvaluationStatus.DRAFT, SelfEvaluationStatus.RETURNED)
@@ -131,3 +137,20 @@ async def self_evaluation_versions(
         ]
         for e in evaluations
     }
+
+
+async def self_evaluation_batch(
+    session: AsyncSession, actor: Actor, scope: BatchScope, limit: int
+) -> Sequence[SelfEvaluation]:
+    """The self-evaluations of the batch's fund and year in its region and below that `actor` may read,
+    drafts (and those returned for rework) only if the scope includes them; by id, at most `limit`."""
+    statuses = tuple(s for s in SelfEvaluationStatus if scope.include_drafts or s not in DRAFTS)
+    query = SelfEvaluationQuery(
+        year=scope.year,
+        fund_type_code=scope.fund_type_code,
+        region_code=scope.region_code,
+        include_descendants=True,
+        statuses=statuses,
+    )
+    stmt = self_evaluations_select(query, actor).order_by(col(SelfEvaluation.id)).limit(limit)
+    return (await session.exec(stmt)).all()
