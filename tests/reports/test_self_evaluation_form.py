@@ -1,13 +1,17 @@
 """The 绩效自评表 (Art. 17, 18; FORMS §2B/§2C) rendered for real self-evaluations and passed through the
 document checker: a submitted one and a draft, DOCX and PDF (LibreOffice)."""
 
+import uuid
+from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from src.models.evaluation import SelfEvaluationDocumentKind
+from src.models.enums import Comparator, IndicatorCategory, IndicatorKind
+from src.models.evaluation import SelfEvaluationDocumentKind, SelfEvaluationLine
 from src.reports.contexts import build_context
+from src.reports.contexts.self_evaluation_rows import deviation_text
 from src.reports.pdf import convert
 from src.reports.render import Renderer
 from tests.services.test_reads import actor
@@ -48,3 +52,14 @@ async def test_art18_the_self_evaluation_form_of_real_records_passes_the_checker
     for name, pdf in pdfs.items():
         (tmp_path / f"{name}.pdf").write_bytes(pdf)
         assert check_pdf(tmp_path / f"{name}.pdf", KIND, found[name]) == [], name
+
+
+def test_art18_cause_and_measures_read_as_one_sentence_each() -> None:
+    """偏差原因分析及改进措施: the cause, then the measures, joined once (a closing stop is not doubled)."""
+    line = SelfEvaluationLine(
+        evaluation_id=1, indicator_id=1, indicator_lineage_id=uuid.uuid4(), level1=IndicatorCategory.OUTPUT,
+        level2="数量指标", level3="参保人数", kind=IndicatorKind.QUANTITATIVE, comparator=Comparator.GE,
+        weight=Decimal(10), cause="系统切换。", measures="按月通报进度。",
+    )  # fmt: skip
+    assert deviation_text(line) == "原因：系统切换；措施：按月通报进度"
+    assert deviation_text(line.model_copy(update={"measures": ""})) == "原因：系统切换"

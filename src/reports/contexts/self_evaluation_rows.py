@@ -40,7 +40,9 @@ def actual_text(line: SelfEvaluationLine) -> str:
 
 def deviation_text(line: SelfEvaluationLine) -> str:
     """偏差原因分析及改进措施: the cause, then the measures; for a line met without deviating, nothing."""
-    parts = [f"原因：{line.cause}" if line.cause else "", f"措施：{line.measures}" if line.measures else ""]
+    # Joined by "；", a part's own closing stop would print as "。；".
+    cause, measures = (text.strip().rstrip("。；;.") for text in (line.cause or "", line.measures or ""))
+    parts = [f"原因：{cause}" if cause else "", f"措施：{measures}" if measures else ""]
     return "；".join(p for p in parts if p)
 
 
