@@ -9,6 +9,8 @@
   whole package on every render. Per kind, this compiles the template once (compiled_docx: the compiled
   parts, and the unchanged members already zipped); a template that compiling does not cover renders through
   docxtpl with its patched XML and compiled templates cached, reopened from the cached bytes.
+- A context holding a Picture (src/reports/picture.py: a chart) renders through docxtpl, which adds the
+  image parts; its zip members get a fixed time, so the same context still gives the same bytes.
 - Either way the tables that hold whole values (numbers, units) are laid out by their content, each such
   column as wide as its longest value (src/reports/fit.py), and the cells that say a light are shaded in
   its colour (src/reports/signals.py).
@@ -17,6 +19,7 @@
 import io
 import re
 import threading
+import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +32,7 @@ from markupsafe import Markup, escape
 
 from src.reports.compiled_docx import CompiledDocx, compile_docx
 from src.reports.fit import Measures, fit_columns
+from src.reports.picture import has_pictures, inline_images
 from src.reports.signals import shade_signals
 from src.subjects.registry import registry
 
@@ -163,13 +167,29 @@ class Renderer:
             return data
         cached = self._kind(kind)
         values = xml_safe(dict(context))
-        if cached.compiled_docx is not None:
+        pictures = has_pictures(values)
+        if cached.compiled_docx is not None and not pictures:
             return cached.compiled_docx.render(values, listing=_has_listing(values))
         template = _WarmTemplate(cached.blob, cached.patched, cached.compiled, listing=_has_listing(values))
+        if pictures:
+            values = inline_images(values, template)
         template.render(values, jinja_env=self._env, autoescape=True)
         document = template.docx
         fit_columns(document.element, Measures.of_styles(document.styles.element))
         shade_signals(document.element)
         out = io.BytesIO()
         template.save(out)
-        return out.getvalue()
+        return fixed_times(out.getvalue())
+
+
+FIXED_TIME = (2026, 1, 1, 0, 0, 0)  # as compiled_docx stamps its members
+
+
+def fixed_times(package: bytes) -> bytes:
+    """The zip with every member stamped FIXED_TIME (python-docx stamps the time of saving)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(package)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            member = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME)
+            target.writestr(member, source.read(info), compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
+    return out.getvalue()
