@@ -13,6 +13,7 @@ from docx import Document as new_document
 from docx.document import Document
 
 from report_templates.kinds.monitoring_report import paragraphs
+from report_templates.official.attachments import add_attachments
 from report_templates.official.headers import Group, Label, header_width, two_row_header
 from report_templates.official.imprint import add_imprint
 from report_templates.official.letterhead import (
@@ -20,15 +21,11 @@ from report_templates.official.letterhead import (
     add_recipients_and_body,
     add_signature,
     add_title,
-    spacer,
-    tag,
 )
 from report_templates.official.lights import add_loop_table
 from report_templates.official.ooxml import set_properties
 from report_templates.official.page import enable_odd_even_footers, new_section, set_up_section
 from report_templates.official.styles import (
-    ATTACHMENT,
-    ATTACHMENT_FIRST,
     BODY,
     GRID_HEAD,
     GRID_LEFT,
@@ -74,19 +71,6 @@ def _table(document: Document) -> None:
     two_row_header(table, HEADS, GRID_HEAD)
 
 
-def _attachments(document: Document) -> None:
-    """附件说明 (7.3.4): 正文下空一行，左空二字 附件：1.××, further items aligned under the first's name."""
-    tag(document, "if attachments")
-    spacer(document, keep_with_next=True)
-    document.add_paragraph(
-        "附件：{{ attachments[0] }}", style=ATTACHMENT_FIRST
-    ).paragraph_format.keep_with_next = True
-    tag(document, "for attachment in attachments[1:]")
-    document.add_paragraph("{{ attachment }}", style=ATTACHMENT).paragraph_format.keep_with_next = True
-    tag(document, "endfor")
-    tag(document, "endif")
-
-
 def build() -> Document:
     document = new_document()
     set_up_styles(document)
@@ -104,7 +88,7 @@ def build() -> Document:
     paragraphs(document, "problems_paragraphs")
     document.add_paragraph("三、改进措施", style=HEADING)
     paragraphs(document, "measures_paragraphs", keep=True)
-    _attachments(document)
+    add_attachments(document)
     add_signature(document)
     add_imprint(new_section(document, landscape=False))
     return document
