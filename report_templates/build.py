@@ -22,6 +22,8 @@ from report_templates.kinds import (
     monitoring_compilation,
     monitoring_report,
     monitoring_table,
+    provincial_evaluation_report,
+    provincial_evaluation_summary,
     self_evaluation_form,
     self_evaluation_report,
 )
@@ -35,6 +37,8 @@ TEMPLATES: dict[str, Callable[[], Document]] = {
     "MONITORING_COMPILATION": monitoring_compilation.build,
     "SELF_EVALUATION_FORM": self_evaluation_form.build,
     "SELF_EVALUATION_REPORT": self_evaluation_report.build,
+    "PROVINCIAL_EVALUATION_REPORT": provincial_evaluation_report.build,
+    "PROVINCIAL_EVALUATION_SUMMARY": provincial_evaluation_summary.build,
 }
 
 
