@@ -118,6 +118,29 @@ def _self_evaluation_report_whole(context: Mapping[str, Any]) -> list[str]:
     return _whole(*budget, *rows, context["weight_total"], context["indicator_score"])
 
 
+def _provincial_report_whole(context: Mapping[str, Any]) -> list[str]:
+    budget = [context["budget"][k] for k in ("initial", "adjusted", "executed", "rate")]
+    shortfalls = [s[k] for s in context["shortfalls"] for k in ("evaluated", "not_met")]
+    results = [r[k] for r in context["results"] for k in ("index", "score", "grade", "rate", "late")]
+    return _whole(*budget, *context["grade_counts"].values(), *shortfalls, *results)
+
+
+def _provincial_summary_whole(context: Mapping[str, Any]) -> list[str]:
+    keys = (
+        "expected",
+        "evaluated",
+        "average",
+        "excellent",
+        "good",
+        "fair",
+        "poor",
+        "below_pass",
+        "rate",
+        "report",
+    )
+    return _whole(*(f[k] for f in context["funds"] for k in keys))
+
+
 # The values of each kind that must print whole, on one line (numbers with their separators, lights).
 WHOLE_VALUES: dict[str, Callable[[Mapping[str, Any]], list[str]]] = {
     "GOAL_TABLE": _goal_table_whole,
@@ -126,6 +149,8 @@ WHOLE_VALUES: dict[str, Callable[[Mapping[str, Any]], list[str]]] = {
     "MONITORING_COMPILATION": _monitoring_compilation_whole,
     "SELF_EVALUATION_FORM": _self_evaluation_form_whole,
     "SELF_EVALUATION_REPORT": _self_evaluation_report_whole,
+    "PROVINCIAL_EVALUATION_REPORT": _provincial_report_whole,
+    "PROVINCIAL_EVALUATION_SUMMARY": _provincial_summary_whole,
 }
 # Kinds that are forms, not 公文 (see the module's description).
 FORMS = frozenset({"MONITORING_TABLE", "SELF_EVALUATION_FORM"})
@@ -344,8 +369,9 @@ def check_number_and_dates(doc: Rendered, context: Mapping[str, Any], form: bool
         problems.append(f"not issued, but a document number prints: {numbers}")
     if doc.by_style(roles.TITLE) != list(context["title_lines"] or [context["title"]]):
         problems.append(f"title {doc.by_style(roles.TITLE)} ≠ {context['title_lines']}")
-    if [s.strip() for s in doc.by_style(roles.SIGNER)] != [context["signer"]]:
-        problems.append(f"signer {doc.by_style(roles.SIGNER)} ≠ {context['signer']!r}")
+    signers = context.get("signers") or [context["signer"]]  # joint signatures: one a line
+    if [s.strip() for s in doc.by_style(roles.SIGNER)] != signers:
+        problems.append(f"signers {doc.by_style(roles.SIGNER)} ≠ {signers!r}")
     if doc.by_style(roles.DATE) != [context["date"] or BLANK_DATE]:
         problems.append(f"成文日期 {doc.by_style(roles.DATE)} ≠ {context['date'] or BLANK_DATE!r}")
     if not form:
