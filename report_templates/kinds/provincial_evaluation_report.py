@@ -62,7 +62,7 @@ BUDGET: tuple[Column, ...] = (
     Column("执行率", "{{ budget.rate }}", GRID_TEXT, whole=True),
 )
 SHORTFALLS: tuple[Column, ...] = (
-    Column("一级指标", "{{ s.level1 }}", GRID_TEXT),
+    Column("一级指标", "{{ s.level1 }}", GRID_TEXT, whole=True),
     Column("二级指标", "{{ s.level2 }}", GRID_TEXT),
     Column("三级指标", "{{ s.level3 }}", GRID_LEFT),
     Column("评价地区数", "{{ s.evaluated }}", GRID_TEXT, whole=True),

@@ -28,6 +28,7 @@ from report_templates.official.styles import BODY, GRID_HEAD, GRID_LEFT, GRID_TE
 from report_templates.official.tables import Column, width_of
 from report_templates.official.units import GRID_SIZE, TEXT_WIDTH
 
+CAPTION = "各险种省级绩效评价情况（地区数单位：个；执行率为基金支出执行率）："
 GRADE_KEYS = ("excellent", "good", "fair", "poor")
 COLUMNS: tuple[Column, ...] = (
     Column("险种", "{{ f.fund }}", GRID_LEFT),
@@ -41,13 +42,13 @@ COLUMNS: tuple[Column, ...] = (
 )
 HEADS: tuple[Label | Group, ...] = (
     ("险种",),
-    ("应评", "地区数"),
-    ("已评", "地区数"),
+    ("应评", "地区"),
+    ("已评", "地区"),
     ("平均", "得分"),
     Group("评价等级", (("优",), ("良",), ("中",), ("差",))),
-    ("低于合格", "地区数"),
-    ("基金支出", "执行率"),
-    ("省级评价", "报告"),
+    ("低于", "合格线"),
+    ("执行率",),
+    ("评价报告",),
 )
 # The widest values of the columns their header does not cover: 100.00, 100.00%, 已审核通过.
 VALUES = {3: "100.00", 9: "100.00%", 10: "已审核通过"}
@@ -73,7 +74,7 @@ def _widths() -> list[int]:
 
 
 def _table(document: Document) -> None:
-    caption = document.add_paragraph("各险种省级绩效评价情况（地区数单位：个）：", style=GRID_LEFT)
+    caption = document.add_paragraph(CAPTION, style=GRID_LEFT)
     caption.paragraph_format.keep_with_next = True
     table = add_loop_table(document, COLUMNS, "f in funds", _widths(), empty="本年度尚无险种的评价结果")
     two_row_header(table, HEADS, GRID_HEAD)

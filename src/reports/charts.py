@@ -29,7 +29,7 @@ LABEL_PT, TICK_PT = 10.5, 9.0  # 5号 for labels; ticks a little smaller
 GRADES = ("优", "良", "中", "差")
 GRADE_COLOURS = {"优": "#1f4e79", "良": "#5b9bd5", "中": "#e6a532", "差": "#8b3a2b"}
 BAR_COLOUR, BELOW_PASS_COLOUR = GRADE_COLOURS["良"], GRADE_COLOURS["差"]
-ROW_MM = 6.0  # a prefecture's bar: 21 of them stay readable in 5号
+ROW_MM = 5.0  # a prefecture's bar: 21 of them stay readable in 5号
 NO_METADATA: dict[str, str | None] = {"Software": None}
 
 

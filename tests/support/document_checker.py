@@ -120,7 +120,7 @@ def _self_evaluation_report_whole(context: Mapping[str, Any]) -> list[str]:
 
 def _provincial_report_whole(context: Mapping[str, Any]) -> list[str]:
     budget = [context["budget"][k] for k in ("initial", "adjusted", "executed", "rate")]
-    shortfalls = [s[k] for s in context["shortfalls"] for k in ("evaluated", "not_met")]
+    shortfalls = [s[k] for s in context["shortfalls"] for k in ("level1", "evaluated", "not_met")]
     results = [r[k] for r in context["results"] for k in ("index", "score", "grade", "rate", "late")]
     return _whole(*budget, *context["grade_counts"].values(), *shortfalls, *results)
 
