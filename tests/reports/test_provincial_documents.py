@@ -6,9 +6,14 @@ prefecture chart), and 财政厅's July summary sent (numbered, red 版头, 版�
 import io
 import os
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import pytest
+from docx import Document
+
+from src.reports.contexts.provincial_common import broken_title
 from src.reports.contexts.provincial_evaluation_report import provincial_report_context
 from src.reports.contexts.provincial_evaluation_summary import provincial_summary_context
 from src.reports.pdf import convert
@@ -129,3 +134,29 @@ def test_art17_the_july_summary_is_a_numbered_report_upward() -> None:
     draft = provincial_summary_context(data.summary(sent=False))
     assert not draft["issued"] and draft["doc_number"] == "" and draft["draft_mark"] == "草稿"
     assert draft["date"] == draft["print_date"] == ""
+
+
+@pytest.mark.parametrize(
+    ("title", "lines"),
+    [
+        (
+            "四川省2025年度职工基本医疗保险（含生育保险）基金预算绩效评价报告",
+            ["四川省2025年度职工基本医疗保险", "（含生育保险）基金预算绩效评价报告"],
+        ),
+        ("四川省2025年度工伤保险基金预算绩效评价报告", ["四川省2025年度工伤保险基金", "预算绩效评价报告"]),
+    ],
+)
+def test_art18_a_title_breaks_between_words_only(title: str, lines: list[str]) -> None:
+    assert broken_title(title) == lines
+
+
+def test_art18_the_users_text_prints_as_typed_beside_the_charts() -> None:
+    # With pictures the render takes docxtpl's path: escaping and braces as on the compiled one.
+    typed = "A<B & C {{ x }} {% if %} ]]> <w:p/>"
+    context = provincial_report_context(
+        replace(data.prefecture_report(), problems=typed, other="其他\x01说明")
+    )
+    blob = Renderer().render(REPORT, context)
+    texts = [p.text for p in Document(io.BytesIO(blob)).paragraphs]
+    assert typed in texts and "其他说明" in texts
+    assert check_docx(blob, REPORT, context) == []
