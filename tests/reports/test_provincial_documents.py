@@ -33,6 +33,7 @@ def cases() -> dict[str, tuple[str, dict[str, Any]]]:
         "report": (REPORT, provincial_report_context(data.prefecture_report())),
         "report_draft": (REPORT, provincial_report_context(data.prefecture_report(submitted=False))),
         "report_province": (REPORT, provincial_report_context(data.province_report())),
+        "report_county": (REPORT, provincial_report_context(data.county_report())),
         "summary": (SUMMARY, provincial_summary_context(data.summary())),
         "summary_draft": (SUMMARY, provincial_summary_context(data.summary(sent=False))),
     }
@@ -52,6 +53,7 @@ async def test_art17_provincial_documents_pass_the_checker(tmp_path: Path) -> No
     # The prefecture-pooled fund prints both charts; the province-pooled one only the distribution.
     assert len(_images(documents["report"])) == 2
     assert len(_images(documents["report_province"])) == 1
+    assert len(_images(documents["report_county"])) == 2
     assert _images(documents["summary"]) == []
     needs_tools("pdftotext", "pdftoppm", "pdffonts")
     pdfs = await convert(documents, profile_dir=tmp_path / "p")

@@ -188,3 +188,37 @@ def summary(*, sent: bool = True) -> ProvincialSummaryData:
         problems="部分地区参保扩面进展缓慢，个别地区待遇发放不够及时。",
         next_steps="督促相关地区限期整改，并将评价结果与下年度预算安排挂钩。",
     )
+
+
+def county_report() -> ProvincialReportData:
+    """A county-pooled fund: three counties in each of the 21 prefectures, so the grades stack by
+    prefecture and the attachment's table runs over pages."""
+    regions = []
+    for index, (code, name) in enumerate(PREFECTURES):
+        for county in range(3):
+            score = Decimal(SCORES[(index + 7 * county) % len(SCORES)])
+            regions.append(
+                RegionResult(
+                    f"{code[:4]}{county + 2:02d}",
+                    f"{name.removesuffix('市')[:4]}第{county + 1}县",
+                    code,
+                    name,
+                    "SUBMITTED",
+                    score,
+                    _grade(score),
+                    Decimal("88.40") + county,
+                    late=county == 2 and index % 5 == 0,
+                )
+            )
+    aggregate = _aggregate(
+        regions,
+        fund_code="RESIDENT_PENSION",
+        fund_name="城乡居民基本养老保险基金",
+        pooling_level="COUNTY",
+        shortfalls=SHORTFALLS[:1],
+    )
+    return replace(
+        prefecture_report(),
+        aggregate=aggregate,
+        title="四川省2025年度城乡居民基本养老保险基金预算绩效评价报告",
+    )
