@@ -9,6 +9,7 @@ last), so whether it is active is one comparison with `now`.
 """
 
 from datetime import datetime
+from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlmodel import Field
@@ -41,3 +42,9 @@ class Assignment(Timestamped, table=True):
     end_reason: str | None = Field(default=None, max_length=END_REASON_MAX_LENGTH)
     ended_by_id: int | None = Field(default=None, foreign_key="app_user.id")
     created_by_id: int = Field(foreign_key="app_user.id")
+
+
+class AssignmentEventKind(StrEnum):
+    """What an assignment announces (src/domains/assignments.py registers it with its label)."""
+
+    ASSIGNMENT_CHANGED = "ASSIGNMENT_CHANGED"  # created or ended (payload: the operation, the record)

@@ -13,7 +13,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from src.models import Assignment, Organization, Region
-from src.models.assignment import ASSIGNMENT_NOTE_MAX_LENGTH, END_REASON_MAX_LENGTH
+from src.models.assignment import ASSIGNMENT_NOTE_MAX_LENGTH, END_REASON_MAX_LENGTH, AssignmentEventKind
 from src.models.base import utcnow
 from src.models.enums import ActorType
 from src.services import audit, policy
@@ -28,6 +28,7 @@ from src.services.errors import (
     ValidationFailed,
 )
 from src.services.rows import kept_row
+from src.subjects.events import record_event
 from src.subjects.registry import SubjectSpec, UnknownSubject, registry
 from src.subjects.scope import RecordScope
 
@@ -138,7 +139,19 @@ async def create_assignment(
             f"{organization.name}在该期间已受托实施这项评价", code=AssignmentErrorCode.ASSIGNMENT_OVERLAPS
         )
     await audit.created(session=session, actor=actor, operation="assignmentCreate", row=row)
+    await _announce(session, actor, row, "assignmentCreate")
     return row
+
+
+async def _announce(session: AsyncSession, actor: Actor, row: Assignment, operation: str) -> None:
+    payload = {"operation": operation, "subject_type": row.subject_type, "subject_id": row.subject_id}
+    await record_event(
+        session=session,
+        kind=AssignmentEventKind.ASSIGNMENT_CHANGED,
+        subject=row,
+        actor=actor,
+        payload=payload,
+    )
 
 
 async def managed_assignment(*, session: AsyncSession, actor: Actor, assignment_id: int) -> Assignment:
@@ -176,4 +189,5 @@ async def end_assignment(
         row.end_reason = reason
         row.ended_by_id = actor.user_id
         row.updated_at = now
+    await _announce(session, actor, row, "assignmentEnd")
     return row
