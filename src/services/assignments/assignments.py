@@ -155,18 +155,19 @@ async def _announce(session: AsyncSession, actor: Actor, row: Assignment, operat
 
 
 async def managed_assignment(*, session: AsyncSession, actor: Actor, assignment_id: int) -> Assignment:
-    """The assignment if `actor` may manage its record's assignments; otherwise reported as absent."""
+    """The assignment if `actor` may manage its record's assignments; reported as absent to one who does
+    not read the record, refused to one who reads it only."""
     row = await session.get(Assignment, assignment_id)
-    if row is not None:
-        try:
-            _, managed = await subject_scope(
-                session=session, actor=actor, subject_type=row.subject_type, subject_id=row.subject_id
-            )
-        except (NotFound, ValidationFailed):
-            managed = None
-        if managed is not None and policy.allowed(actor, policy.Action.ASSIGNMENT_MANAGE, managed):
-            return row
-    raise NotFound(ENTITY, assignment_id)
+    if row is None:
+        raise NotFound(ENTITY, assignment_id)
+    try:
+        _, managed = await subject_scope(
+            session=session, actor=actor, subject_type=row.subject_type, subject_id=row.subject_id
+        )
+    except (NotFound, ValidationFailed):
+        raise NotFound(ENTITY, assignment_id) from None
+    policy.require(actor, policy.Action.ASSIGNMENT_MANAGE, managed)
+    return row
 
 
 async def end_assignment(
