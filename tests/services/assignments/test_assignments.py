@@ -1,7 +1,8 @@
 """src/services/assignments/: finance of a record's region entrusts it to a third party for a period
 (Art. 17 「绩效评价工作可委托中介机构、高等院校、专家等第三方具体实施」); the third party reads it and fills
 it in while the assignment is active — from the first day's start to the last day's end, Beijing time,
-unless ended early — and takes none of the steps Art. 17 leaves to the agency, the tax department and the recipients."""
+unless ended early — and takes none of the steps Art. 17 leaves to the agency, the tax department and
+the recipients."""
 
 from dataclasses import replace
 from datetime import date, timedelta
