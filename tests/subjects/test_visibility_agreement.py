@@ -528,12 +528,15 @@ async def test_the_events_agree_with_their_subjects_and_across_sql_and_python(
 async def test_art17_random_third_parties_read_what_they_are_assigned(
     sessionmaker: Sessionmaker, world: World
 ) -> None:
-    """The draws give third parties assignments that matter: some read assigned records (and the
-    documents and events of them) that no public rule shows them, and the agreement above compared them."""
+    """The draws give third parties assignments that matter: some read assigned records of every assignable
+    subject (so each one's scope and clause carry its key), and the documents and events of them, which no
+    public rule shows them; the agreement above compared them."""
     assigned = [a for a in world.actors if a.assignments]
     assert assigned
     async with sessionmaker() as session:
-        for name in ("SelfEvaluation", "ReportJob", "Assignment"):
+        assignable = [spec.name for spec in registry().subjects() if spec.assignable]
+        assert assignable
+        for name in (*assignable, "ReportJob", "Assignment"):
             spec = registry().subject(name)
             model_id: Any = spec.model.id
             seen = [(await session.exec(select(model_id).where(spec.clause(a)))).all() for a in assigned]
