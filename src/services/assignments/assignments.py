@@ -126,7 +126,7 @@ async def create_assignment(
     organization = await _third_party(session, request.organization_id)
     assert organization.id is not None
     row = Assignment(
-        subject_type=_assignable(request.subject_type).name,
+        subject_type=request.subject_type,
         subject_id=request.subject_id,
         organization_id=organization.id,
         starts_at=period.starts_at,
@@ -134,6 +134,11 @@ async def create_assignment(
         note=request.note.strip(),
         created_by_id=actor.user_id,
     )
+    # Two finance users assigning the record at once: the second waits for the first's commit and then sees
+    # its assignment (the record's row is the lock; SQLite has one writer anyway).
+    spec = _assignable(request.subject_type)
+    model_id: Any = spec.model.id
+    await session.exec(select(model_id).where(model_id == request.subject_id).with_for_update())
     if await _overlapping(session, row) is not None:
         raise Conflict(
             f"{organization.name}在该期间已受托实施这项评价", code=AssignmentErrorCode.ASSIGNMENT_OVERLAPS
