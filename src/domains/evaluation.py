@@ -3,7 +3,7 @@ src/services/evaluation/scope.py says, announcing their edits and steps through 
 deadline (Art. 17, by the end of May: src/services/evaluation/deadlines.py) is listed by the `deadlines`
 query and noticed when overdue. A self-evaluation is printed as its 绩效自评表 (a form, FORMS §2B/§2C; a
 fund's year of them in a region and below as one batch, one ZIP) and as its 自评报告 (a 公文 without a
-number, FORMS §4B)."""
+number, FORMS §4B). Finance may assign one to a third party, who then reads and fills it in (Art. 17)."""
 
 from typing import Any
 
@@ -18,6 +18,7 @@ from src.reports.contexts.self_evaluation_form import (
 from src.reports.contexts.self_evaluation_report import self_evaluation_report_context
 from src.services.actors import Actor
 from src.services.evaluation import deadlines, scope
+from src.services.policy import Action
 from src.subjects.documents import DocumentSpec
 from src.subjects.registry import Registry, SubjectSpec
 
@@ -33,7 +34,7 @@ async def _self_evaluation_report(*, session: AsyncSession, actor: Actor, subjec
 def register(registry: Registry) -> None:
     registry.add_subject(
         SubjectSpec(
-            name="SelfEvaluation",
+            name=scope.SUBJECT,
             model=SelfEvaluation,
             label="绩效自评",
             scope=scope.self_evaluation_scope,
@@ -43,6 +44,9 @@ def register(registry: Registry) -> None:
                 SelfEvaluationEventKind.SELF_EVALUATION_STATUS_CHANGED: "绩效自评状态变更",
                 SelfEvaluationEventKind.SELF_EVALUATION_CHANGED: "绩效自评内容修改",
             },
+            # A third party it is assigned to carries it out (Art. 17 委托第三方具体实施): it fills it in;
+            # submission, the tax department's opinion and acceptance stay with the bodies Art. 17 names.
+            assignee_actions=frozenset({Action.SELF_EVALUATION_DRAFT}),
         )
     )
     registry.add_deadlines(deadlines.SOURCE)

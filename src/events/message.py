@@ -27,6 +27,9 @@ class EventMessage:
     public: bool = False
     hidden_below: bool = False
     top_path: str | None = None
+    # The subject whose assignees see it (Event.scope_subject_type/_id).
+    scope_subject_type: str | None = None
+    scope_subject_id: int | None = None
 
     @classmethod
     def of(cls, row: Event) -> "EventMessage":
@@ -48,6 +51,8 @@ class EventMessage:
             public=row.public,
             hidden_below=row.hidden_below,
             top_path=row.top_path,
+            scope_subject_type=row.scope_subject_type,
+            scope_subject_id=row.scope_subject_id,
         )
 
     def scope(self) -> RecordScope:
@@ -62,6 +67,11 @@ class EventMessage:
             public=self.public,
             hidden_below=self.hidden_below,
             top_path=self.top_path,
+            subject=(
+                (self.scope_subject_type, self.scope_subject_id)
+                if self.scope_subject_type is not None and self.scope_subject_id is not None
+                else None
+            ),
         )
 
     def to_json(self) -> str:
@@ -94,4 +104,7 @@ class EventMessage:
             # Nor, from before batches had scopes of their own, these.
             hidden_below=bool(values.get("hidden_below", False)),
             top_path=values.get("top_path"),
+            # Nor, from before assignments, these.
+            scope_subject_type=values.get("scope_subject_type"),
+            scope_subject_id=values.get("scope_subject_id"),
         )

@@ -28,6 +28,8 @@ def event_columns() -> ColumnTerms:
         public=col(Event.public),
         hidden_below=col(Event.hidden_below),
         top_path=col(Event.top_path),
+        subject_type=col(Event.scope_subject_type),
+        subject_id=col(Event.scope_subject_id),
     )
 
 

@@ -1,6 +1,7 @@
 """All tables, imported here so SQLModel.metadata (and Alembic) sees every one."""
 
 from src.db import metadata
+from src.models.assignment import Assignment
 from src.models.audit import AuditEvent
 from src.models.auth import ApiToken, RefreshToken
 from src.models.budget import FundBudget, FundBudgetLine
@@ -38,6 +39,7 @@ from src.models.webhook import Webhook, WebhookDelivery
 
 __all__ = [
     "ApiToken",
+    "Assignment",
     "AuditEvent",
     "BudgetExecution",
     "DeadlineNotice",

@@ -4,8 +4,8 @@ it announces, so a rolled-back change leaves none; a relay publishes rows after 
 The id only grows: it orders events and is the data version (`dataVersion`). What decides who may see an
 event is its subject's scope, copied onto it when it is written (region path, the administrations it is
 addressed to, whether the subject is a draft or otherwise hidden from below, the one user it may be for,
-whether it is public, how high it reaches), so visibility needs no join per
-event and per subscriber.
+whether it is public, how high it reaches, the subject whose assignees see it), so visibility needs no join
+per event and per subscriber.
 """
 
 from datetime import datetime
@@ -49,6 +49,10 @@ class Event(SQLModel, table=True):
     hidden_below: bool = False  # not seen from the regions below its own, though no draft (a batch)
     top_path: str | None = Field(default=None, max_length=255)  # the highest region it reaches (a batch)
     audience_user_id: int | None = Field(default=None, foreign_key="app_user.id")  # the one user it is for
+    # The subject whose assignees see it (its scope's key: a document's event, its subject's; Art. 17
+    # assignments); None for what is no one subject (a batch) or not assignable.
+    scope_subject_type: str | None = Field(default=None, max_length=SUBJECT_TYPE_MAX_LENGTH)
+    scope_subject_id: int | None = None
     actor_user_id: int | None = Field(default=None, foreign_key="app_user.id")
     actor_organization_id: int | None = Field(default=None, foreign_key="organization.id")
     occurred_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime())

@@ -6,6 +6,8 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.tools import merge_types
 
+from src.schema.assignments.mutations import AssignmentMutations
+from src.schema.assignments.queries import AssignmentQueries
 from src.schema.audit.queries import AuditQueries
 from src.schema.auth.mutations import AuthMutations
 from src.schema.auth.queries import AuthQueries
@@ -64,6 +66,7 @@ Query = merge_types(
         MonitoringReportQueries,
         MonitoringCompilationQueries,
         SelfEvaluationQueries,
+        AssignmentQueries,
     ),
 )
 Mutation = merge_types(
@@ -81,6 +84,7 @@ Mutation = merge_types(
         MonitoringReportMutations,
         MonitoringCompilationMutations,
         SelfEvaluationMutations,
+        AssignmentMutations,
     ),
 )
 

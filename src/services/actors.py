@@ -1,13 +1,16 @@
-"""Who is acting: a user, as its organization (actor type × region × administration)."""
+"""Who is acting: a user, as its organization (actor type × region × administration); a third-party
+evaluator also with what it is assigned at the moment it is loaded (Art. 17: src/services/assignments/)."""
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from src.models import Organization, Region, User
+from src.models import Assignment, Organization, Region, User
+from src.models.base import utcnow
 from src.models.enums import ActorType, Administration, RegionLevel
 
 
@@ -32,6 +35,9 @@ class Actor:
     # still acts as its organization at its own region: the token only narrows, it never grants.
     read_only: bool = False
     token_region_path: str | None = None
+    # A third party's active assignments when it was loaded: the (subject name, id) it reads and works on
+    # (policy.visibility, policy.allowed); always empty for other actors.
+    assignments: frozenset[tuple[str, int]] = frozenset()
 
     def in_token_region(self, path: str) -> bool:
         """`path`'s region lies in the subtree the actor's API token confines it to (always, without one)."""
@@ -83,15 +89,53 @@ def actor_of(user: User, org: Organization, region: Region) -> Actor:
     )
 
 
-async def load_actor(*, session: AsyncSession, user_id: int) -> Actor | None:
-    """The active user with its organization and region, in one statement; None if absent or inactive."""
+def active_assignment_clause(now: datetime) -> Any:
+    """The assignments active at `now`: begun, not over, not ended early."""
+    return (
+        col(Assignment.ended_at).is_(None)
+        & (col(Assignment.starts_at) <= now)
+        & (col(Assignment.ends_at) > now)
+    )
+
+
+async def with_assignments(
+    session: AsyncSession, actors: Sequence[Actor], now: datetime | None = None
+) -> list[Actor]:
+    """`actors`, the third parties among them with their organizations' assignments active at `now`: one
+    statement if there are any, none otherwise (the other actors are never assigned anything)."""
+    organizations = {a.organization_id for a in actors if a.actor_type == ActorType.THIRD_PARTY}
+    if not organizations:
+        return list(actors)
+    stmt = select(Assignment.organization_id, Assignment.subject_type, Assignment.subject_id).where(
+        col(Assignment.organization_id).in_(sorted(organizations)), active_assignment_clause(now or utcnow())
+    )
+    keys: dict[int, set[tuple[str, int]]] = {}
+    for organization_id, subject_type, subject_id in (await session.exec(stmt)).all():
+        keys.setdefault(organization_id, set()).add((subject_type, subject_id))
+    return [
+        replace(a, assignments=frozenset(keys.get(a.organization_id, ())))
+        if a.actor_type == ActorType.THIRD_PARTY
+        else a
+        for a in actors
+    ]
+
+
+async def load_actor(*, session: AsyncSession, user_id: int, now: datetime | None = None) -> Actor | None:
+    """The active user with its organization and region, in one statement (a third party: two, with its
+    assignments active at `now`); None if absent or inactive."""
     row = (await session.exec(_actor_select().where(User.id == user_id))).first()
-    return None if row is None else actor_of(*row)
+    if row is None:
+        return None
+    return (await with_assignments(session, [actor_of(*row)], now))[0]
 
 
-async def load_actors(*, session: AsyncSession, user_ids: Collection[int]) -> dict[int, Actor]:
-    """load_actor for many users in one statement: the active ones, by id."""
+async def load_actors(
+    *, session: AsyncSession, user_ids: Collection[int], now: datetime | None = None
+) -> dict[int, Actor]:
+    """load_actor for many users in one statement (and one more if any is a third party): the active
+    ones, by id."""
     if not user_ids:
         return {}
     rows = (await session.exec(_actor_select().where(col(User.id).in_(sorted(user_ids))))).all()
-    return {actor.user_id: actor for actor in (actor_of(*row) for row in rows)}
+    actors = await with_assignments(session, [actor_of(*row) for row in rows], now)
+    return {actor.user_id: actor for actor in actors}

@@ -96,6 +96,13 @@ class SelfEvaluationErrorCode(StrEnum):
     NO_GOAL_AT_YEAR_END = "NO_GOAL_AT_YEAR_END"  # no annual goal was in force on 31 December
 
 
+class AssignmentErrorCode(StrEnum):
+    """Assignments to third parties (Art. 17)."""
+
+    ASSIGNMENT_OVERLAPS = "ASSIGNMENT_OVERLAPS"  # the organization holds the record for part of the period
+    ASSIGNMENT_ENDED = "ASSIGNMENT_ENDED"  # ended early, or its period is over: nothing to end
+
+
 class AuthErrorCode(StrEnum):
     INVALID_CREDENTIALS = "INVALID_CREDENTIALS"
     TOO_MANY_ATTEMPTS = "TOO_MANY_ATTEMPTS"
@@ -107,6 +114,7 @@ DOMAIN_ERROR_CODES: tuple[type[StrEnum], ...] = (
     BudgetErrorCode,
     MonitoringReportErrorCode,
     SelfEvaluationErrorCode,
+    AssignmentErrorCode,
     AuthErrorCode,
     WarningErrorCode,
 )
@@ -116,6 +124,7 @@ AnyCode = (
     | BudgetErrorCode
     | MonitoringReportErrorCode
     | SelfEvaluationErrorCode
+    | AssignmentErrorCode
     | AuthErrorCode
     | WarningErrorCode
 )

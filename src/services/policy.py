@@ -2,7 +2,9 @@
 
 A user acts as its organization: an actor type at a region, with an administration (人社 or 医保) where one
 applies. Every rule is a function of that, of the target's region and of the fund's supervising
-administration. Resolvers and services ask here; nothing else decides.
+administration. Resolvers and services ask here; nothing else decides. A third-party evaluator acts on a
+record only while it is assigned it (Art. 17: src/services/assignments/), and takes only the actions the
+record's subject lists for assignees in its registration (SubjectSpec.assignee_actions).
 """
 
 from dataclasses import dataclass
@@ -17,6 +19,7 @@ from src.models.enums import ActorType, Administration, GoalStatus, RegionLevel
 from src.services.actors import Actor
 from src.services.errors import Forbidden
 from src.services.rows import kept_row
+from src.subjects.registry import registry
 from src.subjects.scope import ColumnTerms, RecordScope, ScopeTerms, Terms
 
 B = TypeVar("B")
@@ -60,6 +63,8 @@ class Action(StrEnum):
         "SELF_EVALUATION_SUBMIT"  # the province's agency; a prefecture's finance (牵头报)
     )
     SELF_EVALUATION_ACCEPT = "SELF_EVALUATION_ACCEPT"  # 财政厅 and 人社厅 or 省医保局: accept or return
+    # 委托第三方具体实施 (Art. 17): the finance body of the record's own region assigns it and ends that.
+    ASSIGNMENT_MANAGE = "ASSIGNMENT_MANAGE"
 
 
 @dataclass(frozen=True)
@@ -70,6 +75,8 @@ class Scope:
     region_path: str
     region_level: RegionLevel
     administration: Administration | None = None
+    # The record acted on, for an assignable subject: (its name, id); an assignee acts on it while assigned.
+    subject: tuple[str, int] | None = None
 
 
 # Actors whose view and work are limited to the funds of their own administration.
@@ -94,6 +101,14 @@ def _same_region(actor: Actor, scope: Scope) -> bool:
     return actor.region_path == scope.region_path
 
 
+def _assignee_may(actor: Actor, action: Action, scope: Scope) -> bool:
+    """A third party carries out what it is assigned (Art. 17): the actions its subject lets assignees take,
+    on that record, while the assignment is active (Actor.assignments)."""
+    if scope.subject is None or scope.subject not in actor.assignments:
+        return False
+    return action in (registry().subject(scope.subject[0]).assignee_actions or ())
+
+
 def allowed(actor: Actor, action: Action, scope: Scope | None = None) -> bool:
     if actor.read_only:
         return False  # a READ API token: every action is refused, reading the audit trail included
@@ -111,6 +126,8 @@ def allowed(actor: Actor, action: Action, scope: Scope | None = None) -> bool:
         )
     if scope is None:
         return False
+    if actor.actor_type == ActorType.THIRD_PARTY:
+        return _assignee_may(actor, action, scope)
     if action == Action.MONITORING_COMPILATION_ACKNOWLEDGE:
         # Addressed to both administrations at once (Art. 13), so before the administration check.
         return (
@@ -189,6 +206,8 @@ def allowed(actor: Actor, action: Action, scope: Scope | None = None) -> bool:
                 and actor.covers(scope.region_path)
                 and actor.actor_type in (ActorType.FINANCE, reviewer)
             )
+        case Action.ASSIGNMENT_MANAGE:
+            return actor.actor_type == ActorType.FINANCE and _same_region(actor, scope)
         case Action.MONITORING_COMPILE:
             return (
                 actor.actor_type == ActorType.FINANCE
@@ -243,20 +262,25 @@ def visibility(actor: Actor, record: Terms[B]) -> B:
 
     Own region and below: everything; regions above: all but drafts; elsewhere: nothing. System
     administrators read everything (they support all regions). The national departments read records
-    nationwide once submitted, never drafts; a third-party evaluator sees only what it is assigned (nothing
-    until evaluation assigns it). HRSS, medical security and agency users read only what is addressed to their
-    administration. A record that belongs to one user (a document whose subject is gone) is that user's. A
-    public record (a region's detailed rules, Art. 23) is read by everyone. An API token with a region sees
-    nothing outside its subtree. A record that holds others (a batch of documents) may be hidden from the
-    regions below its own without being a draft, and reach above its region (subjects/scope.py
-    combined_scope): it is read by whoever may read every record it holds.
+    nationwide once submitted, never drafts; a third-party evaluator sees only what it is assigned (Art. 17,
+    below) and public records. HRSS, medical security and agency users read only what is addressed to their
+    administration. A third party reads a record while its organization is assigned the record's subject
+    (`assigned`: the record's (subject name, id) among Actor.assignments, loaded active when the actor is
+    authenticated; a document and its events read as its subject; a batch is assigned to nobody), within its
+    API token's region if it has one. A record that belongs to one user (a document whose subject is gone)
+    is that user's. A public record (a region's detailed rules, Art. 23) is read by everyone. An API token
+    with a region sees nothing outside its subtree. A record that holds others (a batch of documents) may be
+    hidden from the regions below its own without being a draft, and reach above its region
+    (subjects/scope.py combined_scope): it is read by whoever may read every record it holds.
     """
     confined = [record.within(actor.token_region_path)] if actor.token_region_path is not None else []
     if actor.is_admin:
         return record.all(*confined)
     public = record.all(record.is_public(), *confined)
     if actor.actor_type == ActorType.THIRD_PARTY:
-        return public
+        if not actor.assignments:
+            return public
+        return record.any(public, record.all(record.assigned(actor.assignments), *confined))
     conditions = [*confined, record.owned_by_nobody_or(actor.user_id)]
     if actor.actor_type == ActorType.NATIONAL:
         return record.any(public, record.all(record.not_draft(), *conditions))

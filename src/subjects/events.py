@@ -62,6 +62,8 @@ async def record_event(
         hidden_below=scope.hidden_below,
         top_path=scope.top_path,
         audience_user_id=scope.owner_user_id,
+        scope_subject_type=scope.subject[0] if scope.subject is not None else None,
+        scope_subject_id=scope.subject[1] if scope.subject is not None else None,
         actor_user_id=actor.user_id if actor is not None else None,
         actor_organization_id=actor.organization_id if actor is not None else None,
         payload=payload or {},

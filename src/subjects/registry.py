@@ -4,11 +4,14 @@ events, their visibility and catch-up, report jobs, document numbers, lookups by
 
 A subject registers its row type, its name (stored beside events and jobs: "Goal"), its scope for one row
 (`scope`) and who may read its rows as SQL (`clause`) — both from the one rule, policy.visibility, over the
-subject's scope (src/subjects/scope.py) — and its event kinds with their labels. A document kind registers
-its subject, its template, its context builder, its data version, its batch and its number (who issues it,
-its family; src/subjects/documents.py). A deadline source lists what its domain's bodies must do by when
-(src/services/deadlines/); a periodic round is work a domain has done on a schedule (the same periodic task
-that notices overdue deadlines runs it first: src/services/deadlines/periodic.py).
+subject's scope (src/subjects/scope.py) — and its event kinds with their labels. A subject whose records
+finance may entrust to a third party (Art. 17) lists the actions an assignee may take on them
+(`assignee_actions`, policy.Action values; an empty set: it reads only): its scopes then carry the record's
+key, and a third party reads and acts on the records it is assigned (src/services/assignments/). A document
+kind registers its subject, its template, its context builder, its data version, its batch and its number
+(who issues it, its family; src/subjects/documents.py). A deadline source lists what its domain's bodies
+must do by when (src/services/deadlines/); a periodic round is work a domain has done on a schedule (the
+same periodic task that notices overdue deadlines runs it first: src/services/deadlines/periodic.py).
 `registry()` is the one place that loads the registrations.
 """
 
@@ -36,6 +39,13 @@ class SubjectSpec(Generic[M]):
     clause: Callable[[Actor], ColumnElement[bool]]  # the rows `actor` may read, as SQL
     event_kinds: type[StrEnum] | None = None
     event_labels: Mapping[Any, str] = field(default_factory=dict)  # kind (a str enum) → label
+    # Assignable to third parties (Art. 17): the policy actions an assignee may take on an assigned record
+    # (their values); None: never assigned.
+    assignee_actions: frozenset[str] | None = None
+
+    @property
+    def assignable(self) -> bool:
+        return self.assignee_actions is not None
 
     def row_id(self, row: Any) -> int:
         row_id: int | None = row.id

@@ -5,7 +5,9 @@ several for a record sent to both; none for one that concerns no administration)
 (not seen from the regions below its own, nor by the national departments), the one user it may belong to,
 and whether it is public (read by everyone: a region's detailed rules). A record that holds others (a
 batch of documents: `combined_scope`) may also be hidden from below without being a draft, and reach
-above its region (`top_path`). The rule is written once against
+above its region (`top_path`). A record of a registered subject carries its key (`subject`: its name and id),
+by which a third-party evaluator reads what it is assigned (`assigned`: src/services/assignments/; a batch,
+holding several subjects, has none). The rule is written once against
 `Terms`, an algebra of questions about a scope; `ScopeTerms` answers them for one record in memory (bools),
 `ColumnTerms` as SQL over a table's columns (clauses). So the Python check and the SQL clause cannot drift.
 """
@@ -36,6 +38,9 @@ class RecordScope:
     # The highest region of what the record holds, when above its own (None: its own region): an API token
     # confined to a region sees it only if that region holds this one.
     top_path: str | None = None
+    # The registered subject the record is, or is of (a document: its subject): (name, id); None for a
+    # record that is no one subject (a batch). A third party reads it while assigned that key.
+    subject: tuple[str, int] | None = None
 
 
 class Terms(Protocol, Generic[B]):
@@ -53,6 +58,7 @@ class Terms(Protocol, Generic[B]):
     def within(self, path: str) -> B: ...  # all the record holds lies in `path`'s region or below it
     def owned_by_nobody_or(self, user_id: int) -> B: ...
     def is_public(self) -> B: ...  # everyone may read the record
+    def assigned(self, keys: frozenset[tuple[str, int]]) -> B: ...  # the record's subject is among `keys`
 
 
 class ScopeTerms:
@@ -97,6 +103,9 @@ class ScopeTerms:
     def is_public(self) -> bool:
         return self.scope.public
 
+    def assigned(self, keys: frozenset[tuple[str, int]]) -> bool:
+        return self.scope.subject is not None and self.scope.subject in keys
+
 
 @dataclass(frozen=True)
 class ColumnTerms:
@@ -110,6 +119,10 @@ class ColumnTerms:
     public: Any = None  # a boolean column (or true() for a table of public records); None: never public
     hidden_below: Any = None  # a boolean column; None: never hidden from below but as a draft
     top_path: Any = None  # a path column (NULL: the region's own); None: always the region's own
+    # The subject key: its name (a str for a subject's own table, or a column) and its id column; None: the
+    # rows are no one subject (never assigned).
+    subject_type: Any = None
+    subject_id: Any = None
 
     def true(self) -> ColumnElement[bool]:
         return true()
@@ -165,6 +178,19 @@ class ColumnTerms:
             return false()
         clause: ColumnElement[bool] = self.public
         return clause
+
+    def assigned(self, keys: frozenset[tuple[str, int]]) -> ColumnElement[bool]:
+        if self.subject_type is None or self.subject_id is None:
+            return false()
+        ids: dict[str, list[int]] = {}
+        for name, subject_id in sorted(keys):
+            ids.setdefault(name, []).append(subject_id)
+        if isinstance(self.subject_type, str):  # a subject's own table: its name is no column
+            mine = ids.get(self.subject_type)
+            return false() if not mine else self.subject_id.in_(mine)
+        return or_(
+            false(), *(and_(self.subject_type == name, self.subject_id.in_(of)) for name, of in ids.items())
+        )
 
 
 # A recipient list as one column: "|HRSS|MEDICAL_SECURITY|" (each between bars, so one never matches part of

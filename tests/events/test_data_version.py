@@ -81,6 +81,8 @@ WRITES = {
     "selfEvaluationSubmit": ("SELF_EVALUATION_STATUS_CHANGED", "SelfEvaluation"),
     "selfEvaluationAccept": ("SELF_EVALUATION_STATUS_CHANGED", "SelfEvaluation"),
     "selfEvaluationReturn": ("SELF_EVALUATION_STATUS_CHANGED", "SelfEvaluation"),
+    "assignmentCreate": ("ASSIGNMENT_CHANGED", "Assignment"),
+    "assignmentEnd": ("ASSIGNMENT_CHANGED", "Assignment"),
 }
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlmodel import col, select
 
-from src.models import ApiToken, Indicator, IndicatorTemplate, User, Webhook
+from src.models import ApiToken, Assignment, Indicator, IndicatorTemplate, User, Webhook
 from src.models.enums import ActorType, Administration, BudgetStatus, GoalStatus, PoolingLevel
 from src.models.evaluation import SelfEvaluation, SelfEvaluationStatus
 from src.models.monitoring import MonitoringWarning
@@ -478,6 +478,42 @@ async def self_evaluation_return(gql: GraphQLClient) -> Call:
     await gql.login_as(ActorType.MEDICAL_SECURITY, PROVINCE, MED)  # 省医保局
     back = {**target, "reason": "原因分析不充分"}
     return Call(by_input("selfEvaluationReturn", "SelfEvaluationReturnInput"), {"input": back})
+
+
+# Assignments to third parties (Art. 17): 成都's finance entrusts its self-evaluation to a 事务所.
+async def assigned(gql: GraphQLClient) -> tuple[dict[str, Any], int]:
+    """成都's draft self-evaluation of 2025 and the third-party organization it is entrusted to."""
+    target = await self_evaluation(gql, SelfEvaluationStatus.DRAFT)
+    firm = await make_user(gql.sessionmaker, actor_type=ActorType.THIRD_PARTY, region_code=PROVINCE)
+    return target, firm.organization_id
+
+
+@case("assignmentCreate")
+async def assignment_create(gql: GraphQLClient) -> Call:
+    target, firm = await assigned(gql)
+    await gql.login_as(ActorType.FINANCE, PREFECTURE)
+    fields = {"subjectType": "SelfEvaluation", "subjectId": target["id"], "organizationId": str(firm),
+              "startsOn": "2099-01-01", "endsOn": "2099-12-31"}  # fmt: skip
+    return Call(by_input("assignmentCreate", "AssignmentCreateInput"), {"input": fields})
+
+
+@case("assignmentEnd")
+async def assignment_end(gql: GraphQLClient) -> Call:
+    target, firm = await assigned(gql)
+    finance = await make_user(gql.sessionmaker, actor_type=ActorType.FINANCE, region_code=PREFECTURE)
+    async with gql.sessionmaker() as s:
+        row = Assignment(
+            subject_type="SelfEvaluation", subject_id=int(target["id"]), organization_id=firm,
+            starts_at=datetime(2099, 1, 1, tzinfo=UTC), ends_at=datetime(2100, 1, 1, tzinfo=UTC),
+            created_by_id=finance.id or 0,
+        )  # fmt: skip
+        s.add(row)
+        await s.commit()
+    await gql.login_as(ActorType.FINANCE, PREFECTURE)
+    document = (
+        "mutation($id: ID!, $reason: String!) { assignmentEnd(id: $id, reason: $reason) { __typename } }"
+    )
+    return Call(document, {"id": str(row.id), "reason": "合同终止"})
 
 
 # The monitoring report's and compilation's cases register themselves (mutation_cases_reports.py).

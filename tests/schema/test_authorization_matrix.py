@@ -17,6 +17,7 @@ from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from src.models import (
+    Assignment,
     AuditEvent,
     Event,
     FundBudget,
@@ -27,6 +28,7 @@ from src.models import (
     MonitoringCompilationRecipient,
     Organization,
     Region,
+    User,
 )
 from src.models.enums import (
     ActorType,
@@ -358,6 +360,46 @@ PROVINCE_RECIPIENTS = only(("FINANCE", "own"), ("MEDICAL_SECURITY", "own"))
 CONCURRED = self_evaluation(SelfEvaluationStatus.DRAFT, tax_concurred_revision=0)
 SENT = self_evaluation(SelfEvaluationStatus.SUBMITTED)
 ACTUALS = "mutation($input: ActualsRecordInput!) { actualsRecord(input: $input) { __typename } }"
+
+
+def assignment_of(assigned: bool = False) -> Builder:
+    """A draft self-evaluation (the record), a third-party organization and, if `assigned`, an assignment
+    of the record to it in 2099."""
+
+    async def build(session: AsyncSession, region: str, year: int) -> dict[str, Any]:
+        target = await self_evaluation(SelfEvaluationStatus.DRAFT)(session, region, year)
+        third = select(Organization.id).where(Organization.actor_type == ActorType.THIRD_PARTY)
+        firm = (await session.exec(third.order_by(col(Organization.id)))).first()
+        target["firm"] = str(firm)
+        if assigned:
+            row = Assignment(
+                subject_type="SelfEvaluation", subject_id=int(target["id"]), organization_id=firm or 0,
+                starts_at=datetime(2099, 1, 1, tzinfo=UTC), ends_at=datetime(2100, 1, 1, tzinfo=UTC),
+                created_by_id=await any_user(session),
+            )  # fmt: skip
+            session.add(row)
+            await session.flush()
+            target["assignment"] = str(row.id)
+        return target
+
+    return build
+
+
+async def any_user(session: AsyncSession) -> int:
+    user = (await session.exec(select(User.id).order_by(col(User.id)))).first()
+    assert user is not None
+    return user
+
+
+def assign(t: dict[str, Any]) -> dict[str, Any]:
+    fields = {"subjectType": "SelfEvaluation", "subjectId": t["id"], "organizationId": t["firm"],
+              "startsOn": "2099-01-01", "endsOn": "2099-12-31"}  # fmt: skip
+    return {"input": fields}
+
+
+END_ASSIGNMENT = (
+    "mutation($id: ID!, $reason: String!) { assignmentEnd(id: $id, reason: $reason) { __typename } }"
+)
 EXECUTIONS = "mutation($input: ExecutionRecordInput!) { executionRecord(input: $input) { __typename } }"
 PART_AGENCY = only(("AGENCY_MED", "part"))
 
@@ -664,6 +706,17 @@ CASES: dict[str, Case] = {
         EVALUATION_INPUT.format("selfEvaluationReturn", "SelfEvaluationReturnInput"),
         reason,
         RECIPIENTS,
+    ),
+    # Art. 17 委托第三方具体实施: the finance body of the record's own region assigns it and ends that.
+    "assignmentCreate": Case(
+        False, assignment_of(), by_input("assignmentCreate", "AssignmentCreateInput"), assign, FIN
+    ),
+    "assignmentEnd": Case(
+        False,
+        assignment_of(assigned=True),
+        END_ASSIGNMENT,
+        lambda t: {"id": t["assignment"], "reason": "合同终止"},
+        FIN,
     ),
 }
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from src.models import FundType, PoolingArrangement, Region
+from src.models import Assignment, AuditEvent, FundType, PoolingArrangement, Region
 from src.models.enums import RegionLevel
 from src.models.evaluation import SelfEvaluation, SelfEvaluationLine, SelfEvaluationTransition
 from src.seed.demo import DemoCounts
@@ -30,6 +30,8 @@ class EvaluationDemo:
     transitions: dict[int, list[SelfEvaluationTransition]]  # by evaluation id, in order
     with_goal: set[tuple[int, int]]  # (region id, fund id) pooling regions with a goal in force on 31 Dec
     rescored: dict[int, Scores]  # by evaluation id: the scoring service's result on the form as it stands
+    assignments: list[Assignment]  # to the third party (Art. 17)
+    edits: list[AuditEvent]  # the audit trail's selfEvaluationUpdate rows
 
 
 async def read_evaluations(session: AsyncSession, counts: DemoCounts) -> EvaluationDemo:
@@ -54,7 +56,11 @@ async def read_evaluations(session: AsyncSession, counts: DemoCounts) -> Evaluat
             form.grade,
             [(line.score, line.met, line.deviates) for line in form_lines],
         )
-    return EvaluationDemo(counts, evaluations, lines, transitions, await _with_goal(session), rescored)
+    assignments = list((await session.exec(select(Assignment).order_by(col(Assignment.id)))).all())
+    updates = select(AuditEvent).where(AuditEvent.operation == "selfEvaluationUpdate")
+    edits = list((await session.exec(updates.order_by(col(AuditEvent.id)))).all())
+    with_goal = await _with_goal(session)
+    return EvaluationDemo(counts, evaluations, lines, transitions, with_goal, rescored, assignments, edits)
 
 
 async def _with_goal(session: AsyncSession) -> set[tuple[int, int]]:

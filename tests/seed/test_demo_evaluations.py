@@ -110,3 +110,22 @@ def test_art18_corrected_actuals_carry_their_reason(evaluations: EvaluationDemo)
         budget = ("initial_budget", "adjusted_budget", "executed")
         if any(getattr(evaluation, n) != getattr(evaluation, f"prefilled_{n}") for n in budget):
             assert evaluation.budget_edit_reason
+
+
+def test_art17_one_draft_entrusted_to_the_third_party_who_filled_in_lines(
+    evaluations: EvaluationDemo,
+) -> None:
+    """A prefecture-pooled draft is assigned to the demo 事务所 from 1 April 2026 by its prefecture's
+    finance; the third party's user explained lines of it, as itself in the audit trail."""
+    [assignment] = evaluations.assignments
+    by_id = {e.id: e for e in evaluations.evaluations}
+    evaluation = by_id[assignment.subject_id]
+    assert assignment.subject_type == "SelfEvaluation" and evaluation.status == S.DRAFT
+    assert evaluation.pooling_level.value == "PREFECTURE"
+    assert assignment.starts_at.astimezone(CHINA).date() == date(2026, 4, 1) and assignment.ended_at is None
+    [edit] = evaluations.edits
+    assert (edit.target_id, edit.organization_id) == (evaluation.id, assignment.organization_id)
+    explained = [
+        line for line in evaluations.lines[evaluation.id or 0] if line.cause.startswith("（第三方评价）")
+    ]
+    assert explained

@@ -53,6 +53,7 @@ from src.subjects.registry import registry
 from src.subjects.scope import RecordScope
 from tests.conftest import TEST_SECRET_KEY
 from tests.factories import make_actor, make_budget, make_goal, make_user
+from tests.subjects.assignment_rows import assign_at_random, make_assignment_rows
 from tests.subjects.conftest import (
     ALL_REGION_CODES,
     REGION_CODES,
@@ -137,6 +138,7 @@ async def make_rows(sessionmaker: Sessionmaker, rng: random.Random, actors: Sequ
         await make_rule_overrides(session, rng)
         await make_monitoring_rows(session, rng)
         await make_evaluation_rows(session, rng)
+        await make_assignment_rows(session, rng)
     administered = await make_administered_rows(sessionmaker, rng, [a.user_id for a in actors])
     return Drawn(funds=funds, actors=administered)
 
@@ -400,6 +402,9 @@ async def build_world(sessionmaker: Sessionmaker, rng: random.Random) -> World:
     await delete_documented_subjects(sessionmaker, rng)
     await delete_webhooks(sessionmaker, rng)
     event_scopes |= await record_events(sessionmaker, rng, actors)
+    # Third parties hold random keys (Art. 17 assignments), some of records deleted since.
+    async with sessionmaker() as session:
+        actors = await assign_at_random(session, rng, actors)
     return World(actors=actors, event_scopes=event_scopes)
 
 
@@ -518,3 +523,25 @@ async def test_the_events_agree_with_their_subjects_and_across_sql_and_python(
             problems += [f"event {i}: {describe(actor)}, in SQL: {i in in_sql}" for i in in_sql ^ in_python]
     assert problems == [], f"seed {SEED}"
     assert seen and unseen
+
+
+async def test_art17_random_third_parties_read_what_they_are_assigned(
+    sessionmaker: Sessionmaker, world: World
+) -> None:
+    """The draws give third parties assignments that matter: some read assigned records of every assignable
+    subject (so each one's scope and clause carry its key), and the documents and events of them, which no
+    public rule shows them; the agreement above compared them."""
+    assigned = [a for a in world.actors if a.assignments]
+    assert assigned
+    async with sessionmaker() as session:
+        assignable = [spec.name for spec in registry().subjects() if spec.assignable]
+        assert assignable
+        for name in (*assignable, "ReportJob", "Assignment"):
+            spec = registry().subject(name)
+            model_id: Any = spec.model.id
+            seen = [(await session.exec(select(model_id).where(spec.clause(a)))).all() for a in assigned]
+            assert any(seen), name
+        events = [
+            (await session.exec(select(Event.id).where(visible_events_clause(a)))).all() for a in assigned
+        ]
+    assert any(events)

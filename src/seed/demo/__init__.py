@@ -1,7 +1,7 @@
 """Demo data for Sichuan: organizations and users, goals with indicators, and fund budgets for 2025-2026; the
 county agencies of a few prefectures; in-year monitoring through DEMO_MONITORED_THROUGH (October 2026):
 actuals, budget execution, warnings and their responses, one adjustment, the 2025 reports and compilations;
-the 2025 self-evaluations (evaluations.py).
+the 2025 self-evaluations (evaluations.py), one of them entrusted to the third party (assignments.py).
 
 Deterministic: one `random.Random(seed)` drives every choice, and every query is ordered, so the same seed
 gives the same rows. Requires the reference data; does not commit.
@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from src.seed.demo.assignments import add_assignment
 from src.seed.demo.budgets import add_budgets, plan_figures
 from src.seed.demo.context import load_reference, require_empty
 from src.seed.demo.counties import add_county_agencies
@@ -54,6 +55,7 @@ class DemoCounts:
     compilation_recipients: int
     self_evaluations: int
     self_evaluation_lines: int
+    assignments: int
 
 
 async def load_demo_data(*, session: AsyncSession, seed: int = DEFAULT_SEED) -> DemoCounts:
@@ -78,6 +80,7 @@ async def load_demo_data(*, session: AsyncSession, seed: int = DEFAULT_SEED) -> 
     counties = await add_county_agencies(session, rng, ref.prefectures, password_hash)
     monitoring = await add_monitoring(session, rng, ref, goals, counties, sizes, profiles)
     evaluations = await add_self_evaluations(session, rng, ref)
+    assignments = await add_assignment(session)  # draws nothing: the data above stays as it was
     return DemoCounts(
         organizations=organizations + len(counties),
         users=users + len(counties),
@@ -93,4 +96,5 @@ async def load_demo_data(*, session: AsyncSession, seed: int = DEFAULT_SEED) -> 
         compilation_recipients=monitoring.compilation_recipients,
         self_evaluations=evaluations.self_evaluations,
         self_evaluation_lines=evaluations.self_evaluation_lines,
+        assignments=assignments,
     )

@@ -12,7 +12,9 @@ two cannot drift apart:
   and region (Actor.token_region_path);
 - anything else (another scheme, no token, an unknown or malformed one) stands for nobody.
 Users are read afresh every time: nothing kept from an earlier check decides. Any number of values take at
-most two statements: the API tokens with their accounts, by hash, and the users of the access tokens, by id.
+most two statements: the API tokens with their accounts, by hash, and the users of the access tokens, by id;
+and one more when some are third-party evaluators: their assignments active at `now` (so a subscription of
+one stops delivering what it was assigned once the assignment ends, at the hub's next check).
 
 Only `authenticate` notes an API token's use (last_used_at, at most once a minute): a request, a connection
 and an operation are the token's holder calling. The hub's checks note nothing: a delivery is the server
@@ -31,7 +33,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from src.models import ApiToken, Organization, Region, User
 from src.models.auth import ApiTokenScope
 from src.models.base import utcnow
-from src.services.actors import Actor, actor_of, load_actors, with_actor
+from src.services.actors import Actor, actor_of, with_actor, with_assignments
 from src.services.identity.api_tokens import API_TOKEN_PREFIX, note_api_token_use
 from src.services.identity.tokens import AccessClaims, access_token_claims, sha256
 
@@ -125,18 +127,26 @@ async def _authenticated(
         elif (user_id := _access_token_user(token, secret_key, now, token_cache)) is not None:
             user_of[authorization] = user_id
     found: dict[str, _Authenticated] = {}
-    if by_hash:
-        for token_row, actor in await _api_token_accounts(session, by_hash, now):
-            for authorization in by_hash[token_row.token_hash]:
-                found[authorization] = _Authenticated(actor, token_row)
-    if user_of:
-        # One Actor per user, shared by all its values (the hub decides visibility once per actor).
-        actors = await load_actors(session=session, user_ids=set(user_of.values()))
-        for authorization, user_id in user_of.items():
-            account = actors.get(user_id)
-            if account is not None and not account.is_service_account:  # they use API tokens only
-                found[authorization] = _Authenticated(account, None)
+    tokens = await _api_token_accounts(session, by_hash, now) if by_hash else []
+    users = await _users(session, set(user_of.values())) if user_of else []
+    # A third party's assignments, for the token holders and the users at once (one statement).
+    assigned = await with_assignments(session, [actor for _, actor in tokens] + users, now)
+    for (token_row, _), actor in zip(tokens, assigned, strict=False):
+        for authorization in by_hash[token_row.token_hash]:
+            found[authorization] = _Authenticated(actor, token_row)
+    # One Actor per user, shared by all its values (the hub decides visibility once per actor).
+    actors = {actor.user_id: actor for actor in assigned[len(tokens) :]}
+    for authorization, user_id in user_of.items():
+        account = actors.get(user_id)
+        if account is not None and not account.is_service_account:  # they use API tokens only
+            found[authorization] = _Authenticated(account, None)
     return found
+
+
+async def _users(session: AsyncSession, user_ids: Collection[int]) -> list[Actor]:
+    """The active users of access tokens, without their assignments (added with the token holders')."""
+    stmt = with_actor(select(User, Organization, Region)).where(col(User.id).in_(sorted(user_ids)))
+    return [actor_of(*row) for row in (await session.exec(stmt)).all()]
 
 
 async def authenticate_many(

@@ -1,0 +1,1 @@
+"""Assignments to third parties (Art. 17): types, queries, mutations."""
