@@ -17,6 +17,7 @@ REGISTRATIONS = (
     "src.domains.api_tokens",
     "src.domains.monitoring",
     "src.domains.evaluation",
+    "src.domains.provincial_evaluation",
 )
 
 
