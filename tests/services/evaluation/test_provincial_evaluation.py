@@ -123,13 +123,13 @@ async def test_art17_only_the_named_bodies_take_each_step(
 
 
 async def test_art17_one_per_fund_and_year_once_the_year_is_over(
-    sessionmaker: Sessionmaker, province: Bodies, monkeypatch: pytest.MonkeyPatch
+    sessionmaker: Sessionmaker, province: Bodies
 ) -> None:
     await act(sessionmaker, open_provincial(province.finance))
     refusal = await refused(sessionmaker, Conflict, open_provincial(province.finance))
     assert refusal.code == SelfEvaluationErrorCode.PROVINCIAL_EVALUATION_EXISTS
-    refusal = await refused(sessionmaker, PreconditionFailed, open_provincial(province.finance, year=2027))
-    assert refusal.code == SelfEvaluationErrorCode.YEAR_NOT_OVER
+    early = await refused(sessionmaker, PreconditionFailed, open_provincial(province.finance, year=2027))
+    assert early.code == SelfEvaluationErrorCode.YEAR_NOT_OVER
     await refused(sessionmaker, ValidationFailed, open_provincial(province.finance, year=1999))
     await refused(sessionmaker, NotFound, open_provincial(province.finance, fund="NO_SUCH_FUND"))
 
@@ -146,12 +146,12 @@ async def test_art18_the_report_must_be_written_and_concurred_before_it_goes(
     ]
     assert all(p.code == ErrorCode.REQUIRED for p in refusal.problems)
     evaluation = await act(sessionmaker, update(province.agency, evaluation, **NARRATIVE))
-    refusal = await refused(sessionmaker, PreconditionFailed, submit(province.agency, evaluation))
-    assert refusal.code == GoalErrorCode.TAX_CONCURRENCE_REQUIRED and "尚未商省税务局" in refusal.message
+    never = await refused(sessionmaker, PreconditionFailed, submit(province.agency, evaluation))
+    assert never.code == GoalErrorCode.TAX_CONCURRENCE_REQUIRED and "尚未商省税务局" in never.message
     evaluation = await act(sessionmaker, concur(province.tax, evaluation))
     evaluation = await act(sessionmaker, update(province.agency, evaluation, analysis="补充分析"))
-    refusal = await refused(sessionmaker, PreconditionFailed, submit(province.agency, evaluation))
-    assert "又有修改" in refusal.message  # any edit voids the concurrence
+    after = await refused(sessionmaker, PreconditionFailed, submit(province.agency, evaluation))
+    assert "又有修改" in after.message  # any edit voids the concurrence
     bad = await refused(sessionmaker, ValidationFailed, update(province.agency, evaluation, work="a\x00b"))
     assert bad.problems[0].code == ErrorCode.INVALID
     long = await refused(
