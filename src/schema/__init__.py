@@ -31,6 +31,8 @@ from src.schema.monitoring.entries import EntryMutations, EntryQueries
 from src.schema.monitoring.reports import MonitoringReportMutations, MonitoringReportQueries
 from src.schema.monitoring.warnings import WarningMutations, WarningQueries
 from src.schema.organizations.queries import OrganizationQueries
+from src.schema.provincial_evaluation.mutations import ProvincialEvaluationMutations
+from src.schema.provincial_evaluation.queries import ProvincialEvaluationQueries
 from src.schema.regions.queries import RegionQueries
 from src.schema.reporting import HideSuggestions, MaskUnexpected, Schema, SingleOperation
 from src.schema.reports.mutations import ReportMutations
@@ -64,6 +66,7 @@ Query = merge_types(
         MonitoringReportQueries,
         MonitoringCompilationQueries,
         SelfEvaluationQueries,
+        ProvincialEvaluationQueries,
     ),
 )
 Mutation = merge_types(
@@ -81,6 +84,7 @@ Mutation = merge_types(
         MonitoringReportMutations,
         MonitoringCompilationMutations,
         SelfEvaluationMutations,
+        ProvincialEvaluationMutations,
     ),
 )
 

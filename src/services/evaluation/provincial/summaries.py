@@ -53,6 +53,7 @@ SUMMARY_KIND = "PROVINCIAL_EVALUATION_SUMMARY"
 SUBJECT = "ProvincialEvaluationSummary"
 NUMBER = NumberSpec(issuer=ActorType.FINANCE, family=FINANCE_SOCIAL_SECURITY)
 LABELS = {"overview": "总体情况", "problems": "存在的问题", "next_steps": "下一步工作"}
+FIELDS = {"overview": "overview", "problems": "problems", "next_steps": "nextSteps"}  # as the API names them
 S = ProvincialSummaryStatus
 
 
@@ -181,7 +182,7 @@ async def send_summary(
     operation = "provincialEvaluationSummarySend"
     _require_draft(summary, operation)
     problems = [
-        FieldProblem(f"summary.{name}", f"{label}：上报前须填写", ErrorCode.REQUIRED)
+        FieldProblem(f"summary.{FIELDS[name]}", f"{label}：上报前须填写", ErrorCode.REQUIRED)
         for name, label in LABELS.items()
         if not getattr(summary, name).strip()
     ]
