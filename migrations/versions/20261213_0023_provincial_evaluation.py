@@ -61,7 +61,12 @@ def upgrade() -> None:
             ["region_id"], ["region.id"], name=op.f("fk_provincial_evaluation_region_id_region")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_provincial_evaluation")),
-        sa.UniqueConstraint("fund_type_id", "year", name=op.f("uq_provincial_evaluation_fund_type_id_year")),
+        sa.UniqueConstraint(
+            "region_id",
+            "fund_type_id",
+            "year",
+            name=op.f("uq_provincial_evaluation_region_id_fund_type_id_year"),
+        ),
     )
     with op.batch_alter_table("provincial_evaluation", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_provincial_evaluation_region_id"), ["region_id"], unique=False)

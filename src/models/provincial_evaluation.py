@@ -46,7 +46,7 @@ class ProvincialEvaluation(Versioned, table=True):
     """省级分险种绩效评价 of one fund for one budget year (Art. 17, 18)."""
 
     __tablename__ = "provincial_evaluation"
-    __table_args__ = (sa.UniqueConstraint("fund_type_id", "year"),)
+    __table_args__ = (sa.UniqueConstraint("region_id", "fund_type_id", "year"),)
 
     id: int | None = Field(default=None, primary_key=True)
     region_id: int = Field(foreign_key="region.id", index=True)  # the province

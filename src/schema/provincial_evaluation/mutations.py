@@ -30,6 +30,7 @@ AUTH: list[type[BasePermission]] = [IsAuthenticated]
 
 @strawberry.input(description="开展省级绩效评价（财政厅牵头）：险种 × 年度，年度结束后")
 class ProvincialEvaluationOpenInput:
+    region_code: str = strawberry.field(description="省（财政厅所在的省级行政区划）")
     fund_type_code: str
     year: int
 
@@ -63,6 +64,12 @@ class ProvincialEvaluationReturnInput:
     id: strawberry.ID
     row_version: int
     reason: str = multiline_text(description="退回理由")
+
+
+@strawberry.input(description="建立省级绩效评价汇总报告（财政厅）：省 × 年度，年度结束后")
+class ProvincialEvaluationSummaryCreateInput:
+    region_code: str = strawberry.field(description="省（财政厅所在的省级行政区划）")
+    year: int
 
 
 @strawberry.input(description="修改汇总报告（财政厅；草稿）：给出的部分替换原值")
@@ -135,7 +142,11 @@ class ProvincialEvaluationMutations:
         async with write(info) as (session, actor):
             return _success(
                 await evaluations.open_provincial_evaluation(
-                    session=session, actor=actor, fund_type_code=input.fund_type_code, year=input.year
+                    session=session,
+                    actor=actor,
+                    region_code=input.region_code,
+                    fund_type_code=input.fund_type_code,
+                    year=input.year,
                 )
             )
 
@@ -216,10 +227,13 @@ class ProvincialEvaluationMutations:
         permission_classes=AUTH, description="汇总省级绩效评价（财政厅）：建立某年度的汇总报告"
     )
     async def provincial_evaluation_summary_create(
-        self, info: Info, year: int
+        self, info: Info, input: ProvincialEvaluationSummaryCreateInput
     ) -> ProvincialEvaluationSummaryCreateResult:
         async with write(info) as (session, actor):
-            return _summary(await summaries.create_summary(session=session, actor=actor, year=year))
+            row = await summaries.create_summary(
+                session=session, actor=actor, region_code=input.region_code, year=input.year
+            )
+            return _summary(row)
 
     @strawberry.mutation(permission_classes=AUTH, description="修改汇总报告（财政厅；草稿）")
     async def provincial_evaluation_summary_update(

@@ -7,7 +7,7 @@ from src.models.provincial_evaluation import ProvincialEvaluation, ProvincialEva
 from src.services.actors import Actor
 from src.services.evaluation.provincial import evaluations, summaries, workflow
 from src.services.evaluation.self_evaluation_edits import LineEdit
-from tests.services.conftest import Bodies, Call, Sessionmaker, act
+from tests.services.conftest import PROVINCE, Bodies, Call, Sessionmaker, act
 from tests.services.evaluation.calls import concur as concur_self
 from tests.services.evaluation.calls import open_
 from tests.services.evaluation.calls import submit as submit_self
@@ -43,7 +43,7 @@ async def self_evaluated(sessionmaker: Sessionmaker, bodies: Bodies) -> None:
 
 def open_provincial(actor: Actor, fund: str = FUND, year: int = YEAR) -> Call[ProvincialEvaluation]:
     return lambda s: evaluations.open_provincial_evaluation(
-        session=s, actor=actor, fund_type_code=fund, year=year
+        session=s, actor=actor, region_code=PROVINCE, fund_type_code=fund, year=year
     )
 
 
@@ -94,7 +94,7 @@ async def written(sessionmaker: Sessionmaker, province: Bodies) -> ProvincialEva
 
 
 def create_summary(actor: Actor, year: int = YEAR) -> Call[ProvincialEvaluationSummary]:
-    return lambda s: summaries.create_summary(session=s, actor=actor, year=year)
+    return lambda s: summaries.create_summary(session=s, actor=actor, region_code=PROVINCE, year=year)
 
 
 def update_summary(

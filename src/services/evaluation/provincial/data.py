@@ -119,7 +119,12 @@ async def provincial_summary_data(
     evaluations = {
         e.fund_type_id: e
         for e in (
-            await session.exec(select(ProvincialEvaluation).where(ProvincialEvaluation.year == summary.year))
+            await session.exec(
+                select(ProvincialEvaluation).where(
+                    ProvincialEvaluation.region_id == summary.region_id,
+                    ProvincialEvaluation.year == summary.year,
+                )
+            )
         ).all()
     }
     rows = []

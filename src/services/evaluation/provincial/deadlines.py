@@ -41,7 +41,9 @@ async def provincial_deadlines(ctx: DeadlineContext) -> list[DeadlineItem]:
     funds = {p.fund_type_id: p for p in await ctx.pooled_funds(evaluated)}
     rules = ctx.rules(province.id)
     sent = select(ProvincialEvaluation.fund_type_id, ProvincialEvaluation.submitted_at).where(
-        ProvincialEvaluation.year == evaluated, col(ProvincialEvaluation.status).in_(SENT)
+        ProvincialEvaluation.region_id == province.id,
+        ProvincialEvaluation.year == evaluated,
+        col(ProvincialEvaluation.status).in_(SENT),
     )
     done = dict((await ctx.session.exec(sent)).all())
     report_due = date(ctx.year, rules.provincial_report_deadline.month, rules.provincial_report_deadline.day)

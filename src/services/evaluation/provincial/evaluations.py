@@ -11,7 +11,6 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.sql.expression import SelectOfScalar
 
 from src.models import FundType, Region
-from src.models.enums import RegionLevel
 from src.models.provincial_evaluation import (
     NARRATIVE,
     ProvincialEvaluation,
@@ -61,12 +60,12 @@ class ProvincialEvaluationEdit:
     other: str | None = None  # 七、其他需要说明的问题
 
 
-async def province_of(session: AsyncSession) -> Region:
-    """The province (the one region at the top)."""
-    province = (await session.exec(select(Region).where(Region.level == RegionLevel.PROVINCE))).first()
-    if province is None:
-        raise NotFound("行政区划", "省")
-    return province
+async def province_of(session: AsyncSession, region_code: str) -> Region:
+    """The region of `region_code` (NotFound if none); the policy refuses one that is not a province."""
+    region = (await session.exec(select(Region).where(Region.code == region_code))).first()
+    if region is None:
+        raise NotFound("行政区划", region_code)
+    return region
 
 
 def check_year(year: int) -> None:
@@ -94,13 +93,13 @@ async def visible_provincial_evaluation(
 
 
 async def open_provincial_evaluation(
-    *, session: AsyncSession, actor: Actor, fund_type_code: str, year: int
+    *, session: AsyncSession, actor: Actor, region_code: str, fund_type_code: str, year: int
 ) -> ProvincialEvaluation:
-    """财政厅 opens the fund's provincial evaluation of `year` (DRAFT), once the year is over."""
+    """财政厅 opens its province's evaluation of the fund's `year` (DRAFT), once the year is over."""
     fund = (await session.exec(select(FundType).where(FundType.code == fund_type_code))).first()
     if fund is None:
         raise NotFound("险种", fund_type_code)
-    province = await province_of(session)
+    province = await province_of(session, region_code)
     assert fund.id is not None and province.id is not None
     scope = policy.Scope(
         region_path=province.path, region_level=province.level, administration=fund.administration

@@ -106,9 +106,11 @@ async def _event(
     )
 
 
-async def create_summary(*, session: AsyncSession, actor: Actor, year: int) -> ProvincialEvaluationSummary:
-    """财政厅 starts the summary of `year` (a draft)."""
-    province = await province_of(session)
+async def create_summary(
+    *, session: AsyncSession, actor: Actor, region_code: str, year: int
+) -> ProvincialEvaluationSummary:
+    """财政厅 starts its province's summary of `year` (a draft)."""
+    province = await province_of(session, region_code)
     assert province.id is not None
     policy.require(
         actor,
@@ -188,7 +190,7 @@ async def send_summary(
     ]
     if problems:
         raise ValidationFailed(problems)
-    if not await approved_fund_ids(session, summary.year):
+    if not await approved_fund_ids(session, region_id=summary.region_id, year=summary.year):
         raise PreconditionFailed(
             f"{summary.year}年度尚无审核通过的省级绩效评价报告，无可汇总（第十七条）",
             code=SelfEvaluationErrorCode.NOTHING_TO_SUMMARIZE,

@@ -243,9 +243,11 @@ async def return_provincial_evaluation(
     return await _step(session, actor, evaluation, action, row_version, change, why)
 
 
-async def approved_fund_ids(session: AsyncSession, year: int) -> set[int]:
-    """The funds whose provincial evaluation of `year` 财政厅 approved."""
+async def approved_fund_ids(session: AsyncSession, *, region_id: int, year: int) -> set[int]:
+    """The funds whose provincial evaluation of `year` in the province 财政厅 approved."""
     stmt = select(ProvincialEvaluation.fund_type_id).where(
-        ProvincialEvaluation.year == year, ProvincialEvaluation.status == S.APPROVED
+        ProvincialEvaluation.region_id == region_id,
+        ProvincialEvaluation.year == year,
+        ProvincialEvaluation.status == S.APPROVED,
     )
     return set((await session.exec(stmt)).all())
