@@ -81,6 +81,15 @@ WRITES = {
     "selfEvaluationSubmit": ("SELF_EVALUATION_STATUS_CHANGED", "SelfEvaluation"),
     "selfEvaluationAccept": ("SELF_EVALUATION_STATUS_CHANGED", "SelfEvaluation"),
     "selfEvaluationReturn": ("SELF_EVALUATION_STATUS_CHANGED", "SelfEvaluation"),
+    "provincialEvaluationOpen": ("PROVINCIAL_EVALUATION_STATUS_CHANGED", "ProvincialEvaluation"),
+    "provincialEvaluationUpdate": ("PROVINCIAL_EVALUATION_CHANGED", "ProvincialEvaluation"),
+    "provincialEvaluationTaxConcur": ("PROVINCIAL_EVALUATION_STATUS_CHANGED", "ProvincialEvaluation"),
+    "provincialEvaluationSubmit": ("PROVINCIAL_EVALUATION_STATUS_CHANGED", "ProvincialEvaluation"),
+    "provincialEvaluationApprove": ("PROVINCIAL_EVALUATION_STATUS_CHANGED", "ProvincialEvaluation"),
+    "provincialEvaluationReturn": ("PROVINCIAL_EVALUATION_STATUS_CHANGED", "ProvincialEvaluation"),
+    "provincialEvaluationSummaryCreate": ("PROVINCIAL_SUMMARY_STATUS_CHANGED", "ProvincialEvaluationSummary"),
+    "provincialEvaluationSummaryUpdate": ("PROVINCIAL_SUMMARY_CHANGED", "ProvincialEvaluationSummary"),
+    "provincialEvaluationSummarySend": ("PROVINCIAL_SUMMARY_STATUS_CHANGED", "ProvincialEvaluationSummary"),
 }
 
 
