@@ -25,7 +25,8 @@ SUCCESS = f"... on ProvincialEvaluationSuccess {{ provincialEvaluation {{ {FIELD
 SUMMARY_FIELDS = """id rowVersion year status statusLabel documentNumber late dueOn
   overview problems nextSteps
   funds { fundName evaluated expected averageScore belowPass reportStatusLabel }"""
-SUMMARY = f"... on ProvincialEvaluationSummarySuccess {{ provincialEvaluationSummary {{ {SUMMARY_FIELDS} }} }} {ERRORS}"
+SUMMARY_SUCCESS = "ProvincialEvaluationSummarySuccess"
+SUMMARY = f"... on {SUMMARY_SUCCESS} {{ provincialEvaluationSummary {{ {SUMMARY_FIELDS} }} }} {ERRORS}"
 
 
 def by_input(name: str, input_type: str, success: str = SUCCESS) -> str:
