@@ -48,6 +48,8 @@ def test_counts(monitoring: MonitoringDemo) -> None:
         compilation_recipients=len(monitoring.recipients),
         self_evaluations=counts.self_evaluations,  # test_demo_evaluations.py
         self_evaluation_lines=counts.self_evaluation_lines,
+        provincial_evaluations=counts.provincial_evaluations,  # test_demo_provincial.py
+        provincial_summaries=counts.provincial_summaries,
     )
     assert 30_000 < counts.indicator_actuals < 80_000 and 20_000 < counts.budget_executions < 60_000
 
