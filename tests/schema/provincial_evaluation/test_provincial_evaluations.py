@@ -9,6 +9,7 @@ from src.models.enums import ActorType, Administration
 from tests.schema.conftest import GraphQLClient
 from tests.services.conftest import CHENGDU, PROVINCE, bodies_of
 from tests.services.evaluation.provincial_calls import self_evaluated
+from tests.services.evaluation.world import evaluated
 
 MED = Administration.MEDICAL_SECURITY
 AGGREGATE = """aggregate { expected missing averageScore highestScore: highest lowest passFrom
@@ -152,6 +153,7 @@ async def test_art17_bad_input_is_a_typed_error_and_changes_nothing(gql: GraphQL
 
 
 async def test_art17_deadlines_lists_the_report_and_the_summary(gql: GraphQLClient) -> None:
+    await evaluated(gql.sessionmaker, await bodies_of(gql.sessionmaker, CHENGDU))  # a year to evaluate
     await gql.login_as(ActorType.FINANCE, PROVINCE)
     found = await gql.data(
         '{ deadlines(year: 2027, regionCode: "510000") { ... on DeadlineList { items { kind dueOn } } } }'

@@ -39,6 +39,7 @@ from tests.services.evaluation.provincial_calls import (
     update_summary,
     written,
 )
+from tests.services.evaluation.world import evaluated
 
 S = ProvincialSummaryStatus
 TEXT = {
@@ -123,13 +124,18 @@ async def deadline(sessionmaker: Sessionmaker, kind: str, today: date) -> list[t
 
 
 async def test_art17_deadlines_lists_the_provincial_report_by_10_july_and_the_summary_by_31_july(
-    sessionmaker: Sessionmaker, province: Bodies
+    sessionmaker: Sessionmaker, province: Bodies, chengdu: Bodies
 ) -> None:
+    assert await deadline(sessionmaker, PROVINCIAL_SUMMARY, date(2027, 7, 31)) == []  # nothing was evaluated
+    await evaluated(
+        sessionmaker, chengdu
+    )  # 成都's 2026 medical goal: its self-evaluation, then the report, owed
     reports = await deadline(sessionmaker, PROVINCIAL_EVALUATION, date(2027, 7, 11))
-    assert len(reports) == 7 and set(reports) == {(date(2027, 7, 10), DeadlineStatus.OVERDUE)}
+    assert reports == [(date(2027, 7, 10), DeadlineStatus.OVERDUE)]
     assert await deadline(sessionmaker, PROVINCIAL_SUMMARY, date(2027, 7, 31)) == [
         (date(2027, 7, 31), DeadlineStatus.PENDING)
     ]
     await approved(sessionmaker, province)  # submitted now (December 2026 UTC): done on time
-    reports = await deadline(sessionmaker, PROVINCIAL_EVALUATION, date(2027, 7, 11))
-    assert sorted(status for _, status in reports).count(DeadlineStatus.DONE) == 1
+    assert await deadline(sessionmaker, PROVINCIAL_EVALUATION, date(2027, 7, 11)) == [
+        (date(2027, 7, 10), DeadlineStatus.DONE)
+    ]
