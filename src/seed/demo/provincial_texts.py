@@ -15,6 +15,17 @@ def _grades(aggregate: ProvincialAggregate) -> str:
     return "、".join(f"{GRADE_LABELS[g]}{n}个" for g, n in aggregate.grade_counts.items() if n) or "无"
 
 
+def _conclusion(aggregate: ProvincialAggregate) -> str:
+    if aggregate.average_score is None:
+        return "截至报送时尚无已上报的自评，暂无法汇总得分，待自评上报后补充评价结论。"
+    below = "、".join(r.region_name for r in aggregate.below_pass)
+    verdict = f"{below}得分低于{aggregate.pass_from}分，需重点整改。" if below else "各地区得分均达到及格线。"
+    return (
+        f"全省自评平均得分{aggregate.average_score}分，最高{aggregate.highest}分，最低{aggregate.lowest}分；"
+        f"评价等级{_grades(aggregate)}。{verdict}"
+    )
+
+
 def report_texts(aggregate: ProvincialAggregate, agency: str) -> dict[str, str]:
     """一 to 七 of the fund's provincial report (七 left empty: printed as 无)."""
     name, year = aggregate.fund_name, aggregate.year
@@ -22,7 +33,6 @@ def report_texts(aggregate: ProvincialAggregate, agency: str) -> dict[str, str]:
     rate = f"{money.rate}%" if money.rate is not None else "—"
     counted = len(aggregate.regions)
     missing = f"，{'、'.join(aggregate.missing)}尚未上报" if aggregate.missing else "，均已按要求上报"
-    below = "、".join(r.region_name for r in aggregate.below_pass)
     shortfalls = aggregate.shortfalls[:3]
     worst = "；".join(f"{s.level3}（{s.not_met}个地区未完成）" for s in shortfalls) or "各项指标均已完成"
     causes = "；".join(c for s in shortfalls for c in s.causes[:1] if c) or "个别地区数据归集不及时"
@@ -35,15 +45,7 @@ def report_texts(aggregate: ProvincialAggregate, agency: str) -> dict[str, str]:
             f"按照财政厅统一部署，在主管行政部门指导下，{agency}商省税务局组织开展省级绩效评价，"
             "对各统筹地区自评报告和绩效自评表逐项审核，结合运行监控数据进行复核，并对重点地区开展了实地核查。"
         ),
-        "conclusion": (
-            f"全省自评平均得分{aggregate.average_score or '—'}分，最高{aggregate.highest or '—'}分，"
-            f"最低{aggregate.lowest or '—'}分；评价等级{_grades(aggregate)}。"
-            + (
-                f"{below}得分低于{aggregate.pass_from}分，需重点整改。"
-                if below
-                else "各地区得分均达到及格线。"
-            )
-        ),
+        "conclusion": _conclusion(aggregate),
         "analysis": f"从指标完成情况看，未完成绩效目标的主要指标为：{worst}。",
         "problems": f"一是部分地区绩效目标设置偏高或偏低；二是个别指标未完成，主要原因：{causes}。",
         "suggestions": (
