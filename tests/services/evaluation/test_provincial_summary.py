@@ -4,7 +4,7 @@ the year is approved, numbered at sending (川财社〔year〕N号), late after 
 national departments once sent and by the provincial bodies of both administrations; and both deadlines
 listed by `deadlines` (7月10日, 7月底)."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlmodel import select
@@ -15,6 +15,7 @@ from src.models.provincial_evaluation import ProvincialSummaryStatus
 from src.services.actors import Actor
 from src.services.deadlines import DeadlineStatus
 from src.services.deadlines.listing import all_items
+from src.services.deadlines.notices import notice_overdue
 from src.services.errors import (
     Conflict,
     ErrorCode,
@@ -139,3 +140,13 @@ async def test_art17_deadlines_lists_the_provincial_report_by_10_july_and_the_su
     assert await deadline(sessionmaker, PROVINCIAL_EVALUATION, date(2027, 7, 11)) == [
         (date(2027, 7, 10), DeadlineStatus.DONE)
     ]
+
+
+async def test_art17_an_overdue_report_and_summary_are_noticed_by_the_periodic_task(
+    sessionmaker: Sessionmaker, province: Bodies, chengdu: Bodies
+) -> None:
+    await evaluated(sessionmaker, chengdu)
+    noticed = await notice_overdue(sessionmaker=sessionmaker, now=datetime(2027, 7, 11, 2, tzinfo=UTC))
+    assert [key.split(":")[0] for key in noticed if key.startswith("PROVINCIAL")] == ["PROVINCIAL_EVALUATION"]
+    noticed = await notice_overdue(sessionmaker=sessionmaker, now=datetime(2027, 8, 1, 2, tzinfo=UTC))
+    assert [key.split(":")[0] for key in noticed if key.startswith("PROVINCIAL")] == ["PROVINCIAL_SUMMARY"]
