@@ -18,6 +18,7 @@ REGISTRATIONS = (
     "src.domains.monitoring",
     "src.domains.evaluation",
     "src.domains.assignments",
+    "src.domains.provincial_evaluation",
 )
 
 

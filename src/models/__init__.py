@@ -32,6 +32,11 @@ from src.models.monitoring import (
     MonitoringWarning,
 )
 from src.models.organization import Organization, User
+from src.models.provincial_evaluation import (
+    ProvincialEvaluation,
+    ProvincialEvaluationSummary,
+    ProvincialEvaluationTransition,
+)
 from src.models.region import Region
 from src.models.report import ReportJob
 from src.models.rules import RegionalRule
@@ -66,6 +71,9 @@ __all__ = [
     "MonitoringWarning",
     "Organization",
     "PoolingArrangement",
+    "ProvincialEvaluation",
+    "ProvincialEvaluationSummary",
+    "ProvincialEvaluationTransition",
     "RefreshToken",
     "Region",
     "RegionalRule",

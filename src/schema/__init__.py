@@ -33,6 +33,8 @@ from src.schema.monitoring.entries import EntryMutations, EntryQueries
 from src.schema.monitoring.reports import MonitoringReportMutations, MonitoringReportQueries
 from src.schema.monitoring.warnings import WarningMutations, WarningQueries
 from src.schema.organizations.queries import OrganizationQueries
+from src.schema.provincial_evaluation.mutations import ProvincialEvaluationMutations
+from src.schema.provincial_evaluation.queries import ProvincialEvaluationQueries
 from src.schema.regions.queries import RegionQueries
 from src.schema.reporting import HideSuggestions, MaskUnexpected, Schema, SingleOperation
 from src.schema.reports.mutations import ReportMutations
@@ -67,6 +69,7 @@ Query = merge_types(
         MonitoringCompilationQueries,
         SelfEvaluationQueries,
         AssignmentQueries,
+        ProvincialEvaluationQueries,
     ),
 )
 Mutation = merge_types(
@@ -85,6 +88,7 @@ Mutation = merge_types(
         MonitoringCompilationMutations,
         SelfEvaluationMutations,
         AssignmentMutations,
+        ProvincialEvaluationMutations,
     ),
 )
 

@@ -88,12 +88,16 @@ class MonitoringReportErrorCode(StrEnum):
 
 
 class SelfEvaluationErrorCode(StrEnum):
-    """The self-evaluation (Art. 15–18); the goal codes WRONG_STATUS, NOT_EDITABLE,
-    TAX_CONCURRENCE_REQUIRED, TAX_DEPARTMENT_MISSING and the report's ALREADY_ACCEPTED say the same of it."""
+    """The self-evaluation and the provincial evaluation (Art. 15–18); the goal codes WRONG_STATUS,
+    NOT_EDITABLE, TAX_CONCURRENCE_REQUIRED, TAX_DEPARTMENT_MISSING and the report's ALREADY_ACCEPTED say the
+    same of them."""
 
     SELF_EVALUATION_EXISTS = "SELF_EVALUATION_EXISTS"  # one per pooling region, fund and year
     YEAR_NOT_OVER = "YEAR_NOT_OVER"  # Art. 15: evaluated after the year's budget is executed
     NO_GOAL_AT_YEAR_END = "NO_GOAL_AT_YEAR_END"  # no annual goal was in force on 31 December
+    PROVINCIAL_EVALUATION_EXISTS = "PROVINCIAL_EVALUATION_EXISTS"  # one per fund and year (Art. 17)
+    PROVINCIAL_SUMMARY_EXISTS = "PROVINCIAL_SUMMARY_EXISTS"  # 财政厅's one summary of a year
+    NOTHING_TO_SUMMARIZE = "NOTHING_TO_SUMMARIZE"  # no provincial evaluation of the year approved yet
 
 
 class AssignmentErrorCode(StrEnum):

@@ -65,6 +65,14 @@ class Action(StrEnum):
     SELF_EVALUATION_ACCEPT = "SELF_EVALUATION_ACCEPT"  # 财政厅 and 人社厅 or 省医保局: accept or return
     # 委托第三方具体实施 (Art. 17): the finance body of the record's own region assigns it and ends that.
     ASSIGNMENT_MANAGE = "ASSIGNMENT_MANAGE"
+    # Provincial evaluation (Art. 17): 财政厅牵头, 省级社保经办机构商省税务局具体实施, 送财政厅; the
+    # administration (人社厅, 省医保局) guides: it reads, it takes no step. The scope is the province.
+    PROVINCIAL_EVALUATION_OPEN = "PROVINCIAL_EVALUATION_OPEN"  # 财政厅牵头
+    PROVINCIAL_EVALUATION_DRAFT = "PROVINCIAL_EVALUATION_DRAFT"  # the provincial agency: the narrative
+    PROVINCIAL_EVALUATION_TAX_OPINION = "PROVINCIAL_EVALUATION_TAX_OPINION"  # 商省税务局
+    PROVINCIAL_EVALUATION_SUBMIT = "PROVINCIAL_EVALUATION_SUBMIT"  # 送财政厅: the provincial agency
+    PROVINCIAL_EVALUATION_APPROVE = "PROVINCIAL_EVALUATION_APPROVE"  # 财政厅: approve or return
+    PROVINCIAL_SUMMARY_COMPILE = "PROVINCIAL_SUMMARY_COMPILE"  # 财政厅于7月底前完成汇总并上报
 
 
 @dataclass(frozen=True)
@@ -107,6 +115,11 @@ def _assignee_may(actor: Actor, action: Action, scope: Scope) -> bool:
     if scope.subject is None or scope.subject not in actor.assignments:
         return False
     return action in (registry().subject(scope.subject[0]).assignee_actions or ())
+
+
+def _provincial(actor: Actor, scope: Scope) -> bool:
+    """The province's own bodies acting on a province-level record (Art. 17 省级绩效评价)."""
+    return _same_region(actor, scope) and scope.region_level == RegionLevel.PROVINCE
 
 
 def allowed(actor: Actor, action: Action, scope: Scope | None = None) -> bool:
@@ -208,6 +221,16 @@ def allowed(actor: Actor, action: Action, scope: Scope | None = None) -> bool:
             )
         case Action.ASSIGNMENT_MANAGE:
             return actor.actor_type == ActorType.FINANCE and _same_region(actor, scope)
+        case (
+            Action.PROVINCIAL_EVALUATION_OPEN
+            | Action.PROVINCIAL_EVALUATION_APPROVE
+            | Action.PROVINCIAL_SUMMARY_COMPILE
+        ):
+            return actor.actor_type == ActorType.FINANCE and _provincial(actor, scope)
+        case Action.PROVINCIAL_EVALUATION_DRAFT | Action.PROVINCIAL_EVALUATION_SUBMIT:
+            return actor.actor_type == ActorType.AGENCY and _provincial(actor, scope)
+        case Action.PROVINCIAL_EVALUATION_TAX_OPINION:
+            return actor.actor_type == ActorType.TAX and _provincial(actor, scope)
         case Action.MONITORING_COMPILE:
             return (
                 actor.actor_type == ActorType.FINANCE

@@ -83,6 +83,15 @@ WRITES = {
     "selfEvaluationReturn": ("SELF_EVALUATION_STATUS_CHANGED", "SelfEvaluation"),
     "assignmentCreate": ("ASSIGNMENT_CHANGED", "Assignment"),
     "assignmentEnd": ("ASSIGNMENT_CHANGED", "Assignment"),
+    "provincialEvaluationOpen": ("PROVINCIAL_EVALUATION_STATUS_CHANGED", "ProvincialEvaluation"),
+    "provincialEvaluationUpdate": ("PROVINCIAL_EVALUATION_CHANGED", "ProvincialEvaluation"),
+    "provincialEvaluationTaxConcur": ("PROVINCIAL_EVALUATION_STATUS_CHANGED", "ProvincialEvaluation"),
+    "provincialEvaluationSubmit": ("PROVINCIAL_EVALUATION_STATUS_CHANGED", "ProvincialEvaluation"),
+    "provincialEvaluationApprove": ("PROVINCIAL_EVALUATION_STATUS_CHANGED", "ProvincialEvaluation"),
+    "provincialEvaluationReturn": ("PROVINCIAL_EVALUATION_STATUS_CHANGED", "ProvincialEvaluation"),
+    "provincialEvaluationSummaryCreate": ("PROVINCIAL_SUMMARY_STATUS_CHANGED", "ProvincialEvaluationSummary"),
+    "provincialEvaluationSummaryUpdate": ("PROVINCIAL_SUMMARY_CHANGED", "ProvincialEvaluationSummary"),
+    "provincialEvaluationSummarySend": ("PROVINCIAL_SUMMARY_STATUS_CHANGED", "ProvincialEvaluationSummary"),
 }
 
 

@@ -516,5 +516,6 @@ async def assignment_end(gql: GraphQLClient) -> Call:
     return Call(document, {"id": str(row.id), "reason": "合同终止"})
 
 
-# The monitoring report's and compilation's cases register themselves (mutation_cases_reports.py).
-from tests.schema import mutation_cases_reports  # noqa: E402, F401
+# The monitoring report's and compilation's cases, and the provincial evaluation's, register themselves
+# (mutation_cases_reports.py, mutation_cases_provincial.py).
+from tests.schema import mutation_cases_provincial, mutation_cases_reports  # noqa: E402, F401

@@ -52,9 +52,15 @@ from src.models.monitoring import (
     MonitoringWarning,
     WarningKind,
 )
+from src.models.provincial_evaluation import (
+    ProvincialEvaluation,
+    ProvincialEvaluationStatus,
+    ProvincialEvaluationSummary,
+    ProvincialEvaluationTransition,
+)
 from src.seed.reference import load_reference_data
 from src.services.monitoring import clock
-from tests.factories import make_budget, make_goal, make_user, region_id
+from tests.factories import fund_type_id, make_budget, make_goal, make_user, region_id
 from tests.schema.conftest import GraphQLClient
 
 HRSS, MED = Administration.HRSS, Administration.MEDICAL_SECURITY
@@ -403,6 +409,48 @@ END_ASSIGNMENT = (
 EXECUTIONS = "mutation($input: ExecutionRecordInput!) { executionRecord(input: $input) { __typename } }"
 PART_AGENCY = only(("AGENCY_MED", "part"))
 
+
+def provincial(
+    s: ProvincialEvaluationStatus, **extra: Any
+) -> Callable[[AsyncSession, str, int], Awaitable[dict[str, Any]]]:
+    """The province's evaluation of the medical fund of `year` in `s`, its narrative written."""
+
+    async def build(session: AsyncSession, region: str, year: int) -> dict[str, Any]:
+        row = ProvincialEvaluation(
+            region_id=await region_id(session, region),
+            fund_type_id=await fund_type_id(session, "EMPLOYEE_MEDICAL"),
+            year=year, pooling_level=PoolingLevel.PREFECTURE, status=s,
+            opener_organization_id=await organization_of(session, region, ActorType.FINANCE),
+            overview="概况", work="工作", conclusion="结论", analysis="分析", problems="问题",
+            suggestions="建议", **extra,
+        )  # fmt: skip
+        session.add(row)
+        await session.flush()
+        return {"id": str(row.id), "rowVersion": row.row_version, "status": s.value}
+
+    return build
+
+
+async def provincial_summary(session: AsyncSession, region: str, year: int) -> dict[str, Any]:
+    """财政厅's draft summary of `year`, written, with the medical fund's evaluation approved. Addressed to
+    both administrations."""
+    await provincial(ProvincialEvaluationStatus.APPROVED)(session, region, year)
+    row = ProvincialEvaluationSummary(
+        region_id=await region_id(session, region), year=year,
+        organization_id=await organization_of(session, region, ActorType.FINANCE),
+        overview="总体", problems="问题", next_steps="下一步",
+    )  # fmt: skip
+    session.add(row)
+    await session.flush()
+    return {"id": str(row.id), "rowVersion": row.row_version, "status": "DRAFT", "both": True}
+
+
+def open_provincial(t: dict[str, Any]) -> dict[str, Any]:
+    return {"input": {"regionCode": t["region"], "fundTypeCode": "EMPLOYEE_MEDICAL", "year": t["year"]}}
+
+
+P_DRAFT, P_SUBMITTED = ProvincialEvaluationStatus.DRAFT, ProvincialEvaluationStatus.SUBMITTED
+
 CASES: dict[str, Case] = {
     # Only the province-wide goal is created; a pooling region's comes from its decomposition (Art. 6).
     "goalCreate": Case(
@@ -718,6 +766,67 @@ CASES: dict[str, Case] = {
         lambda t: {"id": t["assignment"], "reason": "合同终止"},
         FIN,
     ),
+    # Art. 17: 财政厅 leads (opens, approves or returns, compiles and sends the summary); the provincial
+    # agency of the fund's administration writes and sends the report with 省税务局; 省医保局 guides (reads).
+    "provincialEvaluationOpen": Case(
+        True,
+        nothing,
+        EVALUATION_INPUT.format("provincialEvaluationOpen", "ProvincialEvaluationOpenInput"),
+        open_provincial,
+        FIN,
+    ),
+    "provincialEvaluationUpdate": Case(
+        True,
+        provincial(P_DRAFT),
+        EVALUATION_INPUT.format("provincialEvaluationUpdate", "ProvincialEvaluationUpdateInput"),
+        lambda t: {"input": {**ids(t), "analysis": "新分析"}},
+        DRAFTER,
+    ),
+    "provincialEvaluationTaxConcur": Case(
+        True,
+        provincial(P_DRAFT),
+        EVALUATION_INPUT.format("provincialEvaluationTaxConcur", "ProvincialEvaluationTaxConcurInput"),
+        lambda t: {"input": ids(t)},
+        TAX,
+    ),
+    "provincialEvaluationSubmit": Case(
+        True,
+        provincial(P_DRAFT, tax_concurred_revision=0),
+        TRANSITION.format("provincialEvaluationSubmit"),
+        ids,
+        DRAFTER,
+    ),
+    "provincialEvaluationApprove": Case(
+        True, provincial(P_SUBMITTED), TRANSITION.format("provincialEvaluationApprove"), ids, FIN
+    ),
+    "provincialEvaluationReturn": Case(
+        True,
+        provincial(P_SUBMITTED),
+        EVALUATION_INPUT.format("provincialEvaluationReturn", "ProvincialEvaluationReturnInput"),
+        reason,
+        FIN,
+    ),
+    "provincialEvaluationSummaryCreate": Case(
+        True,
+        nothing,
+        EVALUATION_INPUT.format(
+            "provincialEvaluationSummaryCreate", "ProvincialEvaluationSummaryCreateInput"
+        ),
+        lambda t: {"input": {"regionCode": t["region"], "year": t["year"]}},
+        FIN,
+    ),
+    "provincialEvaluationSummaryUpdate": Case(
+        True,
+        provincial_summary,
+        EVALUATION_INPUT.format(
+            "provincialEvaluationSummaryUpdate", "ProvincialEvaluationSummaryUpdateInput"
+        ),
+        lambda t: {"input": {**ids(t), "nextSteps": "强化结果应用"}},
+        FIN,
+    ),
+    "provincialEvaluationSummarySend": Case(
+        True, provincial_summary, TRANSITION.format("provincialEvaluationSummarySend"), ids, FIN
+    ),
 }
 
 
@@ -738,12 +847,19 @@ def sees(key: str, relation: str, target: dict[str, Any]) -> bool:
 async def fingerprint(session: AsyncSession) -> tuple[Any, ...]:
     """Enough of the database to see any change a mutation could make."""
     parts: list[Any] = []
-    versioned = (IndicatorActual, BudgetExecution, MonitoringReport, MonitoringCompilation, SelfEvaluation)
+    versioned = (
+        IndicatorActual, BudgetExecution, MonitoringReport, MonitoringCompilation, SelfEvaluation,
+        ProvincialEvaluation, ProvincialEvaluationSummary,
+    )  # fmt: skip
     for model in (Goal, Indicator, FundBudget, *versioned):
         parts.append(
             (await session.exec(select(func.count(), func.sum(model.row_version)).select_from(model))).one()
         )
-    for model in (AuditEvent, GoalTransition, MonitoringReportTransition, SelfEvaluationTransition):  # type: ignore[assignment]
+    transitions = (
+        AuditEvent, GoalTransition, MonitoringReportTransition, SelfEvaluationTransition,
+        ProvincialEvaluationTransition,
+    )  # fmt: skip
+    for model in transitions:  # type: ignore[assignment]
         parts.append((await session.exec(select(func.count()).select_from(model))).one())
     acknowledged = col(MonitoringCompilationRecipient.acknowledged_at).is_not(None)
     parts.append((await session.exec(select(func.count()).where(acknowledged))).one())

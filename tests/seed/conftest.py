@@ -15,6 +15,7 @@ from tests.conftest import truncate_all
 from tests.seed.demo_rows import Demo, read_demo
 from tests.seed.evaluation_demo import EvaluationDemo, read_evaluations
 from tests.seed.monitoring_demo import MonitoringDemo, read_monitoring
+from tests.seed.provincial_demo import ProvincialDemo, read_provincial
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,7 @@ class LoadedDemo:
     demo: Demo
     monitoring: MonitoringDemo
     evaluations: EvaluationDemo
+    provincial: ProvincialDemo
     # Warnings the system's evaluation on the schedule raised over the demo (none when the demo's are its own)
     raised_on_schedule: int
 
@@ -40,8 +42,16 @@ async def loaded_demo(engine: AsyncEngine) -> LoadedDemo:
         monitoring = await read_monitoring(session, counts)
     async with sessionmaker() as session:
         evaluations = await read_evaluations(session, counts)
+    async with sessionmaker() as session:
+        provincial = await read_provincial(session, counts)
     raised = await evaluate_due_periods(sessionmaker, utcnow())
-    return LoadedDemo(demo=demo, monitoring=monitoring, evaluations=evaluations, raised_on_schedule=raised)
+    return LoadedDemo(
+        demo=demo,
+        monitoring=monitoring,
+        evaluations=evaluations,
+        provincial=provincial,
+        raised_on_schedule=raised,
+    )
 
 
 @pytest.fixture
@@ -57,6 +67,11 @@ def monitoring(loaded_demo: LoadedDemo) -> MonitoringDemo:
 @pytest.fixture
 def evaluations(loaded_demo: LoadedDemo) -> EvaluationDemo:
     return loaded_demo.evaluations
+
+
+@pytest.fixture
+def provincial(loaded_demo: LoadedDemo) -> ProvincialDemo:
+    return loaded_demo.provincial
 
 
 @pytest.fixture

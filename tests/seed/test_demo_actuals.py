@@ -49,6 +49,8 @@ def test_counts(monitoring: MonitoringDemo) -> None:
         self_evaluations=counts.self_evaluations,  # test_demo_evaluations.py
         self_evaluation_lines=counts.self_evaluation_lines,
         assignments=1,  # test_demo_evaluations.py
+        provincial_evaluations=counts.provincial_evaluations,  # test_demo_provincial.py
+        provincial_summaries=counts.provincial_summaries,
     )
     assert 30_000 < counts.indicator_actuals < 80_000 and 20_000 < counts.budget_executions < 60_000
 

@@ -1,7 +1,8 @@
 """Demo data for Sichuan: organizations and users, goals with indicators, and fund budgets for 2025-2026; the
 county agencies of a few prefectures; in-year monitoring through DEMO_MONITORED_THROUGH (October 2026):
 actuals, budget execution, warnings and their responses, one adjustment, the 2025 reports and compilations;
-the 2025 self-evaluations (evaluations.py), one of them entrusted to the third party (assignments.py).
+the 2025 self-evaluations (evaluations.py), one of them entrusted to the third party (assignments.py); the
+2025 provincial evaluations and 财政厅's July summary (provincial_evaluations.py).
 
 Deterministic: one `random.Random(seed)` drives every choice, and every query is ordered, so the same seed
 gives the same rows. Requires the reference data; does not commit.
@@ -24,6 +25,7 @@ from src.seed.demo.indicators import add_indicators
 from src.seed.demo.monitoring import add_monitoring
 from src.seed.demo.monitoring_scopes import DEMO_MONITORED_THROUGH
 from src.seed.demo.organizations import DEMO_PASSWORD, DEMO_SERVICE_ACCOUNT, add_organizations
+from src.seed.demo.provincial_evaluations import add_provincial_evaluations
 from src.services.goals.issuing import number_earlier_issues
 from src.services.identity.passwords import hash_password
 
@@ -56,6 +58,8 @@ class DemoCounts:
     self_evaluations: int
     self_evaluation_lines: int
     assignments: int
+    provincial_evaluations: int
+    provincial_summaries: int
 
 
 async def load_demo_data(*, session: AsyncSession, seed: int = DEFAULT_SEED) -> DemoCounts:
@@ -81,6 +85,7 @@ async def load_demo_data(*, session: AsyncSession, seed: int = DEFAULT_SEED) -> 
     monitoring = await add_monitoring(session, rng, ref, goals, counties, sizes, profiles)
     evaluations = await add_self_evaluations(session, rng, ref)
     assignments = await add_assignment(session)  # draws nothing: the data above stays as it was
+    provincial = await add_provincial_evaluations(session, rng, ref)
     return DemoCounts(
         organizations=organizations + len(counties),
         users=users + len(counties),
@@ -97,4 +102,6 @@ async def load_demo_data(*, session: AsyncSession, seed: int = DEFAULT_SEED) -> 
         self_evaluations=evaluations.self_evaluations,
         self_evaluation_lines=evaluations.self_evaluation_lines,
         assignments=assignments,
+        provincial_evaluations=provincial.provincial_evaluations,
+        provincial_summaries=provincial.provincial_summaries,
     )

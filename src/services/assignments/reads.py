@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from src.models import Assignment
+from src.models import Assignment, Organization
 from src.models.base import utcnow
 from src.models.enums import ActorType
 from src.services import policy
@@ -43,3 +43,20 @@ async def my_assignments(*, session: AsyncSession, actor: Actor, active_only: bo
         stmt = stmt.where(active_assignment_clause(utcnow()))
     stmt = stmt.order_by(col(Assignment.starts_at).desc(), col(Assignment.id).desc()).limit(MAX_LISTED)
     return (await session.exec(stmt)).all()
+
+
+async def entrusted_to(*, session: AsyncSession, subject_type: str, subject_id: int) -> str:
+    """The name of the third party a record was last entrusted to and not withdrawn from early (a document
+    names who carried the work out, Art. 17); "" when none. The caller has checked that the record is read."""
+    stmt = (
+        select(Organization.name)
+        .join(Assignment, col(Assignment.organization_id) == Organization.id)
+        .where(
+            Assignment.subject_type == subject_type,
+            Assignment.subject_id == subject_id,
+            col(Assignment.ended_at).is_(None),
+        )
+        .order_by(col(Assignment.starts_at).desc(), col(Assignment.id).desc())
+        .limit(1)
+    )
+    return (await session.exec(stmt)).first() or ""

@@ -1,0 +1,37 @@
+"""The demo's 2025 provincial evaluations and 财政厅's summary read back (with their steps and the report
+data a reader gets), for tests/seed/test_demo_provincial.py."""
+
+from dataclasses import dataclass
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from src.models import FundType
+from src.models.provincial_evaluation import (
+    ProvincialEvaluation,
+    ProvincialEvaluationSummary,
+    ProvincialEvaluationTransition,
+)
+from src.seed.demo import DemoCounts
+
+
+@dataclass(frozen=True)
+class ProvincialDemo:
+    counts: DemoCounts
+    evaluations: list[ProvincialEvaluation]
+    transitions: dict[int, list[ProvincialEvaluationTransition]]  # by evaluation id, in order
+    summaries: list[ProvincialEvaluationSummary]
+    funds: int
+
+
+async def read_provincial(session: AsyncSession, counts: DemoCounts) -> ProvincialDemo:
+    evaluations = list(
+        (await session.exec(select(ProvincialEvaluation).order_by(col(ProvincialEvaluation.id)))).all()
+    )
+    transitions: dict[int, list[ProvincialEvaluationTransition]] = {e.id or 0: [] for e in evaluations}
+    steps = select(ProvincialEvaluationTransition).order_by(col(ProvincialEvaluationTransition.id))
+    for step in (await session.exec(steps)).all():
+        transitions[step.evaluation_id].append(step)
+    summaries = list((await session.exec(select(ProvincialEvaluationSummary))).all())
+    funds = len((await session.exec(select(FundType.id))).all())
+    return ProvincialDemo(counts, evaluations, transitions, summaries, funds)
