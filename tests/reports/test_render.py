@@ -23,6 +23,7 @@ from src.models.enums import ActorType, Administration, GoalStatus, IndicatorCat
 from src.models.evaluation import SelfEvaluationDocumentKind
 from src.models.goal import GoalDocumentKind
 from src.models.monitoring import MonitoringDocumentKind
+from src.models.provincial_evaluation import ProvincialEvaluationDocumentKind
 from src.models.report import ReportFormat
 from src.reports.compiled_docx import RenderedXmlError, compile_docx
 from src.reports.contexts import build_context, file_stem
@@ -33,6 +34,7 @@ from src.subjects.registry import registry
 from tests.factories import issue_goal, make_budget, make_goal, make_user
 from tests.services.test_reads import actor
 from tests.support.monitoring_documents import real_monitoring_records
+from tests.support.provincial_documents import real_provincial_records
 from tests.support.self_evaluation_documents import real_self_evaluations
 from tests.support.templates import template_problems
 
@@ -165,6 +167,22 @@ async def _submitted_self_evaluation(sessionmaker: async_sessionmaker[AsyncSessi
     return _EVALUATIONS[id(sessionmaker)]["submitted"]
 
 
+_PROVINCIAL: dict[int, dict[str, int]] = {}
+
+
+def _provincial(name: str) -> Callable[[async_sessionmaker[AsyncSession]], Awaitable[int]]:
+    """The provincial evaluation's report or summary (tests/support/provincial_documents.py), made once per
+    database on top of the submitted self-evaluation they aggregate."""
+
+    async def subject(sessionmaker: async_sessionmaker[AsyncSession]) -> int:
+        if id(sessionmaker) not in _PROVINCIAL:
+            await _submitted_self_evaluation(sessionmaker)
+            _PROVINCIAL[id(sessionmaker)] = await real_provincial_records(sessionmaker)
+        return _PROVINCIAL[id(sessionmaker)][name]
+
+    return subject
+
+
 SUBJECTS: dict[str, Callable[[async_sessionmaker[AsyncSession]], Awaitable[int]]] = {
     GoalDocumentKind.GOAL_TABLE: _issued_goal,
     MonitoringDocumentKind.MONITORING_ENTRY_SHEET: _province_goal_in_force,
@@ -174,6 +192,8 @@ SUBJECTS: dict[str, Callable[[async_sessionmaker[AsyncSession]], Awaitable[int]]
     MonitoringDocumentKind.MONITORING_COMPILATION: _monitoring("compilation_sent"),
     SelfEvaluationDocumentKind.SELF_EVALUATION_FORM: _submitted_self_evaluation,
     SelfEvaluationDocumentKind.SELF_EVALUATION_REPORT: _submitted_self_evaluation,
+    ProvincialEvaluationDocumentKind.PROVINCIAL_EVALUATION_REPORT: _provincial("report"),
+    ProvincialEvaluationDocumentKind.PROVINCIAL_EVALUATION_SUMMARY: _provincial("summary"),
 }
 
 
