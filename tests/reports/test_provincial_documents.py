@@ -162,3 +162,16 @@ def test_art18_the_users_text_prints_as_typed_beside_the_charts() -> None:
     texts = [p.text for p in Document(io.BytesIO(blob)).paragraphs]
     assert typed in texts and "其他说明" in texts
     assert check_docx(blob, REPORT, context) == []
+
+
+def test_art18_regions_giving_the_same_cause_are_named_together() -> None:
+    """The demo's 26-page report printed one paragraph per region and indicator: a cause twenty regions share
+    is now printed once, after their names."""
+    report = provincial_report_context(data.prefecture_report())
+    shortfall = data.prefecture_report().aggregate.shortfalls[0]
+    regions, causes = ["成都市", "自贡市", "泸州市"], ["系统切换。", "系统切换", "断缴"]
+    shared = replace(shortfall, regions=regions, causes=causes)
+    aggregate = replace(data.prefecture_report().aggregate, shortfalls=[shared])
+    grouped = provincial_report_context(replace(data.prefecture_report(), aggregate=aggregate))
+    assert grouped["causes"][0]["text"] == "成都市、自贡市：系统切换；泸州市：断缴。"
+    assert len(report["causes"]) == len(data.prefecture_report().aggregate.shortfalls)

@@ -34,7 +34,7 @@ from src.subjects.registry import registry
 from tests.factories import issue_goal, make_budget, make_goal, make_user
 from tests.services.test_reads import actor
 from tests.support.monitoring_documents import real_monitoring_records
-from tests.support.provincial_documents import real_provincial_records
+from tests.support.provincial_records import real_provincial_records
 from tests.support.self_evaluation_documents import real_self_evaluations
 from tests.support.templates import template_problems
 
@@ -171,7 +171,7 @@ _PROVINCIAL: dict[int, dict[str, int]] = {}
 
 
 def _provincial(name: str) -> Callable[[async_sessionmaker[AsyncSession]], Awaitable[int]]:
-    """The provincial evaluation's report or summary (tests/support/provincial_documents.py), made once per
+    """The provincial evaluation's report or summary (tests/support/provincial_records.py), made once per
     database on top of the submitted self-evaluation they aggregate."""
 
     async def subject(sessionmaker: async_sessionmaker[AsyncSession]) -> int:

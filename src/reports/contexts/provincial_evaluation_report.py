@@ -99,13 +99,14 @@ def _below_pass(a: ProvincialAggregate) -> str:
 
 
 def _causes(shortfalls: list[IndicatorShortfall]) -> list[dict[str, str]]:
-    """Art. 18: each indicator not met, with each region's analysed cause."""
+    """Art. 18: each indicator not met, with the analysed causes; regions giving the same cause are named
+    together (「成都市、自贡市：…」): a cause twenty regions share is printed once, not twenty times."""
     found = []
     for index, s in enumerate(shortfalls, start=1):
-        said = [
-            f"{region}：{cause.strip().rstrip('。；;.') or NO_CAUSE}"
-            for region, cause in zip(s.regions, s.causes, strict=False)
-        ]
+        by_cause: dict[str, list[str]] = {}
+        for region, cause in zip(s.regions, s.causes, strict=False):
+            by_cause.setdefault(cause.strip().rstrip("。；;.") or NO_CAUSE, []).append(region)
+        said = [f"{'、'.join(regions)}：{cause}" for cause, regions in by_cause.items()]
         found.append({"title": f"（{ordinal(index)}）{s.level3}", "text": "；".join(said) + "。"})
     return found
 

@@ -35,7 +35,8 @@ def report_texts(aggregate: ProvincialAggregate, agency: str) -> dict[str, str]:
     missing = f"，{'、'.join(aggregate.missing)}尚未上报" if aggregate.missing else "，均已按要求上报"
     shortfalls = aggregate.shortfalls[:3]
     worst = "；".join(f"{s.level3}（{s.not_met}个地区未完成）" for s in shortfalls) or "各项指标均已完成"
-    causes = "；".join(c for s in shortfalls for c in s.causes[:1] if c) or "个别地区数据归集不及时"
+    firsts = [c.rstrip("。；") for s in shortfalls for c in s.causes[:1] if c]  # joined by ；, not 。；
+    causes = "；".join(firsts) or "个别地区数据归集不及时"
     return {
         "overview": (
             f"{year}年度全省{name}应开展绩效自评的统筹地区{aggregate.expected}个，已上报{counted}个{missing}。"
