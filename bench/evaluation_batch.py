@@ -10,7 +10,8 @@ region with the regions below it) are requested through the real app (httpx over
 administrator, all at once, and timed until the last is SUCCEEDED. Before them, each run renders a warm-up
 batch per worker process (arq hands it to whichever worker asks first: a template may still be loaded
 once in the timed run), and the jobs are forgotten between runs so every run renders every form again.
-One form's context and DOCX rendering in this process are timed first, for comparison.
+One form's context and DOCX rendering in this process are timed first, for comparison. Beside the wall
+time, the workers' CPU time per form (from /proc: what other processes on a shared machine do not change).
 """
 
 import asyncio
@@ -188,6 +189,17 @@ async def time_one_form(session: AsyncSession, user_id: int, count: int) -> tupl
     return statistics.median(contexts[1:]), statistics.median(renders[1:])
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU seconds a process has used so far (Linux's /proc; 0 where there is none): the
+    workers' CPU per form, which the other processes of a shared machine do not change as they change
+    the wall time."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 async def _forget_jobs(session: AsyncSession) -> None:
     await session.exec(delete(ReportJob).where(col(ReportJob.parent_id).is_not(None)))
     await session.exec(delete(ReportJob))
@@ -276,9 +288,11 @@ async def run_batches(redis_url: str, province_count: int, database_url: str | N
                     await _batches(client, batches[-workers:])  # warm-up: the template loaded
                     async with sessionmaker() as s:
                         await _forget_jobs(s)
+                    cpu = sum(cpu_seconds(p.pid) for p in processes)
                     start = time.perf_counter()
                     done = await _batches(client, batches)
                     elapsed = time.perf_counter() - start
+                    cpu = sum(cpu_seconds(p.pid) for p in processes) - cpu
                 await app.state.jobs.aclose()
             finally:
                 for process in processes:
@@ -288,6 +302,6 @@ async def run_batches(redis_url: str, province_count: int, database_url: str | N
                 await _forget_jobs(s)
             print(
                 f"  {workers} worker process(es): {done} forms in {elapsed:6.2f} s → {done / elapsed:6.1f}"
-                f" forms/s, {done / elapsed / workers:5.1f} per process"
-                f" (load average {os.getloadavg()[0]:.2f})"
+                f" forms/s, {done / elapsed / workers:5.1f} per process;"
+                f" worker CPU {cpu * 1000 / done:.1f} ms a form (load average {os.getloadavg()[0]:.2f})"
             )
