@@ -24,7 +24,7 @@ from src.models import FundType, Region
 from src.models.base import utcnow
 from src.models.report import ReportFormat, ReportJob, ReportJobStatus
 from src.reports.jobs.archive import ArchiveEntry, build_archive
-from src.reports.jobs.chunks import Rendered, claim_many, render_many, store_many
+from src.reports.jobs.chunks import Rendered, claim_queued_children, render_many, store_many
 from src.reports.jobs.common import MESSAGE_INTERNAL, MESSAGE_INTERRUPTED, UNFINISHED, Renderer
 from src.reports.jobs.outcomes import announce, count_on_parent, fail, record_failure, safe_file_name, store
 from src.reports.kinds import kind_label
@@ -36,29 +36,6 @@ logger = logging.getLogger(__name__)
 
 def failed_message(failed: int) -> str:
     return f"{failed} 份文档未能生成，详见各子任务"
-
-
-async def _queued_children(
-    sessionmaker: async_sessionmaker[AsyncSession], parent_id: int, limit: int
-) -> list[int]:
-    async with sessionmaker() as session:
-        stmt = (
-            select(ReportJob.id)
-            .where(ReportJob.parent_id == parent_id, ReportJob.status == ReportJobStatus.QUEUED)
-            .order_by(col(ReportJob.id))
-            .limit(limit)
-        )
-        return [job_id for job_id in (await session.exec(stmt)).all() if job_id is not None]
-
-
-async def _claim_chunk(
-    sessionmaker: async_sessionmaker[AsyncSession], parent_id: int, size: int
-) -> list[ReportJob] | None:
-    """Up to `size` queued children, claimed (RUNNING); None when none is left queued."""
-    queued = await _queued_children(sessionmaker, parent_id, size)
-    if not queued:
-        return None
-    return await claim_many(sessionmaker, queued)
 
 
 async def _run_chunk(
@@ -105,7 +82,7 @@ async def run_batch(
     cancellation fails the children left and the batch, and goes on."""
     assert parent.id is not None
     try:
-        while (chunk := await _claim_chunk(sessionmaker, parent.id, pdf.chunk_size)) is not None:
+        while (chunk := await claim_queued_children(sessionmaker, parent.id, pdf.chunk_size)) is not None:
             await _run_chunk(sessionmaker, renderer, storage, pdf, chunk, parent.format)
         await finish_batch(sessionmaker, storage, parent)
     except asyncio.CancelledError:

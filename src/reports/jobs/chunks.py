@@ -74,11 +74,7 @@ async def announce_many(session: AsyncSession, job_ids: Sequence[int]) -> None:
     del kept
 
 
-async def claim_many(
-    sessionmaker: async_sessionmaker[AsyncSession], job_ids: Sequence[int]
-) -> list[ReportJob]:
-    """outcomes.claim for a batch's children: those still QUEUED → RUNNING (attempts + 1), by id; a
-    queued parent starts running with them."""
+async def _claim(session: AsyncSession, job_ids: Sequence[int]) -> list[ReportJob]:
     now = utcnow()
     running = {
         "status": ReportJobStatus.RUNNING,
@@ -88,19 +84,35 @@ async def claim_many(
         "row_version": ReportJob.row_version + 1,
     }
     queued = col(ReportJob.status) == ReportJobStatus.QUEUED
+    stmt = update(ReportJob).where(col(ReportJob.id).in_(job_ids), queued).values(**running)
+    claimed = sorted((await session.exec(stmt.returning(col(ReportJob.id)))).scalars().all())
+    if not claimed:
+        return []
+    await announce_many(session, claimed)
+    jobs = list((await session.exec(select(ReportJob).where(col(ReportJob.id).in_(claimed)))).all())
+    parents = sorted({job.parent_id for job in jobs if job.parent_id is not None})
+    if parents:
+        stmt = update(ReportJob).where(col(ReportJob.id).in_(parents), queued).values(**running)
+        started = (await session.exec(stmt.returning(col(ReportJob.id)))).scalars().all()
+        await announce_many(session, sorted(started))
+    return sorted(jobs, key=lambda job: job.id or 0)
+
+
+async def claim_queued_children(
+    sessionmaker: async_sessionmaker[AsyncSession], parent_id: int, size: int
+) -> list[ReportJob] | None:
+    """outcomes.claim for up to `size` of the batch's queued children, in the transaction that finds them:
+    those still QUEUED → RUNNING (attempts + 1), by id, a queued parent starting with them; None when none
+    is left queued."""
     async with session_scope(sessionmaker) as session:
-        stmt = update(ReportJob).where(col(ReportJob.id).in_(job_ids), queued).values(**running)
-        claimed = sorted((await session.exec(stmt.returning(col(ReportJob.id)))).scalars().all())
-        if not claimed:
-            return []
-        await announce_many(session, claimed)
-        jobs = list((await session.exec(select(ReportJob).where(col(ReportJob.id).in_(claimed)))).all())
-        parents = sorted({job.parent_id for job in jobs if job.parent_id is not None})
-        if parents:
-            stmt = update(ReportJob).where(col(ReportJob.id).in_(parents), queued).values(**running)
-            started = (await session.exec(stmt.returning(col(ReportJob.id)))).scalars().all()
-            await announce_many(session, sorted(started))
-        return sorted(jobs, key=lambda job: job.id or 0)
+        stmt = (
+            select(ReportJob.id)
+            .where(ReportJob.parent_id == parent_id, ReportJob.status == ReportJobStatus.QUEUED)
+            .order_by(col(ReportJob.id))
+            .limit(size)
+        )
+        queued = [job_id for job_id in (await session.exec(stmt)).all() if job_id is not None]
+        return await _claim(session, queued) if queued else None
 
 
 @dataclass(frozen=True)
