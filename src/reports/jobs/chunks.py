@@ -62,16 +62,18 @@ async def _keep_scopes(session: AsyncSession, jobs: Sequence[ReportJob]) -> list
     return subjects
 
 
-async def announce_many(session: AsyncSession, job_ids: Sequence[int]) -> None:
-    """outcomes.announce for each of `job_ids`: their status and progress as they now are, as events."""
+async def announce_many(session: AsyncSession, job_ids: Sequence[int]) -> Sequence[ReportJob]:
+    """outcomes.announce for each of `job_ids`: their status and progress as they now are, as events;
+    the jobs so read, by id."""
     if not job_ids:
-        return
+        return []
     stmt = select(ReportJob).where(col(ReportJob.id).in_(job_ids)).order_by(col(ReportJob.id))
     jobs = (await session.exec(stmt.execution_options(populate_existing=True))).all()
     kept = await _keep_scopes(session, jobs)
     for job in jobs:
         await job_changed(session=session, job=job, actor=None)
     del kept
+    return jobs
 
 
 async def _claim(session: AsyncSession, job_ids: Sequence[int]) -> list[ReportJob]:
@@ -88,14 +90,13 @@ async def _claim(session: AsyncSession, job_ids: Sequence[int]) -> list[ReportJo
     claimed = sorted((await session.exec(stmt.returning(col(ReportJob.id)))).scalars().all())
     if not claimed:
         return []
-    await announce_many(session, claimed)
-    jobs = list((await session.exec(select(ReportJob).where(col(ReportJob.id).in_(claimed)))).all())
+    jobs = list(await announce_many(session, claimed))
     parents = sorted({job.parent_id for job in jobs if job.parent_id is not None})
     if parents:
         stmt = update(ReportJob).where(col(ReportJob.id).in_(parents), queued).values(**running)
         started = (await session.exec(stmt.returning(col(ReportJob.id)))).scalars().all()
         await announce_many(session, sorted(started))
-    return sorted(jobs, key=lambda job: job.id or 0)
+    return jobs
 
 
 async def claim_queued_children(
