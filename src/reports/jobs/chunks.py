@@ -90,21 +90,15 @@ async def _claim(session: AsyncSession, job_ids: Sequence[int]) -> list[ReportJo
     claimed = sorted((await session.exec(stmt.returning(col(ReportJob.id)))).scalars().all())
     if not claimed:
         return []
-    jobs = list(await announce_many(session, claimed))
-    parents = sorted({job.parent_id for job in jobs if job.parent_id is not None})
-    if parents:
-        stmt = update(ReportJob).where(col(ReportJob.id).in_(parents), queued).values(**running)
-        started = (await session.exec(stmt.returning(col(ReportJob.id)))).scalars().all()
-        await announce_many(session, sorted(started))
-    return jobs
+    return list(await announce_many(session, claimed))
 
 
 async def claim_queued_children(
     sessionmaker: async_sessionmaker[AsyncSession], parent_id: int, size: int
 ) -> list[ReportJob] | None:
     """outcomes.claim for up to `size` of the batch's queued children, in the transaction that finds them:
-    those still QUEUED → RUNNING (attempts + 1), by id, a queued parent starting with them; None when none
-    is left queued."""
+    those still QUEUED → RUNNING (attempts + 1), by id; None when none is left queued. The batch runs, so
+    it is not queued: outcomes.claim's start of a queued parent has nothing to do here."""
     async with session_scope(sessionmaker) as session:
         stmt = (
             select(ReportJob.id)
