@@ -10,7 +10,8 @@ region with the regions below it) are requested through the real app (httpx over
 administrator, all at once, and timed until the last is SUCCEEDED. Before them, each run renders a warm-up
 batch per worker process (arq hands it to whichever worker asks first: a template may still be loaded
 once in the timed run), and the jobs are forgotten between runs so every run renders every form again.
-One form's context and DOCX rendering in this process are timed first, for comparison.
+One form's context and DOCX rendering in this process are timed first, for comparison. Beside the wall
+time, the workers' CPU time per form (from /proc: what other processes on a shared machine do not change).
 """
 
 import asyncio
@@ -50,6 +51,7 @@ from src.services.actors import load_actor
 from src.services.evaluation.scoring import Grade
 from src.services.pooling import pooling_level
 from src.settings import Settings
+from src.subjects.registry import registry
 
 REQUEST = """mutation($input: ReportRequestInput!) { reportRequest(input: $input) {
   __typename ... on ReportRequestSuccess { job { id } } ... on ValidationError { fields { message } } } }"""
@@ -188,6 +190,30 @@ async def time_one_form(session: AsyncSession, user_id: int, count: int) -> tupl
     return statistics.median(contexts[1:]), statistics.median(renders[1:])
 
 
+async def time_bulk_contexts(session: AsyncSession, user_id: int, count: int) -> float:
+    """Seconds a form of the first `count` self-evaluations' contexts built at once, as a batch's chunk
+    builds them (DocumentSpec.build_contexts)."""
+    actor = await load_actor(session=session, user_id=user_id)
+    build = registry().documents[KIND].build_contexts
+    assert actor is not None and build is not None
+    ids = (await session.exec(select(SelfEvaluation.id).order_by(col(SelfEvaluation.id)).limit(count))).all()
+    start = time.perf_counter()
+    built = await build(session=session, actor=actor, subject_ids=ids)
+    assert len(built) == len(ids)
+    return (time.perf_counter() - start) / len(ids)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU seconds a process has used so far (Linux's /proc; 0 where there is none): the
+    workers' CPU per form, which the other processes of a shared machine do not change as they change
+    the wall time."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 async def _forget_jobs(session: AsyncSession) -> None:
     await session.exec(delete(ReportJob).where(col(ReportJob.parent_id).is_not(None)))
     await session.exec(delete(ReportJob))
@@ -241,11 +267,13 @@ async def run_batches(redis_url: str, province_count: int, database_url: str | N
         async with sessionmaker() as s:
             admin = (await s.exec(select(User.id).where(User.username == "bench_admin"))).one()
             context, render = await time_one_form(s, admin or 0, 50)
+            bulk = await time_bulk_contexts(s, admin or 0, 25)
         print(
             f"One form in process (median of 50): context {context * 1000:.1f} ms,"
             f" DOCX {render * 1000:.1f} ms"
         )
-        print(f"  → {1 / (context + render):.1f} forms/s without the job machinery\n")
+        print(f"  → {1 / (context + render):.1f} forms/s without the job machinery")
+        print(f"  contexts of a chunk of 25 built at once: {bulk * 1000:.1f} ms a form\n")
         print(f"Batches of every self-evaluation form of {YEAR} ({len(chosen)} provinces × {len(codes)}")
         print(
             f"funds, {len(batches)} batches requested at once), DOCX, template warm, {engine.dialect.name}:"
@@ -276,9 +304,12 @@ async def run_batches(redis_url: str, province_count: int, database_url: str | N
                     await _batches(client, batches[-workers:])  # warm-up: the template loaded
                     async with sessionmaker() as s:
                         await _forget_jobs(s)
+                    cpu, own = sum(cpu_seconds(p.pid) for p in processes), time.process_time()
                     start = time.perf_counter()
                     done = await _batches(client, batches)
                     elapsed = time.perf_counter() - start
+                    cpu = sum(cpu_seconds(p.pid) for p in processes) - cpu
+                    own = time.process_time() - own
                 await app.state.jobs.aclose()
             finally:
                 for process in processes:
@@ -288,6 +319,8 @@ async def run_batches(redis_url: str, province_count: int, database_url: str | N
                 await _forget_jobs(s)
             print(
                 f"  {workers} worker process(es): {done} forms in {elapsed:6.2f} s → {done / elapsed:6.1f}"
-                f" forms/s, {done / elapsed / workers:5.1f} per process"
-                f" (load average {os.getloadavg()[0]:.2f})"
+                f" forms/s, {done / elapsed / workers:5.1f} per process;"
+                f" worker CPU {cpu * 1000 / done:.1f} ms a form (load average {os.getloadavg()[0]:.2f})"
             )
+            # The bench's own share of the machine: requesting the batches and polling them.
+            print(f"    this process (requests, polling): CPU {own:.1f} s")

@@ -5,6 +5,7 @@ query and noticed when overdue. A self-evaluation is printed as its 绩效自评
 fund's year of them in a region and below as one batch, one ZIP) and as its 自评报告 (a 公文 without a
 number, FORMS §4B). Finance may assign one to a third party, who then reads and fills it in (Art. 17)."""
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -13,6 +14,7 @@ from src.models.evaluation import SelfEvaluation, SelfEvaluationDocumentKind, Se
 from src.reports.contexts.self_evaluation_form import (
     self_evaluation_batch,
     self_evaluation_form_context,
+    self_evaluation_form_contexts,
     self_evaluation_versions,
 )
 from src.reports.contexts.self_evaluation_report import self_evaluation_report_context
@@ -25,6 +27,12 @@ from src.subjects.registry import Registry, SubjectSpec
 
 async def _self_evaluation_form(*, session: AsyncSession, actor: Actor, subject_id: int) -> dict[str, Any]:
     return await self_evaluation_form_context(session=session, actor=actor, evaluation_id=subject_id)
+
+
+async def _self_evaluation_forms(
+    *, session: AsyncSession, actor: Actor, subject_ids: Sequence[int]
+) -> dict[int, dict[str, Any]]:
+    return await self_evaluation_form_contexts(session=session, actor=actor, evaluation_ids=subject_ids)
 
 
 async def _self_evaluation_report(*, session: AsyncSession, actor: Actor, subject_id: int) -> dict[str, Any]:
@@ -56,6 +64,7 @@ def register(registry: Registry) -> None:
             label="绩效自评表",
             subject="SelfEvaluation",
             build_context=_self_evaluation_form,
+            build_contexts=_self_evaluation_forms,
             versions=self_evaluation_versions,
             template="SELF_EVALUATION_FORM.docx",
             batch=self_evaluation_batch,

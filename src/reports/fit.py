@@ -16,6 +16,7 @@ keeping its total width (the 版心's):
 A table whose marked values and headers do not fit at all is left as the template made it.
 """
 
+import functools
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -33,6 +34,28 @@ def _tag(name: str) -> str:
     return f"{_W}{name}"
 
 
+def _grandchild(element: etree._Element, child: str, grandchild: str) -> etree._Element | None:
+    """`element.find("w:child/w:grandchild")`, without the path parsing: lxml walks a path in Python-level
+    code, and this is asked of every cell of every table of every document."""
+    for parent in element.iterchildren(child):
+        found = parent.find(grandchild)
+        if found is not None:
+            return found
+    return None
+
+
+_P, _T, _TC, _TR = _tag("p"), _tag("t"), _tag("tc"), _tag("tr")
+_PPR, _PSTYLE, _TCPR, _TRPR = _tag("pPr"), _tag("pStyle"), _tag("tcPr"), _tag("trPr")
+_VAL, _GRIDSPAN, _NOWRAP, _TCW, _HEADER = (
+    _tag("val"),
+    _tag("gridSpan"),
+    _tag("noWrap"),
+    _tag("tcW"),
+    _tag("tblHeader"),
+)
+
+
+@functools.cache
 def char_em(character: str) -> float:
     """A character's width in em: 1 for the wide and fullwidth ones (Chinese, ≥, ％), ½ for the rest
     (digits, Latin letters, separators) — as the Chinese faces set them."""
@@ -41,7 +64,11 @@ def char_em(character: str) -> float:
 
 def text_width(text: str, size: float) -> float:
     """Points `text` takes at `size` points (ems as char_em counts them)."""
-    return sum(char_em(c) for c in text) * size
+    # Halves and wholes add up exactly in floats, so the fast path for ASCII (every character ½) is the
+    # same number; every table cell of every document is measured, and most hold figures.
+    if text.isascii():
+        return len(text) * 0.5 * size
+    return sum(map(char_em, text)) * size
 
 
 @dataclass(frozen=True)
@@ -81,14 +108,10 @@ class Measures:
     def cell_width(self, tc: etree._Element, slack: float = SLACK_EM) -> float:
         """Points the widest paragraph of a cell takes on one line, with `slack` ems to spare."""
         widest = 0.0
-        for paragraph in tc.iter(_tag("p")):
-            style = paragraph.find(f"{_W}pPr/{_W}pStyle")
-            size = (
-                self.sizes.get(style.get(_tag("val")) or "", self.default)
-                if style is not None
-                else self.default
-            )
-            text = "".join(t.text or "" for t in paragraph.iter(_tag("t")))
+        for paragraph in tc.iter(_P):
+            style = _grandchild(paragraph, _PPR, _PSTYLE)
+            size = self.sizes.get(style.get(_VAL) or "", self.default) if style is not None else self.default
+            text = "".join(t.text or "" for t in paragraph.iter(_T))
             widest = max(widest, text_width(text, size) + (slack * size if text else 0))
         return widest
 
@@ -106,9 +129,9 @@ def _cell_margins(tbl: etree._Element) -> int:
 def _columns(tr: etree._Element) -> list[tuple[etree._Element, int, int]]:
     """A row's cells with the first grid column each covers and how many."""
     cells, column = [], 0
-    for tc in tr.findall(_tag("tc")):
-        span_element = tc.find(f"{_W}tcPr/{_W}gridSpan")
-        span = int(span_element.get(_tag("val")) or 1) if span_element is not None else 1
+    for tc in tr.iterchildren(_TC):
+        span_element = _grandchild(tc, _TCPR, _GRIDSPAN)
+        span = int(span_element.get(_VAL) or 1) if span_element is not None else 1
         cells.append((tc, column, span))
         column += span
     return cells
@@ -150,16 +173,16 @@ def _fit_table(tbl: etree._Element, measures: Measures) -> bool:
     grid = tbl.findall(f"{_W}tblGrid/{_W}gridCol")
     widths = [int(g.get(_tag("w")) or 0) for g in grid]
     columns = len(widths)
-    rows = tbl.findall(_tag("tr"))
+    rows = list(tbl.iterchildren(_TR))
     floor = [round(MIN_DONOR_CHARACTERS * measures.default * 20)] * columns
     need, text, marked = [0] * columns, [0] * columns, [False] * columns
     margins = _cell_margins(tbl)
     for tr in rows:
-        header = tr.find(f"{_W}trPr/{_W}tblHeader") is not None
+        header = _grandchild(tr, _TRPR, _HEADER) is not None
         for tc, column, span in _columns(tr):
             if column >= columns:
                 continue
-            whole = tc.find(f"{_W}tcPr/{_W}noWrap") is not None
+            whole = _grandchild(tc, _TCPR, _NOWRAP) is not None
             for covered in range(column, min(column + span, columns)) if whole else ():
                 marked[covered] = True
             if span != 1:
@@ -181,7 +204,7 @@ def _fit_table(tbl: etree._Element, measures: Measures) -> bool:
         g.set(_tag("w"), str(width))
     for tr in rows:
         for tc, column, span in _columns(tr):
-            tcw = tc.find(f"{_W}tcPr/{_W}tcW")
+            tcw = _grandchild(tc, _TCPR, _TCW)
             if tcw is not None and tcw.get(_tag("type")) in (None, "dxa"):
                 tcw.set(_tag("w"), str(sum(new[column : column + span])))
     return True

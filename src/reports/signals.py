@@ -60,10 +60,25 @@ def _shade(tc: etree._Element, fill: str) -> None:
         tc_pr.append(shd)
 
 
+def _signal_cells(root: etree._Element) -> list[etree._Element]:
+    """The cells of `root` holding a paragraph in a signal style, in document order: found from the
+    styles (a few in a monitoring table, none in most documents) rather than by reading every cell."""
+    cells: dict[etree._Element, None] = {}
+    for style in root.iter(_tag("pStyle")):
+        properties = style.getparent()
+        if style.get(_tag("val")) not in SIGNAL_STYLES or properties is None:
+            continue
+        paragraph = properties.getparent()
+        if paragraph is not None and properties.tag == _tag("pPr") and paragraph.tag == _tag("p"):
+            cells.update((tc, None) for tc in paragraph.iterancestors(_tag("tc")))
+    order = {tc: place for place, tc in enumerate(root.iter(_tag("tc")))} if len(cells) > 1 else {}
+    return sorted(cells, key=lambda tc: order.get(tc, 0))
+
+
 def shade_signals(root: etree._Element) -> bool:
     """Shades, in place, every signal cell of `root` whose word names a colour; whether any was."""
     changed = False
-    for tc in root.iter(_tag("tc")):
+    for tc in _signal_cells(root):
         word = signal_word(tc)
         fill = FILLS.get(word) if word is not None else None
         if fill is not None:

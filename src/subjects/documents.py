@@ -68,6 +68,10 @@ class DocumentSpec:
     # The subjects a batch of this kind covers, as `actor` may read them, drafts only if the scope says so
     # (None: no batches of it).
     batch: Callable[[AsyncSession, Actor, BatchScope, int], Awaitable[Sequence[Any]]] | None = None
+    # Optional: the contexts of many subjects at once, by subject id, those `actor` may not read absent
+    # (session=, actor=, subject_ids=): a batch's chunk then reads its data in a few statements, not a
+    # few per document. Each context must equal build_context's for the same subject.
+    build_contexts: Callable[..., Awaitable[dict[int, dict[str, Any]]]] | None = None
     batch_label: str = ""  # what a batch covers, for the message when it finds none: "绩效目标"
     template: str = ""  # its file in report_templates/ (the renderer's directory); "" is <kind>.docx
     number: NumberSpec | None = None  # its 发文字号, for an official document; None: not numbered

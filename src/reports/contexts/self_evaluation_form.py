@@ -21,7 +21,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import func
-from sqlmodel import col
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from src.models import FundType, Goal, Region
@@ -31,6 +31,7 @@ from src.reports.contexts.goal_table import date_zh
 from src.reports.contexts.monitoring_common import (
     LANDSCAPE_TITLE_WIDTH,
     NONE,
+    Bodies,
     bodies,
     fund_name,
     fund_words,
@@ -41,13 +42,16 @@ from src.reports.contexts.monitoring_common import (
 )
 from src.reports.contexts.self_evaluation_rows import score_text, self_evaluation_rows
 from src.services.actors import Actor
-from src.services.evaluation.scoring import scoring_rules
+from src.services.evaluation.scope import visible_self_evaluations_clause
+from src.services.evaluation.scoring import ScoringRules, scoring_rules
 from src.services.evaluation.self_evaluations import (
     SelfEvaluationQuery,
     lines_of,
+    lines_of_many,
     self_evaluations_select,
     visible_self_evaluation,
 )
+from src.services.monitoring.state import rules_of
 from src.subjects.documents import BatchScope
 
 DRAFT_MARK = "草稿"
@@ -68,17 +72,17 @@ def budget_block(evaluation: SelfEvaluation, points: Decimal) -> dict[str, str]:
     }
 
 
-async def self_evaluation_form_context(
-    *, session: AsyncSession, actor: Actor, evaluation_id: int
+def _form(
+    evaluation: SelfEvaluation,
+    *,
+    region: Region,
+    fund: FundType,
+    goal: Goal,
+    found: Bodies,
+    rules: ScoringRules,
+    lines: Sequence[SelfEvaluationLine],
 ) -> dict[str, Any]:
-    evaluation, _ = await visible_self_evaluation(session=session, actor=actor, evaluation_id=evaluation_id)
-    region = await session.get(Region, evaluation.region_id)
-    fund = await session.get(FundType, evaluation.fund_type_id)
-    goal = await session.get(Goal, evaluation.goal_id)
-    assert region is not None and fund is not None and goal is not None
-    found = await bodies(session, [region.id or 0])
-    rules = await scoring_rules(session=session, region_id=evaluation.region_id, year=evaluation.year)
-    lines = in_category_order(await lines_of(session, evaluation_id), await level2_order(session))
+    """The form's context from what it is made of (read one by one or for a whole batch)."""
     words = [region.name, f"{evaluation.year}年度", *fund_words(fund), "绩效自评表"]
     filler = found.agency(region, fund)
     weights = sum((line.weight for line in lines), Decimal(0))
@@ -106,6 +110,59 @@ async def self_evaluation_form_context(
         "measure_paragraphs": paragraphs(evaluation.measures) or [NONE],
         "signer": filler,
         "date": date_zh(evaluation.submitted_at) if evaluation.submitted_at is not None else "",
+    }
+
+
+async def self_evaluation_form_context(
+    *, session: AsyncSession, actor: Actor, evaluation_id: int
+) -> dict[str, Any]:
+    evaluation, _ = await visible_self_evaluation(session=session, actor=actor, evaluation_id=evaluation_id)
+    region = await session.get(Region, evaluation.region_id)
+    fund = await session.get(FundType, evaluation.fund_type_id)
+    goal = await session.get(Goal, evaluation.goal_id)
+    assert region is not None and fund is not None and goal is not None
+    return _form(
+        evaluation,
+        region=region,
+        fund=fund,
+        goal=goal,
+        found=await bodies(session, [region.id or 0]),
+        rules=await scoring_rules(session=session, region_id=evaluation.region_id, year=evaluation.year),
+        lines=in_category_order(await lines_of(session, evaluation_id), await level2_order(session)),
+    )
+
+
+async def self_evaluation_form_contexts(
+    *, session: AsyncSession, actor: Actor, evaluation_ids: Sequence[int]
+) -> dict[int, dict[str, Any]]:
+    """The forms of those of `evaluation_ids` that `actor` may read (the others absent), by id: a batch's
+    chunk in eight statements whatever its size, where one form by one costs about ten each."""
+    visible = visible_self_evaluations_clause(actor)
+    stmt = select(SelfEvaluation).where(col(SelfEvaluation.id).in_(sorted(set(evaluation_ids))), visible)
+    evaluations = (await session.exec(stmt)).all()
+    if not evaluations:
+        return {}
+    region_ids = {e.region_id for e in evaluations}
+    regions = {r.id: r for r in (await session.exec(select(Region).where(col(Region.id).in_(region_ids))))}
+    fund_ids = {e.fund_type_id for e in evaluations}
+    funds = {f.id: f for f in (await session.exec(select(FundType).where(col(FundType.id).in_(fund_ids))))}
+    goal_ids = {e.goal_id for e in evaluations}
+    goals = {g.id: g for g in (await session.exec(select(Goal).where(col(Goal.id).in_(goal_ids))))}
+    found = await bodies(session, sorted(region_ids))
+    rules = await rules_of(session, regions.values())
+    lines = await lines_of_many(session, [e.id or 0 for e in evaluations])
+    library = await level2_order(session)
+    return {
+        e.id or 0: _form(
+            e,
+            region=regions[e.region_id],
+            fund=funds[e.fund_type_id],
+            goal=goals[e.goal_id],
+            found=found,
+            rules=ScoringRules.of(rules[e.region_id]),
+            lines=in_category_order(lines.get(e.id or 0, []), library),
+        )
+        for e in evaluations
     }
 
 

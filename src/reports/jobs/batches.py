@@ -12,6 +12,7 @@ limit) fails what is left, as for a document.
 import asyncio
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -23,18 +24,9 @@ from src.models import FundType, Region
 from src.models.base import utcnow
 from src.models.report import ReportFormat, ReportJob, ReportJobStatus
 from src.reports.jobs.archive import ArchiveEntry, build_archive
+from src.reports.jobs.chunks import Rendered, claim_queued_children, render_many, store_many
 from src.reports.jobs.common import MESSAGE_INTERNAL, MESSAGE_INTERRUPTED, UNFINISHED, Renderer
-from src.reports.jobs.outcomes import (
-    announce,
-    claim,
-    count_on_parent,
-    fail,
-    record_failure,
-    render_docx,
-    safe_file_name,
-    store,
-    store_document,
-)
+from src.reports.jobs.outcomes import announce, count_on_parent, fail, record_failure, safe_file_name, store
 from src.reports.kinds import kind_label
 from src.reports.pdf import Converted, PdfConverter, PdfUnavailable
 from src.reports.storage import Storage, StoredFileMissing
@@ -46,29 +38,6 @@ def failed_message(failed: int) -> str:
     return f"{failed} 份文档未能生成，详见各子任务"
 
 
-async def _queued_children(
-    sessionmaker: async_sessionmaker[AsyncSession], parent_id: int, limit: int
-) -> list[int]:
-    async with sessionmaker() as session:
-        stmt = (
-            select(ReportJob.id)
-            .where(ReportJob.parent_id == parent_id, ReportJob.status == ReportJobStatus.QUEUED)
-            .order_by(col(ReportJob.id))
-            .limit(limit)
-        )
-        return [job_id for job_id in (await session.exec(stmt)).all() if job_id is not None]
-
-
-async def _claim_chunk(
-    sessionmaker: async_sessionmaker[AsyncSession], parent_id: int, size: int
-) -> list[ReportJob] | None:
-    """Up to `size` queued children, claimed (RUNNING); None when none is left queued."""
-    queued = await _queued_children(sessionmaker, parent_id, size)
-    if not queued:
-        return None
-    return [job for job_id in queued if (job := await claim(sessionmaker, job_id)) is not None]
-
-
 async def _run_chunk(
     sessionmaker: async_sessionmaker[AsyncSession],
     renderer: Renderer,
@@ -77,32 +46,28 @@ async def _run_chunk(
     children: Sequence[ReportJob],
     fmt: ReportFormat,
 ) -> None:
-    """Renders the claimed children, converts those rendered in one soffice call (PDF), stores each."""
-    rendered: dict[str, tuple[ReportJob, bytes, str]] = {}
+    """Renders the claimed children, converts those rendered in one soffice call (PDF), stores them."""
+    rendered: dict[str, Rendered] = {}
+    outcomes = await render_many(sessionmaker, renderer, children)
     for child in children:
-        try:
-            data, file_name = await render_docx(sessionmaker, renderer, child)
-        except Exception as exc:
-            await record_failure(sessionmaker, child, exc)
+        outcome = outcomes[child.id or 0]
+        if isinstance(outcome, Exception):
+            await record_failure(sessionmaker, child, outcome)
             continue
-        rendered[f"job-{child.id}"] = (child, data, file_name)
-    made = {name: data for name, (_, data, _) in rendered.items()}  # the files to store, by name
-    failed: dict[str, str] = {}  # why there is none, by name
+        rendered[f"job-{child.id}"] = outcome
     if fmt == ReportFormat.PDF and rendered:
         try:
-            converted = await pdf.convert(made)
+            converted = await pdf.convert({name: r.data for name, r in rendered.items()})
         except PdfUnavailable as exc:
             converted = Converted(failed={name: str(exc) for name in rendered})
-        made, failed = converted.pdfs, converted.failed
-    for name, (child, _, file_name) in rendered.items():
-        if name not in made:
-            logger.info("report job %s failed: %s", child.id, failed[name])
-            await fail(sessionmaker, child, failed[name])
-            continue
-        try:
-            await store_document(sessionmaker, storage, child, made[name], file_name)
-        except Exception as exc:
-            await record_failure(sessionmaker, child, exc)
+        for name, document in list(rendered.items()):
+            if name not in converted.pdfs:
+                logger.info("report job %s failed: %s", document.job.id, converted.failed[name])
+                await fail(sessionmaker, document.job, converted.failed[name])
+                del rendered[name]
+            else:
+                rendered[name] = replace(document, data=converted.pdfs[name])
+    await store_many(sessionmaker, storage, list(rendered.values()))
 
 
 async def run_batch(
@@ -117,7 +82,7 @@ async def run_batch(
     cancellation fails the children left and the batch, and goes on."""
     assert parent.id is not None
     try:
-        while (chunk := await _claim_chunk(sessionmaker, parent.id, pdf.chunk_size)) is not None:
+        while (chunk := await claim_queued_children(sessionmaker, parent.id, pdf.chunk_size)) is not None:
             await _run_chunk(sessionmaker, renderer, storage, pdf, chunk, parent.format)
         await finish_batch(sessionmaker, storage, parent)
     except asyncio.CancelledError:
