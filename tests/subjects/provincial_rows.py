@@ -19,6 +19,8 @@ from src.models.provincial_evaluation import (
 )
 
 YEARS = (2025, 2026)
+# Enough summaries that some outlive the deletion of documented subjects (test_visibility_agreement.GONE).
+SUMMARY_YEARS = (2024, 2025, 2026)
 ROWS = 10
 
 
@@ -46,7 +48,7 @@ async def make_provincial_rows(session: AsyncSession, rng: random.Random) -> Non
                 opener_organization_id=user.organization_id,
             )
         )  # fmt: skip
-    for region_id, year in product([province, others[0]], YEARS):
+    for region_id, year in product([province, *others], SUMMARY_YEARS):
         session.add(
             ProvincialEvaluationSummary(
                 region_id=region_id or 0, year=year, status=rng.choice(list(ProvincialSummaryStatus)),
