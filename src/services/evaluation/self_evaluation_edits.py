@@ -75,7 +75,7 @@ def _number_problem(field: str, value: Decimal | None, column: ScaledDecimal) ->
 def _apply_budget(evaluation: SelfEvaluation, edit: SelfEvaluationEdit, problems: list[FieldProblem]) -> None:
     for name in BUDGET:
         value = getattr(edit, name)
-        field = f"input.{_camel(name)}"
+        field = f"input.{narrative.camel(name)}"
         problem = _number_problem(field, value, MONEY)
         if problem is None and value is not None and value < 0:
             problem = FieldProblem(field, "金额不能为负数", ErrorCode.OUT_OF_RANGE)
@@ -100,16 +100,11 @@ def _apply_budget(evaluation: SelfEvaluation, edit: SelfEvaluationEdit, problems
         )
 
 
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part.title() for part in rest)
-
-
 def _apply_line(index: int, line: SelfEvaluationLine, edit: LineEdit, problems: list[FieldProblem]) -> None:
     prefix = f"input.lines.{index}"
     for name, column in (("actual_value", TARGET_VALUE), ("chosen_score", MONEY)):
         value = getattr(edit, name)
-        problem = _number_problem(f"{prefix}.{_camel(name)}", value, column)
+        problem = _number_problem(f"{prefix}.{narrative.camel(name)}", value, column)
         if problem is not None:
             problems.append(problem)
         elif value is not None:

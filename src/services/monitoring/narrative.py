@@ -18,6 +18,12 @@ def clean(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
+def camel(name: str) -> str:
+    """A service's field name as the API names it (next_steps → nextSteps): what FieldError.field says."""
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
 def text_problem(field: str, text: str) -> FieldProblem | None:
     if len(text) > FREE_TEXT_MAX_LENGTH:
         return FieldProblem(field, f"内容过长（最多 {FREE_TEXT_MAX_LENGTH} 个字符）", ErrorCode.OUT_OF_RANGE)
@@ -30,14 +36,14 @@ def check(
     texts: Mapping[str, str | None], prefix: str = "input"
 ) -> tuple[dict[str, str], list[FieldProblem]]:
     """The texts given (None: not given), cleaned, by field name, and the problems of the bad ones
-    (`input.progress`)."""
+    (`input.progress`, `input.nextSteps`: as the API names the field)."""
     problems: list[FieldProblem] = []
     cleaned: dict[str, str] = {}
     for name, text in texts.items():
         if text is None:
             continue
         value = clean(text)
-        problem = text_problem(f"{prefix}.{name}", value)
+        problem = text_problem(f"{prefix}.{camel(name)}", value)
         if problem is not None:
             problems.append(problem)
         cleaned[name] = value
@@ -55,7 +61,7 @@ def checked(texts: Mapping[str, str | None], prefix: str = "input") -> dict[str,
 def required(texts: Mapping[str, str], prefix: str, message: str) -> None:
     """Every text non-empty, before a document goes out (submit, send)."""
     problems = [
-        FieldProblem(f"{prefix}.{name}", f"{label}：{message}", ErrorCode.REQUIRED)
+        FieldProblem(f"{prefix}.{camel(name)}", f"{label}：{message}", ErrorCode.REQUIRED)
         for name, label in LABELS.items()
         if name in texts and not texts[name].strip()
     ]

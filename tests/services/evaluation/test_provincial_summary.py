@@ -150,3 +150,15 @@ async def test_art17_an_overdue_report_and_summary_are_noticed_by_the_periodic_t
     assert [key.split(":")[0] for key in noticed if key.startswith("PROVINCIAL")] == ["PROVINCIAL_EVALUATION"]
     noticed = await notice_overdue(sessionmaker=sessionmaker, now=datetime(2027, 8, 1, 2, tzinfo=UTC))
     assert [key.split(":")[0] for key in noticed if key.startswith("PROVINCIAL")] == ["PROVINCIAL_SUMMARY"]
+
+
+async def test_a_bad_text_is_named_as_the_api_names_its_field(
+    sessionmaker: Sessionmaker, province: Bodies
+) -> None:
+    """下一步工作 with a control character: refused as `input.nextSteps` (the input's field), not the
+    service's `next_steps`, and nothing is written."""
+    summary = await act(sessionmaker, create_summary(province.finance))
+    bad = await refused(
+        sessionmaker, ValidationFailed, update_summary(province.finance, summary, next_steps="强化\x00应用")
+    )
+    assert [(p.field, p.code) for p in bad.problems] == [("input.nextSteps", ErrorCode.INVALID)]

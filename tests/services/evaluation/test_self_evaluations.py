@@ -145,6 +145,10 @@ async def test_art17_an_edited_budget_figure_needs_its_reason(
         sessionmaker, ValidationFailed, update(chengdu.agency, evaluation, executed=Decimal("20000000"))
     )
     assert [p.field for p in refusal.problems] == ["input.budgetEditReason"]
+    # A bad reason is named as the API names the field (it said input.execution_reason before).
+    bell = update(chengdu.agency, evaluation, execution_reason="\x07")
+    bad = await refused(sessionmaker, ValidationFailed, bell)
+    assert [p.field for p in bad.problems] == ["input.executionReason"]
     edited = await act(
         sessionmaker,
         update(chengdu.agency, evaluation, executed=Decimal("20000000"), budget_edit_reason="决算数"),
