@@ -30,7 +30,7 @@ REGION = "510100"  # the pooling region fed back (成都)
 PROVINCE = "510000"
 # The province's cases also place actors in the region, so the letter's recipients exist; they see no draft.
 WITH_REGION = {**PROVINCE_TARGET, "part": REGION}
-TEXTS = {
+TEXTS: dict[str, Any] = {
     "achievements": "成效", "problems": "问题", "recommendations": "建议", "rectification": "整改",
     "application": "应用",
 }  # fmt: skip

@@ -24,7 +24,7 @@ from tests.schema.mutation_cases import (
     self_evaluation,
 )
 
-TEXTS = {
+TEXTS: dict[str, Any] = {
     "achievements": "基金运行平稳", "problems": "执行率偏低", "recommendations": "加强预算执行",
     "rectification": "按期整改", "application": "与下年度预算安排挂钩",
 }  # fmt: skip
