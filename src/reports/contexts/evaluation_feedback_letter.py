@@ -40,7 +40,7 @@ def _rectification(data: FeedbackLetterData) -> list[str]:
     due = f"（{date_text(data.answer_by)}前）" if data.answer_by else ""
     found.append(
         f"请你们针对上述问题认真研究整改措施，于收文之日起{data.answer_days}日内{due}"
-        "将整改情况书面报送财政厅。"
+        f"将整改情况书面报送{data.issuers[0] if data.issuers else '财政厅'}。"
     )
     return found
 
@@ -48,14 +48,14 @@ def _rectification(data: FeedbackLetterData) -> list[str]:
 def feedback_letter_context(data: FeedbackLetterData) -> dict[str, Any]:
     issued = bool(data.number) and data.sent_on is not None
     day = date_text(data.sent_on) if issued else ""
+    issuer = data.issuers[0] if data.issuers else "财政厅"
     joint = "、".join(data.issuers[1:])
     together = f"会同{joint}" if joint else ""
     opening = (
-        f"根据{REGULATION}第十九条规定，财政厅{together}对{data.region_name}{data.year}年度"
+        f"根据{REGULATION}第十九条规定，{issuer}{together}对{data.region_name}{data.year}年度"
         f"{full_width(data.fund_name)}预算绩效自评结果进行了分析评价。现将评价结果反馈如下："
     )
     title = title_of(data)
-    issuer = data.issuers[0] if data.issuers else ""
     return {
         "issued": issued,
         "draft_mark": "" if issued else DRAFT_MARK,
