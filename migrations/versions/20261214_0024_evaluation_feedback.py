@@ -65,6 +65,7 @@ def upgrade() -> None:
             ["self_evaluation_id"],
             ["self_evaluation.id"],
             name=op.f("fk_evaluation_feedback_self_evaluation_id_self_evaluation"),
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_evaluation_feedback")),
         sa.UniqueConstraint(

@@ -47,7 +47,8 @@ class EvaluationFeedback(Versioned, table=True):
     province_id: int = Field(foreign_key="region.id")  # where 财政厅 writes it
     fund_type_id: int = Field(foreign_key="fund_type.id")
     year: int = Field(index=True)  # the budget year evaluated
-    self_evaluation_id: int = Field(foreign_key="self_evaluation.id", unique=True)
+    # What it answers: it goes with it (as the self-evaluation's lines do).
+    self_evaluation_id: int = Field(foreign_key="self_evaluation.id", unique=True, ondelete="CASCADE")
     status: FeedbackStatus = Field(default=FeedbackStatus.DRAFT, sa_type=StrEnumType(FeedbackStatus))
     achievements: str = _text()  # 二、主要成效
     problems: str = _text()  # 三、存在问题
