@@ -1,17 +1,20 @@
-"""Random evaluation feedbacks for the visibility agreement (test_visibility_agreement.py): one on each of
-some of the drawn self-evaluations, in every status (a draft sits at the province, a sent one at its
-region: the clause's CASE and the check must agree)."""
+"""Random evaluation feedbacks for the visibility agreement (test_visibility_agreement.py): one on each
+self-evaluation, in every status (a draft sits at the province, a sent one at its region: the clause's CASE
+and the check must agree). A feedback goes with the self-evaluation it answers, and the agreement deletes
+some of both: so a few more accepted self-evaluations are drawn here, for some feedbacks to remain."""
 
 import random
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from src.models import EvaluationFeedback, Region, SelfEvaluation, User
-from src.models.enums import RegionLevel
+from src.models import EvaluationFeedback, Goal, Region, SelfEvaluation, User
+from src.models.enums import GoalStatus, PoolingLevel, RegionLevel
+from src.models.evaluation import SelfEvaluationStatus
 from src.models.feedback import FeedbackStatus
+from src.services.policy import ISSUED_STATES
 
-ROWS = 12
+MORE = 12  # self-evaluations of their own, beyond tests/subjects/evaluation_rows.py's
 
 
 async def make_feedback_rows(session: AsyncSession, rng: random.Random) -> None:
@@ -19,9 +22,27 @@ async def make_feedback_rows(session: AsyncSession, rng: random.Random) -> None:
     rng = random.Random(hash(rng.getstate()[1]) + 2)
     user = (await session.exec(select(User).order_by(col(User.id)))).first()
     province = (await session.exec(select(Region.id).where(Region.level == RegionLevel.PROVINCE))).first()
-    evaluations = (await session.exec(select(SelfEvaluation).order_by(col(SelfEvaluation.id)))).all()
-    assert user is not None and province is not None and evaluations
-    for evaluation in rng.sample(list(evaluations), min(ROWS, len(evaluations))):
+    assert user is not None and province is not None
+    taken = {
+        (e.region_id, e.fund_type_id, e.year) for e in (await session.exec(select(SelfEvaluation))).all()
+    }
+    in_force = [*ISSUED_STATES, GoalStatus.SUPERSEDED]
+    goals = (
+        await session.exec(select(Goal).where(col(Goal.status).in_(in_force)).order_by(col(Goal.id)))
+    ).all()
+    free = {(g.region_id, g.fund_type_id, g.start_year): g for g in goals}
+    for scope in taken:
+        free.pop(scope, None)
+    for goal in rng.sample(list(free.values()), min(MORE, len(free))):
+        session.add(
+            SelfEvaluation(
+                region_id=goal.region_id, fund_type_id=goal.fund_type_id, year=goal.start_year,
+                goal_id=goal.id or 0, pooling_level=PoolingLevel.PREFECTURE,
+                status=SelfEvaluationStatus.ACCEPTED, opener_organization_id=user.organization_id,
+            )
+        )  # fmt: skip
+    await session.flush()
+    for evaluation in (await session.exec(select(SelfEvaluation).order_by(col(SelfEvaluation.id)))).all():
         session.add(
             EvaluationFeedback(
                 region_id=evaluation.region_id, province_id=province, fund_type_id=evaluation.fund_type_id,

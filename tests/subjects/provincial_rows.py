@@ -46,7 +46,8 @@ async def make_provincial_rows(session: AsyncSession, rng: random.Random) -> Non
                 opener_organization_id=user.organization_id,
             )
         )  # fmt: skip
-    for region_id, year in product([province, others[0]], YEARS):
+    # More than the agreement deletes of a documented subject type (GONE), so that some always remain.
+    for region_id, year in product([province, *others], (2024, *YEARS)):
         session.add(
             ProvincialEvaluationSummary(
                 region_id=region_id or 0, year=year, status=rng.choice(list(ProvincialSummaryStatus)),
