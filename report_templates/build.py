@@ -18,6 +18,7 @@ from collections.abc import Callable
 from docx.document import Document
 
 from report_templates.kinds import (
+    evaluation_feedback_letter,
     goal_table,
     monitoring_compilation,
     monitoring_report,
@@ -39,6 +40,7 @@ TEMPLATES: dict[str, Callable[[], Document]] = {
     "SELF_EVALUATION_REPORT": self_evaluation_report.build,
     "PROVINCIAL_EVALUATION_REPORT": provincial_evaluation_report.build,
     "PROVINCIAL_EVALUATION_SUMMARY": provincial_evaluation_summary.build,
+    "EVALUATION_FEEDBACK_LETTER": evaluation_feedback_letter.build,
 }
 
 

@@ -19,6 +19,7 @@ REGISTRATIONS = (
     "src.domains.evaluation",
     "src.domains.assignments",
     "src.domains.provincial_evaluation",
+    "src.domains.feedback",
 )
 
 

@@ -8,6 +8,7 @@ from src.models.budget import FundBudget, FundBudgetLine
 from src.models.document_number import DocumentNumber
 from src.models.evaluation import SelfEvaluation, SelfEvaluationLine, SelfEvaluationTransition
 from src.models.event import Event
+from src.models.feedback import EvaluationFeedback, EvaluationFeedbackRecipient
 from src.models.fund import FundType, PoolingArrangement
 from src.models.goal import (
     Goal,
@@ -49,6 +50,8 @@ __all__ = [
     "BudgetExecution",
     "DeadlineNotice",
     "DocumentNumber",
+    "EvaluationFeedback",
+    "EvaluationFeedbackRecipient",
     "Event",
     "FundBudget",
     "FundBudgetLine",

@@ -21,6 +21,8 @@ from src.schema.evaluation.queries import SelfEvaluationQueries
 from src.schema.events.queries import EventQueries
 from src.schema.events.subscriptions import EventSubscriptions
 from src.schema.extensions import hardening_extensions
+from src.schema.feedback.mutations import FeedbackMutations
+from src.schema.feedback.queries import FeedbackQueries
 from src.schema.funds.queries import FundQueries
 from src.schema.goals.drafting import GoalDraftingMutations
 from src.schema.goals.mutations import GoalMutations
@@ -70,6 +72,7 @@ Query = merge_types(
         SelfEvaluationQueries,
         AssignmentQueries,
         ProvincialEvaluationQueries,
+        FeedbackQueries,
     ),
 )
 Mutation = merge_types(
@@ -89,6 +92,7 @@ Mutation = merge_types(
         SelfEvaluationMutations,
         AssignmentMutations,
         ProvincialEvaluationMutations,
+        FeedbackMutations,
     ),
 )
 

@@ -98,6 +98,8 @@ class SelfEvaluationErrorCode(StrEnum):
     PROVINCIAL_EVALUATION_EXISTS = "PROVINCIAL_EVALUATION_EXISTS"  # one per fund and year (Art. 17)
     PROVINCIAL_SUMMARY_EXISTS = "PROVINCIAL_SUMMARY_EXISTS"  # 财政厅's one summary of a year
     NOTHING_TO_SUMMARIZE = "NOTHING_TO_SUMMARIZE"  # no provincial evaluation of the year approved yet
+    FEEDBACK_EXISTS = "FEEDBACK_EXISTS"  # Art. 19: one feedback per self-evaluation
+    NOT_YET_EVALUATED = "NOT_YET_EVALUATED"  # Art. 19: feedback answers an accepted self-evaluation
 
 
 class AssignmentErrorCode(StrEnum):

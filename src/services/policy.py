@@ -73,6 +73,11 @@ class Action(StrEnum):
     PROVINCIAL_EVALUATION_SUBMIT = "PROVINCIAL_EVALUATION_SUBMIT"  # 送财政厅: the provincial agency
     PROVINCIAL_EVALUATION_APPROVE = "PROVINCIAL_EVALUATION_APPROVE"  # 财政厅: approve or return
     PROVINCIAL_SUMMARY_COMPILE = "PROVINCIAL_SUMMARY_COMPILE"  # 财政厅于7月底前完成汇总并上报
+    # Evaluation-result feedback (Art. 19): 财政厅牵头 writes and sends it; the region's finance, the fund's
+    # administration and the agency (「反馈相关地区和经办机构」) acknowledge it.
+    FEEDBACK_DRAFT = "FEEDBACK_DRAFT"
+    FEEDBACK_SEND = "FEEDBACK_SEND"
+    FEEDBACK_ACKNOWLEDGE = "FEEDBACK_ACKNOWLEDGE"
 
 
 @dataclass(frozen=True)
@@ -225,8 +230,17 @@ def allowed(actor: Actor, action: Action, scope: Scope | None = None) -> bool:
             Action.PROVINCIAL_EVALUATION_OPEN
             | Action.PROVINCIAL_EVALUATION_APPROVE
             | Action.PROVINCIAL_SUMMARY_COMPILE
+            | Action.FEEDBACK_DRAFT
+            | Action.FEEDBACK_SEND
         ):
             return actor.actor_type == ActorType.FINANCE and _provincial(actor, scope)
+        case Action.FEEDBACK_ACKNOWLEDGE:
+            # The pooling region's own bodies; the scope is that region (feedback/scope.py).
+            return _same_region(actor, scope) and actor.actor_type in (
+                ActorType.FINANCE,
+                REVIEWER_OF.get(scope.administration) if scope.administration else None,
+                ActorType.AGENCY,
+            )
         case Action.PROVINCIAL_EVALUATION_DRAFT | Action.PROVINCIAL_EVALUATION_SUBMIT:
             return actor.actor_type == ActorType.AGENCY and _provincial(actor, scope)
         case Action.PROVINCIAL_EVALUATION_TAX_OPINION:

@@ -92,6 +92,10 @@ WRITES = {
     "provincialEvaluationSummaryCreate": ("PROVINCIAL_SUMMARY_STATUS_CHANGED", "ProvincialEvaluationSummary"),
     "provincialEvaluationSummaryUpdate": ("PROVINCIAL_SUMMARY_CHANGED", "ProvincialEvaluationSummary"),
     "provincialEvaluationSummarySend": ("PROVINCIAL_SUMMARY_STATUS_CHANGED", "ProvincialEvaluationSummary"),
+    "evaluationFeedbackCreate": ("EVALUATION_FEEDBACK_STATUS_CHANGED", "EvaluationFeedback"),
+    "evaluationFeedbackUpdate": ("EVALUATION_FEEDBACK_CHANGED", "EvaluationFeedback"),
+    "evaluationFeedbackSend": ("EVALUATION_FEEDBACK_STATUS_CHANGED", "EvaluationFeedback"),
+    "evaluationFeedbackAcknowledge": ("EVALUATION_FEEDBACK_STATUS_CHANGED", "EvaluationFeedback"),
 }
 
 

@@ -21,6 +21,7 @@ from bench.render import context as bench_context
 from src.models import Indicator
 from src.models.enums import ActorType, Administration, GoalStatus, IndicatorCategory
 from src.models.evaluation import SelfEvaluationDocumentKind
+from src.models.feedback import FeedbackDocumentKind
 from src.models.goal import GoalDocumentKind
 from src.models.monitoring import MonitoringDocumentKind
 from src.models.provincial_evaluation import ProvincialEvaluationDocumentKind
@@ -33,6 +34,7 @@ from src.services.errors import NotFound
 from src.subjects.registry import registry
 from tests.factories import issue_goal, make_budget, make_goal, make_user
 from tests.services.test_reads import actor
+from tests.support.feedback_documents import real_feedback
 from tests.support.monitoring_documents import real_monitoring_records
 from tests.support.provincial_records import real_provincial_records
 from tests.support.self_evaluation_documents import real_self_evaluations
@@ -183,6 +185,18 @@ def _provincial(name: str) -> Callable[[async_sessionmaker[AsyncSession]], Await
     return subject
 
 
+_FEEDBACKS: dict[int, int] = {}
+
+
+async def _feedback(sessionmaker: async_sessionmaker[AsyncSession]) -> int:
+    """A sent evaluation feedback (tests/support/feedback_documents.py) on the submitted self-evaluation,
+    accepted for it: made once per database, after the kinds that print it submitted."""
+    if id(sessionmaker) not in _FEEDBACKS:
+        evaluation = await _submitted_self_evaluation(sessionmaker)
+        _FEEDBACKS[id(sessionmaker)] = await real_feedback(sessionmaker, evaluation)
+    return _FEEDBACKS[id(sessionmaker)]
+
+
 SUBJECTS: dict[str, Callable[[async_sessionmaker[AsyncSession]], Awaitable[int]]] = {
     GoalDocumentKind.GOAL_TABLE: _issued_goal,
     MonitoringDocumentKind.MONITORING_ENTRY_SHEET: _province_goal_in_force,
@@ -194,6 +208,7 @@ SUBJECTS: dict[str, Callable[[async_sessionmaker[AsyncSession]], Awaitable[int]]
     SelfEvaluationDocumentKind.SELF_EVALUATION_REPORT: _submitted_self_evaluation,
     ProvincialEvaluationDocumentKind.PROVINCIAL_EVALUATION_REPORT: _provincial("report"),
     ProvincialEvaluationDocumentKind.PROVINCIAL_EVALUATION_SUMMARY: _provincial("summary"),
+    FeedbackDocumentKind.EVALUATION_FEEDBACK_LETTER: _feedback,
 }
 
 

@@ -19,6 +19,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from src.models import (
     Assignment,
     AuditEvent,
+    EvaluationFeedback,
+    EvaluationFeedbackRecipient,
     Event,
     FundBudget,
     Goal,
@@ -828,6 +830,10 @@ CASES: dict[str, Case] = {
         True, provincial_summary, TRANSITION.format("provincialEvaluationSummarySend"), ids, FIN
     ),
 }
+# The evaluation feedback's rows (Art. 19) are in their own module.
+from tests.schema.matrix_feedback import FEEDBACK_CASES  # noqa: E402
+
+CASES.update(FEEDBACK_CASES)
 
 
 def sees(key: str, relation: str, target: dict[str, Any]) -> bool:
@@ -837,6 +843,9 @@ def sees(key: str, relation: str, target: dict[str, Any]) -> bool:
         return True  # nothing exists yet (goalCreate): there is nothing to hide
     if key == "THIRD_PARTY":
         return False  # sees only what an evaluation assigns to it
+    if target.get("provinceOnly"):
+        # A feedback's draft (Art. 19) sits at the province: its medical-fund bodies see it, nobody else.
+        return relation == "own" and key not in ("HRSS", "AGENCY_HRSS", "NATIONAL")
     if key == "NATIONAL":
         return status == "BUDGET" or status not in (GoalStatus.DRAFT, GoalStatus.RETURNED)
     if target.get("both"):
@@ -849,7 +858,7 @@ async def fingerprint(session: AsyncSession) -> tuple[Any, ...]:
     parts: list[Any] = []
     versioned = (
         IndicatorActual, BudgetExecution, MonitoringReport, MonitoringCompilation, SelfEvaluation,
-        ProvincialEvaluation, ProvincialEvaluationSummary,
+        ProvincialEvaluation, ProvincialEvaluationSummary, EvaluationFeedback,
     )  # fmt: skip
     for model in (Goal, Indicator, FundBudget, *versioned):
         parts.append(
@@ -863,6 +872,8 @@ async def fingerprint(session: AsyncSession) -> tuple[Any, ...]:
         parts.append((await session.exec(select(func.count()).select_from(model))).one())
     acknowledged = col(MonitoringCompilationRecipient.acknowledged_at).is_not(None)
     parts.append((await session.exec(select(func.count()).where(acknowledged))).one())
+    fed_back = col(EvaluationFeedbackRecipient.acknowledged_at).is_not(None)
+    parts.append((await session.exec(select(func.count()).where(fed_back))).one())
     # Events a user's call wrote: an earlier allowed reportRequest's job announces its progress meanwhile,
     # with no actor.
     made_by_users = select(func.count()).select_from(Event).where(col(Event.actor_user_id).is_not(None))

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from src.models import FundType
+from src.models import EvaluationFeedback, EvaluationFeedbackRecipient, FundType
 from src.models.provincial_evaluation import (
     ProvincialEvaluation,
     ProvincialEvaluationSummary,
@@ -22,6 +22,8 @@ class ProvincialDemo:
     transitions: dict[int, list[ProvincialEvaluationTransition]]  # by evaluation id, in order
     summaries: list[ProvincialEvaluationSummary]
     funds: int
+    feedbacks: list[EvaluationFeedback]  # Art. 19, in id order
+    recipients: list[EvaluationFeedbackRecipient]
 
 
 async def read_provincial(session: AsyncSession, counts: DemoCounts) -> ProvincialDemo:
@@ -34,4 +36,14 @@ async def read_provincial(session: AsyncSession, counts: DemoCounts) -> Provinci
         transitions[step.evaluation_id].append(step)
     summaries = list((await session.exec(select(ProvincialEvaluationSummary))).all())
     funds = len((await session.exec(select(FundType.id))).all())
-    return ProvincialDemo(counts, evaluations, transitions, summaries, funds)
+    feedbacks = list(
+        (await session.exec(select(EvaluationFeedback).order_by(col(EvaluationFeedback.id)))).all()
+    )
+    recipients = list(
+        (
+            await session.exec(
+                select(EvaluationFeedbackRecipient).order_by(col(EvaluationFeedbackRecipient.id))
+            )
+        ).all()
+    )
+    return ProvincialDemo(counts, evaluations, transitions, summaries, funds, feedbacks, recipients)

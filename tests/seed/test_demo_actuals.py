@@ -51,6 +51,8 @@ def test_counts(monitoring: MonitoringDemo) -> None:
         assignments=1,  # test_demo_evaluations.py
         provincial_evaluations=counts.provincial_evaluations,  # test_demo_provincial.py
         provincial_summaries=counts.provincial_summaries,
+        evaluation_feedbacks=counts.evaluation_feedbacks,  # test_demo_feedback.py
+        feedback_recipients=counts.feedback_recipients,
     )
     assert 30_000 < counts.indicator_actuals < 80_000 and 20_000 < counts.budget_executions < 60_000
 

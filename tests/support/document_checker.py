@@ -151,6 +151,7 @@ WHOLE_VALUES: dict[str, Callable[[Mapping[str, Any]], list[str]]] = {
     "SELF_EVALUATION_REPORT": _self_evaluation_report_whole,
     "PROVINCIAL_EVALUATION_REPORT": _provincial_report_whole,
     "PROVINCIAL_EVALUATION_SUMMARY": _provincial_summary_whole,
+    "EVALUATION_FEEDBACK_LETTER": lambda context: [],  # a letter: no table, nothing but prose
 }
 # Kinds that are forms, not 公文 (see the module's description).
 FORMS = frozenset({"MONITORING_TABLE", "SELF_EVALUATION_FORM"})

@@ -2,7 +2,8 @@
 county agencies of a few prefectures; in-year monitoring through DEMO_MONITORED_THROUGH (October 2026):
 actuals, budget execution, warnings and their responses, one adjustment, the 2025 reports and compilations;
 the 2025 self-evaluations (evaluations.py), one of them entrusted to the third party (assignments.py); the
-2025 provincial evaluations and 财政厅's July summary (provincial_evaluations.py).
+2025 provincial evaluations and 财政厅's July summary (provincial_evaluations.py); its August feedback
+letters to a few prefectures (feedbacks.py).
 
 Deterministic: one `random.Random(seed)` drives every choice, and every query is ordered, so the same seed
 gives the same rows. Requires the reference data; does not commit.
@@ -19,6 +20,7 @@ from src.seed.demo.budgets import add_budgets, plan_figures
 from src.seed.demo.context import load_reference, require_empty
 from src.seed.demo.counties import add_county_agencies
 from src.seed.demo.evaluations import add_self_evaluations
+from src.seed.demo.feedbacks import add_feedbacks
 from src.seed.demo.figures import load_fund_profiles, load_prefecture_sizes
 from src.seed.demo.goals import add_goals, draw_statuses
 from src.seed.demo.indicators import add_indicators
@@ -60,6 +62,8 @@ class DemoCounts:
     assignments: int
     provincial_evaluations: int
     provincial_summaries: int
+    evaluation_feedbacks: int
+    feedback_recipients: int
 
 
 async def load_demo_data(*, session: AsyncSession, seed: int = DEFAULT_SEED) -> DemoCounts:
@@ -86,6 +90,7 @@ async def load_demo_data(*, session: AsyncSession, seed: int = DEFAULT_SEED) -> 
     evaluations = await add_self_evaluations(session, rng, ref)
     assignments = await add_assignment(session)  # draws nothing: the data above stays as it was
     provincial = await add_provincial_evaluations(session, rng, ref)
+    feedbacks = await add_feedbacks(session, ref)  # draws nothing either
     return DemoCounts(
         organizations=organizations + len(counties),
         users=users + len(counties),
@@ -104,4 +109,6 @@ async def load_demo_data(*, session: AsyncSession, seed: int = DEFAULT_SEED) -> 
         assignments=assignments,
         provincial_evaluations=provincial.provincial_evaluations,
         provincial_summaries=provincial.provincial_summaries,
+        evaluation_feedbacks=feedbacks.evaluation_feedbacks,
+        feedback_recipients=feedbacks.feedback_recipients,
     )

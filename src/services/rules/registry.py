@@ -282,6 +282,14 @@ DEFINITIONS: tuple[RuleDefinition, ...] = (
     _decimal(K.LEVEL1_WEIGHT_PROCESS, "一级指标“过程”权重（分）", "18.00", minimum_inclusive=True),
     _decimal(K.LEVEL1_WEIGHT_OUTPUT, "一级指标“产出”权重（分）", "36.00", minimum_inclusive=True),
     _decimal(K.LEVEL1_WEIGHT_BENEFIT, "一级指标“效益”权重（分）", "27.00", minimum_inclusive=True),
+    # FORMS §4C: 「请于收文之日起30日内将整改情况书面报送」 (Art. 19 feedback; a region may shorten it).
+    _count(
+        K.FEEDBACK_ANSWER_DAYS,
+        "评价结果反馈整改情况报送时限：收文之日起日数（第十九条）",
+        "30",
+        minimum="1",
+        maximum="180",
+    ),
 )
 DEFINITION: dict[RuleKey, RuleDefinition] = {d.key: d for d in DEFINITIONS}
 assert list(DEFINITION) == list(RuleKey), "one definition per key, in the order of RuleKey"

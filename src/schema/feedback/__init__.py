@@ -1,0 +1,1 @@
+"""The evaluation-result feedback (Art. 19) in the API."""
