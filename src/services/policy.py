@@ -336,22 +336,3 @@ def visible(actor: Actor, scope: RecordScope) -> bool:
 def visible_clause(actor: Actor, terms: ColumnTerms) -> ColumnElement[bool]:
     """`visibility` as SQL, for a select over the table `terms` describes."""
     return visibility(reader(actor), terms)
-
-
-# --- users -------------------------------------------------------------------------------------------------
-
-# Bodies outside the province's own chain: they see the users of their own organization only.
-OUTSIDE_THE_CHAIN = frozenset({ActorType.NATIONAL, ActorType.THIRD_PARTY})
-
-
-def users_visible(actor: Actor, *, organization_id: int, region_path: str) -> bool:
-    """Whether `actor` may see who the users of an organization (at `region_path`) are: their usernames
-    and names. Administrators (they support everyone) and the organization's own users may; so may the
-    province's bodies for the organizations of their own region and below, whom they work with and
-    supervise. Nobody else: usernames are what a password guesser needs first.
-    """
-    if not actor.in_token_region(region_path):
-        return False
-    if actor.is_admin or actor.organization_id == organization_id:
-        return True
-    return actor.actor_type not in OUTSIDE_THE_CHAIN and actor.covers(region_path)

@@ -11,7 +11,7 @@ from src.schema.list_sizes import max_items
 from src.schema.organizations.loaders import USERS_PER_ORGANIZATION, users_by_organization
 from src.schema.regions.loaders import region_by_id
 from src.schema.regions.types import Region
-from src.services import policy
+from src.services.organizations import users_visible
 
 
 @strawberry.type(description="用户")
@@ -46,7 +46,7 @@ class Organization(FromRow):
         region = await info.context.loaders[region_by_id].load(self.region_id)
         if actor is None or region is None:
             return []
-        if not policy.users_visible(actor, organization_id=self.db_id, region_path=region.path):
+        if not users_visible(actor, organization_id=self.db_id, region_path=region.path):
             return []
         rows = await info.context.loaders[users_by_organization].load(self.db_id)
         return [User.from_row(r) for r in rows]
