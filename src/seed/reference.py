@@ -7,6 +7,7 @@ Nothing is committed here; the caller owns the transaction.
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -87,11 +88,14 @@ async def load_reference_data(
     )
 
 
-async def load_fund_types(*, session: AsyncSession) -> UpsertCounts:
+async def load_fund_types(*, session: AsyncSession, path: str | Path = "fund_types.csv") -> UpsertCounts:
+    """The funds of Art. 3: the seven it names, and any other
+    「根据国家法律法规建立并纳入预算管理的其他社会保险基金」 added as one more row of the file (nothing in
+    code names a fund)."""
     existing = {f.code: f for f in (await session.exec(select(FundType))).all()}
     new: list[FundType] = []
     updated = 0
-    for row in read_csv("fund_types.csv"):
+    for row in read_csv(path):
         fund = FundType(
             code=row["code"],
             name_zh=row["name_zh"],
@@ -110,7 +114,10 @@ async def load_fund_types(*, session: AsyncSession) -> UpsertCounts:
 
 
 async def load_pooling_arrangements(
-    *, session: AsyncSession, years: Iterable[int] = DEFAULT_POOLING_YEARS
+    *,
+    session: AsyncSession,
+    years: Iterable[int] = DEFAULT_POOLING_YEARS,
+    path: str | Path = "pooling_defaults.csv",
 ) -> UpsertCounts:
     """The default pooling level of each fund for every year in `years` (DOMAIN §3 demo assumption).
 
@@ -121,7 +128,7 @@ async def load_pooling_arrangements(
     fund_ids = {f.code: f.id for f in (await session.exec(select(FundType))).all()}
     existing = {(p.fund_type_id, p.year): p for p in (await session.exec(select(PoolingArrangement))).all()}
     new: list[PoolingArrangement] = []
-    for row in read_csv("pooling_defaults.csv"):
+    for row in read_csv(path):
         fund_id = fund_ids[row["fund_type"]]
         assert fund_id is not None
         level = PoolingLevel(row["pooling_level"])
