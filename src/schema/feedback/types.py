@@ -14,6 +14,7 @@ from src.models.feedback import FeedbackStatus
 from src.schema.context import Info
 from src.schema.conversion import FromRow, related
 from src.schema.errors import NotFoundError
+from src.schema.feedback.loaders import recipients_by_feedback
 from src.schema.funds.loaders import fund_type_by_id
 from src.schema.funds.types import FundType
 from src.schema.list_sizes import max_items
@@ -21,7 +22,6 @@ from src.schema.organizations.loaders import organization_by_id
 from src.schema.organizations.types import Organization
 from src.schema.regions.loaders import region_by_id
 from src.schema.regions.types import Region
-from src.services.feedback.acknowledgements import recipients_of
 
 strawberry.enum(FeedbackStatus, description="评价结果反馈状态：草稿、已反馈、已签收（地区三方均已签收）")
 RECIPIENTS = 3  # the region's finance, administration and agency
@@ -88,8 +88,7 @@ class EvaluationFeedback(FromRow):
 
     @strawberry.field(description="主送单位及签收情况（反馈后）", metadata=max_items(RECIPIENTS))
     async def recipients(self, info: Info) -> list[EvaluationFeedbackRecipient]:
-        async with info.context.sessionmaker() as session:
-            rows = await recipients_of(session, self.db_id)
+        rows = await info.context.loaders[recipients_by_feedback].load(self.db_id)
         return [EvaluationFeedbackRecipient.from_row(r) for r in rows]
 
 

@@ -9,8 +9,9 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from sqlmodel import select
 
-from src.models import RegionalRule
+from src.models import EvaluationFeedback, EvaluationFeedbackRecipient, RegionalRule, SelfEvaluation
 from src.models.enums import ActorType, Administration
 from src.models.evaluation import SelfEvaluationStatus
 from src.models.feedback import FeedbackStatus
@@ -20,6 +21,7 @@ from tests.factories import region_id
 from tests.schema.conftest import GraphQLClient
 from tests.schema.mutation_cases import PREFECTURE, PROVINCE, self_evaluation
 from tests.schema.mutation_cases_feedback import TEXTS, bodies, feedback
+from tests.support.sql import StatementCounter
 
 MED, HRSS = Administration.MEDICAL_SECURITY, Administration.HRSS
 SENT_ON = date(2026, 8, 10)
@@ -200,3 +202,47 @@ async def test_art19_deadlines_list_the_answer_by_for_each_body_done_when_it_ack
         ("FEEDBACK_ANSWER_AGENCY", "PENDING"),
     }
     assert {i["dueOn"] for i in found if i["kind"].startswith("FEEDBACK_ANSWER")} == {letter["answerBy"]}
+
+
+async def test_a_page_of_feedbacks_reads_their_recipients_in_one_statement(
+    gql: GraphQLClient, count_statements: StatementCounter
+) -> None:
+    """Three sent feedbacks cost what one does: the bodies each is addressed to come by one DataLoader."""
+    first = await sent(gql)
+    page = "{ evaluationFeedbacks(year: 2025) { nodes { id recipients { actorType } } } }"
+    await gql.login_as(ActorType.FINANCE, PROVINCE)
+    count_statements.reset()
+    assert len((await gql.data(page))["evaluationFeedbacks"]["nodes"]) == 1
+    one = count_statements.count
+    async with gql.sessionmaker() as session:
+        row = await session.get_one(EvaluationFeedback, int(first["id"]))
+        evaluation = await session.get_one(SelfEvaluation, row.self_evaluation_id)
+        recipients = (
+            await session.exec(
+                select(EvaluationFeedbackRecipient).where(EvaluationFeedbackRecipient.feedback_id == row.id)
+            )
+        ).all()
+        for code in ("510300", "510400"):  # 自贡, 攀枝花: copies of 成都's, addressed to the same bodies
+            other = SelfEvaluation(
+                **evaluation.model_dump(exclude={"id", "region_id"}), region_id=await region_id(session, code)
+            )
+            session.add(other)
+            await session.flush()
+            copy = EvaluationFeedback(
+                **row.model_dump(exclude={"id", "region_id", "self_evaluation_id", "document_number"}),
+                region_id=other.region_id,
+                self_evaluation_id=other.id or 0,
+            )
+            session.add(copy)
+            await session.flush()
+            session.add_all(
+                EvaluationFeedbackRecipient(
+                    **r.model_dump(exclude={"id", "feedback_id"}), feedback_id=copy.id or 0
+                )
+                for r in recipients
+            )
+        await session.commit()
+    count_statements.reset()
+    nodes = (await gql.data(page))["evaluationFeedbacks"]["nodes"]
+    assert [len(n["recipients"]) for n in nodes] == [3, 3, 3]
+    assert count_statements.count == one, count_statements.statements
