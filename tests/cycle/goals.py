@@ -14,7 +14,7 @@ from tests.cycle.state import PROVINCE, Cycle, Fund, call, ids
 from tests.factories import make_budget
 
 GOAL = """id rowVersion status documentNumber region { code }
-  indicators { id lineageId level1 level3 kind unit comparator targetValue targetGrade weight }
+  indicators { id lineageId level1 level3 kind unit comparator targetValue targetGrade weight aggregation }
   childGoals { id region { code } }"""
 RESULT = f"""__typename ... on GoalSuccess {{ goal {{ {GOAL} }} }} ... on UserError {{ code message }}
   ... on ValidationError {{ fields {{ field code message }} }}"""

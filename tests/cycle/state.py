@@ -28,6 +28,7 @@ class Fund:
     code: str
     administration: Administration
     pooling_region: str
+    part_region: str  # a region just below, which enters its part of what sums (Art. 6, 13)
 
     @property
     def administration_actor(self) -> ActorType:

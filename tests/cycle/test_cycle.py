@@ -1,9 +1,10 @@
-"""The year's whole cycle as a new user runs it (issue 21), over GraphQL, on each database the suite runs
-on, with the real report worker on Redis: goals → monitoring → self-evaluation → provincial evaluation and
-the July summary → feedback, for a prefecture-pooled fund (成都's employee medical insurance) and a
-province-pooled one (work injury). Each stage is one module of tests/cycle/ (`run(cycle)`); a later stage
-is appended as one more. Every document the stages produce is rendered, downloaded and checked, and the
-kinds produced must be exactly the kinds the stages owe."""
+"""The year's whole cycle as a new user runs it (issue 21), over GraphQL, on each database the suite
+runs on, with the real report worker on Redis: goals → monitoring → self-evaluation → provincial
+evaluation and the July summary → feedback, for a prefecture-pooled fund (成都's employee medical
+insurance, 锦江区 entering its part) and a province-pooled one (work injury, 成都 entering its part).
+Each stage is one module of tests/cycle/ (`run(cycle)`); a later stage is appended as one more. Every
+document the stages produce is rendered, downloaded and checked, and the kinds produced must be exactly
+the kinds the stages owe."""
 
 from pathlib import Path
 
@@ -13,16 +14,16 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from src.models.enums import Administration
 from src.services.monitoring.clock import china_today
-from tests.cycle import goals
+from tests.cycle import goals, monitoring
 from tests.cycle.state import PROVINCE, Cycle, Fund
 from tests.reports.test_worker import client_for, worker_settings
 
 FUNDS = (
-    Fund("EMPLOYEE_MEDICAL", Administration.MEDICAL_SECURITY, "510100"),  # pooled at 成都
-    Fund("WORK_INJURY", Administration.HRSS, PROVINCE),  # pooled at the province
+    Fund("EMPLOYEE_MEDICAL", Administration.MEDICAL_SECURITY, "510100", "510104"),  # pooled at 成都
+    Fund("WORK_INJURY", Administration.HRSS, PROVINCE, "510100"),  # pooled at the province
 )
-STAGES = (goals,)
-DOCUMENTS = {"GOAL_TABLE"}
+STAGES = (goals, monitoring)
+DOCUMENTS = {"GOAL_TABLE", "MONITORING_TABLE", "MONITORING_REPORT", "MONITORING_COMPILATION"}
 
 
 async def test_issue21_the_years_cycle_over_graphql(
