@@ -14,7 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from src.models.enums import Administration
 from src.services.monitoring.clock import china_today
-from tests.cycle import goals, monitoring
+from tests.cycle import goals, monitoring, self_evaluation
 from tests.cycle.state import PROVINCE, Cycle, Fund
 from tests.reports.test_worker import client_for, worker_settings
 
@@ -22,8 +22,9 @@ FUNDS = (
     Fund("EMPLOYEE_MEDICAL", Administration.MEDICAL_SECURITY, "510100", "510104"),  # pooled at 成都
     Fund("WORK_INJURY", Administration.HRSS, PROVINCE, "510100"),  # pooled at the province
 )
-STAGES = (goals, monitoring)
+STAGES = (goals, monitoring, self_evaluation)
 DOCUMENTS = {"GOAL_TABLE", "MONITORING_TABLE", "MONITORING_REPORT", "MONITORING_COMPILATION"}
+DOCUMENTS |= {"SELF_EVALUATION_FORM", "SELF_EVALUATION_REPORT"}
 
 
 async def test_issue21_the_years_cycle_over_graphql(
