@@ -53,11 +53,13 @@ async def document(cycle: Cycle, kind: str, subject_id: str) -> bytes:
         response = await cycle.gql.http.get(f"/files/{job_id}")
         assert response.status_code == 200, (kind, response.text)
         contents.append(response.content)
-    assert check_docx(contents[0], kind, context) == [], kind
+    problems = check_docx(contents[0], kind, context)
+    assert problems == [], (kind, problems)
     if len(contents) > 1:
         pdf = Path(cycle.settings.STORAGE_DIR) / f"cycle-{kind}.pdf"
         pdf.write_bytes(contents[1])
-        assert check_pdf(pdf, kind, context) == [], kind
+        problems = check_pdf(pdf, kind, context)
+        assert problems == [], (kind, "PDF", problems)
         cycle.pdf_kinds.add(kind)
     cycle.documents.append(kind)
     return contents[0]

@@ -14,7 +14,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from src.models.enums import Administration
 from src.services.monitoring.clock import china_today
-from tests.cycle import goals, monitoring, self_evaluation
+from tests.cycle import feedback, goals, monitoring, provincial, self_evaluation
+from tests.cycle.bodies import add_bodies
 from tests.cycle.state import PROVINCE, Cycle, Fund
 from tests.reports.test_worker import client_for, worker_settings
 
@@ -22,9 +23,10 @@ FUNDS = (
     Fund("EMPLOYEE_MEDICAL", Administration.MEDICAL_SECURITY, "510100", "510104"),  # pooled at 成都
     Fund("WORK_INJURY", Administration.HRSS, PROVINCE, "510100"),  # pooled at the province
 )
-STAGES = (goals, monitoring, self_evaluation)
+STAGES = (goals, monitoring, self_evaluation, provincial, feedback)
 DOCUMENTS = {"GOAL_TABLE", "MONITORING_TABLE", "MONITORING_REPORT", "MONITORING_COMPILATION"}
 DOCUMENTS |= {"SELF_EVALUATION_FORM", "SELF_EVALUATION_REPORT"}
+DOCUMENTS |= {"PROVINCIAL_EVALUATION_REPORT", "PROVINCIAL_EVALUATION_SUMMARY", "EVALUATION_FEEDBACK_LETTER"}
 
 
 async def test_issue21_the_years_cycle_over_graphql(
@@ -40,6 +42,7 @@ async def test_issue21_the_years_cycle_over_graphql(
     year = china_today().year
     async with client_for(engine, sessionmaker, settings) as gql:
         cycle = Cycle(gql, engine, sessionmaker, settings, monkeypatch, year, FUNDS)
+        await add_bodies(cycle)
         for stage in STAGES:
             await stage.run(cycle)
     assert set(cycle.documents) == DOCUMENTS
