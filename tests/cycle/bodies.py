@@ -35,10 +35,7 @@ async def add_bodies(cycle: Cycle) -> None:
         regions = (await session.exec(select(Region).where(col(Region.code).in_(codes)))).all()
         for region in regions:
             assert region.id is not None
-            for actor_type, administration, province_suffix, local_suffix in (
-                *KINDS,
-                (ActorType.TAX, None, "", ""),
-            ):
+            for actor_type, administration, province_suffix, local_suffix in KINDS:
                 name = _name(region, actor_type, province_suffix, local_suffix)
                 session.add(
                     Organization(
