@@ -7,6 +7,7 @@ from datetime import date
 from src.models.enums import ActorType
 from tests.cycle.documents import document
 from tests.cycle.state import PROVINCE, Cycle, call, ids
+from tests.reports.test_jobs import docx_text
 from tests.schema.feedback.test_feedback import ACKNOWLEDGE, CREATE, SEND, UPDATE
 
 SUCCESS = "EvaluationFeedbackSuccess"
@@ -44,4 +45,5 @@ async def run(cycle: Cycle) -> None:
         assert feedback["status"] == "ACKNOWLEDGED", feedback
         cycle.ids[cycle.key("feedback", fund)] = feedback["id"]
         await cycle.login(ActorType.FINANCE, PROVINCE)
-        await document(cycle, "EVALUATION_FEEDBACK_LETTER", feedback["id"])
+        letter = docx_text(await document(cycle, "EVALUATION_FEEDBACK_LETTER", feedback["id"]))
+        assert feedback["documentNumber"] in letter and feedback["gradeLabel"] in letter, letter

@@ -123,6 +123,7 @@ async def run(cycle: Cycle) -> None:
             goal = await _step(cycle, "goalIssue", goal)
             assert goal["status"] == "ISSUED" and goal["documentNumber"], goal
         cycle.ids[cycle.key("goal", fund)] = goal["id"]
+        cycle.ids[cycle.key("goal_number", fund)] = goal["documentNumber"]
         cycle.indicators[fund.code] = goal["indicators"]
         await _budget_approved(cycle, fund)
         await cycle.login(ActorType.FINANCE, fund.pooling_region)

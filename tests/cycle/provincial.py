@@ -8,6 +8,7 @@ from datetime import date
 from src.models.enums import ActorType
 from tests.cycle.documents import document
 from tests.cycle.state import PROVINCE, Cycle, call, ids
+from tests.reports.test_jobs import docx_text
 from tests.schema.provincial_evaluation.test_provincial_evaluations import SUMMARY, by_input, step
 
 SUCCESS, SUMMARY_SUCCESS = "ProvincialEvaluationSuccess", "ProvincialEvaluationSummarySuccess"
@@ -74,4 +75,5 @@ async def run(cycle: Cycle) -> None:
     summary = (await call(cycle, send, ids(summary), SUMMARY_SUCCESS))["provincialEvaluationSummary"]
     assert summary["documentNumber"] and not summary["late"], summary
     cycle.ids[f"provincial_summary:{PROVINCE}"] = summary["id"]
-    await document(cycle, "PROVINCIAL_EVALUATION_SUMMARY", summary["id"])
+    text = docx_text(await document(cycle, "PROVINCIAL_EVALUATION_SUMMARY", summary["id"]))
+    assert summary["documentNumber"] in text and "财政部" in text, text

@@ -11,6 +11,7 @@ from src.models.enums import ActorType
 from tests.cycle.documents import document
 from tests.cycle.monitoring import behind
 from tests.cycle.state import PROVINCE, Cycle, Fund, call, ids
+from tests.reports.test_jobs import docx_text
 
 FIELDS = """id rowVersion status late totalScore gradeLabel taxConcurred executionRate
   prefilledAdjustedBudget adjustedBudget executed
@@ -88,5 +89,6 @@ async def run(cycle: Cycle) -> None:
         assert evaluation["gradeLabel"] and evaluation["totalScore"], evaluation
         cycle.ids[cycle.key("self_evaluation", fund)] = evaluation["id"]
         await cycle.login(ActorType.FINANCE, region)
-        await document(cycle, "SELF_EVALUATION_FORM", evaluation["id"])
+        form = docx_text(await document(cycle, "SELF_EVALUATION_FORM", evaluation["id"]))
+        assert cycle.ids[cycle.key("goal_number", fund)] in form, form  # 绩效目标文号: the goal it ran on
         await document(cycle, "SELF_EVALUATION_REPORT", evaluation["id"])

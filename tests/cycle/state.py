@@ -55,6 +55,7 @@ class Cycle:
     user_id: int = 0  # the user logged in now
     ids: dict[str, str] = field(default_factory=dict)  # "goal:EMPLOYEE_MEDICAL:510100" → id
     documents: list[str] = field(default_factory=list)  # kinds rendered, checked, in order
+    pdf: bool = True  # LibreOffice and poppler here (CI fails without them; locally the DOCX alone)
     pdf_kinds: set[str] = field(default_factory=set)  # kinds already checked as PDF once
     indicators: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # fund → its region's goal's
 

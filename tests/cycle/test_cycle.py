@@ -16,6 +16,7 @@ from src.models.enums import Administration
 from src.services.monitoring.clock import china_today
 from tests.cycle import feedback, goals, monitoring, provincial, self_evaluation
 from tests.cycle.bodies import add_bodies
+from tests.cycle.documents import pdf_tools
 from tests.cycle.state import PROVINCE, Cycle, Fund
 from tests.reports.test_worker import client_for, worker_settings
 
@@ -42,6 +43,7 @@ async def test_issue21_the_years_cycle_over_graphql(
     year = china_today().year
     async with client_for(engine, sessionmaker, settings) as gql:
         cycle = Cycle(gql, engine, sessionmaker, settings, monkeypatch, year, FUNDS)
+        cycle.pdf = pdf_tools()
         await add_bodies(cycle)
         for stage in STAGES:
             await stage.run(cycle)
