@@ -1,0 +1,50 @@
+"""The year's whole cycle as a new user runs it (issue 21), over GraphQL, on each database the suite
+runs on, with the real report worker on Redis: goals → monitoring → self-evaluation → provincial
+evaluation and the July summary → feedback, for a prefecture-pooled fund (成都's employee medical
+insurance, 锦江区 entering its part) and a province-pooled one (work injury, 成都 entering its part).
+Each stage is one module of tests/cycle/ (`run(cycle)`); a later stage is appended as one more. Every
+document the stages produce is rendered, downloaded and checked, and the kinds produced must be exactly
+the kinds the stages owe."""
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from src.models.enums import Administration
+from src.services.monitoring.clock import china_today
+from tests.cycle import feedback, goals, monitoring, provincial, self_evaluation
+from tests.cycle.bodies import add_bodies
+from tests.cycle.documents import pdf_tools
+from tests.cycle.state import PROVINCE, Cycle, Fund
+from tests.reports.test_worker import client_for, worker_settings
+
+FUNDS = (
+    Fund("EMPLOYEE_MEDICAL", Administration.MEDICAL_SECURITY, "510100", "510104"),  # pooled at 成都
+    Fund("WORK_INJURY", Administration.HRSS, PROVINCE, "510100"),  # pooled at the province
+)
+STAGES = (goals, monitoring, self_evaluation, provincial, feedback)
+DOCUMENTS = {"GOAL_TABLE", "MONITORING_TABLE", "MONITORING_REPORT", "MONITORING_COMPILATION"}
+DOCUMENTS |= {"SELF_EVALUATION_FORM", "SELF_EVALUATION_REPORT"}
+DOCUMENTS |= {"PROVINCIAL_EVALUATION_REPORT", "PROVINCIAL_EVALUATION_SUMMARY", "EVALUATION_FEEDBACK_LETTER"}
+
+
+async def test_issue21_the_years_cycle_over_graphql(
+    engine: AsyncEngine,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    reference: None,
+    redis_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    settings = worker_settings(tmp_path, redis_url)
+    # The goals are issued now (their transitions carry the real time): the year they run is this one.
+    year = china_today().year
+    async with client_for(engine, sessionmaker, settings) as gql:
+        cycle = Cycle(gql, engine, sessionmaker, settings, monkeypatch, year, FUNDS)
+        cycle.pdf = pdf_tools()
+        await add_bodies(cycle)
+        for stage in STAGES:
+            await stage.run(cycle)
+    assert set(cycle.documents) == DOCUMENTS
