@@ -12,6 +12,7 @@ from sqlmodel import select
 
 from src import migrate
 from src.db import create_engine, create_sessionmaker, session_scope
+from src.reports.storage import Storage, storage_from_settings
 from src.settings import Settings, settings_from_environment
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,7 +45,7 @@ async def migrate_database(url: str) -> None:
         await engine.dispose()
 
 
-async def seed_database(url: str, *, demo: bool, only_if_empty: bool) -> None:
+async def seed_database(url: str, *, demo: bool, only_if_empty: bool, storage: Storage | None = None) -> None:
     """`fundperf seed`: the reference data, and the demo data if asked (`only_if_empty`: not over data)."""
     from src.models import Goal, Organization
     from src.seed.demo import load_demo_data
@@ -62,9 +63,14 @@ async def seed_database(url: str, *, demo: bool, only_if_empty: bool) -> None:
                 if only_if_empty and existing:
                     log.info("database already holds data: demo data set not loaded")
                 else:
-                    log.info("demo data: %s", await load_demo_data(session=session))
+                    log.info("demo data: %s", await load_demo_data(session=session, storage=storage))
     finally:
         await engine.dispose()
+
+
+def demo_storage(settings: Settings) -> Storage:
+    """Where the demo's evidence file goes: the app's own storage (STORAGE_DIR)."""
+    return storage_from_settings(settings)
 
 
 def export_schema(path: Path = SCHEMA_PATH) -> str:
@@ -150,7 +156,7 @@ def main(argv: list[str] | None = None) -> int:
         asyncio.run(migrate_database(url))
     elif args.command == "seed":
         asyncio.run(migrate_database(url))
-        asyncio.run(seed_database(url, demo=args.demo, only_if_empty=False))
+        asyncio.run(seed_database(url, demo=args.demo, only_if_empty=False, storage=demo_storage(settings)))
     elif args.command == "export-schema":
         export_schema(args.path)
         print(f"wrote {args.path}")
@@ -186,7 +192,9 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(problem)
         # Once, before any worker starts; each worker then builds its app (and engine) from the settings.
         asyncio.run(migrate_database(url))
-        asyncio.run(seed_database(url, demo=not args.no_demo, only_if_empty=True))
+        asyncio.run(
+            seed_database(url, demo=not args.no_demo, only_if_empty=True, storage=demo_storage(settings))
+        )
         print(f"GraphiQL: http://{args.host}:{args.port}/graphql ({workers} workers)", flush=True)
         uvicorn.run(
             APP_FACTORY,

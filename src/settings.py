@@ -121,6 +121,8 @@ class Settings(BaseSettings):
     # prefecture's sheet for a year is a few hundred rows; the uncompressed workbook may be at most
     # MONITORING_UPLOAD_EXPANSION times the upload (a small file that unpacks to gigabytes is refused).
     MONITORING_UPLOAD_MAX_BYTES: int = Field(default=2 * 1024 * 1024, ge=4096, le=64 * 1024 * 1024)
+    # An evidence file of a rectification item (Art. 20): larger bodies are refused with 413.
+    RECTIFICATION_EVIDENCE_MAX_BYTES: int = Field(default=10 * 1024 * 1024, ge=1024, le=64 * 1024 * 1024)
     MONITORING_ENTRY_MAX_ROWS: int = Field(default=2000, ge=1, le=10_000)
     MONITORING_UPLOAD_EXPANSION: int = Field(default=50, ge=2, le=1000)
 

@@ -16,6 +16,7 @@ from starlette.applications import Starlette
 
 from src.app import create_app
 from src.models import User
+from src.reports.storage import LocalStorage
 from src.schema import build_schema
 from src.schema.cost import operation_cost
 from src.seed.demo import load_demo_data
@@ -77,13 +78,14 @@ def test_readme_examples_are_within_the_cost_limit() -> None:
 
 
 @pytest.fixture
-async def demo_data(sessionmaker: async_sessionmaker[AsyncSession]) -> dict[str, int]:
-    """The demo data set in a clean database; the user ids by username."""
+async def demo_data(sessionmaker: async_sessionmaker[AsyncSession], settings: Settings) -> dict[str, int]:
+    """The demo data set in a clean database (its evidence file in the app's storage); the user ids by
+    username."""
     async with sessionmaker() as session:
         await load_reference_data(session=session)
         await session.commit()
     async with sessionmaker() as session:
-        await load_demo_data(session=session)
+        await load_demo_data(session=session, storage=LocalStorage(settings.STORAGE_DIR))
         await session.commit()
         return {u.username: u.id or 0 for u in (await session.exec(select(User))).all()}
 

@@ -15,6 +15,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 
+from src.app.evidence import UPLOAD_PATH as EVIDENCE_UPLOAD_PATH
+from src.app.evidence import evidence_routes
 from src.app.files import files_route
 from src.app.graphql import GraphQLApp
 from src.app.middleware import BodySizeLimit
@@ -92,7 +94,9 @@ def create_app(settings: Settings, engine: AsyncEngine | None = None) -> Starlet
         if owns_engine:
             await app.state.engine.dispose()
 
-    body_limit = Middleware(BodySizeLimit, max_bytes=settings.MAX_BODY_BYTES, exempt={UPLOAD_PATH})
+    body_limit = Middleware(
+        BodySizeLimit, max_bytes=settings.MAX_BODY_BYTES, exempt={UPLOAD_PATH, EVIDENCE_UPLOAD_PATH}
+    )
     app = Starlette(lifespan=lifespan, middleware=[body_limit])
     app.state.engine = engine or create_engine(settings.DATABASE_URL, echo=settings.SQL_ECHO)
     app.state.sessionmaker = create_sessionmaker(app.state.engine)
@@ -139,6 +143,7 @@ def create_app(settings: Settings, engine: AsyncEngine | None = None) -> Starlet
             Route("/readyz", readyz),
             files_route(settings, storage),
             uploads_route(settings),
+            *evidence_routes(settings, storage),
             Route("/graphql", graphql_app),
             WebSocketRoute("/graphql", graphql_app),
         ]

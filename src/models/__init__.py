@@ -38,6 +38,7 @@ from src.models.provincial_evaluation import (
     ProvincialEvaluationSummary,
     ProvincialEvaluationTransition,
 )
+from src.models.rectification import RectificationEvidence, RectificationItem
 from src.models.region import Region
 from src.models.report import ReportJob
 from src.models.rules import RegionalRule
@@ -77,6 +78,8 @@ __all__ = [
     "ProvincialEvaluation",
     "ProvincialEvaluationSummary",
     "ProvincialEvaluationTransition",
+    "RectificationEvidence",
+    "RectificationItem",
     "RefreshToken",
     "Region",
     "RegionalRule",

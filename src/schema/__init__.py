@@ -37,6 +37,8 @@ from src.schema.monitoring.warnings import WarningMutations, WarningQueries
 from src.schema.organizations.queries import OrganizationQueries
 from src.schema.provincial_evaluation.mutations import ProvincialEvaluationMutations
 from src.schema.provincial_evaluation.queries import ProvincialEvaluationQueries
+from src.schema.rectification.mutations import RectificationMutations
+from src.schema.rectification.queries import RectificationQueries
 from src.schema.regions.queries import RegionQueries
 from src.schema.reporting import HideSuggestions, MaskUnexpected, Schema, SingleOperation
 from src.schema.reports.mutations import ReportMutations
@@ -73,6 +75,7 @@ Query = merge_types(
         AssignmentQueries,
         ProvincialEvaluationQueries,
         FeedbackQueries,
+        RectificationQueries,
     ),
 )
 Mutation = merge_types(
@@ -93,6 +96,7 @@ Mutation = merge_types(
         AssignmentMutations,
         ProvincialEvaluationMutations,
         FeedbackMutations,
+        RectificationMutations,
     ),
 )
 

@@ -58,3 +58,9 @@ class Action(StrEnum):
     FEEDBACK_DRAFT = "FEEDBACK_DRAFT"
     FEEDBACK_SEND = "FEEDBACK_SEND"
     FEEDBACK_ACKNOWLEDGE = "FEEDBACK_ACKNOWLEDGE"
+    # Rectification items (Art. 20): raised, edited, verified (closed) or returned by a finance body — 财政厅
+    # for any region, a region's finance for its own; the service keeps the later steps to the one that
+    # raised it. Reported, with its evidence, by the owner: a body of the item's region (its finance, the
+    # fund's administration, the agency); the service keeps it to the owner.
+    RECTIFICATION_RAISE = "RECTIFICATION_RAISE"
+    RECTIFICATION_REPORT = "RECTIFICATION_REPORT"

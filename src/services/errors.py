@@ -100,6 +100,7 @@ class SelfEvaluationErrorCode(StrEnum):
     NOTHING_TO_SUMMARIZE = "NOTHING_TO_SUMMARIZE"  # no provincial evaluation of the year approved yet
     FEEDBACK_EXISTS = "FEEDBACK_EXISTS"  # Art. 19: one feedback per self-evaluation
     NOT_YET_EVALUATED = "NOT_YET_EVALUATED"  # Art. 19: feedback answers an accepted self-evaluation
+    EVIDENCE_REQUIRED = "EVIDENCE_REQUIRED"  # Art. 20: a rectification is reported with its evidence
 
 
 class AssignmentErrorCode(StrEnum):

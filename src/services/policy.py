@@ -186,6 +186,19 @@ def allowed(actor: Actor, action: Action, scope: Scope | None = None) -> bool:
                 REVIEWER_OF.get(scope.administration) if scope.administration else None,
                 ActorType.AGENCY,
             )
+        case Action.RECTIFICATION_RAISE:
+            # 财政厅 with its feedback for any region of the province; a region's finance for its own.
+            return actor.actor_type == ActorType.FINANCE and (
+                _same_region(actor, scope)
+                or (actor.region_level == RegionLevel.PROVINCE and actor.covers(scope.region_path))
+            )
+        case Action.RECTIFICATION_REPORT:
+            # The bodies of the item's region that may own it; the scope is the item's region.
+            return _same_region(actor, scope) and actor.actor_type in (
+                ActorType.FINANCE,
+                REVIEWER_OF.get(scope.administration) if scope.administration else None,
+                ActorType.AGENCY,
+            )
         case Action.PROVINCIAL_EVALUATION_DRAFT | Action.PROVINCIAL_EVALUATION_SUBMIT:
             return actor.actor_type == ActorType.AGENCY and _provincial(actor, scope)
         case Action.PROVINCIAL_EVALUATION_TAX_OPINION:

@@ -96,6 +96,12 @@ WRITES = {
     "evaluationFeedbackUpdate": ("EVALUATION_FEEDBACK_CHANGED", "EvaluationFeedback"),
     "evaluationFeedbackSend": ("EVALUATION_FEEDBACK_STATUS_CHANGED", "EvaluationFeedback"),
     "evaluationFeedbackAcknowledge": ("EVALUATION_FEEDBACK_STATUS_CHANGED", "EvaluationFeedback"),
+    "rectificationItemCreate": ("RECTIFICATION_ITEM_STATUS_CHANGED", "RectificationItem"),
+    "rectificationItemUpdate": ("RECTIFICATION_ITEM_CHANGED", "RectificationItem"),
+    "rectificationItemReport": ("RECTIFICATION_ITEM_STATUS_CHANGED", "RectificationItem"),
+    "rectificationItemVerify": ("RECTIFICATION_ITEM_STATUS_CHANGED", "RectificationItem"),
+    "rectificationItemReturn": ("RECTIFICATION_ITEM_STATUS_CHANGED", "RectificationItem"),
+    "rectificationEvidenceDelete": ("RECTIFICATION_ITEM_CHANGED", "RectificationItem"),
 }
 
 

@@ -29,6 +29,8 @@ from src.models import (
     IndicatorTemplate,
     MonitoringCompilationRecipient,
     Organization,
+    RectificationEvidence,
+    RectificationItem,
     Region,
     User,
 )
@@ -834,6 +836,10 @@ CASES: dict[str, Case] = {
 from tests.schema.matrix_feedback import FEEDBACK_CASES  # noqa: E402
 
 CASES.update(FEEDBACK_CASES)
+# The rectification items' (Art. 20) too.
+from tests.schema.matrix_rectification import RECTIFICATION_CASES  # noqa: E402
+
+CASES.update(RECTIFICATION_CASES)
 
 
 def sees(key: str, relation: str, target: dict[str, Any]) -> bool:
@@ -858,7 +864,7 @@ async def fingerprint(session: AsyncSession) -> tuple[Any, ...]:
     parts: list[Any] = []
     versioned = (
         IndicatorActual, BudgetExecution, MonitoringReport, MonitoringCompilation, SelfEvaluation,
-        ProvincialEvaluation, ProvincialEvaluationSummary, EvaluationFeedback,
+        ProvincialEvaluation, ProvincialEvaluationSummary, EvaluationFeedback, RectificationItem,
     )  # fmt: skip
     for model in (Goal, Indicator, FundBudget, *versioned):
         parts.append(
@@ -866,7 +872,7 @@ async def fingerprint(session: AsyncSession) -> tuple[Any, ...]:
         )
     transitions = (
         AuditEvent, GoalTransition, MonitoringReportTransition, SelfEvaluationTransition,
-        ProvincialEvaluationTransition,
+        ProvincialEvaluationTransition, RectificationEvidence,
     )  # fmt: skip
     for model in transitions:  # type: ignore[assignment]
         parts.append((await session.exec(select(func.count()).select_from(model))).one())

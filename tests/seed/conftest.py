@@ -2,12 +2,16 @@
 (so the tests that load their own data, truncating the database, do not disturb it)."""
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlmodel import col, select
 
 from src.db import create_sessionmaker
+from src.models import RectificationEvidence, RectificationItem
 from src.models.base import utcnow
+from src.reports.storage import LocalStorage
 from src.seed.demo import load_demo_data
 from src.seed.reference import load_reference_data
 from src.services.monitoring.periodic import evaluate_due_periods
@@ -26,15 +30,19 @@ class LoadedDemo:
     provincial: ProvincialDemo
     # Warnings the system's evaluation on the schedule raised over the demo (none when the demo's are its own)
     raised_on_schedule: int
+    rectification_items: list[RectificationItem]  # Art. 20, in id order
+    rectification_evidence: list[RectificationEvidence]
+    storage_dir: Path  # where the demo's evidence file was stored
 
 
 @pytest.fixture(scope="package")
-async def loaded_demo(engine: AsyncEngine) -> LoadedDemo:
+async def loaded_demo(engine: AsyncEngine, tmp_path_factory: pytest.TempPathFactory) -> LoadedDemo:
     await truncate_all(engine)
     sessionmaker = create_sessionmaker(engine)
+    storage_dir = tmp_path_factory.mktemp("demo-storage")
     async with sessionmaker() as session:
         await load_reference_data(session=session)
-        counts = await load_demo_data(session=session)
+        counts = await load_demo_data(session=session, storage=LocalStorage(storage_dir))
         await session.commit()
     async with sessionmaker() as session:
         demo = await read_demo(session, counts)
@@ -44,6 +52,11 @@ async def loaded_demo(engine: AsyncEngine) -> LoadedDemo:
         evaluations = await read_evaluations(session, counts)
     async with sessionmaker() as session:
         provincial = await read_provincial(session, counts)
+    async with sessionmaker() as session:
+        items = list(
+            (await session.exec(select(RectificationItem).order_by(col(RectificationItem.id)))).all()
+        )
+        evidence = list((await session.exec(select(RectificationEvidence))).all())
     raised = await evaluate_due_periods(sessionmaker, utcnow())
     return LoadedDemo(
         demo=demo,
@@ -51,6 +64,9 @@ async def loaded_demo(engine: AsyncEngine) -> LoadedDemo:
         evaluations=evaluations,
         provincial=provincial,
         raised_on_schedule=raised,
+        rectification_items=items,
+        rectification_evidence=evidence,
+        storage_dir=storage_dir,
     )
 
 

@@ -7,10 +7,12 @@ from decimal import Decimal
 from typing import Annotated
 
 import strawberry
+from sqlmodel import col
 
 from src.models.enums import ActorType, label_zh
 from src.models.evaluation import GRADE_LABELS
 from src.models.feedback import FeedbackStatus
+from src.models.rectification import RectificationItem as RectificationItemRow
 from src.schema.context import Info
 from src.schema.conversion import FromRow, related
 from src.schema.errors import NotFoundError
@@ -20,12 +22,17 @@ from src.schema.funds.types import FundType
 from src.schema.list_sizes import max_items
 from src.schema.organizations.loaders import organization_by_id
 from src.schema.organizations.types import Organization
+from src.schema.rectification.types import RectificationItem
 from src.schema.regions.loaders import region_by_id
 from src.schema.regions.types import Region
+from src.schema.transaction import current_actor
+from src.services.feedback.acknowledgements import recipients_of
+from src.services.rectification.items import ItemFilter, items_select
 
 strawberry.enum(FeedbackStatus, description="评价结果反馈状态：草稿、已反馈、已签收（地区三方均已签收）")
 RECIPIENTS = 3  # the region's finance, administration and agency
 CO_ISSUERS = 2  # the administration's provincial body and 省税务局
+ITEMS_PER_FEEDBACK = 100  # a letter's 整改要求 are a handful of problems
 
 
 @strawberry.type(description="评价结果反馈函的主送单位及其签收")
@@ -90,6 +97,17 @@ class EvaluationFeedback(FromRow):
     async def recipients(self, info: Info) -> list[EvaluationFeedbackRecipient]:
         rows = await info.context.loaders[recipients_by_feedback].load(self.db_id)
         return [EvaluationFeedbackRecipient.from_row(r) for r in rows]
+
+    @strawberry.field(
+        description="据此反馈提出的整改事项（第二十条；本人可见的，按 ID 排序）",
+        metadata=max_items(ITEMS_PER_FEEDBACK),
+    )
+    async def rectification_items(self, info: Info) -> list[RectificationItem]:
+        where = ItemFilter(feedback_id=self.db_id)
+        stmt = items_select(current_actor(info), where).order_by(col(RectificationItemRow.id))
+        async with info.context.sessionmaker() as session:
+            rows = (await session.exec(stmt.limit(ITEMS_PER_FEEDBACK))).all()
+        return [RectificationItem.from_row(r) for r in rows]
 
 
 EvaluationFeedbackResult = Annotated[

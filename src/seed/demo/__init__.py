@@ -3,7 +3,7 @@ county agencies of a few prefectures; in-year monitoring through DEMO_MONITORED_
 actuals, budget execution, warnings and their responses, one adjustment, the 2025 reports and compilations;
 the 2025 self-evaluations (evaluations.py), one of them entrusted to the third party (assignments.py); the
 2025 provincial evaluations and 财政厅's July summary (provincial_evaluations.py); its August feedback
-letters to a few prefectures (feedbacks.py).
+letters to a few prefectures (feedbacks.py) and the rectification items raised from them (rectification.py).
 
 Deterministic: one `random.Random(seed)` drives every choice, and every query is ordered, so the same seed
 gives the same rows. Requires the reference data; does not commit.
@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from src.reports.storage import Storage
 from src.seed.demo.assignments import add_assignment
 from src.seed.demo.budgets import add_budgets, plan_figures
 from src.seed.demo.context import load_reference, require_empty
@@ -28,6 +29,7 @@ from src.seed.demo.monitoring import add_monitoring
 from src.seed.demo.monitoring_scopes import DEMO_MONITORED_THROUGH
 from src.seed.demo.organizations import DEMO_PASSWORD, DEMO_SERVICE_ACCOUNT, add_organizations
 from src.seed.demo.provincial_evaluations import add_provincial_evaluations
+from src.seed.demo.rectification import add_rectification
 from src.services.goals.issuing import number_earlier_issues
 from src.services.identity.passwords import hash_password
 
@@ -64,10 +66,15 @@ class DemoCounts:
     provincial_summaries: int
     evaluation_feedbacks: int
     feedback_recipients: int
+    rectification_items: int
+    rectification_evidence: int
 
 
-async def load_demo_data(*, session: AsyncSession, seed: int = DEFAULT_SEED) -> DemoCounts:
-    """Load the demo organizations, users, goals, indicators and budgets into a database without them."""
+async def load_demo_data(
+    *, session: AsyncSession, seed: int = DEFAULT_SEED, storage: Storage | None = None
+) -> DemoCounts:
+    """Load the demo organizations, users, goals, indicators and budgets into a database without them;
+    `storage` takes the demo's evidence file (without one, that file and its row are left out)."""
     ref = await load_reference(session)
     await require_empty(session)
     rng = random.Random(seed)
@@ -91,6 +98,7 @@ async def load_demo_data(*, session: AsyncSession, seed: int = DEFAULT_SEED) -> 
     assignments = await add_assignment(session)  # draws nothing: the data above stays as it was
     provincial = await add_provincial_evaluations(session, rng, ref)
     feedbacks = await add_feedbacks(session, ref)  # draws nothing either
+    rectification = await add_rectification(session, ref, storage)  # nor this
     return DemoCounts(
         organizations=organizations + len(counties),
         users=users + len(counties),
@@ -111,4 +119,6 @@ async def load_demo_data(*, session: AsyncSession, seed: int = DEFAULT_SEED) -> 
         provincial_summaries=provincial.provincial_summaries,
         evaluation_feedbacks=feedbacks.evaluation_feedbacks,
         feedback_recipients=feedbacks.feedback_recipients,
+        rectification_items=rectification.rectification_items,
+        rectification_evidence=rectification.rectification_evidence,
     )

@@ -73,12 +73,15 @@ class DeadlineItem:
     due_on: date
     done_at: datetime | None
     label: str  # what is due, in Chinese: 成都市职工基本医疗保险基金2026年1-3月监控数据填报
+    # What tells apart several items of one kind, region, fund and year (a record's id); None: one at most.
+    instance: int | None = None
 
     @property
     def key(self) -> str:
         """Unique among every source's items, stable across runs (DeadlineNotice.key)."""
         period = "" if self.period is None else f":{self.period:02d}"
-        return f"{self.kind}:{self.region.id}:{self.fund_type_id or '-'}:{self.year}{period}"
+        instance = "" if self.instance is None else f"#{self.instance}"
+        return f"{self.kind}:{self.region.id}:{self.fund_type_id or '-'}:{self.year}{period}{instance}"
 
     def status(self, today: date) -> DeadlineStatus:
         return status_of(due_on=self.due_on, done_at=self.done_at, today=today)

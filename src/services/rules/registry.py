@@ -290,6 +290,10 @@ DEFINITIONS: tuple[RuleDefinition, ...] = (
         minimum="1",
         maximum="180",
     ),
+    # FORMS §4C 「收文之日起三十日内…制定整改措施」: an item's due date counts from the day it is raised.
+    _count(
+        K.RECTIFICATION_DAYS, "整改事项整改期限：提出之日起日数（第二十条）", "30", minimum="1", maximum="180"
+    ),
 )
 DEFINITION: dict[RuleKey, RuleDefinition] = {d.key: d for d in DEFINITIONS}
 assert list(DEFINITION) == list(RuleKey), "one definition per key, in the order of RuleKey"

@@ -1,0 +1,1 @@
+"""The rectification items (Art. 20) in the API."""
