@@ -41,6 +41,8 @@ from src.schema.regions.queries import RegionQueries
 from src.schema.reporting import HideSuggestions, MaskUnexpected, Schema, SingleOperation
 from src.schema.reports.mutations import ReportMutations
 from src.schema.reports.queries import ReportQueries
+from src.schema.result_application.mutations import ResultApplicationMutations
+from src.schema.result_application.queries import ResultApplicationQueries
 from src.schema.rules.mutations import RuleMutations
 from src.schema.rules.queries import RuleQueries
 from src.schema.webhooks.mutations import WebhookMutations
@@ -73,6 +75,7 @@ Query = merge_types(
         AssignmentQueries,
         ProvincialEvaluationQueries,
         FeedbackQueries,
+        ResultApplicationQueries,
     ),
 )
 Mutation = merge_types(
@@ -93,6 +96,7 @@ Mutation = merge_types(
         AssignmentMutations,
         ProvincialEvaluationMutations,
         FeedbackMutations,
+        ResultApplicationMutations,
     ),
 )
 

@@ -58,3 +58,6 @@ class Action(StrEnum):
     FEEDBACK_DRAFT = "FEEDBACK_DRAFT"
     FEEDBACK_SEND = "FEEDBACK_SEND"
     FEEDBACK_ACKNOWLEDGE = "FEEDBACK_ACKNOWLEDGE"
+    # Evaluation-result application (Art. 20): the pooling region's finance records how its results were
+    # used; the province's finance for any region. The scope is the record's region.
+    RESULT_APPLICATION_RECORD = "RESULT_APPLICATION_RECORD"
