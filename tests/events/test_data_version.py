@@ -96,6 +96,10 @@ WRITES = {
     "evaluationFeedbackUpdate": ("EVALUATION_FEEDBACK_CHANGED", "EvaluationFeedback"),
     "evaluationFeedbackSend": ("EVALUATION_FEEDBACK_STATUS_CHANGED", "EvaluationFeedback"),
     "evaluationFeedbackAcknowledge": ("EVALUATION_FEEDBACK_STATUS_CHANGED", "EvaluationFeedback"),
+    "resultApplicationCreate": ("RESULT_APPLICATION_STATUS_CHANGED", "ResultApplication"),
+    "resultApplicationUpdate": ("RESULT_APPLICATION_CHANGED", "ResultApplication"),
+    "resultApplicationRecord": ("RESULT_APPLICATION_STATUS_CHANGED", "ResultApplication"),
+    "resultApplicationDelete": ("RESULT_APPLICATION_DELETED", "ResultApplication"),
 }
 
 

@@ -30,6 +30,7 @@ from src.models import (
     MonitoringCompilationRecipient,
     Organization,
     Region,
+    ResultApplication,
     User,
 )
 from src.models.enums import (
@@ -834,6 +835,10 @@ CASES: dict[str, Case] = {
 from tests.schema.matrix_feedback import FEEDBACK_CASES  # noqa: E402
 
 CASES.update(FEEDBACK_CASES)
+# The result application's (Art. 20) too.
+from tests.schema.matrix_application import APPLICATION_CASES  # noqa: E402
+
+CASES.update(APPLICATION_CASES)
 
 
 def sees(key: str, relation: str, target: dict[str, Any]) -> bool:
@@ -858,7 +863,7 @@ async def fingerprint(session: AsyncSession) -> tuple[Any, ...]:
     parts: list[Any] = []
     versioned = (
         IndicatorActual, BudgetExecution, MonitoringReport, MonitoringCompilation, SelfEvaluation,
-        ProvincialEvaluation, ProvincialEvaluationSummary, EvaluationFeedback,
+        ProvincialEvaluation, ProvincialEvaluationSummary, EvaluationFeedback, ResultApplication,
     )  # fmt: skip
     for model in (Goal, Indicator, FundBudget, *versioned):
         parts.append(
