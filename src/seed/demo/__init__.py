@@ -3,7 +3,8 @@ county agencies of a few prefectures; in-year monitoring through DEMO_MONITORED_
 actuals, budget execution, warnings and their responses, one adjustment, the 2025 reports and compilations;
 the 2025 self-evaluations (evaluations.py), one of them entrusted to the third party (assignments.py); the
 2025 provincial evaluations and 财政厅's July summary (provincial_evaluations.py); its August feedback
-letters to a few prefectures (feedbacks.py).
+letters to a few prefectures (feedbacks.py); how 成都, 自贡 and the province used their 2025 evaluations
+(result_applications.py, Art. 20).
 
 Deterministic: one `random.Random(seed)` drives every choice, and every query is ordered, so the same seed
 gives the same rows. Requires the reference data; does not commit.
@@ -28,6 +29,7 @@ from src.seed.demo.monitoring import add_monitoring
 from src.seed.demo.monitoring_scopes import DEMO_MONITORED_THROUGH
 from src.seed.demo.organizations import DEMO_PASSWORD, DEMO_SERVICE_ACCOUNT, add_organizations
 from src.seed.demo.provincial_evaluations import add_provincial_evaluations
+from src.seed.demo.result_applications import add_result_applications
 from src.services.goals.issuing import number_earlier_issues
 from src.services.identity.passwords import hash_password
 
@@ -64,6 +66,8 @@ class DemoCounts:
     provincial_summaries: int
     evaluation_feedbacks: int
     feedback_recipients: int
+    result_applications: int
+    result_application_uses: int
 
 
 async def load_demo_data(*, session: AsyncSession, seed: int = DEFAULT_SEED) -> DemoCounts:
@@ -91,6 +95,7 @@ async def load_demo_data(*, session: AsyncSession, seed: int = DEFAULT_SEED) -> 
     assignments = await add_assignment(session)  # draws nothing: the data above stays as it was
     provincial = await add_provincial_evaluations(session, rng, ref)
     feedbacks = await add_feedbacks(session, ref)  # draws nothing either
+    applications = await add_result_applications(session, ref)  # nor this
     return DemoCounts(
         organizations=organizations + len(counties),
         users=users + len(counties),
@@ -111,4 +116,6 @@ async def load_demo_data(*, session: AsyncSession, seed: int = DEFAULT_SEED) -> 
         provincial_summaries=provincial.provincial_summaries,
         evaluation_feedbacks=feedbacks.evaluation_feedbacks,
         feedback_recipients=feedbacks.feedback_recipients,
+        result_applications=applications.result_applications,
+        result_application_uses=applications.result_application_uses,
     )
