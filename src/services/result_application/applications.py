@@ -184,7 +184,8 @@ async def update_application(
             delete(ResultApplicationUse).where(col(ResultApplicationUse.application_id) == row.id)
         )
         session.add_all(rows)
-        extra["uses"] = {"before": before, "after": _audited(rows)}
+        extra["uses"] = _audited(rows)
+        extra["replaced_uses"] = before  # the trail keeps the uses the edit replaced
     payload = {"operation": operation, "fields": ["uses"]}
     await _event(session, actor, row, ResultApplicationEventKind.RESULT_APPLICATION_CHANGED, payload)
     return row

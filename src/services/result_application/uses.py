@@ -11,6 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from src.models import FundBudget, Goal
 from src.models.enums import GoalHorizon
 from src.models.result_application import (
+    AMOUNT,
     MAX_USES,
     ApplicationKind,
     ResultApplication,
@@ -97,7 +98,7 @@ async def checked_uses(
                 description=description,
                 goal_id=use.goal_id,
                 budget_id=use.budget_id,
-                amount=use.amount,
+                amount=None if use.amount is None else AMOUNT.quantize(use.amount),  # as stored
                 sort_order=index,
             )
         )
