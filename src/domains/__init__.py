@@ -21,6 +21,7 @@ REGISTRATIONS = (
     "src.domains.provincial_evaluation",
     "src.domains.feedback",
     "src.domains.rectification",
+    "src.domains.result_application",
 )
 
 

@@ -41,6 +41,7 @@ from src.models.provincial_evaluation import (
 from src.models.rectification import RectificationEvidence, RectificationItem
 from src.models.region import Region
 from src.models.report import ReportJob
+from src.models.result_application import ResultApplication, ResultApplicationUse
 from src.models.rules import RegionalRule
 from src.models.webhook import Webhook, WebhookDelivery
 
@@ -84,6 +85,8 @@ __all__ = [
     "Region",
     "RegionalRule",
     "ReportJob",
+    "ResultApplication",
+    "ResultApplicationUse",
     "SelfEvaluation",
     "SelfEvaluationLine",
     "SelfEvaluationTransition",

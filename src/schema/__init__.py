@@ -43,6 +43,8 @@ from src.schema.regions.queries import RegionQueries
 from src.schema.reporting import HideSuggestions, MaskUnexpected, Schema, SingleOperation
 from src.schema.reports.mutations import ReportMutations
 from src.schema.reports.queries import ReportQueries
+from src.schema.result_application.mutations import ResultApplicationMutations
+from src.schema.result_application.queries import ResultApplicationQueries
 from src.schema.rules.mutations import RuleMutations
 from src.schema.rules.queries import RuleQueries
 from src.schema.webhooks.mutations import WebhookMutations
@@ -76,6 +78,7 @@ Query = merge_types(
         ProvincialEvaluationQueries,
         FeedbackQueries,
         RectificationQueries,
+        ResultApplicationQueries,
     ),
 )
 Mutation = merge_types(
@@ -97,6 +100,7 @@ Mutation = merge_types(
         ProvincialEvaluationMutations,
         FeedbackMutations,
         RectificationMutations,
+        ResultApplicationMutations,
     ),
 )
 

@@ -64,3 +64,6 @@ class Action(StrEnum):
     # fund's administration, the agency); the service keeps it to the owner.
     RECTIFICATION_RAISE = "RECTIFICATION_RAISE"
     RECTIFICATION_REPORT = "RECTIFICATION_REPORT"
+    # Evaluation-result application (Art. 20): the pooling region's finance records how its results were
+    # used; the province's finance for any region. The scope is the record's region.
+    RESULT_APPLICATION_RECORD = "RESULT_APPLICATION_RECORD"

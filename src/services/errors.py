@@ -110,6 +110,13 @@ class AssignmentErrorCode(StrEnum):
     ASSIGNMENT_ENDED = "ASSIGNMENT_ENDED"  # ended early, or its period is over: nothing to end
 
 
+class ResultApplicationErrorCode(StrEnum):
+    """The evaluation-result application (Art. 20)."""
+
+    RESULT_APPLICATION_EXISTS = "RESULT_APPLICATION_EXISTS"  # one per pooling region, fund and year
+    NO_USES = "NO_USES"  # recorded with at least one use
+
+
 class AuthErrorCode(StrEnum):
     INVALID_CREDENTIALS = "INVALID_CREDENTIALS"
     TOO_MANY_ATTEMPTS = "TOO_MANY_ATTEMPTS"
@@ -124,6 +131,7 @@ DOMAIN_ERROR_CODES: tuple[type[StrEnum], ...] = (
     AssignmentErrorCode,
     AuthErrorCode,
     WarningErrorCode,
+    ResultApplicationErrorCode,
 )
 AnyCode = (
     CommonErrorCode
@@ -134,6 +142,7 @@ AnyCode = (
     | AssignmentErrorCode
     | AuthErrorCode
     | WarningErrorCode
+    | ResultApplicationErrorCode
 )
 
 

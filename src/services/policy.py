@@ -203,6 +203,11 @@ def allowed(actor: Actor, action: Action, scope: Scope | None = None) -> bool:
             return actor.actor_type == ActorType.AGENCY and _provincial(actor, scope)
         case Action.PROVINCIAL_EVALUATION_TAX_OPINION:
             return actor.actor_type == ActorType.TAX and _provincial(actor, scope)
+        case Action.RESULT_APPLICATION_RECORD:
+            return actor.actor_type == ActorType.FINANCE and (
+                _same_region(actor, scope)
+                or (actor.region_level == RegionLevel.PROVINCE and actor.covers(scope.region_path))
+            )
         case Action.MONITORING_COMPILE:
             return (
                 actor.actor_type == ActorType.FINANCE

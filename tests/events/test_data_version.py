@@ -102,6 +102,10 @@ WRITES = {
     "rectificationItemVerify": ("RECTIFICATION_ITEM_STATUS_CHANGED", "RectificationItem"),
     "rectificationItemReturn": ("RECTIFICATION_ITEM_STATUS_CHANGED", "RectificationItem"),
     "rectificationEvidenceDelete": ("RECTIFICATION_ITEM_CHANGED", "RectificationItem"),
+    "resultApplicationCreate": ("RESULT_APPLICATION_STATUS_CHANGED", "ResultApplication"),
+    "resultApplicationUpdate": ("RESULT_APPLICATION_CHANGED", "ResultApplication"),
+    "resultApplicationRecord": ("RESULT_APPLICATION_STATUS_CHANGED", "ResultApplication"),
+    "resultApplicationDelete": ("RESULT_APPLICATION_DELETED", "ResultApplication"),
 }
 
 

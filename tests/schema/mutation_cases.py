@@ -519,7 +519,11 @@ async def assignment_end(gql: GraphQLClient) -> Call:
 # The monitoring report's and compilation's cases, the provincial evaluation's and the feedback's register
 # themselves (mutation_cases_reports.py, mutation_cases_provincial.py, mutation_cases_feedback.py), as do the
 # rectification items' (mutation_cases_rectification.py).
+# The monitoring report's and compilation's cases, the provincial evaluation's, the feedback's and the result
+# application's register themselves (mutation_cases_reports.py, mutation_cases_provincial.py,
+# mutation_cases_feedback.py, mutation_cases_application.py).
 from tests.schema import (  # noqa: E402, F401
+    mutation_cases_application,
     mutation_cases_feedback,
     mutation_cases_provincial,
     mutation_cases_rectification,

@@ -32,6 +32,7 @@ from src.models import (
     RectificationEvidence,
     RectificationItem,
     Region,
+    ResultApplication,
     User,
 )
 from src.models.enums import (
@@ -840,6 +841,10 @@ CASES.update(FEEDBACK_CASES)
 from tests.schema.matrix_rectification import RECTIFICATION_CASES  # noqa: E402
 
 CASES.update(RECTIFICATION_CASES)
+# The result application's (Art. 20) too.
+from tests.schema.matrix_application import APPLICATION_CASES  # noqa: E402
+
+CASES.update(APPLICATION_CASES)
 
 
 def sees(key: str, relation: str, target: dict[str, Any]) -> bool:
@@ -865,6 +870,7 @@ async def fingerprint(session: AsyncSession) -> tuple[Any, ...]:
     versioned = (
         IndicatorActual, BudgetExecution, MonitoringReport, MonitoringCompilation, SelfEvaluation,
         ProvincialEvaluation, ProvincialEvaluationSummary, EvaluationFeedback, RectificationItem,
+        ProvincialEvaluation, ProvincialEvaluationSummary, EvaluationFeedback, ResultApplication,
     )  # fmt: skip
     for model in (Goal, Indicator, FundBudget, *versioned):
         parts.append(

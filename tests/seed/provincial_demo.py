@@ -6,7 +6,13 @@ from dataclasses import dataclass
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from src.models import EvaluationFeedback, EvaluationFeedbackRecipient, FundType
+from src.models import (
+    EvaluationFeedback,
+    EvaluationFeedbackRecipient,
+    FundType,
+    ResultApplication,
+    ResultApplicationUse,
+)
 from src.models.provincial_evaluation import (
     ProvincialEvaluation,
     ProvincialEvaluationSummary,
@@ -24,6 +30,8 @@ class ProvincialDemo:
     funds: int
     feedbacks: list[EvaluationFeedback]  # Art. 19, in id order
     recipients: list[EvaluationFeedbackRecipient]
+    applications: list[ResultApplication]  # Art. 20, in id order
+    uses: list[ResultApplicationUse]  # in id order
 
 
 async def read_provincial(session: AsyncSession, counts: DemoCounts) -> ProvincialDemo:
@@ -46,4 +54,12 @@ async def read_provincial(session: AsyncSession, counts: DemoCounts) -> Provinci
             )
         ).all()
     )
-    return ProvincialDemo(counts, evaluations, transitions, summaries, funds, feedbacks, recipients)
+    applications = list(
+        (await session.exec(select(ResultApplication).order_by(col(ResultApplication.id)))).all()
+    )
+    uses = list(
+        (await session.exec(select(ResultApplicationUse).order_by(col(ResultApplicationUse.id)))).all()
+    )
+    return ProvincialDemo(
+        counts, evaluations, transitions, summaries, funds, feedbacks, recipients, applications, uses
+    )

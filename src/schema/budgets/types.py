@@ -19,6 +19,12 @@ from src.schema.goals.loaders import goal_by_id
 from src.schema.list_sizes import max_items
 from src.schema.regions.loaders import region_by_id
 from src.schema.regions.types import Region
+from src.schema.result_application.types import (
+    LINK_DESCRIPTION,
+    LINK_METADATA,
+    ResultApplication,
+    applications_of_budget,
+)
 from src.services.budgets.scope import budget_record_scope
 from src.services.policy import visible
 
@@ -72,6 +78,10 @@ class FundBudget(FromRow):
     @strawberry.field
     def status_label(self) -> str:
         return label_zh(self.status)
+
+    @strawberry.field(description=LINK_DESCRIPTION, metadata=LINK_METADATA)
+    async def result_applications(self, info: Info) -> list[ResultApplication]:
+        return await applications_of_budget(info, self.db_id)
 
     region: Region = related(Region, region_by_id, "region_id")
 

@@ -50,6 +50,12 @@ from src.schema.organizations.loaders import organization_by_id, user_by_id
 from src.schema.organizations.types import Organization, User
 from src.schema.regions.loaders import region_by_id
 from src.schema.regions.types import Region
+from src.schema.result_application.types import (
+    LINK_DESCRIPTION,
+    LINK_METADATA,
+    ResultApplication,
+    applications_of_goal,
+)
 from src.services.goals.scope import goal_record_scope
 from src.services.policy import visible
 
@@ -148,6 +154,10 @@ class Goal(FromRow):
     @strawberry.field
     def status_label(self) -> str:
         return label_zh(self.status)
+
+    @strawberry.field(description=LINK_DESCRIPTION, metadata=LINK_METADATA)
+    async def result_applications(self, info: Info) -> list[ResultApplication]:
+        return await applications_of_goal(info, self.db_id)
 
     fund_type: FundType = related(FundType, fund_type_by_id, "fund_type_id")
 

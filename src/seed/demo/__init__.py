@@ -4,6 +4,8 @@ actuals, budget execution, warnings and their responses, one adjustment, the 202
 the 2025 self-evaluations (evaluations.py), one of them entrusted to the third party (assignments.py); the
 2025 provincial evaluations and 财政厅's July summary (provincial_evaluations.py); its August feedback
 letters to a few prefectures (feedbacks.py) and the rectification items raised from them (rectification.py).
+letters to a few prefectures (feedbacks.py); how 成都, 自贡 and the province used their 2025 evaluations
+(result_applications.py, Art. 20).
 
 Deterministic: one `random.Random(seed)` drives every choice, and every query is ordered, so the same seed
 gives the same rows. Requires the reference data; does not commit.
@@ -30,6 +32,7 @@ from src.seed.demo.monitoring_scopes import DEMO_MONITORED_THROUGH
 from src.seed.demo.organizations import DEMO_PASSWORD, DEMO_SERVICE_ACCOUNT, add_organizations
 from src.seed.demo.provincial_evaluations import add_provincial_evaluations
 from src.seed.demo.rectification import add_rectification
+from src.seed.demo.result_applications import add_result_applications
 from src.services.goals.issuing import number_earlier_issues
 from src.services.identity.passwords import hash_password
 
@@ -68,6 +71,8 @@ class DemoCounts:
     feedback_recipients: int
     rectification_items: int
     rectification_evidence: int
+    result_applications: int
+    result_application_uses: int
 
 
 async def load_demo_data(
@@ -99,6 +104,7 @@ async def load_demo_data(
     provincial = await add_provincial_evaluations(session, rng, ref)
     feedbacks = await add_feedbacks(session, ref)  # draws nothing either
     rectification = await add_rectification(session, ref, storage)  # nor this
+    applications = await add_result_applications(session, ref)  # nor this
     return DemoCounts(
         organizations=organizations + len(counties),
         users=users + len(counties),
@@ -121,4 +127,6 @@ async def load_demo_data(
         feedback_recipients=feedbacks.feedback_recipients,
         rectification_items=rectification.rectification_items,
         rectification_evidence=rectification.rectification_evidence,
+        result_applications=applications.result_applications,
+        result_application_uses=applications.result_application_uses,
     )
