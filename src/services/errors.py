@@ -109,6 +109,16 @@ class AssignmentErrorCode(StrEnum):
     ASSIGNMENT_ENDED = "ASSIGNMENT_ENDED"  # ended early, or its period is over: nothing to end
 
 
+class DisclosureErrorCode(StrEnum):
+    """The performance disclosure (Art. 21)."""
+
+    DISCLOSURE_EXISTS = "DISCLOSURE_EXISTS"  # one per region and year
+    ITEM_NOT_DISCLOSABLE = "ITEM_NOT_DISCLOSABLE"  # not an issued goal / accepted or approved result there
+    NOTHING_TO_DISCLOSE = "NOTHING_TO_DISCLOSE"  # approved without any item
+    SAME_USER_APPROVES = "SAME_USER_APPROVES"  # four eyes: the last editor may not approve
+    RATE_LIMITED = "RATE_LIMITED"  # the public route: too many requests from one address
+
+
 class AuthErrorCode(StrEnum):
     INVALID_CREDENTIALS = "INVALID_CREDENTIALS"
     TOO_MANY_ATTEMPTS = "TOO_MANY_ATTEMPTS"
@@ -123,6 +133,7 @@ DOMAIN_ERROR_CODES: tuple[type[StrEnum], ...] = (
     AssignmentErrorCode,
     AuthErrorCode,
     WarningErrorCode,
+    DisclosureErrorCode,
 )
 AnyCode = (
     CommonErrorCode
@@ -133,6 +144,7 @@ AnyCode = (
     | AssignmentErrorCode
     | AuthErrorCode
     | WarningErrorCode
+    | DisclosureErrorCode
 )
 
 
