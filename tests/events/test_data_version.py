@@ -96,6 +96,12 @@ WRITES = {
     "evaluationFeedbackUpdate": ("EVALUATION_FEEDBACK_CHANGED", "EvaluationFeedback"),
     "evaluationFeedbackSend": ("EVALUATION_FEEDBACK_STATUS_CHANGED", "EvaluationFeedback"),
     "evaluationFeedbackAcknowledge": ("EVALUATION_FEEDBACK_STATUS_CHANGED", "EvaluationFeedback"),
+    "disclosureCreate": ("DISCLOSURE_STATUS_CHANGED", "Disclosure"),
+    "disclosureItemsSet": ("DISCLOSURE_CHANGED", "Disclosure"),
+    "disclosureUpdate": ("DISCLOSURE_CHANGED", "Disclosure"),
+    "disclosureApprove": ("DISCLOSURE_STATUS_CHANGED", "Disclosure"),
+    "disclosureReport": ("DISCLOSURE_STATUS_CHANGED", "Disclosure"),
+    "disclosurePublish": ("DISCLOSURE_STATUS_CHANGED", "Disclosure"),
 }
 
 
