@@ -46,11 +46,15 @@ async def disclosure(
         )  # fmt: skip
         s.add(row)
         await s.flush()
-        s.add(DisclosureItem(disclosure_id=row.id or 0, kind=DisclosureItemKind.GOAL,
-                             record_id=int(records["goal"]), note="全年目标", sort_order=0))  # fmt: skip
+        chosen_items = [(DisclosureItemKind.GOAL, records["goal"], "全年目标")]
         if "evaluation" in records:
-            s.add(DisclosureItem(disclosure_id=row.id or 0, kind=DisclosureItemKind.SELF_EVALUATION,
-                                 record_id=int(records["evaluation"]), note="自评结果", sort_order=1))  # fmt: skip
+            chosen_items.append((DisclosureItemKind.SELF_EVALUATION, records["evaluation"], "自评结果"))
+        for order, (kind, record, note) in enumerate(chosen_items):
+            s.add(
+                DisclosureItem(
+                    disclosure_id=row.id or 0, kind=kind, record_id=int(record), note=note, sort_order=order
+                )
+            )
         await s.flush()
         if status != DisclosureStatus.DRAFT:
             row.snapshot = await public_content(s, row)
@@ -110,7 +114,9 @@ async def disclosure_report(gql: GraphQLClient) -> Call:
     await gql.login_as(ActorType.FINANCE, PREFECTURE)
     document = """mutation($id: ID!, $rowVersion: Int!, $on: Date!) {
       disclosureReport(id: $id, rowVersion: $rowVersion, reportedOn: $on) { __typename } }"""
-    return Call(document, {"id": target["id"], "rowVersion": target["rowVersion"], "on": date.today().isoformat()})
+    return Call(
+        document, {"id": target["id"], "rowVersion": target["rowVersion"], "on": date.today().isoformat()}
+    )
 
 
 @case("disclosurePublish")

@@ -834,6 +834,9 @@ CASES: dict[str, Case] = {
 from tests.schema.matrix_feedback import FEEDBACK_CASES  # noqa: E402
 
 CASES.update(FEEDBACK_CASES)
+from tests.schema.matrix_disclosure import DISCLOSURE_CASES  # noqa: E402
+
+CASES.update(DISCLOSURE_CASES)
 
 
 def sees(key: str, relation: str, target: dict[str, Any]) -> bool:
