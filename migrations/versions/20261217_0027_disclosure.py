@@ -2,7 +2,8 @@
 
 disclosure: the region's finance, the status (draft, approved, reported to the 人大, published), the last
 editor and the approver (four eyes), the date reported, the public content snapshotted at approval, the
-rendered document's report job. disclosure_item: a goal or evaluation result chosen, with a public note.
+rendered document's report job and
+its number (drawn at publishing). disclosure_item: a goal or evaluation result chosen, with a public note.
 
 Revision ID: 0027
 Revises: 0024
@@ -37,6 +38,7 @@ def upgrade() -> None:
         sa.Column("approved_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("reported_on", sa.Date(), nullable=True),
         sa.Column("published_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("document_number", sa.String(length=48), nullable=True),
         sa.Column("snapshot", sa.JSON(), nullable=True),
         sa.Column("document_job_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(

@@ -52,6 +52,7 @@ class Disclosure(Versioned, table=True):
     approved_at: datetime | None = Field(default=None, sa_type=UTCDateTime())
     reported_on: date | None = None  # 报送同级人大 (the date given by the finance)
     published_at: datetime | None = Field(default=None, sa_type=UTCDateTime())
+    document_number: str | None = Field(default=None, max_length=48)  # drawn at publishing (财社)
     # The public content as approved (snapshot.py); None while a draft.
     snapshot: dict[str, Any] | None = Field(default=None, sa_type=sa.JSON)
     # The rendered 绩效信息公开 document the public route serves (a report job), requested at publishing.

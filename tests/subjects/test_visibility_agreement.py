@@ -64,8 +64,8 @@ from tests.subjects.conftest import (
     describe,
     draw_actors,
 )
-from tests.subjects.evaluation_rows import make_evaluation_rows
 from tests.subjects.disclosure_rows import make_disclosure_rows
+from tests.subjects.evaluation_rows import make_evaluation_rows
 from tests.subjects.feedback_rows import make_feedback_rows
 from tests.subjects.monitoring_rows import make_monitoring_rows
 from tests.subjects.provincial_rows import make_provincial_rows

@@ -1,11 +1,11 @@
-"""社会保险基金预算绩效信息公开 (Art. 21) from its data (src/services/disclosure/document_data.py): pure, no
-database. The 版头 of the region's finance once approved (草稿 before), the title, the opening paragraph
-(the article's words) and the preface, 一、重要绩效目标 (per fund a caption and the rows goal × indicator ×
+"""社会保险基金预算绩效信息公开 (Art. 21) from its data (src/services/disclosure/document_data.py):
+pure, no database. The 版头 of the region's finance with its number once published (草稿 or 审定稿
+before), the title, the opening paragraph (the article's words) and the preface, 一、重要绩效目标 (per fund a caption and the rows goal × indicator ×
 target; a goal's name printed on its first row; the public notes under the table), 二、绩效评价结果 (fund,
 kind, score, grade, note), the signature and the date.
 
 Keys: `issued`, `draft_mark`, `issuer`, `doc_number`, `title`, `title_lines`, `recipients`, `body`,
-`goals`, `results`, `closing`, `signer`, `date`.
+`goals`, `results`, `closing`, `signer`, `date`, `cc`, `printer`, `print_date`.
 """
 
 from typing import Any
@@ -17,6 +17,7 @@ from src.reports.contexts.self_evaluation_form import DRAFT_MARK
 from src.services.disclosure.document_data import DisclosureDocumentData
 
 NONE = "—"
+APPROVED_MARK = "审定稿"  # approved, not yet published: no number yet
 KINDS = {"SELF": "绩效自评", "PROVINCIAL": "省级绩效评价"}
 
 
@@ -59,13 +60,14 @@ def performance_disclosure_context(data: DisclosureDocumentData) -> dict[str, An
         f"根据{REGULATION}第二十一条规定，现将{region}{year}年度社会保险基金预算重要绩效目标、"
         "绩效评价结果等绩效信息公开如下，接受人大和社会各界监督。"
     )
+    issued = data.fixed and bool(data.number)
     day = date_text(data.on) if data.fixed else ""
     title = content["title"]
     return {
-        "issued": data.fixed,
-        "draft_mark": "" if data.fixed else DRAFT_MARK,
+        "issued": issued,
+        "draft_mark": "" if issued else (DRAFT_MARK if not data.fixed else APPROVED_MARK),
         "issuer": data.issuer,
-        "doc_number": "",
+        "doc_number": data.number if issued else "",
         "title": title,
         "title_lines": broken_title(title),
         "recipients": "",
@@ -75,4 +77,7 @@ def performance_disclosure_context(data: DisclosureDocumentData) -> dict[str, An
         "closing": [f"联系单位：{data.issuer}。"] if data.issuer else [],
         "signer": data.issuer,
         "date": day,
+        "cc": "",
+        "printer": data.issuer,
+        "print_date": day,
     }

@@ -25,6 +25,7 @@ class DisclosureDocumentData:
     issuer: str  # the region's finance body
     fixed: bool  # approved or later: the content is the snapshot
     on: date | None  # published, else approved
+    number: str = ""  # 发文字号, once published
 
 
 async def document_data_of(session: AsyncSession, row: Disclosure) -> DisclosureDocumentData:
@@ -34,7 +35,11 @@ async def document_data_of(session: AsyncSession, row: Disclosure) -> Disclosure
     content = row.snapshot if fixed and row.snapshot is not None else await public_content(session, row)
     moment = row.published_at or row.approved_at
     return DisclosureDocumentData(
-        content=content, issuer=issuer, fixed=fixed, on=china_date(moment) if moment else None
+        content=content,
+        issuer=issuer,
+        fixed=fixed,
+        on=china_date(moment) if moment else None,
+        number=row.document_number or "",
     )
 
 

@@ -1,5 +1,6 @@
 """A disclosure's steps (Art. 21): DRAFT → APPROVED → REPORTED (报送同级人大, the date given) → PUBLISHED
-(向社会公开). Every step is the region's finance's: the level of the 人大 it is reported to.
+(向社会公开, numbered as a 财社 document of the finance). Every step is the region's finance's: the level of
+the 人大 it is reported to.
 
 Approval is four eyes: a user of the finance other than the one who last edited the draft approves it
 (who selects what the public reads should not alone release it). At approval the public content is copied
@@ -18,6 +19,7 @@ from src.models.disclosure import DisclosureDocumentKind, DisclosureEventKind, D
 from src.models.enums import label_zh
 from src.models.report import ReportFormat, ReportJob
 from src.reports.jobs.requesting import request_report
+from src.reports.numbering import Issue, number_for
 from src.reports.pdf import soffice_path
 from src.services import audit, policy
 from src.services.actors import Actor
@@ -35,6 +37,7 @@ from src.services.errors import (
     ValidationFailed,
 )
 from src.services.monitoring import clock
+from src.subjects.registry import registry
 
 DOCUMENT_KIND = DisclosureDocumentKind.PERFORMANCE_DISCLOSURE
 # The step each status allows next, with its operation.
@@ -129,8 +132,12 @@ async def publish(
     row, operation = await _step_from(session, actor, disclosure_id, DisclosureStatus.PUBLISHED)
     async with audit.changing(session=session, actor=actor, operation=operation, row=row):
         await claim(session=session, row=row, expected_version=row_version)
+        now = utcnow()
+        spec = registry().documents[DOCUMENT_KIND]
+        issue = Issue(organization_id=row.organization_id, at=now)
+        row.document_number = await number_for(session=session, spec=spec, subject=row, issue=issue)
         row.status = DisclosureStatus.PUBLISHED
-        row.published_at = utcnow()
+        row.published_at = now
     fmt = ReportFormat.PDF if soffice_path() is not None else ReportFormat.DOCX
     job = await request_report(
         session=session, actor=actor, kind=DOCUMENT_KIND.value, fmt=fmt, subject_id=row.id,
