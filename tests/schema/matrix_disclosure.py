@@ -44,8 +44,9 @@ def disclosure_in(status: DisclosureStatus) -> Builder:
     async def build(session: AsyncSession, region: str, year: int) -> dict[str, Any]:
         goal = await goal_in(session, region, year, GoalStatus.ISSUED)
         finance, editor = await _editor(session, region)
+        region_row = (await session.exec(select(Region.id).where(Region.code == region))).one()
         row = Disclosure(
-            region_id=(await session.exec(select(Region.id).where(Region.code == region))).one(), year=year,
+            region_id=region_row or 0, year=year,
             organization_id=finance, last_edited_by=editor,
         )  # fmt: skip
         session.add(row)

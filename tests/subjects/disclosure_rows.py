@@ -22,7 +22,7 @@ async def make_disclosure_rows(session: AsyncSession, rng: random.Random) -> Non
     for region, year in scopes:
         session.add(
             Disclosure(
-                region_id=region, year=year, status=rng.choice(list(DisclosureStatus)),
+                region_id=region or 0, year=year, status=rng.choice(list(DisclosureStatus)),
                 organization_id=user.organization_id, last_edited_by=user.id or 0,
             )
         )  # fmt: skip
