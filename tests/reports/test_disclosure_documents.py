@@ -1,6 +1,7 @@
-"""社会保险基金预算绩效信息公开 (Art. 21) rendered from realistic data and passed through the document
-checker, DOCX and PDF (LibreOffice): published (the red 版头 of the finance body with its number,
-the signature and date, the 版记) and as a draft; and what its context says — nothing internal, only the public snapshot."""
+"""社会保险基金预算绩效信息公开 (Art. 21) rendered from realistic data and passed through the
+document checker, DOCX and PDF (LibreOffice): published (the red 版头 of the finance body with
+its number, the signature and date, the 版记) and as a draft; and what its context says —
+nothing internal, only the public snapshot."""
 
 import os
 from dataclasses import replace

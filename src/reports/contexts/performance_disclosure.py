@@ -1,8 +1,9 @@
-"""社会保险基金预算绩效信息公开 (Art. 21) from its data (src/services/disclosure/document_data.py):
-pure, no database. The 版头 of the region's finance with its number once published (草稿 or
-审定稿 before), the title, the opening paragraph (the article's words) and the preface, 一、重要绩效目标 (per fund a caption and the rows goal × indicator ×
-target; a goal's name printed on its first row; the public notes under the table), 二、绩效评价结果 (fund,
-kind, score, grade, note), the signature and the date.
+"""社会保险基金预算绩效信息公开 (Art. 21) from its data (src/services/disclosure/
+document_data.py): pure, no database. The 版头 of the region's finance with its number once
+published (草稿 or 审定稿 before), the title, the opening paragraph (the article's words) and
+the preface, 一、重要绩效目标 (per fund a caption and the rows goal × indicator × target; a
+goal's name on its first row; the public notes under the table), 二、绩效评价结果 (fund, kind,
+score, grade, note), the signature, the date and the 版记.
 
 Keys: `issued`, `draft_mark`, `issuer`, `doc_number`, `title`, `title_lines`, `recipients`, `body`,
 `goals`, `results`, `closing`, `signer`, `date`, `cc`, `printer`, `print_date`.
