@@ -18,7 +18,8 @@ from src.schema.list_sizes import max_items
 from src.schema.reporting import HideSuggestions, MaskUnexpected, Schema, SingleOperation
 from src.settings import Settings
 
-PAGE_DEFAULT, PAGE_MAX = 20, 50
+# Small pages: a disclosure holds up to 60 goals of up to 200 indicators, within the cost limit.
+PAGE_DEFAULT, PAGE_MAX = 5, 10
 
 
 @dataclass

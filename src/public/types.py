@@ -1,5 +1,5 @@
 """The public API's own types: what a published disclosure shows anyone, read from its snapshot. Nothing
-here is shared with the internal schema (tests/public/test_public_schema.py allows each type and field by
+here is shared with the internal schema (tests/schema/public/test_public_schema.py allows each type and field by
 name)."""
 
 from datetime import date
@@ -12,7 +12,7 @@ from src.schema.list_sizes import max_items
 from src.services.deadlines.items import china_date
 from src.services.disclosure.items import MAX_ITEMS
 
-MAX_INDICATORS = 200  # a goal's indicators (Art. 9: a few dozen at most)
+MAX_INDICATORS = 200  # a goal's indicators: as many as a goal may hold (goalCreate's limit)
 
 
 @strawberry.type(name="Indicator", description="绩效指标及其年度指标值")

@@ -15,7 +15,7 @@ from src.services import policy
 from src.services.errors import ErrorCode, FieldProblem, ValidationFailed
 from src.services.monitoring.narrative import text_problem
 
-MAX_ITEMS = 100  # a region's goals and results of one year are far fewer
+MAX_ITEMS = 60  # a region's goals and results of one year (a few funds) are far fewer
 
 
 @dataclass(frozen=True)
