@@ -3,6 +3,6 @@
 Kept apart from the internal API on purpose: its own route (/public/graphql, /public/files), its own
 strawberry types and its own selects over published snapshots only (never the internal visibility code or
 types), no login (credentials are ignored), limits per client address (ratelimit.py), the internal
-schema's depth, token, alias, cost and time limits. tests/schema/public/test_public_schema.py holds the allow-list
-of every type and field it may show.
+schema's depth, token, alias, cost and time limits. tests/schema/public/test_public_schema.py holds
+the allow-list of every type and field it may show.
 """

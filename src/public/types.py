@@ -1,6 +1,6 @@
-"""The public API's own types: what a published disclosure shows anyone, read from its snapshot. Nothing
-here is shared with the internal schema (tests/schema/public/test_public_schema.py allows each type and field by
-name)."""
+"""The public API's own types: what a published disclosure shows anyone, read from its snapshot.
+Nothing here is shared with the internal schema (tests/schema/public/test_public_schema.py allows
+each type and field by name)."""
 
 from datetime import date
 from typing import Any
