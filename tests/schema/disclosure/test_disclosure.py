@@ -1,9 +1,10 @@
-"""The performance disclosure through the API (Art. 21 「推动社会保险基金预算重要绩效目标、绩效评价结果等绩效
-信息向同级人大报送并向社会公开」): 成都's finance chooses its issued goal and accepted self-evaluation (nothing
-else may be chosen), writes the preface; another user of the finance approves it (four eyes) and the content
-is fixed; it is reported to the 人大 on a date and published. End to end: the document is rendered by the real
-worker through arq and Redis — requested by an internal user through reportRequest, and at publishing for
-the public route, which serves it without login for the published disclosure only."""
+"""The performance disclosure through the API (Art. 21 「推动社会保险基金预算重要绩效目标、
+绩效评价结果等绩效信息向同级人大报送并向社会公开」): 成都's finance chooses its issued goal and
+accepted self-evaluation (nothing else may be chosen), writes the preface; another user of the
+finance approves it (four eyes) and the content is fixed; it is reported to the 人大 on a date and
+published. End to end: the document is rendered by the real worker through arq and Redis —
+requested by an internal user through reportRequest, and at publishing for the public route, which
+serves it without login for the published disclosure only."""
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -11,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -27,7 +27,6 @@ from tests.reports.test_worker import run_worker, worker_settings
 from tests.schema.conftest import GraphQLClient
 from tests.schema.mutation_cases import PREFECTURE
 from tests.schema.mutation_cases_disclosure import YEAR, chosen, disclosure
-from tests.support.document_checker import check_docx
 from tests.support.pdf import needs_tools
 from tests.support.pdf_checker import check_pdf
 
