@@ -23,6 +23,7 @@ from report_templates.kinds import (
     monitoring_compilation,
     monitoring_report,
     monitoring_table,
+    performance_disclosure,
     provincial_evaluation_report,
     provincial_evaluation_summary,
     self_evaluation_form,
@@ -41,6 +42,7 @@ TEMPLATES: dict[str, Callable[[], Document]] = {
     "PROVINCIAL_EVALUATION_REPORT": provincial_evaluation_report.build,
     "PROVINCIAL_EVALUATION_SUMMARY": provincial_evaluation_summary.build,
     "EVALUATION_FEEDBACK_LETTER": evaluation_feedback_letter.build,
+    "PERFORMANCE_DISCLOSURE": performance_disclosure.build,
 }
 
 

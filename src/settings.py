@@ -49,6 +49,10 @@ class Settings(BaseSettings):
     LOGIN_MAX_FAILURES_PER_USERNAME: int = 50
     LOGIN_BACKOFF_MAX_SECONDS: int = 60
     LOGIN_FAILURE_WINDOW_SECONDS: int = 15 * 60
+    # The public route (/public/graphql, /public/files): anonymous callers, counted per client address (as
+    # FORWARDED_ALLOW_IPS resolves it) in fixed windows; over the limit an HTTP 429 with Retry-After.
+    PUBLIC_MAX_REQUESTS_PER_ADDRESS: int = 120
+    PUBLIC_RATE_WINDOW_SECONDS: int = 60
     # Reverse proxies trusted to report the client address (X-Forwarded-For): comma-separated addresses or
     # networks, as uvicorn's forwarded_allow_ips. Empty (the default) trusts no proxy: the client address is
     # the connection's peer, whatever headers say.

@@ -1,4 +1,5 @@
-"""The Starlette application: /graphql (HTTP and WebSocket), /files, /uploads, /healthz, /readyz."""
+"""The Starlette application: /graphql (HTTP and WebSocket), /files, /uploads, /healthz, /readyz, and the
+public API apart (/public/graphql, /public/files: src/public/)."""
 
 import asyncio
 import gc
@@ -23,6 +24,8 @@ from src.app.middleware import BodySizeLimit
 from src.app.uploads import UPLOAD_PATH, uploads_route
 from src.db import create_engine, create_sessionmaker
 from src.events.runtime import create_events
+from src.public.routes import PATH as PUBLIC_PATH
+from src.public.routes import PublicGraphQL, public_files_route
 from src.redis_client import UNAVAILABLE_OR_SLOW, redis_client
 from src.reports.pdf import PdfConverter
 from src.reports.queue import ArqSubmitter, queued_jobs
@@ -146,6 +149,8 @@ def create_app(settings: Settings, engine: AsyncEngine | None = None) -> Starlet
             *evidence_routes(settings, storage),
             Route("/graphql", graphql_app),
             WebSocketRoute("/graphql", graphql_app),
+            Route(PUBLIC_PATH, PublicGraphQL(app, settings), methods=["POST"]),
+            public_files_route(settings, storage),
         ]
     )
     return app

@@ -22,6 +22,7 @@ REGISTRATIONS = (
     "src.domains.feedback",
     "src.domains.rectification",
     "src.domains.result_application",
+    "src.domains.disclosure",
 )
 
 

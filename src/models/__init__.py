@@ -5,6 +5,7 @@ from src.models.assignment import Assignment
 from src.models.audit import AuditEvent
 from src.models.auth import ApiToken, RefreshToken
 from src.models.budget import FundBudget, FundBudgetLine
+from src.models.disclosure import Disclosure, DisclosureItem
 from src.models.document_number import DocumentNumber
 from src.models.evaluation import SelfEvaluation, SelfEvaluationLine, SelfEvaluationTransition
 from src.models.event import Event
@@ -51,6 +52,8 @@ __all__ = [
     "AuditEvent",
     "BudgetExecution",
     "DeadlineNotice",
+    "Disclosure",
+    "DisclosureItem",
     "DocumentNumber",
     "EvaluationFeedback",
     "EvaluationFeedbackRecipient",

@@ -15,6 +15,8 @@ from src.schema.auth.types import AUTH_EXCEPTION_HANDLERS
 from src.schema.budgets.mutations import BudgetMutations
 from src.schema.budgets.queries import BudgetQueries
 from src.schema.deadlines.queries import DeadlineQueries
+from src.schema.disclosure.mutations import DisclosureMutations
+from src.schema.disclosure.queries import DisclosureQueries
 from src.schema.errors import ERROR_TYPES, EXCEPTION_HANDLERS
 from src.schema.evaluation.mutations import SelfEvaluationMutations
 from src.schema.evaluation.queries import SelfEvaluationQueries
@@ -79,6 +81,7 @@ Query = merge_types(
         FeedbackQueries,
         RectificationQueries,
         ResultApplicationQueries,
+        DisclosureQueries,
     ),
 )
 Mutation = merge_types(
@@ -101,6 +104,7 @@ Mutation = merge_types(
         FeedbackMutations,
         RectificationMutations,
         ResultApplicationMutations,
+        DisclosureMutations,
     ),
 )
 

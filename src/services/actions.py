@@ -67,3 +67,10 @@ class Action(StrEnum):
     # Evaluation-result application (Art. 20): the pooling region's finance records how its results were
     # used; the province's finance for any region. The scope is the record's region.
     RESULT_APPLICATION_RECORD = "RESULT_APPLICATION_RECORD"
+    # Performance disclosure (Art. 21): the region's finance (the level of its 人大) selects the items and
+    # edits the draft, approves it (another user: four eyes, src/services/disclosure/workflow.py), records
+    # its report to the 人大 and publishes it.
+    DISCLOSURE_EDIT = "DISCLOSURE_EDIT"
+    DISCLOSURE_APPROVE = "DISCLOSURE_APPROVE"
+    DISCLOSURE_REPORT = "DISCLOSURE_REPORT"
+    DISCLOSURE_PUBLISH = "DISCLOSURE_PUBLISH"

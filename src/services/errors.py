@@ -115,6 +115,14 @@ class ResultApplicationErrorCode(StrEnum):
 
     RESULT_APPLICATION_EXISTS = "RESULT_APPLICATION_EXISTS"  # one per pooling region, fund and year
     NO_USES = "NO_USES"  # recorded with at least one use
+class DisclosureErrorCode(StrEnum):
+    """The performance disclosure (Art. 21)."""
+
+    DISCLOSURE_EXISTS = "DISCLOSURE_EXISTS"  # one per region and year
+    ITEM_NOT_DISCLOSABLE = "ITEM_NOT_DISCLOSABLE"  # not an issued goal / accepted or approved result there
+    NOTHING_TO_DISCLOSE = "NOTHING_TO_DISCLOSE"  # approved without any item
+    SAME_USER_APPROVES = "SAME_USER_APPROVES"  # four eyes: the last editor may not approve
+    RATE_LIMITED = "RATE_LIMITED"  # the public route: too many requests from one address
 
 
 class AuthErrorCode(StrEnum):
@@ -132,6 +140,7 @@ DOMAIN_ERROR_CODES: tuple[type[StrEnum], ...] = (
     AuthErrorCode,
     WarningErrorCode,
     ResultApplicationErrorCode,
+    DisclosureErrorCode,
 )
 AnyCode = (
     CommonErrorCode
@@ -143,6 +152,7 @@ AnyCode = (
     | AuthErrorCode
     | WarningErrorCode
     | ResultApplicationErrorCode
+    | DisclosureErrorCode
 )
 
 

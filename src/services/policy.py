@@ -199,6 +199,13 @@ def allowed(actor: Actor, action: Action, scope: Scope | None = None) -> bool:
                 REVIEWER_OF.get(scope.administration) if scope.administration else None,
                 ActorType.AGENCY,
             )
+        case (
+            Action.DISCLOSURE_EDIT
+            | Action.DISCLOSURE_APPROVE
+            | Action.DISCLOSURE_REPORT
+            | Action.DISCLOSURE_PUBLISH
+        ):
+            return actor.actor_type == ActorType.FINANCE and _same_region(actor, scope)
         case Action.PROVINCIAL_EVALUATION_DRAFT | Action.PROVINCIAL_EVALUATION_SUBMIT:
             return actor.actor_type == ActorType.AGENCY and _provincial(actor, scope)
         case Action.PROVINCIAL_EVALUATION_TAX_OPINION:

@@ -106,6 +106,12 @@ WRITES = {
     "resultApplicationUpdate": ("RESULT_APPLICATION_CHANGED", "ResultApplication"),
     "resultApplicationRecord": ("RESULT_APPLICATION_STATUS_CHANGED", "ResultApplication"),
     "resultApplicationDelete": ("RESULT_APPLICATION_DELETED", "ResultApplication"),
+    "disclosureCreate": ("DISCLOSURE_STATUS_CHANGED", "Disclosure"),
+    "disclosureItemsSet": ("DISCLOSURE_CHANGED", "Disclosure"),
+    "disclosureUpdate": ("DISCLOSURE_CHANGED", "Disclosure"),
+    "disclosureApprove": ("DISCLOSURE_STATUS_CHANGED", "Disclosure"),
+    "disclosureReport": ("DISCLOSURE_STATUS_CHANGED", "Disclosure"),
+    "disclosurePublish": ("DISCLOSURE_STATUS_CHANGED", "Disclosure"),
 }
 
 

@@ -19,6 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bench.render import context as bench_context
 from src.models import Indicator
+from src.models.disclosure import DisclosureDocumentKind
 from src.models.enums import ActorType, Administration, GoalStatus, IndicatorCategory
 from src.models.evaluation import SelfEvaluationDocumentKind
 from src.models.feedback import FeedbackDocumentKind
@@ -34,6 +35,7 @@ from src.services.errors import NotFound
 from src.subjects.registry import registry
 from tests.factories import issue_goal, make_budget, make_goal, make_user
 from tests.services.test_reads import actor
+from tests.support.disclosure_documents import real_disclosure
 from tests.support.feedback_documents import real_feedback
 from tests.support.monitoring_documents import real_monitoring_records
 from tests.support.provincial_records import real_provincial_records
@@ -197,6 +199,19 @@ async def _feedback(sessionmaker: async_sessionmaker[AsyncSession]) -> int:
     return _FEEDBACKS[id(sessionmaker)]
 
 
+async def _disclosure(sessionmaker: async_sessionmaker[AsyncSession]) -> int:
+    """成都's published disclosure holding its unemployment goal in force (tests/support/
+    disclosure_documents.py)."""
+    await make_user(sessionmaker, actor_type=ActorType.FINANCE, region_code="510100")
+    async with sessionmaker() as session:
+        goal = await make_goal(
+            session, fund_code="UNEMPLOYMENT", region_code="510100", status=GoalStatus.ISSUED, indicators=3
+        )
+        await session.commit()
+        assert goal.id is not None
+    return await real_disclosure(sessionmaker, goal.id)
+
+
 SUBJECTS: dict[str, Callable[[async_sessionmaker[AsyncSession]], Awaitable[int]]] = {
     GoalDocumentKind.GOAL_TABLE: _issued_goal,
     MonitoringDocumentKind.MONITORING_ENTRY_SHEET: _province_goal_in_force,
@@ -209,6 +224,7 @@ SUBJECTS: dict[str, Callable[[async_sessionmaker[AsyncSession]], Awaitable[int]]
     ProvincialEvaluationDocumentKind.PROVINCIAL_EVALUATION_REPORT: _provincial("report"),
     ProvincialEvaluationDocumentKind.PROVINCIAL_EVALUATION_SUMMARY: _provincial("summary"),
     FeedbackDocumentKind.EVALUATION_FEEDBACK_LETTER: _feedback,
+    DisclosureDocumentKind.PERFORMANCE_DISCLOSURE: _disclosure,
 }
 
 

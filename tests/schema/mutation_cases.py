@@ -524,6 +524,11 @@ async def assignment_end(gql: GraphQLClient) -> Call:
 # mutation_cases_feedback.py, mutation_cases_application.py).
 from tests.schema import (  # noqa: E402, F401
     mutation_cases_application,
+# The monitoring report's and compilation's cases, the provincial evaluation's, the feedback's and the
+# disclosure's register themselves (mutation_cases_reports.py, mutation_cases_provincial.py,
+# mutation_cases_feedback.py, mutation_cases_disclosure.py).
+from tests.schema import (  # noqa: E402, F401
+    mutation_cases_disclosure,
     mutation_cases_feedback,
     mutation_cases_provincial,
     mutation_cases_rectification,

@@ -845,6 +845,9 @@ CASES.update(RECTIFICATION_CASES)
 from tests.schema.matrix_application import APPLICATION_CASES  # noqa: E402
 
 CASES.update(APPLICATION_CASES)
+from tests.schema.matrix_disclosure import DISCLOSURE_CASES  # noqa: E402
+
+CASES.update(DISCLOSURE_CASES)
 
 
 def sees(key: str, relation: str, target: dict[str, Any]) -> bool:

@@ -152,6 +152,11 @@ WHOLE_VALUES: dict[str, Callable[[Mapping[str, Any]], list[str]]] = {
     "PROVINCIAL_EVALUATION_REPORT": _provincial_report_whole,
     "PROVINCIAL_EVALUATION_SUMMARY": _provincial_summary_whole,
     "EVALUATION_FEEDBACK_LETTER": lambda context: [],  # a letter: no table, nothing but prose
+    # The disclosure's targets, scores and grades (Art. 21).
+    "PERFORMANCE_DISCLOSURE": lambda context: [
+        *(r["target"] for f in context["goals"] for r in f["rows"]),
+        *(v for r in context["results"] for v in (r["score"], r["grade"])),
+    ],
 }
 # Kinds that are forms, not 公文 (see the module's description).
 FORMS = frozenset({"MONITORING_TABLE", "SELF_EVALUATION_FORM"})
