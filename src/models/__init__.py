@@ -1,6 +1,7 @@
 """All tables, imported here so SQLModel.metadata (and Alembic) sees every one."""
 
 from src.db import metadata
+from src.models.assessment import AssessmentRound, PrefectureAssessment
 from src.models.assignment import Assignment
 from src.models.audit import AuditEvent
 from src.models.auth import ApiToken, RefreshToken
@@ -45,6 +46,7 @@ from src.models.webhook import Webhook, WebhookDelivery
 
 __all__ = [
     "ApiToken",
+    "AssessmentRound",
     "Assignment",
     "AuditEvent",
     "BudgetExecution",
@@ -74,6 +76,7 @@ __all__ = [
     "MonitoringWarning",
     "Organization",
     "PoolingArrangement",
+    "PrefectureAssessment",
     "ProvincialEvaluation",
     "ProvincialEvaluationSummary",
     "ProvincialEvaluationTransition",

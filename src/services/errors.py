@@ -109,6 +109,15 @@ class AssignmentErrorCode(StrEnum):
     ASSIGNMENT_ENDED = "ASSIGNMENT_ENDED"  # ended early, or its period is over: nothing to end
 
 
+class AssessmentErrorCode(StrEnum):
+    """The assessment of the prefectures (Art. 22)."""
+
+    ASSESSMENT_EXISTS = "ASSESSMENT_EXISTS"  # one round per province and budget year
+    ASSESSMENT_WEIGHTS_INVALID = "ASSESSMENT_WEIGHTS_INVALID"  # not 100, or bands crossed
+    ASSESSMENT_NOT_COMPUTED = "ASSESSMENT_NOT_COMPUTED"  # concurred with or published before computing
+    ASSESSMENT_CONCURRENCE_REQUIRED = "ASSESSMENT_CONCURRENCE_REQUIRED"  # all three on this computation
+
+
 class AuthErrorCode(StrEnum):
     INVALID_CREDENTIALS = "INVALID_CREDENTIALS"
     TOO_MANY_ATTEMPTS = "TOO_MANY_ATTEMPTS"
@@ -123,6 +132,7 @@ DOMAIN_ERROR_CODES: tuple[type[StrEnum], ...] = (
     AssignmentErrorCode,
     AuthErrorCode,
     WarningErrorCode,
+    AssessmentErrorCode,
 )
 AnyCode = (
     CommonErrorCode
@@ -133,6 +143,7 @@ AnyCode = (
     | AssignmentErrorCode
     | AuthErrorCode
     | WarningErrorCode
+    | AssessmentErrorCode
 )
 
 
