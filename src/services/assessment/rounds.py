@@ -7,7 +7,7 @@ row."""
 
 from typing import Any
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -163,7 +163,8 @@ async def compute_round(
             extra_where=(col(AssessmentRound.status) == AssessmentStatus.DRAFT,),
         )
         await session.exec(delete(PrefectureAssessment).where(col(PrefectureAssessment.round_id) == row.id))
-        session.add_all(rows)
+        # One executemany, whatever the number of prefectures (the rows' ids are read by nobody here).
+        await session.exec(insert(PrefectureAssessment), params=[r.model_dump(exclude={"id"}) for r in rows])
         row.content_revision += 1
         row.computed_at = utcnow()
         row.weights = weights
