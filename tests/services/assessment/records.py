@@ -2,7 +2,7 @@
 (a stand-in for every domain's, and the "rectification" source another domain will register), and the
 self-evaluations and monitoring warnings of a year."""
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -32,7 +32,10 @@ def at(day: date) -> datetime:
     return datetime(day.year, day.month, day.day, 4, tzinfo=UTC)
 
 
-def source(name: str, rows: list[Row]) -> DeadlineSource:
+def source(name: str, rows: Sequence[Row], funds: Mapping[str, int] | None = None) -> DeadlineSource:
+    """A source of `rows` (those due in the context's year), each of its own fund unless `funds` names the
+    fund of a region's rows (a self-evaluation's)."""
+
     async def items(ctx: DeadlineContext) -> list[DeadlineItem]:
         by_code = {r.code: r for r in ctx.regions.values()}
         return [
@@ -41,13 +44,13 @@ def source(name: str, rows: list[Row]) -> DeadlineSource:
                 region=by_code[code],
                 actor_type=ActorType.FINANCE,
                 administration=None,
-                fund_type_id=n,
+                fund_type_id=funds[code] if funds else n,
                 year=about,
                 period=None,
                 due_on=due,
                 done_at=done,
                 label=f"{code}{kind}",
-            )  # fmt: skip
+            )
             for n, (code, kind, due, done, about) in enumerate(rows, start=1)
             if due.year == ctx.year
         ]

@@ -7,9 +7,9 @@ test only."""
 from datetime import date
 from decimal import Decimal
 
-from sqlmodel import select
+from sqlmodel import col, select
 
-from src.models import Region
+from src.models import Region, SelfEvaluation
 from src.models.evaluation import SelfEvaluationStatus
 from src.models.monitoring import WarningStatus
 from src.services.assessment.facts import Facts, prefecture_facts
@@ -92,22 +92,12 @@ async def test_art22_self_evaluations_owed_submitted_accepted_and_their_average(
         await self_evaluation(session, "510100", SelfEvaluationStatus.ACCEPTED, "86.50")
         await self_evaluation(session, "510300", SelfEvaluationStatus.SUBMITTED, None)
         await session.commit()
-    # The items name the fund of the goal made for each (fund_type_id = the row's position): match by it.
     async with sessionmaker() as session:
-        from src.models import SelfEvaluation
-
-        funds = {e.region_id: e.fund_type_id for e in (await session.exec(select(SelfEvaluation))).all()}
-        regions = {r.code: r.id for r in (await session.exec(select(Region))).all()}
-    rows = [(code, kind, due, done, year) for code, kind, due, done, year in owed]
-    work = source("work", rows)
-    inner = work.items
-
-    async def with_funds(ctx):  # type: ignore[no-untyped-def]
-        from dataclasses import replace
-
-        return [replace(i, fund_type_id=funds[regions[i.region.code] or 0]) for i in await inner(ctx)]
-
-    with only_sources(type(work)(name="work", kinds=work.kinds, items=with_funds)):
+        stmt = select(Region.code, SelfEvaluation.fund_type_id).join(
+            SelfEvaluation, col(SelfEvaluation.region_id) == Region.id
+        )
+        funds = dict((await session.exec(stmt)).all())
+    with only_sources(source("work", owed, funds)):
         found = await facts_of(sessionmaker)
     chengdu, zigong = found["510100"], found["510300"]
     assert (chengdu.evaluations_owed, chengdu.evaluations_submitted, chengdu.evaluations_accepted) == (

@@ -1,7 +1,8 @@
-"""财政厅's round (Art. 22 「财政厅、人力资源社会保障厅、省医保局、省税务局应按照部门职责开展…考核，建立考核结果
-通报制度」): opened, computed (again while a draft), concurred with by 人社厅, 省医保局 and 省税务局 on the
-current computation, published frozen and numbered; the weights and bands are the province's rules, which a
-prefecture may not set; a computation's statements do not grow with the prefectures."""
+"""财政厅's round (Art. 22 「财政厅、人力资源社会保障厅、省医保局、省税务局应按照部门职责开展…考核，
+建立考核结果通报制度」): opened, computed (again while a draft), concurred with by 人社厅, 省医保局
+and 省税务局 on the current computation, published frozen and numbered; the weights and bands are the
+province's rules, which a prefecture may not set; a computation's statements do not grow with the
+prefectures."""
 
 from datetime import date
 from decimal import Decimal
@@ -35,7 +36,7 @@ HRSS, MED = Administration.HRSS, Administration.MEDICAL_SECURITY
 # executemany, audit, event; PostgreSQL one more.
 COMPUTE_STATEMENTS = {"sqlite": 15, "postgresql": 16}
 D = date
-# 成都 misses half its deadlines (weak), 自贡 meets all (commended), 雅安 has nothing due (100: not applicable).
+# 成都 misses half its deadlines (weak), 自贡 meets all (commended), 雅安 has nothing due (100: n/a).
 ROWS = [
     ("510100", "ENTRY", D(2025, 4, 10), at(D(2025, 4, 9)), 2025),
     ("510100", "ENTRY", D(2025, 7, 10), None, 2025),
@@ -285,8 +286,8 @@ async def test_art22_a_computations_statements_do_not_grow_with_the_prefectures(
         with only_sources(source("work", ROWS)), count_statements(engine) as counter:
             row = await act(
                 sessionmaker,
-                lambda s: rounds.compute_round(
-                    session=s, actor=finance, round_id=row.id or 0, row_version=row.row_version
+                lambda s, r=row: rounds.compute_round(  # type: ignore[misc]
+                    session=s, actor=finance, round_id=r.id or 0, row_version=r.row_version
                 ),
             )
         counts.append(len(counter.statements))
