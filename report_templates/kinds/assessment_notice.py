@@ -25,14 +25,15 @@ COLUMNS: tuple[Column, ...] = (
     Column("排名", "{{ r.rank }}", GRID_TEXT, whole=True),
     Column("市（州）", "{{ r.name }}", GRID_LEFT),
     Column("总分", "{{ r.total }}", GRID_TEXT, whole=True),
-    Column("按时完成各项工作", "{{ r.deadlines }}", GRID_TEXT),
+    Column("按时完成", "{{ r.deadlines }}", GRID_TEXT),
     Column("绩效自评", "{{ r.evaluations }}", GRID_TEXT),
     Column("问题整改", "{{ r.rectification }}", GRID_TEXT),
     Column("预警处置", "{{ r.warnings }}", GRID_TEXT),
     Column("考核结果", "{{ r.outcome }}", GRID_TEXT),
 )
-# Shares of the text width: the rank and total narrow, the sub-scores (score and counts) wider.
-SHARES = (6, 14, 9, 15, 15, 13, 13, 15)
+# Shares of the text width: each sub-score prints its score, then its counts on a line of their own.
+SHARES = (7, 16, 11, 13, 13, 13, 13, 14)
+COUNTED = ("deadlines", "evaluations", "rectification", "warnings")  # columns 3 to 6
 
 
 def _widths() -> list[int]:
@@ -54,7 +55,12 @@ def build() -> Document:
     paragraphs(document, "basic_paragraphs")
     document.add_paragraph("二、考核结果", style=HEADING)
     paragraphs(document, "result_paragraphs", keep=True)
-    add_loop_table(document, COLUMNS, "r in rows", _widths(), empty="尚无考核结果")
+    table = add_loop_table(document, COLUMNS, "r in rows", _widths(), empty="尚无考核结果")
+    data = table.rows[2]
+    for cell, key in zip(data.cells[3:7], COUNTED, strict=True):
+        run = cell.paragraphs[0].add_run()
+        run.add_break()
+        run.add_text(f"{{{{ r.{key}_counts }}}}")
     document.add_paragraph("三、表扬", style=HEADING)
     paragraphs(document, "commend_paragraphs")
     document.add_paragraph("四、工作推进不力", style=HEADING)

@@ -152,6 +152,8 @@ WHOLE_VALUES: dict[str, Callable[[Mapping[str, Any]], list[str]]] = {
     "PROVINCIAL_EVALUATION_REPORT": _provincial_report_whole,
     "PROVINCIAL_EVALUATION_SUMMARY": _provincial_summary_whole,
     "EVALUATION_FEEDBACK_LETTER": lambda context: [],  # a letter: no table, nothing but prose
+    # The ranking: rank and total whole (a sub-score with its counts may wrap after its score).
+    "ASSESSMENT_NOTICE": lambda context: _whole(*(r[k] for r in context["rows"] for k in ("rank", "total"))),
 }
 # Kinds that are forms, not 公文 (see the module's description).
 FORMS = frozenset({"MONITORING_TABLE", "SELF_EVALUATION_FORM"})

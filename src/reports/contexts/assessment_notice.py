@@ -23,6 +23,7 @@ from src.services.rules.registry import RuleKey
 
 RECIPIENTS = "各市（州）财政局、人力资源社会保障局、医疗保障局，国家税务总局各市（州）税务局："
 NOT_APPLICABLE = "不适用"
+SHORT = {AssessmentOutcome.WEAK: "推进不力"}  # the table's narrow column: 工作推进不力 on one line
 PARTS = (
     (RuleKey.ASSESSMENT_WEIGHT_DEADLINES, "按时完成各项工作"),
     (RuleKey.ASSESSMENT_WEIGHT_SELF_EVALUATION, "绩效自评完成及结果"),
@@ -51,8 +52,11 @@ def _title_words(year: int) -> list[str]:
     return ["关于", f"{year}年度", "各市（州）", "社会保险基金", "预算绩效管理工作", "考核结果的通报"]
 
 
-def _cell(score: Decimal | None, part: int, whole: int) -> str:
-    return NOT_APPLICABLE if score is None else f"{score:.2f}（{part}/{whole}）"
+def _cell(name: str, score: Decimal | None, part: int, whole: int) -> dict[str, str]:
+    """A sub-score and, on its own line, its counts (done on time / due): 90.00 / （18/20）."""
+    if score is None:
+        return {name: NOT_APPLICABLE, f"{name}_counts": ""}
+    return {name: f"{score:.2f}", f"{name}_counts": f"（{part}/{whole}）"}
 
 
 def _row(item: NoticeRow) -> dict[str, str]:
@@ -61,11 +65,11 @@ def _row(item: NoticeRow) -> dict[str, str]:
         "rank": str(item.rank),
         "name": item.name,
         "total": f"{r.total:.2f}",
-        "deadlines": _cell(r.deadlines_score, r.deadlines_on_time, r.deadlines_due),
-        "evaluations": _cell(r.evaluations_score, r.evaluations_accepted, r.evaluations_owed),
-        "rectification": _cell(r.rectification_score, r.rectification_on_time, r.rectification_items),
-        "warnings": _cell(r.warnings_score, r.warnings_in_time, r.warnings_due),
-        "outcome": label_zh(r.outcome),
+        **_cell("deadlines", r.deadlines_score, r.deadlines_on_time, r.deadlines_due),
+        **_cell("evaluations", r.evaluations_score, r.evaluations_accepted, r.evaluations_owed),
+        **_cell("rectification", r.rectification_score, r.rectification_on_time, r.rectification_items),
+        **_cell("warnings", r.warnings_score, r.warnings_in_time, r.warnings_due),
+        "outcome": SHORT.get(r.outcome, label_zh(r.outcome)),
     }
 
 
