@@ -96,6 +96,10 @@ WRITES = {
     "evaluationFeedbackUpdate": ("EVALUATION_FEEDBACK_CHANGED", "EvaluationFeedback"),
     "evaluationFeedbackSend": ("EVALUATION_FEEDBACK_STATUS_CHANGED", "EvaluationFeedback"),
     "evaluationFeedbackAcknowledge": ("EVALUATION_FEEDBACK_STATUS_CHANGED", "EvaluationFeedback"),
+    "assessmentRoundOpen": ("ASSESSMENT_ROUND_STATUS_CHANGED", "AssessmentRound"),
+    "assessmentRoundCompute": ("ASSESSMENT_ROUND_COMPUTED", "AssessmentRound"),
+    "assessmentRoundConcur": ("ASSESSMENT_ROUND_STATUS_CHANGED", "AssessmentRound"),
+    "assessmentRoundPublish": ("ASSESSMENT_ROUND_STATUS_CHANGED", "AssessmentRound"),
 }
 
 

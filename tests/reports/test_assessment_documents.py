@@ -21,10 +21,7 @@ from tests.support.templates import template_variables
 
 KIND = "ASSESSMENT_NOTICE"
 D = Decimal
-NAMES = (
-    "成都市 自贡市 攀枝花市 泸州市 德阳市 绵阳市 广元市 遂宁市 内江市 乐山市 南充市 眉山市 宜宾市 广安市 达州市 "
-    "雅安市 巴中市 资阳市 阿坝藏族羌族自治州 甘孜藏族自治州 凉山彝族自治州"
-).split()
+NAMES = ["成都市", "自贡市", "攀枝花市", "泸州市", "德阳市", "绵阳市", "广元市", "遂宁市", "内江市", "乐山市", "南充市", "眉山市", "宜宾市", "广安市", "达州市", "雅安市", "巴中市", "资阳市", "阿坝藏族羌族自治州", "甘孜藏族自治州", "凉山彝族自治州"]
 WEIGHTS = {
     "ASSESSMENT_WEIGHT_DEADLINES": D(40), "ASSESSMENT_WEIGHT_SELF_EVALUATION": D(30),
     "ASSESSMENT_WEIGHT_RECTIFICATION": D(15), "ASSESSMENT_WEIGHT_WARNINGS": D(15),

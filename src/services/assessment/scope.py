@@ -5,7 +5,7 @@ reads a result not yet published), then at the prefecture: its own bodies read i
 Both concern every fund (addressed to both administrations: 人社厅 and 省医保局 both concur)."""
 
 from sqlalchemy import ColumnElement, case, true
-from sqlmodel import col
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from src.models import Region
@@ -62,12 +62,14 @@ async def prefecture_scope(session: AsyncSession, row: PrefectureAssessment) -> 
 
 
 def _province_path() -> ColumnElement[str]:
-    from sqlmodel import select  # a correlated subquery: the round's province
-
-    province = select(AssessmentRound.region_id).where(
-        col(AssessmentRound.id) == PrefectureAssessment.round_id
+    """The path of the row's round's province: one correlated subquery (joined, so that it correlates to the
+    prefecture_assessment row outside it)."""
+    stmt = (
+        select(Region.path)
+        .join(AssessmentRound, col(AssessmentRound.region_id) == Region.id)
+        .where(col(AssessmentRound.id) == PrefectureAssessment.round_id)
     )
-    return region_path_of(province.scalar_subquery())
+    return stmt.scalar_subquery()
 
 
 def visible_prefectures_clause(actor: Actor) -> ColumnElement[bool]:
