@@ -21,7 +21,29 @@ from tests.support.templates import template_variables
 
 KIND = "ASSESSMENT_NOTICE"
 D = Decimal
-NAMES = ["成都市", "自贡市", "攀枝花市", "泸州市", "德阳市", "绵阳市", "广元市", "遂宁市", "内江市", "乐山市", "南充市", "眉山市", "宜宾市", "广安市", "达州市", "雅安市", "巴中市", "资阳市", "阿坝藏族羌族自治州", "甘孜藏族自治州", "凉山彝族自治州"]
+NAMES = [
+    "成都市",
+    "自贡市",
+    "攀枝花市",
+    "泸州市",
+    "德阳市",
+    "绵阳市",
+    "广元市",
+    "遂宁市",
+    "内江市",
+    "乐山市",
+    "南充市",
+    "眉山市",
+    "宜宾市",
+    "广安市",
+    "达州市",
+    "雅安市",
+    "巴中市",
+    "资阳市",
+    "阿坝藏族羌族自治州",
+    "甘孜藏族自治州",
+    "凉山彝族自治州",
+]
 WEIGHTS = {
     "ASSESSMENT_WEIGHT_DEADLINES": D(40), "ASSESSMENT_WEIGHT_SELF_EVALUATION": D(30),
     "ASSESSMENT_WEIGHT_RECTIFICATION": D(15), "ASSESSMENT_WEIGHT_WARNINGS": D(15),
@@ -101,7 +123,8 @@ def test_art22_a_joint_numbered_notice_ranking_commending_and_naming_the_weak() 
     )
     first = notice["rows"][0]
     assert first == {
-        "rank": "1", "name": "成都市", "total": "100.00", "deadlines": "100.00", "deadlines_counts": "（20/20）",
+        "rank": "1", "name": "成都市", "total": "100.00", "deadlines": "100.00",
+        "deadlines_counts": "（20/20）",
         "evaluations": "74.14", "evaluations_counts": "（6/7）", "rectification": "不适用",
         "rectification_counts": "", "warnings": "不适用", "warnings_counts": "", "outcome": "表扬",
     }  # fmt: skip

@@ -25,7 +25,7 @@ RULES = {
             "ASSESSMENT_COMMEND_FROM",
             "ASSESSMENT_WEAK_BELOW",
             "ASSESSMENT_DEADLINE",
-        )  # fmt: skip
+        )
     },
 }
 FIELDS = """query($code: String!) { ruleSet(regionCode: $code) {

@@ -1,8 +1,9 @@
-"""The assessment through the API (Art. 22 「财政厅、人力资源社会保障厅、省医保局、省税务局应按照部门职责开展对各
-市（州）…的考核，建立考核结果通报制度」): 财政厅 opens and computes the 2025 round (a draft the province alone
-reads), 人社厅, 省医保局 and 省税务局 concur, 财政厅 publishes it numbered; each prefecture then reads its own
-row and no other; the 考核结果通报 is requested with `reportRequest`, rendered by the real worker through arq
-and Redis, downloaded and passed through the document checker; the publishing date is a deadline row."""
+"""The assessment through the API (Art. 22 「财政厅、人力资源社会保障厅、省医保局、省税务局应按照部门职责
+开展对各市（州）…的考核，建立考核结果通报制度」): 财政厅 opens and computes the 2025 round (a draft the
+province alone reads), 人社厅, 省医保局 and 省税务局 concur, 财政厅 publishes it numbered; each prefecture
+then reads its own row and no other; the 考核结果通报 is requested with `reportRequest`, rendered by the
+real worker through arq and Redis, downloaded and passed through the document checker; the publishing date
+is a deadline row."""
 
 from pathlib import Path
 from typing import Any
