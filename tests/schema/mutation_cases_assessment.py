@@ -18,7 +18,7 @@ ADMINISTRATION = {ActorType.HRSS: Administration.HRSS, ActorType.MEDICAL_SECURIT
 
 
 async def provincial(sessionmaker: async_sessionmaker[AsyncSession]) -> dict[ActorType, Actor]:
-    """财政厅, 人社厅, 省医保局 and 省税务局, the assessing bodies (a user of each: its organization exists)."""
+    """财政厅, 人社厅, 省医保局 and 省税务局, the assessing bodies (a user of each)."""
     return {
         t: await make_actor(
             sessionmaker, actor_type=t, region_code=PROVINCE, administration=ADMINISTRATION.get(t)
