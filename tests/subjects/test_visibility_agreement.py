@@ -65,6 +65,7 @@ from tests.subjects.conftest import (
     draw_actors,
 )
 from tests.subjects.evaluation_rows import make_evaluation_rows
+from tests.subjects.assessment_rows import make_assessment_rows
 from tests.subjects.feedback_rows import make_feedback_rows
 from tests.subjects.monitoring_rows import make_monitoring_rows
 from tests.subjects.provincial_rows import make_provincial_rows
@@ -142,6 +143,7 @@ async def make_rows(sessionmaker: Sessionmaker, rng: random.Random, actors: Sequ
         await make_evaluation_rows(session, rng)
         await make_provincial_rows(session, rng)
         await make_feedback_rows(session, rng)
+        await make_assessment_rows(session, rng)
         await make_assignment_rows(session, rng)
     administered = await make_administered_rows(sessionmaker, rng, [a.user_id for a in actors])
     return Drawn(funds=funds, actors=administered)
