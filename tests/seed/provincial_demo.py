@@ -1,12 +1,18 @@
 """The demo's 2025 provincial evaluations and 财政厅's summary read back (with their steps and the report
 data a reader gets), for tests/seed/test_demo_provincial.py."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from src.models import EvaluationFeedback, EvaluationFeedbackRecipient, FundType
+from src.models import (
+    AssessmentRound,
+    EvaluationFeedback,
+    EvaluationFeedbackRecipient,
+    FundType,
+    PrefectureAssessment,
+)
 from src.models.provincial_evaluation import (
     ProvincialEvaluation,
     ProvincialEvaluationSummary,
@@ -24,6 +30,8 @@ class ProvincialDemo:
     funds: int
     feedbacks: list[EvaluationFeedback]  # Art. 19, in id order
     recipients: list[EvaluationFeedbackRecipient]
+    rounds: list[AssessmentRound] = field(default_factory=list)  # Art. 22
+    prefecture_assessments: list[PrefectureAssessment] = field(default_factory=list)  # by rank
 
 
 async def read_provincial(session: AsyncSession, counts: DemoCounts) -> ProvincialDemo:
@@ -46,4 +54,11 @@ async def read_provincial(session: AsyncSession, counts: DemoCounts) -> Provinci
             )
         ).all()
     )
-    return ProvincialDemo(counts, evaluations, transitions, summaries, funds, feedbacks, recipients)
+    rounds = list((await session.exec(select(AssessmentRound))).all())
+    ranked = select(PrefectureAssessment).order_by(
+        col(PrefectureAssessment.rank), col(PrefectureAssessment.id)
+    )
+    prefectures = list((await session.exec(ranked)).all())
+    return ProvincialDemo(
+        counts, evaluations, transitions, summaries, funds, feedbacks, recipients, rounds, prefectures
+    )

@@ -2,6 +2,7 @@
 make 100), each prefecture's facts (facts.py) scored, totalled, ranked and banded (scoring.py), as new
 prefecture_assessment rows. In statements: the rules, the facts' fixed number; none per prefecture."""
 
+from datetime import date
 from decimal import Decimal
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -25,9 +26,10 @@ from src.services.rules import rules_for
 
 
 async def computed_rows(
-    *, session: AsyncSession, province: Region, assessment: AssessmentRound
+    *, session: AsyncSession, province: Region, assessment: AssessmentRound, today: date | None = None
 ) -> tuple[list[PrefectureAssessment], dict[str, str]]:
-    """The round's rows as computed today, and the rule values used (key → canonical text)."""
+    """The round's rows as computed `today` (China's; by default now), and the rule values used (key →
+    canonical text)."""
     assert province.id is not None and assessment.id is not None
     rules = await rules_for(session=session, region_id=province.id)
     weights = Weights.of(rules)
@@ -38,7 +40,7 @@ async def computed_rows(
             code=AssessmentErrorCode.ASSESSMENT_WEIGHTS_INVALID,
         )
     facts = await prefecture_facts(
-        session=session, province=province, year=assessment.year, today=clock.china_today()
+        session=session, province=province, year=assessment.year, today=today or clock.china_today()
     )
     rows = []
     for fact in facts:
