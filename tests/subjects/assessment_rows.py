@@ -31,7 +31,7 @@ async def make_assessment_rows(session: AsyncSession, rng: random.Random) -> Non
         for region_id in prefectures:
             session.add(
                 PrefectureAssessment(
-                    round_id=row.id or 0, region_id=region_id, year=year,
+                    round_id=row.id or 0, region_id=region_id or 0, year=year,
                     published=status == AssessmentStatus.PUBLISHED,
                 )
             )  # fmt: skip

@@ -53,6 +53,7 @@ from src.subjects.registry import registry
 from src.subjects.scope import RecordScope
 from tests.conftest import TEST_SECRET_KEY
 from tests.factories import make_actor, make_budget, make_goal, make_user
+from tests.subjects.assessment_rows import make_assessment_rows
 from tests.subjects.assignment_rows import assign_at_random, make_assignment_rows
 from tests.subjects.conftest import (
     ALL_REGION_CODES,
@@ -65,7 +66,6 @@ from tests.subjects.conftest import (
     draw_actors,
 )
 from tests.subjects.evaluation_rows import make_evaluation_rows
-from tests.subjects.assessment_rows import make_assessment_rows
 from tests.subjects.feedback_rows import make_feedback_rows
 from tests.subjects.monitoring_rows import make_monitoring_rows
 from tests.subjects.provincial_rows import make_provincial_rows

@@ -72,7 +72,7 @@ async def add_assessment(session: AsyncSession, ref: DemoReference) -> Assessmen
 
 
 async def _number(session: AsyncSession, row: AssessmentRound, organization_id: int, prefix: str) -> str:
-    """The next 财社 number of 财政厅's sequence in the year it is published, recorded so numbering goes on."""
+    """The next 财社 number of 财政厅's sequence in the year of publishing, recorded: numbering goes on."""
     assert row.published_at is not None
     year = row.published_at.year
     last = select(sa.func.max(DocumentNumber.sequence)).where(
