@@ -18,6 +18,7 @@ from collections.abc import Callable
 from docx.document import Document
 
 from report_templates.kinds import (
+    assessment_notice,
     evaluation_feedback_letter,
     goal_table,
     monitoring_compilation,
@@ -43,6 +44,7 @@ TEMPLATES: dict[str, Callable[[], Document]] = {
     "PROVINCIAL_EVALUATION_SUMMARY": provincial_evaluation_summary.build,
     "EVALUATION_FEEDBACK_LETTER": evaluation_feedback_letter.build,
     "PERFORMANCE_DISCLOSURE": performance_disclosure.build,
+    "ASSESSMENT_NOTICE": assessment_notice.build,
 }
 
 

@@ -23,6 +23,7 @@ REGISTRATIONS = (
     "src.domains.rectification",
     "src.domains.result_application",
     "src.domains.disclosure",
+    "src.domains.assessment",
 )
 
 

@@ -1,6 +1,7 @@
 """All tables, imported here so SQLModel.metadata (and Alembic) sees every one."""
 
 from src.db import metadata
+from src.models.assessment import AssessmentRound, PrefectureAssessment
 from src.models.assignment import Assignment
 from src.models.audit import AuditEvent
 from src.models.auth import ApiToken, RefreshToken
@@ -48,6 +49,7 @@ from src.models.webhook import Webhook, WebhookDelivery
 
 __all__ = [
     "ApiToken",
+    "AssessmentRound",
     "Assignment",
     "AuditEvent",
     "BudgetExecution",
@@ -79,6 +81,7 @@ __all__ = [
     "MonitoringWarning",
     "Organization",
     "PoolingArrangement",
+    "PrefectureAssessment",
     "ProvincialEvaluation",
     "ProvincialEvaluationSummary",
     "ProvincialEvaluationTransition",

@@ -6,6 +6,8 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.tools import merge_types
 
+from src.schema.assessment.mutations import AssessmentMutations
+from src.schema.assessment.queries import AssessmentQueries
 from src.schema.assignments.mutations import AssignmentMutations
 from src.schema.assignments.queries import AssignmentQueries
 from src.schema.audit.queries import AuditQueries
@@ -82,6 +84,7 @@ Query = merge_types(
         RectificationQueries,
         ResultApplicationQueries,
         DisclosureQueries,
+        AssessmentQueries,
     ),
 )
 Mutation = merge_types(
@@ -105,6 +108,7 @@ Mutation = merge_types(
         RectificationMutations,
         ResultApplicationMutations,
         DisclosureMutations,
+        AssessmentMutations,
     ),
 )
 

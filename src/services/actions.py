@@ -74,3 +74,7 @@ class Action(StrEnum):
     DISCLOSURE_APPROVE = "DISCLOSURE_APPROVE"
     DISCLOSURE_REPORT = "DISCLOSURE_REPORT"
     DISCLOSURE_PUBLISH = "DISCLOSURE_PUBLISH"
+    # The assessment of the prefectures (Art. 22): 财政厅 opens, computes and publishes the round; 人社厅,
+    # 省医保局 and 省税务局 each concur with the computation (按照部门职责). The scope is the province.
+    ASSESSMENT_MANAGE = "ASSESSMENT_MANAGE"
+    ASSESSMENT_CONCUR = "ASSESSMENT_CONCUR"

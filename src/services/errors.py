@@ -123,6 +123,13 @@ class DisclosureErrorCode(StrEnum):
     NOTHING_TO_DISCLOSE = "NOTHING_TO_DISCLOSE"  # approved without any item
     SAME_USER_APPROVES = "SAME_USER_APPROVES"  # four eyes: the last editor may not approve
     RATE_LIMITED = "RATE_LIMITED"  # the public route: too many requests from one address
+class AssessmentErrorCode(StrEnum):
+    """The assessment of the prefectures (Art. 22)."""
+
+    ASSESSMENT_EXISTS = "ASSESSMENT_EXISTS"  # one round per province and budget year
+    ASSESSMENT_WEIGHTS_INVALID = "ASSESSMENT_WEIGHTS_INVALID"  # not 100, or bands crossed
+    ASSESSMENT_NOT_COMPUTED = "ASSESSMENT_NOT_COMPUTED"  # concurred with or published before computing
+    ASSESSMENT_CONCURRENCE_REQUIRED = "ASSESSMENT_CONCURRENCE_REQUIRED"  # all three on this computation
 
 
 class AuthErrorCode(StrEnum):
@@ -141,6 +148,7 @@ DOMAIN_ERROR_CODES: tuple[type[StrEnum], ...] = (
     WarningErrorCode,
     ResultApplicationErrorCode,
     DisclosureErrorCode,
+    AssessmentErrorCode,
 )
 AnyCode = (
     CommonErrorCode
@@ -153,6 +161,7 @@ AnyCode = (
     | WarningErrorCode
     | ResultApplicationErrorCode
     | DisclosureErrorCode
+    | AssessmentErrorCode
 )
 
 

@@ -48,6 +48,8 @@ REVIEWER_OF: dict[Administration, ActorType] = {
 COMPILATION_RECIPIENTS = frozenset(
     {ActorType.FINANCE, ActorType.HRSS, ActorType.MEDICAL_SECURITY, ActorType.TAX}
 )
+# The provincial bodies that concur with the assessment of the prefectures (Art. 22), besides 财政厅.
+ASSESSMENT_CONCURRING = frozenset({ActorType.HRSS, ActorType.MEDICAL_SECURITY, ActorType.TAX})
 DRAFT_STATES = frozenset({GoalStatus.DRAFT, GoalStatus.RETURNED})
 # Issued (guiding or formal): in force for the budget (Art. 7, 10). Not NATIONAL_APPROVED: approved, not
 # yet issued (「审核…后正式下达」); a guiding goal approved nationally stays ISSUED_GUIDING until the formal
@@ -98,6 +100,9 @@ def allowed(actor: Actor, action: Action, scope: Scope | None = None) -> bool:
             and actor.actor_type in COMPILATION_RECIPIENTS
             and actor.covers(scope.region_path)
         )
+    if action == Action.ASSESSMENT_CONCUR:
+        # 人社厅, 省医保局, 省税务局 on the province's round (Art. 22), whatever the fund.
+        return actor.actor_type in ASSESSMENT_CONCURRING and _provincial(actor, scope)
     if actor.actor_type in ADMINISTRATION_BOUND and actor.administration != scope.administration:
         return False  # an HRSS user never works on a medical fund, and the reverse
     match action:
@@ -177,6 +182,7 @@ def allowed(actor: Actor, action: Action, scope: Scope | None = None) -> bool:
             | Action.PROVINCIAL_SUMMARY_COMPILE
             | Action.FEEDBACK_DRAFT
             | Action.FEEDBACK_SEND
+            | Action.ASSESSMENT_MANAGE
         ):
             return actor.actor_type == ActorType.FINANCE and _provincial(actor, scope)
         case Action.FEEDBACK_ACKNOWLEDGE:

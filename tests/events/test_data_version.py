@@ -112,6 +112,10 @@ WRITES = {
     "disclosureApprove": ("DISCLOSURE_STATUS_CHANGED", "Disclosure"),
     "disclosureReport": ("DISCLOSURE_STATUS_CHANGED", "Disclosure"),
     "disclosurePublish": ("DISCLOSURE_STATUS_CHANGED", "Disclosure"),
+    "assessmentRoundOpen": ("ASSESSMENT_ROUND_STATUS_CHANGED", "AssessmentRound"),
+    "assessmentRoundCompute": ("ASSESSMENT_ROUND_COMPUTED", "AssessmentRound"),
+    "assessmentRoundConcur": ("ASSESSMENT_ROUND_STATUS_CHANGED", "AssessmentRound"),
+    "assessmentRoundPublish": ("ASSESSMENT_ROUND_STATUS_CHANGED", "AssessmentRound"),
 }
 
 

@@ -20,6 +20,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bench.render import context as bench_context
 from src.models import Indicator
 from src.models.disclosure import DisclosureDocumentKind
+from src.models.assessment import AssessmentDocumentKind
 from src.models.enums import ActorType, Administration, GoalStatus, IndicatorCategory
 from src.models.evaluation import SelfEvaluationDocumentKind
 from src.models.feedback import FeedbackDocumentKind
@@ -36,6 +37,7 @@ from src.subjects.registry import registry
 from tests.factories import issue_goal, make_budget, make_goal, make_user
 from tests.services.test_reads import actor
 from tests.support.disclosure_documents import real_disclosure
+from tests.support.assessment_documents import real_round
 from tests.support.feedback_documents import real_feedback
 from tests.support.monitoring_documents import real_monitoring_records
 from tests.support.provincial_records import real_provincial_records
@@ -210,6 +212,14 @@ async def _disclosure(sessionmaker: async_sessionmaker[AsyncSession]) -> int:
         await session.commit()
         assert goal.id is not None
     return await real_disclosure(sessionmaker, goal.id)
+_ROUNDS: dict[int, int] = {}
+
+
+async def _round(sessionmaker: async_sessionmaker[AsyncSession]) -> int:
+    """A published assessment round (tests/support/assessment_documents.py), made once per database."""
+    if id(sessionmaker) not in _ROUNDS:
+        _ROUNDS[id(sessionmaker)] = await real_round(sessionmaker)
+    return _ROUNDS[id(sessionmaker)]
 
 
 SUBJECTS: dict[str, Callable[[async_sessionmaker[AsyncSession]], Awaitable[int]]] = {
@@ -225,6 +235,7 @@ SUBJECTS: dict[str, Callable[[async_sessionmaker[AsyncSession]], Awaitable[int]]
     ProvincialEvaluationDocumentKind.PROVINCIAL_EVALUATION_SUMMARY: _provincial("summary"),
     FeedbackDocumentKind.EVALUATION_FEEDBACK_LETTER: _feedback,
     DisclosureDocumentKind.PERFORMANCE_DISCLOSURE: _disclosure,
+    AssessmentDocumentKind.ASSESSMENT_NOTICE: _round,
 }
 
 

@@ -14,6 +14,19 @@ RULES = {
     "SELF_EVALUATION_DEADLINE": ("ANY_REGION", "05-31", "第十七条"),
     "PROVINCIAL_REPORT_DEADLINE": ("PROVINCE_ONLY", "07-10", "第十七条"),
     "PROVINCIAL_SUMMARY_DEADLINE": ("PROVINCE_ONLY", "07-31", "第十七条"),
+    # Art. 22: the province assesses the prefectures; the text sets no weight, band or date.
+    **{
+        key: ("PROVINCE_ONLY", None, "第二十二条")
+        for key in (
+            "ASSESSMENT_WEIGHT_DEADLINES",
+            "ASSESSMENT_WEIGHT_SELF_EVALUATION",
+            "ASSESSMENT_WEIGHT_RECTIFICATION",
+            "ASSESSMENT_WEIGHT_WARNINGS",
+            "ASSESSMENT_COMMEND_FROM",
+            "ASSESSMENT_WEAK_BELOW",
+            "ASSESSMENT_DEADLINE",
+        )
+    },
 }
 FIELDS = """query($code: String!) { ruleSet(regionCode: $code) {
   ... on RuleSet { rules { key scope latest basis } } } }"""

@@ -1,7 +1,7 @@
 """The demo's 2025 provincial evaluations and 财政厅's summary read back (with their steps and the report
 data a reader gets), for tests/seed/test_demo_provincial.py."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -12,6 +12,11 @@ from src.models import (
     FundType,
     ResultApplication,
     ResultApplicationUse,
+    AssessmentRound,
+    EvaluationFeedback,
+    EvaluationFeedbackRecipient,
+    FundType,
+    PrefectureAssessment,
 )
 from src.models.provincial_evaluation import (
     ProvincialEvaluation,
@@ -32,6 +37,8 @@ class ProvincialDemo:
     recipients: list[EvaluationFeedbackRecipient]
     applications: list[ResultApplication]  # Art. 20, in id order
     uses: list[ResultApplicationUse]  # in id order
+    rounds: list[AssessmentRound] = field(default_factory=list)  # Art. 22
+    prefecture_assessments: list[PrefectureAssessment] = field(default_factory=list)  # by rank
 
 
 async def read_provincial(session: AsyncSession, counts: DemoCounts) -> ProvincialDemo:
@@ -62,4 +69,11 @@ async def read_provincial(session: AsyncSession, counts: DemoCounts) -> Provinci
     )
     return ProvincialDemo(
         counts, evaluations, transitions, summaries, funds, feedbacks, recipients, applications, uses
+    rounds = list((await session.exec(select(AssessmentRound))).all())
+    ranked = select(PrefectureAssessment).order_by(
+        col(PrefectureAssessment.rank), col(PrefectureAssessment.id)
+    )
+    prefectures = list((await session.exec(ranked)).all())
+    return ProvincialDemo(
+        counts, evaluations, transitions, summaries, funds, feedbacks, recipients, rounds, prefectures
     )

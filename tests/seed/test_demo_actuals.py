@@ -55,6 +55,8 @@ def test_counts(monitoring: MonitoringDemo) -> None:
         feedback_recipients=counts.feedback_recipients,
         result_applications=counts.result_applications,  # test_demo_result_application.py
         result_application_uses=counts.result_application_uses,
+        assessment_rounds=counts.assessment_rounds,  # test_demo_assessment.py
+        prefecture_assessments=counts.prefecture_assessments,
     )
     assert 30_000 < counts.indicator_actuals < 80_000 and 20_000 < counts.budget_executions < 60_000
 

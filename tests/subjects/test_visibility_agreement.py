@@ -54,6 +54,7 @@ from src.subjects.scope import RecordScope
 from tests.conftest import TEST_SECRET_KEY
 from tests.factories import make_actor, make_budget, make_goal, make_user
 from tests.subjects.application_rows import make_application_rows
+from tests.subjects.assessment_rows import make_assessment_rows
 from tests.subjects.assignment_rows import assign_at_random, make_assignment_rows
 from tests.subjects.conftest import (
     ALL_REGION_CODES,
@@ -148,6 +149,7 @@ async def make_rows(sessionmaker: Sessionmaker, rng: random.Random, actors: Sequ
         await make_rectification_rows(session, rng)
         await make_application_rows(session, rng)
         await make_disclosure_rows(session, rng)
+        await make_assessment_rows(session, rng)
         await make_assignment_rows(session, rng)
     administered = await make_administered_rows(sessionmaker, rng, [a.user_id for a in actors])
     return Drawn(funds=funds, actors=administered)

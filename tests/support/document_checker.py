@@ -157,6 +157,8 @@ WHOLE_VALUES: dict[str, Callable[[Mapping[str, Any]], list[str]]] = {
         *(r["target"] for f in context["goals"] for r in f["rows"]),
         *(v for r in context["results"] for v in (r["score"], r["grade"])),
     ],
+    # The ranking: rank and total whole (a sub-score with its counts may wrap after its score).
+    "ASSESSMENT_NOTICE": lambda context: _whole(*(r[k] for r in context["rows"] for k in ("rank", "total"))),
 }
 # Kinds that are forms, not 公文 (see the module's description).
 FORMS = frozenset({"MONITORING_TABLE", "SELF_EVALUATION_FORM"})

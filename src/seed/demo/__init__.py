@@ -6,6 +6,7 @@ the 2025 self-evaluations (evaluations.py), one of them entrusted to the third p
 letters to a few prefectures (feedbacks.py) and the rectification items raised from them (rectification.py).
 letters to a few prefectures (feedbacks.py); how 成都, 自贡 and the province used their 2025 evaluations
 (result_applications.py, Art. 20).
+letters to a few prefectures (feedbacks.py); its October assessment of the prefectures (assessment.py).
 
 Deterministic: one `random.Random(seed)` drives every choice, and every query is ordered, so the same seed
 gives the same rows. Requires the reference data; does not commit.
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from src.reports.storage import Storage
+from src.seed.demo.assessment import add_assessment
 from src.seed.demo.assignments import add_assignment
 from src.seed.demo.budgets import add_budgets, plan_figures
 from src.seed.demo.context import load_reference, require_empty
@@ -73,6 +75,8 @@ class DemoCounts:
     rectification_evidence: int
     result_applications: int
     result_application_uses: int
+    assessment_rounds: int
+    prefecture_assessments: int
 
 
 async def load_demo_data(
@@ -105,6 +109,7 @@ async def load_demo_data(
     feedbacks = await add_feedbacks(session, ref)  # draws nothing either
     rectification = await add_rectification(session, ref, storage)  # nor this
     applications = await add_result_applications(session, ref)  # nor this
+    assessment = await add_assessment(session, ref)  # nor does this
     return DemoCounts(
         organizations=organizations + len(counties),
         users=users + len(counties),
@@ -129,4 +134,6 @@ async def load_demo_data(
         rectification_evidence=rectification.rectification_evidence,
         result_applications=applications.result_applications,
         result_application_uses=applications.result_application_uses,
+        assessment_rounds=assessment.assessment_rounds,
+        prefecture_assessments=assessment.prefecture_assessments,
     )

@@ -96,6 +96,13 @@ class RuleSet:
     level1_weight_benefit: Decimal
     feedback_answer_days: Decimal
     rectification_days: Decimal
+    assessment_weight_deadlines: Decimal
+    assessment_weight_self_evaluation: Decimal
+    assessment_weight_rectification: Decimal
+    assessment_weight_warnings: Decimal
+    assessment_commend_from: Decimal
+    assessment_weak_below: Decimal
+    assessment_deadline: MonthDay
     built_in: Mapping[RuleKey, str] = field(compare=False, repr=False)  # the built-in value in this region
     origins: Mapping[RuleKey, RuleOrigin] = field(compare=False, repr=False)
 

@@ -37,6 +37,7 @@ A stored value that breaks either (written before these limits) is ignored when 
 the value of the region above applies; `fundperf migrate` reports such rows (statutory.py).
 """
 
+from dataclasses import replace
 from decimal import Decimal
 
 from src.services.rules.definition import (
@@ -132,6 +133,11 @@ def _deadline(
     )
 
 
+def _province_only(definition: RuleDefinition) -> RuleDefinition:
+    return replace(definition, scope=RuleScope.PROVINCE_ONLY, basis=ASSESSMENT_BASIS)
+
+
+ASSESSMENT_BASIS = "第二十二条：财政厅…应按照部门职责开展对各市（州）…的考核"
 # The longest abbreviation: with a family code (FAMILY_MAX_LENGTH, src/subjects/documents.py) it makes a
 # document number's prefix (DocumentNumber.prefix, 16 characters).
 DOCUMENT_ABBREVIATION_LENGTH = 8
@@ -293,6 +299,27 @@ DEFINITIONS: tuple[RuleDefinition, ...] = (
     # FORMS §4C 「收文之日起三十日内…制定整改措施」: an item's due date counts from the day it is raised.
     _count(
         K.RECTIFICATION_DAYS, "整改事项整改期限：提出之日起日数（第二十条）", "30", minimum="1", maximum="180"
+    # Art. 22 考核 (财政厅 with 人社厅, 省医保局, 省税务局 按照部门职责): the text sets no weights, bands or
+    # date; the province's own, never a prefecture's — a prefecture must not set what it is assessed by.
+    *(
+        _province_only(_decimal(key, f"考核权重：{label}（分，第二十二条）", default, minimum_inclusive=True))
+        for key, label, default in (
+            (K.ASSESSMENT_WEIGHT_DEADLINES, "按时完成各项工作", "40.00"),
+            (K.ASSESSMENT_WEIGHT_SELF_EVALUATION, "绩效自评完成及结果", "30.00"),
+            (K.ASSESSMENT_WEIGHT_RECTIFICATION, "问题整改", "15.00"),
+            (K.ASSESSMENT_WEIGHT_WARNINGS, "预警及时处置", "15.00"),
+        )
+    ),
+    _province_only(_decimal(K.ASSESSMENT_COMMEND_FROM, "考核“工作成效明显”予以表扬：总分不低于", "90.00")),
+    _province_only(_decimal(K.ASSESSMENT_WEAK_BELOW, "考核“工作推进不力”：总分低于", "60.00")),
+    # The text sets no date for the 通报; the province's default: 10月31日 of the year after.
+    _province_only(
+        RuleDefinition(
+            key=K.ASSESSMENT_DEADLINE,
+            kind=RuleKind.MONTH_DAY,
+            label="财政厅通报上年度考核结果截止日（第二十二条；办法未规定日期）",
+            default="10-31",
+        )
     ),
 )
 DEFINITION: dict[RuleKey, RuleDefinition] = {d.key: d for d in DEFINITIONS}

@@ -1,0 +1,1 @@
+"""GraphQL for the assessment of the prefectures (Art. 22)."""
