@@ -18,6 +18,7 @@ from collections.abc import Callable
 from docx.document import Document
 
 from report_templates.kinds import (
+    escalation_letter,
     evaluation_feedback_letter,
     goal_table,
     monitoring_compilation,
@@ -41,6 +42,9 @@ TEMPLATES: dict[str, Callable[[], Document]] = {
     "PROVINCIAL_EVALUATION_REPORT": provincial_evaluation_report.build,
     "PROVINCIAL_EVALUATION_SUMMARY": provincial_evaluation_summary.build,
     "EVALUATION_FEEDBACK_LETTER": evaluation_feedback_letter.build,
+    "ESCALATION_REMINDER": escalation_letter.reminder,
+    "ESCALATION_RECTIFICATION_NOTICE": escalation_letter.rectification_notice,
+    "ESCALATION_INTERVIEW_LETTER": escalation_letter.interview_letter,
 }
 
 

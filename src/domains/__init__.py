@@ -20,6 +20,7 @@ REGISTRATIONS = (
     "src.domains.assignments",
     "src.domains.provincial_evaluation",
     "src.domains.feedback",
+    "src.domains.escalation",
 )
 
 

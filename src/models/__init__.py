@@ -6,6 +6,7 @@ from src.models.audit import AuditEvent
 from src.models.auth import ApiToken, RefreshToken
 from src.models.budget import FundBudget, FundBudgetLine
 from src.models.document_number import DocumentNumber
+from src.models.escalation import EscalationCase, EscalationLetter
 from src.models.evaluation import SelfEvaluation, SelfEvaluationLine, SelfEvaluationTransition
 from src.models.event import Event
 from src.models.feedback import EvaluationFeedback, EvaluationFeedbackRecipient
@@ -50,6 +51,8 @@ __all__ = [
     "BudgetExecution",
     "DeadlineNotice",
     "DocumentNumber",
+    "EscalationCase",
+    "EscalationLetter",
     "EvaluationFeedback",
     "EvaluationFeedbackRecipient",
     "Event",

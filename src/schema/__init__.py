@@ -16,6 +16,8 @@ from src.schema.budgets.mutations import BudgetMutations
 from src.schema.budgets.queries import BudgetQueries
 from src.schema.deadlines.queries import DeadlineQueries
 from src.schema.errors import ERROR_TYPES, EXCEPTION_HANDLERS
+from src.schema.escalation.mutations import EscalationMutations
+from src.schema.escalation.queries import EscalationQueries
 from src.schema.evaluation.mutations import SelfEvaluationMutations
 from src.schema.evaluation.queries import SelfEvaluationQueries
 from src.schema.events.queries import EventQueries
@@ -73,6 +75,7 @@ Query = merge_types(
         AssignmentQueries,
         ProvincialEvaluationQueries,
         FeedbackQueries,
+        EscalationQueries,
     ),
 )
 Mutation = merge_types(
@@ -93,6 +96,7 @@ Mutation = merge_types(
         AssignmentMutations,
         ProvincialEvaluationMutations,
         FeedbackMutations,
+        EscalationMutations,
     ),
 )
 

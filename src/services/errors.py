@@ -109,6 +109,19 @@ class AssignmentErrorCode(StrEnum):
     ASSIGNMENT_ENDED = "ASSIGNMENT_ENDED"  # ended early, or its period is over: nothing to end
 
 
+class EscalationErrorCode(StrEnum):
+    """The 两书一函 escalation (Art. 22)."""
+
+    ESCALATION_EXISTS = "ESCALATION_EXISTS"  # one case per prefecture and budget year
+    ESCALATION_NOT_A_PREFECTURE = "ESCALATION_NOT_A_PREFECTURE"  # Art. 22 考核各市（州）: prefectures only
+    ESCALATION_TOO_EARLY = "ESCALATION_TOO_EARLY"  # the waiting period since the previous letter has not run
+    ESCALATION_PREVIOUS_ANSWERED = "ESCALATION_PREVIOUS_ANSWERED"  # answered, not marked unresolved
+    ESCALATION_LAST_LETTER = "ESCALATION_LAST_LETTER"  # the 约谈函 was the last: nothing to escalate to
+    ESCALATION_CLOSED = "ESCALATION_CLOSED"  # closed: no more letters, answers or judgments
+    ESCALATION_NO_LETTER = "ESCALATION_NO_LETTER"  # nothing sent yet to answer or judge
+    ESCALATION_NOT_ANSWERED = "ESCALATION_NOT_ANSWERED"  # the current letter awaits its answer
+
+
 class AuthErrorCode(StrEnum):
     INVALID_CREDENTIALS = "INVALID_CREDENTIALS"
     TOO_MANY_ATTEMPTS = "TOO_MANY_ATTEMPTS"
@@ -123,6 +136,7 @@ DOMAIN_ERROR_CODES: tuple[type[StrEnum], ...] = (
     AssignmentErrorCode,
     AuthErrorCode,
     WarningErrorCode,
+    EscalationErrorCode,
 )
 AnyCode = (
     CommonErrorCode
@@ -133,6 +147,7 @@ AnyCode = (
     | AssignmentErrorCode
     | AuthErrorCode
     | WarningErrorCode
+    | EscalationErrorCode
 )
 
 

@@ -177,6 +177,7 @@ def allowed(actor: Actor, action: Action, scope: Scope | None = None) -> bool:
             | Action.PROVINCIAL_SUMMARY_COMPILE
             | Action.FEEDBACK_DRAFT
             | Action.FEEDBACK_SEND
+            | Action.ESCALATION_MANAGE
         ):
             return actor.actor_type == ActorType.FINANCE and _provincial(actor, scope)
         case Action.FEEDBACK_ACKNOWLEDGE:
@@ -186,6 +187,9 @@ def allowed(actor: Actor, action: Action, scope: Scope | None = None) -> bool:
                 REVIEWER_OF.get(scope.administration) if scope.administration else None,
                 ActorType.AGENCY,
             )
+        case Action.ESCALATION_ANSWER:
+            # The prefecture escalated answers through its finance (its scope is that prefecture).
+            return actor.actor_type == ActorType.FINANCE and _same_region(actor, scope)
         case Action.PROVINCIAL_EVALUATION_DRAFT | Action.PROVINCIAL_EVALUATION_SUBMIT:
             return actor.actor_type == ActorType.AGENCY and _provincial(actor, scope)
         case Action.PROVINCIAL_EVALUATION_TAX_OPINION:

@@ -95,6 +95,8 @@ class RuleSet:
     level1_weight_output: Decimal
     level1_weight_benefit: Decimal
     feedback_answer_days: Decimal
+    escalation_answer_days: Decimal
+    escalation_wait_days: Decimal
     built_in: Mapping[RuleKey, str] = field(compare=False, repr=False)  # the built-in value in this region
     origins: Mapping[RuleKey, RuleOrigin] = field(compare=False, repr=False)
 
