@@ -1,6 +1,7 @@
 """The 两书一函 escalation (Art. 22 「对工作推进不力的，要严格按照预算绩效管理跟踪问效“两书一函”制度
-予以提醒督促、要求整改和工作约谈」): one case per prefecture and budget year, opened by 财政厅 (人社厅, 省医保局, 省税务局
-joint issuers by their duties) with a reason, optionally from the prefectures' assessment; up to three
+予以提醒督促、要求整改和工作约谈」):
+one case per prefecture and budget year, opened by
+财政厅 (人社厅, 省医保局, 省税务局 joint issuers by their duties) with a reason, optionally from the prefectures' assessment; up to three
 letters in order (1 提醒督促书, 2 整改通知书, 3 约谈函), each numbered at sending, answered by the
 prefecture's finance, judged by the province; closed with a resolution after a satisfactory answer.
 """
@@ -57,7 +58,8 @@ class EscalationCase(Versioned, table=True):
     status: EscalationStatus = Field(default=EscalationStatus.OPEN, sa_type=StrEnumType(EscalationStatus))
     level: int = 0  # the last letter sent: 0 none, 1 提醒督促, 2 要求整改, 3 工作约谈
     organization_id: int = Field(foreign_key="organization.id")  # 财政厅 (牵头)
-    # The joint issuers besides 财政厅 (人社厅, 省医保局, 省税务局 as their duties concern), chosen at opening.
+    # The joint issuers besides 财政厅 (人社厅, 省医保局, 省税务局 as their duties concern),
+    # chosen at opening.
     co_issuer_ids: list[int] | None = Field(default=None, sa_type=sa.JSON)
     opened_by: int | None = Field(default=None, foreign_key="app_user.id")
     resolution: str = _text()  # why it is closed (办结意见)

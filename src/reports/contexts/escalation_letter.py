@@ -2,9 +2,9 @@
 pure, no database. Each a numbered GB/T 9704 document of 财政厅 issued jointly (人社厅, 省医保局, 省税务局):
 the 版头 with its number, the title,
 主送 the prefecture's bodies (its tax bureau after a comma, as
-「成都市财政局、成都市人力资源和社会保障局、成都市医疗保障局，国家税务总局成都市税务局：」), the opening with
-the reason, 一、存在问题 (the facts), 二、the requirement (the 整改通知书's 问题清单, the 约谈函's 约谈安排) and
-the answer-by date, the signature of each issuing body and the 版记.
+「成都市财政局、成都市人力资源和社会保障局、成都市医疗保障局，国家税务总局成都市税务局：」),
+the opening with the reason, 一、存在问题 (the facts), 二、the requirement (the 整改通知书's
+问题清单, the 约谈函's 约谈安排) and the answer-by date, the signature of each issuing body and the 版记.
 
 Keys: the shared ones (`issued`, `draft_mark`, `issuer`, `doc_number`, `title`, `title_lines`,
 `recipients`, `body`, `signers`, `date`, `cc`, `printer`, `print_date`), `fact_heading`,

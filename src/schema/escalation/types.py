@@ -1,6 +1,6 @@
 """The 两书一函 escalation as GraphQL shows it (Art. 22):
-a prefecture's case, its status and level, its
-joint issuers and its letters in order (1 提醒督促书, 2 整改通知书 with its 问题清单, 3 约谈函 with its 约谈安排),
+a prefecture's case, its status and level, its joint issuers and its letters in order
+(1 提醒督促书, 2 整改通知书 with its 问题清单, 3 约谈函 with its 约谈安排),
 each with its number, sending, answer-by date and the prefecture's answer."""
 
 from datetime import date, datetime

@@ -1,6 +1,6 @@
 """A letter's own content by its level (FORMS §4C), checked where it enters the services:
-the 整改通知书's
-问题清单 (问题 | 整改要求 | 整改时限 | 责任单位), the 约谈函's 约谈事由, 约谈时间, 约谈地点, 约谈对象, 需准备材料;
+the 整改通知书's 问题清单 (问题 | 整改要求 | 整改时限 | 责任单位),
+the 约谈函's 约谈事由, 约谈时间, 约谈地点, 约谈对象, 需准备材料;
 the 提醒督促书 carries neither. Stored as JSON on the letter (dates and times as ISO text)."""
 
 from dataclasses import dataclass
