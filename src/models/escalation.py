@@ -1,9 +1,9 @@
 """The 两书一函 escalation (Art. 22 「对工作推进不力的，要严格按照预算绩效管理跟踪问效“两书一函”制度
-予以提醒督促、要求整改和工作约谈」):
-one case per prefecture and budget year, opened by
-财政厅 (人社厅, 省医保局, 省税务局 joint issuers by their duties) with a reason, optionally from the prefectures' assessment; up to three
-letters in order (1 提醒督促书, 2 整改通知书, 3 约谈函), each numbered at sending, answered by the
-prefecture's finance, judged by the province; closed with a resolution after a satisfactory answer.
+予以提醒督促、要求整改和工作约谈」): one case per prefecture and budget year, opened by 财政厅
+(人社厅, 省医保局, 省税务局 joint issuers by their duties) with a reason, optionally from the
+prefectures' assessment; up to three letters in order (1 提醒督促书, 2 整改通知书, 3 约谈函), each
+numbered at sending, answered by the prefecture's finance, judged by the province; closed with a
+resolution after a satisfactory answer.
 """
 
 from datetime import date, datetime
