@@ -96,6 +96,11 @@ WRITES = {
     "evaluationFeedbackUpdate": ("EVALUATION_FEEDBACK_CHANGED", "EvaluationFeedback"),
     "evaluationFeedbackSend": ("EVALUATION_FEEDBACK_STATUS_CHANGED", "EvaluationFeedback"),
     "evaluationFeedbackAcknowledge": ("EVALUATION_FEEDBACK_STATUS_CHANGED", "EvaluationFeedback"),
+    "escalationOpen": ("ESCALATION_STATUS_CHANGED", "EscalationCase"),
+    "escalationLetterSend": ("ESCALATION_STATUS_CHANGED", "EscalationCase"),
+    "escalationLetterAnswer": ("ESCALATION_STATUS_CHANGED", "EscalationCase"),
+    "escalationMarkUnresolved": ("ESCALATION_STATUS_CHANGED", "EscalationCase"),
+    "escalationClose": ("ESCALATION_STATUS_CHANGED", "EscalationCase"),
 }
 
 

@@ -516,9 +516,11 @@ async def assignment_end(gql: GraphQLClient) -> Call:
     return Call(document, {"id": str(row.id), "reason": "合同终止"})
 
 
-# The monitoring report's and compilation's cases, the provincial evaluation's and the feedback's register
-# themselves (mutation_cases_reports.py, mutation_cases_provincial.py, mutation_cases_feedback.py).
+# The monitoring report's and compilation's cases, the provincial evaluation's, the feedback's and the
+# escalation's register themselves (mutation_cases_reports.py, mutation_cases_provincial.py,
+# mutation_cases_feedback.py, mutation_cases_escalation.py).
 from tests.schema import (  # noqa: E402, F401
+    mutation_cases_escalation,
     mutation_cases_feedback,
     mutation_cases_provincial,
     mutation_cases_reports,

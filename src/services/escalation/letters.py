@@ -144,7 +144,8 @@ async def answer_letter(
     if not cleaned["answer"]:
         raise ValidationFailed([FieldProblem("input.answer", "答复内容：须填写", ErrorCode.REQUIRED)])
     letter = (await letters_of(session, row.id or 0))[-1]
-    before = {"answer": letter.answer, "answered_at": letter.answered_at}
+    answered = letter.answered_at.isoformat() if letter.answered_at else None
+    before = {"answer": letter.answer, "answered_at": answered}
     async with audit.changing(session=session, actor=actor, operation=operation, row=row):
         await claim(session=session, row=row, expected_version=row_version)
         now = utcnow()
@@ -154,7 +155,7 @@ async def answer_letter(
     await session.flush()
     await audit.record(
         session=session, actor=actor, operation=operation, target_type="EscalationLetter",
-        target_id=letter.id, before=before, after={"answer": letter.answer, "answered_at": now},
+        target_id=letter.id, before=before, after={"answer": letter.answer, "answered_at": now.isoformat()},
         extra={"case_id": row.id, "level": letter.level},
     )  # fmt: skip
     await event(
