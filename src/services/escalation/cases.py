@@ -91,6 +91,8 @@ async def open_case(
     if region is None or region.parent_id is None:
         raise NotFound("行政区划", region_code)
     province = await session.get_one(Region, region.parent_id)
+    while province.level != RegionLevel.PROVINCE and province.parent_id is not None:
+        province = await session.get_one(Region, province.parent_id)  # a county: the province above it
     policy.require(
         actor,
         policy.Action.ESCALATION_MANAGE,
