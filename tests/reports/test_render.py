@@ -20,6 +20,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bench.render import context as bench_context
 from src.models import Indicator
 from src.models.enums import ActorType, Administration, GoalStatus, IndicatorCategory
+from src.models.escalation import LEVEL_KINDS
 from src.models.evaluation import SelfEvaluationDocumentKind
 from src.models.feedback import FeedbackDocumentKind
 from src.models.goal import GoalDocumentKind
@@ -34,6 +35,7 @@ from src.services.errors import NotFound
 from src.subjects.registry import registry
 from tests.factories import issue_goal, make_budget, make_goal, make_user
 from tests.services.test_reads import actor
+from tests.support.escalation_documents import real_escalation
 from tests.support.feedback_documents import real_feedback
 from tests.support.monitoring_documents import real_monitoring_records
 from tests.support.provincial_records import real_provincial_records
@@ -197,6 +199,16 @@ async def _feedback(sessionmaker: async_sessionmaker[AsyncSession]) -> int:
     return _FEEDBACKS[id(sessionmaker)]
 
 
+_ESCALATIONS: dict[int, int] = {}
+
+
+async def _escalation(sessionmaker: async_sessionmaker[AsyncSession]) -> int:
+    """自贡's 两书一函 case with its three letters sent (tests/support/escalation_documents.py)."""
+    if id(sessionmaker) not in _ESCALATIONS:
+        _ESCALATIONS[id(sessionmaker)] = await real_escalation(sessionmaker)
+    return _ESCALATIONS[id(sessionmaker)]
+
+
 SUBJECTS: dict[str, Callable[[async_sessionmaker[AsyncSession]], Awaitable[int]]] = {
     GoalDocumentKind.GOAL_TABLE: _issued_goal,
     MonitoringDocumentKind.MONITORING_ENTRY_SHEET: _province_goal_in_force,
@@ -209,6 +221,7 @@ SUBJECTS: dict[str, Callable[[async_sessionmaker[AsyncSession]], Awaitable[int]]
     ProvincialEvaluationDocumentKind.PROVINCIAL_EVALUATION_REPORT: _provincial("report"),
     ProvincialEvaluationDocumentKind.PROVINCIAL_EVALUATION_SUMMARY: _provincial("summary"),
     FeedbackDocumentKind.EVALUATION_FEEDBACK_LETTER: _feedback,
+    **{kind: _escalation for kind in LEVEL_KINDS.values()},
 }
 
 

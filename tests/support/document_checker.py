@@ -152,6 +152,10 @@ WHOLE_VALUES: dict[str, Callable[[Mapping[str, Any]], list[str]]] = {
     "PROVINCIAL_EVALUATION_REPORT": _provincial_report_whole,
     "PROVINCIAL_EVALUATION_SUMMARY": _provincial_summary_whole,
     "EVALUATION_FEEDBACK_LETTER": lambda context: [],  # a letter: no table, nothing but prose
+    # The 两书一函 (Art. 22): prose too (the 问题清单 and 约谈安排 are numbered paragraphs).
+    "ESCALATION_REMINDER": lambda context: [],
+    "ESCALATION_RECTIFICATION_NOTICE": lambda context: [],
+    "ESCALATION_INTERVIEW_LETTER": lambda context: [],
 }
 # Kinds that are forms, not 公文 (see the module's description).
 FORMS = frozenset({"MONITORING_TABLE", "SELF_EVALUATION_FORM"})

@@ -41,11 +41,17 @@ def _item(i: int) -> str:
     return f"（{NUMERALS[i]}）" if i < len(NUMERALS) else f"（{i + 1}）"
 
 
+def sentence(text: str) -> str:
+    """A user's text closed with 。 unless it ends with a stop (the parts print one after another)."""
+    return text if text.endswith(("。", "；", "！", "？")) else f"{text}。"
+
+
 def _issues(content: dict[str, Any]) -> list[str]:
     rows = content.get("issues") or []
     return [
-        f"{_item(i)}问题：{row['problem']}整改要求：{row['requirement']}"
-        f"整改时限：{date_text(date.fromisoformat(row['deadline']))}前。责任单位：{row['responsible']}。"
+        f"{_item(i)}问题：{sentence(row['problem'])}整改要求：{sentence(row['requirement'])}"
+        f"整改时限：{date_text(date.fromisoformat(row['deadline']))}前。"
+        f"责任单位：{sentence(row['responsible'])}"
         for i, row in enumerate(rows)
     ]
 
