@@ -6,7 +6,13 @@ from dataclasses import dataclass
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from src.models import EvaluationFeedback, EvaluationFeedbackRecipient, FundType
+from src.models import (
+    EscalationCase,
+    EscalationLetter,
+    EvaluationFeedback,
+    EvaluationFeedbackRecipient,
+    FundType,
+)
 from src.models.provincial_evaluation import (
     ProvincialEvaluation,
     ProvincialEvaluationSummary,
@@ -24,6 +30,8 @@ class ProvincialDemo:
     funds: int
     feedbacks: list[EvaluationFeedback]  # Art. 19, in id order
     recipients: list[EvaluationFeedbackRecipient]
+    escalations: list[EscalationCase]  # Art. 22
+    escalation_letters: list[EscalationLetter]  # in case and level order
 
 
 async def read_provincial(session: AsyncSession, counts: DemoCounts) -> ProvincialDemo:
@@ -46,4 +54,10 @@ async def read_provincial(session: AsyncSession, counts: DemoCounts) -> Provinci
             )
         ).all()
     )
-    return ProvincialDemo(counts, evaluations, transitions, summaries, funds, feedbacks, recipients)
+    escalations = list((await session.exec(select(EscalationCase).order_by(col(EscalationCase.id)))).all())
+    letters = select(EscalationLetter).order_by(col(EscalationLetter.case_id), col(EscalationLetter.level))
+    escalation_letters = list((await session.exec(letters)).all())
+    return ProvincialDemo(
+        counts, evaluations, transitions, summaries, funds, feedbacks, recipients, escalations,
+        escalation_letters,
+    )  # fmt: skip

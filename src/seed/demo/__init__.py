@@ -3,7 +3,7 @@ county agencies of a few prefectures; in-year monitoring through DEMO_MONITORED_
 actuals, budget execution, warnings and their responses, one adjustment, the 2025 reports and compilations;
 the 2025 self-evaluations (evaluations.py), one of them entrusted to the third party (assignments.py); the
 2025 provincial evaluations and 财政厅's July summary (provincial_evaluations.py); its August feedback
-letters to a few prefectures (feedbacks.py).
+letters to a few prefectures (feedbacks.py); a 两书一函 in progress for 德阳市 (escalation.py).
 
 Deterministic: one `random.Random(seed)` drives every choice, and every query is ordered, so the same seed
 gives the same rows. Requires the reference data; does not commit.
@@ -19,6 +19,7 @@ from src.seed.demo.assignments import add_assignment
 from src.seed.demo.budgets import add_budgets, plan_figures
 from src.seed.demo.context import load_reference, require_empty
 from src.seed.demo.counties import add_county_agencies
+from src.seed.demo.escalation import add_escalation
 from src.seed.demo.evaluations import add_self_evaluations
 from src.seed.demo.feedbacks import add_feedbacks
 from src.seed.demo.figures import load_fund_profiles, load_prefecture_sizes
@@ -64,6 +65,8 @@ class DemoCounts:
     provincial_summaries: int
     evaluation_feedbacks: int
     feedback_recipients: int
+    escalations: int
+    escalation_letters: int
 
 
 async def load_demo_data(*, session: AsyncSession, seed: int = DEFAULT_SEED) -> DemoCounts:
@@ -91,6 +94,7 @@ async def load_demo_data(*, session: AsyncSession, seed: int = DEFAULT_SEED) -> 
     assignments = await add_assignment(session)  # draws nothing: the data above stays as it was
     provincial = await add_provincial_evaluations(session, rng, ref)
     feedbacks = await add_feedbacks(session, ref)  # draws nothing either
+    escalation = await add_escalation(session, ref)  # nor this
     return DemoCounts(
         organizations=organizations + len(counties),
         users=users + len(counties),
@@ -111,4 +115,6 @@ async def load_demo_data(*, session: AsyncSession, seed: int = DEFAULT_SEED) -> 
         provincial_summaries=provincial.provincial_summaries,
         evaluation_feedbacks=feedbacks.evaluation_feedbacks,
         feedback_recipients=feedbacks.feedback_recipients,
+        escalations=escalation.escalations,
+        escalation_letters=escalation.escalation_letters,
     )
