@@ -93,7 +93,6 @@ def escalation_letter_context(data: EscalationLetterData) -> dict[str, Any]:
     return {
         "issued": True,
         "draft_mark": "",
-        "issuer": issuer,
         "doc_number": data.number,
         "title": title,
         "title_lines": broken_title(title),
@@ -105,7 +104,6 @@ def escalation_letter_context(data: EscalationLetterData) -> dict[str, Any]:
         "requirement_paragraphs": requirement,
         "signers": data.issuers,
         "date": day,
-        "cc": "",
-        "printer": issuer,
-        "print_date": day,
+        # The 书's 版记; the 约谈函 is a 函 in the 信函格式, without 印发 lines (GB/T 9704 10.1).
+        **({} if data.level == 3 else {"issuer": issuer, "cc": "", "printer": issuer, "print_date": day}),
     }
