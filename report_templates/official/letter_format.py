@@ -18,8 +18,8 @@ from docx.text.paragraph import Paragraph
 
 from report_templates.official.letterhead import tag
 from report_templates.official.ooxml import PPR_ORDER, element, insert_in_order
-from report_templates.official.styles import DOC_NUMBER, DRAFT_MARK, ISSUER_SIZES, RED, issuer_style
-from report_templates.official.units import mm
+from report_templates.official.styles import DOC_NUMBER, DRAFT_MARK, ISSUER_SIZES, issuer_style
+from report_templates.official.units import RED, mm
 
 OVERHANG = mm(7)  # 170 mm rules on a 156 mm 版心
 THICK, THIN = 18, 6  # eighths of a point: 2.25 pt and 0.75 pt

@@ -23,7 +23,7 @@ from tests.schema.test_authorization_matrix import (
     only,
 )
 
-TEXTS = {"reason": "考核末位", "facts": "自评逾期", "requirement": "限期整改"}
+TEXTS: dict[str, Any] = {"reason": "考核末位", "facts": "自评逾期", "requirement": "限期整改"}
 PROVINCE_FINANCE = only(("FINANCE", "parent"))
 
 

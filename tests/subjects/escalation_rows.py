@@ -32,7 +32,7 @@ async def make_escalation_rows(session: AsyncSession, rng: random.Random) -> Non
             status = EscalationStatus.OPEN if level == 0 else rng.choice(SENT)
             session.add(
                 EscalationCase(
-                    region_id=region, province_id=province, year=year, reason="考核", status=status,
+                    region_id=region or 0, province_id=province, year=year, reason="考核", status=status,
                     level=level, organization_id=user.organization_id,
                 )
             )  # fmt: skip

@@ -4,18 +4,21 @@ joint issuers and sends the three letters in order through the services (the 提
 unanswered; the 整改通知书 with its 问题清单 on 1 April; the 约谈函 on 1 May)."""
 
 from datetime import date, datetime, timedelta, timezone
+from typing import Any
 
 import pytest
 from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
-from src.models import Organization, Region
+from src.models import EscalationCase, Organization, Region
 from src.models.enums import ActorType, Administration
+from src.services.actors import Actor
 from src.services.escalation.cases import open_case
 from src.services.escalation.content import Interview, Issue
 from src.services.escalation.letters import send_letter
 from src.services.monitoring import clock
 from tests.factories import make_actor
-from tests.services.conftest import PROVINCE, ZIGONG, Sessionmaker, act, bodies_of
+from tests.services.conftest import PROVINCE, ZIGONG, Call, Sessionmaker, act, bodies_of
 
 NAMES = {
     PROVINCE: {
@@ -46,6 +49,16 @@ INTERVIEW = Interview(
 )
 
 
+def _sending(actor: Actor, case_id: int, row_version: int, level: int) -> Call[tuple[EscalationCase, Any]]:
+    async def call(session: AsyncSession) -> tuple[EscalationCase, Any]:
+        return await send_letter(
+            session=session, actor=actor, case_id=case_id, row_version=row_version, **TEXTS,
+            issues=ISSUES if level == 2 else None, interview=INTERVIEW if level == 3 else None,
+        )  # fmt: skip
+
+    return call
+
+
 async def real_escalation(sessionmaker: Sessionmaker, *, letters: int = 3) -> int:
     """The id of 自贡's case with its first `letters` letters sent."""
     local = await bodies_of(sessionmaker, ZIGONG)  # its finance, 医保局, tax (and agency)
@@ -73,17 +86,9 @@ async def real_escalation(sessionmaker: Sessionmaker, *, letters: int = 3) -> in
         sessionmaker,
         lambda s: open_case(session=s, actor=finance, region_code=ZIGONG, year=2025, reason=TEXTS["reason"]),
     )
-    contents: dict[int, dict[str, object]] = {2: {"issues": ISSUES}, 3: {"interview": INTERVIEW}}
     for level in range(1, letters + 1):
         with pytest.MonkeyPatch.context() as patch:
             day = FIRST_SENT + timedelta(days=30 * (level - 1))
             patch.setattr(clock, "china_today", lambda day=day: day)
-            version = row.row_version
-            row, _ = await act(
-                sessionmaker,
-                lambda s, version=version, level=level, case_id=row.id or 0: send_letter(
-                    session=s, actor=finance, case_id=case_id, row_version=version, **TEXTS,
-                    **contents.get(level, {}),  # type: ignore[arg-type]
-                ),
-            )  # fmt: skip
+            row, _ = await act(sessionmaker, _sending(finance, row.id or 0, row.row_version, level))
     return row.id or 0
