@@ -19,6 +19,7 @@ from docx.document import Document
 
 from report_templates.kinds import (
     assessment_notice,
+    escalation_letter,
     evaluation_feedback_letter,
     goal_table,
     monitoring_compilation,
@@ -45,6 +46,9 @@ TEMPLATES: dict[str, Callable[[], Document]] = {
     "EVALUATION_FEEDBACK_LETTER": evaluation_feedback_letter.build,
     "PERFORMANCE_DISCLOSURE": performance_disclosure.build,
     "ASSESSMENT_NOTICE": assessment_notice.build,
+    "ESCALATION_REMINDER": escalation_letter.reminder,
+    "ESCALATION_RECTIFICATION_NOTICE": escalation_letter.rectification_notice,
+    "ESCALATION_INTERVIEW_LETTER": escalation_letter.interview_letter,
 }
 
 

@@ -24,6 +24,7 @@ REGISTRATIONS = (
     "src.domains.result_application",
     "src.domains.disclosure",
     "src.domains.assessment",
+    "src.domains.escalation",
 )
 
 

@@ -8,6 +8,7 @@ from src.models.auth import ApiToken, RefreshToken
 from src.models.budget import FundBudget, FundBudgetLine
 from src.models.disclosure import Disclosure, DisclosureItem
 from src.models.document_number import DocumentNumber
+from src.models.escalation import EscalationCase, EscalationLetter
 from src.models.evaluation import SelfEvaluation, SelfEvaluationLine, SelfEvaluationTransition
 from src.models.event import Event
 from src.models.feedback import EvaluationFeedback, EvaluationFeedbackRecipient
@@ -57,6 +58,8 @@ __all__ = [
     "Disclosure",
     "DisclosureItem",
     "DocumentNumber",
+    "EscalationCase",
+    "EscalationLetter",
     "EvaluationFeedback",
     "EvaluationFeedbackRecipient",
     "Event",

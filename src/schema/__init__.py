@@ -20,6 +20,8 @@ from src.schema.deadlines.queries import DeadlineQueries
 from src.schema.disclosure.mutations import DisclosureMutations
 from src.schema.disclosure.queries import DisclosureQueries
 from src.schema.errors import ERROR_TYPES, EXCEPTION_HANDLERS
+from src.schema.escalation.mutations import EscalationMutations
+from src.schema.escalation.queries import EscalationQueries
 from src.schema.evaluation.mutations import SelfEvaluationMutations
 from src.schema.evaluation.queries import SelfEvaluationQueries
 from src.schema.events.queries import EventQueries
@@ -85,6 +87,7 @@ Query = merge_types(
         ResultApplicationQueries,
         DisclosureQueries,
         AssessmentQueries,
+        EscalationQueries,
     ),
 )
 Mutation = merge_types(
@@ -109,6 +112,7 @@ Mutation = merge_types(
         ResultApplicationMutations,
         DisclosureMutations,
         AssessmentMutations,
+        EscalationMutations,
     ),
 )
 

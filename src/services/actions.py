@@ -78,3 +78,8 @@ class Action(StrEnum):
     # 省医保局 and 省税务局 each concur with the computation (按照部门职责). The scope is the province.
     ASSESSMENT_MANAGE = "ASSESSMENT_MANAGE"
     ASSESSMENT_CONCUR = "ASSESSMENT_CONCUR"
+    # The 两书一函 (Art. 22): 财政厅牵头 (人社厅、省医保局、省税务局 按部门职责联合) opens a
+    # prefecture's case, sends its letters, judges the answers and closes it; the prefecture's finance
+    # answers.
+    ESCALATION_MANAGE = "ESCALATION_MANAGE"
+    ESCALATION_ANSWER = "ESCALATION_ANSWER"

@@ -130,6 +130,17 @@ class AssessmentErrorCode(StrEnum):
     ASSESSMENT_WEIGHTS_INVALID = "ASSESSMENT_WEIGHTS_INVALID"  # not 100, or bands crossed
     ASSESSMENT_NOT_COMPUTED = "ASSESSMENT_NOT_COMPUTED"  # concurred with or published before computing
     ASSESSMENT_CONCURRENCE_REQUIRED = "ASSESSMENT_CONCURRENCE_REQUIRED"  # all three on this computation
+class EscalationErrorCode(StrEnum):
+    """The 两书一函 escalation (Art. 22)."""
+
+    ESCALATION_EXISTS = "ESCALATION_EXISTS"  # one case per prefecture and budget year
+    ESCALATION_NOT_A_PREFECTURE = "ESCALATION_NOT_A_PREFECTURE"  # Art. 22 考核各市（州）: prefectures only
+    ESCALATION_TOO_EARLY = "ESCALATION_TOO_EARLY"  # the waiting period since the previous letter has not run
+    ESCALATION_PREVIOUS_ANSWERED = "ESCALATION_PREVIOUS_ANSWERED"  # answered, not marked unresolved
+    ESCALATION_LAST_LETTER = "ESCALATION_LAST_LETTER"  # the 约谈函 was the last: nothing to escalate to
+    ESCALATION_CLOSED = "ESCALATION_CLOSED"  # closed: no more letters, answers or judgments
+    ESCALATION_NO_LETTER = "ESCALATION_NO_LETTER"  # nothing sent yet to answer or judge
+    ESCALATION_NOT_ANSWERED = "ESCALATION_NOT_ANSWERED"  # the current letter awaits its answer
 
 
 class AuthErrorCode(StrEnum):
@@ -149,6 +160,7 @@ DOMAIN_ERROR_CODES: tuple[type[StrEnum], ...] = (
     ResultApplicationErrorCode,
     DisclosureErrorCode,
     AssessmentErrorCode,
+    EscalationErrorCode,
 )
 AnyCode = (
     CommonErrorCode
@@ -162,6 +174,7 @@ AnyCode = (
     | ResultApplicationErrorCode
     | DisclosureErrorCode
     | AssessmentErrorCode
+    | EscalationErrorCode
 )
 
 

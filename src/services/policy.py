@@ -183,6 +183,7 @@ def allowed(actor: Actor, action: Action, scope: Scope | None = None) -> bool:
             | Action.FEEDBACK_DRAFT
             | Action.FEEDBACK_SEND
             | Action.ASSESSMENT_MANAGE
+            | Action.ESCALATION_MANAGE
         ):
             return actor.actor_type == ActorType.FINANCE and _provincial(actor, scope)
         case Action.FEEDBACK_ACKNOWLEDGE:
@@ -211,6 +212,8 @@ def allowed(actor: Actor, action: Action, scope: Scope | None = None) -> bool:
             | Action.DISCLOSURE_REPORT
             | Action.DISCLOSURE_PUBLISH
         ):
+        case Action.ESCALATION_ANSWER:
+            # The prefecture escalated answers through its finance (its scope is that prefecture).
             return actor.actor_type == ActorType.FINANCE and _same_region(actor, scope)
         case Action.PROVINCIAL_EVALUATION_DRAFT | Action.PROVINCIAL_EVALUATION_SUBMIT:
             return actor.actor_type == ActorType.AGENCY and _provincial(actor, scope)

@@ -116,6 +116,11 @@ WRITES = {
     "assessmentRoundCompute": ("ASSESSMENT_ROUND_COMPUTED", "AssessmentRound"),
     "assessmentRoundConcur": ("ASSESSMENT_ROUND_STATUS_CHANGED", "AssessmentRound"),
     "assessmentRoundPublish": ("ASSESSMENT_ROUND_STATUS_CHANGED", "AssessmentRound"),
+    "escalationOpen": ("ESCALATION_STATUS_CHANGED", "EscalationCase"),
+    "escalationLetterSend": ("ESCALATION_STATUS_CHANGED", "EscalationCase"),
+    "escalationLetterAnswer": ("ESCALATION_STATUS_CHANGED", "EscalationCase"),
+    "escalationMarkUnresolved": ("ESCALATION_STATUS_CHANGED", "EscalationCase"),
+    "escalationClose": ("ESCALATION_STATUS_CHANGED", "EscalationCase"),
 }
 
 

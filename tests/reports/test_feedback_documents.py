@@ -69,7 +69,7 @@ def test_art19_the_context_gives_exactly_the_templates_variables() -> None:
 def test_art19_a_joint_numbered_letter_to_the_regions_bodies_with_score_grade_and_time_limit() -> None:
     sent = feedback_letter_context(SENT)
     assert sent["issued"] and sent["doc_number"] == "川财社〔2026〕27号" and sent["draft_mark"] == ""
-    assert sent["issuer"] == sent["printer"] == "四川省财政厅"
+    assert "printer" not in sent and "cc" not in sent  # 信函格式: no 印发 lines (GB/T 9704 10.1)
     assert sent["signers"] == ["四川省财政厅", "四川省医疗保障局", "国家税务总局四川省税务局"]
     assert sent["recipients"] == "自贡市财政局、自贡市医疗保障局、自贡市医疗保障事务中心："
     assert sent["title"] == "关于反馈2025年度职工基本医疗保险（含生育保险）基金预算绩效评价结果的函"
@@ -86,6 +86,6 @@ def test_art19_a_joint_numbered_letter_to_the_regions_bodies_with_score_grade_an
 def test_art19_a_draft_prints_no_number_and_no_date() -> None:
     draft = feedback_letter_context(DRAFT)
     assert not draft["issued"] and draft["draft_mark"] == "草稿" and draft["doc_number"] == ""
-    assert draft["date"] == draft["print_date"] == ""
+    assert draft["date"] == ""
     assert draft["application_paragraphs"] == ["无。"]
     assert "（" not in draft["rectification_paragraphs"][-1]  # no answer-by date until sent

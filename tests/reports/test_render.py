@@ -22,6 +22,7 @@ from src.models import Indicator
 from src.models.disclosure import DisclosureDocumentKind
 from src.models.assessment import AssessmentDocumentKind
 from src.models.enums import ActorType, Administration, GoalStatus, IndicatorCategory
+from src.models.escalation import LEVEL_KINDS
 from src.models.evaluation import SelfEvaluationDocumentKind
 from src.models.feedback import FeedbackDocumentKind
 from src.models.goal import GoalDocumentKind
@@ -38,6 +39,7 @@ from tests.factories import issue_goal, make_budget, make_goal, make_user
 from tests.services.test_reads import actor
 from tests.support.disclosure_documents import real_disclosure
 from tests.support.assessment_documents import real_round
+from tests.support.escalation_documents import real_escalation
 from tests.support.feedback_documents import real_feedback
 from tests.support.monitoring_documents import real_monitoring_records
 from tests.support.provincial_records import real_provincial_records
@@ -220,6 +222,14 @@ async def _round(sessionmaker: async_sessionmaker[AsyncSession]) -> int:
     if id(sessionmaker) not in _ROUNDS:
         _ROUNDS[id(sessionmaker)] = await real_round(sessionmaker)
     return _ROUNDS[id(sessionmaker)]
+_ESCALATIONS: dict[int, int] = {}
+
+
+async def _escalation(sessionmaker: async_sessionmaker[AsyncSession]) -> int:
+    """自贡's 两书一函 case with its three letters sent (tests/support/escalation_documents.py)."""
+    if id(sessionmaker) not in _ESCALATIONS:
+        _ESCALATIONS[id(sessionmaker)] = await real_escalation(sessionmaker)
+    return _ESCALATIONS[id(sessionmaker)]
 
 
 SUBJECTS: dict[str, Callable[[async_sessionmaker[AsyncSession]], Awaitable[int]]] = {
@@ -236,6 +246,7 @@ SUBJECTS: dict[str, Callable[[async_sessionmaker[AsyncSession]], Awaitable[int]]
     FeedbackDocumentKind.EVALUATION_FEEDBACK_LETTER: _feedback,
     DisclosureDocumentKind.PERFORMANCE_DISCLOSURE: _disclosure,
     AssessmentDocumentKind.ASSESSMENT_NOTICE: _round,
+    **{kind: _escalation for kind in LEVEL_KINDS.values()},
 }
 
 

@@ -534,6 +534,11 @@ from tests.schema import (  # noqa: E402, F401
 # mutation_cases_feedback.py, mutation_cases_assessment.py).
 from tests.schema import (  # noqa: E402, F401
     mutation_cases_assessment,
+# The monitoring report's and compilation's cases, the provincial evaluation's, the feedback's and the
+# escalation's register themselves (mutation_cases_reports.py, mutation_cases_provincial.py,
+# mutation_cases_feedback.py, mutation_cases_escalation.py).
+from tests.schema import (  # noqa: E402, F401
+    mutation_cases_escalation,
     mutation_cases_feedback,
     mutation_cases_provincial,
     mutation_cases_rectification,

@@ -19,6 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from src.models import (
     Assignment,
     AuditEvent,
+    EscalationCase,
     EvaluationFeedback,
     EvaluationFeedbackRecipient,
     Event,
@@ -848,6 +849,10 @@ CASES.update(APPLICATION_CASES)
 from tests.schema.matrix_disclosure import DISCLOSURE_CASES  # noqa: E402
 
 CASES.update(DISCLOSURE_CASES)
+# The 两书一函's rows (Art. 22) too.
+from tests.schema.matrix_escalation import ESCALATION_CASES  # noqa: E402
+
+CASES.update(ESCALATION_CASES)
 
 
 def sees(key: str, relation: str, target: dict[str, Any]) -> bool:
@@ -857,6 +862,10 @@ def sees(key: str, relation: str, target: dict[str, Any]) -> bool:
         return True  # nothing exists yet (goalCreate): there is nothing to hide
     if key == "THIRD_PARTY":
         return False  # sees only what an evaluation assigns to it
+    if target.get("escalationDraft"):
+        # A 两书一函 case before its first letter (Art. 22) sits at the province, addressed to both
+        # administrations: the province's bodies see it, not the national departments.
+        return relation == "own" and key != "NATIONAL"
     if target.get("provinceOnly"):
         # A feedback's draft (Art. 19) sits at the province: its medical-fund bodies see it, nobody else.
         return relation == "own" and key not in ("HRSS", "AGENCY_HRSS", "NATIONAL")
@@ -874,6 +883,7 @@ async def fingerprint(session: AsyncSession) -> tuple[Any, ...]:
         IndicatorActual, BudgetExecution, MonitoringReport, MonitoringCompilation, SelfEvaluation,
         ProvincialEvaluation, ProvincialEvaluationSummary, EvaluationFeedback, RectificationItem,
         ProvincialEvaluation, ProvincialEvaluationSummary, EvaluationFeedback, ResultApplication,
+        ProvincialEvaluation, ProvincialEvaluationSummary, EvaluationFeedback, EscalationCase,
     )  # fmt: skip
     for model in (Goal, Indicator, FundBudget, *versioned):
         parts.append(

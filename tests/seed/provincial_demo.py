@@ -17,6 +17,11 @@ from src.models import (
     EvaluationFeedbackRecipient,
     FundType,
     PrefectureAssessment,
+    EscalationCase,
+    EscalationLetter,
+    EvaluationFeedback,
+    EvaluationFeedbackRecipient,
+    FundType,
 )
 from src.models.provincial_evaluation import (
     ProvincialEvaluation,
@@ -39,6 +44,8 @@ class ProvincialDemo:
     uses: list[ResultApplicationUse]  # in id order
     rounds: list[AssessmentRound] = field(default_factory=list)  # Art. 22
     prefecture_assessments: list[PrefectureAssessment] = field(default_factory=list)  # by rank
+    escalations: list[EscalationCase]  # Art. 22
+    escalation_letters: list[EscalationLetter]  # in case and level order
 
 
 async def read_provincial(session: AsyncSession, counts: DemoCounts) -> ProvincialDemo:
@@ -77,3 +84,10 @@ async def read_provincial(session: AsyncSession, counts: DemoCounts) -> Provinci
     return ProvincialDemo(
         counts, evaluations, transitions, summaries, funds, feedbacks, recipients, rounds, prefectures
     )
+    escalations = list((await session.exec(select(EscalationCase).order_by(col(EscalationCase.id)))).all())
+    letters = select(EscalationLetter).order_by(col(EscalationLetter.case_id), col(EscalationLetter.level))
+    escalation_letters = list((await session.exec(letters)).all())
+    return ProvincialDemo(
+        counts, evaluations, transitions, summaries, funds, feedbacks, recipients, escalations,
+        escalation_letters,
+    )  # fmt: skip

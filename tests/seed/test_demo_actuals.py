@@ -57,6 +57,8 @@ def test_counts(monitoring: MonitoringDemo) -> None:
         result_application_uses=counts.result_application_uses,
         assessment_rounds=counts.assessment_rounds,  # test_demo_assessment.py
         prefecture_assessments=counts.prefecture_assessments,
+        escalations=counts.escalations,  # test_demo_escalation.py
+        escalation_letters=counts.escalation_letters,
     )
     assert 30_000 < counts.indicator_actuals < 80_000 and 20_000 < counts.budget_executions < 60_000
 

@@ -67,6 +67,7 @@ from tests.subjects.conftest import (
     draw_actors,
 )
 from tests.subjects.disclosure_rows import make_disclosure_rows
+from tests.subjects.escalation_rows import make_escalation_rows
 from tests.subjects.evaluation_rows import make_evaluation_rows
 from tests.subjects.feedback_rows import make_feedback_rows
 from tests.subjects.monitoring_rows import make_monitoring_rows
@@ -151,6 +152,7 @@ async def make_rows(sessionmaker: Sessionmaker, rng: random.Random, actors: Sequ
         await make_disclosure_rows(session, rng)
         await make_assessment_rows(session, rng)
         await make_assignment_rows(session, rng)
+        await make_escalation_rows(session, rng)
     administered = await make_administered_rows(sessionmaker, rng, [a.user_id for a in actors])
     return Drawn(funds=funds, actors=administered)
 

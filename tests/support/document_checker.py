@@ -159,9 +159,17 @@ WHOLE_VALUES: dict[str, Callable[[Mapping[str, Any]], list[str]]] = {
     ],
     # The ranking: rank and total whole (a sub-score with its counts may wrap after its score).
     "ASSESSMENT_NOTICE": lambda context: _whole(*(r[k] for r in context["rows"] for k in ("rank", "total"))),
+    # The 两书一函 (Art. 22): prose too (the 问题清单 and 约谈安排 are numbered paragraphs).
+    "ESCALATION_REMINDER": lambda context: [],
+    "ESCALATION_RECTIFICATION_NOTICE": lambda context: [],
+    "ESCALATION_INTERVIEW_LETTER": lambda context: [],
 }
 # Kinds that are forms, not 公文 (see the module's description).
 FORMS = frozenset({"MONITORING_TABLE", "SELF_EVALUATION_FORM"})
+# Kinds in the 信函格式 (GB/T 9704 10.1: report_templates/official/letter_format.py): the issuers'
+# names over a red double rule, another at the first page's foot, whose own footer has no page number;
+# no 印发 lines.
+LETTER_FORMAT = frozenset({"EVALUATION_FEEDBACK_LETTER", "ESCALATION_INTERVIEW_LETTER"})
 
 
 def check_page(doc: Rendered) -> list[str]:
@@ -382,23 +390,32 @@ def check_number_and_dates(doc: Rendered, context: Mapping[str, Any], form: bool
         problems.append(f"signers {doc.by_style(roles.SIGNER)} ≠ {signers!r}")
     if doc.by_style(roles.DATE) != [context["date"] or BLANK_DATE]:
         problems.append(f"成文日期 {doc.by_style(roles.DATE)} ≠ {context['date'] or BLANK_DATE!r}")
-    if not form:
+    if not form and "printer" in context:  # a 信函格式 letter has no 印发 lines
         printed = f"{context['printer']}{context['print_date'] or BLANK_DATE}印发"
         if any(text != printed for text in doc.by_style(roles.IMPRINT) if "印发" in text):
             problems.append(f"印发 line ≠ {printed!r}")
     return problems
 
 
-def check_footers(doc: Rendered, form: bool = False) -> list[str]:
+def check_footers(doc: Rendered, form: bool = False, letter: bool = False) -> list[str]:
     """Different odd and even footers in every section, each with a PAGE field: portrait in the odd and
-    even page number styles, landscape in a text box turned a quarter (vert); the 版记 (none on a form)."""
+    even page number styles, landscape in a text box turned a quarter (vert); the 版记 (none on a form).
+    A 信函格式 `letter` has a first page footer of its own, without a page number, and no 印发 lines."""
     problems = []
     if not doc.document.settings.odd_and_even_pages_header_footer:
         problems.append("settings: no evenAndOddHeaders")
     for index, section in enumerate(doc.document.sections):
         types = sorted(section._sectPr.xpath("./w:footerReference/@w:type"))
-        if types != ["default", "even"]:
-            problems.append(f"section {index + 1}: footers {types}, not odd and even")
+        wanted = ["default", "even", "first"] if letter and index == 0 else ["default", "even"]
+        if types != wanted:
+            problems.append(f"section {index + 1}: footers {types}, not {wanted}")
+    if letter:
+        first = doc.document.sections[0].first_page_footer._element
+        if " PAGE " in "".join(first.xpath(".//w:fldSimple/@w:instr")):
+            problems.append("信函格式: a page number on the first page")
+        if any("印发" in text for _, _, text in doc.items):
+            problems.append("信函格式: 印发 lines printed")
+        return problems
     for index, kind, footer in doc.footers:
         style = roles.style_id(roles.PAGE_ODD if kind == "odd" else roles.PAGE_EVEN)
         numbers = [p for p in footer.iter(qn("w:p")) if style_of(p) == style]
@@ -437,5 +454,5 @@ def check_docx(blob: bytes, kind: str, context: Mapping[str, Any]) -> list[str]:
         *check_red(doc, context),
         *check_signals(doc),
         *check_number_and_dates(doc, context, form),
-        *check_footers(doc, form),
+        *check_footers(doc, form, kind in LETTER_FORMAT),
     ]

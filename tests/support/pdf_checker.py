@@ -25,7 +25,7 @@ from lxml import etree
 
 from report_templates.official import units
 from report_templates.official.letterhead import BLANK_DATE
-from tests.support.document_checker import FORMS, WHOLE_VALUES, with_defaults
+from tests.support.document_checker import FORMS, LETTER_FORMAT, WHOLE_VALUES, with_defaults
 
 PT_PER_MM = 72 / 25.4
 TOP, LEFT = 37 * PT_PER_MM, 28 * PT_PER_MM  # the 版心's edges on a portrait page (pt)
@@ -259,13 +259,17 @@ def _number(page: Page, n: int) -> list[Box] | None:
     return None
 
 
-def check_page_numbers(pages: Sequence[Page]) -> list[str]:
+def check_page_numbers(pages: Sequence[Page], letter: bool = False) -> list[str]:
     """ "— n —" on every page, n in order: portrait odd right and even left (one 4号 character in), its
     middle 7 mm under the 版心; landscape at the left edge (the upright sheet's foot), reaching to one
     character short of the 版心's far end (odd) or starting one in (even)."""
     problems = []
     for index, page in enumerate(pages):
         n = index + 1
+        if letter and n == 1:  # 信函格式: 首页不显示页码
+            if _number(page, 1) is not None:
+                problems.append("信函格式: a page number on the first page")
+            continue
         found = _number(page, n)
         if found is None:
             problems.append(f"page {n}: no page number — {n} —")
@@ -284,6 +288,16 @@ def check_page_numbers(pages: Sequence[Page]) -> list[str]:
             problems.append(
                 f"page {n}: the number is not {side}, 7 mm under the 版心 ({middle:.0f}, {end:.0f})"
             )
+    return problems
+
+
+def check_letter_foot(pdf: Path, pages: Sequence[Page]) -> list[str]:
+    """信函格式: no 印发 lines; the red double rule at the first page's foot (below the 版心)."""
+    problems = []
+    if any("".join(w.text for w in line).endswith("印发") for page in pages for line in page.lines):
+        problems.append("信函格式: 印发 lines printed")
+    if not any(y > TOP + TEXT_H for y in rules(pdf, 1)):
+        problems.append("信函格式: no rule at the first page's foot")
     return problems
 
 
@@ -315,6 +329,7 @@ def check_pdf(pdf: Path, kind: str, context: Mapping[str, Any]) -> list[str]:
         *check_whole(pages, kind, context),
         *check_red(pdf, pages, context),
         *check_texts(pages, context),
-        *check_page_numbers(pages),
-        *([] if kind in FORMS else check_imprint(pdf, pages, context)),
+        *check_page_numbers(pages, kind in LETTER_FORMAT),
+        *([] if kind in FORMS or kind in LETTER_FORMAT else check_imprint(pdf, pages, context)),
+        *(check_letter_foot(pdf, pages) if kind in LETTER_FORMAT and context["issued"] else []),
     ]

@@ -3,10 +3,11 @@ database. A numbered 函 of 财政厅 issued jointly with the fund's administrat
 its number once sent (草稿 before, a blank date), 主送 the region's finance, administration and agency, the
 opening paragraph, 一、评价结果 (the score and grade), 二、主要成效, 三、存在问题, 四、整改要求 (the
 recommendations, the requirement and the answer-by date: 收文之日起N日内), 五、结果应用, the signature of
-each issuing body and the 版记.
+each issuing body; in the 信函格式 (GB/T 9704 10.1: the issuers' names over the red double rule,
+no 印发 lines).
 
 Keys: the shared ones (`issued`, `draft_mark`, `issuer`, `doc_number`, `title`, `title_lines`,
-`recipients`, `body`, `signers`, `date`, `cc`, `printer`, `print_date`), `result_paragraphs`,
+`recipients`, `body`, `signers`, `date`), `result_paragraphs`,
 `achievement_paragraphs`, `problem_paragraphs`, `rectification_paragraphs` and `application_paragraphs`.
 """
 
@@ -59,7 +60,6 @@ def feedback_letter_context(data: FeedbackLetterData) -> dict[str, Any]:
     return {
         "issued": issued,
         "draft_mark": "" if issued else DRAFT_MARK,
-        "issuer": issuer,
         "doc_number": data.number if issued else "",
         "title": title,
         "title_lines": broken_title(title),
@@ -72,7 +72,4 @@ def feedback_letter_context(data: FeedbackLetterData) -> dict[str, Any]:
         "application_paragraphs": text_or_nothing(data.application),
         "signers": data.issuers,
         "date": day,
-        "cc": "",
-        "printer": issuer,
-        "print_date": day,
     }

@@ -7,6 +7,7 @@ letters to a few prefectures (feedbacks.py) and the rectification items raised f
 letters to a few prefectures (feedbacks.py); how 成都, 自贡 and the province used their 2025 evaluations
 (result_applications.py, Art. 20).
 letters to a few prefectures (feedbacks.py); its October assessment of the prefectures (assessment.py).
+letters to a few prefectures (feedbacks.py); a 两书一函 in progress for 德阳市 (escalation.py).
 
 Deterministic: one `random.Random(seed)` drives every choice, and every query is ordered, so the same seed
 gives the same rows. Requires the reference data; does not commit.
@@ -24,6 +25,7 @@ from src.seed.demo.assignments import add_assignment
 from src.seed.demo.budgets import add_budgets, plan_figures
 from src.seed.demo.context import load_reference, require_empty
 from src.seed.demo.counties import add_county_agencies
+from src.seed.demo.escalation import add_escalation
 from src.seed.demo.evaluations import add_self_evaluations
 from src.seed.demo.feedbacks import add_feedbacks
 from src.seed.demo.figures import load_fund_profiles, load_prefecture_sizes
@@ -77,6 +79,8 @@ class DemoCounts:
     result_application_uses: int
     assessment_rounds: int
     prefecture_assessments: int
+    escalations: int
+    escalation_letters: int
 
 
 async def load_demo_data(
@@ -110,6 +114,7 @@ async def load_demo_data(
     rectification = await add_rectification(session, ref, storage)  # nor this
     applications = await add_result_applications(session, ref)  # nor this
     assessment = await add_assessment(session, ref)  # nor does this
+    escalation = await add_escalation(session, ref)  # nor this
     return DemoCounts(
         organizations=organizations + len(counties),
         users=users + len(counties),
@@ -136,4 +141,6 @@ async def load_demo_data(
         result_application_uses=applications.result_application_uses,
         assessment_rounds=assessment.assessment_rounds,
         prefecture_assessments=assessment.prefecture_assessments,
+        escalations=escalation.escalations,
+        escalation_letters=escalation.escalation_letters,
     )

@@ -103,6 +103,8 @@ class RuleSet:
     assessment_commend_from: Decimal
     assessment_weak_below: Decimal
     assessment_deadline: MonthDay
+    escalation_answer_days: Decimal
+    escalation_wait_days: Decimal
     built_in: Mapping[RuleKey, str] = field(compare=False, repr=False)  # the built-in value in this region
     origins: Mapping[RuleKey, RuleOrigin] = field(compare=False, repr=False)
 

@@ -105,7 +105,16 @@ def _decimal(
     )
 
 
-def _count(key: RuleKey, label: str, default: str, *, minimum: str, maximum: str) -> RuleDefinition:
+def _count(
+    key: RuleKey,
+    label: str,
+    default: str,
+    *,
+    minimum: str,
+    maximum: str,
+    basis: str = "",
+    scope: RuleScope = RuleScope.ANY_REGION,
+) -> RuleDefinition:
     return RuleDefinition(
         key=key,
         kind=RuleKind.DECIMAL,
@@ -114,6 +123,8 @@ def _count(key: RuleKey, label: str, default: str, *, minimum: str, maximum: str
         minimum=Decimal(minimum),
         maximum=Decimal(maximum),
         places=0,
+        basis=basis,
+        scope=scope,
     )
 
 
@@ -320,6 +331,26 @@ DEFINITIONS: tuple[RuleDefinition, ...] = (
             label="财政厅通报上年度考核结果截止日（第二十二条；办法未规定日期）",
             default="10-31",
         )
+    # The 两书一函 (Art. 22) bind the prefecture escalated: the province's bodies set them, not the prefecture
+    # (it must not set the rules it is escalated by). FORMS §4C: answered 「收文之日起30日内」; the next
+    # letter only after the previous went unanswered or unresolved as long.
+    _count(
+        K.ESCALATION_ANSWER_DAYS,
+        "“两书一函”答复时限：发文之日起日数（第二十二条）",
+        "30",
+        minimum="1",
+        maximum="180",
+        basis="第二十二条：财政厅等按照“两书一函”制度予以提醒督促、要求整改和工作约谈",
+        scope=RuleScope.PROVINCE_ONLY,
+    ),
+    _count(
+        K.ESCALATION_WAIT_DAYS,
+        "“两书一函”升级等待期：上一函件发出之日起日数（第二十二条）",
+        "30",
+        minimum="1",
+        maximum="365",
+        basis="第二十二条：财政厅等按照“两书一函”制度予以提醒督促、要求整改和工作约谈",
+        scope=RuleScope.PROVINCE_ONLY,
     ),
 )
 DEFINITION: dict[RuleKey, RuleDefinition] = {d.key: d for d in DEFINITIONS}
