@@ -115,6 +115,8 @@ class ResultApplicationErrorCode(StrEnum):
 
     RESULT_APPLICATION_EXISTS = "RESULT_APPLICATION_EXISTS"  # one per pooling region, fund and year
     NO_USES = "NO_USES"  # recorded with at least one use
+
+
 class DisclosureErrorCode(StrEnum):
     """The performance disclosure (Art. 21)."""
 
@@ -123,6 +125,8 @@ class DisclosureErrorCode(StrEnum):
     NOTHING_TO_DISCLOSE = "NOTHING_TO_DISCLOSE"  # approved without any item
     SAME_USER_APPROVES = "SAME_USER_APPROVES"  # four eyes: the last editor may not approve
     RATE_LIMITED = "RATE_LIMITED"  # the public route: too many requests from one address
+
+
 class AssessmentErrorCode(StrEnum):
     """The assessment of the prefectures (Art. 22)."""
 
@@ -130,6 +134,8 @@ class AssessmentErrorCode(StrEnum):
     ASSESSMENT_WEIGHTS_INVALID = "ASSESSMENT_WEIGHTS_INVALID"  # not 100, or bands crossed
     ASSESSMENT_NOT_COMPUTED = "ASSESSMENT_NOT_COMPUTED"  # concurred with or published before computing
     ASSESSMENT_CONCURRENCE_REQUIRED = "ASSESSMENT_CONCURRENCE_REQUIRED"  # all three on this computation
+
+
 class EscalationErrorCode(StrEnum):
     """The 两书一函 escalation (Art. 22)."""
 

@@ -212,6 +212,7 @@ def allowed(actor: Actor, action: Action, scope: Scope | None = None) -> bool:
             | Action.DISCLOSURE_REPORT
             | Action.DISCLOSURE_PUBLISH
         ):
+            return actor.actor_type == ActorType.FINANCE and _same_region(actor, scope)
         case Action.ESCALATION_ANSWER:
             # The prefecture escalated answers through its finance (its scope is that prefecture).
             return actor.actor_type == ActorType.FINANCE and _same_region(actor, scope)

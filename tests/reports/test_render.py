@@ -19,8 +19,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bench.render import context as bench_context
 from src.models import Indicator
-from src.models.disclosure import DisclosureDocumentKind
 from src.models.assessment import AssessmentDocumentKind
+from src.models.disclosure import DisclosureDocumentKind
 from src.models.enums import ActorType, Administration, GoalStatus, IndicatorCategory
 from src.models.escalation import LEVEL_KINDS
 from src.models.evaluation import SelfEvaluationDocumentKind
@@ -37,8 +37,8 @@ from src.services.errors import NotFound
 from src.subjects.registry import registry
 from tests.factories import issue_goal, make_budget, make_goal, make_user
 from tests.services.test_reads import actor
-from tests.support.disclosure_documents import real_disclosure
 from tests.support.assessment_documents import real_round
+from tests.support.disclosure_documents import real_disclosure
 from tests.support.escalation_documents import real_escalation
 from tests.support.feedback_documents import real_feedback
 from tests.support.monitoring_documents import real_monitoring_records
@@ -214,6 +214,8 @@ async def _disclosure(sessionmaker: async_sessionmaker[AsyncSession]) -> int:
         await session.commit()
         assert goal.id is not None
     return await real_disclosure(sessionmaker, goal.id)
+
+
 _ROUNDS: dict[int, int] = {}
 
 
@@ -222,6 +224,8 @@ async def _round(sessionmaker: async_sessionmaker[AsyncSession]) -> int:
     if id(sessionmaker) not in _ROUNDS:
         _ROUNDS[id(sessionmaker)] = await real_round(sessionmaker)
     return _ROUNDS[id(sessionmaker)]
+
+
 _ESCALATIONS: dict[int, int] = {}
 
 

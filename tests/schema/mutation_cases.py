@@ -516,28 +516,11 @@ async def assignment_end(gql: GraphQLClient) -> Call:
     return Call(document, {"id": str(row.id), "reason": "合同终止"})
 
 
-# The monitoring report's and compilation's cases, the provincial evaluation's and the feedback's register
-# themselves (mutation_cases_reports.py, mutation_cases_provincial.py, mutation_cases_feedback.py), as do the
-# rectification items' (mutation_cases_rectification.py).
-# The monitoring report's and compilation's cases, the provincial evaluation's, the feedback's and the result
-# application's register themselves (mutation_cases_reports.py, mutation_cases_provincial.py,
-# mutation_cases_feedback.py, mutation_cases_application.py).
+# The cases of the later domains register themselves, each in its own module; these imports stay last.
 from tests.schema import (  # noqa: E402, F401
     mutation_cases_application,
-# The monitoring report's and compilation's cases, the provincial evaluation's, the feedback's and the
-# disclosure's register themselves (mutation_cases_reports.py, mutation_cases_provincial.py,
-# mutation_cases_feedback.py, mutation_cases_disclosure.py).
-from tests.schema import (  # noqa: E402, F401
-    mutation_cases_disclosure,
-# The monitoring report's and compilation's cases, the provincial evaluation's, the feedback's and the
-# assessment's register themselves (mutation_cases_reports.py, mutation_cases_provincial.py,
-# mutation_cases_feedback.py, mutation_cases_assessment.py).
-from tests.schema import (  # noqa: E402, F401
     mutation_cases_assessment,
-# The monitoring report's and compilation's cases, the provincial evaluation's, the feedback's and the
-# escalation's register themselves (mutation_cases_reports.py, mutation_cases_provincial.py,
-# mutation_cases_feedback.py, mutation_cases_escalation.py).
-from tests.schema import (  # noqa: E402, F401
+    mutation_cases_disclosure,
     mutation_cases_escalation,
     mutation_cases_feedback,
     mutation_cases_provincial,

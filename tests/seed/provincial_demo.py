@@ -7,21 +7,15 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from src.models import (
-    EvaluationFeedback,
-    EvaluationFeedbackRecipient,
-    FundType,
-    ResultApplication,
-    ResultApplicationUse,
     AssessmentRound,
-    EvaluationFeedback,
-    EvaluationFeedbackRecipient,
-    FundType,
-    PrefectureAssessment,
     EscalationCase,
     EscalationLetter,
     EvaluationFeedback,
     EvaluationFeedbackRecipient,
     FundType,
+    PrefectureAssessment,
+    ResultApplication,
+    ResultApplicationUse,
 )
 from src.models.provincial_evaluation import (
     ProvincialEvaluation,
@@ -42,10 +36,10 @@ class ProvincialDemo:
     recipients: list[EvaluationFeedbackRecipient]
     applications: list[ResultApplication]  # Art. 20, in id order
     uses: list[ResultApplicationUse]  # in id order
-    rounds: list[AssessmentRound] = field(default_factory=list)  # Art. 22
-    prefecture_assessments: list[PrefectureAssessment] = field(default_factory=list)  # by rank
     escalations: list[EscalationCase]  # Art. 22
     escalation_letters: list[EscalationLetter]  # in case and level order
+    rounds: list[AssessmentRound] = field(default_factory=list)  # Art. 22
+    prefecture_assessments: list[PrefectureAssessment] = field(default_factory=list)  # by rank
 
 
 async def read_provincial(session: AsyncSession, counts: DemoCounts) -> ProvincialDemo:
@@ -74,20 +68,15 @@ async def read_provincial(session: AsyncSession, counts: DemoCounts) -> Provinci
     uses = list(
         (await session.exec(select(ResultApplicationUse).order_by(col(ResultApplicationUse.id)))).all()
     )
-    return ProvincialDemo(
-        counts, evaluations, transitions, summaries, funds, feedbacks, recipients, applications, uses
     rounds = list((await session.exec(select(AssessmentRound))).all())
     ranked = select(PrefectureAssessment).order_by(
         col(PrefectureAssessment.rank), col(PrefectureAssessment.id)
     )
     prefectures = list((await session.exec(ranked)).all())
-    return ProvincialDemo(
-        counts, evaluations, transitions, summaries, funds, feedbacks, recipients, rounds, prefectures
-    )
     escalations = list((await session.exec(select(EscalationCase).order_by(col(EscalationCase.id)))).all())
     letters = select(EscalationLetter).order_by(col(EscalationLetter.case_id), col(EscalationLetter.level))
     escalation_letters = list((await session.exec(letters)).all())
     return ProvincialDemo(
-        counts, evaluations, transitions, summaries, funds, feedbacks, recipients, escalations,
-        escalation_letters,
+        counts, evaluations, transitions, summaries, funds, feedbacks, recipients, applications, uses,
+        escalations, escalation_letters, rounds, prefectures,
     )  # fmt: skip

@@ -53,6 +53,8 @@ def test_counts(monitoring: MonitoringDemo) -> None:
         provincial_summaries=counts.provincial_summaries,
         evaluation_feedbacks=counts.evaluation_feedbacks,  # test_demo_feedback.py
         feedback_recipients=counts.feedback_recipients,
+        rectification_items=counts.rectification_items,  # test_demo_rectification.py
+        rectification_evidence=counts.rectification_evidence,
         result_applications=counts.result_applications,  # test_demo_result_application.py
         result_application_uses=counts.result_application_uses,
         assessment_rounds=counts.assessment_rounds,  # test_demo_assessment.py

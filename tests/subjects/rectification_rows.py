@@ -24,7 +24,7 @@ async def make_rectification_rows(session: AsyncSession, rng: random.Random) -> 
         raised_on = date(2026, 1, 1) + timedelta(days=rng.randrange(300))
         session.add(
             RectificationItem(
-                region_id=rng.choice(regions), fund_type_id=rng.choice(funds), year=2025,
+                region_id=rng.choice(regions) or 0, fund_type_id=rng.choice(funds) or 0, year=2025,
                 category=rng.choice(list(RectificationCategory)), problem="问题", source_text="来源",
                 owner_organization_id=user.organization_id, raised_by_organization_id=user.organization_id,
                 raised_on=raised_on, due_on=raised_on + timedelta(days=30),

@@ -26,7 +26,6 @@ from src.schema.rectification.types import RectificationItem
 from src.schema.regions.loaders import region_by_id
 from src.schema.regions.types import Region
 from src.schema.transaction import current_actor
-from src.services.feedback.acknowledgements import recipients_of
 from src.services.rectification.items import ItemFilter, items_select
 
 strawberry.enum(FeedbackStatus, description="评价结果反馈状态：草稿、已反馈、已签收（地区三方均已签收）")

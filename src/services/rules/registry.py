@@ -310,6 +310,7 @@ DEFINITIONS: tuple[RuleDefinition, ...] = (
     # FORMS §4C 「收文之日起三十日内…制定整改措施」: an item's due date counts from the day it is raised.
     _count(
         K.RECTIFICATION_DAYS, "整改事项整改期限：提出之日起日数（第二十条）", "30", minimum="1", maximum="180"
+    ),
     # Art. 22 考核 (财政厅 with 人社厅, 省医保局, 省税务局 按照部门职责): the text sets no weights, bands or
     # date; the province's own, never a prefecture's — a prefecture must not set what it is assessed by.
     *(
@@ -331,6 +332,7 @@ DEFINITIONS: tuple[RuleDefinition, ...] = (
             label="财政厅通报上年度考核结果截止日（第二十二条；办法未规定日期）",
             default="10-31",
         )
+    ),
     # The 两书一函 (Art. 22) bind the prefecture escalated: the province's bodies set them, not the prefecture
     # (it must not set the rules it is escalated by). FORMS §4C: answered 「收文之日起30日内」; the next
     # letter only after the previous went unanswered or unresolved as long.
