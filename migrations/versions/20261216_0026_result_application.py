@@ -6,7 +6,7 @@ fund allocation with an amount in 万元, next year's goal, next year's budget) 
 changed.
 
 Revision ID: 0026
-Revises: 0024 (the lead re-chains it at the merge)
+Revises: 0025 (the lead re-chains it at the merge)
 Create Date: 2026-12-16 09:00:00
 """
 

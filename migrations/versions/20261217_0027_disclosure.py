@@ -6,7 +6,7 @@ rendered document's report job and
 its number (drawn at publishing). disclosure_item: a goal or evaluation result chosen, with a public note.
 
 Revision ID: 0027
-Revises: 0024
+Revises: 0026
 Create Date: 2026-12-17 09:00:00
 """
 

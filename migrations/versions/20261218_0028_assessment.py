@@ -6,7 +6,7 @@ prefecture_assessment: one per prefecture in a round, its facts (raw counts, 0â€
 and outcome.
 
 Revision ID: 0028
-Revises: 0024
+Revises: 0027
 Create Date: 2026-12-18 09:00:00
 """
 

@@ -1,12 +1,12 @@
 """两书一函 escalation (Art. 22): a prefecture's case per budget year and its three letters in order
 
-escalation_case: the prefecture, the year, the reason, the assessment it came from (assessment_id, no
-foreign key yet: the lead adds the FK to prefecture_assessment.id at merge), the status, the level reached,
+escalation_case: the prefecture, the year, the reason, the assessment it came from (assessment_id, a
+published prefecture_assessment row; set null should that row go), the status, the level reached,
 the joint issuers, the resolution. escalation_letter: each letter (1 提醒督促书, 2 整改通知书, 3 约谈函)
 with its content, number, sending, answer-by date and the prefecture's answer.
 
 Revision ID: 0029
-Revises: 0024
+Revises: 0028
 Create Date: 2026-12-19 09:00:00
 """
 
@@ -41,6 +41,12 @@ def upgrade() -> None:
         sa.Column("resolution", sa.Text(), nullable=False),
         sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("closed_by", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["assessment_id"],
+            ["prefecture_assessment.id"],
+            name=op.f("fk_escalation_case_assessment_id_prefecture_assessment"),
+            ondelete="SET NULL",
+        ),
         sa.ForeignKeyConstraint(
             ["closed_by"], ["app_user.id"], name=op.f("fk_escalation_case_closed_by_app_user")
         ),

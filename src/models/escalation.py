@@ -51,9 +51,11 @@ class EscalationCase(Versioned, table=True):
     region_id: int = Field(foreign_key="region.id", index=True)  # the prefecture (市（州）) escalated
     province_id: int = Field(foreign_key="region.id")  # where 财政厅 opens it
     year: int = Field(index=True)  # the budget year whose performance management was weak
-    # The prefectures' assessment that found it weak (Art. 22 考核). No foreign key in this branch: the
-    # lead adds the FK to prefecture_assessment.id at merge (that table is built in parallel).
-    assessment_id: int | None = Field(default=None, index=True)
+    # The prefectures' assessment that found it weak (Art. 22 考核): a published round's row of this
+    # prefecture and year (cases.open_case checks it).
+    assessment_id: int | None = Field(
+        default=None, foreign_key="prefecture_assessment.id", index=True, ondelete="SET NULL"
+    )
     reason: str = _text()  # why it is opened (工作推进不力的情形)
     status: EscalationStatus = Field(default=EscalationStatus.OPEN, sa_type=StrEnumType(EscalationStatus))
     level: int = 0  # the last letter sent: 0 none, 1 提醒督促, 2 要求整改, 3 工作约谈

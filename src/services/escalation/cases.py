@@ -11,7 +11,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.sql.expression import SelectOfScalar
 
-from src.models import Organization, Region
+from src.models import Organization, PrefectureAssessment, Region
 from src.models.enums import ActorType, RegionLevel, label_zh
 from src.models.escalation import EscalationCase, EscalationEventKind, EscalationLetter, EscalationStatus
 from src.services import audit, policy
@@ -114,6 +114,9 @@ async def open_case(
     if any(t not in JOINT_ISSUERS for t in wanted):
         message = "联合发文单位只能是人社厅、省医保局、省税务局"
         problems.append(FieldProblem("input.jointIssuers", message, ErrorCode.INVALID))
+    if assessment_id is not None and not await _published_result_of(session, assessment_id, region, year):
+        message = f"所依据的考核结果应为已通报的{region.name}{year}年度考核结果"
+        problems.append(FieldProblem("input.assessmentId", message, ErrorCode.INVALID))
     if problems:
         raise ValidationFailed(problems)
     co_issuers = await organizations_of(session, province.id or 0, wanted)
@@ -139,6 +142,13 @@ async def open_case(
     await audit.created(session=session, actor=actor, operation="escalationOpen", row=row)
     await event(session, actor, row, {"action": "OPEN", "toStatus": row.status.value})
     return row
+
+
+async def _published_result_of(session: AsyncSession, assessment_id: int, region: Region, year: int) -> bool:
+    """Whether `assessment_id` is the published assessment row of this prefecture and year: a case rests on
+    what the 考核结果通报 said, never on a draft computation."""
+    row = await session.get(PrefectureAssessment, assessment_id)
+    return row is not None and row.published and row.region_id == region.id and row.year == year
 
 
 def cases_select(

@@ -8,8 +8,10 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
-from src.models import RegionalRule
+from src.models import AssessmentRound, Organization, PrefectureAssessment, Region, RegionalRule
 from src.models.enums import ActorType
 from src.services.monitoring import clock
 from tests.factories import region_id
@@ -41,6 +43,17 @@ ISSUES = [{"problem": "自评报告逾期", "requirement": "补报并说明原�
            "responsible": "成都市财政局"}]  # fmt: skip
 INTERVIEW = {"matter": "整改不到位", "time": "2026-06-10T09:30:00+08:00", "place": "财政厅社会保障处会议室",
              "interviewees": "成都市财政局分管负责同志", "materials": "整改落实情况报告"}  # fmt: skip
+
+
+async def organization_of(session: AsyncSession, actor_type: ActorType, code: str) -> int:
+    stmt = (
+        select(Organization.id)
+        .join(Region, col(Region.id) == Organization.region_id)
+        .where(Organization.actor_type == actor_type, Region.code == code)
+    )
+    found = (await session.exec(stmt)).first()
+    assert found is not None
+    return found
 
 
 class Day:
@@ -240,3 +253,37 @@ async def test_art22_each_letter_sent_is_a_deadline_of_the_prefectures_finance_d
     assert found[0]["kindLabel"] == "答复“两书一函”（第二十二条）"
     assert found[0]["status"] == "OVERDUE"  # unanswered; today is the real day, long after
     assert found[1]["status"] == "LATE" and "整改通知书" in found[1]["label"]
+
+
+async def test_art22_a_case_rests_on_the_prefectures_published_assessment_not_a_draft_or_another(
+    gql: GraphQLClient, day: Day
+) -> None:
+    """The 两书一函 follow the 考核结果通报: a case opened from an assessment names the published row of
+    that prefecture and year; a draft computation or another prefecture's row is refused on the field, and
+    nothing is written."""
+    await bodies(gql.sessionmaker)
+    async with gql.sessionmaker() as session:
+        codes = (PROVINCE, PREFECTURE, "510300")
+        province, chengdu, other = [await region_id(session, code) for code in codes]
+        finance = await organization_of(session, ActorType.FINANCE, PROVINCE)
+        round_ = AssessmentRound(region_id=province, year=2025, organization_id=finance)
+        session.add(round_)
+        await session.flush()
+        ours = PrefectureAssessment(round_id=round_.id or 0, region_id=chengdu, year=2025)
+        theirs = PrefectureAssessment(round_id=round_.id or 0, region_id=other, year=2025, published=True)
+        session.add_all([ours, theirs])
+        await session.commit()
+    await gql.login_as(ActorType.FINANCE, PROVINCE)
+    fields = {"regionCode": PREFECTURE, "year": 2025, "reason": LETTER_TEXTS["reason"]}
+    for row in (ours, theirs):  # a draft computation; another prefecture's published row
+        refused = await call(gql, OPEN, {"input": {**fields, "assessmentId": str(row.id)}})
+        assert refused["__typename"] == "ValidationError", refused
+        assert [f["field"] for f in refused["fields"]] == ["input.assessmentId"]
+    assert (await gql.data(LIST, {"status": None}))["escalations"]["nodes"] == []
+    async with gql.sessionmaker() as session:
+        published = await session.get_one(PrefectureAssessment, ours.id)
+        published.published = True
+        session.add(published)
+        await session.commit()
+    case = await ok(gql, OPEN, {**fields, "assessmentId": str(ours.id)})
+    assert case["status"] == "OPEN"
