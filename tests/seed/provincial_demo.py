@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from src.models import EvaluationFeedback, EvaluationFeedbackRecipient, FundType
+from src.models import Disclosure, DisclosureItem, EvaluationFeedback, EvaluationFeedbackRecipient, FundType
 from src.models.provincial_evaluation import (
     ProvincialEvaluation,
     ProvincialEvaluationSummary,
@@ -24,6 +24,8 @@ class ProvincialDemo:
     funds: int
     feedbacks: list[EvaluationFeedback]  # Art. 19, in id order
     recipients: list[EvaluationFeedbackRecipient]
+    disclosures: list[Disclosure]  # Art. 21, in id order
+    disclosure_items: list[DisclosureItem]
 
 
 async def read_provincial(session: AsyncSession, counts: DemoCounts) -> ProvincialDemo:
@@ -46,4 +48,8 @@ async def read_provincial(session: AsyncSession, counts: DemoCounts) -> Provinci
             )
         ).all()
     )
-    return ProvincialDemo(counts, evaluations, transitions, summaries, funds, feedbacks, recipients)
+    disclosures = list((await session.exec(select(Disclosure).order_by(col(Disclosure.id)))).all())
+    items = list((await session.exec(select(DisclosureItem).order_by(col(DisclosureItem.id)))).all())
+    return ProvincialDemo(
+        counts, evaluations, transitions, summaries, funds, feedbacks, recipients, disclosures, items
+    )

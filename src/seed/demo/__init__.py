@@ -3,7 +3,8 @@ county agencies of a few prefectures; in-year monitoring through DEMO_MONITORED_
 actuals, budget execution, warnings and their responses, one adjustment, the 2025 reports and compilations;
 the 2025 self-evaluations (evaluations.py), one of them entrusted to the third party (assignments.py); the
 2025 provincial evaluations and 财政厅's July summary (provincial_evaluations.py); its August feedback
-letters to a few prefectures (feedbacks.py).
+letters to a few prefectures (feedbacks.py); the province's 2025 performance disclosure published and
+成都's in draft (disclosures.py).
 
 Deterministic: one `random.Random(seed)` drives every choice, and every query is ordered, so the same seed
 gives the same rows. Requires the reference data; does not commit.
@@ -19,6 +20,7 @@ from src.seed.demo.assignments import add_assignment
 from src.seed.demo.budgets import add_budgets, plan_figures
 from src.seed.demo.context import load_reference, require_empty
 from src.seed.demo.counties import add_county_agencies
+from src.seed.demo.disclosures import add_disclosures
 from src.seed.demo.evaluations import add_self_evaluations
 from src.seed.demo.feedbacks import add_feedbacks
 from src.seed.demo.figures import load_fund_profiles, load_prefecture_sizes
@@ -64,6 +66,8 @@ class DemoCounts:
     provincial_summaries: int
     evaluation_feedbacks: int
     feedback_recipients: int
+    disclosures: int
+    disclosure_items: int
 
 
 async def load_demo_data(*, session: AsyncSession, seed: int = DEFAULT_SEED) -> DemoCounts:
@@ -91,9 +95,10 @@ async def load_demo_data(*, session: AsyncSession, seed: int = DEFAULT_SEED) -> 
     assignments = await add_assignment(session)  # draws nothing: the data above stays as it was
     provincial = await add_provincial_evaluations(session, rng, ref)
     feedbacks = await add_feedbacks(session, ref)  # draws nothing either
+    disclosures = await add_disclosures(session, ref, password_hash)  # nor this
     return DemoCounts(
         organizations=organizations + len(counties),
-        users=users + len(counties),
+        users=users + len(counties) + disclosures.users,
         goals=len(goals) + monitoring.adjusted_goals,
         indicators=indicators + monitoring.adjusted_indicators,
         budgets=budget_count,
@@ -111,4 +116,6 @@ async def load_demo_data(*, session: AsyncSession, seed: int = DEFAULT_SEED) -> 
         provincial_summaries=provincial.provincial_summaries,
         evaluation_feedbacks=feedbacks.evaluation_feedbacks,
         feedback_recipients=feedbacks.feedback_recipients,
+        disclosures=disclosures.disclosures,
+        disclosure_items=disclosures.disclosure_items,
     )
