@@ -8,6 +8,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from src.models import (
     AssessmentRound,
+    Disclosure,
+    DisclosureItem,
     EscalationCase,
     EscalationLetter,
     EvaluationFeedback,
@@ -38,6 +40,8 @@ class ProvincialDemo:
     uses: list[ResultApplicationUse]  # in id order
     escalations: list[EscalationCase]  # Art. 22
     escalation_letters: list[EscalationLetter]  # in case and level order
+    disclosures: list[Disclosure]  # Art. 21, in id order
+    disclosure_items: list[DisclosureItem]
     rounds: list[AssessmentRound] = field(default_factory=list)  # Art. 22
     prefecture_assessments: list[PrefectureAssessment] = field(default_factory=list)  # by rank
 
@@ -76,7 +80,9 @@ async def read_provincial(session: AsyncSession, counts: DemoCounts) -> Provinci
     escalations = list((await session.exec(select(EscalationCase).order_by(col(EscalationCase.id)))).all())
     letters = select(EscalationLetter).order_by(col(EscalationLetter.case_id), col(EscalationLetter.level))
     escalation_letters = list((await session.exec(letters)).all())
+    disclosures = list((await session.exec(select(Disclosure).order_by(col(Disclosure.id)))).all())
+    items = list((await session.exec(select(DisclosureItem).order_by(col(DisclosureItem.id)))).all())
     return ProvincialDemo(
         counts, evaluations, transitions, summaries, funds, feedbacks, recipients, applications, uses,
-        escalations, escalation_letters, rounds, prefectures,
+        escalations, escalation_letters, disclosures, items, rounds, prefectures,
     )  # fmt: skip

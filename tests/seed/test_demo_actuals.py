@@ -61,6 +61,8 @@ def test_counts(monitoring: MonitoringDemo) -> None:
         prefecture_assessments=counts.prefecture_assessments,
         escalations=counts.escalations,  # test_demo_escalation.py
         escalation_letters=counts.escalation_letters,
+        disclosures=2,  # test_demo_disclosure.py
+        disclosure_items=counts.disclosure_items,
     )
     assert 30_000 < counts.indicator_actuals < 80_000 and 20_000 < counts.budget_executions < 60_000
 

@@ -3,11 +3,10 @@ county agencies of a few prefectures; in-year monitoring through DEMO_MONITORED_
 actuals, budget execution, warnings and their responses, one adjustment, the 2025 reports and compilations;
 the 2025 self-evaluations (evaluations.py), one of them entrusted to the third party (assignments.py); the
 2025 provincial evaluations and 财政厅's July summary (provincial_evaluations.py); its August feedback
-letters to a few prefectures (feedbacks.py) and the rectification items raised from them (rectification.py).
-letters to a few prefectures (feedbacks.py); how 成都, 自贡 and the province used their 2025 evaluations
-(result_applications.py, Art. 20).
-letters to a few prefectures (feedbacks.py); its October assessment of the prefectures (assessment.py).
-letters to a few prefectures (feedbacks.py); a 两书一函 in progress for 德阳市 (escalation.py).
+letters to a few prefectures (feedbacks.py) and the rectification items raised from them (rectification.py);
+how 成都, 自贡 and the province used their 2025 evaluations (result_applications.py, Art. 20); its October
+assessment of the prefectures (assessment.py); a 两书一函 in progress for 德阳市 (escalation.py); the
+province's 2025 performance disclosure published and 成都's in draft (disclosures.py).
 
 Deterministic: one `random.Random(seed)` drives every choice, and every query is ordered, so the same seed
 gives the same rows. Requires the reference data; does not commit.
@@ -25,6 +24,7 @@ from src.seed.demo.assignments import add_assignment
 from src.seed.demo.budgets import add_budgets, plan_figures
 from src.seed.demo.context import load_reference, require_empty
 from src.seed.demo.counties import add_county_agencies
+from src.seed.demo.disclosures import add_disclosures
 from src.seed.demo.escalation import add_escalation
 from src.seed.demo.evaluations import add_self_evaluations
 from src.seed.demo.feedbacks import add_feedbacks
@@ -81,6 +81,8 @@ class DemoCounts:
     prefecture_assessments: int
     escalations: int
     escalation_letters: int
+    disclosures: int
+    disclosure_items: int
 
 
 async def load_demo_data(
@@ -115,9 +117,10 @@ async def load_demo_data(
     applications = await add_result_applications(session, ref)  # nor this
     assessment = await add_assessment(session, ref)  # nor does this
     escalation = await add_escalation(session, ref)  # nor this
+    disclosures = await add_disclosures(session, ref, password_hash)  # nor this
     return DemoCounts(
         organizations=organizations + len(counties),
-        users=users + len(counties),
+        users=users + len(counties) + disclosures.users,
         goals=len(goals) + monitoring.adjusted_goals,
         indicators=indicators + monitoring.adjusted_indicators,
         budgets=budget_count,
@@ -143,4 +146,6 @@ async def load_demo_data(
         prefecture_assessments=assessment.prefecture_assessments,
         escalations=escalation.escalations,
         escalation_letters=escalation.escalation_letters,
+        disclosures=disclosures.disclosures,
+        disclosure_items=disclosures.disclosure_items,
     )
