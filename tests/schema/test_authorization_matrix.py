@@ -17,6 +17,7 @@ from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from src.models import (
+    AssessmentRound,
     Assignment,
     AuditEvent,
     EvaluationFeedback,
@@ -834,6 +835,10 @@ CASES: dict[str, Case] = {
 from tests.schema.matrix_feedback import FEEDBACK_CASES  # noqa: E402
 
 CASES.update(FEEDBACK_CASES)
+# The assessment's (Art. 22) too.
+from tests.schema.matrix_assessment import ASSESSMENT_CASES  # noqa: E402
+
+CASES.update(ASSESSMENT_CASES)
 
 
 def sees(key: str, relation: str, target: dict[str, Any]) -> bool:
@@ -843,6 +848,9 @@ def sees(key: str, relation: str, target: dict[str, Any]) -> bool:
         return True  # nothing exists yet (goalCreate): there is nothing to hide
     if key == "THIRD_PARTY":
         return False  # sees only what an evaluation assigns to it
+    if target.get("assessmentDraft"):
+        # A draft round (Art. 22) sits at the province, for both administrations: its bodies see it.
+        return relation == "own" and key != "NATIONAL"
     if target.get("provinceOnly"):
         # A feedback's draft (Art. 19) sits at the province: its medical-fund bodies see it, nobody else.
         return relation == "own" and key not in ("HRSS", "AGENCY_HRSS", "NATIONAL")
@@ -858,7 +866,7 @@ async def fingerprint(session: AsyncSession) -> tuple[Any, ...]:
     parts: list[Any] = []
     versioned = (
         IndicatorActual, BudgetExecution, MonitoringReport, MonitoringCompilation, SelfEvaluation,
-        ProvincialEvaluation, ProvincialEvaluationSummary, EvaluationFeedback,
+        ProvincialEvaluation, ProvincialEvaluationSummary, EvaluationFeedback, AssessmentRound,
     )  # fmt: skip
     for model in (Goal, Indicator, FundBudget, *versioned):
         parts.append(
