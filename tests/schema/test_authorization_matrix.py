@@ -17,8 +17,10 @@ from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from src.models import (
+    AssessmentRound,
     Assignment,
     AuditEvent,
+    Disclosure,
     EscalationCase,
     EvaluationFeedback,
     EvaluationFeedbackRecipient,
@@ -853,6 +855,10 @@ CASES.update(DISCLOSURE_CASES)
 from tests.schema.matrix_escalation import ESCALATION_CASES  # noqa: E402
 
 CASES.update(ESCALATION_CASES)
+# The assessment's (Art. 22) too.
+from tests.schema.matrix_assessment import ASSESSMENT_CASES  # noqa: E402
+
+CASES.update(ASSESSMENT_CASES)
 
 
 def sees(key: str, relation: str, target: dict[str, Any]) -> bool:
@@ -862,9 +868,9 @@ def sees(key: str, relation: str, target: dict[str, Any]) -> bool:
         return True  # nothing exists yet (goalCreate): there is nothing to hide
     if key == "THIRD_PARTY":
         return False  # sees only what an evaluation assigns to it
-    if target.get("escalationDraft"):
-        # A 两书一函 case before its first letter (Art. 22) sits at the province, addressed to both
-        # administrations: the province's bodies see it, not the national departments.
+    if target.get("escalationDraft") or target.get("assessmentDraft"):
+        # A 两书一函 case before its first letter and a draft assessment round (Art. 22) sit at the
+        # province, for both administrations: the province's bodies see them, not the national departments.
         return relation == "own" and key != "NATIONAL"
     if target.get("provinceOnly"):
         # A feedback's draft (Art. 19) sits at the province: its medical-fund bodies see it, nobody else.
@@ -882,8 +888,7 @@ async def fingerprint(session: AsyncSession) -> tuple[Any, ...]:
     versioned = (
         IndicatorActual, BudgetExecution, MonitoringReport, MonitoringCompilation, SelfEvaluation,
         ProvincialEvaluation, ProvincialEvaluationSummary, EvaluationFeedback, RectificationItem,
-        ProvincialEvaluation, ProvincialEvaluationSummary, EvaluationFeedback, ResultApplication,
-        ProvincialEvaluation, ProvincialEvaluationSummary, EvaluationFeedback, EscalationCase,
+        ResultApplication, EscalationCase, AssessmentRound, Disclosure,
     )  # fmt: skip
     for model in (Goal, Indicator, FundBudget, *versioned):
         parts.append(
