@@ -53,6 +53,8 @@ def test_counts(monitoring: MonitoringDemo) -> None:
         provincial_summaries=counts.provincial_summaries,
         evaluation_feedbacks=counts.evaluation_feedbacks,  # test_demo_feedback.py
         feedback_recipients=counts.feedback_recipients,
+        rectification_items=counts.rectification_items,  # test_demo_rectification.py
+        rectification_evidence=counts.rectification_evidence,
     )
     assert 30_000 < counts.indicator_actuals < 80_000 and 20_000 < counts.budget_executions < 60_000
 
