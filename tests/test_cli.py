@@ -25,6 +25,7 @@ def test_committed_schema_is_current(tmp_path: Path) -> None:
 def test_serve_migrates_seeds_and_answers(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
     env["DATABASE_URL"] = f"sqlite+aiosqlite:///{tmp_path / 'serve.db'}"
+    env["STORAGE_DIR"] = str(tmp_path / "storage")  # the demo's evidence file goes there, not to the repo's
     with serve_process(env=env, ready_timeout=120) as (base, _):
         query = """{ goals(filter: {year: 2026, regionCode: "510100"}) { totalCount nodes { title } }
                      organizations(regionCode: "510000") { totalCount } fundTypes { code } }"""
@@ -38,6 +39,7 @@ def test_serve_migrates_seeds_and_answers(tmp_path: Path) -> None:
         assert len(data["fundTypes"]) == 7
         assert data["goals"]["totalCount"] > 0 and "成都市" in data["goals"]["nodes"][0]["title"]
         assert data["organizations"]["totalCount"] > 0
+        assert len(list((tmp_path / "storage" / "rectification").rglob("*.pdf"))) == 1
         page = httpx.get(f"{base}/graphql", headers={"Accept": "text/html"}, timeout=10)
         assert "graphiql" in page.text.lower()
 

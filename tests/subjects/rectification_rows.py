@@ -18,8 +18,8 @@ async def make_rectification_rows(session: AsyncSession, rng: random.Random) -> 
     rng = random.Random(hash(rng.getstate()[1]) + 3)
     user = (await session.exec(select(User).order_by(col(User.id)))).first()
     assert user is not None
-    regions = (await session.exec(select(Region.id).order_by(col(Region.id)))).all()
-    funds = (await session.exec(select(FundType.id).order_by(col(FundType.id)))).all()
+    regions = [r for r in (await session.exec(select(Region.id).order_by(col(Region.id)))).all() if r]
+    funds = [f for f in (await session.exec(select(FundType.id).order_by(col(FundType.id)))).all() if f]
     for _ in range(ITEMS):
         raised_on = date(2026, 1, 1) + timedelta(days=rng.randrange(300))
         session.add(
