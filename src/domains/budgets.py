@@ -15,6 +15,9 @@ def register(registry: Registry) -> None:
             scope=budget_scope,
             clause=visible_budgets_clause,
             event_kinds=BudgetEventKind,
-            event_labels={BudgetEventKind.BUDGET_APPROVED: "基金预算批复"},
+            event_labels={
+                BudgetEventKind.BUDGET_APPROVED: "基金预算批复",
+                BudgetEventKind.BUDGET_CHANGED: "基金预算编制",
+            },
         )
     )

@@ -14,6 +14,7 @@ from src.models.types import Money, StrEnumType, UTCDateTime
 
 class BudgetEventKind(StrEnum):
     BUDGET_APPROVED = "BUDGET_APPROVED"
+    BUDGET_CHANGED = "BUDGET_CHANGED"  # a draft entered or its lines replaced (budgetCreate, budgetUpdate)
 
 
 class FundBudget(Versioned, table=True):

@@ -14,6 +14,7 @@ class Action(StrEnum):
     GOAL_NATIONAL_REVIEW = "GOAL_NATIONAL_REVIEW"  # 国家相关部门审核 (Art. 6)
     GOAL_TAX_OPINION = "GOAL_TAX_OPINION"  # 税务部门 concurs or objects to a draft (Art. 5, 7 商税务局)
     GOAL_ADJUSTMENT_REQUEST = "GOAL_ADJUSTMENT_REQUEST"  # start an adjustment of a goal in force (Art. 14)
+    BUDGET_DRAFT = "BUDGET_DRAFT"  # 编制预算草案: create a draft budget, replace its lines (Art. 7, 10)
     BUDGET_APPROVE = "BUDGET_APPROVE"  # 预算批复 (Art. 7: goals are its precondition)
     RULES_EDIT = "RULES_EDIT"  # the region's detailed rules (Art. 23): province and prefectures only
     AUDIT_READ = "AUDIT_READ"

@@ -63,6 +63,7 @@ class GoalErrorCode(StrEnum):
 class BudgetErrorCode(StrEnum):
     ALREADY_APPROVED = "ALREADY_APPROVED"
     GOAL_NOT_ISSUED = "GOAL_NOT_ISSUED"  # Art. 7: goals are the precondition of the budget
+    BUDGET_EXISTS = "BUDGET_EXISTS"  # one budget per pooling region, fund and year
 
 
 class WarningErrorCode(StrEnum):

@@ -109,6 +109,10 @@ def allowed(actor: Actor, action: Action, scope: Scope | None = None) -> bool:
         case Action.GOAL_DRAFT:
             # The agency drafts "with the tax department" (Art. 7): the agency holds the pen.
             return actor.actor_type == ActorType.AGENCY and _same_region(actor, scope)
+        case Action.BUDGET_DRAFT:
+            # The pooling region's agency compiles the draft budget, as it drafts the goals it rests on
+            # (Art. 7); its finance approves it (Art. 10, BUDGET_APPROVE).
+            return actor.actor_type == ActorType.AGENCY and _same_region(actor, scope)
         case Action.GOAL_TAX_OPINION:
             # The tax department of the goal's own region: 省税务局 for the province-wide goal (Art. 7).
             return actor.actor_type == ActorType.TAX and _same_region(actor, scope)

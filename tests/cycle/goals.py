@@ -1,17 +1,16 @@
 """Goals (Art. 6–10): the provincial agency drafts the province-wide annual goal from the indicator library,
 the provincial tax department concurs, the administration reviews it first, 财政厅 reviews it, sends it to the
 national departments, which approve it, and issues it; a prefecture-pooled fund's goal comes down to the
-pooling region (成都), which takes it through its own chain. The pooling region's finance approves its budget
-on the issued goal (the budget itself comes from the budget system: no mutation creates one). The 绩效目标表
-(GOAL_TABLE) of each pooling region's goal is printed."""
+pooling region (成都), which takes it through its own chain. The pooling region's agency enters the draft
+budget (budgetCreate, Art. 7: the goals come first) and its finance approves it on the issued goal (Art. 10).
+The 绩效目标表 (GOAL_TABLE) of each pooling region's goal is printed."""
 
+from decimal import Decimal
 from typing import Any
 
-from src.db import session_scope
-from src.models.enums import ActorType
+from src.models.enums import ActorType, BudgetItem
 from tests.cycle.documents import document
 from tests.cycle.state import PROVINCE, Cycle, Fund, call, ids
-from tests.factories import make_budget
 
 GOAL = """id rowVersion status documentNumber region { code }
   indicators { id lineageId level1 level3 kind unit comparator targetValue targetGrade weight aggregation }
@@ -28,6 +27,18 @@ TEMPLATES = """query($fund: String!) { indicatorTemplates(fundTypeCode: $fund) {
 READ = f"query($id: ID!) {{ goal(id: $id) {{ __typename ... on Goal {{ {GOAL} }} }} }}"
 APPROVE = """mutation($id: ID!, $rowVersion: Int!) { budgetApprove(id: $id, rowVersion: $rowVersion) {
   __typename ... on UserError { code message } } }"""
+BUDGET = """mutation($input: BudgetCreateInput!) { budgetCreate(input: $input) {
+  __typename ... on FundBudgetSuccess { budget { id rowVersion status } } ... on UserError { code message }
+  ... on ValidationError { fields { field code message } } } }"""
+# Every line of the budget, in yuan: the amounts the later stages' execution and self-evaluation read.
+BUDGET_LINES = [
+    {
+        "item": item.value,
+        "initialAmount": str(Decimal("1000000.10") * (order + 1)),
+        "adjustedAmount": "1234567.89" if item == BudgetItem.CONTRIBUTION else None,
+    }
+    for order, item in enumerate(BudgetItem)
+]
 # Units a decomposition takes the province's value for (RATE): no SUM split needs every region's budget.
 RATES = {"%", "‰", "百分点"}
 WEIGHTS = ("30", "20", "20", "20")  # the province's indicator total, 90 (Art. 23 default)
@@ -102,14 +113,15 @@ async def _province_goal(cycle: Cycle, fund: Fund) -> dict[str, Any]:
 
 
 async def _budget_approved(cycle: Cycle, fund: Fund) -> None:
-    async with session_scope(cycle.sessionmaker) as session:
-        budget = await make_budget(
-            session, fund_code=fund.code, region_code=fund.pooling_region, year=cycle.year
-        )
-        budget_id, row_version = str(budget.id), budget.row_version
+    """Art. 7, 10: the pooling region's agency compiles the draft budget, its finance approves it."""
+    await cycle.login(ActorType.AGENCY, fund.pooling_region, fund.administration)
+    fields = {"regionCode": fund.pooling_region, "fundTypeCode": fund.code, "year": cycle.year}
+    created = await call(cycle, BUDGET, {"input": {**fields, "lines": BUDGET_LINES}}, "FundBudgetSuccess")
+    budget = created["budget"]
+    assert budget["status"] == "DRAFT", budget
     await cycle.login(ActorType.FINANCE, fund.pooling_region)
-    await call(cycle, APPROVE, {"id": budget_id, "rowVersion": row_version}, "FundBudgetSuccess")
-    cycle.ids[cycle.key("budget", fund)] = budget_id
+    await call(cycle, APPROVE, ids(budget), "FundBudgetSuccess")
+    cycle.ids[cycle.key("budget", fund)] = budget["id"]
 
 
 async def run(cycle: Cycle) -> None:

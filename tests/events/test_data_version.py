@@ -52,6 +52,8 @@ WRITES = {
     "indicatorDelete": ("GOAL_CHANGED", "Goal"),
     "indicatorAddFromTemplates": ("GOAL_CHANGED", "Goal"),
     "goalDecompositionUpdate": ("GOAL_CHANGED", "Goal"),
+    "budgetCreate": ("BUDGET_CHANGED", "FundBudget"),
+    "budgetUpdate": ("BUDGET_CHANGED", "FundBudget"),
     "budgetApprove": ("BUDGET_APPROVED", "FundBudget"),
     "reportRequest": ("REPORT_JOB_CHANGED", "ReportJob"),
     "ruleSetUpdate": ("RULE_SET_CHANGED", "RuleSet"),

@@ -231,6 +231,31 @@ async def indicator_add_from_templates(gql: GraphQLClient) -> Call:
     )
 
 
+BUDGET_LINES = [
+    {"item": "CONTRIBUTION", "initialAmount": "1000.00"},
+    {"item": "BENEFITS", "initialAmount": "900"},
+]
+
+
+@case("budgetCreate")
+async def budget_create(gql: GraphQLClient) -> Call:
+    # Art. 7, 10: the pooling region's agency compiles the draft budget.
+    await drafter(gql)
+    fund = {"regionCode": PREFECTURE, "fundTypeCode": "EMPLOYEE_MEDICAL", "year": 2026}
+    fields = {**fund, "lines": BUDGET_LINES}
+    return Call(by_input("budgetCreate", "BudgetCreateInput"), {"input": fields})
+
+
+@case("budgetUpdate")
+async def budget_update(gql: GraphQLClient) -> Call:
+    async with gql.sessionmaker() as s:
+        budget = await make_budget(s, region_code=PREFECTURE)
+        await s.commit()
+    await drafter(gql)
+    fields = {"id": str(budget.id), "rowVersion": budget.row_version, "lines": BUDGET_LINES}
+    return Call(by_input("budgetUpdate", "BudgetUpdateInput"), {"input": fields})
+
+
 @case("budgetApprove")
 async def budget_approve(gql: GraphQLClient) -> Call:
     await goal(gql, GoalStatus.ISSUED)  # Art. 7: the goal in force comes first

@@ -245,6 +245,19 @@ def in_force(aggregation: Aggregation) -> Callable[[AsyncSession, str, int], Awa
     return build
 
 
+async def draft_budget(session: AsyncSession, region: str, year: int) -> dict[str, Any]:
+    budget = await make_budget(session, fund_code="EMPLOYEE_MEDICAL", region_code=region, year=year)
+    return {"id": str(budget.id), "rowVersion": budget.row_version, "status": "BUDGET"}
+
+
+BUDGET_LINES = [{"item": "BENEFITS", "initialAmount": "100.00"}]
+
+
+def new_budget(t: dict[str, Any]) -> dict[str, Any]:
+    fund = {"regionCode": t["region"], "fundTypeCode": "EMPLOYEE_MEDICAL", "year": t["year"]}
+    return {"input": {**fund, "lines": BUDGET_LINES}}
+
+
 async def approved_budget(session: AsyncSession, region: str, year: int) -> dict[str, Any]:
     budget = await make_budget(
         session, fund_code="EMPLOYEE_MEDICAL", region_code=region, year=year, status=BudgetStatus.APPROVED
@@ -606,6 +619,21 @@ CASES: dict[str, Case] = {
                 "items": [{"templateId": str(t["template"]), "weight": "5"}],
             }
         },
+        DRAFTER,
+    ),
+    # Art. 7, 10: the pooling region's agency compiles the draft budget, its finance approves it.
+    "budgetCreate": Case(
+        False,
+        nothing,
+        "mutation($input: BudgetCreateInput!) { budgetCreate(input: $input) { __typename } }",
+        new_budget,
+        DRAFTER,
+    ),
+    "budgetUpdate": Case(
+        False,
+        draft_budget,
+        "mutation($input: BudgetUpdateInput!) { budgetUpdate(input: $input) { __typename } }",
+        lambda t: {"input": {**ids(t), "lines": BUDGET_LINES}},
         DRAFTER,
     ),
     "budgetApprove": Case(False, budget_with_issued_goal, TRANSITION.format("budgetApprove"), ids, FIN),

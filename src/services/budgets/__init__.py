@@ -1,1 +1,2 @@
-"""Fund budgets (pooling region × fund × year): approval (Art. 7) and visibility-aware reads."""
+"""Fund budgets (pooling region × fund × year): the draft entered by the pooling region's agency (Art. 7, 10),
+approval (Art. 7, 14) and visibility-aware reads."""
