@@ -1,6 +1,6 @@
 """The demo's performance disclosures (Art. 21): 财政厅's 2025 disclosure published — the province's issued
 2025 goals and the seven approved provincial evaluation results, approved by another user than its last
-editor, reported to the 人大 on 1 September 2026, published on 10 September numbered after the feedback
+editor, reported to the 人大 on 28 August 2026, published on 31 August numbered after the feedback
 letters — and 成都's 2025 disclosure in draft."""
 
 from src.models.disclosure import DisclosureItemKind, DisclosureStatus
@@ -18,7 +18,7 @@ def test_art21_the_province_published_its_goals_and_the_seven_provincial_results
     published, draft = provincial.disclosures
     assert published.status == DisclosureStatus.PUBLISHED and draft.status == DisclosureStatus.DRAFT
     assert published.approved_by != published.last_edited_by  # four eyes
-    assert published.reported_on is not None and published.reported_on.isoformat() == "2026-09-01"
+    assert published.reported_on is not None and published.reported_on.isoformat() == "2026-08-28"
     items = [i for i in provincial.disclosure_items if i.disclosure_id == published.id]
     kinds = [i.kind for i in items]
     assert kinds.count(DisclosureItemKind.PROVINCIAL_EVALUATION) == 7

@@ -1,6 +1,6 @@
 """The demo's 两书一函 (Art. 22): 德阳's 2025 case in progress, the 提醒督促书 answered and marked
-unresolved, the 整改通知书 sent after the waiting period and unanswered, numbered after the feedback
-letters in 财政厅's 2026 sequence."""
+unresolved, the 整改通知书 sent after the waiting period and unanswered, numbered in 财政厅's 2026
+sequence in the order of their days: after the feedback letters (August) and the disclosure (31 August)."""
 
 from datetime import timedelta
 
@@ -22,9 +22,9 @@ def test_art22_deyang_reminded_unresolved_then_told_to_rectify(provincial: Provi
     assert notice.answered_at is None and notice.content["issues"]
     assert notice.sent_on >= reminder.sent_on + timedelta(days=30)  # the province's ESCALATION_WAIT_DAYS
     assert notice.answer_by == notice.sent_on + timedelta(days=30)
-    last_feedback = provincial.feedbacks[-1].document_number
-    assert last_feedback is not None
-    after = int(last_feedback.split("〕")[1].rstrip("号"))
+    disclosure = provincial.disclosures[0].document_number
+    assert disclosure is not None
+    after = int(disclosure.split("〕")[1].rstrip("号"))
     assert [reminder.document_number, notice.document_number] == [
         f"川财社〔2026〕{after + 1}号",
         f"川财社〔2026〕{after + 2}号",

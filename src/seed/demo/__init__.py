@@ -115,9 +115,11 @@ async def load_demo_data(
     feedbacks = await add_feedbacks(session, ref)  # draws nothing either
     rectification = await add_rectification(session, ref, storage)  # nor this
     applications = await add_result_applications(session, ref)  # nor this
-    assessment = await add_assessment(session, ref)  # nor does this
-    escalation = await add_escalation(session, ref)  # nor this
+    # Numbered in the order of their days: the disclosure (31 August), the 两书一函 (September, October),
+    # the assessment's 通报 (20 October).
     disclosures = await add_disclosures(session, ref, password_hash)  # nor this
+    escalation = await add_escalation(session, ref)  # nor this
+    assessment = await add_assessment(session, ref)  # nor does this
     return DemoCounts(
         organizations=organizations + len(counties),
         users=users + len(counties) + disclosures.users,

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlmodel import col, insert, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from src.models import AssessmentRound, DocumentNumber, PrefectureAssessment
+from src.models import AssessmentRound, DocumentNumber, PrefectureAssessment, RegionalRule
 from src.models.assessment import AssessmentOutcome, AssessmentStatus
 from src.models.enums import ActorType, Administration
 from src.reports.numbering import document_prefix
@@ -24,6 +24,7 @@ from src.seed.demo.monitoring_scopes import at_office_hours
 from src.services.assessment.computing import computed_rows
 from src.services.assessment.scope import ROUND
 from src.services.rules import rules_for_region
+from src.services.rules.definition import RuleKey
 from src.subjects.documents import FINANCE_SOCIAL_SECURITY
 
 ASSESSED_YEAR = 2025
@@ -54,6 +55,15 @@ async def add_assessment(session: AsyncSession, ref: DemoReference) -> Assessmen
         created_at=published - timedelta(days=7), updated_at=published, row_version=6,
     )  # fmt: skip
     session.add(row)
+    # The demo's generated monitoring answers most warnings late, so the default bands (90, 60) would call
+    # nearly every prefecture 工作推进不力: the demo province sets its own (Art. 23, province-only rules).
+    session.add_all(
+        RegionalRule(region_id=ref.province.id or 0, key=key, value=value)
+        for key, value in (
+            (RuleKey.ASSESSMENT_COMMEND_FROM, "62.00"),
+            (RuleKey.ASSESSMENT_WEAK_BELOW, "45.00"),
+        )
+    )
     await session.flush()
     rows, weights = await computed_rows(
         session=session, province=ref.province, assessment=row, today=PUBLISHED_ON - timedelta(days=6)

@@ -1,7 +1,7 @@
 """Demo performance disclosures (Art. 21): 财政厅's 2025 disclosure PUBLISHED — the province's issued 2025
 goals (of the funds pooled at the province) and the seven approved provincial evaluation results —
 approved in August 2026 by a second user of 财政厅 (复核, four eyes: the one added here), reported to the
-省人大常委会 on 1 September and published on 10 September under the next 财社 number; and 成都's 2025
+省人大常委会 on 28 August and published on 31 August under the next 财社 number; and 成都's 2025
 disclosure as a DRAFT holding its issued goals. Rows, as the feedbacks are (feedbacks.py): the services
 would stamp every step with today. The published one's document is rendered on request (its report job is
 not part of the demo). It draws nothing from the demo's generator: the data before it stays as it was.
@@ -28,9 +28,9 @@ from src.services.rules import rules_for_region
 from src.subjects.documents import FINANCE_SOCIAL_SECURITY
 
 YEAR = 2025
-APPROVED = datetime.combine(date(YEAR + 1, 8, 28), time(10, 0), CHINA)
-REPORTED_ON = date(YEAR + 1, 9, 1)
-PUBLISHED = datetime.combine(date(YEAR + 1, 9, 10), time(9, 30), CHINA)
+APPROVED = datetime.combine(date(YEAR + 1, 8, 26), time(10, 0), CHINA)
+REPORTED_ON = date(YEAR + 1, 8, 28)
+PUBLISHED = datetime.combine(date(YEAR + 1, 8, 31), time(9, 30), CHINA)
 REVIEWER = "fin_review_510000"  # 财政厅's second user: approves what the first edited
 PREFACE = (
     "为加大社会保险基金绩效信息公开力度，接受人大和社会各界监督，"
