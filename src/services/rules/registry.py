@@ -37,9 +37,10 @@ A stored value that breaks either (written before these limits) is ignored when 
 the value of the region above applies; `fundperf migrate` reports such rows (statutory.py).
 """
 
-from dataclasses import replace
-from decimal import Decimal
-
+from src.services.rules.after_evaluation import AFTER_EVALUATION
+from src.services.rules.builders import count_rule as _count
+from src.services.rules.builders import deadline_rule as _deadline
+from src.services.rules.builders import decimal_rule as _decimal
 from src.services.rules.definition import (
     CHOICE_LABELS,
     EqIndicatorScoring,
@@ -85,70 +86,6 @@ __all__ = [
 ]
 
 
-def _decimal(
-    key: RuleKey,
-    label: str,
-    default: str,
-    *,
-    minimum: str = "0",
-    minimum_inclusive: bool = False,
-    maximum: str = "100",
-) -> RuleDefinition:
-    return RuleDefinition(
-        key=key,
-        kind=RuleKind.DECIMAL,
-        label=label,
-        default=default,
-        minimum=Decimal(minimum),
-        minimum_inclusive=minimum_inclusive,
-        maximum=Decimal(maximum),
-    )
-
-
-def _count(
-    key: RuleKey,
-    label: str,
-    default: str,
-    *,
-    minimum: str,
-    maximum: str,
-    basis: str = "",
-    scope: RuleScope = RuleScope.ANY_REGION,
-) -> RuleDefinition:
-    return RuleDefinition(
-        key=key,
-        kind=RuleKind.DECIMAL,
-        label=label,
-        default=default,
-        minimum=Decimal(minimum),
-        maximum=Decimal(maximum),
-        places=0,
-        basis=basis,
-        scope=scope,
-    )
-
-
-def _deadline(
-    key: RuleKey, label: str, default: str, *, basis: str, scope: RuleScope = RuleScope.ANY_REGION
-) -> RuleDefinition:
-    """A date the text fixes (`default`, also its `latest`): regions may only bring it forward."""
-    month, day = default.split("-")
-    return RuleDefinition(
-        key=key,
-        kind=RuleKind.MONTH_DAY,
-        label=label,
-        default=default,
-        latest=MonthDay(int(month), int(day)),
-        basis=basis,
-        scope=scope,
-    )
-
-
-def _province_only(definition: RuleDefinition) -> RuleDefinition:
-    return replace(definition, scope=RuleScope.PROVINCE_ONLY, basis=ASSESSMENT_BASIS)
-
-
-ASSESSMENT_BASIS = "第二十二条：财政厅…应按照部门职责开展对各市（州）…的考核"
 # The longest abbreviation: with a family code (FAMILY_MAX_LENGTH, src/subjects/documents.py) it makes a
 # document number's prefix (DocumentNumber.prefix, 16 characters).
 DOCUMENT_ABBREVIATION_LENGTH = 8
@@ -299,61 +236,7 @@ DEFINITIONS: tuple[RuleDefinition, ...] = (
     _decimal(K.LEVEL1_WEIGHT_PROCESS, "一级指标“过程”权重（分）", "18.00", minimum_inclusive=True),
     _decimal(K.LEVEL1_WEIGHT_OUTPUT, "一级指标“产出”权重（分）", "36.00", minimum_inclusive=True),
     _decimal(K.LEVEL1_WEIGHT_BENEFIT, "一级指标“效益”权重（分）", "27.00", minimum_inclusive=True),
-    # FORMS §4C: 「请于收文之日起30日内将整改情况书面报送」 (Art. 19 feedback; a region may shorten it).
-    _count(
-        K.FEEDBACK_ANSWER_DAYS,
-        "评价结果反馈整改情况报送时限：收文之日起日数（第十九条）",
-        "30",
-        minimum="1",
-        maximum="180",
-    ),
-    # FORMS §4C 「收文之日起三十日内…制定整改措施」: an item's due date counts from the day it is raised.
-    _count(
-        K.RECTIFICATION_DAYS, "整改事项整改期限：提出之日起日数（第二十条）", "30", minimum="1", maximum="180"
-    ),
-    # Art. 22 考核 (财政厅 with 人社厅, 省医保局, 省税务局 按照部门职责): the text sets no weights, bands or
-    # date; the province's own, never a prefecture's — a prefecture must not set what it is assessed by.
-    *(
-        _province_only(_decimal(key, f"考核权重：{label}（分，第二十二条）", default, minimum_inclusive=True))
-        for key, label, default in (
-            (K.ASSESSMENT_WEIGHT_DEADLINES, "按时完成各项工作", "40.00"),
-            (K.ASSESSMENT_WEIGHT_SELF_EVALUATION, "绩效自评完成及结果", "30.00"),
-            (K.ASSESSMENT_WEIGHT_RECTIFICATION, "问题整改", "15.00"),
-            (K.ASSESSMENT_WEIGHT_WARNINGS, "预警及时处置", "15.00"),
-        )
-    ),
-    _province_only(_decimal(K.ASSESSMENT_COMMEND_FROM, "考核“工作成效明显”予以表扬：总分不低于", "90.00")),
-    _province_only(_decimal(K.ASSESSMENT_WEAK_BELOW, "考核“工作推进不力”：总分低于", "60.00")),
-    # The text sets no date for the 通报; the province's default: 10月31日 of the year after.
-    _province_only(
-        RuleDefinition(
-            key=K.ASSESSMENT_DEADLINE,
-            kind=RuleKind.MONTH_DAY,
-            label="财政厅通报上年度考核结果截止日（第二十二条；办法未规定日期）",
-            default="10-31",
-        )
-    ),
-    # The 两书一函 (Art. 22) bind the prefecture escalated: the province's bodies set them, not the prefecture
-    # (it must not set the rules it is escalated by). FORMS §4C: answered 「收文之日起30日内」; the next
-    # letter only after the previous went unanswered or unresolved as long.
-    _count(
-        K.ESCALATION_ANSWER_DAYS,
-        "“两书一函”答复时限：发文之日起日数（第二十二条）",
-        "30",
-        minimum="1",
-        maximum="180",
-        basis="第二十二条：财政厅等按照“两书一函”制度予以提醒督促、要求整改和工作约谈",
-        scope=RuleScope.PROVINCE_ONLY,
-    ),
-    _count(
-        K.ESCALATION_WAIT_DAYS,
-        "“两书一函”升级等待期：上一函件发出之日起日数（第二十二条）",
-        "30",
-        minimum="1",
-        maximum="365",
-        basis="第二十二条：财政厅等按照“两书一函”制度予以提醒督促、要求整改和工作约谈",
-        scope=RuleScope.PROVINCE_ONLY,
-    ),
+    *AFTER_EVALUATION,  # Art. 19–22 (after_evaluation.py)
 )
 DEFINITION: dict[RuleKey, RuleDefinition] = {d.key: d for d in DEFINITIONS}
 assert list(DEFINITION) == list(RuleKey), "one definition per key, in the order of RuleKey"
