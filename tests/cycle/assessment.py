@@ -12,7 +12,7 @@ from tests.reports.test_jobs import docx_text
 from tests.schema.assessment.test_assessment import OPEN
 
 SUCCESS = "AssessmentRoundSuccess"
-FIELDS = """id rowVersion status documentNumber prefectures { id rank total outcome region { code }
+FIELDS = """id rowVersion status documentNumber prefectures { id rank total outcome region { code name }
   facts { evaluationsOwed evaluationsAccepted rectificationItems rectificationClosed rectificationOnTime
     rectificationScore } }"""
 STEP = """mutation($id: ID!, $rowVersion: Int!) {{ {0}(id: $id, rowVersion: $rowVersion) {{
@@ -51,8 +51,10 @@ async def run(cycle: Cycle) -> None:
     row = (await call(cycle, _step("assessmentRoundPublish"), ids(row), SUCCESS))["assessmentRound"]
     assert row["status"] == "PUBLISHED" and row["documentNumber"], row
     cycle.ids[f"assessment:{PROVINCE}"] = row["id"]
-    for p in row["prefectures"]:
-        cycle.ids[f"assessment_row:{p['region']['code']}"] = p["id"]
-        cycle.ids[f"assessment_outcome:{p['region']['code']}"] = p["outcome"]
+    weak = [p for p in row["prefectures"] if p["outcome"] == "WEAK"]  # 工作推进不力, in rank order
+    if weak:  # the 两书一函 follow on its row
+        cycle.ids["assessment_weak"] = weak[0]["id"]
+        cycle.ids["assessment_weak_region"] = weak[0]["region"]["code"]
+        cycle.ids["assessment_weak_name"] = weak[0]["region"]["name"]
     text = docx_text(await document(cycle, "ASSESSMENT_NOTICE", row["id"]))
     assert row["documentNumber"] in text and "成都市" in text, text
