@@ -28,9 +28,12 @@ def _name(region: Region, actor_type: ActorType, province_suffix: str, local_suf
     return region.name + (province_suffix if region.level == RegionLevel.PROVINCE else local_suffix)
 
 
-async def add_bodies(cycle: Cycle) -> None:
-    """Every body of the cycle's regions, and the national departments, under their names."""
-    codes = {PROVINCE} | {f.pooling_region for f in cycle.funds} | {f.part_region for f in cycle.funds}
+async def add_bodies(cycle: Cycle, more: set[str] | None = None) -> None:
+    """Every body of the cycle's regions, and the national departments, under their names; or, later, every
+    body of the regions `more` (a prefecture the province escalates)."""
+    codes = more or {PROVINCE} | {f.pooling_region for f in cycle.funds} | {
+        f.part_region for f in cycle.funds
+    }
     async with session_scope(cycle.sessionmaker) as session:
         regions = (await session.exec(select(Region).where(col(Region.code).in_(codes)))).all()
         for region in regions:
@@ -42,6 +45,8 @@ async def add_bodies(cycle: Cycle) -> None:
                         name=name, actor_type=actor_type, administration=administration, region_id=region.id
                     )
                 )
+        if more:
+            return
         province = next(r for r in regions if r.code == PROVINCE)
         assert province.id is not None
         session.add(Organization(name=NATIONAL_NAME, actor_type=ActorType.NATIONAL, region_id=province.id))

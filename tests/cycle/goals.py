@@ -127,6 +127,7 @@ async def _budget_approved(cycle: Cycle, fund: Fund) -> None:
 async def run(cycle: Cycle) -> None:
     for fund in cycle.funds:
         goal = await _province_goal(cycle, fund)
+        cycle.ids[cycle.key("goal", fund, PROVINCE)] = goal["id"]  # the province's, disclosed (Art. 21)
         if fund.prefecture_pooled:
             child = next(c for c in goal["childGoals"] if c["region"]["code"] == fund.pooling_region)
             await cycle.login(ActorType.AGENCY, fund.pooling_region, fund.administration)

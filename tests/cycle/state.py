@@ -13,12 +13,14 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from src.models import User
 from src.models.enums import ActorType, Administration
 from src.services.monitoring import clock, dashboard, evaluation, raising, warnings
+from src.services.rectification import items
 from src.settings import Settings
 from tests.schema.conftest import GraphQLClient
 
 PROVINCE = "510000"
-# Every module that holds its own "today in China": the stages move them all together.
-CLOCKS: tuple[Any, ...] = (clock, raising, evaluation, warnings, dashboard)
+# Every module that holds its own "today in China": the stages move them all together (a rectification
+# item is raised "today" by the deadlines' function, which takes an optional moment).
+CLOCKS: tuple[Any, ...] = (clock, raising, evaluation, warnings, dashboard, items)
 
 
 @dataclass(frozen=True)
@@ -63,7 +65,7 @@ class Cycle:
         """Moves every clock of the services to `day` (Beijing date)."""
         self.today = day
         for module in CLOCKS:
-            self.monkeypatch.setattr(module, "china_today", lambda: self.today)
+            self.monkeypatch.setattr(module, "china_today", lambda *_: self.today)
 
     async def login(
         self, actor_type: ActorType, region: str, administration: Administration | None = None

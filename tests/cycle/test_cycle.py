@@ -1,12 +1,14 @@
 """The year's whole cycle as a new user runs it (issue 21), over GraphQL, on each database the suite
 runs on, with the real report worker on Redis: goals → monitoring → self-evaluation → provincial
-evaluation and the July summary → feedback, for a prefecture-pooled fund (成都's employee medical
+evaluation and the July summary → feedback → rectification → result application → disclosure (and its
+public route) → assessment of prefectures → 两书一函, for a prefecture-pooled fund (成都's employee medical
 insurance, 锦江区 entering its part) and a province-pooled one (work injury, 成都 entering its part).
 Each stage is one module of tests/cycle/ (`run(cycle)`); a later stage is appended as one more. Every
 document the stages produce is rendered, downloaded and checked, and the kinds produced must be exactly
 the kinds the stages owe."""
 
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
@@ -14,20 +16,35 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from src.models.enums import Administration
 from src.services.monitoring.clock import china_today
-from tests.cycle import feedback, goals, monitoring, provincial, self_evaluation
+from tests.cycle import (
+    assessment,
+    disclosure,
+    escalation,
+    feedback,
+    goals,
+    monitoring,
+    provincial,
+    rectification,
+    result_application,
+    self_evaluation,
+)
 from tests.cycle.bodies import add_bodies
 from tests.cycle.documents import pdf_tools
 from tests.cycle.state import PROVINCE, Cycle, Fund
-from tests.reports.test_worker import client_for, worker_settings
+from tests.reports.test_worker import worker_settings
+from tests.schema.disclosure.test_disclosure import client_for  # closes the public route's limiter too
 
 FUNDS = (
     Fund("EMPLOYEE_MEDICAL", Administration.MEDICAL_SECURITY, "510100", "510104"),  # pooled at 成都
     Fund("WORK_INJURY", Administration.HRSS, PROVINCE, "510100"),  # pooled at the province
 )
-STAGES = (goals, monitoring, self_evaluation, provincial, feedback)
+STAGES: tuple[ModuleType, ...] = (goals, monitoring, self_evaluation, provincial, feedback)
+STAGES += (rectification, result_application, disclosure, assessment, escalation)
 DOCUMENTS = {"GOAL_TABLE", "MONITORING_TABLE", "MONITORING_REPORT", "MONITORING_COMPILATION"}
 DOCUMENTS |= {"SELF_EVALUATION_FORM", "SELF_EVALUATION_REPORT"}
 DOCUMENTS |= {"PROVINCIAL_EVALUATION_REPORT", "PROVINCIAL_EVALUATION_SUMMARY", "EVALUATION_FEEDBACK_LETTER"}
+DOCUMENTS |= {"PERFORMANCE_DISCLOSURE", "ASSESSMENT_NOTICE"}
+DOCUMENTS |= {"ESCALATION_REMINDER", "ESCALATION_RECTIFICATION_NOTICE", "ESCALATION_INTERVIEW_LETTER"}
 
 
 async def test_issue21_the_years_cycle_over_graphql(
