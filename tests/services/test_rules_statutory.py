@@ -32,7 +32,21 @@ TEXT_DATES = {
     K.PROVINCIAL_REPORT_DEADLINE: ("07-10", "第十七条"),
     K.PROVINCIAL_SUMMARY_DEADLINE: ("07-31", "第十七条"),
 }
-PROVINCE_ONLY = {K.PROVINCIAL_REPORT_DEADLINE, K.PROVINCIAL_SUMMARY_DEADLINE}
+# The provincial bodies' own duties (Art. 17), and what the prefectures are assessed and escalated by
+# (Art. 22): a prefecture must not set those.
+PROVINCE_ONLY = {
+    K.PROVINCIAL_REPORT_DEADLINE,
+    K.PROVINCIAL_SUMMARY_DEADLINE,
+    K.ASSESSMENT_WEIGHT_DEADLINES,
+    K.ASSESSMENT_WEIGHT_SELF_EVALUATION,
+    K.ASSESSMENT_WEIGHT_RECTIFICATION,
+    K.ASSESSMENT_WEIGHT_WARNINGS,
+    K.ASSESSMENT_COMMEND_FROM,
+    K.ASSESSMENT_WEAK_BELOW,
+    K.ASSESSMENT_DEADLINE,
+    K.ESCALATION_ANSWER_DAYS,
+    K.ESCALATION_WAIT_DAYS,
+}
 
 
 def _update(actor: Actor, code: str, values: dict[RuleKey, str], reset: list[RuleKey] | None = None):  # type: ignore[no-untyped-def]
