@@ -1,11 +1,12 @@
-"""The year's whole cycle as a new user runs it (issue 21), over GraphQL, on each database the suite
-runs on, with the real report worker on Redis: goals → monitoring → self-evaluation → provincial
-evaluation and the July summary → feedback → rectification → result application → disclosure (and its
-public route) → assessment of prefectures → 两书一函, for a prefecture-pooled fund (成都's employee medical
-insurance, 锦江区 entering its part) and a province-pooled one (work injury, 成都 entering its part).
-Each stage is one module of tests/cycle/ (`run(cycle)`); a later stage is appended as one more. Every
-document the stages produce is rendered, downloaded and checked, and the kinds produced must be exactly
-the kinds the stages owe."""
+"""Art. 2 「通过合理确定绩效目标、全面实施绩效运行监控、科学开展绩效评价和切实强化结果应用」 and Art. 4 (二)
+「预算编制有目标、预算执行有监控、预算完成有评价、评价结果有应用」: the year's whole cycle as a new user
+runs it (issue 21), over GraphQL, on each database the suite runs on, with the real report worker on
+Redis: goals → monitoring → self-evaluation → provincial evaluation and the July summary → feedback →
+rectification → result application → disclosure (and its public route) → assessment of prefectures →
+两书一函, for a prefecture-pooled fund (成都's employee medical insurance, 锦江区 entering its part) and a
+province-pooled one (work injury, 成都 entering its part). Each stage is one module of tests/cycle/
+(`run(cycle)`); a later stage is appended as one more. Every document the stages produce is rendered,
+downloaded and checked, and the kinds produced must be exactly the kinds the stages owe."""
 
 from pathlib import Path
 from types import ModuleType
@@ -47,7 +48,7 @@ DOCUMENTS |= {"PERFORMANCE_DISCLOSURE", "ASSESSMENT_NOTICE"}
 DOCUMENTS |= {"ESCALATION_REMINDER", "ESCALATION_RECTIFICATION_NOTICE", "ESCALATION_INTERVIEW_LETTER"}
 
 
-async def test_issue21_the_years_cycle_over_graphql(
+async def test_art2_the_years_chain_from_goals_to_assessment_over_graphql(
     engine: AsyncEngine,
     sessionmaker: async_sessionmaker[AsyncSession],
     reference: None,
