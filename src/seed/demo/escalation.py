@@ -27,9 +27,8 @@ YEAR = 2025
 PREFECTURE = "510600"  # 德阳市
 REMINDED = date(2026, 9, 1)
 NOTIFIED = date(2026, 10, 12)
-REASON = (
-    "在2025年度市（州）社会保险基金预算绩效管理工作考核中，德阳市考核得分位列全省后列，绩效自评逾期报送。"
-)
+# Opened by hand in September, before the October assessment: on what the province's tracking found.
+REASON = "在日常跟踪中发现，德阳市2025年度绩效自评逾期报送，运行监控数据多期未按时填报，工作推进不力。"
 FACTS = "2025年度绩效自评报告逾期报送；2026年1-6月运行监控数据两期未按时填报；预警处置情况未及时报告。"
 REQUIREMENT = "请你市切实履行预算绩效管理主体责任，对照问题逐项落实，建立整改台账。"
 ISSUES = [
