@@ -14,7 +14,8 @@ RULES = {
     "SELF_EVALUATION_DEADLINE": ("ANY_REGION", "05-31", "第十七条"),
     "PROVINCIAL_REPORT_DEADLINE": ("PROVINCE_ONLY", "07-10", "第十七条"),
     "PROVINCIAL_SUMMARY_DEADLINE": ("PROVINCE_ONLY", "07-31", "第十七条"),
-    # Art. 22: the province assesses the prefectures; the text sets no weight, band or date.
+    # Art. 22: the province assesses the prefectures and escalates on the weak (两书一函); the text sets no
+    # weight, band, date or days.
     **{
         key: ("PROVINCE_ONLY", None, "第二十二条")
         for key in (
@@ -25,6 +26,8 @@ RULES = {
             "ASSESSMENT_COMMEND_FROM",
             "ASSESSMENT_WEAK_BELOW",
             "ASSESSMENT_DEADLINE",
+            "ESCALATION_ANSWER_DAYS",
+            "ESCALATION_WAIT_DAYS",
         )
     },
 }
