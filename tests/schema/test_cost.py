@@ -204,9 +204,9 @@ def test_the_pages_of_the_schema_are_found() -> None:
 
 def test_introspection_costs_what_it_returns() -> None:
     assert cost("{ __schema { types { name } } }") == 1 + 1 + len(SCHEMA.type_map)
-    # GraphiQL's own query: the whole schema, some ten thousand fields (more as domains add types), well
-    # within a tenth of the default limit.
-    assert cost(get_introspection_query()) < Settings().GRAPHQL_MAX_COST // 10
+    # GraphiQL's own query: the whole schema, some ten thousand fields (more as domains add types: 26,687
+    # with the Art. 19–22 domains), well within a fifth of the default limit.
+    assert cost(get_introspection_query()) < Settings().GRAPHQL_MAX_COST // 5
 
 
 def test_fragments_used_many_times_are_costed_quickly(monkeypatch: pytest.MonkeyPatch) -> None:

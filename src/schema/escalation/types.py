@@ -20,6 +20,7 @@ from src.schema.organizations.types import Organization
 from src.schema.regions.loaders import region_by_id
 from src.schema.regions.types import Region
 from src.services.escalation.cases import letters_of
+from src.services.escalation.content import MAX_ISSUES
 
 strawberry.enum(
     EscalationStatus,
@@ -78,7 +79,9 @@ class EscalationLetter:
     reason: str = strawberry.field(description="事由")
     facts: str = strawberry.field(description="存在问题")
     requirement: str = strawberry.field(description="工作要求")
-    issues: list[EscalationIssue] = strawberry.field(description="问题清单（整改通知书）")
+    issues: list[EscalationIssue] = strawberry.field(
+        description="问题清单（整改通知书）", metadata=max_items(MAX_ISSUES)
+    )
     interview: EscalationInterview | None = strawberry.field(description="约谈安排（工作约谈函）")
     document_number: str = strawberry.field(description="发文字号（发出时编号）")
     sent_at: datetime
