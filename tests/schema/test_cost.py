@@ -412,8 +412,8 @@ async def test_healthz_answers_while_a_heavy_query_runs(
     # An order, not a duration: health checks asked one after another, once the page is being built, all
     # come back before it is done. Were the loop held while the page is built (seconds), the first of them
     # would wait for the end; a machine that is slow all over slows both sides alike.
-    # The page is not about the operation timeout: on a machine loaded by CI it took more than the default 10 s
-    # on PostgreSQL once, and the test measures the order of the answers, not the page's time.
+    # The page is not about the operation timeout: on a machine loaded by CI it took more than the default
+    # 10 s on PostgreSQL once, and the test measures the order of the answers, not the page's time.
     patient = settings.model_copy(update={"OPERATION_TIMEOUT_SECONDS": 120.0})
     async with (
         serve_app(create_app(patient, engine=engine)) as base_url,
