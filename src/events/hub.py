@@ -76,22 +76,39 @@ class Subscriber:
     last_id: int = 0  # the last event id delivered: catch-up and live events after it, each once
     dropped: bool = False
     plan: Plan | None = None  # set: it gets Rendered items, shared with every subscriber of the same key
-    # Sends a Rendered item to the connection at once (True) or cannot now (False: it is queued instead).
-    send_now: Callable[[Rendered], bool] | None = None
+    # Sends Rendered items (in order, one write) to the connection at once (True) or cannot now (False: they
+    # are queued instead).
+    send_now: Callable[[Sequence[Rendered]], bool] | None = None
     waiting: bool = False  # its stream waits on an empty queue: nothing it was given is still being sent
 
     def wants(self, event: EventMessage) -> bool:
         return event.id > self.last_id and self.event_filter.matches(event)
 
     def put(self, item: Item) -> None:
+        self.put_all((item,))
+
+    def put_all(self, items: Sequence[Item]) -> None:
+        """`items` in order; Rendered ones a waiting connection can take go out in one write."""
         if self.dropped:
             return
-        if isinstance(item, Rendered) and self.waiting and self.send_now is not None and self.queue.empty():
-            if item.event_id <= self.last_id:
-                return
-            if self.send_now(item):
-                self.last_id = item.event_id
-                return
+        if self.waiting and self.send_now is not None and self.queue.empty():
+            fresh, last = [], self.last_id
+            for item in items:
+                if not isinstance(item, Rendered):
+                    break
+                if item.event_id > last:  # a resend of what it has: skipped
+                    fresh.append(item)
+                    last = item.event_id
+            else:
+                if not fresh or self.send_now(fresh):
+                    self.last_id = last
+                    return
+        for item in items:
+            self._enqueue(item)
+
+    def _enqueue(self, item: Item) -> None:
+        if self.dropped:
+            return
         try:
             self.queue.put_nowait(item)
         except asyncio.QueueFull:
@@ -160,20 +177,22 @@ class Hub:
             if actor is None:
                 subscriber.put(Signal.UNAUTHENTICATED)
                 continue
+            items: list[Item] = []
             for event in matching:
                 seen = (id(actor), event.id)
                 if seen not in visible:
                     visible[seen] = event_visible(actor, event)
                 if not visible[seen]:
                     continue
-                handed += 1
                 if subscriber.plan is None or self.render is None:
-                    subscriber.put(event)
+                    items.append(event)
                     continue
                 key = (subscriber.plan.key, event.id)
                 if key not in rendered:
                     rendered[key] = await self.rendered(subscriber.plan, event)
-                subscriber.put(rendered[key])
+                items.append(rendered[key])
+            handed += len(items)
+            subscriber.put_all(items)  # a connection's events of the batch in one write
         return handed
 
     async def rendered(self, plan: Plan, event: EventMessage) -> Rendered:
@@ -243,6 +262,12 @@ class Hub:
     async def run(self) -> None:
         while True:
             events = await self._inbox.get()
+            if not self._inbox.empty():
+                # Batches published while the last was delivered go together: one authentication, and one
+                # write per connection for all of them (a burst's events), in id order all the same.
+                events = list(events)
+                while not self._inbox.empty():
+                    events.extend(self._inbox.get_nowait())
             try:
                 await self.dispatch(events)
             except Exception:

@@ -3,6 +3,7 @@ others, and ids already delivered are not delivered again."""
 
 import asyncio
 import gc
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -74,9 +75,9 @@ def test_a_waiting_subscriber_takes_events_at_once_and_everything_else_keeps_its
     sent: list[int] = []
     accepting = True
 
-    def send_now(item: Rendered) -> bool:
+    def send_now(items: Sequence[Rendered]) -> bool:
         if accepting:
-            sent.append(item.event_id)
+            sent.extend(item.event_id for item in items)
         return accepting
 
     def rendered(event_id: int) -> Rendered:
@@ -123,3 +124,54 @@ async def test_the_young_generation_is_collected_between_deliveries_not_during_t
     finally:
         gc.set_threshold(*threshold)
         await hub.aclose()
+
+
+def test_a_waiting_connection_takes_a_batchs_events_in_one_write_and_skips_what_it_has() -> None:
+    hub = Hub(sessionmaker=None, secret_key="unused")  # type: ignore[arg-type]
+    subscriber = hub.register(authorization="Bearer x", event_filter=EventFilter(), last_id=1)
+    writes: list[list[int]] = []
+
+    def send_now(items: Sequence[Rendered]) -> bool:
+        writes.append([item.event_id for item in items])
+        return True
+
+    def rendered(event_id: int) -> Rendered:
+        return Rendered(event_id, RawPayload("{}"), b"{}")
+
+    subscriber.send_now, subscriber.waiting = send_now, True
+    subscriber.put_all([rendered(1), rendered(2), rendered(3)])  # 1 was delivered already
+    subscriber.put_all([rendered(3)])  # nothing new: no write at all
+    assert writes == [[2, 3]] and subscriber.last_id == 3 and subscriber.queue.empty()
+    subscriber.put_all([rendered(4), Signal.RESYNC])  # a signal is the stream's: the batch keeps its order
+    assert writes == [[2, 3]] and [subscriber.queue.get_nowait() for _ in range(2)] == [
+        rendered(4),
+        Signal.RESYNC,
+    ]
+
+
+async def test_batches_published_during_a_delivery_are_delivered_together(
+    reference: None, sessionmaker: async_sessionmaker[AsyncSession], settings: Settings
+) -> None:
+    user = await make_user(sessionmaker)
+    authorization = f"Bearer {issue_access_token(user.id or 0, secret_key=settings.SECRET_KEY)}"
+    hub = Hub(sessionmaker=sessionmaker, secret_key=settings.SECRET_KEY)
+    subscriber = hub.register(authorization=authorization, event_filter=EventFilter())
+    dispatched: list[list[int]] = []
+    dispatch = hub.dispatch
+
+    async def counted(events: Sequence[EventMessage]) -> int:
+        dispatched.append([e.id for e in events])
+        return await dispatch(events)
+
+    hub.dispatch = counted  # type: ignore[method-assign]
+    hub.start()
+    try:
+        hub.deliver([event(1)])
+        hub.deliver([event(2), event(3)])  # a burst: both before the hub's turn
+        received = [await asyncio.wait_for(subscriber.queue.get(), 5) for _ in range(3)]
+        hub.deliver([event(4)])
+        received.append(await asyncio.wait_for(subscriber.queue.get(), 5))
+    finally:
+        await hub.aclose()
+    assert dispatched == [[1, 2, 3], [4]]  # one authentication of the subscribers per delivery
+    assert [e.id for e in received if isinstance(e, EventMessage)] == [1, 2, 3, 4]
