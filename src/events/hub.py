@@ -76,9 +76,9 @@ class Subscriber:
     last_id: int = 0  # the last event id delivered: catch-up and live events after it, each once
     dropped: bool = False
     plan: Plan | None = None  # set: it gets Rendered items, shared with every subscriber of the same key
-    # Sends Rendered items (in order, one write) to the connection at once (True) or cannot now (False: they
-    # are queued instead).
-    send_now: Callable[[Sequence[Rendered]], bool] | None = None
+    # Sends Rendered items to the connection at once, in order (small ones in one write): how many it could
+    # (the rest are queued instead).
+    send_now: Callable[[Sequence[Rendered]], int] | None = None
     waiting: bool = False  # its stream waits on an empty queue: nothing it was given is still being sent
 
     def wants(self, event: EventMessage) -> bool:
@@ -88,7 +88,7 @@ class Subscriber:
         self.put_all((item,))
 
     def put_all(self, items: Sequence[Item]) -> None:
-        """`items` in order; Rendered ones a waiting connection can take go out in one write."""
+        """`items` in order; Rendered ones a waiting connection can take now go out at once, together."""
         if self.dropped:
             return
         if self.waiting and self.send_now is not None and self.queue.empty():
@@ -100,9 +100,12 @@ class Subscriber:
                     fresh.append(item)
                     last = item.event_id
             else:
-                if not fresh or self.send_now(fresh):
-                    self.last_id = last
+                sent = self.send_now(fresh) if fresh else 0
+                if sent:
+                    self.last_id = fresh[sent - 1].event_id
+                if sent == len(fresh):
                     return
+                items = fresh[sent:]  # the connection's buffer filled up: the rest waits in order
         for item in items:
             self._enqueue(item)
 

@@ -75,10 +75,10 @@ def test_a_waiting_subscriber_takes_events_at_once_and_everything_else_keeps_its
     sent: list[int] = []
     accepting = True
 
-    def send_now(items: Sequence[Rendered]) -> bool:
+    def send_now(items: Sequence[Rendered]) -> int:
         if accepting:
             sent.extend(item.event_id for item in items)
-        return accepting
+        return len(items) if accepting else 0
 
     def rendered(event_id: int) -> Rendered:
         return Rendered(event_id, RawPayload("{}"), b"{}")
@@ -130,10 +130,11 @@ def test_a_waiting_connection_takes_a_batchs_events_in_one_write_and_skips_what_
     hub = Hub(sessionmaker=None, secret_key="unused")  # type: ignore[arg-type]
     subscriber = hub.register(authorization="Bearer x", event_filter=EventFilter(), last_id=1)
     writes: list[list[int]] = []
+    room = 10  # messages the connection's buffer takes before it is full
 
-    def send_now(items: Sequence[Rendered]) -> bool:
+    def send_now(items: Sequence[Rendered]) -> int:
         writes.append([item.event_id for item in items])
-        return True
+        return min(len(items), room)
 
     def rendered(event_id: int) -> Rendered:
         return Rendered(event_id, RawPayload("{}"), b"{}")
@@ -147,6 +148,10 @@ def test_a_waiting_connection_takes_a_batchs_events_in_one_write_and_skips_what_
         rendered(4),
         Signal.RESYNC,
     ]
+    room = 1  # the client stopped reading: what the buffer did not take waits in the queue, in order
+    subscriber.put_all([rendered(5), rendered(6), rendered(7)])
+    assert writes[-1] == [5, 6, 7] and subscriber.last_id == 5
+    assert [subscriber.queue.get_nowait() for _ in range(2)] == [rendered(6), rendered(7)]
 
 
 async def test_batches_published_during_a_delivery_are_delivered_together(
