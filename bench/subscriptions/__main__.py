@@ -49,6 +49,7 @@ def row(o: Outcome, baseline: Outcome | None) -> str:
         latency = "– | – | – | – | –"
     per_event = o.server_cpu / o.events if o.events else 0.0
     busiest = max(o.client_cpus, default=0.0)
+    writes = f"{o.server_writes / o.deliveries:.2f}" if o.deliveries else f"{o.server_writes}"
     per_delivery = f"{o.server_cpu / o.deliveries * 1e6:.0f} µs" if o.deliveries else "–"
     if o.deliveries and baseline is not None and baseline.events and baseline is not o:
         net = (per_event - baseline.server_cpu / baseline.events) * o.events / o.deliveries
@@ -59,7 +60,7 @@ def row(o: Outcome, baseline: Outcome | None) -> str:
     return (
         f"| {o.label} | {o.connections} ({o.seeing}) | {o.events} ({o.achieved_rate:.1f}/s)"
         f" | {o.deliveries} | {lost} | {latency} | {mutation} | {relay}"
-        f" | {per_event * 1000:.1f} ms | {per_delivery}"
+        f" | {per_event * 1000:.1f} ms | {per_delivery} | {writes}"
         f" | {' + '.join(f'{c / o.window * 100:.0f} %' for c in o.server_cpus)}"
         f" | {o.redis_cpu / o.window * 100:.1f} %"
         f" | {o.client_cpu / o.window * 100:.0f} % ({busiest / o.window * 100:.0f} %)"
@@ -73,10 +74,11 @@ HEADER = (
     "| setup | connections (receiving) | events (rate) | deliveries | lost"
     " | median commit→client | p99 commit→client | median request→client | p99 request→client"
     " | max commit→client | mutation median (BUSY retries) | outbox→marked median / p99"
-    " | server CPU / event | server CPU / delivery (net of mutations) | servers CPU | Redis CPU"
+    " | server CPU / event | server CPU / delivery (net of mutations) | server write calls / delivery"
+    " | servers CPU | Redis CPU"
     " | clients CPU (busiest process)"
     " | other processes CPU | machine busy |\n"
-    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 )
 
 

@@ -27,6 +27,7 @@ from bench.subscriptions.processes import (
     profiling,
     redis_pids,
     servers,
+    write_calls,
 )
 from src.events.relay import LOCK_NAME
 from src.services.identity.tokens import issue_access_token
@@ -61,6 +62,7 @@ class Outcome:
     relay: list[float]
     window: float
     server_cpus: list[float]  # each server process's
+    server_writes: int  # write system calls of the servers (a connection's message or messages: one each)
     redis_cpu: float
     client_cpus: list[float]  # each client process's: one near 100 % would make it the bottleneck
     machine_busy: float  # fraction of all CPUs
@@ -192,6 +194,7 @@ async def run_setup(
                 if profile is not None:
                     profiling(started, on=True)
                 cpu0 = [cpu_seconds(t) for t in trees], cpu_seconds(pids_redis), client_cpus(running)
+                writes0 = write_calls(server_pids)
                 busy0, total0, ours0 = *machine_jiffies(), cpu_seconds(ours)
                 t0 = time.monotonic()
                 events = round(args.rate * args.seconds)
@@ -200,6 +203,7 @@ async def run_setup(
                 drained = await wait_for(running, (warm + ok) * seeing, args.drain, started)
                 t1 = time.monotonic()
                 cpu1 = [cpu_seconds(t) for t in trees], cpu_seconds(pids_redis), client_cpus(running)
+                writes1 = write_calls(server_pids)
                 if profile is not None:
                     profiling(started, on=False)
                 busy1, total1, ours1 = *machine_jiffies(), cpu_seconds(ours)
@@ -242,6 +246,7 @@ async def run_setup(
         relay=[delay for event_id, *_, delay in outbox if event_id in measured_ids and delay is not None],
         window=t1 - t0,
         server_cpus=[after - before for before, after in zip(cpu0[0], cpu1[0], strict=True)],
+        server_writes=writes1 - writes0,
         redis_cpu=cpu1[1] - cpu0[1],
         client_cpus=[after - before for before, after in zip(cpu0[2], cpu1[2], strict=True)],
         machine_busy=(busy1 - busy0) / max(1, total1 - total0),
