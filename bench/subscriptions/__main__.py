@@ -50,6 +50,10 @@ def row(o: Outcome, baseline: Outcome | None) -> str:
     per_event = o.server_cpu / o.events if o.events else 0.0
     busiest = max(o.client_cpus, default=0.0)
     writes = f"{o.server_writes / o.deliveries:.2f}" if o.deliveries else f"{o.server_writes}"
+    if o.deliveries and baseline is not None and baseline.events and baseline is not o:
+        # Less the mutations' own (SQLite's file writes among them), as for CPU.
+        own = baseline.server_writes / baseline.events * o.events
+        writes += f" ({(o.server_writes - own) / o.deliveries:.2f})"
     per_delivery = f"{o.server_cpu / o.deliveries * 1e6:.0f} µs" if o.deliveries else "–"
     if o.deliveries and baseline is not None and baseline.events and baseline is not o:
         net = (per_event - baseline.server_cpu / baseline.events) * o.events / o.deliveries
@@ -74,7 +78,8 @@ HEADER = (
     "| setup | connections (receiving) | events (rate) | deliveries | lost"
     " | median commit→client | p99 commit→client | median request→client | p99 request→client"
     " | max commit→client | mutation median (BUSY retries) | outbox→marked median / p99"
-    " | server CPU / event | server CPU / delivery (net of mutations) | server write calls / delivery"
+    " | server CPU / event | server CPU / delivery (net of mutations)"
+    " | server write calls / delivery (net of mutations)"
     " | servers CPU | Redis CPU"
     " | clients CPU (busiest process)"
     " | other processes CPU | machine busy |\n"
