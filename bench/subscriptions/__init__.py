@@ -35,5 +35,14 @@ all clocks are this machine's CLOCK_MONOTONIC. Percentiles are over every delive
 counting as never. CPU is utime+stime from /proc/<pid>/stat over the measured window (from just before
 the first measured event until every delivery arrived or --drain ran out): per server process, per event
 produced and per delivery (in brackets: less the mutations' own CPU per event from the run without
-subscribers); "other processes" is what the rest of the machine used meanwhile (a shared machine).
+subscribers); "clients CPU" is the load generator's, its busiest process's in brackets (near 100 %, the
+clients would be the bottleneck: add --client-processes); "other processes" is what the rest of the machine
+used meanwhile (a shared machine). The client processes run in a process group of their own. "Server write
+calls / delivery" is syscw of /proc/<pid>/io over the window per delivery (in brackets: less the mutations'
+own, SQLite's file writes among them): 1 when each message is a write of its own, 0.5 when a burst of 2
+leaves in one.
+
+--profile DIR runs each server under cProfile (bench/subscriptions/profiled.py), switched on for the measured
+window only and timed in CPU seconds; `python -m pstats DIR/server-1-related-0.prof` reads it. A profiled
+run is slower: its figures are not the ones to report.
 """

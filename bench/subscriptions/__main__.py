@@ -2,7 +2,6 @@
 
 import argparse
 import asyncio
-import importlib.util
 import math
 import os
 import platform
@@ -49,6 +48,12 @@ def row(o: Outcome, baseline: Outcome | None) -> str:
     else:
         latency = "– | – | – | – | –"
     per_event = o.server_cpu / o.events if o.events else 0.0
+    busiest = max(o.client_cpus, default=0.0)
+    writes = f"{o.server_writes / o.deliveries:.2f}" if o.deliveries else f"{o.server_writes}"
+    if o.deliveries and baseline is not None and baseline.events and baseline is not o:
+        # Less the mutations' own (SQLite's file writes among them), as for CPU.
+        own = baseline.server_writes / baseline.events * o.events
+        writes += f" ({(o.server_writes - own) / o.deliveries:.2f})"
     per_delivery = f"{o.server_cpu / o.deliveries * 1e6:.0f} µs" if o.deliveries else "–"
     if o.deliveries and baseline is not None and baseline.events and baseline is not o:
         net = (per_event - baseline.server_cpu / baseline.events) * o.events / o.deliveries
@@ -59,10 +64,11 @@ def row(o: Outcome, baseline: Outcome | None) -> str:
     return (
         f"| {o.label} | {o.connections} ({o.seeing}) | {o.events} ({o.achieved_rate:.1f}/s)"
         f" | {o.deliveries} | {lost} | {latency} | {mutation} | {relay}"
-        f" | {per_event * 1000:.1f} ms | {per_delivery}"
+        f" | {per_event * 1000:.1f} ms | {per_delivery} | {writes}"
         f" | {' + '.join(f'{c / o.window * 100:.0f} %' for c in o.server_cpus)}"
         f" | {o.redis_cpu / o.window * 100:.1f} %"
-        f" | {o.client_cpu / o.window * 100:.0f} % | {max(0.0, o.others_cpu) / o.window * 100:.0f} %"
+        f" | {o.client_cpu / o.window * 100:.0f} % ({busiest / o.window * 100:.0f} %)"
+        f" | {max(0.0, o.others_cpu) / o.window * 100:.0f} %"
         f" | {o.machine_busy * 100:.0f} % |"
     )
 
@@ -72,9 +78,12 @@ HEADER = (
     "| setup | connections (receiving) | events (rate) | deliveries | lost"
     " | median commit→client | p99 commit→client | median request→client | p99 request→client"
     " | max commit→client | mutation median (BUSY retries) | outbox→marked median / p99"
-    " | server CPU / event | server CPU / delivery (net of mutations) | servers CPU | Redis CPU | clients CPU"
+    " | server CPU / event | server CPU / delivery (net of mutations)"
+    " | server write calls / delivery (net of mutations)"
+    " | servers CPU | Redis CPU"
+    " | clients CPU (busiest process)"
     " | other processes CPU | machine busy |\n"
-    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 )
 
 
@@ -170,12 +179,13 @@ def run() -> None:
         action="store_false",
         help="skip the first run, without subscribers, that measures the mutations' own server CPU",
     )
-    parser.add_argument("--profile", help="run the servers under pyinstrument; its reports go to this folder")
+    parser.add_argument(
+        "--profile",
+        help="profile the servers (cProfile) over each measured window; their .prof files go to this folder",
+    )
     args = parser.parse_args()
     args.secret_key = "bench-subscriptions-" + secrets.token_hex(16)
     if args.profile:
-        if importlib.util.find_spec("pyinstrument") is None:
-            parser.error("--profile needs pyinstrument (not a dependency): uv pip install pyinstrument")
         Path(args.profile).mkdir(parents=True, exist_ok=True)
     # Ctrl-C, and SIGTERM alike, stop the servers and clients (the finally blocks); also when this was
     # started with SIGINT ignored, as a shell does for a background job.

@@ -64,6 +64,7 @@ def client_process(
     """One load-generator process: opens its connections, subscribes, records what arrives (raw, with its
     receive time; parsed only after the run), and sends the parsed records back when told to stop."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops us
+    os.setpgrp()  # a process group of its own, apart from the servers' (the parent still stops us)
     with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
         result = runner.run(_clients(subscribers, query, ready, stop, counter))
     results.send(result)

@@ -46,8 +46,8 @@ def servers(
             logs.append(log)
             command = [sys.executable]
             if profile is not None:
-                out = profile / f"server-{label}-{n}.pyisession"
-                command += ["-m", "pyinstrument", "--renderer", "session", "-o", str(out)]
+                out = profile / f"server-{label}-{n}.prof"
+                command += ["-m", "bench.subscriptions.profiled", str(out)]
             command += ["-m", "src.cli", "serve", "--no-demo", "--workers", "1", "--port", str(port)]
             process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
             started.append(Server(f"http://127.0.0.1:{port}", process, log_path))
@@ -63,12 +63,9 @@ def servers(
                 time.sleep(0.1)
         yield started
     finally:
-        # uvicorn re-raises the signal once shut down; a profiler writes its report on SIGINT's
-        # KeyboardInterrupt, not when SIGTERM ends the process.
-        stop = signal.SIGINT if profile is not None else signal.SIGTERM
         for server in started:
             if server.process.poll() is None:
-                server.process.send_signal(stop)
+                server.process.send_signal(signal.SIGTERM)
         for server in started:
             try:
                 server.process.wait(timeout=30)
@@ -77,6 +74,12 @@ def servers(
                 server.process.wait()
         for log in logs:
             log.close()
+
+
+def profiling(servers: Sequence[Server], *, on: bool) -> None:
+    """Starts (or stops and writes) the profiler of servers run under bench.subscriptions.profiled."""
+    for server in servers:
+        server.process.send_signal(signal.SIGUSR1 if on else signal.SIGUSR2)
 
 
 def _stat(pid: int) -> list[str] | None:
@@ -108,6 +111,17 @@ def cpu_seconds(pids: Sequence[int]) -> float:
         if (fields := _stat(pid)) is not None:
             total += int(fields[11]) + int(fields[12])  # utime, stime: fields 14 and 15 of stat
     return total / CLK_TCK
+
+
+def write_calls(pids: Sequence[int]) -> int:
+    """The write system calls the processes made (syscw of /proc/<pid>/io: a socket's writes among them)."""
+    total = 0
+    for pid in pids:
+        with contextlib.suppress(OSError, ValueError):
+            for line in Path(f"/proc/{pid}/io").read_text().splitlines():
+                if line.startswith("syscw:"):
+                    total += int(line.split()[1])
+    return total
 
 
 def machine_jiffies() -> tuple[int, int]:

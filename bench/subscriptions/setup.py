@@ -24,8 +24,10 @@ from bench.subscriptions.processes import (
     cpu_seconds,
     machine_jiffies,
     process_tree,
+    profiling,
     redis_pids,
     servers,
+    write_calls,
 )
 from src.events.relay import LOCK_NAME
 from src.services.identity.tokens import issue_access_token
@@ -60,8 +62,9 @@ class Outcome:
     relay: list[float]
     window: float
     server_cpus: list[float]  # each server process's
+    server_writes: int  # write system calls of the servers (a connection's message or messages: one each)
     redis_cpu: float
-    client_cpu: float
+    client_cpus: list[float]  # each client process's: one near 100 % would make it the bottleneck
     machine_busy: float  # fraction of all CPUs
     others_cpu: float  # CPU seconds of every other process on the machine (not servers, clients, Redis, us)
     retries: int  # mutation attempts answered DATABASE_BUSY
@@ -70,6 +73,10 @@ class Outcome:
     pool_waits: int
     problems: list[str]
     log_errors: list[str]
+
+    @property
+    def client_cpu(self) -> float:
+        return sum(self.client_cpus)
 
     @property
     def server_cpu(self) -> float:
@@ -98,6 +105,10 @@ def subscribers_for(
         token = issue_access_token(user, secret_key=secret_key, now=issued, ttl=timedelta(hours=2))
         result.append(Subscriber(i, base_urls[i % len(base_urls)], token, group, region_filter, sees))
     return result
+
+
+def client_cpus(running: Clients) -> list[float]:
+    return [cpu_seconds([pid]) for pid in running.pids()]
 
 
 async def wait_for(started: Clients, expected: int, seconds: float, servers: list[Server]) -> bool:
@@ -180,7 +191,10 @@ async def run_setup(
                 print(f"[{label}] measuring {args.seconds} s …", file=sys.stderr, flush=True)
                 pids_redis = redis_pids() if processes > 1 else []
                 ours = [*server_pids, *pids_redis, *running.pids(), os.getpid()]
-                cpu0 = [cpu_seconds(t) for t in trees], cpu_seconds(pids_redis), cpu_seconds(running.pids())
+                if profile is not None:
+                    profiling(started, on=True)
+                cpu0 = [cpu_seconds(t) for t in trees], cpu_seconds(pids_redis), client_cpus(running)
+                writes0 = write_calls(server_pids)
                 busy0, total0, ours0 = *machine_jiffies(), cpu_seconds(ours)
                 t0 = time.monotonic()
                 events = round(args.rate * args.seconds)
@@ -188,7 +202,10 @@ async def run_setup(
                 ok = sum(s.error is None for s in batch)
                 drained = await wait_for(running, (warm + ok) * seeing, args.drain, started)
                 t1 = time.monotonic()
-                cpu1 = [cpu_seconds(t) for t in trees], cpu_seconds(pids_redis), cpu_seconds(running.pids())
+                cpu1 = [cpu_seconds(t) for t in trees], cpu_seconds(pids_redis), client_cpus(running)
+                writes1 = write_calls(server_pids)
+                if profile is not None:
+                    profiling(started, on=False)
                 busy1, total1, ours1 = *machine_jiffies(), cpu_seconds(ours)
             received = collect(running)
     problems = [] if drained else [f"not every delivery arrived within {args.drain:g} s of the last event"]
@@ -229,8 +246,9 @@ async def run_setup(
         relay=[delay for event_id, *_, delay in outbox if event_id in measured_ids and delay is not None],
         window=t1 - t0,
         server_cpus=[after - before for before, after in zip(cpu0[0], cpu1[0], strict=True)],
+        server_writes=writes1 - writes0,
         redis_cpu=cpu1[1] - cpu0[1],
-        client_cpu=cpu1[2] - cpu0[2],
+        client_cpus=[after - before for before, after in zip(cpu0[2], cpu1[2], strict=True)],
         machine_busy=(busy1 - busy0) / max(1, total1 - total0),
         others_cpu=(busy1 - busy0) / CLK_TCK - (ours1 - ours0),
         retries=sum(s.retries for s in batch),

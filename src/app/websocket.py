@@ -15,7 +15,7 @@ import asyncio
 import contextlib
 import logging
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
@@ -166,7 +166,7 @@ class ReauthenticatingHandler(BaseGraphQLTransportWSHandler[Context, None]):
         """The server's ASGI scope extension `name` (ws_protocol.py); None under another server."""
         return (self.context.request.scope.get("extensions") or {}).get(name)
 
-    def _sender(self, operation: "Operation[Context, None]") -> Callable[[Rendered], bool] | None:
+    def _sender(self, operation: "Operation[Context, None]") -> Callable[[Sequence[Rendered]], int] | None:
         """Sends a shared event under the operation's id straight to the connection (ws_protocol.py), as
         strawberry would (GraphQLApp.encode_json), while the operation is live; None under another server."""
         write: SendTextNow | None = self._extension(SEND_TEXT_NOW)
@@ -175,10 +175,10 @@ class ReauthenticatingHandler(BaseGraphQLTransportWSHandler[Context, None]):
         head = next_message_head(operation.id).encode()
         operations = self.operations
 
-        def send_now(item: Rendered) -> bool:
+        def send_now(items: Sequence[Rendered]) -> int:
             if operation.completed or operations.get(operation.id) is not operation:
-                return False
-            return write(b"".join((head, item.data, b"}")))
+                return 0
+            return write(*(b"".join((head, item.data, b"}")) for item in items))
 
         return send_now
 

@@ -4,7 +4,7 @@ A status event goes to hundreds of connections at once (src/events/hub.py). Thro
 task waking up, then strawberry's, starlette's and uvicorn's send coroutines, about 50 µs a delivery; the
 frame itself (websockets' sans-I/O protocol) and the socket write are a small part of it. This protocol
 puts a plain function in the connection's ASGI scope, `scope["extensions"][SEND_TEXT_NOW]`, that frames
-and writes a text message at once, or returns False when it cannot (the handshake is not done, the
+and writes text messages at once, or returns 0 when it cannot (the handshake is not done, the
 connection is closing, or the client is not reading and the transport's buffer is full: then the caller
 takes the ordinary path, which waits, with a timeout). ASGI scope extensions are the standard place for a
 server's own capabilities; under another server the key is absent and nothing changes.
@@ -12,15 +12,21 @@ server's own capabilities; under another server the key is absent and nothing ch
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 from websockets.protocol import State
 
 logger = logging.getLogger(__name__)
 SEND_TEXT_NOW = "fundperf.websocket.send_text_now"
-SendTextNow = Callable[[bytes], bool]
+
+
+class SendTextNow(Protocol):
+    def __call__(self, *messages: bytes) -> int: ...
+
+
 DROP = "fundperf.websocket.drop"
+WRITE_BATCH_BYTES = 64 * 1024  # asyncio's high-water mark for a transport's buffer
 Drop = Callable[[int, str], None]
 
 
@@ -43,8 +49,11 @@ class DirectSendProtocol(WebSocketsSansIOProtocol):
             return
         super().send_receive_event_to_app()
 
-    def send_text_now(self, data: bytes) -> bool:
-        """Sends `data` (UTF-8 text) as one message now; False if it must wait or cannot go."""
+    def send_text_now(self, *messages: bytes) -> int:
+        """Sends `messages` (UTF-8 text), in order, each as a message, now: how many went (0: none can go
+        now; the caller queues the rest). Together up to WRITE_BATCH_BYTES they go in one write (a burst's
+        events: one system call for the connection); past it one write each while the transport takes them,
+        so a client that stopped reading is left a buffer's worth, and the rest waits (with a timeout)."""
         conn = self.conn
         if (
             not self.handshake_complete
@@ -55,11 +64,22 @@ class DirectSendProtocol(WebSocketsSansIOProtocol):
             or not self.writable.is_set()
             or self.transport.is_closing()
         ):
-            return False
+            return 0
         # What websockets' send_text writes for a server (unmasked, no extension: deflate is off), framed
         # here because its frame objects were a third of the cost of a delivery.
-        self.transport.write(text_frame_header(len(data)) + data)
-        return True
+        if len(messages) == 1:
+            self.transport.write(text_frame_header(len(messages[0])) + messages[0])
+            return 1
+        if sum(len(m) for m in messages) <= WRITE_BATCH_BYTES:
+            self.transport.write(b"".join(text_frame_header(len(m)) + m for m in messages))
+            return len(messages)
+        sent = 0
+        for message in messages:
+            if sent and not self.writable.is_set():  # the transport's buffer is full (pause_writing)
+                break
+            self.transport.write(text_frame_header(len(message)) + message)
+            sent += 1
+        return sent
 
     def drop(self, code: int, reason: str) -> None:
         """Ends the connection of a client that stopped reading, now. ASGI's close waits, as every send does,

@@ -10,7 +10,8 @@ SUBSCRIBER_TOO_SLOW; it resumes with afterEventId), so a slow client never holds
 A shared subscriber (shared.py) that waits for its next item with an empty queue can take an event at
 once, without a task waking up for it: `send_now` writes the frame straight to its connection
 (src/app/ws_protocol.py). Anything else (a signal, a connection whose client is not reading, a subscriber
-busy with a catch-up) goes through the queue, so the order is kept.
+busy with a catch-up) goes through the queue, so the order is kept. Batches published while the hub was
+delivering are delivered together, and a connection's events of one delivery leave in one write.
 """
 
 import asyncio
@@ -76,22 +77,42 @@ class Subscriber:
     last_id: int = 0  # the last event id delivered: catch-up and live events after it, each once
     dropped: bool = False
     plan: Plan | None = None  # set: it gets Rendered items, shared with every subscriber of the same key
-    # Sends a Rendered item to the connection at once (True) or cannot now (False: it is queued instead).
-    send_now: Callable[[Rendered], bool] | None = None
+    # Sends Rendered items to the connection at once, in order (small ones in one write): how many it could
+    # (the rest are queued instead).
+    send_now: Callable[[Sequence[Rendered]], int] | None = None
     waiting: bool = False  # its stream waits on an empty queue: nothing it was given is still being sent
 
     def wants(self, event: EventMessage) -> bool:
         return event.id > self.last_id and self.event_filter.matches(event)
 
     def put(self, item: Item) -> None:
+        self.put_all((item,))
+
+    def put_all(self, items: Sequence[Item]) -> None:
+        """`items` in order; Rendered ones a waiting connection can take now go out at once, together."""
         if self.dropped:
             return
-        if isinstance(item, Rendered) and self.waiting and self.send_now is not None and self.queue.empty():
-            if item.event_id <= self.last_id:
-                return
-            if self.send_now(item):
-                self.last_id = item.event_id
-                return
+        if self.waiting and self.send_now is not None and self.queue.empty():
+            fresh, last = [], self.last_id
+            for item in items:
+                if not isinstance(item, Rendered):
+                    break
+                if item.event_id > last:  # a resend of what it has: skipped
+                    fresh.append(item)
+                    last = item.event_id
+            else:
+                sent = self.send_now(fresh) if fresh else 0
+                if sent:
+                    self.last_id = fresh[sent - 1].event_id
+                if sent == len(fresh):
+                    return
+                items = fresh[sent:]  # the connection's buffer filled up: the rest waits in order
+        for item in items:
+            self._enqueue(item)
+
+    def _enqueue(self, item: Item) -> None:
+        if self.dropped:
+            return
         try:
             self.queue.put_nowait(item)
         except asyncio.QueueFull:
@@ -160,20 +181,22 @@ class Hub:
             if actor is None:
                 subscriber.put(Signal.UNAUTHENTICATED)
                 continue
+            items: list[Item] = []
             for event in matching:
                 seen = (id(actor), event.id)
                 if seen not in visible:
                     visible[seen] = event_visible(actor, event)
                 if not visible[seen]:
                     continue
-                handed += 1
                 if subscriber.plan is None or self.render is None:
-                    subscriber.put(event)
+                    items.append(event)
                     continue
                 key = (subscriber.plan.key, event.id)
                 if key not in rendered:
                     rendered[key] = await self.rendered(subscriber.plan, event)
-                subscriber.put(rendered[key])
+                items.append(rendered[key])
+            handed += len(items)
+            subscriber.put_all(items)  # a connection's events of the batch in one write
         return handed
 
     async def rendered(self, plan: Plan, event: EventMessage) -> Rendered:
@@ -243,6 +266,12 @@ class Hub:
     async def run(self) -> None:
         while True:
             events = await self._inbox.get()
+            if not self._inbox.empty():
+                # Batches published while the last was delivered go together: one authentication, and one
+                # write per connection for all of them (a burst's events), in id order all the same.
+                events = list(events)
+                while not self._inbox.empty():
+                    events.extend(self._inbox.get_nowait())
             try:
                 await self.dispatch(events)
             except Exception:

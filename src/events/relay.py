@@ -46,6 +46,10 @@ LOCK_NAME = "fundperf:events:relay"
 LOCK_SECONDS = 30
 LOCK_WAIT_SECONDS = 10
 SETTLE_AT_CLOSE_SECONDS = 10.0  # how long a stopping process tries to write its last marks
+# Woken by a commit while other transactions of this process are writing events (a burst of mutations), a
+# round waits this long at most for them to end: their events then go out as one batch (one read, one
+# authentication of the subscribers, one write per connection) instead of one round each.
+GATHER_SECONDS = 0.01
 MARK_DELAY_SECONDS = 0.5
 
 
@@ -87,6 +91,25 @@ class Relay:
         self._to_mark: list[int] = []
         self._marker: asyncio.Task[None] | None = None
         self._mark_now = asyncio.Event()
+        # This process's transactions that have begun writing events and not ended (src/subjects/events.py).
+        self.writing = 0
+        self._writers_done = asyncio.Event()
+
+    def writing_started(self) -> None:
+        self.writing += 1
+        self._writers_done.clear()
+
+    def writing_ended(self) -> None:
+        self.writing = max(0, self.writing - 1)
+        if not self.writing:
+            self._writers_done.set()
+
+    async def _gather(self) -> None:
+        """Waits up to GATHER_SECONDS for the transactions writing events now to end."""
+        if self.writing:
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(GATHER_SECONDS):
+                    await self._writers_done.wait()
 
     def wake(self) -> None:
         self._wake.set()
@@ -197,9 +220,10 @@ class Relay:
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(self.poll_seconds):
                     await self._wake.wait()
-            self._wake.clear()
             if self._stopping:
                 return
+            await self._gather()
+            self._wake.clear()  # the commits meanwhile are read by this round
             try:
                 if await self.flush() and self.on_published is not None:
                     self.on_published()

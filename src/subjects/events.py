@@ -12,7 +12,7 @@ whether it is a draft), copied onto the row. After the transaction commits, the 
 from typing import Any
 
 from sqlalchemy import event, func
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -30,6 +30,8 @@ PENDING = "fundperf.events_pending"
 ORDER_LOCK_KEY = 0x66756E64  # "fund"
 ORDERED = "fundperf.events_ordered"
 RELAY = "fundperf.events_relay"  # session.info key: what to wake after a commit with events (relay.py)
+# session.info key: the transaction is counted among the relay's writers (Relay.writing) until it ends.
+WRITING = "fundperf.events_writing"
 
 
 async def record_event(
@@ -45,6 +47,9 @@ async def record_event(
     spec = registry().subject_of(subject)
     if registry().subject_of_kind(kind) is not spec:
         raise ValueError(f"event kind {kind} is not one of {spec.name}'s")
+    if not session.info.get(WRITING) and (relay := session.info.get(RELAY)) is not None:
+        session.info[WRITING] = True  # from before the advisory lock: a transaction waiting for it counts
+        relay.writing_started()
     scope = await spec.scope(session, subject)
     if not session.info.get(ORDERED) and session.get_bind().dialect.name == "postgresql":
         await session.exec(select(func.pg_advisory_xact_lock(ORDER_LOCK_KEY)))
@@ -87,3 +92,12 @@ def _forget(session: Session) -> None:
     # A rolled-back transaction's events are gone with it: nothing to announce.
     session.info.pop(PENDING, None)
     session.info.pop(ORDERED, None)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _writing_ended(session: Session, transaction: SessionTransaction) -> None:
+    # Committed, rolled back or closed (after after_commit has woken the relay).
+    if transaction.parent is None and session.info.pop(WRITING, False):
+        relay: Any = session.info.get(RELAY)
+        if relay is not None:
+            relay.writing_ended()

@@ -3,19 +3,22 @@ others, and ids already delivered are not delivered again."""
 
 import asyncio
 import gc
-from datetime import UTC, datetime
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from src.events.filters import EventFilter
 from src.events.hub import GC_AFTER_DELIVERY, Hub, Rendered, Signal
 from src.events.message import EventMessage
-from src.events.shared import RawPayload
+from src.events.shared import Plan, Planner, RawPayload
 from src.models.budget import BudgetEventKind
+from src.schema import build_schema
 from src.services.identity.tokens import issue_access_token
 from src.settings import Settings
 from tests.factories import make_user
+from tests.support.sql import count_statements
 
 
 def event(event_id: int) -> EventMessage:
@@ -74,10 +77,10 @@ def test_a_waiting_subscriber_takes_events_at_once_and_everything_else_keeps_its
     sent: list[int] = []
     accepting = True
 
-    def send_now(item: Rendered) -> bool:
+    def send_now(items: Sequence[Rendered]) -> int:
         if accepting:
-            sent.append(item.event_id)
-        return accepting
+            sent.extend(item.event_id for item in items)
+        return len(items) if accepting else 0
 
     def rendered(event_id: int) -> Rendered:
         return Rendered(event_id, RawPayload("{}"), b"{}")
@@ -123,3 +126,113 @@ async def test_the_young_generation_is_collected_between_deliveries_not_during_t
     finally:
         gc.set_threshold(*threshold)
         await hub.aclose()
+
+
+def test_a_waiting_connection_takes_a_batchs_events_in_one_write_and_skips_what_it_has() -> None:
+    hub = Hub(sessionmaker=None, secret_key="unused")  # type: ignore[arg-type]
+    subscriber = hub.register(authorization="Bearer x", event_filter=EventFilter(), last_id=1)
+    writes: list[list[int]] = []
+    room = 10  # messages the connection's buffer takes before it is full
+
+    def send_now(items: Sequence[Rendered]) -> int:
+        writes.append([item.event_id for item in items])
+        return min(len(items), room)
+
+    def rendered(event_id: int) -> Rendered:
+        return Rendered(event_id, RawPayload("{}"), b"{}")
+
+    subscriber.send_now, subscriber.waiting = send_now, True
+    subscriber.put_all([rendered(1), rendered(2), rendered(3)])  # 1 was delivered already
+    subscriber.put_all([rendered(3)])  # nothing new: no write at all
+    assert writes == [[2, 3]] and subscriber.last_id == 3 and subscriber.queue.empty()
+    subscriber.put_all([rendered(4), Signal.RESYNC])  # a signal is the stream's: the batch keeps its order
+    assert writes == [[2, 3]] and [subscriber.queue.get_nowait() for _ in range(2)] == [
+        rendered(4),
+        Signal.RESYNC,
+    ]
+    room = 1  # the client stopped reading: what the buffer did not take waits in the queue, in order
+    subscriber.put_all([rendered(5), rendered(6), rendered(7)])
+    assert writes[-1] == [5, 6, 7] and subscriber.last_id == 5
+    assert [subscriber.queue.get_nowait() for _ in range(2)] == [rendered(6), rendered(7)]
+
+
+async def test_batches_published_during_a_delivery_are_delivered_together(
+    reference: None, sessionmaker: async_sessionmaker[AsyncSession], settings: Settings
+) -> None:
+    user = await make_user(sessionmaker)
+    authorization = f"Bearer {issue_access_token(user.id or 0, secret_key=settings.SECRET_KEY)}"
+    hub = Hub(sessionmaker=sessionmaker, secret_key=settings.SECRET_KEY)
+    subscriber = hub.register(authorization=authorization, event_filter=EventFilter())
+    dispatched: list[list[int]] = []
+    dispatch = hub.dispatch
+
+    async def counted(events: Sequence[EventMessage]) -> int:
+        dispatched.append([e.id for e in events])
+        return await dispatch(events)
+
+    hub.dispatch = counted  # type: ignore[method-assign]
+    hub.start()
+    try:
+        hub.deliver([event(1)])
+        hub.deliver([event(2), event(3)])  # a burst: both before the hub's turn
+        received = [await asyncio.wait_for(subscriber.queue.get(), 5) for _ in range(3)]
+        hub.deliver([event(4)])
+        received.append(await asyncio.wait_for(subscriber.queue.get(), 5))
+    finally:
+        await hub.aclose()
+    assert dispatched == [[1, 2, 3], [4]]  # one authentication of the subscribers per delivery
+    assert [e.id for e in received if isinstance(e, EventMessage)] == [1, 2, 3, 4]
+
+
+def recorder(writes: list[list[int]]) -> Callable[[Sequence[Rendered]], int]:
+    """A connection's send_now that takes everything and notes each write's event ids."""
+
+    def send_now(items: Sequence[Rendered]) -> int:
+        writes.append([item.event_id for item in items])
+        return len(items)
+
+    return send_now
+
+
+async def test_an_event_is_rendered_once_per_document_and_written_once_per_connection_that_may_read_it(
+    engine: AsyncEngine, reference: None, sessionmaker: async_sessionmaker[AsyncSession], settings: Settings
+) -> None:
+    planner = Planner(build_schema(settings)._schema)
+    query = (
+        "subscription($filter: StatusEventFilter) { statusChanged(filter: $filter) { id region { name } } }"
+    )
+    everything = planner.plan(query, None, None)
+    chengdu_only = planner.plan(query, {"filter": {"regionCode": "510100"}}, None)
+    assert everything is not None and chengdu_only is not None
+    hub = Hub(sessionmaker=sessionmaker, secret_key=settings.SECRET_KEY)
+    renders: list[tuple[str, int]] = []
+
+    async def render(plan: Plan, message: EventMessage) -> RawPayload:
+        renders.append((plan.key, message.id))
+        return RawPayload("{}")
+
+    hub.render = render
+    writes: dict[str, list[list[int]]] = {}
+    # Province users (a token per connection, two users), 成都's with the filter, 攀枝花's (may not read).
+    readers = [("510000", everything)] * 4 + [("510100", chengdu_only)] * 2 + [("510300", everything)] * 2
+    users = {
+        code: [await make_user(sessionmaker, region_code=code) for _ in range(2)]
+        for code in {"510000", "510100", "510300"}
+    }
+    for n, (code, plan) in enumerate(readers):
+        user = users[code][n % 2]
+        token = issue_access_token(
+            user.id or 0, secret_key=settings.SECRET_KEY, now=datetime.now(UTC) - timedelta(seconds=n)
+        )
+        subscriber = hub.register(authorization=f"Bearer {token}", event_filter=EventFilter(), plan=plan)
+        name = f"{code}-{n}"
+        writes[name] = []
+        subscriber.send_now = recorder(writes[name])
+        subscriber.waiting = True
+    with count_statements(engine) as counter:
+        assert await hub.dispatch([event(1), event(2)]) == 6 * 2
+    assert counter.count <= 2  # every subscriber authenticated afresh, together
+    assert sorted(renders) == sorted((plan.key, i) for plan in (everything, chengdu_only) for i in (1, 2))
+    assert {name: w for name, w in writes.items() if w} == {
+        name: [[1, 2]] for name in writes if not name.startswith("510300")
+    }

@@ -16,10 +16,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from src.events import relay as relay_module
 from src.events.bus import LocalBus
 from src.events.message import EventMessage
-from src.events.relay import Relay
+from src.events.relay import Relay, attach_relay
 from src.models import Event
+from src.models.goal import GoalEventKind
+from src.subjects.events import record_event
 from tests.conftest import REDIS_URL, proxied_url
 from tests.events.test_webhooks import goal_event
+from tests.factories import make_goal
 from tests.support.proxy import TcpProxy
 from tests.support.sql import count_statements
 
@@ -193,3 +196,52 @@ async def test_a_lock_the_relay_could_not_release_in_an_outage_is_released_when_
     finally:
         await relay.aclose()
     assert received == [first, second]
+
+
+async def test_a_round_woken_while_other_transactions_write_events_publishes_theirs_with_it(
+    reference: None, sessionmaker: async_sessionmaker[AsyncSession], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(relay_module, "GATHER_SECONDS", DEADLINE_SECONDS)
+    bus = LocalBus()
+    batches: list[list[int]] = []
+    published = asyncio.Event()
+
+    def sink(events: Sequence[EventMessage]) -> None:
+        batches.append([e.id for e in events])
+        published.set()
+
+    await bus.listen(sink, lambda: None)
+    relay = Relay(sessionmaker=sessionmaker, bus=bus)
+    attach_relay(sessionmaker, relay)
+    relay.start()
+    try:
+        relay.writing_started()  # a burst's other mutation, still writing
+        first = await goal_event(sessionmaker)  # its commit wakes the relay
+        await asyncio.sleep(0.2)
+        assert batches == []  # the round waits for the other transaction
+        second = await goal_event(sessionmaker)
+        relay.writing_ended()
+        await asyncio.wait_for(published.wait(), DEADLINE_SECONDS)
+        assert batches == [[first, second]]  # one round, one delivery for both
+    finally:
+        await relay.aclose()
+
+
+async def test_a_transaction_counts_among_the_writers_from_its_first_event_until_it_ends(
+    reference: None, sessionmaker: async_sessionmaker[AsyncSession]
+) -> None:
+    relay = Relay(sessionmaker=sessionmaker, bus=LocalBus())
+    attach_relay(sessionmaker, relay)
+    for end in ("commit", "rollback", "close"):
+        async with sessionmaker() as session:
+            goal = await make_goal(session, region_code="510100", year=3000 + len(end), indicators=0)
+            assert relay.writing == 0
+            for _ in range(2):
+                await record_event(session=session, kind=GoalEventKind.GOAL_CHANGED, subject=goal, actor=None)
+            assert relay.writing == 1
+            if end == "commit":
+                await session.commit()
+            elif end == "rollback":
+                await session.rollback()
+        assert relay.writing == 0, end
+    await relay.aclose()

@@ -4,7 +4,7 @@ every subscriber of the same document and variables; this only sends it under th
 
 import math
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from graphql import GraphQLError, GraphQLSchema
@@ -104,7 +104,7 @@ async def run_shared(
     plan: Plan,
     op_id: str,
     send: Send,
-    send_now: Callable[[Rendered], bool] | None = None,
+    send_now: Callable[[Sequence[Rendered]], int] | None = None,
 ) -> None:
     """Runs until the client completes the operation (the task is cancelled) or it ends with an error.
     `send_now`, when the connection has it, takes live events without this task (hub.Subscriber)."""
