@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -83,11 +84,15 @@ async def readable_funds(*, session: AsyncSession, actor: Actor, scope: ExportSc
     return funds
 
 
+# The goal's region and fund under names of their own: the visibility clause's subqueries read region and
+# fund_type themselves (correlated to the goal), which the joined tables would otherwise capture.
+PLACE = aliased(Region, name="place")
+FUND = aliased(FundType, name="fund")
 # What a row holds, in IndicatorRow's order.
 COLUMNS = (
     Goal.fund_type_id,
-    Region.code,
-    Region.name,
+    PLACE.code,
+    PLACE.name,
     Goal.title,
     Goal.horizon,
     Goal.status,
@@ -126,8 +131,8 @@ def rows_select(actor: Actor, scope: ExportScope, fund_ids: Sequence[int]) -> sa
     stmt = (
         sa.select(*[col(column) for column in COLUMNS])
         .join(Goal, col(Goal.id) == Indicator.goal_id)
-        .join(Region, col(Region.id) == Goal.region_id)
-        .join(FundType, col(FundType.id) == Goal.fund_type_id)
+        .join(PLACE, col(PLACE.id) == Goal.region_id)
+        .join(FUND, col(FUND.id) == Goal.fund_type_id)
         .outerjoin(
             library, sa.and_(library.c.level1 == Indicator.level1, library.c.level2 == Indicator.level2)
         )
@@ -139,9 +144,9 @@ def rows_select(actor: Actor, scope: ExportScope, fund_ids: Sequence[int]) -> sa
             col(Goal.status) != GoalStatus.SUPERSEDED,
         )
         .order_by(
-            col(FundType.sort_order),
-            col(FundType.id),
-            col(Region.path),
+            col(FUND.sort_order),
+            col(FUND.id),
+            col(PLACE.path),
             col(Goal.horizon),
             col(Goal.id),
             category,
@@ -154,7 +159,7 @@ def rows_select(actor: Actor, scope: ExportScope, fund_ids: Sequence[int]) -> sa
     if not scope.include_drafts:
         stmt = stmt.where(col(Goal.status).not_in(list(policy.DRAFT_STATES)))
     if scope.region_path is not None:
-        stmt = stmt.where(col(Region.path).startswith(scope.region_path))
+        stmt = stmt.where(col(PLACE.path).startswith(scope.region_path))
     return stmt
 
 
