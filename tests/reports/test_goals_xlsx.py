@@ -32,6 +32,7 @@ REGIONS = Path(__file__).resolve().parents[2] / "src" / "data" / "regions_sichua
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MEDICAL = "职工基本医疗保险(含生育保险)基金"
 INJURY = "工伤保险基金"
+EVENTS = '{ events(after: "0", filter: {kinds: [REPORT_JOB_CHANGED]}) { events { subjectId } } }'
 HRSS_FUNDS = [
     "企业职工基本养老保险基金",
     "城乡居民基本养老保险基金",
@@ -77,6 +78,11 @@ async def downloaded(gql: GraphQLClient, **input: Any) -> Workbook:
     return load_workbook(io.BytesIO(response.content))
 
 
+async def job_events(gql: GraphQLClient) -> set[str]:
+    page = (await gql.data(EVENTS))["events"]
+    return {event["subjectId"] for event in page["events"]}
+
+
 def rows(book: Workbook, sheet: str) -> list[tuple[Any, ...]]:
     return list(book[sheet].iter_rows(min_row=2, values_only=True))
 
@@ -115,7 +121,9 @@ async def test_an_administration_exports_only_its_funds_and_the_job_is_its_reque
     assert book.sheetnames == HRSS_FUNDS
     assert len(rows(book, INJURY)) == 2  # 成都市's, read from the province
     job_id = (await export(gql, year=2026))["job"]["id"]  # the same request for unchanged data: the same job
+    assert job_id in await job_events(gql)  # its progress, announced to its requester (of every fund)
     await gql.login_as(ActorType.HRSS, "510000", HRSS)  # another user of the same department
+    assert job_id not in await job_events(gql)
     assert (await gql.data(JOB, {"id": job_id}))["reportJob"] == {
         "__typename": "NotFoundError",
         "code": "NOT_FOUND",
