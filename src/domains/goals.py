@@ -9,12 +9,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from src.models import Goal
 from src.models.enums import ActorType
-from src.models.goal import GoalDocumentKind, GoalEventKind
+from src.models.goal import GoalDocumentKind, GoalEventKind, GoalExportKind
 from src.reports.contexts.goal_documents import goal_batch, goal_versions
 from src.reports.contexts.goal_table import goal_table_context
+from src.reports.exports.goals import goals_version, write_goals_xlsx
 from src.services.actors import Actor
 from src.services.goals.scope import goal_scope, visible_goals_clause
-from src.subjects.documents import FINANCE_SOCIAL_SECURITY, DocumentSpec, NumberSpec
+from src.subjects.documents import FINANCE_SOCIAL_SECURITY, DocumentSpec, ExportSpec, NumberSpec
 from src.subjects.registry import Registry, SubjectSpec
 
 EVENT_LABELS = {
@@ -60,5 +61,15 @@ def register(registry: Registry) -> None:
             batch_label="绩效目标",
             template="GOAL_TABLE.docx",
             number=GOAL_TABLE_NUMBER,
+        )
+    )
+    # Every goal of a year the requester reads, as one workbook (a sheet per fund, an indicator a row).
+    registry.add_export(
+        ExportSpec(
+            kind=GoalExportKind.GOALS_XLSX,
+            label="年度绩效目标汇总表",
+            subject="Goal",
+            write=write_goals_xlsx,
+            version=goals_version,
         )
     )

@@ -42,6 +42,12 @@ class GoalDocumentKind(StrEnum):
     GOAL_TABLE = "GOAL_TABLE"  # 绩效目标表 (Art. 7, 10): one goal's table for issuing
 
 
+class GoalExportKind(StrEnum):
+    GOALS_XLSX = (
+        "GOALS_XLSX"  # 年度绩效目标汇总表: every goal of a year the requester reads, one sheet a fund
+    )
+
+
 TARGET_VALUE = ScaledDecimal(20, 4)
 WEIGHT = ScaledDecimal(6, 2)
 INDICATOR_DECIMALS = {"target_value": TARGET_VALUE, "weight": WEIGHT}

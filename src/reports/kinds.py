@@ -13,4 +13,5 @@ CONTENT_TYPES: dict[ReportFormat, str] = {
 
 def kind_label(kind: str) -> str:
     """The Chinese name of a document kind (绩效目标表)."""
-    return str(registry().documents[str(kind)].label)
+    found = registry().documents.get(str(kind)) or registry().exports[str(kind)]
+    return str(found.label)

@@ -29,7 +29,7 @@ from src.db import session_scope
 from src.models.base import utcnow
 from src.models.report import ReportJob, ReportJobStatus
 from src.redis_client import UNAVAILABLE, Outage, arq_redis_settings
-from src.reports.jobs import fail_job
+from src.reports.jobs import fail_job, is_batch
 from src.reports.jobs.outcomes import announce, count_on_parent
 
 logger = logging.getLogger(__name__)
@@ -130,7 +130,7 @@ async def reclaim(sessionmaker: async_sessionmaker[AsyncSession], job_id: int) -
             return (
                 False  # it changed meanwhile (finished, or reclaimed by another): whoever changed it runs it
             )
-        if job.year is not None:
+        if is_batch(job):
             await _reclaim_children(session, job_id)
         await announce(session, job_id)
     logger.info("report job %s was abandoned while running: queued", job_id)

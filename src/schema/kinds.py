@@ -23,7 +23,9 @@ if TYPE_CHECKING:  # what mypy sees: str enums (their members are only known onc
 
 else:
     EventKind = strawberry.enum(_enum("EventKind", list(registry().event_kinds())), description="事件种类")
-    ReportKind = strawberry.enum(_enum("ReportKind", list(registry().documents)), description="报告种类")
+    ReportKind = strawberry.enum(
+        _enum("ReportKind", [*registry().documents, *registry().exports]), description="报告种类"
+    )
 
 
 def event_kind_label(kind: str) -> str:

@@ -87,3 +87,29 @@ class DocumentSpec:
             object.__setattr__(self, "template", f"{self.kind}.docx")
         if not self.formats:
             raise ValueError(f"document kind {self.kind} is made in no format")
+
+
+@dataclass(frozen=True)
+class ExportScope:
+    """What an export covers: a year's records that its requester may read, optionally only one fund's and
+    only those of a region with the regions below it; drafts only when asked for."""
+
+    year: int
+    fund_type_id: int | None = None
+    region_path: str | None = None  # "/510000/510100/"; None: wherever the requester reads
+    include_drafts: bool = False
+
+
+@dataclass(frozen=True)
+class ExportSpec:
+    """A kind of document that is no one subject's: every record of a year (GOALS_XLSX), written as the
+    requester reads them, in partitions, to a file on disk (never whole in memory)."""
+
+    kind: str  # GOALS_XLSX
+    label: str  # 年度绩效目标汇总表
+    subject: str  # the registered subject type it exports ("Goal")
+    # Writes the file at `path` (session=, actor=, scope=, path=); returns the rows it wrote.
+    write: Callable[..., Awaitable[int]]
+    # What the data is at (session, scope) → a version: the same request for unchanged data gets its job.
+    version: Callable[[AsyncSession, ExportScope], Awaitable[Any]]
+    formats: tuple[ReportFormat, ...] = (ReportFormat.XLSX,)

@@ -9,7 +9,8 @@ finance may entrust to a third party (Art. 17) lists the actions an assignee may
 (`assignee_actions`, policy.Action values; an empty set: it reads only): its scopes then carry the record's
 key, and a third party reads and acts on the records it is assigned (src/services/assignments/). A document
 kind registers its subject, its template, its context builder, its data version, its batch and its number
-(who issues it, its family; src/subjects/documents.py). A deadline source lists what its domain's bodies
+(who issues it, its family; src/subjects/documents.py); an export kind (a year's records in one workbook) its
+subject and the function that writes the file. A deadline source lists what its domain's bodies
 must do by when (src/services/deadlines/); a periodic round is work a domain has done on a schedule (the
 same periodic task that notices overdue deadlines runs it first: src/services/deadlines/periodic.py).
 `registry()` is the one place that loads the registrations.
@@ -63,6 +64,8 @@ class Registry:
         self._by_model: dict[type[Any], SubjectSpec[Any]] = {}
         self._event_kinds: dict[str, SubjectSpec[Any]] = {}
         self.documents: dict[str, Any] = {}  # kind → DocumentSpec (src/subjects/documents.py)
+        # kind → ExportSpec (src/subjects/documents.py): a year's records in one file, no one subject's
+        self.exports: dict[str, Any] = {}
         # name → DeadlineSource (src/services/deadlines/items.py): what each domain lists as due when
         self.deadline_sources: dict[str, Any] = {}
         # name → a round run by the periodic task: (sessionmaker, now) → how many things it did
@@ -81,10 +84,16 @@ class Registry:
         self._by_model[spec.model] = spec
 
     def add_document(self, spec: Any) -> None:
-        if spec.kind in self.documents:
+        if spec.kind in self.documents or spec.kind in self.exports:
             raise ValueError(f"document kind {spec.kind} registered twice")
         self.subject(spec.subject)  # a document is of a registered subject
         self.documents[spec.kind] = spec
+
+    def add_export(self, spec: Any) -> None:
+        if spec.kind in self.documents or spec.kind in self.exports:
+            raise ValueError(f"document kind {spec.kind} registered twice")
+        self.subject(spec.subject)  # it exports records of a registered subject
+        self.exports[spec.kind] = spec
 
     def add_deadlines(self, source: Any) -> None:
         """A domain's deadlines (the `deadlines` query and the overdue notices list them all)."""

@@ -21,12 +21,13 @@ from src.reports.jobs.common import (
     Renderer,
     content_type,
     downloadable,
+    is_batch,
     message_subject_deleted,
     message_subject_unreadable,
 )
 from src.reports.jobs.outcomes import safe_file_name
 from src.reports.jobs.reads import ReportJobQuery, report_jobs_select, visible_report_job
-from src.reports.jobs.requesting import is_batch, queued_job_ids, request_report
+from src.reports.jobs.requesting import queued_job_ids, request_report
 from src.reports.jobs.running import fail_job, run_job
 from src.reports.jobs.scope import visible_jobs_clause
 

@@ -10,6 +10,7 @@ from src.models.report import ReportEventKind, ReportFormat, ReportJob, ReportJo
 from src.reports.kinds import CONTENT_TYPES
 from src.services.actors import Actor
 from src.subjects.events import record_event
+from src.subjects.registry import registry
 
 # The most documents one batch renders (the goals of a province and all its pooling regions are ~200); the
 # children list of a batch is bounded by it.
@@ -46,18 +47,22 @@ class Renderer(Protocol):
     def render(self, kind: str, context: Mapping[str, Any]) -> bytes: ...
 
 
+def is_batch(job: ReportJob) -> bool:
+    """A batch's parent has a year (its scope); a job for one subject has none, and an export (a year's
+    records in one file: exports.py) is no batch though it has one."""
+    return job.year is not None and job.kind not in registry().exports
+
+
 def downloadable(job: ReportJob) -> bool:
     """The job has a file to download: a document SUCCEEDED, or a batch that ended (its archive holds the
     documents made and lists those that failed)."""
     if job.storage_key is None:
         return False
-    return job.status == ReportJobStatus.SUCCEEDED or (
-        job.year is not None and job.status == ReportJobStatus.FAILED
-    )
+    return job.status == ReportJobStatus.SUCCEEDED or (is_batch(job) and job.status == ReportJobStatus.FAILED)
 
 
 def content_type(job: ReportJob) -> str:
-    return ARCHIVE_CONTENT_TYPE if job.year is not None else CONTENT_TYPES[job.format]
+    return ARCHIVE_CONTENT_TYPE if is_batch(job) else CONTENT_TYPES[job.format]
 
 
 class JobFailed(Exception):

@@ -38,11 +38,6 @@ from src.subjects.scope import RecordScope, combined_scope
 logger = logging.getLogger(__name__)
 
 
-def is_batch(job: ReportJob) -> bool:
-    """A batch's parent has a year (its scope); a job for one subject has none."""
-    return job.year is not None
-
-
 def _view(actor: Actor) -> list[Any]:
     """What decides what a document shows its requester: the organization, the administrator flag and an
     API token's region. Users of one organization see the same, so they share jobs."""
@@ -79,6 +74,12 @@ def _check_scope(
         ]
     if problems:
         raise ValidationFailed(problems)
+
+
+def _check_format(label: str, formats: Sequence[ReportFormat], fmt: ReportFormat) -> None:
+    if fmt not in formats:
+        message = f"{label}只能生成为 {'、'.join(f.value for f in formats)}"
+        raise ValidationFailed([FieldProblem("input.format", message, ErrorCode.INVALID)])
 
 
 def document_spec(kind: str) -> DocumentSpec:
@@ -138,11 +139,17 @@ async def request_report(
     has not failed), else a new QUEUED job — for a batch, a parent and one child per subject (drafts only
     if `include_drafts`). Nothing runs here: after the caller commits, it submits `queued_job_ids(...)` to
     a runner."""
+    export = registry().exports.get(str(kind))
+    if export is not None:  # a year's records in one file; imported here, as it builds on this module
+        from src.reports.jobs.exports import request_export
+
+        _check_format(export.label, export.formats, fmt)
+        return await request_export(
+            session=session, actor=actor, spec=export, fmt=fmt, subject_id=subject_id, year=year,
+            fund_type_code=fund_type_code, region_code=region_code, include_drafts=include_drafts,
+        )  # fmt: skip
     spec = document_spec(kind)
-    if fmt not in spec.formats:
-        made = "、".join(f.value for f in spec.formats)
-        message = f"{spec.label}只能生成为 {made}"
-        raise ValidationFailed([FieldProblem("input.format", message, ErrorCode.INVALID)])
+    _check_format(spec.label, spec.formats, fmt)
     _check_scope(subject_id, fund_type_code, year, region_code)
     if fmt == ReportFormat.PDF and soffice_path() is None:
         raise PreconditionFailed(PDF_UNAVAILABLE, code=CommonErrorCode.INVALID_ARGUMENT)

@@ -10,7 +10,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from src.models.report import ReportFormat, ReportJob, ReportJobStatus
 from src.reports.jobs.batches import fail_batch, run_batch
-from src.reports.jobs.common import MESSAGE_INTERRUPTED, JobFailed, Renderer
+from src.reports.jobs.common import MESSAGE_INTERRUPTED, JobFailed, Renderer, is_batch
+from src.reports.jobs.exports import is_export, run_export
 from src.reports.jobs.outcomes import claim, complete, fail, record_failure, render_docx, store_document
 from src.reports.pdf import PdfConverter, PdfUnavailable
 from src.reports.storage import Storage
@@ -63,7 +64,9 @@ async def run_job(
     if job is None:
         logger.info("report job %s is not queued; nothing to run", job_id)
         return
-    if job.year is not None:
+    if is_export(job):
+        await run_export(sessionmaker, storage, job)
+    elif is_batch(job):
         await run_batch(sessionmaker=sessionmaker, renderer=renderer, storage=storage, pdf=pdf, parent=job)
     else:
         await _run_document(sessionmaker, renderer, storage, pdf, job)
@@ -77,6 +80,6 @@ async def fail_job(sessionmaker: async_sessionmaker[AsyncSession], job_id: int, 
         job = await session.get(ReportJob, job_id)
     if job is None or job.status != ReportJobStatus.RUNNING:
         return False
-    if job.year is not None:
+    if is_batch(job):
         return await fail_batch(sessionmaker, job, message)
     return await complete(sessionmaker, job, {"status": ReportJobStatus.FAILED, "error": message})

@@ -9,6 +9,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from src.models import FundType, Region
+from src.models.enums import Administration
 from src.models.report import ReportJob
 from src.services import policy
 from src.services.actors import Actor
@@ -28,6 +29,17 @@ async def job_scope(session: AsyncSession, job: ReportJob) -> RecordScope:
             return await spec.scope(session, subject)
     fund = await kept_row(session, FundType, job.fund_type_id) if job.fund_type_id is not None else None
     administrations = frozenset({fund.administration}) if fund and fund.administration else frozenset()
+    if job.kind in registry().exports:  # its requester's, at its region (of every fund, without one)
+        assert job.region_id is not None
+        region = await kept_row(session, Region, job.region_id)
+        assert region is not None
+        return RecordScope(
+            region_id=job.region_id,
+            region_path=region.path,
+            fund_type_id=job.fund_type_id,
+            administrations=administrations if fund is not None else frozenset(Administration),
+            owner_user_id=job.requested_by_id,
+        )
     if job.year is not None:
         assert job.scope_region_id is not None
         region = await kept_row(session, Region, job.scope_region_id)
@@ -74,6 +86,20 @@ def _batch() -> ColumnTerms:
     )
 
 
+def _export() -> ColumnTerms:
+    """An export: its requester's, at the requester's region, of its fund (without one: of every fund)."""
+    of_fund = fund_addressed(ReportJob.fund_type_id)
+
+    def addressed(administration: Administration) -> ColumnElement[bool]:
+        return or_(col(ReportJob.fund_type_id).is_(None), of_fund(administration))
+
+    return ColumnTerms(
+        region_path=region_path_of(ReportJob.region_id),
+        addressed=addressed,
+        owner_user_id=col(ReportJob.requested_by_id),
+    )
+
+
 def visible_jobs_clause(actor: Actor) -> ColumnElement[bool]:
     """job_scope's rule as SQL."""
     readable: list[ColumnElement[bool]] = []
@@ -89,8 +115,11 @@ def visible_jobs_clause(actor: Actor) -> ColumnElement[bool]:
     named = col(ReportJob.subject_id).is_not(None)
     # A document whose subject is gone (or, from before subjects had a name, has no id left).
     gone = and_(col(ReportJob.year).is_(None), or_(~named, not_(or_(false(), *present))))
+    exports = list(registry().exports)
+    export = col(ReportJob.kind).in_(exports) if exports else false()
     return or_(
         and_(named, or_(false(), *readable)),
-        and_(col(ReportJob.year).is_not(None), policy.visible_clause(actor, _batch())),
+        and_(col(ReportJob.year).is_not(None), not_(export), policy.visible_clause(actor, _batch())),
+        and_(export, policy.visible_clause(actor, _export())),
         and_(gone, policy.visible_clause(actor, _place())),
     )

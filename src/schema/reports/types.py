@@ -19,6 +19,7 @@ from src.schema.regions.loaders import region_by_id
 from src.schema.regions.types import Region
 from src.schema.reports.loaders import report_job_children
 from src.schema.transaction import current_actor
+from src.subjects.registry import registry
 
 # Registered here, before any field uses them (inputs.py takes them from here).
 strawberry.enum(ReportFormat, description="文档格式")
@@ -57,6 +58,10 @@ class ReportJob(FromRow):
     region_id: strawberry.Private[int | None]
     storage_key: strawberry.Private[str | None]
 
+    def _batch(self) -> bool:
+        """A batch's parent (an export has a year too, and no children: src/reports/jobs/exports.py)."""
+        return self.year is not None and str(self.kind) not in registry().exports
+
     @strawberry.field(description="报告种类中文名")
     def kind_label(self) -> str:
         return kind_label(self.kind)
@@ -89,7 +94,7 @@ class ReportJob(FromRow):
     def download_url(self) -> str | None:
         if self.storage_key is None or not (
             self.status == ReportJobStatus.SUCCEEDED
-            or (self.year is not None and self.status == ReportJobStatus.FAILED)
+            or (self._batch() and self.status == ReportJobStatus.FAILED)
         ):
             return None
         return f"/files/{self.db_id}"
@@ -99,7 +104,7 @@ class ReportJob(FromRow):
         metadata=max_items(MAX_BATCH_DOCUMENTS),
     )
     async def children(self, info: Info) -> list["ReportJob"]:
-        if self.year is None:
+        if not self._batch():
             return []
         rows = await info.context.loaders[report_job_children].load((current_actor(info), self.db_id))
         return [ReportJob.from_row(row) for row in rows]
