@@ -33,7 +33,9 @@ def test_a_scrape_sums_the_counts_of_every_worker(tmp_path: Path, redis_url: str
         sent = 0
         # A fresh connection each time (httpx.post): the workers take turns at accepting them.
         while len(list(shared.glob("counter_*.db"))) < 2 and sent < MOST_REQUESTS:
-            assert httpx.post(f"{base}/graphql", json={"query": PING}, timeout=30).json() == {"data": {"me": None}}
+            assert httpx.post(f"{base}/graphql", json={"query": PING}, timeout=30).json() == {
+                "data": {"me": None}
+            }
             sent += 1
         counting = {int(path.stem.rpartition("_")[2]) for path in shared.glob("counter_*.db")}
         assert len(counting) == 2 and counting <= set(_worker_pids(server.pid)), counting

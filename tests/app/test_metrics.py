@@ -21,6 +21,7 @@ from starlette.routing import Route
 from src.app import create_app
 from src.metrics.instruments import MAX_OPERATION_NAMES, Metrics
 from src.metrics.middleware import CountResponses
+from src.metrics.outcomes import outcome
 from src.models.base import utcnow
 from src.models.report import ReportJob, ReportJobStatus
 from tests.conftest import make_settings
@@ -106,6 +107,10 @@ async def test_a_scrape_after_real_traffic_counts_it(
         assert invalid["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
         not_json = await http.post("/graphql", content=b"{", headers={"Content-Type": "application/json"})
         assert not_json.status_code == 400
+        async with graphql_ws(base, None) as anonymous:  # strawberry's path, which refuses it
+            await anonymous.subscribe(CHANGES)
+            refusal = await anonymous.receive()
+            assert refusal["type"] == "error", refusal
         async with graphql_ws(base, token) as ws:
             await ws.subscribe(CHANGES)  # the shared path (src/events/shared.py)
             await ws.settled()
@@ -143,6 +148,7 @@ async def test_a_scrape_after_real_traffic_counts_it(
     assert counted("http", "query", "Broken", "refused") == 1
     assert counted("http", "unknown", "anonymous", "refused") == 1  # not JSON: refused before the schema
     assert counted("ws", "subscription", "Changes", "ok") == 1
+    assert counted("ws", "subscription", "Changes", "denied") == 1
     assert counted("ws", "query", "WsMe", "ok") == 1
     assert value(after, "fundperf_report_jobs", status="queued") == 1
     assert value(after, "fundperf_report_jobs", status="failed") == 1
@@ -171,6 +177,22 @@ def test_the_token_is_unset_when_empty_and_refused_when_short() -> None:
     assert make_settings(METRICS_TOKEN="").METRICS_TOKEN is None
     with pytest.raises(ValidationError, match="METRICS_TOKEN"):
         make_settings(METRICS_TOKEN="short")
+
+
+@pytest.mark.parametrize(
+    ("codes", "executed", "expected"),
+    [
+        ([], True, "ok"),
+        (["GRAPHQL_PARSE_FAILED"], False, "refused"),
+        (["QUERY_TOO_COMPLEX"], False, "refused"),
+        (["OPERATION_TIMEOUT"], True, "timeout"),
+        (["FORBIDDEN", "UNAUTHENTICATED"], True, "denied"),
+        (["FORBIDDEN", "INVALID_ID"], True, "error"),
+        (["INVALID_ID", "INTERNAL_SERVER_ERROR"], True, "internal"),
+    ],
+)
+def test_outcomes(codes: list[str], executed: bool, expected: str) -> None:
+    assert outcome(codes, executed=executed) == expected
 
 
 def test_operation_names_are_bounded() -> None:
