@@ -2,11 +2,14 @@
 answers it, sums both."""
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import httpx
 import pytest
 
+from src.cli import ROOT
 from src.metrics.multiprocess import MULTIPROC_DIR, prepare_multiprocess_dir
 from tests.app.test_metrics import TOKEN, operations, parse
 from tests.support.process import serve_process
@@ -53,3 +56,35 @@ def test_serve_makes_a_fresh_directory_when_none_is_named(monkeypatch: pytest.Mo
         assert os.environ[MULTIPROC_DIR] == str(made)
     finally:
         made.rmdir()
+
+
+# A process as a worker is one: PROMETHEUS_MULTIPROC_DIR set before prometheus_client is imported.
+COUNT = """
+import sys
+from src.metrics.instruments import Metrics
+metrics = Metrics()
+assert metrics.shared is not None
+for _ in range(int(sys.argv[1])):
+    metrics.operation(transport="http", type="query", name="Ping", outcome="ok", seconds=0.001)
+sys.stdout.write(metrics.exposition().decode())
+"""
+
+
+def test_processes_counting_into_one_directory_are_summed(tmp_path: Path) -> None:
+    """The same sums without uvicorn's supervisor: two processes, one after the other; the second's
+    exposition holds both (and the first's counts outlive it)."""
+    env = {**os.environ, MULTIPROC_DIR: str(tmp_path), "PYTHONPATH": str(ROOT)}
+    texts = [
+        subprocess.run(
+            [sys.executable, "-c", COUNT, str(n)],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=300,
+        ).stdout
+        for n in (3, 4)
+    ]
+    assert operations(parse(texts[0]), "http", "query", "Ping", "ok") == 3
+    assert operations(parse(texts[1]), "http", "query", "Ping", "ok") == 7
+    assert len(list(tmp_path.glob("counter_*.db"))) == 2
