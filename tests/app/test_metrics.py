@@ -1,6 +1,7 @@
 """/metrics after real traffic: a real server, logins, queries, refused operations, report jobs and a
 subscription over HTTP and WebSocket, then a scrape parsed as Prometheus parses it."""
 
+import asyncio
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,7 @@ from src.metrics.middleware import CountResponses
 from src.metrics.outcomes import outcome
 from src.models.base import utcnow
 from src.models.report import ReportJob, ReportJobStatus
-from tests.conftest import make_settings
+from tests.conftest import StatementCounter, make_settings
 from tests.reports.test_jobs import goal_in
 from tests.schema.test_auth import add_user
 from tests.support.server import serve_app
@@ -160,6 +161,25 @@ async def test_a_scrape_after_real_traffic_counts_it(
     assert not any(
         k[0] == "fundperf_graphql_operations_total" and ("operation", "metrics") in k[1] for k in after
     )
+
+
+async def test_a_scrape_reads_one_statement(
+    engine: AsyncEngine, reference: None, count_statements: StatementCounter
+) -> None:
+    """The report jobs by status, in one statement; nothing else runs meanwhile (no Redis: no sweeper; the
+    relay's poll is far off)."""
+    settings = make_settings(METRICS_TOKEN=TOKEN, EVENT_RELAY_POLL_SECONDS=60)
+    async with (
+        serve_app(create_app(settings, engine=engine)) as base,
+        httpx.AsyncClient(base_url=base, timeout=30) as http,
+    ):
+        await scrape(http)  # after the start-up's own reads
+        await asyncio.sleep(0.2)
+        count_statements.reset()
+        samples = await scrape(http)
+        assert count_statements.count == 1, count_statements.statements
+    assert value(samples, "fundperf_report_jobs", status="queued") == 0
+    assert not any(name == "fundperf_redis_up" for name, _ in samples)  # no REDIS_URL: no gauge
 
 
 async def test_without_a_token_setting_there_is_no_metrics_route(
