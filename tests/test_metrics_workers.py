@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from src.cli import ROOT
-from src.metrics.multiprocess import MULTIPROC_DIR, prepare_multiprocess_dir
+from src.metrics.multiprocess import MULTIPROC_DIR
 from tests.app.test_metrics import TOKEN, operations, parse
 from tests.support.process import serve_process
 from tests.test_cli import _worker_pids
@@ -48,14 +48,18 @@ def test_a_scrape_sums_the_counts_of_every_worker(tmp_path: Path, redis_url: str
             assert httpx.get(f"{base}/metrics", timeout=30).status_code == 401
 
 
-def test_serve_makes_a_fresh_directory_when_none_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(MULTIPROC_DIR, raising=False)
-    made = prepare_multiprocess_dir()
-    try:
-        assert made.is_dir() and not any(made.iterdir())
-        assert os.environ[MULTIPROC_DIR] == str(made)
-    finally:
-        made.rmdir()
+def test_serve_makes_a_fresh_directory_when_none_is_named_and_removes_it_at_exit(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != MULTIPROC_DIR}
+    env |= {"PYTHONPATH": str(ROOT), "TMPDIR": str(tmp_path)}
+    script = "from src.metrics.multiprocess import *; import os; d = prepare_multiprocess_dir(); " + (
+        "assert d.is_dir() and os.environ[MULTIPROC_DIR] == str(d); print(d)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    made = Path(done.stdout.strip())
+    assert made.parent == tmp_path and not made.exists()
 
 
 # A process as a worker is one: PROMETHEUS_MULTIPROC_DIR set before prometheus_client is imported.
