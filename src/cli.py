@@ -183,6 +183,9 @@ def main(argv: list[str] | None = None) -> int:
 
         make_worker(settings, burst=args.burst).run()  # arq runs it on the loop it was built with
     elif args.command == "serve":
+        from src.metrics.multiprocess import prepare_multiprocess_dir
+
+        prepare_multiprocess_dir()  # before prometheus_client is imported, here and in every worker
         import uvicorn
 
         from src.app.ws_protocol import uvicorn_options

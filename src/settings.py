@@ -130,6 +130,16 @@ class Settings(BaseSettings):
     MONITORING_ENTRY_MAX_ROWS: int = Field(default=2000, ge=1, le=10_000)
     MONITORING_UPLOAD_EXPANSION: int = Field(default=50, ge=2, le=1000)
 
+    # /metrics (Prometheus' text format) is served only when this is set, and only to a request with
+    # `Authorization: Bearer <METRICS_TOKEN>` (401 without); unset, there is no /metrics (404). At least
+    # 16 characters: it guards what the server is doing, if not who may do it.
+    METRICS_TOKEN: str | None = Field(default=None, min_length=16)
+
+    @field_validator("METRICS_TOKEN", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: Any) -> Any:
+        return None if value == "" else value
+
     @field_validator("WEBHOOK_ALLOWED_NETWORKS")
     @classmethod
     def _networks(cls, value: str) -> str:

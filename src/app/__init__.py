@@ -24,6 +24,8 @@ from src.app.middleware import BodySizeLimit
 from src.app.uploads import UPLOAD_PATH, uploads_route
 from src.db import create_engine, create_sessionmaker
 from src.events.runtime import create_events
+from src.metrics.multiprocess import process_exits
+from src.metrics.setup import install_metrics
 from src.public.routes import PATH as PUBLIC_PATH
 from src.public.routes import PublicGraphQL, public_files_route
 from src.redis_client import UNAVAILABLE_OR_SLOW, redis_client
@@ -96,6 +98,7 @@ def create_app(settings: Settings, engine: AsyncEngine | None = None) -> Starlet
             await app.state.redis.aclose()
         if owns_engine:
             await app.state.engine.dispose()
+        process_exits()
 
     body_limit = Middleware(
         BodySizeLimit, max_bytes=settings.MAX_BODY_BYTES, exempt={UPLOAD_PATH, EVIDENCE_UPLOAD_PATH}
@@ -106,6 +109,7 @@ def create_app(settings: Settings, engine: AsyncEngine | None = None) -> Starlet
     app.state.rate_limiter = create_rate_limiter(settings)  # one per app: counts outlive requests
     # Status changes: the outbox's relay and this process's subscribers (src/events).
     app.state.events = create_events(settings, app.state.sessionmaker)
+    install_metrics(app, settings)  # /metrics (src/metrics)
     storage = storage_from_settings(settings)
     # Report jobs are submitted after the request that wrote them commits: with REDIS_URL to the arq queue
     # (`fundperf worker` renders them; this process's sweeper sends what Redis missed), without it to a

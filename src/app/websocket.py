@@ -29,6 +29,7 @@ from src.app.ws_messages import malformed
 from src.app.ws_protocol import DROP, SEND_TEXT_NOW, Drop, SendTextNow
 from src.events.hub import Hub, Rendered
 from src.events.shared import Plan, Planner, next_message_head
+from src.metrics.extension import count_shared_subscription
 from src.schema.context import Context
 from src.schema.events.shared_run import run_shared
 from src.services.actors import Actor
@@ -160,6 +161,7 @@ class ReauthenticatingHandler(BaseGraphQLTransportWSHandler[Context, None]):
         operation.task = asyncio.create_task(self._run_shared(operation, plan, authorization, hub))
         operation.task.add_done_callback(self._task_done)
         self.operations[message["id"]] = operation
+        count_shared_subscription(self.context, plan)
         return True
 
     def _extension(self, name: str) -> Any:

@@ -86,6 +86,7 @@ class Relay:
         self._stopping = False
         self._orphan: tuple[Lock, bytes] | None = None  # a lock this relay could not release in an outage
         self.on_published: Callable[[], None] | None = None  # told after each round that published
+        self.on_events: Callable[[list[EventMessage]], None] | None = None  # told what it published (metrics)
         # Without Redis: the last id published here, and the ids published but not yet marked.
         self._published_up_to: int | None = None
         self._to_mark: list[int] = []
@@ -170,6 +171,8 @@ class Relay:
         async with self._lock():
             while rows := await self._unpublished():
                 await self.bus.publish(rows)
+                if self.on_events is not None:
+                    self.on_events(rows)
                 await self._mark([row.id for row in rows])
                 published += len(rows)
                 if len(rows) < BATCH:
@@ -181,6 +184,8 @@ class Relay:
         async with self._local_lock:
             while rows := await self._unpublished(after=self._published_up_to):
                 await self.bus.publish(rows)
+                if self.on_events is not None:
+                    self.on_events(rows)
                 self._published_up_to = rows[-1].id
                 self._to_mark.extend(row.id for row in rows)
                 if self._marker is None or self._marker.done():

@@ -21,6 +21,7 @@ from strawberry.extensions import (
 )
 from strawberry.types.execution import StreamExecutionResult
 
+from src.metrics.extension import OperationMetrics
 from src.schema.cost import QueryCostLimiter
 from src.schema.execution import OperationTimeout, TakeTurns
 from src.services.errors import CommonErrorCode, DomainError
@@ -103,6 +104,7 @@ def hardening_extensions(settings: Settings) -> list[Callable[[], SchemaExtensio
         *MaxAliasesLimiter(max_alias_count=settings.GRAPHQL_MAX_ALIASES).validation_rules,
     ]
     extensions: list[Callable[[], SchemaExtension]] = [
+        OperationMetrics,  # first: it sees every operation, refused or not, and its whole time
         partial(AddValidationRules, rules),
         partial(MaxTokensLimiter, max_token_count=settings.GRAPHQL_MAX_TOKENS),
         # After the token limit: it puts max_tokens in the parse options, which are part of the cache key.
