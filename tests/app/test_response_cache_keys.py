@@ -31,8 +31,14 @@ def test_the_types_that_follow_data_version_exist() -> None:
 
 def test_reads_of_goals_budgets_and_reference_data_are_cacheable() -> None:
     assert bypass(GOALS) is None
-    assert bypass("{ goal(id: 1) { ... on Goal { title indicators { id } } ... on NotFoundError { key } } }") is None
-    assert bypass("{ fundTypes { code pooling(year: 2026) { poolingLevel } } regions { nodes { code } } }") is None
+    assert (
+        bypass("{ goal(id: 1) { ... on Goal { title indicators { id } } ... on NotFoundError { key } } }")
+        is None
+    )
+    assert (
+        bypass("{ fundTypes { code pooling(year: 2026) { poolingLevel } } regions { nodes { code } } }")
+        is None
+    )
     assert bypass("{ budgets { nodes { year lines { item } approvedGoal { id } } } }") is None
     assert bypass("fragment F on Goal { id } { goals { nodes { ...F __typename } } }") is None
 
@@ -42,11 +48,14 @@ def test_reads_of_goals_budgets_and_reference_data_are_cacheable() -> None:
     [
         ("{ me { id } }", "Query.me"),
         ("{ dataVersion apiTokens { id } }", "Query.apiTokens"),
-        ("{ deadlines(year: 2026, regionCode: \"510000\") { __typename } }", "Query.deadlines"),
+        ('{ deadlines(year: 2026, regionCode: "510000") { __typename } }', "Query.deadlines"),
         ("{ goals { nodes { drafterOrganization { name } } } }", "Organization.name"),
         ("{ goals { nodes { transitions { user { username } } } } }", "User.username"),
         ("{ goals { nodes { resultApplications { id } } } }", "ResultApplication.id"),
-        ("fragment F on Goal { decomposition { complete } } { goals { nodes { ...F } } }", "GoalDecomposition"),
+        (
+            "fragment F on Goal { decomposition { complete } } { goals { nodes { ...F } } }",
+            "GoalDecomposition",
+        ),
         ("{ __schema { queryType { name } } }", "__schema"),
         ("mutation { logout { __typename } }", "a mutation"),
         ("subscription { statusChanged { id } }", "a subscription"),
@@ -65,7 +74,9 @@ def test_another_operation_of_the_document_that_cannot_be_cached_makes_it_bypass
 
 
 def test_the_normalized_document_ignores_layout_and_comments() -> None:
-    spaced = "query Goals($year: Int!) {\n  # the year's\n  goals(filter: {year: $year}) {\n nodes { id title "
+    spaced = (
+        "query Goals($year: Int!) {\n  # the year's\n  goals(filter: {year: $year}) {\n nodes { id title "
+    )
     spaced += "region { name } } } }"
     one = classify(SCHEMA, GOALS, None, max_tokens=2000).normalized
     assert one == classify(SCHEMA, spaced, None, max_tokens=2000).normalized
