@@ -79,8 +79,8 @@ async def test_a_change_through_one_server_is_read_fresh_through_the_other(
     assert (await post(a, GOALS, year))[0] == "hit"
     assert (await post(b, GOALS, year))[0] == "hit"  # from Redis
 
-    created = {"fundTypeCode": "EMPLOYEE_MEDICAL", "regionCode": "510000", "horizon": "ANNUAL"}
-    created |= {"startYear": 2026, "endYear": 2026, "title": "四川 2026"}
+    created: dict[str, object] = {"fundTypeCode": "EMPLOYEE_MEDICAL", "regionCode": "510000"}
+    created |= {"horizon": "ANNUAL", "startYear": 2026, "endYear": 2026, "title": "四川 2026"}
     outcome, data = await post(a, CREATE, {"input": created})
     assert outcome == "bypass" and data["goalCreate"]["__typename"] == "GoalSuccess"
     goal = data["goalCreate"]["goal"]
