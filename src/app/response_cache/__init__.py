@@ -48,10 +48,12 @@ def known_actor(request: HTTPConnection) -> tuple[bool, Actor | None]:
 
 
 def keepable(response: Response, max_bytes: int) -> bool:
-    """A 200 whose body names no errors (a string that happens to contain the word only costs a miss)."""
-    body = bytes(response.body)
+    """A 200 whose body names no errors (a string that happens to contain the word only costs a miss); never
+    a streamed response (it has no body)."""
+    body = getattr(response, "body", None)
     return (
-        response.status_code == 200
+        isinstance(body, bytes)
+        and response.status_code == 200
         and len(body) <= max_bytes
         and b'"errors"' not in body
         and "set-cookie" not in response.headers

@@ -1,8 +1,10 @@
 """Which operations the response cache may keep: those whose every field follows `dataVersion`.
 
 An answer may be kept only if nothing it shows can change without moving `dataVersion` (the newest event id:
-every committed change of a subject records an event in its transaction, src/subjects/events.py) and nothing
-in it depends on the clock or on who asks beyond the visibility scope the key holds. So:
+every mutation records an event in its transaction, src/subjects/events.py, which tests/events/
+test_data_version.py checks for each mutation of the schema; what changes outside mutations — users and
+organizations by `fundperf seed`, audit rows of logins, webhook deliveries — does not) and nothing in it depends
+on the clock or on who asks beyond the visibility scope the key holds. So:
 
 * every root field of Query is classified here (`ROOT_FIELDS`: None = cacheable, else why not); a test fails
   when the schema gains one that is not, so a new field is never cached by default;
@@ -34,8 +36,8 @@ from graphql import (
 CACHEABLE = None
 PER_USER = "per user: what the caller owns or is addressed to"
 CLOCK = "depends on today (overdue, due, expiring)"
-UNVERSIONED = "changes without an event (users, organizations, tokens, report jobs, webhooks)"
-UNVERIFIED = "not yet verified to change only with an event"
+UNVERSIONED = "changes without an event (users, organizations, audit of logins, webhook deliveries)"
+UNVERIFIED = "not yet checked for fields computed from today or per user"
 
 # Every root field of Query: None if its answer follows dataVersion and the visibility scope, else why not.
 ROOT_FIELDS: dict[str, str | None] = {
