@@ -3,8 +3,8 @@
 An answer may be kept only if nothing it shows can change without moving `dataVersion` (the newest event id:
 every mutation records an event in its transaction, src/subjects/events.py, which tests/events/
 test_data_version.py checks for each mutation of the schema; what changes outside mutations — users and
-organizations by `fundperf seed`, audit rows of logins, webhook deliveries — does not) and nothing in it depends
-on the clock or on who asks beyond the visibility scope the key holds. So:
+organizations by `fundperf seed`, audit rows of logins, webhook deliveries — does not) and nothing in it
+depends on the clock or on who asks beyond the visibility scope the key holds. So:
 
 * every root field of Query is classified here (`ROOT_FIELDS`: None = cacheable, else why not); a test fails
   when the schema gains one that is not, so a new field is never cached by default;
