@@ -1,6 +1,7 @@
 """The response cache end to end: two servers sharing Redis, on SQLite and PostgreSQL; a change made through
 one is read fresh through the other, never stale; Redis gone is no cache, never an error."""
 
+import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -13,7 +14,7 @@ from src.app import create_app
 from src.models.enums import ActorType, Administration
 from src.services.identity.tokens import issue_access_token
 from src.settings import Settings
-from tests.conftest import make_settings, proxied_url
+from tests.conftest import StatementCounter, make_settings, proxied_url
 from tests.factories import make_user
 from tests.support.proxy import TcpProxy
 from tests.support.server import serve_app
@@ -50,7 +51,8 @@ async def token(sessionmaker: async_sessionmaker[AsyncSession], reference: None)
     return issue_access_token(user.id or 0, secret_key=make_settings().SECRET_KEY)
 
 
-async def _clients(
+@contextlib.asynccontextmanager
+async def two_servers(
     engine: AsyncEngine, token: str, settings: Settings
 ) -> AsyncIterator[list[httpx.AsyncClient]]:
     headers = {"Authorization": f"Bearer {token}"}
@@ -66,7 +68,7 @@ async def _clients(
 @pytest.fixture
 async def servers(engine: AsyncEngine, token: str, redis_url: str) -> AsyncIterator[list[httpx.AsyncClient]]:
     """Two servers of one deployment: each its app and memory, one database and one Redis."""
-    async for clients in _clients(engine, token, cached_settings(REDIS_URL=redis_url)):
+    async with two_servers(engine, token, cached_settings(REDIS_URL=redis_url)) as clients:
         yield clients
 
 
@@ -108,7 +110,7 @@ async def test_what_is_not_cacheable_is_answered_each_time(servers: list[httpx.A
 
 
 async def test_without_redis_each_server_caches_in_memory(engine: AsyncEngine, token: str) -> None:
-    async for a, b in _clients(engine, token, cached_settings()):
+    async with two_servers(engine, token, cached_settings()) as (a, b):
         assert [(await post(c, GOALS, {"year": 2026}))[0] for c in (a, a, b, b)] == [
             "miss",
             "hit",
@@ -121,9 +123,26 @@ async def test_redis_gone_is_no_shared_cache_never_an_error(
     engine: AsyncEngine, token: str, redis_proxy: TcpProxy
 ) -> None:
     settings = cached_settings(REDIS_URL=proxied_url(redis_proxy))
-    async for a, b in _clients(engine, token, settings):
+    async with two_servers(engine, token, settings) as (a, b):
         assert (await post(a, GOALS, {"year": 2026}))[0] == "miss"
         redis_proxy.cut()
         assert (await post(b, GOALS, {"year": 2026}))[0] == "miss"  # Redis unreachable: b answers itself
         assert (await post(a, GOALS, {"year": 2026}))[0] == "hit"  # a's memory still serves
         redis_proxy.restore()
+
+
+async def test_a_hit_costs_the_callers_authentication_and_one_statement(
+    engine: AsyncEngine, token: str, count_statements: StatementCounter
+) -> None:
+    app = create_app(cached_settings(), engine=engine)  # no lifespan: no relay polling while counting
+    transport = httpx.ASGITransport(app=app)
+    headers = {"Authorization": f"Bearer {token}"}
+    async with httpx.AsyncClient(transport=transport, base_url="http://test", headers=headers) as a:
+        count_statements.reset()
+        assert (await post(a, "{ __typename }", {}))[0] == "miss"  # executes no statement
+        authentication_and_version = count_statements.count
+        await post(a, GOALS, {"year": 2026})
+        count_statements.reset()
+        assert (await post(a, GOALS, {"year": 2026}))[0] == "hit"
+        assert count_statements.count == authentication_and_version
+        assert sum("max(event.id)" in s.lower() for s in count_statements.statements) == 1  # dataVersion
