@@ -9,7 +9,10 @@ PostgreSQL database of --database-url, dropped at the end) and migrated to head.
 * through the full HTTP stack: a real uvicorn server on 127.0.0.1 (in this process, so SQL statements can be
   counted), fetched page by page (`first: 100`) with httpx until `hasNextPage` is false; and
 * against a baseline: two hand-written SQL statements through the same async engine, assembled into the same
-  nested shape and serialised with `json.dumps`.
+  nested shape and serialised with `json.dumps`; and
+* warm: the same pages through a second app with the response cache on (src/app/response_cache/), after one
+  fetch that fills it: each page is the caller's authentication, one dataVersion statement, the stored bytes.
+  The first app runs with RESPONSE_CACHE off, so the GraphQL column is the executor's time.
 
 Both paths must return exactly the same goals and indicators (the whole nested data is compared), else the
 command fails. Each measurement is repeated N times after one warm-up; the table shows medians.
@@ -424,6 +427,8 @@ class Result:
     baseline_statements: int
     graphql_times: list[float]
     baseline_times: list[float]
+    cached_times: list[float]
+    cached_statements: int
     graphql_sql_seconds: float
     baseline_sql_seconds: float
     response_bytes: int
@@ -442,6 +447,10 @@ class Result:
     def baseline_median(self) -> float:
         return statistics.median(self.baseline_times)
 
+    @property
+    def cached_median(self) -> float:
+        return statistics.median(self.cached_times)
+
 
 async def bench_scale(
     scale: str, database_url: str | None, repeat: int, profile: bool, tune_gc: bool = True
@@ -454,16 +463,19 @@ async def bench_scale(
         build_seconds = time.perf_counter() - started
         print(f"[{scale}/{database}] {dataset} in {build_seconds:.1f} s", file=sys.stderr, flush=True)
 
-        settings = Settings(DATABASE_URL=url)
+        # No deadline watch: two apps' watches in one process would contend for SQLite's lock while timing.
+        settings = Settings(DATABASE_URL=url, RESPONSE_CACHE=False, DEADLINE_CHECK_MINUTES=0)
         token = await create_reader(engine, settings)
         app = create_app(settings, engine=engine)
+        cached_app = create_app(settings.model_copy(update={"RESPONSE_CACHE": True}), engine=engine)
         if tune_gc:
             tune_gc_for_serving()  # as `fundperf serve` does
+        auth = {"Authorization": f"Bearer {token}"}
         async with (
             serve_app(app) as base_url,
-            httpx.AsyncClient(
-                base_url=base_url, timeout=300, headers={"Authorization": f"Bearer {token}"}
-            ) as client,
+            serve_app(cached_app) as cached_url,
+            httpx.AsyncClient(base_url=base_url, timeout=300, headers=auth) as client,
+            httpx.AsyncClient(base_url=cached_url, timeout=300, headers=auth) as cached_client,
         ):
             # One counted fetch of each path (doubling as the warm-up), compared in full.
             with count_statements(engine) as counter:
@@ -498,6 +510,18 @@ async def bench_scale(
             with gc_monitor.watching():
                 baseline_times = await timed(lambda: fetch_baseline(engine, YEAR), repeat)
             baseline_gc = gc_monitor.per_run(repeat + 1)
+
+            async def cached_run() -> None:
+                run = await fetch_graphql(cached_client, YEAR, keep=False)
+                if (run.goal_count, run.indicator_count) != (goals, indicators):
+                    raise BenchFailure(
+                        f"the cached pages held {run.goal_count} goals / {run.indicator_count}"
+                    )
+
+            cached_times = await timed(cached_run, repeat)  # the warm-up run fills the cache
+            with count_statements(engine) as counter:
+                await cached_run()
+            cached_statements = counter.count
             profile_text = await profile_graphql(client) if profile else None
 
     return Result(
@@ -512,6 +536,8 @@ async def bench_scale(
         baseline_statements=baseline_statements,
         graphql_times=graphql_times,
         baseline_times=baseline_times,
+        cached_times=cached_times,
+        cached_statements=cached_statements,
         graphql_sql_seconds=graphql_sql,
         baseline_sql_seconds=baseline_sql,
         response_bytes=response_bytes,
@@ -629,6 +655,9 @@ def render_table(results: Sequence[Result]) -> str:
         "median GraphQL",
         "median baseline",
         "ratio",
+        "median cached (warm)",
+        "cached ratio",
+        "SQL cached",
     )
     rows = [
         (
@@ -642,6 +671,9 @@ def render_table(results: Sequence[Result]) -> str:
             _ms(r.graphql_median),
             _ms(r.baseline_median),
             f"{r.graphql_median / r.baseline_median:.1f}×",
+            _ms(r.cached_median),
+            f"{r.cached_median / r.baseline_median:.2f}×",
+            str(r.cached_statements),
         )
         for r in results
     ]
@@ -667,6 +699,7 @@ def render_details(results: Sequence[Result]) -> str:
             f"{r.scale}/{r.database}: {r.dataset}; built in {r.build_seconds:.1f} s",
             f"  GraphQL runs  {graphql_runs}  (min {_ms(min(r.graphql_times))})",
             f"  baseline runs {baseline_runs}  (min {_ms(min(r.baseline_times))})",
+            f"  cached runs   {', '.join(_ms(t) for t in r.cached_times)}  (min {_ms(min(r.cached_times))})",
             "  SQL driver time (sum of statement durations in the counted run): "
             f"GraphQL {_ms(r.graphql_sql_seconds)}, baseline {_ms(r.baseline_sql_seconds)}",
             f"  payload: GraphQL {r.response_bytes:,} bytes in {r.pages} responses (client JSON decode "

@@ -120,6 +120,17 @@ class Settings(BaseSettings):
     # networks, comma-separated CIDRs (e.g. "10.20.0.0/16,fd00:1::/64"). Empty: none.
     WEBHOOK_ALLOWED_NETWORKS: str = ""
 
+    # The response cache (src/app/response_cache/): a query whose every field is classified as following
+    # dataVersion is answered with the stored bytes of the same document, variables and visibility scope at
+    # the same dataVersion. In memory per process (at most this many entries and bytes, least recently used
+    # first out; a larger response is not kept); with REDIS_URL also in Redis, shared by processes, each
+    # entry kept this many seconds.
+    RESPONSE_CACHE: bool = True
+    RESPONSE_CACHE_MAX_ENTRIES: int = Field(default=1000, ge=1, le=1_000_000)
+    RESPONSE_CACHE_MAX_BYTES: int = Field(default=256 * 1024 * 1024, ge=1024 * 1024, le=64 * 1024**3)
+    RESPONSE_CACHE_MAX_ENTRY_BYTES: int = Field(default=16 * 1024 * 1024, ge=1024, le=1024**3)
+    RESPONSE_CACHE_TTL_SECONDS: int = Field(default=600, ge=1, le=7 * 86_400)
+
     # Monitoring entries (Art. 13): the largest entry sheet (XLSX) an upload may send, in bytes, and the most
     # rows one upload (both sheets together) or one actualsRecord / executionRecord call may hold. A
     # prefecture's sheet for a year is a few hundred rows; the uncompressed workbook may be at most

@@ -83,6 +83,8 @@ def make_settings(**overrides: Any) -> Settings:
     REDIS_URL is off: each app counts login attempts in memory, so tests never see each other's failures.
     DEADLINE_CHECK_MINUTES is 0: no app or worker under test announces overdue deadlines in the background
     (events and notices a test did not make) unless the test asks for it.
+    RESPONSE_CACHE is off: tests write rows through factories, without the events that move dataVersion, and
+    count statements; the cache's own tests (tests/app/test_response_cache*.py) turn it on.
     """
     storage = Path(tempfile.gettempdir()) / f"fundperf-test-storage-{os.getpid()}"  # never the repo's var/
     defaults = {
@@ -90,6 +92,7 @@ def make_settings(**overrides: Any) -> Settings:
         "SECRET_KEY": TEST_SECRET_KEY,
         "STORAGE_DIR": storage,
         "DEADLINE_CHECK_MINUTES": 0,
+        "RESPONSE_CACHE": False,
     }
     return Settings(**{**defaults, **overrides})
 

@@ -94,6 +94,8 @@ def create_app(settings: Settings, engine: AsyncEngine | None = None) -> Starlet
         await app.state.jobs.aclose()  # running report jobs finish (or are cancelled) before the engine goes
         await app.state.events.aclose()  # after the jobs: their last events are published
         await app.state.rate_limiter.aclose()
+        if app.state.response_cache is not None:
+            await app.state.response_cache.aclose()
         if app.state.redis is not None:
             await app.state.redis.aclose()
         if owns_engine:
@@ -142,6 +144,7 @@ def create_app(settings: Settings, engine: AsyncEngine | None = None) -> Starlet
         )
     )
     graphql_app = GraphQLApp(app, settings)
+    app.state.response_cache = graphql_app.response_cache
     if app.state.events.hub is not None:
         app.state.events.hub.render = renderer(graphql_app.schema._schema, app.state.sessionmaker, settings)  # type: ignore[attr-defined]
     app.router.routes.extend(

@@ -19,6 +19,7 @@ from strawberry.types.graphql import OperationType
 from strawberry.types.unset import UNSET, UnsetType
 
 from src.app.request_json import RefusedJSON, loads
+from src.app.response_cache import known_actor, response_cache_for
 from src.app.websocket import ReauthenticatingHandler
 from src.events.shared import Planner, RawPayload, next_message_head
 from src.schema import build_schema
@@ -66,19 +67,27 @@ class GraphQLApp(GraphQL[Context, None]):
         self.settings = settings
         # statusChanged documents that qualify run on the shared path (src/events/shared.py).
         self.planner = Planner(self.schema._schema)  # type: ignore[attr-defined]
+        self.response_cache = response_cache_for(self.schema._schema, settings, app.state.engine)  # type: ignore[attr-defined]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
+        request = Request(scope=scope, receive=receive)
+        if self.response_cache is None:
+            response = await self._answer(request)
+        else:
+            response = await self.response_cache.respond(request, self._answer, self._actor)
+        await response(scope, receive, send)
+
+    async def _answer(self, request: Request) -> Response:
         # strawberry's HTTP branch, plus one INFO line per refused request (it logs none).
         try:
-            response = await self.run(Request(scope=scope, receive=receive))
+            return await self.run(request)
         except HTTPException as exc:
             reason = " ".join(exc.reason.split())[:200]  # may quote the client (an operation name)
             logger.info("refused: http status=%d: %s", exc.status_code, reason)
-            response = PlainTextResponse(exc.reason, status_code=exc.status_code)
-        await response(scope, receive, send)
+            return PlainTextResponse(exc.reason, status_code=exc.status_code)
 
     def decode_json(self, data: str | bytes) -> object:
         # HTTP bodies and WebSocket messages alike; a refusal is a JSONDecodeError, which strawberry's
@@ -164,13 +173,14 @@ class GraphQLApp(GraphQL[Context, None]):
             )
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
+        known, actor = known_actor(request)  # the response cache authenticated the caller already
         return Context(
             request=request,
             response=response,
             sessionmaker=self.app.state.sessionmaker,
             loaders=build_loaders(self.app.state.sessionmaker),
             settings=self.settings,
-            actor=await self._actor(request.headers.get("authorization")),
+            actor=actor if known else await self._actor(request.headers.get("authorization")),
             client_address=request.client.host if request.client else None,
             rate_limiter=self.app.state.rate_limiter,
             jobs=self.app.state.jobs,
