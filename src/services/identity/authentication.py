@@ -12,8 +12,9 @@ two cannot drift apart:
   and region (Actor.token_region_path);
 - anything else (another scheme, no token, an unknown or malformed one) stands for nobody.
 Users are read afresh every time: nothing kept from an earlier check decides (GraphQL requests go through
-the actor cache first, actor_cache.py, which every committed change to an actor's rows evicts). Any number of values take at
-most two statements: the API tokens with their accounts, by hash, and the users of the access tokens, by id;
+the actor cache first, actor_cache.py, which every committed change to an actor's rows evicts). Any number
+of values take at most two statements: the API tokens with their accounts, by hash, and the users of the
+access tokens, by id;
 and one more when some are third-party evaluators: their assignments active at `now` (so a subscription of
 one stops delivering what it was assigned once the assignment ends, at the hub's next check).
 
