@@ -1,5 +1,6 @@
 """Async engine and sessions. One session per request or job; never shared across concurrent tasks."""
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -46,8 +47,21 @@ def create_engine(url: str, *, echo: bool = False, **engine_kwargs: Any) -> Asyn
     return engine
 
 
+# session.info: a task an after_commit hook started that commit() waits for (it cannot await in the hook):
+# the actor cache's eviction reaching the other processes before a mutation answers (actor_changes.py).
+AWAITED_AFTER_COMMIT = "fundperf.awaited_after_commit"
+
+
+class AppSession(AsyncSession):
+    async def commit(self) -> None:
+        await super().commit()
+        task: asyncio.Future[None] | None = self.info.pop(AWAITED_AFTER_COMMIT, None)
+        if task is not None:
+            await asyncio.shield(task)
+
+
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False, class_=AsyncSession)
+    return async_sessionmaker(engine, expire_on_commit=False, class_=AppSession)
 
 
 @asynccontextmanager

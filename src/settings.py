@@ -57,6 +57,11 @@ class Settings(BaseSettings):
     # networks, as uvicorn's forwarded_allow_ips. Empty (the default) trusts no proxy: the client address is
     # the connection's peer, whatever headers say.
     FORWARDED_ALLOW_IPS: str = ""
+    # The actor cache (src/services/identity/actor_cache.py): how many credentials each process keeps (0:
+    # none, every request reads its user again), and how long at most: a change made behind the app's back
+    # (psql) takes effect that late; changes made through the app evict at once, in every process.
+    ACTOR_CACHE_SIZE: int = Field(default=10_000, ge=0)
+    ACTOR_CACHE_SECONDS: float = Field(default=60.0, gt=0)
     # How long a login lasts without a password (refresh tokens rotate on every use).
     REFRESH_TOKEN_DAYS: int = 14
     # GraphQL hardening: the introspection switch (like GRAPHIQL) is off in production.

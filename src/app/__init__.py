@@ -37,6 +37,8 @@ from src.reports.storage import storage_from_settings
 from src.reports.sweeper import JobSweeper
 from src.schema.events.shared_run import renderer
 from src.services.deadlines.periodic import DeadlineWatch
+from src.services.identity.actor_cache import ActorCache
+from src.services.identity.actor_changes import ActorChanges
 from src.services.identity.ratelimit import create_rate_limiter
 from src.settings import Settings, settings_from_environment
 
@@ -78,6 +80,7 @@ def create_app(settings: Settings, engine: AsyncEngine | None = None) -> Starlet
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await app.state.actor_changes.start()
         await app.state.events.start()
         if isinstance(app.state.jobs, JobRunner):
             # Embedded mode: jobs a stopped server left queued run now (with Redis, the sweeper sends them).
@@ -93,6 +96,7 @@ def create_app(settings: Settings, engine: AsyncEngine | None = None) -> Starlet
             await app.state.sweeper.aclose()
         await app.state.jobs.aclose()  # running report jobs finish (or are cancelled) before the engine goes
         await app.state.events.aclose()  # after the jobs: their last events are published
+        await app.state.actor_changes.aclose()
         await app.state.rate_limiter.aclose()
         if app.state.response_cache is not None:
             await app.state.response_cache.aclose()
@@ -112,6 +116,9 @@ def create_app(settings: Settings, engine: AsyncEngine | None = None) -> Starlet
     # Status changes: the outbox's relay and this process's subscribers (src/events).
     app.state.events = create_events(settings, app.state.sessionmaker)
     install_metrics(app, settings)  # /metrics (src/metrics)
+    # Who a credential stands for, kept per process; committed changes evict it (src/services/identity).
+    app.state.actor_cache = ActorCache(size=settings.ACTOR_CACHE_SIZE, seconds=settings.ACTOR_CACHE_SECONDS)
+    app.state.actor_changes = ActorChanges(app.state.actor_cache, settings.REDIS_URL)
     storage = storage_from_settings(settings)
     # Report jobs are submitted after the request that wrote them commits: with REDIS_URL to the arq queue
     # (`fundperf worker` renders them; this process's sweeper sends what Redis missed), without it to a

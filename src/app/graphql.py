@@ -26,7 +26,8 @@ from src.schema import build_schema
 from src.schema.context import Context
 from src.schema.loaders import build_loaders
 from src.services.actors import Actor
-from src.services.identity.authentication import authenticate, connection_authorization
+from src.services.identity.actor_cache import cached_actor
+from src.services.identity.authentication import connection_authorization
 from src.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -167,10 +168,12 @@ class GraphQLApp(GraphQL[Context, None]):
         return response
 
     async def _actor(self, authorization: str | None) -> Actor | None:
-        async with self.app.state.sessionmaker() as session:
-            return await authenticate(
-                session=session, authorization=authorization, secret_key=self.settings.SECRET_KEY
-            )
+        return await cached_actor(
+            cache=self.app.state.actor_cache,
+            sessionmaker=self.app.state.sessionmaker,
+            authorization=authorization,
+            secret_key=self.settings.SECRET_KEY,
+        )
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         known, actor = known_actor(request)  # the response cache authenticated the caller already

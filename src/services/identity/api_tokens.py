@@ -29,6 +29,7 @@ API_TOKEN_PREFIX = "fp_"
 API_TOKEN_DISPLAY_LENGTH = 10  # "fp_" and 7 characters: enough to tell tokens apart, far too few to guess
 # last_used_at is informational: writing it on every request would turn each read into a write.
 API_TOKEN_TOUCH_INTERVAL = timedelta(minutes=1)
+ACTOR_NEUTRAL = "fundperf_actor_neutral"  # an execution option: the statement changes nothing an Actor holds
 AUDIT_EXCLUDE = frozenset({"token_hash"})
 
 
@@ -187,7 +188,8 @@ async def note_api_token_use(*, session: AsyncSession, token: ApiToken, now: dat
             or_(col(ApiToken.last_used_at).is_(None), col(ApiToken.last_used_at) <= cutoff),
         )
         .values(last_used_at=now)
-        .execution_options(synchronize_session=False)
+        # No actor is made of last_used_at: the actor cache keeps its entries (actor_changes.py).
+        .execution_options(synchronize_session=False, **{ACTOR_NEUTRAL: True})
     )
     await session.exec(touch)
     await session.commit()

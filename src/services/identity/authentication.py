@@ -11,8 +11,10 @@ two cannot drift apart:
   active and still a service account; the actor is narrowed by the token's scope (READ: Actor.read_only)
   and region (Actor.token_region_path);
 - anything else (another scheme, no token, an unknown or malformed one) stands for nobody.
-Users are read afresh every time: nothing kept from an earlier check decides. Any number of values take at
-most two statements: the API tokens with their accounts, by hash, and the users of the access tokens, by id;
+Users are read afresh every time: nothing kept from an earlier check decides (GraphQL requests go through
+the actor cache first, actor_cache.py, which every committed change to an actor's rows evicts). Any number
+of values take at most two statements: the API tokens with their accounts, by hash, and the users of the
+access tokens, by id;
 and one more when some are third-party evaluators: their assignments active at `now` (so a subscription of
 one stops delivering what it was assigned once the assignment ends, at the hub's next check).
 
@@ -35,7 +37,7 @@ from src.models.auth import ApiTokenScope
 from src.models.base import utcnow
 from src.services.actors import Actor, actor_of, with_actor, with_assignments
 from src.services.identity.api_tokens import API_TOKEN_PREFIX, note_api_token_use
-from src.services.identity.tokens import AccessClaims, access_token_claims, sha256
+from src.services.identity.tokens import AccessClaims, access_token_claims, aware, sha256
 
 # Verified access tokens (token → claims), kept by the hub across deliveries: a token's content never
 # changes, so its signature is checked once; its expiry is still compared with each `now` and its user read
@@ -67,12 +69,17 @@ def connection_authorization(params: Mapping[str, object] | None) -> str | None:
 
 
 @dataclass(frozen=True)
-class _Authenticated:
+class Authenticated:
     actor: Actor
     api_token: ApiToken | None  # the token's row, when the value is an API token (for noting its use)
+    # When the credential itself stops authenticating (POSIX seconds): the access token's exp, the API
+    # token's expires_at; None for an API token without one. The actor cache keeps nothing past it.
+    expires: float | None
 
 
-def _access_token_user(token: str, secret_key: str, now: datetime, cache: TokenCache | None) -> int | None:
+def _access_token_claims(
+    token: str, secret_key: str, now: datetime, cache: TokenCache | None
+) -> AccessClaims | None:
     claims = cache.get(token) if cache is not None else None
     if claims is None:
         claims = access_token_claims(token, secret_key=secret_key)
@@ -82,7 +89,7 @@ def _access_token_user(token: str, secret_key: str, now: datetime, cache: TokenC
             if len(cache) >= TOKEN_CACHE_SIZE:
                 cache.clear()
             cache[token] = claims
-    return claims.user_id if claims.expires > now.timestamp() else None
+    return claims if claims.expires > now.timestamp() else None
 
 
 async def _api_token_accounts(
@@ -114,32 +121,35 @@ async def _authenticated(
     secret_key: str,
     now: datetime,
     token_cache: TokenCache | None,
-) -> dict[str, _Authenticated]:
+) -> dict[str, Authenticated]:
     # Values are kept apart by token, not by spelling: "Bearer x" and "bearer  x" are one credential.
     by_hash: dict[str, list[str]] = {}
     user_of: dict[str, int] = {}
+    expiry: dict[str, float] = {}
     for authorization in authorizations:
         token = bearer_token(authorization)
         if token is None:
             continue
         if token.startswith(API_TOKEN_PREFIX):
             by_hash.setdefault(sha256(token), []).append(authorization)
-        elif (user_id := _access_token_user(token, secret_key, now, token_cache)) is not None:
-            user_of[authorization] = user_id
-    found: dict[str, _Authenticated] = {}
+        elif (claims := _access_token_claims(token, secret_key, now, token_cache)) is not None:
+            user_of[authorization] = claims.user_id
+            expiry[authorization] = claims.expires
+    found: dict[str, Authenticated] = {}
     tokens = await _api_token_accounts(session, by_hash, now) if by_hash else []
     users = await _users(session, set(user_of.values())) if user_of else []
     # A third party's assignments, for the token holders and the users at once (one statement).
     assigned = await with_assignments(session, [actor for _, actor in tokens] + users, now)
     for (token_row, _), actor in zip(tokens, assigned, strict=False):
         for authorization in by_hash[token_row.token_hash]:
-            found[authorization] = _Authenticated(actor, token_row)
+            expires = aware(token_row.expires_at).timestamp() if token_row.expires_at is not None else None
+            found[authorization] = Authenticated(actor, token_row, expires)
     # One Actor per user, shared by all its values (the hub decides visibility once per actor).
     actors = {actor.user_id: actor for actor in assigned[len(tokens) :]}
     for authorization, user_id in user_of.items():
         account = actors.get(user_id)
         if account is not None and not account.is_service_account:  # they use API tokens only
-            found[authorization] = _Authenticated(account, None)
+            found[authorization] = Authenticated(account, None, expiry[authorization])
     return found
 
 
@@ -164,17 +174,24 @@ async def authenticate_many(
     return {authorization: one.actor for authorization, one in found.items()}
 
 
+async def authenticated(
+    *, session: AsyncSession, authorization: str | None, secret_key: str, now: datetime | None = None
+) -> Authenticated | None:
+    """What `authenticate` answers, with the API token's row and the credential's own expiry (what the actor
+    cache keeps: actor_cache.py). Notes an API token's use like `authenticate`."""
+    if authorization is None:
+        return None
+    now = now or utcnow()
+    found = (await _authenticated(session, (authorization,), secret_key, now, None)).get(authorization)
+    if found is not None and found.api_token is not None:
+        await note_api_token_use(session=session, token=found.api_token, now=now)
+    return found
+
+
 async def authenticate(
     *, session: AsyncSession, authorization: str | None, secret_key: str, now: datetime | None = None
 ) -> Actor | None:
     """The actor a request's `Authorization: Bearer ...` value stands for now (authenticate_many's answer for
     it), or None. Notes an API token's use (at most once a minute), committing `session` when it does."""
-    if authorization is None:
-        return None
-    now = now or utcnow()
-    found = (await _authenticated(session, (authorization,), secret_key, now, None)).get(authorization)
-    if found is None:
-        return None
-    if found.api_token is not None:
-        await note_api_token_use(session=session, token=found.api_token, now=now)
-    return found.actor
+    found = await authenticated(session=session, authorization=authorization, secret_key=secret_key, now=now)
+    return found.actor if found is not None else None
