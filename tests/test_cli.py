@@ -2,6 +2,7 @@
 settings."""
 
 import os
+import pickle
 import signal
 import socket
 import subprocess
@@ -14,7 +15,7 @@ import httpx
 import pytest
 
 from src.cli import ROOT, SCHEMA_PATH, default_workers, export_schema, main, several_workers_problem
-from src.serve import reuseport_balances
+from src.serve import bind_reuseport, reuseport_balances
 from tests.conftest import make_settings
 from tests.support.process import serve_process
 from tests.support.workers import connection_owners, listening_pids, worker_pids
@@ -129,6 +130,20 @@ def _connect(port: int, count: int) -> list[socket.socket]:
     connections = [socket.create_connection(("127.0.0.1", port), timeout=30) for _ in range(count)]
     assert {_ask(connection) for connection in connections} == {b"HTTP/1.1 200 OK"}
     return connections
+
+
+@pytest.mark.skipif(not reuseport_balances(), reason="the kernel balances SO_REUSEPORT sockets on Linux only")
+def test_a_workers_socket_is_bound_anew_where_it_is_unpickled() -> None:
+    # What a spawned worker receives: its own socket on the supervisor's port, not the supervisor's.
+    with (
+        bind_reuseport(socket.AF_INET, "127.0.0.1", 0) as held,
+        pickle.loads(pickle.dumps(held)) as own,
+        pickle.loads(pickle.dumps(held)) as other,
+    ):
+        assert own.getsockname() == other.getsockname() == held.getsockname()
+        assert own.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT) == 1
+        own.listen()
+        other.listen()  # both listen: the kernel spreads connections over them
 
 
 @pytest.mark.skipif(not reuseport_balances(), reason="the kernel balances SO_REUSEPORT sockets on Linux only")
