@@ -18,7 +18,13 @@ from src.cli import ROOT, SCHEMA_PATH, default_workers, export_schema, main, sev
 from src.serve import bind_reuseport, reuseport_balances
 from tests.conftest import make_settings
 from tests.support.process import serve_process
-from tests.support.workers import connection_owners, listening_pids, worker_pids
+from tests.support.workers import (
+    connection_owners,
+    listening_pids,
+    listening_sockets,
+    socket_inodes,
+    worker_pids,
+)
 
 
 def test_committed_schema_is_current(tmp_path: Path) -> None:
@@ -166,11 +172,12 @@ def test_serve_spreads_keep_alive_connections_over_the_workers_and_replaces_a_de
 
         victim, survivor = workers
         kept = [connection for connection in first if owners[connection.getsockname()[1]] == survivor]
+        victims_socket = socket_inodes(victim) & listening_sockets(port)
         os.kill(victim, signal.SIGKILL)
         # The other worker serves on: its connections (asked again within uvicorn's 5 s keep-alive) and,
         # once the victim's socket is gone, every new one.
         assert {_ask(connection) for connection in kept} == {b"HTTP/1.1 200 OK"}
-        while listening_pids(port, [victim]):
+        while victims_socket & listening_sockets(port):  # closed as the process ends, not at kill()
             time.sleep(0.05)
         meanwhile = _connect(port, 10)
         owners = connection_owners(port, [survivor])

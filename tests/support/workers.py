@@ -40,7 +40,7 @@ def rss_bytes(pids: Iterable[int]) -> int:
     return total
 
 
-def _socket_inodes(pid: int) -> set[int]:
+def socket_inodes(pid: int) -> set[int]:
     inodes = set()
     try:
         for fd in os.listdir(f"/proc/{pid}/fd"):
@@ -71,10 +71,15 @@ def _tcp_sockets(port: int, state: str) -> dict[int, int]:
     return sockets
 
 
+def listening_sockets(port: int) -> set[int]:
+    """The inodes of the sockets listening on `port`, whoever holds them."""
+    return set(_tcp_sockets(port, LISTEN))
+
+
 def listening_pids(port: int, pids: Iterable[int]) -> list[int]:
     """Those of `pids` that hold a socket listening on `port`."""
     listening = set(_tcp_sockets(port, LISTEN))
-    return [pid for pid in pids if _socket_inodes(pid) & listening]
+    return [pid for pid in pids if socket_inodes(pid) & listening]
 
 
 def connection_owners(port: int, pids: Iterable[int]) -> dict[int, int]:
@@ -82,7 +87,7 @@ def connection_owners(port: int, pids: Iterable[int]) -> dict[int, int]:
     connections = _tcp_sockets(port, ESTABLISHED)
     owners = {}
     for pid in pids:
-        for inode in _socket_inodes(pid) & connections.keys():
+        for inode in socket_inodes(pid) & connections.keys():
             owners[connections[inode]] = pid
     return owners
 
