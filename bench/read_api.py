@@ -1,10 +1,12 @@
 """Read-API benchmark: "all goals of a year with their indicators, region and fund type".
 
     uv run python -m bench.read_api [--scale demo|national|both] [--database-url URL] [--repeat N]
-                                    [--profile] [--loop uvloop|asyncio]
+                                    [--as admin|prefecture|both] [--profile] [--loop uvloop|asyncio]
 
 For each scale a fresh database is built (a temporary SQLite file, or a dedicated `bench_<pid>` schema in the
-PostgreSQL database of --database-url, dropped at the end) and migrated to head. The query is then timed
+PostgreSQL database of --database-url, dropped at the end) and migrated to head. The query is then timed, as
+an administrator (every goal) and as 成都市's finance department (its region and below, and the non-draft
+goals above; a national-scale prefecture gets one made):
 
 * through the full HTTP stack: a real uvicorn server on 127.0.0.1 (in this process, so SQL statements can be
   counted), fetched page by page (`first: 100`) with httpx until `hasNextPage` is false; and
@@ -41,7 +43,7 @@ from importlib import metadata as importlib_metadata
 from typing import Any
 
 import httpx
-from sqlalchemy import text
+from sqlalchemy import BindParameter, TextClause, TextualSelect, bindparam, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import col, select
@@ -88,31 +90,44 @@ query BenchGoals($year: Int!, $first: Int!, $after: String) {
 
 # The baseline: what a hand-written endpoint would send. Same filter (period covers the year) and order
 # (goals by id, indicators by sort order then id) as the API's goals list and indicators loader.
-BASELINE_GOALS_SQL = text(
-    """
+# A prefecture reader's scope (README "Who may do what"): everything of its region and below, the non-draft
+# goals of the regions above it, nothing of its siblings.
+PREFECTURE_SCOPE = """
+    AND (g.region_id IN :own_regions OR (g.region_id IN :regions_above AND g.status != :draft))
+"""
+BASELINE_GOALS_TEXT = """
     SELECT g.id, g.title, g.status, g.horizon, g.start_year, g.end_year,
            r.code, r.name, r.level, f.code, f.name_zh
     FROM goal AS g
     JOIN region AS r ON r.id = g.region_id
     JOIN fund_type AS f ON f.id = g.fund_type_id
-    WHERE g.start_year <= :year AND g.end_year >= :year
+    WHERE g.start_year <= :year AND g.end_year >= :year {scope}
     ORDER BY g.id
-    """
-)
-BASELINE_INDICATORS_SQL = text(
-    """
+"""
+BASELINE_INDICATORS_TEXT = """
     SELECT i.goal_id, i.id, i.level1, i.level2, i.level3, i.kind, i.comparator,
            i.target_value, i.target_grade, i.unit, i.weight
     FROM indicator AS i
     JOIN goal AS g ON g.id = i.goal_id
-    WHERE g.start_year <= :year AND g.end_year >= :year
+    WHERE g.start_year <= :year AND g.end_year >= :year {scope}
     ORDER BY i.goal_id, i.sort_order, i.id
-    """
-).columns(
+"""
+
+
+def baseline_sql(*, scoped: bool) -> tuple[TextClause, TextualSelect]:
+    """The goals and indicators statements, for every goal (an administrator) or a prefecture's scope."""
+    scope = PREFECTURE_SCOPE if scoped else ""
+    goals = text(BASELINE_GOALS_TEXT.format(scope=scope))
+    indicators = text(BASELINE_INDICATORS_TEXT.format(scope=scope))
+    if scoped:
+        lists: tuple[BindParameter[Any], ...] = (
+            bindparam("own_regions", expanding=True),
+            bindparam("regions_above", expanding=True),
+        )
+        goals, indicators = goals.bindparams(*lists), indicators.bindparams(*lists)
     # Typed so the stored representation (a scaled integer on SQLite) comes back as the exact Decimal.
-    target_value=ScaledDecimal(20, 4),
-    weight=ScaledDecimal(6, 2),
-)
+    return goals, indicators.columns(target_value=ScaledDecimal(20, 4), weight=ScaledDecimal(6, 2))
+
 
 # GraphQL sends enum member names; the database holds values (they differ for RegionLevel).
 _ENUM_NAMES: dict[str, dict[str, str]] = {
@@ -247,8 +262,68 @@ async def build_dataset(engine: AsyncEngine, scale: str) -> str:
     return description
 
 
-async def create_reader(engine: AsyncEngine, settings: Settings) -> str:
-    """An administrator (who reads every region) to query as; returns its access token."""
+@dataclass
+class Reader:
+    """Who the query runs as: its token, and for a prefecture the regions of its scope (else every goal)."""
+
+    name: str
+    token: str
+    own_regions: list[int] | None = None
+    regions_above: list[int] | None = None
+
+    def baseline_params(self) -> dict[str, Any]:
+        if self.own_regions is None:
+            return {}
+        return {
+            "own_regions": self.own_regions,
+            "regions_above": self.regions_above,
+            "draft": GoalStatus.DRAFT.value,
+        }
+
+
+async def create_prefecture_reader(engine: AsyncEngine, settings: Settings) -> Reader:
+    """The finance department of 成都市 (510100; else the first prefecture) to query as: the demo's
+    fin_510100's, or one made for the national data set."""
+    sessionmaker = create_sessionmaker(engine)
+    async with sessionmaker() as session:
+        regions = list((await session.exec(select(Region))).all())
+        prefectures = sorted((r for r in regions if r.level == RegionLevel.PREFECTURE), key=lambda r: r.code)
+        region = next((r for r in prefectures if r.code == "510100"), prefectures[0])
+        assert region.id is not None
+        org = (
+            await session.exec(
+                select(Organization).where(
+                    Organization.actor_type == ActorType.FINANCE, Organization.region_id == region.id
+                )
+            )
+        ).first()
+        if org is None:
+            org = Organization(name=f"{region.name}财政局", actor_type=ActorType.FINANCE, region_id=region.id)
+            session.add(org)
+            await session.flush()
+        user = User(username="bench_prefecture", full_name="基准测试", organization_id=org.id or 0)
+        session.add(user)
+        await session.commit()
+        token = issue_access_token(user.id or 0, ttl=timedelta(hours=6), secret_key=settings.SECRET_KEY)
+    children: dict[int | None, list[int]] = defaultdict(list)
+    parent: dict[int, int | None] = {}
+    for r in regions:
+        assert r.id is not None
+        children[r.parent_id].append(r.id)
+        parent[r.id] = r.parent_id
+    own, todo = [], [region.id]
+    while todo:
+        own.append(current := todo.pop())
+        todo += children[current]
+    above, up = [], parent[region.id]
+    while up is not None:
+        above.append(up)
+        up = parent[up]
+    return Reader(f"prefecture {region.code}", token, own_regions=own, regions_above=above or [-1])
+
+
+async def create_reader(engine: AsyncEngine, settings: Settings) -> Reader:
+    """An administrator (who reads every region) to query as."""
     sessionmaker = create_sessionmaker(engine)
     async with sessionmaker() as session:
         province = (
@@ -271,7 +346,8 @@ async def create_reader(engine: AsyncEngine, settings: Settings) -> str:
         user = User(username="bench_reader", full_name="基准测试", organization_id=org.id or 0, is_admin=True)
         session.add(user)
         await session.commit()
-        return issue_access_token(user.id or 0, ttl=timedelta(hours=6), secret_key=settings.SECRET_KEY)
+        token = issue_access_token(user.id or 0, ttl=timedelta(hours=6), secret_key=settings.SECRET_KEY)
+    return Reader("admin", token)
 
 
 # --- the HTTP path -----------------------------------------------------------------------------------
@@ -329,12 +405,13 @@ def _decimal(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
 
 
-async def fetch_baseline(engine: AsyncEngine, year: int) -> tuple[list[Json], str]:
+async def fetch_baseline(engine: AsyncEngine, year: int, reader: Reader) -> tuple[list[Json], str]:
     """The same nested data from two hand-written statements, serialised as strawberry does (json.dumps)."""
-    params = {"year": year}
+    params = {"year": year, **reader.baseline_params()}
+    goals_sql, indicators_sql = baseline_sql(scoped=reader.own_regions is not None)
     async with engine.connect() as conn:
-        goal_rows = (await conn.execute(BASELINE_GOALS_SQL, params)).all()
-        indicator_rows = (await conn.execute(BASELINE_INDICATORS_SQL, params)).all()
+        goal_rows = (await conn.execute(goals_sql, params)).all()
+        indicator_rows = (await conn.execute(indicators_sql, params)).all()
 
     indicators: dict[int, list[Json]] = defaultdict(list)
     for goal_id, id_, level1, level2, level3, kind, comparator, value, grade, unit, weight in indicator_rows:
@@ -418,6 +495,7 @@ def verify(graphql: list[Json], baseline: list[Json]) -> tuple[int, int]:
 class Result:
     scale: str
     database: str
+    reader: str
     dataset: str
     build_seconds: float
     goals: int
@@ -425,10 +503,10 @@ class Result:
     pages: int
     graphql_statements: int
     baseline_statements: int
-    graphql_times: list[float]
-    baseline_times: list[float]
     cached_times: list[float]
     cached_statements: int
+    graphql_times: list[float]
+    baseline_times: list[float]
     graphql_sql_seconds: float
     baseline_sql_seconds: float
     response_bytes: int
@@ -452,9 +530,18 @@ class Result:
         return statistics.median(self.cached_times)
 
 
+READERS = ("admin", "prefecture")
+
+
 async def bench_scale(
-    scale: str, database_url: str | None, repeat: int, profile: bool, tune_gc: bool = True
-) -> Result:
+    scale: str,
+    database_url: str | None,
+    repeat: int,
+    profile: bool,
+    tune_gc: bool = True,
+    readers: Sequence[str] = READERS,
+) -> list[Result]:
+    results = []
     async with fresh_database(database_url) as (engine, url):
         database = engine.dialect.name
         print(f"[{scale}/{database}] building the data set …", file=sys.stderr, flush=True)
@@ -465,68 +552,100 @@ async def bench_scale(
 
         # No deadline watch: two apps' watches in one process would contend for SQLite's lock while timing.
         settings = Settings(DATABASE_URL=url, RESPONSE_CACHE=False, DEADLINE_CHECK_MINUTES=0)
-        token = await create_reader(engine, settings)
         app = create_app(settings, engine=engine)
         cached_app = create_app(settings.model_copy(update={"RESPONSE_CACHE": True}), engine=engine)
         if tune_gc:
             tune_gc_for_serving()  # as `fundperf serve` does
-        auth = {"Authorization": f"Bearer {token}"}
-        async with (
-            serve_app(app) as base_url,
-            serve_app(cached_app) as cached_url,
-            httpx.AsyncClient(base_url=base_url, timeout=300, headers=auth) as client,
-            httpx.AsyncClient(base_url=cached_url, timeout=300, headers=auth) as cached_client,
-        ):
-            # One counted fetch of each path (doubling as the warm-up), compared in full.
-            with count_statements(engine) as counter:
-                fetched = await fetch_graphql(client, YEAR)
-            graphql_statements, graphql_sql = counter.count, counter.seconds
-            with count_statements(engine) as counter:
-                baseline, payload = await fetch_baseline(engine, YEAR)
-            baseline_statements, baseline_sql = counter.count, counter.seconds
-            goals, indicators = verify(fetched.goals, baseline)
-            pages, response_bytes, baseline_bytes = fetched.pages, fetched.response_bytes, len(payload)
-            # Neither copy may stay alive while timing: a big heap makes every full collection slower.
-            del fetched, baseline, payload
-            gc.collect()
-            heap_objects = len(gc.get_objects())
-
-            print(f"[{scale}/{database}] timing ({repeat} runs each) …", file=sys.stderr, flush=True)
-            decode: list[float] = []
-
-            async def graphql_run() -> None:
-                run = await fetch_graphql(client, YEAR, keep=False)
-                if (run.goal_count, run.indicator_count) != (goals, indicators):
-                    raise BenchFailure(
-                        f"GraphQL returned {run.goal_count} goals / {run.indicator_count} "
-                        f"indicators in a later run, {goals} / {indicators} at first"
+        async with serve_app(app) as base_url, serve_app(cached_app) as cached_url:
+            for name in readers:
+                create = create_reader if name == "admin" else create_prefecture_reader
+                reader = await create(engine, settings)
+                print(f"[{scale}/{database}] as {reader.name} …", file=sys.stderr, flush=True)
+                results.append(
+                    await bench_reader(
+                        engine,
+                        base_url=base_url,
+                        cached_url=cached_url,
+                        reader=reader,
+                        repeat=repeat,
+                        profile=profile,
+                        scale=scale,
+                        dataset=dataset,
+                        build_seconds=build_seconds,
                     )
-                decode.append(run.decode_seconds)
+                )
+    return results
 
-            gc_monitor = GcMonitor()
-            with gc_monitor.watching():
-                graphql_times = await timed(graphql_run, repeat)
-            graphql_gc = gc_monitor.per_run(repeat + 1)
-            with gc_monitor.watching():
-                baseline_times = await timed(lambda: fetch_baseline(engine, YEAR), repeat)
-            baseline_gc = gc_monitor.per_run(repeat + 1)
 
-            async def cached_run() -> None:
-                run = await fetch_graphql(cached_client, YEAR, keep=False)
-                if (run.goal_count, run.indicator_count) != (goals, indicators):
-                    raise BenchFailure(
-                        f"the cached pages held {run.goal_count} goals / {run.indicator_count}"
-                    )
+async def bench_reader(
+    engine: AsyncEngine,
+    *,
+    base_url: str,
+    cached_url: str,
+    reader: Reader,
+    repeat: int,
+    profile: bool,
+    scale: str,
+    dataset: str,
+    build_seconds: float,
+) -> Result:
+    database = engine.dialect.name
+    auth = {"Authorization": f"Bearer {reader.token}"}
+    async with (
+        httpx.AsyncClient(base_url=base_url, timeout=300, headers=auth) as client,
+        httpx.AsyncClient(base_url=cached_url, timeout=300, headers=auth) as cached_client,
+    ):
+        # One counted fetch of each path (doubling as the warm-up), compared in full.
+        with count_statements(engine) as counter:
+            fetched = await fetch_graphql(client, YEAR)
+        graphql_statements, graphql_sql = counter.count, counter.seconds
+        with count_statements(engine) as counter:
+            baseline, payload = await fetch_baseline(engine, YEAR, reader)
+        baseline_statements, baseline_sql = counter.count, counter.seconds
+        goals, indicators = verify(fetched.goals, baseline)
+        pages, response_bytes, baseline_bytes = fetched.pages, fetched.response_bytes, len(payload)
+        # Neither copy may stay alive while timing: a big heap makes every full collection slower.
+        del fetched, baseline, payload
+        gc.collect()
+        heap_objects = len(gc.get_objects())
 
-            cached_times = await timed(cached_run, repeat)  # the warm-up run fills the cache
-            with count_statements(engine) as counter:
-                await cached_run()
-            cached_statements = counter.count
-            profile_text = await profile_graphql(client) if profile else None
+        print(
+            f"[{scale}/{database}/{reader.name}] timing ({repeat} runs each) …", file=sys.stderr, flush=True
+        )
+        decode: list[float] = []
+
+        async def graphql_run() -> None:
+            run = await fetch_graphql(client, YEAR, keep=False)
+            if (run.goal_count, run.indicator_count) != (goals, indicators):
+                raise BenchFailure(
+                    f"GraphQL returned {run.goal_count} goals / {run.indicator_count} "
+                    f"indicators in a later run, {goals} / {indicators} at first"
+                )
+            decode.append(run.decode_seconds)
+
+        gc_monitor = GcMonitor()
+        with gc_monitor.watching():
+            graphql_times = await timed(graphql_run, repeat)
+        graphql_gc = gc_monitor.per_run(repeat + 1)
+        with gc_monitor.watching():
+            baseline_times = await timed(lambda: fetch_baseline(engine, YEAR, reader), repeat)
+        baseline_gc = gc_monitor.per_run(repeat + 1)
+
+        async def cached_run() -> None:
+            run = await fetch_graphql(cached_client, YEAR, keep=False)
+            if (run.goal_count, run.indicator_count) != (goals, indicators):
+                raise BenchFailure(f"the cached pages held {run.goal_count} goals / {run.indicator_count}")
+
+        cached_times = await timed(cached_run, repeat)  # the warm-up run fills the cache
+        with count_statements(engine) as counter:
+            await cached_run()
+        cached_statements = counter.count
+        profile_text = await profile_graphql(client) if profile else None
 
     return Result(
         scale=scale,
         database=database,
+        reader=reader.name,
         dataset=dataset,
         build_seconds=build_seconds,
         goals=goals,
@@ -535,9 +654,9 @@ async def bench_scale(
         graphql_statements=graphql_statements,
         baseline_statements=baseline_statements,
         graphql_times=graphql_times,
-        baseline_times=baseline_times,
         cached_times=cached_times,
         cached_statements=cached_statements,
+        baseline_times=baseline_times,
         graphql_sql_seconds=graphql_sql,
         baseline_sql_seconds=baseline_sql,
         response_bytes=response_bytes,
@@ -647,6 +766,7 @@ def render_table(results: Sequence[Result]) -> str:
     header = (
         "scale",
         "database",
+        "as",
         "goals",
         "indicators",
         "pages",
@@ -663,6 +783,7 @@ def render_table(results: Sequence[Result]) -> str:
         (
             r.scale,
             r.database,
+            r.reader,
             f"{r.goals:,}",
             f"{r.indicators:,}",
             str(r.pages),
@@ -678,7 +799,7 @@ def render_table(results: Sequence[Result]) -> str:
         for r in results
     ]
     widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(header)]
-    left = {0, 1}
+    left = {0, 1, 2}
 
     def line(cells: Sequence[str]) -> str:
         return " | ".join(
@@ -696,7 +817,7 @@ def render_details(results: Sequence[Result]) -> str:
         graphql_runs = ", ".join(_ms(t) for t in r.graphql_times)
         baseline_runs = ", ".join(_ms(t) for t in r.baseline_times)
         lines += [
-            f"{r.scale}/{r.database}: {r.dataset}; built in {r.build_seconds:.1f} s",
+            f"{r.scale}/{r.database} as {r.reader}: {r.dataset}; built in {r.build_seconds:.1f} s",
             f"  GraphQL runs  {graphql_runs}  (min {_ms(min(r.graphql_times))})",
             f"  baseline runs {baseline_runs}  (min {_ms(min(r.baseline_times))})",
             f"  cached runs   {', '.join(_ms(t) for t in r.cached_times)}  (min {_ms(min(r.cached_times))})",
@@ -721,9 +842,18 @@ def environment(loop_name: str) -> str:
 
 async def main_async(args: argparse.Namespace, loop_name: str) -> None:
     scales = ["demo", "national"] if args.scale == "both" else [args.scale]
+    readers = READERS if args.as_ == "both" else (args.as_,)
     results = [
-        await bench_scale(scale, args.database_url, args.repeat, args.profile, tune_gc=not args.no_gc_tuning)
+        result
         for scale in scales
+        for result in await bench_scale(
+            scale,
+            args.database_url,
+            args.repeat,
+            args.profile,
+            tune_gc=not args.no_gc_tuning,
+            readers=readers,
+        )
     ]
     print()
     print(environment(loop_name))
@@ -737,7 +867,9 @@ async def main_async(args: argparse.Namespace, loop_name: str) -> None:
     print(render_details(results))
     for r in results:
         if r.profile is not None:
-            print(f"\n=== profile of one GraphQL fetch: {r.scale}/{r.database} ===\n{r.profile}")
+            print(
+                f"\n=== profile of one GraphQL fetch: {r.scale}/{r.database} as {r.reader} ===\n{r.profile}"
+            )
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -748,6 +880,14 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         default=None,
         help="PostgreSQL URL (postgresql+asyncpg://…); a schema bench_<pid> is created and dropped. "
         "Default: a temporary SQLite file.",
+    )
+    parser.add_argument(
+        "--as",
+        dest="as_",
+        choices=[*READERS, "both"],
+        default="both",
+        help="query as an administrator (every goal), as a prefecture's finance department (its scope), "
+        "or both",
     )
     parser.add_argument("--repeat", type=int, default=5, help="timed runs per measurement (after a warm-up)")
     parser.add_argument("--profile", action="store_true", help="profile one GraphQL fetch with cProfile")

@@ -186,9 +186,8 @@ def main(argv: list[str] | None = None) -> int:
         from src.metrics.multiprocess import prepare_multiprocess_dir
 
         prepare_multiprocess_dir()  # before prometheus_client is imported, here and in every worker
-        import uvicorn
-
-        from src.app.ws_protocol import uvicorn_options
+        from src.serve import serve as serve_workers
+        from src.serve.ws_protocol import uvicorn_options
 
         workers = args.workers or default_workers(settings)
         if problem := several_workers_problem(settings, workers):
@@ -199,16 +198,12 @@ def main(argv: list[str] | None = None) -> int:
             seed_database(url, demo=not args.no_demo, only_if_empty=True, storage=demo_storage(settings))
         )
         print(f"GraphiQL: http://{args.host}:{args.port}/graphql ({workers} workers)", flush=True)
-        uvicorn.run(
-            APP_FACTORY,
-            factory=True,
+        serve_workers(
+            app=APP_FACTORY,
             workers=workers,
             host=args.host,
             port=args.port,
-            # A spawned worker imports the app (its schema) before it can answer the supervisor's first
-            # health check: with uvicorn's 5 s, a loaded machine saw workers killed while still importing.
-            timeout_worker_healthcheck=30,
-            **uvicorn_options(settings),
+            options=uvicorn_options(settings),
         )
     return 0
 

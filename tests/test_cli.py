@@ -2,17 +2,29 @@
 settings."""
 
 import os
+import pickle
+import signal
+import socket
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 import httpx
 import pytest
 
 from src.cli import ROOT, SCHEMA_PATH, default_workers, export_schema, main, several_workers_problem
+from src.serve import bind_reuseport, reuseport_balances
 from tests.conftest import make_settings
 from tests.support.process import serve_process
+from tests.support.workers import (
+    connection_owners,
+    listening_pids,
+    listening_sockets,
+    socket_inodes,
+    worker_pids,
+)
 
 
 def test_committed_schema_is_current(tmp_path: Path) -> None:
@@ -70,12 +82,6 @@ def test_serve_refuses_several_workers_without_redis(
     assert several_workers_problem(make_settings(), 1) is None
 
 
-def _worker_pids(pid: int) -> list[int]:
-    """The uvicorn worker processes (multiprocessing children) of process `pid`."""
-    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    return [int(child) for child in children if b"spawn_main" in Path(f"/proc/{child}/cmdline").read_bytes()]
-
-
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads worker processes from Linux /proc")
 def test_serve_runs_several_workers_with_the_environments_settings(tmp_path: Path, redis_url: str) -> None:
     env = {
@@ -87,7 +93,7 @@ def test_serve_runs_several_workers_with_the_environments_settings(tmp_path: Pat
     workers: list[int] = []
     with serve_process("--no-demo", "--workers", "2", env=env, ready_timeout=120) as (base, server):
         deadline = time.monotonic() + 120
-        while len(workers := _worker_pids(server.pid)) < 2 and time.monotonic() < deadline:
+        while len(workers := worker_pids(server.pid)) < 2 and time.monotonic() < deadline:
             time.sleep(0.2)
         assert len(workers) == 2
         cheap = httpx.post(f"{base}/graphql", json={"query": "{ me { username fullName } }"}, timeout=30)
@@ -99,6 +105,91 @@ def test_serve_runs_several_workers_with_the_environments_settings(tmp_path: Pat
     while any(Path(f"/proc/{pid}").exists() for pid in workers) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not any(Path(f"/proc/{pid}").exists() for pid in workers)
+
+
+def _listening_workers(
+    server: "subprocess.Popen[str]", port: int, *, besides: int | None = None
+) -> list[int]:
+    """The server's two worker processes once both listen on `port` (and neither is `besides`)."""
+    deadline = time.monotonic() + 300  # a worker imports the app first: slow on a loaded machine
+    while time.monotonic() < deadline:
+        workers = listening_pids(port, worker_pids(server.pid))
+        if len(workers) == 2 and besides not in workers:
+            return workers
+        time.sleep(0.2)
+    raise AssertionError(f"two listening workers expected, found {workers}")
+
+
+def _ask(connection: socket.socket) -> bytes:
+    """One /healthz request on a keep-alive connection; the status line of its answer."""
+    connection.sendall(b"GET /healthz HTTP/1.1\r\nHost: fundperf\r\n\r\n")
+    answer = b""
+    while not answer.endswith(b'{"status":"ok"}'):
+        chunk = connection.recv(4096)
+        if not chunk:
+            break
+        answer += chunk
+    return answer.split(b"\r\n", 1)[0]
+
+
+def _connect(port: int, count: int) -> list[socket.socket]:
+    connections = [socket.create_connection(("127.0.0.1", port), timeout=30) for _ in range(count)]
+    assert {_ask(connection) for connection in connections} == {b"HTTP/1.1 200 OK"}
+    return connections
+
+
+@pytest.mark.skipif(not reuseport_balances(), reason="the kernel balances SO_REUSEPORT sockets on Linux only")
+def test_a_workers_socket_is_bound_anew_where_it_is_unpickled() -> None:
+    # What a spawned worker receives: its own socket on the supervisor's port, not the supervisor's.
+    with (
+        bind_reuseport(socket.AF_INET, "127.0.0.1", 0) as held,
+        pickle.loads(pickle.dumps(held)) as own,
+        pickle.loads(pickle.dumps(held)) as other,
+    ):
+        assert own.getsockname() == other.getsockname() == held.getsockname()
+        assert own.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT) == 1
+        own.listen()
+        other.listen()  # both listen: the kernel spreads connections over them
+
+
+@pytest.mark.skipif(not reuseport_balances(), reason="the kernel balances SO_REUSEPORT sockets on Linux only")
+def test_serve_spreads_keep_alive_connections_over_the_workers_and_replaces_a_dead_one(
+    tmp_path: Path, redis_url: str
+) -> None:
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'spread.db'}",
+        "REDIS_URL": redis_url,
+    }
+    with serve_process("--no-demo", "--workers", "2", env=env, ready_timeout=300) as (base, server):
+        port = int(base.rsplit(":", 1)[1])
+        workers = _listening_workers(server, port)
+        first = _connect(port, 40)
+        owners = connection_owners(port, workers)
+        per_worker = Counter(owners[connection.getsockname()[1]] for connection in first)
+        # Each worker's own socket and the kernel's hash: fewer than 8 of 40 on one is a 1-in-10^5 draw.
+        assert set(per_worker) == set(workers) and min(per_worker.values()) >= 8, per_worker
+
+        victim, survivor = workers
+        kept = [connection for connection in first if owners[connection.getsockname()[1]] == survivor]
+        victims_socket = socket_inodes(victim) & listening_sockets(port)
+        os.kill(victim, signal.SIGKILL)
+        # The other worker serves on: its connections (asked again within uvicorn's 5 s keep-alive) and,
+        # once the victim's socket is gone, every new one.
+        assert {_ask(connection) for connection in kept} == {b"HTTP/1.1 200 OK"}
+        while victims_socket & listening_sockets(port):  # closed as the process ends, not at kill()
+            time.sleep(0.05)
+        meanwhile = _connect(port, 10)
+        owners = connection_owners(port, [survivor])
+        assert all(connection.getsockname()[1] in owners for connection in meanwhile)
+
+        replacement = next(pid for pid in _listening_workers(server, port, besides=victim) if pid != survivor)
+        second = _connect(port, 40)
+        owners = connection_owners(port, [survivor, replacement])
+        assert {owners[connection.getsockname()[1]] for connection in second} == {survivor, replacement}
+        assert server.poll() is None
+        for connection in first + meanwhile + second:
+            connection.close()
 
 
 NOT_A_NUMBER = "Input should be a valid number, unable to parse string as a number"

@@ -26,12 +26,12 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import Messag
 
 from src.app.request_json import RefusedJSON
 from src.app.ws_messages import malformed
-from src.app.ws_protocol import DROP, SEND_TEXT_NOW, Drop, SendTextNow
 from src.events.hub import Hub, Rendered
 from src.events.shared import Plan, Planner, next_message_head
 from src.metrics.extension import count_shared_subscription
 from src.schema.context import Context
 from src.schema.events.shared_run import run_shared
+from src.serve.ws_protocol import DROP, SEND_TEXT_NOW, Drop, SendTextNow
 from src.services.actors import Actor
 from src.services.identity.authentication import authenticate, connection_authorization
 

@@ -9,7 +9,7 @@ SUBSCRIBER_TOO_SLOW; it resumes with afterEventId), so a slow client never holds
 
 A shared subscriber (shared.py) that waits for its next item with an empty queue can take an event at
 once, without a task waking up for it: `send_now` writes the frame straight to its connection
-(src/app/ws_protocol.py). Anything else (a signal, a connection whose client is not reading, a subscriber
+(src/serve/ws_protocol.py). Anything else (a signal, a connection whose client is not reading, a subscriber
 busy with a catch-up) goes through the queue, so the order is kept. Batches published while the hub was
 delivering are delivered together, and a connection's events of one delivery leave in one write.
 """

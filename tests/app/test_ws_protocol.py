@@ -1,4 +1,4 @@
-"""The WebSocket protocol `fundperf serve` runs (src/app/ws_protocol.py): its send-now extension, through a
+"""The WebSocket protocol `fundperf serve` runs (src/serve/ws_protocol.py): its send-now extension, through a
 real uvicorn server and a real client."""
 
 import asyncio
@@ -6,7 +6,7 @@ from typing import Any
 
 import websockets
 
-from src.app.ws_protocol import SEND_TEXT_NOW, DirectSendProtocol
+from src.serve.ws_protocol import SEND_TEXT_NOW, DirectSendProtocol
 from tests.support.server import serve_app, websocket_url
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import uvicorn
 
-from src.app.ws_protocol import DirectSendProtocol
+from src.serve.ws_protocol import DirectSendProtocol
 
 STARTUP_TIMEOUT = 10.0
 SHUTDOWN_TIMEOUT = 5.0
