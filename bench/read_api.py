@@ -382,15 +382,18 @@ async def fetch_baseline(engine: AsyncEngine, year: int) -> tuple[list[Json], st
 # --- measuring ---------------------------------------------------------------------------------------
 
 
-async def timed(run: Callable[[], Awaitable[object]], repeat: int) -> list[float]:
-    """Seconds per run, after one warm-up run."""
+async def timed(run: Callable[[], Awaitable[object]], repeat: int) -> tuple[list[float], list[float]]:
+    """Wall and CPU seconds per run, after one warm-up run. Server and client share this process, so its
+    CPU time is the work of both, and other programs on the machine barely move it."""
     await run()
     times: list[float] = []
+    cpu: list[float] = []
     for _ in range(repeat):
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         await run()
         times.append(time.perf_counter() - started)
-    return times
+        cpu.append(time.process_time() - cpu_started)
+    return times, cpu
 
 
 def verify(graphql: list[Json], baseline: list[Json]) -> tuple[int, int]:
@@ -424,6 +427,8 @@ class Result:
     baseline_statements: int
     graphql_times: list[float]
     baseline_times: list[float]
+    graphql_cpu: list[float]
+    baseline_cpu: list[float]
     graphql_sql_seconds: float
     baseline_sql_seconds: float
     response_bytes: int
@@ -454,7 +459,8 @@ async def bench_scale(
         build_seconds = time.perf_counter() - started
         print(f"[{scale}/{database}] {dataset} in {build_seconds:.1f} s", file=sys.stderr, flush=True)
 
-        settings = Settings(DATABASE_URL=url)
+        # No deadline watch: its rounds over the national data would run inside the timed fetches.
+        settings = Settings(DATABASE_URL=url, DEADLINE_CHECK_MINUTES=0)
         token = await create_reader(engine, settings)
         app = create_app(settings, engine=engine)
         if tune_gc:
@@ -493,10 +499,10 @@ async def bench_scale(
 
             gc_monitor = GcMonitor()
             with gc_monitor.watching():
-                graphql_times = await timed(graphql_run, repeat)
+                graphql_times, graphql_cpu = await timed(graphql_run, repeat)
             graphql_gc = gc_monitor.per_run(repeat + 1)
             with gc_monitor.watching():
-                baseline_times = await timed(lambda: fetch_baseline(engine, YEAR), repeat)
+                baseline_times, baseline_cpu = await timed(lambda: fetch_baseline(engine, YEAR), repeat)
             baseline_gc = gc_monitor.per_run(repeat + 1)
             profile_text = await profile_graphql(client) if profile else None
 
@@ -512,6 +518,8 @@ async def bench_scale(
         baseline_statements=baseline_statements,
         graphql_times=graphql_times,
         baseline_times=baseline_times,
+        graphql_cpu=graphql_cpu,
+        baseline_cpu=baseline_cpu,
         graphql_sql_seconds=graphql_sql,
         baseline_sql_seconds=baseline_sql,
         response_bytes=response_bytes,
@@ -667,6 +675,9 @@ def render_details(results: Sequence[Result]) -> str:
             f"{r.scale}/{r.database}: {r.dataset}; built in {r.build_seconds:.1f} s",
             f"  GraphQL runs  {graphql_runs}  (min {_ms(min(r.graphql_times))})",
             f"  baseline runs {baseline_runs}  (min {_ms(min(r.baseline_times))})",
+            f"  CPU time (median): GraphQL {_ms(statistics.median(r.graphql_cpu))}, baseline "
+            f"{_ms(statistics.median(r.baseline_cpu))}: "
+            f"{statistics.median(r.graphql_cpu) / statistics.median(r.baseline_cpu):.1f}×",
             "  SQL driver time (sum of statement durations in the counted run): "
             f"GraphQL {_ms(r.graphql_sql_seconds)}, baseline {_ms(r.baseline_sql_seconds)}",
             f"  payload: GraphQL {r.response_bytes:,} bytes in {r.pages} responses (client JSON decode "
