@@ -459,8 +459,11 @@ async def bench_scale(
         build_seconds = time.perf_counter() - started
         print(f"[{scale}/{database}] {dataset} in {build_seconds:.1f} s", file=sys.stderr, flush=True)
 
-        # No deadline watch: its rounds over the national data would run inside the timed fetches.
-        settings = Settings(DATABASE_URL=url, DEADLINE_CHECK_MINUTES=0)
+        # No deadline watch (its rounds over the national data would run inside the timed fetches), and the
+        # event relay and webhook pollers once a minute: their statements are not the read's.
+        settings = Settings(
+            DATABASE_URL=url, DEADLINE_CHECK_MINUTES=0, EVENT_RELAY_POLL_SECONDS=60, WEBHOOK_POLL_SECONDS=60
+        )
         token = await create_reader(engine, settings)
         app = create_app(settings, engine=engine)
         if tune_gc:
