@@ -462,15 +462,18 @@ async def fetch_baseline(engine: AsyncEngine, year: int, reader: Reader) -> tupl
 # --- measuring ---------------------------------------------------------------------------------------
 
 
-async def timed(run: Callable[[], Awaitable[object]], repeat: int) -> list[float]:
-    """Seconds per run, after one warm-up run."""
+async def timed(run: Callable[[], Awaitable[object]], repeat: int) -> tuple[list[float], list[float]]:
+    """Wall and CPU seconds per run, after one warm-up run. Server and client share this process, so its
+    CPU time is the work of both, and other programs on the machine barely move it."""
     await run()
     times: list[float] = []
+    cpu: list[float] = []
     for _ in range(repeat):
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         await run()
         times.append(time.perf_counter() - started)
-    return times
+        cpu.append(time.process_time() - cpu_started)
+    return times, cpu
 
 
 def verify(graphql: list[Json], baseline: list[Json]) -> tuple[int, int]:
@@ -507,6 +510,8 @@ class Result:
     cached_statements: int
     graphql_times: list[float]
     baseline_times: list[float]
+    graphql_cpu: list[float]
+    baseline_cpu: list[float]
     graphql_sql_seconds: float
     baseline_sql_seconds: float
     response_bytes: int
@@ -550,8 +555,16 @@ async def bench_scale(
         build_seconds = time.perf_counter() - started
         print(f"[{scale}/{database}] {dataset} in {build_seconds:.1f} s", file=sys.stderr, flush=True)
 
-        # No deadline watch: two apps' watches in one process would contend for SQLite's lock while timing.
-        settings = Settings(DATABASE_URL=url, RESPONSE_CACHE=False, DEADLINE_CHECK_MINUTES=0)
+        # No deadline watch (its rounds over the national data would run inside the timed fetches, and two
+        # apps' watches would contend for SQLite's lock), and the event relay and webhook pollers once a
+        # minute: their statements are not the read's.
+        settings = Settings(
+            DATABASE_URL=url,
+            RESPONSE_CACHE=False,
+            DEADLINE_CHECK_MINUTES=0,
+            EVENT_RELAY_POLL_SECONDS=60,
+            WEBHOOK_POLL_SECONDS=60,
+        )
         app = create_app(settings, engine=engine)
         cached_app = create_app(settings.model_copy(update={"RESPONSE_CACHE": True}), engine=engine)
         if tune_gc:
@@ -625,10 +638,10 @@ async def bench_reader(
 
         gc_monitor = GcMonitor()
         with gc_monitor.watching():
-            graphql_times = await timed(graphql_run, repeat)
+            graphql_times, graphql_cpu = await timed(graphql_run, repeat)
         graphql_gc = gc_monitor.per_run(repeat + 1)
         with gc_monitor.watching():
-            baseline_times = await timed(lambda: fetch_baseline(engine, YEAR, reader), repeat)
+            baseline_times, baseline_cpu = await timed(lambda: fetch_baseline(engine, YEAR, reader), repeat)
         baseline_gc = gc_monitor.per_run(repeat + 1)
 
         async def cached_run() -> None:
@@ -636,7 +649,7 @@ async def bench_reader(
             if (run.goal_count, run.indicator_count) != (goals, indicators):
                 raise BenchFailure(f"the cached pages held {run.goal_count} goals / {run.indicator_count}")
 
-        cached_times = await timed(cached_run, repeat)  # the warm-up run fills the cache
+        cached_times, _ = await timed(cached_run, repeat)  # the warm-up run fills the cache
         with count_statements(engine) as counter:
             await cached_run()
         cached_statements = counter.count
@@ -657,6 +670,8 @@ async def bench_reader(
         cached_times=cached_times,
         cached_statements=cached_statements,
         baseline_times=baseline_times,
+        graphql_cpu=graphql_cpu,
+        baseline_cpu=baseline_cpu,
         graphql_sql_seconds=graphql_sql,
         baseline_sql_seconds=baseline_sql,
         response_bytes=response_bytes,
@@ -821,6 +836,9 @@ def render_details(results: Sequence[Result]) -> str:
             f"  GraphQL runs  {graphql_runs}  (min {_ms(min(r.graphql_times))})",
             f"  baseline runs {baseline_runs}  (min {_ms(min(r.baseline_times))})",
             f"  cached runs   {', '.join(_ms(t) for t in r.cached_times)}  (min {_ms(min(r.cached_times))})",
+            f"  CPU time (median): GraphQL {_ms(statistics.median(r.graphql_cpu))}, baseline "
+            f"{_ms(statistics.median(r.baseline_cpu))}: "
+            f"{statistics.median(r.graphql_cpu) / statistics.median(r.baseline_cpu):.1f}×",
             "  SQL driver time (sum of statement durations in the counted run): "
             f"GraphQL {_ms(r.graphql_sql_seconds)}, baseline {_ms(r.baseline_sql_seconds)}",
             f"  payload: GraphQL {r.response_bytes:,} bytes in {r.pages} responses (client JSON decode "

@@ -2,7 +2,7 @@
 
 import base64
 import binascii
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -10,6 +10,7 @@ import strawberry
 from graphql import GraphQLError
 from sqlalchemy import func
 from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from src.schema.context import Info
 from src.schema.ids import MAX_ID
@@ -105,8 +106,10 @@ async def paginate(
     convert: Callable[[Any], N],
     page: PageRequest,
     key_type: Callable[[str], Any] = id_key,
+    fetch: Callable[[AsyncSession, Any], Awaitable[Sequence[Any]]] | None = None,
 ) -> Connection[N]:
-    """Keyset pagination: rows ordered by a unique `key`; the cursor holds the last key seen."""
+    """Keyset pagination: rows ordered by a unique `key`; the cursor holds the last key seen. `fetch` reads
+    the page's statement (default: the model's rows, fetch_rows), e.g. joined with what the page shows."""
     check_first(page.first)
     count_stmt = select(func.count()).select_from(stmt.order_by(None).subquery())
     paged = stmt.order_by(key)
@@ -117,8 +120,11 @@ async def paginate(
         except ValueError as exc:
             raise invalid_cursor(page.after) from exc
     async with info.context.sessionmaker() as session:
-        model = stmt.column_descriptions[0]["entity"]
-        rows: Sequence[Any] = await fetch_rows(session, paged.limit(page.first + 1), model)
+        if fetch is not None:
+            rows: Sequence[Any] = await fetch(session, paged.limit(page.first + 1))
+        else:
+            model = stmt.column_descriptions[0]["entity"]
+            rows = await fetch_rows(session, paged.limit(page.first + 1), model)
     has_next = len(rows) > page.first
     rows = rows[: page.first]
     edges = [Edge(cursor=encode_cursor(getattr(row, key.key)), node=convert(row)) for row in rows]

@@ -8,10 +8,12 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError, OperationDefinitionNode
+from graphql.execution.middleware import MiddlewareManager
 from strawberry.extensions import MaskErrors, SchemaExtension
 from strawberry.types import ExecutionContext
 
 from src.schema.extensions import error_code
+from src.schema.plain_fields import PlainFieldsUnwrapped
 
 logger = logging.getLogger("fundperf.graphql")
 INTERNAL = "INTERNAL_SERVER_ERROR"
@@ -58,6 +60,10 @@ class SingleOperation(SchemaExtension):
 
 
 class Schema(strawberry.Schema):
+    def _get_middleware_manager(self, extensions: list[SchemaExtension]) -> MiddlewareManager:
+        # Plain fields skip the `resolve` hooks (src/schema/plain_fields.py).
+        return PlainFieldsUnwrapped(*(ext for ext in extensions if ext._implements_resolve()))
+
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:

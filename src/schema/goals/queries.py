@@ -4,6 +4,7 @@ from src.models import Goal as GoalRow
 from src.models import Indicator as IndicatorRow
 from src.schema.context import Info
 from src.schema.goals.loaders import goal_by_id
+from src.schema.goals.pages import goal_page_fetcher
 from src.schema.goals.types import Goal, GoalFilter, GoalResult, Indicator, IndicatorResult, visible_goals
 from src.schema.ids import parse_id
 from src.schema.pagination import DEFAULT_PAGE_SIZE, Connection, PageRequest, paginate
@@ -41,7 +42,8 @@ class GoalQueries:
             horizon=f.horizon,
         )
         stmt = goals_select(query, current_actor(info))
-        return await paginate(info, stmt, GoalRow.id, Goal.from_row, PageRequest(first, after))
+        page = PageRequest(first, after)
+        return await paginate(info, stmt, GoalRow.id, Goal.from_row, page, fetch=goal_page_fetcher(info))
 
     @strawberry.field(permission_classes=[IsAuthenticated], description="按 ID 查询绩效指标")
     async def indicator(self, info: Info, id: strawberry.ID) -> IndicatorResult:
