@@ -24,6 +24,7 @@ from src.events.shared import Planner, RawPayload, next_message_head
 from src.schema import build_schema
 from src.schema.context import Context
 from src.schema.loaders import build_loaders
+from src.schema.request_session import RequestSession, Sessionmaker
 from src.services.actors import Actor
 from src.services.identity.authentication import authenticate, connection_authorization
 from src.settings import Settings
@@ -32,6 +33,7 @@ logger = logging.getLogger(__name__)
 NO_ACK_PAYLOAD: UnsetType = UNSET  # connection_ack without a payload
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 NOT_AN_OBJECT = 'The request body must be a JSON object: {"query": "...", "variables": {...}}'
+REQUEST_SESSION = "fundperf.request_session"  # the HTTP request's shared session, in its ASGI scope
 SUBSCRIPTIONS_OVER_WEBSOCKET = (
     "Subscriptions are not served over HTTP: "
     "open a WebSocket to /graphql with the graphql-transport-ws protocol"
@@ -71,13 +73,17 @@ class GraphQLApp(GraphQL[Context, None]):
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
-        # strawberry's HTTP branch, plus one INFO line per refused request (it logs none).
+        # strawberry's HTTP branch, plus one INFO line per refused request (it logs none), and the request's
+        # one session (get_context hands it out), given back once the answer is ready.
+        shared = scope[REQUEST_SESSION] = RequestSession(self.app.state.sessionmaker)
         try:
             response = await self.run(Request(scope=scope, receive=receive))
         except HTTPException as exc:
             reason = " ".join(exc.reason.split())[:200]  # may quote the client (an operation name)
             logger.info("refused: http status=%d: %s", exc.status_code, reason)
             response = PlainTextResponse(exc.reason, status_code=exc.status_code)
+        finally:
+            await shared.close()
         await response(scope, receive, send)
 
     def decode_json(self, data: str | bytes) -> object:
@@ -157,20 +163,23 @@ class GraphQLApp(GraphQL[Context, None]):
         response.headers["content-type"] = f"{media_type}; charset=utf-8"
         return response
 
-    async def _actor(self, authorization: str | None) -> Actor | None:
-        async with self.app.state.sessionmaker() as session:
+    async def _actor(self, authorization: str | None, sessionmaker: Sessionmaker) -> Actor | None:
+        async with sessionmaker() as session:
             return await authenticate(
                 session=session, authorization=authorization, secret_key=self.settings.SECRET_KEY
             )
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
+        # A WebSocket's context lasts as long as the connection: its reads open sessions of their own.
+        reads: Sessionmaker = request.scope.get(REQUEST_SESSION) or self.app.state.sessionmaker
         return Context(
             request=request,
             response=response,
-            sessionmaker=self.app.state.sessionmaker,
-            loaders=build_loaders(self.app.state.sessionmaker),
+            sessionmaker=reads,
+            loaders=build_loaders(reads),
             settings=self.settings,
-            actor=await self._actor(request.headers.get("authorization")),
+            unit_sessionmaker=self.app.state.sessionmaker,
+            actor=await self._actor(request.headers.get("authorization"), reads),
             client_address=request.client.host if request.client else None,
             rate_limiter=self.app.state.rate_limiter,
             jobs=self.app.state.jobs,
@@ -183,7 +192,7 @@ class GraphQLApp(GraphQL[Context, None]):
         authorization = connection_authorization(context.connection_params)
         if authorization is None:
             return NO_ACK_PAYLOAD
-        actor = await self._actor(authorization)
+        actor = await self._actor(authorization, self.app.state.sessionmaker)
         if actor is None:
             raise ConnectionRejectionError()  # strawberry closes with 4403 Forbidden
         context.actor = actor

@@ -2,8 +2,8 @@
 (src/schema/<domain>/loaders.py, each an `@loader` function built from the helpers here), and a request's
 `Loaders` makes each one on first use, so caches never outlive the request and no shared file lists them.
 
-Each batch opens its own short session: resolvers run concurrently, and a session must not be shared
-between concurrent tasks.
+A batch reads through the request's one session (request_session.py), under its lock: resolvers run
+concurrently, and a session serves one statement at a time.
 """
 
 import asyncio
@@ -15,18 +15,16 @@ from typing import Any, Generic, TypeVar, cast
 
 import sqlalchemy as sa
 from sqlalchemy import Select, func, tuple_
-from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import SQLModel, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from strawberry.dataloader import DataLoader
 
 from src.schema.execution import TURN_TAKING_LOOP, take_turns
+from src.schema.request_session import Sessionmaker as Sessionmaker  # what domain loaders are made with
 
 M = TypeVar("M", bound=SQLModel)
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
-
-Sessionmaker = async_sessionmaker[AsyncSession]
 
 ROWS_PER_TURN = 2000
 
