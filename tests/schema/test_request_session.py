@@ -9,6 +9,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bench.small_requests import CHENGDU_PAGE
 from src.models.enums import ActorType, GoalHorizon, GoalStatus
 from src.schema.request_session import RequestSession
 from tests.events.test_subscriptions import TAX_CONCUR
@@ -16,23 +17,6 @@ from tests.factories import make_budget, make_goal
 from tests.schema.conftest import GraphQLClient
 from tests.support.sql import CheckoutCounter, StatementCounter
 
-# README's page of Chengdu's goals, as Chengdu's finance bureau reads it (bench/small_requests.py times it).
-CHENGDU_PAGE = """query Goals($after: String) {
-  goals(filter: {year: 2026, regionCode: "510100", includeDescendants: true, horizon: ANNUAL}, first: 20,
-        after: $after) {
-    totalCount
-    pageInfo { hasNextPage endCursor }
-    nodes {
-      id title statusLabel version weightTotal
-      fundType { code name }
-      region { code name }
-      overallGoal { title startYear endYear }
-      parentGoal { title region { name } }
-      indicators { level1Label level2 level3 comparatorLabel targetValue targetGrade unit weight }
-      budget { statusLabel revenueTotal expenditureTotal lines { itemLabel initialAmount adjustedAmount } }
-    }
-  }
-}"""
 # What the page sends, authentication included, whatever the number of goals (test_statement_counts.py).
 CHENGDU_PAGE_STATEMENTS = 11
 COUNTIES = ["510104", "510105", "510106", "510107"]
