@@ -4,10 +4,12 @@
 
 On the demo data (a temporary SQLite file, or a `bench_<pid>` schema of --database-url's PostgreSQL), the
 app's ASGI callable is called directly in this process, one request at a time, so the CPU it uses is the
-server's (no HTTP client, no sockets). Two ways of reading are interleaved, round by round:
+server's (no HTTP client, no sockets). Three ways of reading are interleaved, round by round:
 
 * `shared`: the request's one session (src/schema/request_session.py), as served;
-* `per use`: a session per loader batch and read resolver, as before it.
+* `shared, statements rebuilt`: the same, with every loader building its statement per request (as before
+  loaders.built_once);
+* `per use, rebuilt`: a session per loader batch and read resolver, and statements rebuilt, as before both.
 
 It prints, for each, the CPU milliseconds per request (medians of the rounds; requests per second per process
 is 1000 divided by it: the server is CPU-bound), the wall-clock requests per second one at a time, and the SQL
@@ -20,7 +22,7 @@ import json
 import statistics
 import sys
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -31,6 +33,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 import src.app.graphql as graphql_module
+import src.schema.loaders as loaders_module
 from bench.read_api import build_dataset, fresh_database
 from src.app import create_app
 from src.db import create_sessionmaker
@@ -74,7 +77,17 @@ class PerUse:
         return None
 
 
-MODES: dict[str, Any] = {"shared": RequestSession, "per use": PerUse}
+def rebuilt(key: tuple[Any, ...], build: Callable[[], Any]) -> Any:
+    """loaders.built_once's stand-in for the comparison: every loader builds its statement anew."""
+    return build()
+
+
+# How each way reads: the request's session, and whether loaders' statements are built once.
+MODES: dict[str, tuple[Any, Callable[..., Any]]] = {
+    "shared": (RequestSession, loaders_module.built_once),
+    "shared, statements rebuilt": (RequestSession, rebuilt),
+    "per use, rebuilt": (PerUse, rebuilt),
+}
 
 
 @dataclass
@@ -136,13 +149,14 @@ class Client:
 
 @asynccontextmanager
 async def reading_with(mode: str) -> AsyncIterator[None]:
-    names = vars(graphql_module)  # what GraphQLApp.__call__ makes each request's session with
-    saved = names["RequestSession"]
-    names["RequestSession"] = MODES[mode]
+    # What GraphQLApp.__call__ makes each request's session with, and how loaders get their statements.
+    graphql_names, loader_names = vars(graphql_module), vars(loaders_module)
+    saved = graphql_names["RequestSession"], loader_names["built_once"]
+    graphql_names["RequestSession"], loader_names["built_once"] = MODES[mode]
     try:
         yield
     finally:
-        names["RequestSession"] = saved
+        graphql_names["RequestSession"], loader_names["built_once"] = saved
 
 
 async def token_of(engine: AsyncEngine, settings: Settings, username: str) -> str:
@@ -200,12 +214,13 @@ def render(
     lines = [
         f"Chengdu's goals page as {READER} ({goals} goals, {indicators} indicators), {database}, "
         f"{args.rounds} rounds × {args.requests} sequential requests, medians (noisy on a shared machine)",
-        "reading  | CPU ms/request | req/s per process (1000/CPU) | wall req/s | statements | check-outs",
+        f"{'reading':<26} | CPU ms/request | req/s per process (1000/CPU) | wall req/s "
+        "| statements | check-outs",
     ]
     for m in modes:
         cpu = statistics.median(m.cpu_ms)
         lines.append(
-            f"{m.name:<8} | {cpu:14.2f} | {1000 / cpu:28.0f} | {statistics.median(m.wall_rps):10.0f} "
+            f"{m.name:<26} | {cpu:14.2f} | {1000 / cpu:28.0f} | {statistics.median(m.wall_rps):10.0f} "
             f"| {m.statements:10.1f} | {m.checkouts:10.1f}"
         )
     return "\n".join(lines)
