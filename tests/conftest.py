@@ -185,3 +185,10 @@ def count_statements(engine: AsyncEngine) -> Iterator[StatementCounter]:
     """Counts SQL statements sent to the database while the test runs."""
     with sql.count_statements(engine) as counter:
         yield counter
+
+
+@pytest.fixture
+def count_checkouts(engine: AsyncEngine) -> Iterator[sql.CheckoutCounter]:
+    """Counts connection check-outs from the engine's pool while the test runs."""
+    with sql.CheckoutCounter().listening(engine) as counter:
+        yield counter

@@ -13,7 +13,7 @@ from src.cli import ROOT
 from src.metrics.multiprocess import MULTIPROC_DIR
 from tests.app.test_metrics import TOKEN, operations, parse
 from tests.support.process import serve_process
-from tests.test_cli import _worker_pids
+from tests.support.workers import worker_pids
 
 PING = "query Ping { me { username } }"
 MOST_REQUESTS = 400
@@ -41,7 +41,7 @@ def test_a_scrape_sums_the_counts_of_every_worker(tmp_path: Path, redis_url: str
             }
             sent += 1
         counting = {int(path.stem.rpartition("_")[2]) for path in shared.glob("counter_*.db")}
-        assert len(counting) == 2 and counting <= set(_worker_pids(server.pid)), counting
+        assert len(counting) == 2 and counting <= set(worker_pids(server.pid)), counting
         for _ in range(4):  # whichever worker answers, the sum is the same
             response = httpx.get(f"{base}/metrics", headers={"Authorization": f"Bearer {TOKEN}"}, timeout=30)
             assert operations(parse(response.text), "http", "query", "Ping", "ok") == sent

@@ -25,6 +25,7 @@ from src.events.shared import Planner, RawPayload, next_message_head
 from src.schema import build_schema
 from src.schema.context import Context
 from src.schema.loaders import build_loaders
+from src.schema.request_session import RequestSession, Sessionmaker
 from src.services.actors import Actor
 from src.services.identity.actor_cache import cached_actor
 from src.services.identity.authentication import connection_authorization
@@ -34,6 +35,7 @@ logger = logging.getLogger(__name__)
 NO_ACK_PAYLOAD: UnsetType = UNSET  # connection_ack without a payload
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 NOT_AN_OBJECT = 'The request body must be a JSON object: {"query": "...", "variables": {...}}'
+REQUEST_SESSION = "fundperf.request_session"  # the HTTP request's shared session, in its ASGI scope
 SUBSCRIPTIONS_OVER_WEBSOCKET = (
     "Subscriptions are not served over HTTP: "
     "open a WebSocket to /graphql with the graphql-transport-ws protocol"
@@ -74,11 +76,19 @@ class GraphQLApp(GraphQL[Context, None]):
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
+        # The request's one session (get_context hands it out, the response cache authenticates on it), given
+        # back once the answer is ready, before it is sent.
         request = Request(scope=scope, receive=receive)
-        if self.response_cache is None:
-            response = await self._answer(request)
-        else:
-            response = await self.response_cache.respond(request, self._answer, self._actor)
+        shared = scope[REQUEST_SESSION] = RequestSession(self.app.state.sessionmaker)
+        try:
+            if self.response_cache is None:
+                response = await self._answer(request)
+            else:
+                response = await self.response_cache.respond(
+                    request, self._answer, lambda authorization: self._actor(authorization, shared)
+                )
+        finally:
+            await shared.close()
         await response(scope, receive, send)
 
     async def _answer(self, request: Request) -> Response:
@@ -167,23 +177,26 @@ class GraphQLApp(GraphQL[Context, None]):
         response.headers["content-type"] = f"{media_type}; charset=utf-8"
         return response
 
-    async def _actor(self, authorization: str | None) -> Actor | None:
+    async def _actor(self, authorization: str | None, sessionmaker: Sessionmaker) -> Actor | None:
         return await cached_actor(
             cache=self.app.state.actor_cache,
-            sessionmaker=self.app.state.sessionmaker,
+            sessionmaker=sessionmaker,
             authorization=authorization,
             secret_key=self.settings.SECRET_KEY,
         )
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
+        # A WebSocket's context lasts as long as the connection: its reads open sessions of their own.
+        reads: Sessionmaker = request.scope.get(REQUEST_SESSION) or self.app.state.sessionmaker
         known, actor = known_actor(request)  # the response cache authenticated the caller already
         return Context(
             request=request,
             response=response,
-            sessionmaker=self.app.state.sessionmaker,
-            loaders=build_loaders(self.app.state.sessionmaker),
+            sessionmaker=reads,
+            loaders=build_loaders(reads),
             settings=self.settings,
-            actor=actor if known else await self._actor(request.headers.get("authorization")),
+            unit_sessionmaker=self.app.state.sessionmaker,
+            actor=actor if known else await self._actor(request.headers.get("authorization"), reads),
             client_address=request.client.host if request.client else None,
             rate_limiter=self.app.state.rate_limiter,
             jobs=self.app.state.jobs,
@@ -196,7 +209,7 @@ class GraphQLApp(GraphQL[Context, None]):
         authorization = connection_authorization(context.connection_params)
         if authorization is None:
             return NO_ACK_PAYLOAD
-        actor = await self._actor(authorization)
+        actor = await self._actor(authorization, self.app.state.sessionmaker)
         if actor is None:
             raise ConnectionRejectionError()  # strawberry closes with 4403 Forbidden
         context.actor = actor

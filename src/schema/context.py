@@ -10,6 +10,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from src.events.hub import Hub
 from src.reports.runner import JobSubmitter
 from src.schema.loaders import Loaders
+from src.schema.request_session import Sessionmaker
 from src.services.actors import Actor
 from src.services.identity.ratelimit import RateLimiter
 from src.settings import Settings
@@ -19,9 +20,13 @@ from src.settings import Settings
 class Context:
     request: Any  # starlette Request or WebSocket
     response: Any
-    sessionmaker: async_sessionmaker[AsyncSession]
+    # Reads: an HTTP request's one shared session (request_session.py); elsewhere (a WebSocket's context
+    # lives as long as the connection) the app's sessionmaker, a session per use.
+    sessionmaker: Sessionmaker
     loaders: Loaders
     settings: Settings
+    # The app's sessionmaker, for each mutation's own unit of work (transaction.py).
+    unit_sessionmaker: async_sessionmaker[AsyncSession]
     actor: Actor | None = None  # None: not logged in
     client_address: str | None = None
     rate_limiter: RateLimiter | None = None  # the app's one limiter (login attempts), set by create_app

@@ -2,8 +2,8 @@
 (src/schema/<domain>/loaders.py, each an `@loader` function built from the helpers here), and a request's
 `Loaders` makes each one on first use, so caches never outlive the request and no shared file lists them.
 
-Each batch opens its own short session: resolvers run concurrently, and a session must not be shared
-between concurrent tasks.
+A batch reads through the request's one session (request_session.py), under its lock: resolvers run
+concurrently, and a session serves one statement at a time.
 """
 
 import asyncio
@@ -15,18 +15,17 @@ from typing import Any, Generic, TypeVar, cast
 
 import sqlalchemy as sa
 from sqlalchemy import Select, func, tuple_
-from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlalchemy.orm import InstrumentedAttribute
 from sqlmodel import SQLModel, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from strawberry.dataloader import DataLoader
 
 from src.schema.execution import TURN_TAKING_LOOP, take_turns
+from src.schema.request_session import Sessionmaker as Sessionmaker  # what domain loaders are made with
 
 M = TypeVar("M", bound=SQLModel)
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
-
-Sessionmaker = async_sessionmaker[AsyncSession]
 
 ROWS_PER_TURN = 2000
 
@@ -41,16 +40,42 @@ async def fetch_rows(session: AsyncSession, stmt: Any, model: type[M]) -> Sequen
     return cast(Sequence[M], await _all_rows(session, columns))
 
 
-async def _all_rows(session: AsyncSession, stmt: Any) -> list[Any]:
-    """The rows of `stmt`, converted (enums, decimals) a few thousand at a time, taking turns with the rest
-    of the server in between: tens of thousands of rows would otherwise hold the event loop for long."""
+async def _all_rows(session: AsyncSession, stmt: Any, keys: list[Any] | None = None) -> list[Any]:
+    """The rows of `stmt` (with `keys` for its KEYS), converted (enums, decimals) a few thousand at a time,
+    taking turns with the rest of the server in between: tens of thousands of rows would otherwise hold the
+    event loop for long."""
     connection = await session.connection()
-    result = await connection.execute(stmt)
+    result = await connection.execute(stmt, None if keys is None else {"keys": keys})
     rows: list[Any] = []
     for partition in result.partitions(ROWS_PER_TURN):
         rows.extend(partition)
         await take_turns()
     return rows
+
+
+# The keys of a batch, in the statements built once (below): one statement, whatever the number of keys.
+KEYS: sa.BindParameter[Any] = sa.bindparam("keys", expanding=True)
+_LASTING = (type, str, int, bool, type(None), InstrumentedAttribute, sa.Column)
+_statements: dict[tuple[Any, ...], tuple[tuple[Any, ...], Any]] = {}
+
+
+def built_once(key: tuple[Any, ...], build: Callable[[], Any]) -> Any:
+    """The statement `build` makes, built on the first call for `key` and kept: building one (coercing a
+    model's columns and the keys) cost about a tenth of a millisecond, per loader and request. A key made
+    of models and their class attributes lives as long as the process; one holding anything made per call
+    (`column.desc()`) is built every time, so the cache cannot grow."""
+    if not all(isinstance(part, _LASTING) for part in key):
+        return build()
+    ids = tuple(id(part) for part in key)
+    found = _statements.get(ids)
+    if found is None:
+        found = _statements[ids] = (key, build())  # the key's parts kept alive: their ids stay theirs
+    return found[1]
+
+
+def select_rows(model: type[SQLModel]) -> Select[Any]:
+    """`select(model)` as fetch_rows runs it: the model's columns, rows named like its fields."""
+    return sa.select(*model.__table__.columns)  # type: ignore[attr-defined]
 
 
 def prime(loader: DataLoader[K, Any], values: Mapping[K, Any]) -> None:
@@ -66,9 +91,11 @@ def prime(loader: DataLoader[K, Any], values: Mapping[K, Any]) -> None:
 def one_by(sessionmaker: Sessionmaker, model: type[M], column: Any) -> DataLoader[Any, M | None]:
     """Loads single rows by a unique column; unknown keys give None."""
 
+    stmt = built_once(("one_by", model, column), lambda: select_rows(model).where(column.in_(KEYS)))
+
     async def load(keys: list[Any]) -> Sequence[M | None]:
         async with sessionmaker() as session:
-            rows = await fetch_rows(session, select(model).where(column.in_(keys)), model)
+            rows = cast(Sequence[M], await _all_rows(session, stmt, keys))
         found = {getattr(row, column.key): row for row in rows}
         return [found.get(key) for key in keys]
 
@@ -103,14 +130,16 @@ def many_by(
     """Loads the rows that point at each key (a one-to-many relation), in a stable order; with `limit`, at
     most that many per key: the first ones in `order_by`, or the last ones when `newest`."""
 
+    def build() -> Select[Any]:
+        if limit is None:
+            return select_rows(model).where(column.in_(KEYS)).order_by(*order_by)
+        return first_per_key(model, column.in_(KEYS), column, order_by, limit, newest=newest)
+
+    stmt = built_once(("many_by", model, column, *order_by, limit, newest), build)
+
     async def load(keys: list[Any]) -> Sequence[list[M]]:
         async with sessionmaker() as session:
-            if limit is None:
-                stmt = select(model).where(column.in_(keys)).order_by(*order_by)
-                rows = await fetch_rows(session, stmt, model)
-            else:
-                limited = first_per_key(model, column.in_(keys), column, order_by, limit, newest=newest)
-                rows = cast(Sequence[M], await _all_rows(session, limited))
+            rows = cast(Sequence[M], await _all_rows(session, stmt, keys))
         grouped: dict[Any, list[M]] = defaultdict(list)
         for row in rows:
             grouped[getattr(row, column.key)].append(row)
@@ -142,11 +171,15 @@ def many_by_tuple(
 def totals_by(sessionmaker: Sessionmaker, column: Any, value: Any) -> DataLoader[Any, Decimal]:
     """The sum of `value` over the rows that point at each key (0.00 for none), all keys in one statement."""
 
+    stmt = built_once(
+        ("totals_by", column, value),
+        lambda: sa.select(column, func.sum(value)).where(column.in_(KEYS)).group_by(column),
+    )
+
     async def load(keys: list[Any]) -> Sequence[Decimal]:
-        stmt = select(column, func.sum(value)).where(column.in_(keys)).group_by(column)
         async with sessionmaker() as session:
             connection = await session.connection()
-            totals = {key: total for key, total in (await connection.execute(stmt)).all()}
+            totals = {key: total for key, total in (await connection.execute(stmt, {"keys": keys})).all()}
         return [totals.get(key) or Decimal("0.00") for key in keys]
 
     return DataLoader(load_fn=load, loop=TURN_TAKING_LOOP)

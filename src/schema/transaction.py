@@ -1,4 +1,5 @@
 """Running a mutation: the logged-in actor, one session, one transaction; a refusal rolls everything back.
+The session is the mutation's own, not the request's shared one for reads (request_session.py).
 
 async with write(info) as (session, actor):
     goal = await workflow.transition(session=session, actor=actor, ...)
@@ -36,7 +37,7 @@ async def write(info: Info) -> AsyncIterator[Unit]:
     actor = current_actor(info)
     policy.require_writer(actor)  # a read-only API token runs no mutation
     try:
-        async with session_scope(info.context.sessionmaker) as session:
+        async with session_scope(info.context.unit_sessionmaker) as session:
             yield Unit(session, actor)
     except OperationalError as exc:
         # SQLite serializes writers; one that loses the race is told to retry, as with a stale version.

@@ -60,3 +60,26 @@ def count_statements(engine: AsyncEngine) -> Iterator[StatementCounter]:
     """A fresh counter of `engine`'s statements while the block runs."""
     with StatementCounter().listening(engine) as counter:
         yield counter
+
+
+class CheckoutCounter:
+    """How many times connections were checked out of an engine's pool while listening (each session that
+    sends a statement checks one out; src/schema/request_session.py shares one per request)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def reset(self) -> None:
+        self.count = 0
+
+    def _checkout(self, *args: Any) -> None:
+        self.count += 1
+
+    @contextlib.contextmanager
+    def listening(self, engine: AsyncEngine) -> Iterator["CheckoutCounter"]:
+        target = engine.sync_engine
+        event.listen(target, "checkout", self._checkout)
+        try:
+            yield self
+        finally:
+            event.remove(target, "checkout", self._checkout)

@@ -32,7 +32,7 @@ class AuthMutations:
     async def login(self, info: Info, username: str, password: str) -> LoginResult:
         context = info.context
         assert context.rate_limiter is not None, "create_app gives every context the app's rate limiter"
-        async with session_scope(context.sessionmaker) as session:
+        async with session_scope(context.unit_sessionmaker) as session:
             issued = await sessions.login(
                 session=session,
                 username=username,
@@ -48,7 +48,7 @@ class AuthMutations:
         metadata=refuse_input_as(partial(sessions.InvalidCredentials, sessions.SESSION_EXPIRED)),
     )
     async def token_refresh(self, info: Info, refresh_token: str) -> TokenRefreshResult:
-        async with session_scope(info.context.sessionmaker) as session:
+        async with session_scope(info.context.unit_sessionmaker) as session:
             issued = await sessions.refresh(
                 session=session, refresh_token=refresh_token, settings=info.context.settings
             )
@@ -56,7 +56,7 @@ class AuthMutations:
 
     @strawberry.mutation(description="退出登录：该刷新令牌所属的会话全部失效；令牌未知时返回 false")
     async def logout(self, info: Info, refresh_token: str) -> bool:
-        async with session_scope(info.context.sessionmaker) as session:
+        async with session_scope(info.context.unit_sessionmaker) as session:
             return await sessions.logout(session=session, refresh_token=refresh_token)
 
     @strawberry.mutation(description="为服务账号创建 API 令牌（仅系统管理员）；明文只返回这一次")

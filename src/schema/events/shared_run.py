@@ -25,6 +25,7 @@ from src.schema.funds.loaders import fund_type_by_id
 from src.schema.inputs import subscription_refusal
 from src.schema.loaders import Loaders, build_loaders, fetch_rows, prime
 from src.schema.regions.loaders import region_by_id
+from src.schema.request_session import RequestSession
 from src.services.errors import DomainError, Unauthenticated, ValidationFailed
 from src.settings import Settings
 
@@ -71,16 +72,21 @@ def renderer(
     names = ReferenceNames(sessionmaker, settings.EVENT_REFERENCE_CACHE_SECONDS)
 
     async def render_event(plan: Plan, event: EventMessage) -> RawPayload:
-        loaders = build_loaders(sessionmaker)
-        await names.prime(loaders, event)
-        fresh = Context(
-            request=None,
-            response=None,
-            sessionmaker=sessionmaker,
-            loaders=loaders,
-            settings=settings,
-        )
-        return await render(schema, plan, StatusEvent.of(event), fresh)
+        shared = RequestSession(sessionmaker)  # one connection for the execution, as for a request
+        loaders = build_loaders(shared)
+        try:
+            await names.prime(loaders, event)
+            fresh = Context(
+                request=None,
+                response=None,
+                sessionmaker=shared,
+                loaders=loaders,
+                settings=settings,
+                unit_sessionmaker=sessionmaker,
+            )
+            return await render(schema, plan, StatusEvent.of(event), fresh)
+        finally:
+            await shared.close()
 
     return render_event
 

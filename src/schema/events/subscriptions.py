@@ -5,7 +5,8 @@ catch-up read (afterEventId) and the live stream; ids already delivered are skip
 Each event is delivered with fresh loaders: the WebSocket's context lives as long as the connection.
 """
 
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, AsyncIterator
+from contextlib import asynccontextmanager
 
 import strawberry
 from graphql import GraphQLError
@@ -23,6 +24,7 @@ from src.schema.ids import parse_id
 from src.schema.loaders import build_loaders
 from src.schema.permissions import IsAuthenticated
 from src.schema.reports.types import ReportJob
+from src.schema.request_session import RequestSession
 from src.schema.transaction import current_actor
 from src.services.errors import Unauthenticated
 from src.services.identity.authentication import connection_authorization
@@ -52,6 +54,18 @@ def too_slow(error: SubscriberTooSlow) -> GraphQLError:
     )
 
 
+@asynccontextmanager
+async def event_loaders(info: Info) -> AsyncIterator[None]:
+    """Fresh loaders for one event, on one session of its own: the event is executed while the generator
+    waits at its `yield`, and it resumes (closing the session) only when the next event is wanted."""
+    shared = RequestSession(info.context.unit_sessionmaker)
+    info.context.loaders = build_loaders(shared)
+    try:
+        yield
+    finally:
+        await shared.close()
+
+
 async def _changed(subscriber: Subscriber) -> None:
     """Waits until the subscriber's subject changed (or may have: the bus was away, or it fell behind)."""
     item = await subscriber.queue.get()
@@ -79,8 +93,8 @@ class EventSubscriptions:
         try:
             async for message in hub.stream(subscriber, catch_up=after_event_id is not None):
                 assert isinstance(message, EventMessage)  # it has no plan: nothing comes rendered
-                info.context.loaders = build_loaders(info.context.sessionmaker)
-                yield StatusEvent.of(message)
+                async with event_loaders(info):
+                    yield StatusEvent.of(message)
         except SubscriberTooSlow as error:
             raise too_slow(error) from None
         finally:
@@ -104,8 +118,8 @@ class EventSubscriptions:
             while True:
                 async with info.context.sessionmaker() as session:
                     row = await visible_report_job(session=session, actor=current_actor(info), job_id=job_id)
-                info.context.loaders = build_loaders(info.context.sessionmaker)
-                yield ReportJob.from_row(row)
+                async with event_loaders(info):
+                    yield ReportJob.from_row(row)
                 if row.status in FINISHED:
                     return
                 await _changed(subscriber)

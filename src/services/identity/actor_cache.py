@@ -15,10 +15,11 @@ credentials, or with a value that is no bearer token, opens no session at all.
 
 import json
 from collections import OrderedDict
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from src.models import ApiToken
@@ -122,7 +123,7 @@ def _use_due(token: ApiToken, now: datetime) -> bool:
 async def cached_actor(
     *,
     cache: ActorCache,
-    sessionmaker: async_sessionmaker[AsyncSession],
+    sessionmaker: Callable[[], AbstractAsyncContextManager[AsyncSession]],  # the app's, or a request's one
     authorization: str | None,
     secret_key: str,
 ) -> Actor | None:

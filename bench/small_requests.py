@@ -1,0 +1,242 @@
+"""Small-request benchmark: README's page of Chengdu's goals as Chengdu's finance bureau (fin_510100).
+
+    uv run python -m bench.small_requests [--database-url URL] [--requests N] [--rounds R]
+
+On the demo data (a temporary SQLite file, or a `bench_<pid>` schema of --database-url's PostgreSQL), the
+app's ASGI callable is called directly in this process, one request at a time, so the CPU it uses is the
+server's (no HTTP client, no sockets). Three ways of reading are interleaved, round by round:
+
+* `shared`: the request's one session (src/schema/request_session.py), as served;
+* `shared, statements rebuilt`: the same, with every loader building its statement per request (as before
+  loaders.built_once);
+* `per use, rebuilt`: a session per loader batch and read resolver, and statements rebuilt, as before both.
+
+It prints, for each, the CPU milliseconds per request (medians of the rounds; requests per second per process
+is 1000 divided by it: the server is CPU-bound), the wall-clock requests per second one at a time, and the SQL
+statements and connection check-outs per request.
+"""
+
+import argparse
+import asyncio
+import json
+import statistics
+import sys
+import time
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+import src.app.graphql as graphql_module
+import src.schema.loaders as loaders_module
+from bench.read_api import build_dataset, fresh_database
+from src.app import create_app
+from src.db import create_sessionmaker
+from src.models import User
+from src.schema.request_session import RequestSession
+from src.services.identity.tokens import issue_access_token
+from src.settings import Settings
+from tests.support.sql import CheckoutCounter, count_statements
+
+READER = "fin_510100"
+# README's page of Chengdu's goals, as Chengdu's finance bureau reads it (its statements are counted in
+# tests/schema/test_request_session.py).
+CHENGDU_PAGE = """query Goals($after: String) {
+  goals(filter: {year: 2026, regionCode: "510100", includeDescendants: true, horizon: ANNUAL}, first: 20,
+        after: $after) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    nodes {
+      id title statusLabel version weightTotal
+      fundType { code name }
+      region { code name }
+      overallGoal { title startYear endYear }
+      parentGoal { title region { name } }
+      indicators { level1Label level2 level3 comparatorLabel targetValue targetGrade unit weight }
+      budget { statusLabel revenueTotal expenditureTotal lines { itemLabel initialAmount adjustedAmount } }
+    }
+  }
+}"""
+
+
+class PerUse:
+    """RequestSession's stand-in for the comparison: every use opens a session of its own."""
+
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
+        self.sessionmaker = sessionmaker
+
+    def __call__(self) -> AbstractAsyncContextManager[AsyncSession]:
+        return self.sessionmaker()
+
+    async def close(self) -> None:
+        return None
+
+
+def rebuilt(key: tuple[Any, ...], build: Callable[[], Any]) -> Any:
+    """loaders.built_once's stand-in for the comparison: every loader builds its statement anew."""
+    return build()
+
+
+# How each way reads: the request's session, and whether loaders' statements are built once.
+MODES: dict[str, tuple[Any, Callable[..., Any]]] = {
+    "shared": (RequestSession, loaders_module.built_once),
+    "shared, statements rebuilt": (RequestSession, rebuilt),
+    "per use, rebuilt": (PerUse, rebuilt),
+}
+
+
+@dataclass
+class Mode:
+    name: str
+    cpu_ms: list[float] = field(default_factory=list)  # per request, one value a round
+    wall_rps: list[float] = field(default_factory=list)
+    statements: float = 0.0
+    checkouts: float = 0.0
+
+
+class Client:
+    """POSTs GraphQL documents to the app's ASGI callable, as one HTTP request each."""
+
+    def __init__(self, app: Any, token: str) -> None:
+        self.app = app
+        self.headers = [
+            (b"host", b"bench"),
+            (b"content-type", b"application/json"),
+            (b"authorization", f"Bearer {token}".encode()),
+        ]
+
+    async def post(self, document: str) -> dict[str, Any]:
+        body = json.dumps({"query": document}).encode()
+        scope = {
+            "type": "http",
+            "asgi": {"version": "3.0"},
+            "http_version": "1.1",
+            "method": "POST",
+            "scheme": "http",
+            "path": "/graphql",
+            "raw_path": b"/graphql",
+            "query_string": b"",
+            "root_path": "",
+            "headers": [*self.headers, (b"content-length", str(len(body)).encode())],
+            "client": ("127.0.0.1", 50000),
+            "server": ("127.0.0.1", 80),
+        }
+        sent = False
+        chunks: list[bytes] = []
+
+        async def receive() -> dict[str, Any]:
+            nonlocal sent
+            if sent:
+                await asyncio.sleep(3600)  # the client never disconnects
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        async def send(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+
+        await self.app(scope, receive, send)
+        answer: dict[str, Any] = json.loads(b"".join(chunks))
+        if "errors" in answer:
+            raise SystemExit(f"the page failed: {answer['errors']}")
+        return answer
+
+
+@asynccontextmanager
+async def reading_with(mode: str) -> AsyncIterator[None]:
+    # What GraphQLApp.__call__ makes each request's session with, and how loaders get their statements.
+    graphql_names, loader_names = vars(graphql_module), vars(loaders_module)
+    saved = graphql_names["RequestSession"], loader_names["built_once"]
+    graphql_names["RequestSession"], loader_names["built_once"] = MODES[mode]
+    try:
+        yield
+    finally:
+        graphql_names["RequestSession"], loader_names["built_once"] = saved
+
+
+async def token_of(engine: AsyncEngine, settings: Settings, username: str) -> str:
+    async with create_sessionmaker(engine)() as session:
+        user = (await session.exec(select(User).where(User.username == username))).one()
+    return issue_access_token(user.id or 0, ttl=timedelta(hours=6), secret_key=settings.SECRET_KEY)
+
+
+async def one_round(client: Client, requests: int) -> tuple[float, float]:
+    """CPU ms per request and wall-clock requests per second over `requests` sequential requests."""
+    cpu, wall = time.process_time(), time.perf_counter()
+    for _ in range(requests):
+        await client.post(CHENGDU_PAGE)
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    return cpu * 1000 / requests, requests / wall
+
+
+async def run(args: argparse.Namespace) -> tuple[str, list[Mode], int, int]:
+    async with fresh_database(args.database_url) as (engine, url):
+        print("building the demo data …", file=sys.stderr, flush=True)
+        await build_dataset(engine, "demo")
+        settings = Settings(DATABASE_URL=url)
+        token = await token_of(engine, settings, READER)
+        app = create_app(settings, engine=engine)
+        modes = [Mode(name) for name in MODES]
+        # Without the app's lifespan: its background work (the events relay, deadline checks) would be
+        # counted with the requests. GraphQL requests need none of it, as in tests/schema/conftest.py.
+        try:
+            client = Client(app, token)
+            page = (await client.post(CHENGDU_PAGE))["data"]["goals"]["nodes"]
+            goals, indicators = len(page), sum(len(g["indicators"]) for g in page)
+            checkouts = CheckoutCounter()
+            for mode in modes:  # counted once each, doubling as the warm-up
+                async with reading_with(mode.name):
+                    with count_statements(engine) as counter, checkouts.listening(engine):
+                        checkouts.reset()
+                        for _ in range(10):
+                            await client.post(CHENGDU_PAGE)
+                    mode.statements, mode.checkouts = counter.count / 10, checkouts.count / 10
+            for round_ in range(args.rounds):
+                print(f"round {round_ + 1}/{args.rounds} …", file=sys.stderr, flush=True)
+                for mode in modes if round_ % 2 == 0 else reversed(modes):
+                    async with reading_with(mode.name):
+                        cpu_ms, rps = await one_round(client, args.requests)
+                    mode.cpu_ms.append(cpu_ms)
+                    mode.wall_rps.append(rps)
+        finally:
+            await app.state.jobs.aclose()
+        return engine.dialect.name, modes, goals, indicators
+
+
+def render(
+    database: str, modes: Sequence[Mode], goals: int, indicators: int, args: argparse.Namespace
+) -> str:
+    lines = [
+        f"Chengdu's goals page as {READER} ({goals} goals, {indicators} indicators), {database}, "
+        f"{args.rounds} rounds × {args.requests} sequential requests, medians (noisy on a shared machine)",
+        f"{'reading':<26} | CPU ms/request | req/s per process (1000/CPU) | wall req/s "
+        "| statements | check-outs",
+    ]
+    for m in modes:
+        cpu = statistics.median(m.cpu_ms)
+        lines.append(
+            f"{m.name:<26} | {cpu:14.2f} | {1000 / cpu:28.0f} | {statistics.median(m.wall_rps):10.0f} "
+            f"| {m.statements:10.1f} | {m.checkouts:10.1f}"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.small_requests", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument("--database-url", help="a PostgreSQL URL (default: a temporary SQLite file)")
+    parser.add_argument("--requests", type=int, default=200, help="requests per round and reading")
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args(argv)
+    database, modes, goals, indicators = asyncio.run(run(args))
+    print(render(database, modes, goals, indicators, args))
+
+
+if __name__ == "__main__":
+    main()
