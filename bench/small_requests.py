@@ -4,12 +4,16 @@
 
 On the demo data (a temporary SQLite file, or a `bench_<pid>` schema of --database-url's PostgreSQL), the
 app's ASGI callable is called directly in this process, one request at a time, so the CPU it uses is the
-server's (no HTTP client, no sockets). Three ways of reading are interleaved, round by round:
+server's (no HTTP client, no sockets). The ways of serving are interleaved, round by round:
 
-* `shared`: the request's one session (src/schema/request_session.py), as served;
-* `shared, statements rebuilt`: the same, with every loader building its statement per request (as before
-  loaders.built_once);
-* `per use, rebuilt`: a session per loader batch and read resolver, and statements rebuilt, as before both.
+* `shared`: the request's one session (src/schema/request_session.py) and the actor cache, as served with
+  the response cache off (RESPONSE_CACHE=false: the executor's cost);
+* `shared, response cache hit`: as served by default, the page answered from the response cache;
+* `shared, statements rebuilt`: the request's one session, every loader building its statement per request
+  (as before loaders.built_once) and no actor cache;
+* `before: per use, rebuilt`: a session per loader batch and read resolver, statements rebuilt, no actor
+  cache: the server as it was before issue 22;
+* `{ __typename } anonymous`: the smallest request, no credentials (as served).
 
 It prints, for each, the CPU milliseconds per request (medians of the rounds; requests per second per process
 is 1000 divided by it: the server is CPU-bound), the wall-clock requests per second one at a time, and the SQL
@@ -64,6 +68,9 @@ CHENGDU_PAGE = """query Goals($after: String) {
 }"""
 
 
+ANONYMOUS_TYPENAME = "{ __typename }"
+
+
 class PerUse:
     """RequestSession's stand-in for the comparison: every use opens a session of its own."""
 
@@ -82,11 +89,27 @@ def rebuilt(key: tuple[Any, ...], build: Callable[[], Any]) -> Any:
     return build()
 
 
-# How each way reads: the request's session, and whether loaders' statements are built once.
-MODES: dict[str, tuple[Any, Callable[..., Any]]] = {
-    "shared": (RequestSession, loaders_module.built_once),
-    "shared, statements rebuilt": (RequestSession, rebuilt),
-    "per use, rebuilt": (PerUse, rebuilt),
+@dataclass(frozen=True)
+class Way:
+    """How a way serves: the request's session, how loaders get their statements, the settings it differs
+    by, and the document it is asked (the Chengdu page as fin_510100, or an anonymous one)."""
+
+    session: Any
+    build: Callable[..., Any]
+    settings: dict[str, Any] = field(default_factory=dict)
+    document: str = CHENGDU_PAGE
+    anonymous: bool = False
+
+
+NO_ACTOR_CACHE = {"ACTOR_CACHE_SIZE": 0}
+MODES: dict[str, Way] = {
+    "shared": Way(RequestSession, loaders_module.built_once),
+    "shared, response cache hit": Way(RequestSession, loaders_module.built_once, {"RESPONSE_CACHE": True}),
+    "shared, statements rebuilt": Way(RequestSession, rebuilt, NO_ACTOR_CACHE),
+    "before: per use, rebuilt": Way(PerUse, rebuilt, NO_ACTOR_CACHE),
+    "{ __typename } anonymous": Way(
+        RequestSession, loaders_module.built_once, document=ANONYMOUS_TYPENAME, anonymous=True
+    ),
 }
 
 
@@ -102,13 +125,11 @@ class Mode:
 class Client:
     """POSTs GraphQL documents to the app's ASGI callable, as one HTTP request each."""
 
-    def __init__(self, app: Any, token: str) -> None:
+    def __init__(self, app: Any, token: str | None) -> None:
         self.app = app
-        self.headers = [
-            (b"host", b"bench"),
-            (b"content-type", b"application/json"),
-            (b"authorization", f"Bearer {token}".encode()),
-        ]
+        self.headers = [(b"host", b"bench"), (b"content-type", b"application/json")]
+        if token is not None:
+            self.headers.append((b"authorization", f"Bearer {token}".encode()))
 
     async def post(self, document: str) -> dict[str, Any]:
         body = json.dumps({"query": document}).encode()
@@ -152,7 +173,7 @@ async def reading_with(mode: str) -> AsyncIterator[None]:
     # What GraphQLApp.__call__ makes each request's session with, and how loaders get their statements.
     graphql_names, loader_names = vars(graphql_module), vars(loaders_module)
     saved = graphql_names["RequestSession"], loader_names["built_once"]
-    graphql_names["RequestSession"], loader_names["built_once"] = MODES[mode]
+    graphql_names["RequestSession"], loader_names["built_once"] = MODES[mode].session, MODES[mode].build
     try:
         yield
     finally:
@@ -165,11 +186,11 @@ async def token_of(engine: AsyncEngine, settings: Settings, username: str) -> st
     return issue_access_token(user.id or 0, ttl=timedelta(hours=6), secret_key=settings.SECRET_KEY)
 
 
-async def one_round(client: Client, requests: int) -> tuple[float, float]:
+async def one_round(client: Client, document: str, requests: int) -> tuple[float, float]:
     """CPU ms per request and wall-clock requests per second over `requests` sequential requests."""
     cpu, wall = time.process_time(), time.perf_counter()
     for _ in range(requests):
-        await client.post(CHENGDU_PAGE)
+        await client.post(document)
     cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
     return cpu * 1000 / requests, requests / wall
 
@@ -178,33 +199,40 @@ async def run(args: argparse.Namespace) -> tuple[str, list[Mode], int, int]:
     async with fresh_database(args.database_url) as (engine, url):
         print("building the demo data …", file=sys.stderr, flush=True)
         await build_dataset(engine, "demo")
-        settings = Settings(DATABASE_URL=url)
+        settings = Settings(DATABASE_URL=url, RESPONSE_CACHE=False, DEADLINE_CHECK_MINUTES=0)
         token = await token_of(engine, settings, READER)
-        app = create_app(settings, engine=engine)
+        # One app per way (its settings): without the app's lifespan, whose background work (the events
+        # relay, deadline checks) would be counted with the requests. GraphQL requests need none of it.
+        apps = {
+            name: create_app(settings.model_copy(update=way.settings), engine=engine)
+            for name, way in MODES.items()
+        }
+        clients = {name: Client(apps[name], None if way.anonymous else token) for name, way in MODES.items()}
         modes = [Mode(name) for name in MODES]
-        # Without the app's lifespan: its background work (the events relay, deadline checks) would be
-        # counted with the requests. GraphQL requests need none of it, as in tests/schema/conftest.py.
         try:
-            client = Client(app, token)
-            page = (await client.post(CHENGDU_PAGE))["data"]["goals"]["nodes"]
+            page = (await clients["shared"].post(CHENGDU_PAGE))["data"]["goals"]["nodes"]
             goals, indicators = len(page), sum(len(g["indicators"]) for g in page)
             checkouts = CheckoutCounter()
-            for mode in modes:  # counted once each, doubling as the warm-up
+            for mode in modes:  # counted once each, doubling as the warm-up (and filling the cache)
+                await clients[mode.name].post(MODES[mode.name].document)
                 async with reading_with(mode.name):
                     with count_statements(engine) as counter, checkouts.listening(engine):
                         checkouts.reset()
                         for _ in range(10):
-                            await client.post(CHENGDU_PAGE)
+                            await clients[mode.name].post(MODES[mode.name].document)
                     mode.statements, mode.checkouts = counter.count / 10, checkouts.count / 10
             for round_ in range(args.rounds):
                 print(f"round {round_ + 1}/{args.rounds} …", file=sys.stderr, flush=True)
                 for mode in modes if round_ % 2 == 0 else reversed(modes):
                     async with reading_with(mode.name):
-                        cpu_ms, rps = await one_round(client, args.requests)
+                        cpu_ms, rps = await one_round(
+                            clients[mode.name], MODES[mode.name].document, args.requests
+                        )
                     mode.cpu_ms.append(cpu_ms)
                     mode.wall_rps.append(rps)
         finally:
-            await app.state.jobs.aclose()
+            for app in apps.values():
+                await app.state.jobs.aclose()
         return engine.dialect.name, modes, goals, indicators
 
 
@@ -214,13 +242,12 @@ def render(
     lines = [
         f"Chengdu's goals page as {READER} ({goals} goals, {indicators} indicators), {database}, "
         f"{args.rounds} rounds × {args.requests} sequential requests, medians (noisy on a shared machine)",
-        f"{'reading':<26} | CPU ms/request | req/s per process (1000/CPU) | wall req/s "
-        "| statements | check-outs",
+        f"{'way':<34} | CPU ms/request | req/s per process (1000/CPU) | wall req/s | statements | check-outs",
     ]
     for m in modes:
         cpu = statistics.median(m.cpu_ms)
         lines.append(
-            f"{m.name:<26} | {cpu:14.2f} | {1000 / cpu:28.0f} | {statistics.median(m.wall_rps):10.0f} "
+            f"{m.name:<34} | {cpu:14.2f} | {1000 / cpu:28.0f} | {statistics.median(m.wall_rps):10.0f} "
             f"| {m.statements:10.1f} | {m.checkouts:10.1f}"
         )
     return "\n".join(lines)
