@@ -211,6 +211,7 @@ async def test_a_page_of_feedbacks_reads_their_recipients_in_one_statement(
     first = await sent(gql)
     page = "{ evaluationFeedbacks(year: 2025) { nodes { id recipients { actorType } } } }"
     await gql.login_as(ActorType.FINANCE, PROVINCE)
+    await gql.data("{ __typename }")  # the caller authenticated and kept (the actor cache): not counted
     count_statements.reset()
     assert len((await gql.data(page))["evaluationFeedbacks"]["nodes"]) == 1
     one = count_statements.count
