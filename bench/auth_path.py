@@ -16,7 +16,6 @@ import argparse
 import asyncio
 import cProfile
 import io
-import json
 import pstats
 import statistics
 import time
@@ -26,6 +25,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import select
 
+from bench.asgi import post_graphql
 from bench.read_api import fresh_database
 from src.app import create_app
 from src.db import create_sessionmaker
@@ -47,43 +47,7 @@ Asgi = Callable[[dict[str, Any], Any, Any], Awaitable[None]]
 
 async def call(app: Asgi, token: str, query: str, variables: dict[str, Any]) -> dict[str, Any]:
     """One POST /graphql straight to the ASGI app."""
-    body = json.dumps({"query": query, "variables": variables}).encode()
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "POST",
-        "scheme": "http",
-        "path": "/graphql",
-        "raw_path": b"/graphql",
-        "query_string": b"",
-        "root_path": "",
-        "headers": [
-            (b"host", b"bench"),
-            (b"content-type", b"application/json"),
-            (b"content-length", str(len(body)).encode()),
-            (b"authorization", f"Bearer {token}".encode()),
-        ],
-        "client": ("127.0.0.1", 1),
-        "server": ("127.0.0.1", 80),
-    }
-    sent: list[bytes] = []
-    done = False
-
-    async def receive() -> dict[str, Any]:
-        nonlocal done
-        if done:
-            await asyncio.Event().wait()
-        done = True
-        return {"type": "http.request", "body": body, "more_body": False}
-
-    async def send(message: dict[str, Any]) -> None:
-        if message["type"] == "http.response.body":
-            sent.append(message.get("body", b""))
-
-    await app(scope, receive, send)
-    result: dict[str, Any] = json.loads(b"".join(sent))
-    return result
+    return await post_graphql(app, token, query, variables)
 
 
 async def build(engine: AsyncEngine, mutations: int) -> tuple[str, str, int, list[tuple[int, int]]]:

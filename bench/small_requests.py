@@ -22,7 +22,6 @@ statements and connection check-outs per request.
 
 import argparse
 import asyncio
-import json
 import statistics
 import sys
 import time
@@ -38,6 +37,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 import src.app.graphql as graphql_module
 import src.schema.loaders as loaders_module
+from bench.asgi import post_graphql
 from bench.read_api import build_dataset, fresh_database
 from src.app import create_app
 from src.db import create_sessionmaker
@@ -127,42 +127,10 @@ class Client:
 
     def __init__(self, app: Any, token: str | None) -> None:
         self.app = app
-        self.headers = [(b"host", b"bench"), (b"content-type", b"application/json")]
-        if token is not None:
-            self.headers.append((b"authorization", f"Bearer {token}".encode()))
+        self.token = token
 
     async def post(self, document: str) -> dict[str, Any]:
-        body = json.dumps({"query": document}).encode()
-        scope = {
-            "type": "http",
-            "asgi": {"version": "3.0"},
-            "http_version": "1.1",
-            "method": "POST",
-            "scheme": "http",
-            "path": "/graphql",
-            "raw_path": b"/graphql",
-            "query_string": b"",
-            "root_path": "",
-            "headers": [*self.headers, (b"content-length", str(len(body)).encode())],
-            "client": ("127.0.0.1", 50000),
-            "server": ("127.0.0.1", 80),
-        }
-        sent = False
-        chunks: list[bytes] = []
-
-        async def receive() -> dict[str, Any]:
-            nonlocal sent
-            if sent:
-                await asyncio.sleep(3600)  # the client never disconnects
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-
-        async def send(message: dict[str, Any]) -> None:
-            if message["type"] == "http.response.body":
-                chunks.append(message.get("body", b""))
-
-        await self.app(scope, receive, send)
-        answer: dict[str, Any] = json.loads(b"".join(chunks))
+        answer = await post_graphql(self.app, self.token, document)
         if "errors" in answer:
             raise SystemExit(f"the page failed: {answer['errors']}")
         return answer
