@@ -1,14 +1,16 @@
 """Reading jobs: each visible to whoever may read its subject (a batch: its region and fund; scope.py)."""
 
+import functools
 from dataclasses import dataclass, field
 
+from sqlalchemy import bindparam
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.sql.expression import SelectOfScalar
 
 from src.models.report import ReportJob, ReportJobStatus
 from src.reports.jobs.common import ENTITY
-from src.reports.jobs.scope import visible_jobs_clause
+from src.reports.jobs.scope import subject_names, visible_jobs_clause
 from src.services import policy
 from src.services.actors import Actor
 from src.services.errors import NotFound
@@ -33,10 +35,21 @@ def report_jobs_select(query: ReportJobQuery, actor: Actor) -> SelectOfScalar[Re
     return stmt
 
 
+def one_job_select(actor: Actor) -> SelectOfScalar[ReportJob]:
+    """The job `job_id` (a bound parameter) if `actor` may see it. Built once per actor (and set of
+    subjects) and kept: SQLAlchemy keeps a statement's cache key on the statement, and computing the key
+    of the visibility clause was about a third of a `reportJob` request's CPU."""
+    return _one_job_select(policy.reader(actor), subject_names())
+
+
+@functools.lru_cache(maxsize=1024)
+def _one_job_select(actor: Actor, _subjects: tuple[str, ...]) -> SelectOfScalar[ReportJob]:
+    return report_jobs_select(ReportJobQuery(), actor).where(col(ReportJob.id) == bindparam("job_id"))
+
+
 async def visible_report_job(*, session: AsyncSession, actor: Actor, job_id: int) -> ReportJob:
     """The job if `actor` may see it; one it may not is reported as absent, exactly like a missing one."""
-    stmt = report_jobs_select(ReportJobQuery(), actor).where(ReportJob.id == job_id)
-    job = (await session.exec(stmt)).first()
+    job = (await session.exec(one_job_select(actor), params={"job_id": job_id})).first()
     if job is None:
         raise NotFound(ENTITY, job_id)
     return job

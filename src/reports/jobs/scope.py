@@ -102,11 +102,16 @@ def _export() -> ColumnTerms:
     )
 
 
+def subject_names() -> tuple[str, ...]:
+    """The registered subjects: what a clause built from all of them is kept under, with its actor."""
+    return tuple(spec.name for spec in registry().subjects())
+
+
 def visible_jobs_clause(actor: Actor) -> ColumnElement[bool]:
     """job_scope's rule as SQL. Built once per actor and set of subjects: it joins every subject's own
     clause, milliseconds of SQLAlchemy work a `reportJob` read would otherwise repeat (an expression is
     immutable, and none of the subjects' clauses depends on the moment)."""
-    return _visible_jobs_clause(actor, tuple(spec.name for spec in registry().subjects()))
+    return _visible_jobs_clause(actor, subject_names())
 
 
 @functools.lru_cache(maxsize=1024)
