@@ -26,7 +26,12 @@ from src.reports.jobs.common import (
     message_subject_unreadable,
 )
 from src.reports.jobs.outcomes import safe_file_name
-from src.reports.jobs.reads import ReportJobQuery, report_jobs_select, visible_report_job
+from src.reports.jobs.reads import (
+    ReportJobQuery,
+    report_jobs_select,
+    visible_report_job,
+    visible_report_job_row,
+)
 from src.reports.jobs.requesting import queued_job_ids, request_report
 from src.reports.jobs.running import fail_job, run_job
 from src.reports.jobs.scope import visible_jobs_clause
@@ -53,4 +58,5 @@ __all__ = [
     "safe_file_name",
     "visible_jobs_clause",
     "visible_report_job",
+    "visible_report_job_row",
 ]

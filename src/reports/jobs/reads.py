@@ -2,7 +2,9 @@
 
 import functools
 from dataclasses import dataclass, field
+from typing import Any, cast
 
+import sqlalchemy as sa
 from sqlalchemy import bindparam
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -47,9 +49,26 @@ def _one_job_select(actor: Actor, _subjects: tuple[str, ...]) -> SelectOfScalar[
     return report_jobs_select(ReportJobQuery(), actor).where(col(ReportJob.id) == bindparam("job_id"))
 
 
+@functools.lru_cache(maxsize=1024)
+def _one_job_row_select(actor: Actor, _subjects: tuple[str, ...]) -> sa.Select[Any]:
+    # The same, as plain columns: for a read that needs no ORM object (identity map, change tracking).
+    columns = ReportJob.__table__.columns  # type: ignore[attr-defined]
+    return sa.select(*columns).where(visible_jobs_clause(actor), col(ReportJob.id) == bindparam("job_id"))
+
+
 async def visible_report_job(*, session: AsyncSession, actor: Actor, job_id: int) -> ReportJob:
     """The job if `actor` may see it; one it may not is reported as absent, exactly like a missing one."""
     job = (await session.exec(one_job_select(actor), params={"job_id": job_id})).first()
     if job is None:
         raise NotFound(ENTITY, job_id)
     return job
+
+
+async def visible_report_job_row(*, session: AsyncSession, actor: Actor, job_id: int) -> ReportJob:
+    """visible_report_job as a plain row named like the model's fields (read-only), not an ORM object."""
+    statement = _one_job_row_select(policy.reader(actor), subject_names())
+    connection = await session.connection()
+    row = (await connection.execute(statement, {"job_id": job_id})).first()
+    if row is None:
+        raise NotFound(ENTITY, job_id)
+    return cast(ReportJob, row)

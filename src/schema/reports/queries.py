@@ -1,7 +1,7 @@
 import strawberry
 
 from src.models.report import ReportJob as ReportJobRow
-from src.reports.jobs import ReportJobQuery, report_jobs_select, visible_report_job
+from src.reports.jobs import ReportJobQuery, report_jobs_select, visible_report_job_row
 from src.schema.context import Info
 from src.schema.ids import parse_id
 from src.schema.pagination import DEFAULT_PAGE_SIZE, Connection, PageRequest, paginate
@@ -16,7 +16,7 @@ class ReportQueries:
     async def report_job(self, info: Info, id: strawberry.ID) -> ReportJobResult:
         job_id = parse_id(id, "ReportJob")
         async with info.context.sessionmaker() as session:
-            row = await visible_report_job(session=session, actor=current_actor(info), job_id=job_id)
+            row = await visible_report_job_row(session=session, actor=current_actor(info), job_id=job_id)
         return ReportJob.from_row(row)
 
     @strawberry.field(
