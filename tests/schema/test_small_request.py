@@ -13,6 +13,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from src.app import create_app
 from src.models.enums import ActorType
 from src.reports.jobs import reads
+from src.reports.jobs.scope import subject_names
+from src.services.actors import load_actor
 from src.services.identity.tokens import issue_access_token
 from tests.conftest import make_settings
 from tests.factories import make_user
@@ -43,6 +45,12 @@ async def test_the_report_job_statement_is_built_once_per_actor(
     assert answers == ["NotFoundError"] * 6
     built = reads._one_job_row_select.cache_info()
     assert (built.misses, built.hits) == (2, 4)  # one statement per actor, whatever the id
+    async with sessionmaker() as session:
+        actor = await load_actor(session=session, user_id=finance.id or 0)
+    assert actor is not None
+    kept = reads._one_job_row_select(actor, subject_names())
+    # Its IN lists are parameters of their own: no expanding one (rendered again at each execution).
+    assert "POSTCOMPILE" not in str(kept.compile(dialect=engine.dialect))
 
 
 def counted_rollbacks(monkeypatch: pytest.MonkeyPatch) -> list[object]:

@@ -5,7 +5,9 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 import sqlalchemy as sa
-from sqlalchemy import bindparam
+from sqlalchemy import BindParameter, bindparam
+from sqlalchemy.sql import operators, visitors
+from sqlalchemy.sql.elements import ClauseList, Grouping
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.sql.expression import SelectOfScalar
@@ -53,7 +55,20 @@ def _one_job_select(actor: Actor, _subjects: tuple[str, ...]) -> SelectOfScalar[
 def _one_job_row_select(actor: Actor, _subjects: tuple[str, ...]) -> sa.Select[Any]:
     # The same, as plain columns: for a read that needs no ORM object (identity map, change tracking).
     columns = ReportJob.__table__.columns  # type: ignore[attr-defined]
-    return sa.select(*columns).where(visible_jobs_clause(actor), col(ReportJob.id) == bindparam("job_id"))
+    stmt = sa.select(*columns).where(visible_jobs_clause(actor), col(ReportJob.id) == bindparam("job_id"))
+    return cast(sa.Select[Any], visitors.replacement_traverse(stmt, {}, _fixed_list))
+
+
+def _fixed_list(element: Any, **_: Any) -> Any:
+    """An `IN` list of the actor's (statuses, kinds) as one parameter per value, as the statement is kept
+    with its values: an expanding parameter makes SQLAlchemy render the SQL again at every execution (a
+    tenth of a millisecond for this statement's eight). Empty lists and tuples stay as they were."""
+    if not isinstance(element, BindParameter) or not element.expanding or not element.value:
+        return None
+    if element.type._is_tuple_type or element.callable is not None:
+        return None
+    values = [bindparam(None, value, type_=element.type) for value in element.value]
+    return Grouping(ClauseList(*values, operator=operators.comma_op))
 
 
 async def visible_report_job(*, session: AsyncSession, actor: Actor, job_id: int) -> ReportJob:
