@@ -14,12 +14,12 @@ from tests.schema.conftest import GraphQLClient
 from tests.schema.mutation_cases import CASES
 from tests.support.sql import StatementCounter
 
-# The goal is read with its region and fund in one statement (editing.visible_goal); the tax opinion's
-# change of the goal goes in the UPDATE that claims its row version (concurrency.claim).
+# The goal is read with its region and fund in one statement (editing.visible_goal); the tax opinion's and
+# the return's change of the goal go in the UPDATE that claims its row version (concurrency.claim).
 GOAL_STEP_STATEMENTS = {
     "goalTaxConcur": 6,
     "goalTaxObject": 6,
-    "goalReturn": 8,
+    "goalReturn": 7,
     "goalPreliminaryReview": 8,
     "goalSubmit": 11,
 }

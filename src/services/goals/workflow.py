@@ -94,14 +94,11 @@ def _reason(reason: str, message: str) -> str:
     return reason.strip()
 
 
-async def _claim_in_status(session: AsyncSession, goal: Goal, row_version: int) -> None:
-    """Claim the version only while the goal is still in the status the check saw."""
-    await claim(
-        session=session,
-        row=goal,
-        expected_version=row_version,
-        extra_where=(col(Goal.status) == goal.status,),
-    )
+async def _claim_in_status(session: AsyncSession, goal: Goal, row_version: int, seen: GoalStatus) -> None:
+    """Claim the version only while the goal is still in the status the check saw (a status set before
+    the claim is written by its UPDATE)."""
+    where = (col(Goal.status) == seen,)
+    await claim(session=session, row=goal, expected_version=row_version, extra_where=where)
 
 
 async def _newer_version(session: AsyncSession, goal: Goal) -> Goal | None:
@@ -135,7 +132,7 @@ async def transition(
     if action in ISSUING:
         table = await require_complete(session, goal)
     async with audit.changing(session=session, actor=actor, operation=OPERATION[action], row=goal) as extra:
-        await _claim_in_status(session, goal, row_version)
+        await _claim_in_status(session, goal, row_version, goal.status)
         if action == GoalAction.SUBMIT:
             await _check_complete(session, goal)
             goal.co_drafter_organization_id = await tax.require_concurrence(session, goal)
@@ -223,7 +220,7 @@ async def return_goal(
     why = _reason(reason, "退回须说明理由")
     before_status = goal.status
     if goal.status == GoalStatus.ISSUED_GUIDING:
-        await _claim_in_status(session, goal, row_version)
+        await _claim_in_status(session, goal, row_version, goal.status)
         new = await _next_version(session, actor, goal, status=GoalStatus.RETURNED, operation="goalReturn")
         await _log(
             session,
@@ -236,8 +233,8 @@ async def return_goal(
         await _log(session, actor, new, GoalAction.RETURN, before_status, why)
         return new
     async with audit.changing(session=session, actor=actor, operation="goalReturn", row=goal) as extra:
-        await _claim_in_status(session, goal, row_version)
         goal.status = GoalStatus.RETURNED
+        await _claim_in_status(session, goal, row_version, before_status)  # one UPDATE with the status
         extra["reason"] = why
     await _log(session, actor, goal, GoalAction.RETURN, before_status, why)
     return goal
