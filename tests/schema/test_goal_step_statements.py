@@ -14,13 +14,14 @@ from tests.schema.conftest import GraphQLClient
 from tests.schema.mutation_cases import CASES
 from tests.support.sql import StatementCounter
 
-# The goal is read with its region and fund in one statement (editing.visible_goal); the tax opinion's and
-# the return's change of the goal go in the UPDATE that claims its row version (concurrency.claim).
+# The goal is read with its region and fund in one statement (editing.visible_goal); the tax opinion's, the
+# return's and a review's change of the goal go in the UPDATE that claims its row version (concurrency.claim);
+# a submission reads its indicators and concurrence under that claim, then updates the goal.
 GOAL_STEP_STATEMENTS = {
     "goalTaxConcur": 6,
     "goalTaxObject": 6,
     "goalReturn": 7,
-    "goalPreliminaryReview": 8,
+    "goalPreliminaryReview": 7,
     "goalSubmit": 11,
 }
 EVENT_ORDER_LOCK = {"sqlite": 0, "postgresql": 1}

@@ -95,8 +95,7 @@ def _reason(reason: str, message: str) -> str:
 
 
 async def _claim_in_status(session: AsyncSession, goal: Goal, row_version: int, seen: GoalStatus) -> None:
-    """Claim the version only while the goal is still in the status the check saw (a status set before
-    the claim is written by its UPDATE)."""
+    """Claim the version while the goal is still in the status the check saw (changes made before go in)."""
     where = (col(Goal.status) == seen,)
     await claim(session=session, row=goal, expected_version=row_version, extra_where=where)
 
@@ -131,8 +130,10 @@ async def transition(
     table = None
     if action in ISSUING:
         table = await require_complete(session, goal)
+    claim_first = action in (GoalAction.SUBMIT, GoalAction.ISSUE)  # what they read more: under the row lock
     async with audit.changing(session=session, actor=actor, operation=OPERATION[action], row=goal) as extra:
-        await _claim_in_status(session, goal, row_version, goal.status)
+        if claim_first:
+            await _claim_in_status(session, goal, row_version, before_status)
         if action == GoalAction.SUBMIT:
             await _check_complete(session, goal)
             goal.co_drafter_organization_id = await tax.require_concurrence(session, goal)
@@ -149,6 +150,8 @@ async def transition(
         if action == GoalAction.ISSUE and not await cascade.parent_is_formal(session, goal):
             goal.status = GoalStatus.ISSUED_GUIDING  # guiding until the province-wide goal is formal
             extra["issued_as"] = "guiding: the province-wide goal it comes from is not yet formally issued"
+        if not claim_first:  # the step's changes above go in the claim's UPDATE: one UPDATE, not two
+            await _claim_in_status(session, goal, row_version, before_status)
         session.add(goal)
         await session.flush()
         now = utcnow()
