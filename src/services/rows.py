@@ -25,6 +25,13 @@ async def kept_row(session: AsyncSession, model: type[Row], row_id: int) -> Row 
     return row
 
 
+def keep(session: AsyncSession, *rows: Region | FundType) -> None:
+    """Keeps rows read with another (joined to it in one statement): kept_row then reads none of them."""
+    kept = session.info.setdefault(KEPT, {})
+    for row in rows:
+        kept[type(row), row.id] = row
+
+
 async def keep_rows(session: AsyncSession, model: type[Row], row_ids: Collection[int]) -> None:
     """Reads the rows `row_ids` not kept yet in one statement and keeps them (kept_row then reads none)."""
     kept = session.info.setdefault(KEPT, {})

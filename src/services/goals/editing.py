@@ -3,10 +3,10 @@ announces it."""
 
 from typing import Any
 
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from src.models import Goal
+from src.models import FundType, Goal, Region
 from src.models.goal import GoalEventKind
 from src.services import policy
 from src.services.actors import Actor
@@ -14,6 +14,7 @@ from src.services.concurrence import revised
 from src.services.concurrency import claim
 from src.services.errors import GoalErrorCode, InvalidTransition, NotFound
 from src.services.goals.scope import goal_scope
+from src.services.rows import keep
 from src.subjects.events import record_event
 
 
@@ -24,10 +25,23 @@ async def get_goal(*, session: AsyncSession, goal_id: int) -> Goal:
     return goal
 
 
+# The goal with its region and fund in one statement: every mutation of a goal needs all three (policy scope,
+# visibility, the event's scope), and three statements cost three round trips.
+_WITH_SCOPE = (
+    select(Goal, Region, FundType)
+    .join(Region, col(Region.id) == col(Goal.region_id))
+    .join(FundType, col(FundType.id) == col(Goal.fund_type_id))
+)
+
+
 async def visible_goal(*, session: AsyncSession, actor: Actor, goal_id: int) -> tuple[Goal, policy.Scope]:
     """The goal and its scope, if `actor` may read it; one it may not read is reported as absent, exactly
     like a missing one, so a mutation does not reveal what exists where."""
-    goal = await get_goal(session=session, goal_id=goal_id)
+    found = (await session.exec(_WITH_SCOPE.where(col(Goal.id) == goal_id))).first()
+    if found is None:
+        raise NotFound("绩效目标", goal_id)
+    goal, region, fund = found
+    keep(session, region, fund)  # policy.scope_of and goal_scope read them from the session
     scope = await policy.scope_of(session=session, record=goal)
     if not policy.visible(actor, await goal_scope(session, goal)):
         raise NotFound("绩效目标", goal_id)

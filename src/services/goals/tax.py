@@ -50,11 +50,11 @@ async def record_opinion(
         raise invalid(goal, action, "税务部门只对草稿或已退回待修改的目标出具会商意见")
     text = _opinion(verdict, opinion)
     async with audit.changing(session=session, actor=actor, operation=OPERATION[verdict], row=goal) as extra:
-        await claim(session=session, row=goal, expected_version=row_version)
         if verdict == TaxVerdict.CONCUR:
             concur(goal)
         else:
             withdraw(goal)
+        await claim(session=session, row=goal, expected_version=row_version)  # writes the change above too
         session.add(goal)
         assert goal.id is not None
         session.add(

@@ -94,14 +94,10 @@ def _reason(reason: str, message: str) -> str:
     return reason.strip()
 
 
-async def _claim_in_status(session: AsyncSession, goal: Goal, row_version: int) -> None:
-    """Claim the version only while the goal is still in the status the check saw."""
-    await claim(
-        session=session,
-        row=goal,
-        expected_version=row_version,
-        extra_where=(col(Goal.status) == goal.status,),
-    )
+async def _claim_in_status(session: AsyncSession, goal: Goal, row_version: int, seen: GoalStatus) -> None:
+    """Claim the version while the goal is still in the status the check saw (changes made before go in)."""
+    where = (col(Goal.status) == seen,)
+    await claim(session=session, row=goal, expected_version=row_version, extra_where=where)
 
 
 async def _newer_version(session: AsyncSession, goal: Goal) -> Goal | None:
@@ -134,8 +130,10 @@ async def transition(
     table = None
     if action in ISSUING:
         table = await require_complete(session, goal)
+    claim_first = action in (GoalAction.SUBMIT, GoalAction.ISSUE)  # what they read more: under the row lock
     async with audit.changing(session=session, actor=actor, operation=OPERATION[action], row=goal) as extra:
-        await _claim_in_status(session, goal, row_version)
+        if claim_first:
+            await _claim_in_status(session, goal, row_version, before_status)
         if action == GoalAction.SUBMIT:
             await _check_complete(session, goal)
             goal.co_drafter_organization_id = await tax.require_concurrence(session, goal)
@@ -152,6 +150,8 @@ async def transition(
         if action == GoalAction.ISSUE and not await cascade.parent_is_formal(session, goal):
             goal.status = GoalStatus.ISSUED_GUIDING  # guiding until the province-wide goal is formal
             extra["issued_as"] = "guiding: the province-wide goal it comes from is not yet formally issued"
+        if not claim_first:  # the step's changes above go in the claim's UPDATE: one UPDATE, not two
+            await _claim_in_status(session, goal, row_version, before_status)
         session.add(goal)
         await session.flush()
         now = utcnow()
@@ -223,7 +223,7 @@ async def return_goal(
     why = _reason(reason, "退回须说明理由")
     before_status = goal.status
     if goal.status == GoalStatus.ISSUED_GUIDING:
-        await _claim_in_status(session, goal, row_version)
+        await _claim_in_status(session, goal, row_version, goal.status)
         new = await _next_version(session, actor, goal, status=GoalStatus.RETURNED, operation="goalReturn")
         await _log(
             session,
@@ -236,8 +236,8 @@ async def return_goal(
         await _log(session, actor, new, GoalAction.RETURN, before_status, why)
         return new
     async with audit.changing(session=session, actor=actor, operation="goalReturn", row=goal) as extra:
-        await _claim_in_status(session, goal, row_version)
         goal.status = GoalStatus.RETURNED
+        await _claim_in_status(session, goal, row_version, before_status)  # one UPDATE with the status
         extra["reason"] = why
     await _log(session, actor, goal, GoalAction.RETURN, before_status, why)
     return goal
