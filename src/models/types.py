@@ -12,6 +12,7 @@ from sqlalchemy.types import TypeDecorator, TypeEngine
 
 E = TypeVar("E", bound=enum.Enum)
 _Processor = Callable[[Any], Any]
+_TIMESTAMPTZ = 1184  # PostgreSQL's type OID, the column type asyncpg names in a result
 
 # The result processors below are each one function per value (result_processor), not TypeDecorator's
 # default of a wrapper calling process_result_value: a national read converts some 200,000 values, and
@@ -167,7 +168,7 @@ class UTCDateTime(TypeDecorator[datetime]):
 
     def result_processor(self, dialect: Dialect, coltype: Any) -> _Processor | None:
         as_before = super().result_processor(dialect, coltype)  # the driver's parse, process_result_value
-        if dialect.driver == "asyncpg" and self.impl_instance.result_processor(dialect, coltype) is None:
+        if dialect.driver == "asyncpg" and coltype == _TIMESTAMPTZ:
             return None  # asyncpg gives every timestamptz as an aware datetime in UTC already
         if dialect.name != "sqlite" or as_before is None:
             return as_before

@@ -19,8 +19,9 @@ def _both(engine: AsyncEngine, column_type: TypeDecorator[Any]) -> tuple[Any, An
     """The type's processor on the engine's dialect, and TypeDecorator's own (process_result_value)."""
     dialect: Dialect = engine.dialect
     impl = column_type.dialect_impl(dialect)
-    numeric = dialect.name == "postgresql" and isinstance(column_type, ScaledDecimal)
-    coltype = 1700 if numeric else None  # the driver's type code: PostgreSQL's NUMERIC
+    # The driver's type code: PostgreSQL's NUMERIC and TIMESTAMPTZ.
+    codes = {ScaledDecimal: 1700, UTCDateTime: 1184} if dialect.name == "postgresql" else {}
+    coltype = codes.get(type(column_type))
     fast: Any = impl.result_processor(dialect, coltype) or (lambda value: value)
     assert isinstance(impl, TypeDecorator)
     plain: Any = TypeDecorator.result_processor(impl, dialect, coltype) or (lambda value: value)
@@ -66,14 +67,16 @@ def test_an_unknown_enum_value_is_refused_as_before(engine: AsyncEngine) -> None
 
 async def test_timestamps_read_back_in_utc_whatever_the_sessions_time_zone(engine: AsyncEngine) -> None:
     """asyncpg's timestamptz comes in UTC even where the session's time zone is Beijing's, which is why
-    the type leaves its values as they come on PostgreSQL."""
+    the type leaves such values as they come; a timestamp without zone is still taken as UTC."""
     postgresql = engine.dialect.name == "postgresql"
-    written = "TIMESTAMPTZ '2026-01-01 18:00:00.5+08'" if postgresql else "'2026-01-01 10:00:00.500000'"
+    aware = "TIMESTAMPTZ '2026-01-01 18:00:00.5+08'" if postgresql else "'2026-01-01 10:00:00.500000'"
+    naive = "TIMESTAMP '2026-01-01 10:00:00.5'" if postgresql else "'2026-01-01 10:00:00.5'"
     async with engine.connect() as connection:
         if postgresql:
             await connection.execute(sa.text("SET TIME ZONE 'Asia/Shanghai'"))
-        stmt = sa.text(f"SELECT {written} AS at").columns(at=UTCDateTime())
-        found = (await connection.execute(stmt)).scalar_one()
+        stmt = sa.text(f"SELECT {aware} AS aware, {naive} AS naive")
+        row = (await connection.execute(stmt.columns(aware=UTCDateTime(), naive=UTCDateTime()))).one()
         await connection.rollback()
-    assert found == datetime(2026, 1, 1, 10, 0, 0, 500000, tzinfo=UTC)
-    assert found.tzinfo is UTC
+    for found in row:
+        assert found == datetime(2026, 1, 1, 10, 0, 0, 500000, tzinfo=UTC)
+        assert found.tzinfo is UTC
