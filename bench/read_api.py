@@ -323,7 +323,9 @@ async def create_prefecture_reader(engine: AsyncEngine, settings: Settings) -> R
 
 
 async def create_reader(engine: AsyncEngine, settings: Settings) -> Reader:
-    """An administrator (who reads every region) to query as."""
+    """An administrator (who reads every region) to query as: a user of the province's finance department,
+    like the demo's `admin` (in a third-party organization its actor would never be kept by the actor cache,
+    and every page would read it again)."""
     sessionmaker = create_sessionmaker(engine)
     async with sessionmaker() as session:
         province = (
@@ -335,12 +337,12 @@ async def create_reader(engine: AsyncEngine, settings: Settings) -> Reader:
         org = (
             await session.exec(
                 select(Organization).where(
-                    Organization.actor_type == ActorType.THIRD_PARTY, Organization.region_id == province.id
+                    Organization.actor_type == ActorType.FINANCE, Organization.region_id == province.id
                 )
             )
         ).first()
         if org is None:  # the demo data set already has one
-            org = Organization(name="基准测试单位", actor_type=ActorType.THIRD_PARTY, region_id=province.id)
+            org = Organization(name="基准测试财政厅", actor_type=ActorType.FINANCE, region_id=province.id)
             session.add(org)
             await session.flush()
         user = User(username="bench_reader", full_name="基准测试", organization_id=org.id or 0, is_admin=True)

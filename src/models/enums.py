@@ -184,6 +184,9 @@ _LABELS: list[tuple[StrEnum, str]] = [
     (BudgetItem.ACCUMULATED_BALANCE, "年末滚存结余"),
 ]
 LABELS_ZH: dict[tuple[type[StrEnum], str], str] = {(type(m), m.value): label for m, label in _LABELS}
+# The same labels by the member's identity, for label_zh: a member lives as long as its class (the
+# process), and its id is one C call where the (class, value) key reads `.value`, a Python property.
+_LABELS_BY_ID: dict[int, str] = {id(m): label for m, label in _LABELS}
 
 BUDGET_ITEM_CATEGORY: dict[BudgetItem, BudgetLineCategory] = {
     BudgetItem.CONTRIBUTION: BudgetLineCategory.REVENUE,
@@ -206,7 +209,9 @@ def add_labels(pairs: list[tuple[StrEnum, str]]) -> None:
         if key in LABELS_ZH:
             raise ValueError(f"label of {member!r} given twice")
         LABELS_ZH[key] = label
+        _LABELS_BY_ID[id(member)] = label
 
 
 def label_zh(value: StrEnum) -> str:
-    return LABELS_ZH.get((type(value), value.value), value.value)
+    found = _LABELS_BY_ID.get(id(value))
+    return found if found is not None else LABELS_ZH.get((type(value), value.value), value.value)

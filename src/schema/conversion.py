@@ -7,6 +7,8 @@ attribute of the same name; `id` becomes the GraphQL ID (the key as text) and `d
 """
 
 import dataclasses
+import operator
+from collections.abc import Callable
 from typing import Any, Self, TypeVar
 
 import strawberry
@@ -18,31 +20,36 @@ from src.schema.context import Info
 from src.schema.loaders import LoaderKind
 from src.services.errors import ErrorCode, FieldProblem, ValidationFailed
 
-_Plan = tuple[tuple[str, str, bool], ...]  # (field, row attribute, is an ID)
+_Plan = tuple[tuple[str, ...], Callable[[Any], tuple[Any, ...]], tuple[str, ...]]  # fields, reader, IDs
 _plans: dict[type, _Plan] = {}
 
 
 def _plan(cls: type) -> _Plan:
+    """The class's init fields, one C call reading them all from a row (attrgetter), and its ID fields."""
     plan = _plans.get(cls)
     if plan is None:
         names: dict[str, str] = dict(getattr(cls, "__row_names__", ()))
         ids = {"id", *getattr(cls, "__row_ids__", ())}
-        plan = tuple(
-            (f.name, "id" if f.name == "db_id" else names.get(f.name, f.name), f.name in ids)
-            for f in dataclasses.fields(cls)
-            if f.init
-        )
-        _plans[cls] = plan
+        fields = [f.name for f in dataclasses.fields(cls) if f.init]
+        sources = ["id" if name == "db_id" else names.get(name, name) for name in fields]
+        read: Callable[[Any], tuple[Any, ...]]
+        if len(sources) > 1:
+            read = operator.attrgetter(*sources)
+        else:  # attrgetter of one name gives the value itself, of none is refused
+            read = lambda row: tuple(getattr(row, source) for source in sources)  # noqa: E731
+        plan = _plans[cls] = (tuple(fields), read, tuple(name for name in fields if name in ids))
     return plan
 
 
 class FromRow:
     @classmethod
     def from_row(cls, row: Any) -> Self:
-        values: dict[str, Any] = {}
-        for name, source, is_id in _plan(cls):
-            value = getattr(row, source)
-            values[name] = strawberry.ID(str(value)) if is_id and value is not None else value
+        fields, read, ids = _plan(cls)
+        values = dict(zip(fields, read(row), strict=True))
+        for name in ids:
+            value = values[name]
+            if value is not None:
+                values[name] = strawberry.ID(str(value))
         return cls(**values)
 
 

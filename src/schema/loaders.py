@@ -40,12 +40,16 @@ async def fetch_rows(session: AsyncSession, stmt: Any, model: type[M]) -> Sequen
     return cast(Sequence[M], await _all_rows(session, columns))
 
 
-async def _all_rows(session: AsyncSession, stmt: Any, keys: list[Any] | None = None) -> list[Any]:
-    """The rows of `stmt` (with `keys` for its KEYS), converted (enums, decimals) a few thousand at a time,
-    taking turns with the rest of the server in between: tens of thousands of rows would otherwise hold the
-    event loop for long."""
+async def _all_rows(
+    session: AsyncSession, stmt: Any, keys: list[Any] | None = None, **params: Any
+) -> list[Any]:
+    """The rows of `stmt` (with `keys` for its KEYS, and `params`), converted (enums, decimals) a few
+    thousand at a time, taking turns with the rest of the server in between: tens of thousands of rows
+    would otherwise hold the event loop for long."""
     connection = await session.connection()
-    result = await connection.execute(stmt, None if keys is None else {"keys": keys})
+    if keys is not None:
+        params["keys"] = keys
+    result = await connection.execute(stmt, params or None)
     rows: list[Any] = []
     for partition in result.partitions(ROWS_PER_TURN):
         rows.extend(partition)
@@ -55,6 +59,7 @@ async def _all_rows(session: AsyncSession, stmt: Any, keys: list[Any] | None = N
 
 # The keys of a batch, in the statements built once (below): one statement, whatever the number of keys.
 KEYS: sa.BindParameter[Any] = sa.bindparam("keys", expanding=True)
+ROWS: sa.BindParameter[Any] = sa.bindparam("rows", type_=sa.Integer())  # the most rows of a batch
 _LASTING = (type, str, int, bool, type(None), InstrumentedAttribute, sa.Column)
 _statements: dict[tuple[Any, ...], tuple[tuple[Any, ...], Any]] = {}
 
@@ -128,21 +133,39 @@ def many_by(
     newest: bool = False,
 ) -> DataLoader[Any, list[M]]:
     """Loads the rows that point at each key (a one-to-many relation), in a stable order; with `limit`, at
-    most that many per key: the first ones in `order_by`, or the last ones when `newest`."""
+    most that many per key: the first ones in `order_by`, or the last ones when `newest`.
 
-    def build() -> Select[Any]:
+    With `limit`, a batch first reads its keys' rows in order, at most `limit` per key on average (LIMIT),
+    and keeps each key's share here; only a batch that exceeds that (some key has more) is read again,
+    ranked per key in SQL (first_per_key). The ranking's window, subquery and second sort made it the
+    dearest statement of a big read, for keys that hold far fewer rows than their limit."""
+    plain = built_once(
+        ("many_by", model, column, *order_by),
+        lambda: select_rows(model).where(column.in_(KEYS)).order_by(*order_by),
+    )
+    capped = built_once(("many_by capped", model, column, *order_by), lambda: plain.limit(ROWS))
+    ranked = built_once(
+        ("many_by", model, column, *order_by, limit, newest),
+        lambda: first_per_key(model, column.in_(KEYS), column, order_by, limit or 0, newest=newest),
+    )
+
+    async def read(session: AsyncSession, keys: list[Any]) -> list[Any]:
         if limit is None:
-            return select_rows(model).where(column.in_(KEYS)).order_by(*order_by)
-        return first_per_key(model, column.in_(KEYS), column, order_by, limit, newest=newest)
-
-    stmt = built_once(("many_by", model, column, *order_by, limit, newest), build)
+            return await _all_rows(session, plain, keys)
+        most = limit * len(keys)
+        rows = await _all_rows(session, capped, keys, rows=most + 1)
+        return rows if len(rows) <= most else await _all_rows(session, ranked, keys)
 
     async def load(keys: list[Any]) -> Sequence[list[M]]:
         async with sessionmaker() as session:
-            rows = cast(Sequence[M], await _all_rows(session, stmt, keys))
+            rows = cast(Sequence[M], await read(session, keys))
         grouped: dict[Any, list[M]] = defaultdict(list)
         for row in rows:
             grouped[getattr(row, column.key)].append(row)
+        if limit is not None:
+            for key, found in grouped.items():
+                if len(found) > limit:
+                    grouped[key] = found[-limit:] if newest else found[:limit]
         return [grouped.get(key, []) for key in keys]
 
     return DataLoader(load_fn=load, loop=TURN_TAKING_LOOP)

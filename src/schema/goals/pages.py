@@ -46,8 +46,14 @@ def goal_page_fetcher(info: Info) -> Callable[[AsyncSession, Any], Awaitable[Seq
         )
         connection = await session.connection()
         rows = (await connection.execute(joined)).all()
-        regions = {row.region_id: _part(row, _REGION, _REGION_PREFIX) for row in rows}
-        funds = {row.fund_type_id: _part(row, _FUND, _FUND_PREFIX) for row in rows}
+        # One part per region and fund, not per goal: a page's goals share a few of each.
+        regions: dict[int, SimpleNamespace] = {}
+        funds: dict[int, SimpleNamespace] = {}
+        for row in rows:
+            if row.region_id not in regions:
+                regions[row.region_id] = _part(row, _REGION, _REGION_PREFIX)
+            if row.fund_type_id not in funds:
+                funds[row.fund_type_id] = _part(row, _FUND, _FUND_PREFIX)
         loaders = info.context.loaders
         prime(loaders[region_by_id], regions)
         prime(loaders[fund_type_by_id], funds)
