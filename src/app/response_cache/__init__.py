@@ -2,7 +2,7 @@
 
 The key is what decides the answer (key.py): the normalized document, operation name, variables and
 extensions, the caller's visibility scope, and `dataVersion` read before the operation would run (one
-statement). Only operations whose every field follows dataVersion are considered (classify.py); only a 200
+statement, on the cache's own connection: version.py). Only operations whose every field follows dataVersion are considered (classify.py); only a 200
 without errors is kept. Every answer of /graphql says what the cache did in `X-Response-Cache`: hit, miss
 (answered by the executor, and kept if it could be) or bypass (not a cacheable query).
 
@@ -15,7 +15,6 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from graphql import GraphQLSchema
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import Response
@@ -24,7 +23,7 @@ from src.app.request_json import loads
 from src.app.response_cache.classify import Classified, classify
 from src.app.response_cache.key import cache_key, schema_fingerprint
 from src.app.response_cache.store import MemoryStore, RedisStore
-from src.models.event import Event
+from src.app.response_cache.version import DataVersion
 from src.services.actors import Actor
 from src.settings import Settings
 
@@ -34,7 +33,6 @@ ACTOR_STATE = "response_cache_actor"
 # Classifications kept per process, by document text; longer documents are classified each time.
 CLASSIFIED_ENTRIES = 512
 CLASSIFIED_MAX_CHARS = 16_384
-DATA_VERSION = select(func.max(Event.id))
 
 Answer = Callable[[Request], Awaitable[Response]]
 Authenticate = Callable[[str | None], Awaitable[Actor | None]]
@@ -63,7 +61,7 @@ def keepable(response: Response, max_bytes: int) -> bool:
 class ResponseCache:
     def __init__(self, *, schema: GraphQLSchema, settings: Settings, engine: AsyncEngine) -> None:
         self.schema = schema
-        self.engine = engine
+        self.versions = DataVersion(engine)
         self.max_tokens = settings.GRAPHQL_MAX_TOKENS
         self.max_json_depth = settings.MAX_JSON_DEPTH
         self.max_entry_bytes = min(settings.RESPONSE_CACHE_MAX_ENTRY_BYTES, settings.RESPONSE_CACHE_MAX_BYTES)
@@ -91,10 +89,6 @@ class ResponseCache:
                 self._classified.popitem(last=False)
         return result
 
-    async def data_version(self) -> int:
-        async with self.engine.connect() as conn:
-            return int((await conn.execute(DATA_VERSION)).scalar() or 0)
-
     async def key(self, request: Request, authenticate: Authenticate) -> str | None:
         """The request's key, or None when it bypasses the cache."""
         if request.method != "POST" or "json" not in request.headers.get("content-type", ""):
@@ -120,7 +114,7 @@ class ResponseCache:
             variables=body.get("variables"),
             extensions=body.get("extensions"),
             actor=actor,
-            version=await self.data_version(),
+            version=await self.versions.read(),
             accept=request.headers.get("accept", ""),
         )
 
@@ -156,6 +150,7 @@ class ResponseCache:
         return response
 
     async def aclose(self) -> None:
+        await self.versions.aclose()
         if self.redis is not None:
             await self.redis.aclose()
 
