@@ -22,7 +22,8 @@ from starlette.responses import Response
 from src.app.request_json import loads
 from src.app.response_cache.classify import Classified, classify
 from src.app.response_cache.key import cache_key, schema_fingerprint
-from src.app.response_cache.store import MemoryStore, RedisStore
+from src.app.response_cache.redis_store import RedisStore
+from src.app.response_cache.store import MemoryStore
 from src.app.response_cache.version import DataVersion
 from src.services.actors import Actor
 from src.settings import Settings
@@ -69,7 +70,12 @@ class ResponseCache:
             max_entries=settings.RESPONSE_CACHE_MAX_ENTRIES, max_bytes=settings.RESPONSE_CACHE_MAX_BYTES
         )
         self.redis = (
-            RedisStore(settings.REDIS_URL, ttl_seconds=settings.RESPONSE_CACHE_TTL_SECONDS)
+            RedisStore(
+                settings.REDIS_URL,
+                ttl_seconds=settings.RESPONSE_CACHE_TTL_SECONDS,
+                max_entries=settings.RESPONSE_CACHE_REDIS_MAX_ENTRIES,
+                max_bytes=settings.RESPONSE_CACHE_REDIS_MAX_BYTES,
+            )
             if settings.REDIS_URL
             else None
         )
