@@ -2,9 +2,10 @@
 
 The key is what decides the answer (key.py): the normalized document, operation name, variables and
 extensions, the caller's visibility scope, and `dataVersion` read before the operation would run (one
-statement, on the cache's own connection: version.py). Only operations whose every field follows dataVersion are considered (classify.py); only a 200
-without errors is kept. Every answer of /graphql says what the cache did in `X-Response-Cache`: hit, miss
-(answered by the executor, and kept if it could be) or bypass (not a cacheable query).
+statement, on the cache's own connection: version.py). Only operations whose every field follows
+dataVersion are considered (classify.py); only a 200 without errors is kept. Every answer of /graphql says
+what the cache did in `X-Response-Cache`: hit, miss (answered by the executor, and kept if it could be) or
+bypass (not a cacheable query).
 
     cache = response_cache_for(schema, settings, engine)   # None when RESPONSE_CACHE is off
     response = await cache.respond(request, answer, authenticate)

@@ -75,8 +75,8 @@ return total
 
 
 class RedisStore:
-    """Entries shared by every process, at most `max_entries` and `max_bytes` of values, each kept `ttl_seconds`
-    after its last use."""
+    """Entries shared by every process, at most `max_entries` and `max_bytes` of values, each kept
+    `ttl_seconds` after its last use."""
 
     def __init__(self, url: str, *, ttl_seconds: int, max_entries: int, max_bytes: int) -> None:
         self.client: Redis = redis_client(url, command_timeout=REDIS_TIMEOUT_SECONDS)

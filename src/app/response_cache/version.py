@@ -8,6 +8,7 @@ connection that failed is replaced once; a second failure is the request's error
 """
 
 import asyncio
+import contextlib
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -55,10 +56,8 @@ class DataVersion:
     async def _discard(self) -> None:
         connection, self._connection = self._connection, None
         if connection is not None:
-            try:
+            with contextlib.suppress(Exception):  # already gone: nothing to give back
                 await connection.invalidate()
-            except Exception:  # already gone: nothing to give back
-                pass
 
     async def aclose(self) -> None:
         async with self._lock:
