@@ -201,6 +201,8 @@ async def run(args: argparse.Namespace) -> tuple[str, list[Mode], int, int]:
         finally:
             for app in apps.values():
                 await app.state.jobs.aclose()
+                if app.state.response_cache is not None:  # its dataVersion connection
+                    await app.state.response_cache.aclose()
         return engine.dialect.name, modes, goals, indicators
 
 

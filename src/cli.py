@@ -49,12 +49,12 @@ async def seed_database(url: str, *, demo: bool, only_if_empty: bool, storage: S
     """`fundperf seed`: the reference data, and the demo data if asked (`only_if_empty`: not over data)."""
     from src.models import Goal, Organization
     from src.seed.demo import load_demo_data
-    from src.seed.reference import load_reference_data
+    from src.seed.reference import seed_reference_data
 
     engine = create_engine(url)
     try:
         async with session_scope(create_sessionmaker(engine)) as session:
-            counts = await load_reference_data(session=session)
+            counts = await seed_reference_data(session=session)  # dataVersion moves if it changed anything
             log.info("reference data: %s", counts)
             if demo:
                 existing = 0

@@ -128,13 +128,17 @@ class Settings(BaseSettings):
     # The response cache (src/app/response_cache/): a query whose every field is classified as following
     # dataVersion is answered with the stored bytes of the same document, variables and visibility scope at
     # the same dataVersion. In memory per process (at most this many entries and bytes, least recently used
-    # first out; a larger response is not kept); with REDIS_URL also in Redis, shared by processes, each
-    # entry kept this many seconds.
+    # first out; a larger response is not kept); with REDIS_URL also in Redis, shared by processes, at most
+    # RESPONSE_CACHE_REDIS_MAX_ENTRIES entries and RESPONSE_CACHE_REDIS_MAX_BYTES bytes of responses there
+    # (least recently used first out, across processes), each entry kept RESPONSE_CACHE_TTL_SECONDS after
+    # its last use.
     RESPONSE_CACHE: bool = True
     RESPONSE_CACHE_MAX_ENTRIES: int = Field(default=1000, ge=1, le=1_000_000)
     RESPONSE_CACHE_MAX_BYTES: int = Field(default=256 * 1024 * 1024, ge=1024 * 1024, le=64 * 1024**3)
     RESPONSE_CACHE_MAX_ENTRY_BYTES: int = Field(default=16 * 1024 * 1024, ge=1024, le=1024**3)
     RESPONSE_CACHE_TTL_SECONDS: int = Field(default=600, ge=1, le=7 * 86_400)
+    RESPONSE_CACHE_REDIS_MAX_ENTRIES: int = Field(default=10_000, ge=1, le=10_000_000)
+    RESPONSE_CACHE_REDIS_MAX_BYTES: int = Field(default=1024**3, ge=1024 * 1024, le=256 * 1024**3)
 
     # Monitoring entries (Art. 13): the largest entry sheet (XLSX) an upload may send, in bytes, and the most
     # rows one upload (both sheets together) or one actualsRecord / executionRecord call may hold. A

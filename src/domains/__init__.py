@@ -25,6 +25,7 @@ REGISTRATIONS = (
     "src.domains.disclosure",
     "src.domains.assessment",
     "src.domains.escalation",
+    "src.domains.reference",
 )
 
 

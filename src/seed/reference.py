@@ -1,7 +1,8 @@
 """Reference data: regions, fund types, default pooling arrangements and the indicator library.
 
 Loading is idempotent: rows are keyed by natural keys, new ones inserted, changed fields updated in place.
-Nothing is committed here; the caller owns the transaction.
+Nothing is committed here; the caller owns the transaction. `fundperf seed` then announces a load that
+changed something (seed_reference_data): an event, so dataVersion moves.
 """
 
 from collections.abc import Iterable
@@ -9,10 +10,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from src.data import read_csv
+from src.domains.reference import ReferenceEventKind
 from src.models import FundType, IndicatorTemplate, PoolingArrangement
 from src.models.enums import (
     Administration,
@@ -24,6 +26,7 @@ from src.models.enums import (
     QualitativeGrade,
 )
 from src.seed.regions import RegionLoadResult, RegionRow, assign_changed, load_regions, read_region_csv
+from src.subjects.events import record_event
 
 __all__ = [
     "DEFAULT_POOLING_YEARS",
@@ -31,12 +34,14 @@ __all__ = [
     "RegionLoadResult",
     "RegionRow",
     "UpsertCounts",
+    "announce_reference_change",
     "load_fund_types",
     "load_indicator_templates",
     "load_pooling_arrangements",
     "load_reference_data",
     "load_regions",
     "read_region_csv",
+    "seed_reference_data",
 ]
 
 DEFAULT_POOLING_YEARS = range(2021, 2031)
@@ -86,6 +91,31 @@ async def load_reference_data(
         inserted=regions.inserted + funds.inserted + pooling.inserted + templates.inserted,
         updated=regions.updated + funds.updated + pooling.updated + templates.updated,
     )
+
+
+async def seed_reference_data(*, session: AsyncSession) -> ReferenceCounts:
+    """`fundperf seed`'s load: load_reference_data, announced if it changed anything."""
+    counts = await load_reference_data(session=session)
+    await announce_reference_change(session=session, counts=counts)
+    return counts
+
+
+async def announce_reference_change(*, session: AsyncSession, counts: ReferenceCounts) -> bool:
+    """Records that a load inserted or changed reference data, in its transaction: dataVersion moves, so no
+    cached answer (src/app/response_cache/) outlives the data it was made of. Nothing changed: no event."""
+    if not counts.inserted and not counts.updated:
+        return False
+    fund = (await session.exec(select(FundType).order_by(col(FundType.id)))).first()
+    assert fund is not None, "reference data without a fund type"
+    payload = {"inserted": counts.inserted, "updated": counts.updated}
+    await record_event(
+        session=session,
+        kind=ReferenceEventKind.REFERENCE_DATA_CHANGED,
+        subject=fund,
+        actor=None,
+        payload=payload,
+    )
+    return True
 
 
 async def load_fund_types(*, session: AsyncSession, path: str | Path = "fund_types.csv") -> UpsertCounts:

@@ -148,3 +148,4 @@ async def test_a_hit_costs_the_callers_authentication_and_one_statement(
         # dataVersion statement alone.
         assert count_statements.count == 1
         assert sum("max(event.id)" in s.lower() for s in count_statements.statements) == 1  # dataVersion
+    await app.state.response_cache.aclose()  # its dataVersion connection (the lifespan would close it)

@@ -2,9 +2,10 @@
 
 The key is what decides the answer (key.py): the normalized document, operation name, variables and
 extensions, the caller's visibility scope, and `dataVersion` read before the operation would run (one
-statement). Only operations whose every field follows dataVersion are considered (classify.py); only a 200
-without errors is kept. Every answer of /graphql says what the cache did in `X-Response-Cache`: hit, miss
-(answered by the executor, and kept if it could be) or bypass (not a cacheable query).
+statement, on the cache's own connection: version.py). Only operations whose every field follows
+dataVersion are considered (classify.py); only a 200 without errors is kept. Every answer of /graphql says
+what the cache did in `X-Response-Cache`: hit, miss (answered by the executor, and kept if it could be) or
+bypass (not a cacheable query).
 
     cache = response_cache_for(schema, settings, engine)   # None when RESPONSE_CACHE is off
     response = await cache.respond(request, answer, authenticate)
@@ -15,7 +16,6 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from graphql import GraphQLSchema
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import Response
@@ -23,8 +23,9 @@ from starlette.responses import Response
 from src.app.request_json import loads
 from src.app.response_cache.classify import Classified, classify
 from src.app.response_cache.key import cache_key, schema_fingerprint
-from src.app.response_cache.store import MemoryStore, RedisStore
-from src.models.event import Event
+from src.app.response_cache.redis_store import RedisStore
+from src.app.response_cache.store import MemoryStore
+from src.app.response_cache.version import DataVersion
 from src.services.actors import Actor
 from src.settings import Settings
 
@@ -34,7 +35,6 @@ ACTOR_STATE = "response_cache_actor"
 # Classifications kept per process, by document text; longer documents are classified each time.
 CLASSIFIED_ENTRIES = 512
 CLASSIFIED_MAX_CHARS = 16_384
-DATA_VERSION = select(func.max(Event.id))
 
 Answer = Callable[[Request], Awaitable[Response]]
 Authenticate = Callable[[str | None], Awaitable[Actor | None]]
@@ -63,7 +63,7 @@ def keepable(response: Response, max_bytes: int) -> bool:
 class ResponseCache:
     def __init__(self, *, schema: GraphQLSchema, settings: Settings, engine: AsyncEngine) -> None:
         self.schema = schema
-        self.engine = engine
+        self.versions = DataVersion(engine)
         self.max_tokens = settings.GRAPHQL_MAX_TOKENS
         self.max_json_depth = settings.MAX_JSON_DEPTH
         self.max_entry_bytes = min(settings.RESPONSE_CACHE_MAX_ENTRY_BYTES, settings.RESPONSE_CACHE_MAX_BYTES)
@@ -71,7 +71,12 @@ class ResponseCache:
             max_entries=settings.RESPONSE_CACHE_MAX_ENTRIES, max_bytes=settings.RESPONSE_CACHE_MAX_BYTES
         )
         self.redis = (
-            RedisStore(settings.REDIS_URL, ttl_seconds=settings.RESPONSE_CACHE_TTL_SECONDS)
+            RedisStore(
+                settings.REDIS_URL,
+                ttl_seconds=settings.RESPONSE_CACHE_TTL_SECONDS,
+                max_entries=settings.RESPONSE_CACHE_REDIS_MAX_ENTRIES,
+                max_bytes=settings.RESPONSE_CACHE_REDIS_MAX_BYTES,
+            )
             if settings.REDIS_URL
             else None
         )
@@ -90,10 +95,6 @@ class ResponseCache:
             if len(self._classified) > CLASSIFIED_ENTRIES:
                 self._classified.popitem(last=False)
         return result
-
-    async def data_version(self) -> int:
-        async with self.engine.connect() as conn:
-            return int((await conn.execute(DATA_VERSION)).scalar() or 0)
 
     async def key(self, request: Request, authenticate: Authenticate) -> str | None:
         """The request's key, or None when it bypasses the cache."""
@@ -120,7 +121,7 @@ class ResponseCache:
             variables=body.get("variables"),
             extensions=body.get("extensions"),
             actor=actor,
-            version=await self.data_version(),
+            version=await self.versions.read(),
             accept=request.headers.get("accept", ""),
         )
 
@@ -156,6 +157,7 @@ class ResponseCache:
         return response
 
     async def aclose(self) -> None:
+        await self.versions.aclose()
         if self.redis is not None:
             await self.redis.aclose()
 
