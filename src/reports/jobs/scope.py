@@ -114,7 +114,12 @@ def visible_jobs_clause(actor: Actor) -> ColumnElement[bool]:
     return _visible_jobs_clause(actor, subject_names())
 
 
-@functools.lru_cache(maxsize=1024)
+# A clause is about 0.23 MB: 256 actors keep at most about 60 MB (1,024 were up to 230 MB). The hottest read,
+# reportJob(id), keeps its own whole statement per actor (reads.py).
+KEPT_CLAUSES = 256
+
+
+@functools.lru_cache(maxsize=KEPT_CLAUSES)
 def _visible_jobs_clause(actor: Actor, _subjects: tuple[str, ...]) -> ColumnElement[bool]:
     readable: list[ColumnElement[bool]] = []
     present: list[ColumnElement[bool]] = []
