@@ -34,7 +34,7 @@ from src.schema.plain_fields import is_awaitable, is_plain, plain_attribute
 if TYPE_CHECKING:
     from src.schema.compiled.run import CompiledExecution
 
-PLAIN_LEAF, PLAIN, TYPENAME, DIRECT, RESOLVED = range(5)
+PLAIN_LEAF, DIRECT_LEAF, PLAIN, TYPENAME, DIRECT, RESOLVED = range(6)  # leaves first: `kind <= DIRECT_LEAF`
 
 # (executor, value, path of the value, the field's resolve info) -> completed value or an awaitable of it
 Completer = Callable[["CompiledExecution", Any, Path | None, GraphQLResolveInfo[Any] | None], Any]
@@ -54,7 +54,7 @@ class FieldPlan:
     direct: Callable[..., Any] | None = None  # a simple resolver's function (see simple_resolver)
     pass_self: bool = False  # whether it takes the object as `self`
     typename: str = ""  # __typename's answer
-    coerce: Callable[[Any], Any] | None = None  # a plain leaf's serializer
+    coerce: Callable[[Any], Any] | None = None  # a leaf's serializer (PLAIN_LEAF, DIRECT_LEAF)
     non_null: bool = False
     has_args: bool = False
     needs_info: bool = False
@@ -116,16 +116,18 @@ def _field_plan(
         )
     needs = _Needs()
     complete = _completer(run, return_type, details, needs)
-    simple = simple_resolver(field_def) if not node.arguments else None
+    simple = simple_resolver(field_def) if run.direct_calls and not node.arguments else None
     kind = PLAIN if resolver is not None and is_plain(resolver) else DIRECT if simple else RESOLVED
     planned = FieldPlan(key, kind, field_def, nodes, non_null=non_null, complete=complete)
     if resolver is not None and kind == PLAIN:
         planned.attr = plain_attribute(resolver)
     if simple is not None and kind == DIRECT:
         planned.direct, planned.pass_self = simple
+        if is_leaf_type(named):  # completed in the object's loop, as a plain leaf
+            leaf_type: Any = named
+            planned.kind, planned.coerce = DIRECT_LEAF, leaf_type.coerce_output_value
     planned.needs_info = kind == RESOLVED or needs.info
-    # A direct call needs neither, but the standard call it falls back to (other middleware) needs both.
-    planned.needs_path = planned.needs_info or needs.path or kind == DIRECT
+    planned.needs_path = planned.needs_info or needs.path
     planned.may_await = needs.awaits
     return planned
 

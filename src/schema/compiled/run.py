@@ -26,6 +26,7 @@ from graphql.pyutils import Path
 
 from src.schema.compiled.plan import (
     DIRECT,
+    DIRECT_LEAF,
     PLAIN,
     PLAIN_LEAF,
     TYPENAME,
@@ -42,11 +43,12 @@ DIRECT_MIDDLEWARE = (InputGuard, TakeTurns)
 MAX_PLANS = 512  # operations whose plans are kept (the parser cache holds 1000 documents at most)
 MAX_STANDARD = 512  # operations remembered to take the standard path
 
-# (schema, operation, the values of the variables its @skip/@include read) -> the root's plan. The key holds
-# ids; the value keeps the schema and operation alive so that the ids are not reused meanwhile.
-_plans: OrderedDict[tuple[int, int, tuple[Any, ...]], tuple[object, OperationDefinitionNode, ObjectPlan]] = (
-    OrderedDict()
-)
+# (schema, operation, whether simple resolvers are called directly, the values of the variables its
+# @skip/@include read) -> the root's plan. The key holds ids; the value keeps the schema and operation
+# alive so that the ids are not reused meanwhile.
+_plans: OrderedDict[
+    tuple[int, int, bool, tuple[Any, ...]], tuple[object, OperationDefinitionNode, ObjectPlan]
+] = OrderedDict()
 _standard: OrderedDict[int, OperationDefinitionNode] = OrderedDict()
 _deciding: OrderedDict[int, tuple[OperationDefinitionNode, tuple[str, ...]]] = OrderedDict()
 
@@ -73,7 +75,7 @@ class CompiledExecution(PlainExecution):
         # Simple resolvers are called directly while the middleware is only ours that passes them by:
         # InputGuard (no arguments to check) and TakeTurns (no awaitable to wrap).
         middleware = self.middleware_manager.middlewares if self.middleware_manager is not None else ()
-        self._direct_calls = all(type(m) in DIRECT_MIDDLEWARE for m in middleware)
+        self.direct_calls = all(type(m) in DIRECT_MIDDLEWARE for m in middleware)
 
     def execute_operation(self, serially: bool | None = None) -> Any:
         operation = self.operation
@@ -124,7 +126,12 @@ class CompiledExecution(PlainExecution):
             known = (operation, _deciding_variables(self))
             _remember(_deciding, id(operation), known, MAX_PLANS)
         deciding = known[1]
-        key = (id(self.schema), id(operation), tuple(self.variable_values.coerced.get(n) for n in deciding))
+        key = (
+            id(self.schema),
+            id(operation),
+            self.direct_calls,
+            tuple(self.variable_values.coerced.get(n) for n in deciding),
+        )
         cached = _plans.get(key)
         if cached is not None:
             return cached[2]
@@ -147,8 +154,14 @@ class CompiledExecution(PlainExecution):
         try:
             for field in plan.fields:
                 kind = field.kind
-                if kind == PLAIN_LEAF:
-                    value = getattr(source, field.attr)
+                if kind <= DIRECT_LEAF:
+                    if kind == PLAIN_LEAF:
+                        value = getattr(source, field.attr)
+                    else:
+                        value = field.direct(source) if field.pass_self else field.direct()  # type: ignore[misc]
+                        if is_awaitable(value):
+                            self._orphans.append(value)
+                            raise Bail  # TakeTurns would have wrapped it
                     if value is None:
                         if field.non_null:
                             raise Bail
@@ -172,14 +185,12 @@ class CompiledExecution(PlainExecution):
                 )
                 if kind == PLAIN:
                     value = getattr(source, field.attr)
-                elif kind == DIRECT and self._direct_calls:
+                elif kind == DIRECT:
                     value = field.direct(source) if field.pass_self else field.direct()  # type: ignore[misc]
                     if is_awaitable(value):
                         self._orphans.append(value)
                         raise Bail  # TakeTurns would have wrapped it
                 else:
-                    if info is None:
-                        info = self.build_resolve_info(field.field_def, field.nodes, plan.type, field_path)  # type: ignore[arg-type]
                     value = self._resolve(field.field_def, field.nodes, source, info)
                     if is_awaitable(value):
                         results[field.key] = self._await_field(field.complete, value, field_path, info)  # type: ignore[arg-type]
