@@ -212,7 +212,7 @@ def _leaf(coerce: Callable[[Any], Any]) -> Completer:
     def complete(
         run: "CompiledExecution", value: Any, path: Path | None, info: GraphQLResolveInfo[Any] | None
     ) -> Any:
-        if value is None:
+        if value is None or value is Undefined:
             return None
         if isinstance(value, Exception):
             raise Bail
@@ -228,7 +228,7 @@ def _list(inner: Completer) -> Completer:
     def complete(
         run: "CompiledExecution", value: Any, path: Path | None, info: GraphQLResolveInfo[Any] | None
     ) -> Any:
-        if value is None:
+        if value is None or value is Undefined:
             return None
         if isinstance(value, Exception) or run.is_async_iterable(value) or not is_iterable(value):
             raise Bail
@@ -243,7 +243,7 @@ def _object(plan: ObjectPlan) -> Completer:
     def complete(
         run: "CompiledExecution", value: Any, path: Path | None, info: GraphQLResolveInfo[Any] | None
     ) -> Any:
-        if value is None:
+        if value is None or value is Undefined:
             return None
         if isinstance(value, Exception):
             raise Bail
@@ -262,7 +262,7 @@ def _abstract(abstract: GraphQLAbstractType, details: FieldDetailsList) -> Compl
     def complete(
         run: "CompiledExecution", value: Any, path: Path | None, info: GraphQLResolveInfo[Any] | None
     ) -> Any:
-        if value is None:
+        if value is None or value is Undefined:
             return None
         if isinstance(value, Exception):
             raise Bail

@@ -162,7 +162,7 @@ class CompiledExecution(PlainExecution):
                         if is_awaitable(value):
                             self._orphans.append(value)
                             raise Bail  # TakeTurns would have wrapped it
-                    if value is None:
+                    if value is None or value is Undefined:
                         if field.non_null:
                             raise Bail
                         results[field.key] = None
