@@ -34,6 +34,13 @@ from src.schema.plain_fields import is_awaitable, is_plain, plain_attribute
 if TYPE_CHECKING:
     from src.schema.compiled.run import CompiledExecution
 
+
+def leaf_object(plan: "ObjectPlan") -> Any:
+    from src.schema.compiled.leaf_objects import leaf_object as unrolled  # it imports this module
+
+    return unrolled(plan)
+
+
 PLAIN_LEAF, DIRECT_LEAF, PLAIN, TYPENAME, DIRECT, RESOLVED = range(6)  # leaves first: `kind <= DIRECT_LEAF`
 
 # (executor, value, path of the value, the field's resolve info) -> completed value or an awaitable of it
@@ -68,6 +75,7 @@ class ObjectPlan:
     type: GraphQLObjectType
     fields: list[FieldPlan] = field(default_factory=list)
     needs_path: bool = False
+    leaves: Any = None  # all fields leaves: their unrolled completion (leaf_objects.py)
 
 
 def object_plan(
@@ -79,6 +87,7 @@ def object_plan(
         if planned is not None:
             plan.fields.append(planned)
             plan.needs_path = plan.needs_path or planned.needs_path
+    plan.leaves = leaf_object(plan)
     return plan
 
 

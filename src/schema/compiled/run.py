@@ -148,6 +148,8 @@ class CompiledExecution(PlainExecution):
         return plan
 
     def execute_object(self, plan: ObjectPlan, source: Any, path: Path | None) -> Any:
+        if plan.leaves is not None:
+            return plan.leaves(self, source)
         results: dict[str, Any] = {}
         pending: list[str] = []
         type_name = plan.type.name
