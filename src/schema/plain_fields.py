@@ -33,6 +33,7 @@ from strawberry.types.field import StrawberryField
 
 _PLAIN = "_fundperf_plain"
 _LEAF = "_fundperf_leaf"
+_ATTRIBUTE = "_fundperf_attribute"
 _NO_INFO = cast(GraphQLResolveInfo[Any], None)
 
 
@@ -42,12 +43,19 @@ def _attribute(name: str, *, leaf: bool) -> GraphQLFieldResolver:
 
     setattr(resolve, _PLAIN, True)
     setattr(resolve, _LEAF, leaf)
+    setattr(resolve, _ATTRIBUTE, name)
     resolve._is_default = True  # type: ignore[attr-defined]  # as strawberry marks its own (resolvers.py)
     return resolve
 
 
 def is_plain(resolver: GraphQLFieldResolver) -> bool:
     return getattr(resolver, _PLAIN, False) is True
+
+
+def plain_attribute(resolver: GraphQLFieldResolver) -> str:
+    """The attribute a plain field's resolver reads."""
+    name: str = getattr(resolver, _ATTRIBUTE)
+    return name
 
 
 def plain_field_resolvers(schema: GraphQLSchema) -> int:
