@@ -1,6 +1,7 @@
 """Read-API benchmark: "all goals of a year with their indicators, region and fund type".
 
     uv run python -m bench.read_api [--scale demo|national|both] [--database-url URL] [--repeat N]
+                                    [--executor compiled|standard]
                                     [--as admin|prefecture|both] [--profile] [--loop uvloop|asyncio]
 
 For each scale a fresh database is built (a temporary SQLite file, or a dedicated `bench_<pid>` schema in the
@@ -549,6 +550,7 @@ async def bench_scale(
     profile: bool,
     tune_gc: bool = True,
     readers: Sequence[str] = READERS,
+    compiled: bool = True,
 ) -> list[Result]:
     results = []
     async with fresh_database(database_url) as (engine, url):
@@ -565,6 +567,7 @@ async def bench_scale(
         settings = Settings(
             DATABASE_URL=url,
             RESPONSE_CACHE=False,
+            COMPILED_EXECUTION=compiled,
             DEADLINE_CHECK_MINUTES=0,
             EVENT_RELAY_POLL_SECONDS=60,
             WEBHOOK_POLL_SECONDS=60,
@@ -878,13 +881,14 @@ async def main_async(args: argparse.Namespace, loop_name: str) -> None:
             args.profile,
             tune_gc=not args.no_gc_tuning,
             readers=readers,
+            compiled=args.executor == "compiled",
         )
     ]
     print()
     print(environment(loop_name))
     print(
         f"Query: all goals of {YEAR} with indicators, region and fund type; pages of {PAGE_SIZE}; "
-        f"median of {args.repeat} runs after one warm-up"
+        f"median of {args.repeat} runs after one warm-up; {args.executor} executor"
     )
     print()
     print(render_table(results))
@@ -915,6 +919,13 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "or both",
     )
     parser.add_argument("--repeat", type=int, default=5, help="timed runs per measurement (after a warm-up)")
+    parser.add_argument(
+        "--executor",
+        choices=["compiled", "standard"],
+        default="compiled",
+        help="the GraphQL column's execution: the plans of src/schema/compiled/ (as served), or "
+        "graphql-core's standard path (COMPILED_EXECUTION=false)",
+    )
     parser.add_argument("--profile", action="store_true", help="profile one GraphQL fetch with cProfile")
     parser.add_argument(
         "--loop",

@@ -8,11 +8,14 @@ server's (no HTTP client, no sockets). The ways of serving are interleaved, roun
 
 * `shared`: the request's one session (src/schema/request_session.py) and the actor cache, as served with
   the response cache off (RESPONSE_CACHE=false: the executor's cost);
+* `shared, standard executor`: the same with COMPILED_EXECUTION off: graphql-core's standard execution
+  instead of the plans of src/schema/compiled/;
 * `shared, response cache hit`: as served by default, the page answered from the response cache;
 * `shared, statements rebuilt`: the request's one session, every loader building its statement per request
   (as before loaders.built_once) and no actor cache;
 * `before: per use, rebuilt`: a session per loader batch and read resolver, statements rebuilt, no actor
-  cache: the server as it was before issue 22;
+  cache, the standard executor: the server as it was before issue 22 (less what cannot be switched off:
+  plain fields, the joined goals page, the column types' fast processors);
 * `{ __typename } anonymous`: the smallest request, no credentials (as served).
 
 It prints, for each, the CPU milliseconds per request (medians of the rounds; requests per second per process
@@ -102,11 +105,13 @@ class Way:
 
 
 NO_ACTOR_CACHE = {"ACTOR_CACHE_SIZE": 0}
+STANDARD = {"COMPILED_EXECUTION": False}
 MODES: dict[str, Way] = {
     "shared": Way(RequestSession, loaders_module.built_once),
+    "shared, standard executor": Way(RequestSession, loaders_module.built_once, STANDARD),
     "shared, response cache hit": Way(RequestSession, loaders_module.built_once, {"RESPONSE_CACHE": True}),
     "shared, statements rebuilt": Way(RequestSession, rebuilt, NO_ACTOR_CACHE),
-    "before: per use, rebuilt": Way(PerUse, rebuilt, NO_ACTOR_CACHE),
+    "before: per use, rebuilt": Way(PerUse, rebuilt, NO_ACTOR_CACHE | STANDARD),
     "{ __typename } anonymous": Way(
         RequestSession, loaders_module.built_once, document=ANONYMOUS_TYPENAME, anonymous=True
     ),

@@ -125,6 +125,11 @@ class Settings(BaseSettings):
     # networks, comma-separated CIDRs (e.g. "10.20.0.0/16,fd00:1::/64"). Empty: none.
     WEBHOOK_ALLOWED_NETWORKS: str = ""
 
+    # Query operations run from plans kept per operation (src/schema/compiled/), with graphql-core's standard
+    # execution as the fallback on anything unexpected; false: every operation takes the standard path (the
+    # same answers, slower: a switch for an operator who suspects the planned path, and for the benches).
+    COMPILED_EXECUTION: bool = True
+
     # The response cache (src/app/response_cache/): a query whose every field is classified as following
     # dataVersion is answered with the stored bytes of the same document, variables and visibility scope at
     # the same dataVersion. In memory per process (at most this many entries and bytes, least recently used

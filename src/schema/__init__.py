@@ -42,7 +42,7 @@ from src.schema.monitoring.entries import EntryMutations, EntryQueries
 from src.schema.monitoring.reports import MonitoringReportMutations, MonitoringReportQueries
 from src.schema.monitoring.warnings import WarningMutations, WarningQueries
 from src.schema.organizations.queries import OrganizationQueries
-from src.schema.plain_fields import plain_field_resolvers
+from src.schema.plain_fields import PlainExecution, plain_field_resolvers
 from src.schema.provincial_evaluation.mutations import ProvincialEvaluationMutations
 from src.schema.provincial_evaluation.queries import ProvincialEvaluationQueries
 from src.schema.rectification.mutations import RectificationMutations
@@ -143,7 +143,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
             *([] if settings.INTROSPECTION else [HideSuggestions]),
         ],
         exception_handlers=(*EXCEPTION_HANDLERS, *AUTH_EXCEPTION_HANDLERS),
-        execution_context_class=CompiledExecution,
+        execution_context_class=CompiledExecution if settings.COMPILED_EXECUTION else PlainExecution,
     )
     guard_subscriptions(schema._schema)  # InputGuard's check, where the extension does not reach
     plain_field_resolvers(schema._schema)

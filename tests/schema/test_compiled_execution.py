@@ -121,3 +121,20 @@ async def test_a_plan_is_made_once_per_operation(poster: Poster) -> None:
     for _ in range(3):
         assert "errors" not in await poster.post("fin_510100", CHENGDU_PAGE)
     assert Counts.plans_built == built + 1
+
+
+async def test_compiled_execution_off_takes_the_standard_path(
+    engine: AsyncEngine, settings: Settings, demo_data: dict[str, int], poster: Poster
+) -> None:
+    off = create_app(
+        settings.model_copy(update={"RESPONSE_CACHE": False, "COMPILED_EXECUTION": False}), engine=engine
+    )
+    transport = httpx.ASGITransport(app=off)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        built, fallbacks = Counts.plans_built, Counts.fallbacks
+        standard = await Poster(client, settings, demo_data).post("fin_510100", CHENGDU_PAGE)
+        assert (Counts.plans_built, Counts.fallbacks) == (built, fallbacks)  # no plan, no fallback
+    await off.state.jobs.aclose()
+    assert "errors" not in standard
+    assert await poster.post("fin_510100", CHENGDU_PAGE) == standard
+    assert Counts.plans_built == built + 1
