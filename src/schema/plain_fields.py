@@ -34,6 +34,7 @@ from strawberry.types.field import StrawberryField
 _PLAIN = "_fundperf_plain"
 _LEAF = "_fundperf_leaf"
 _ATTRIBUTE = "_fundperf_attribute"
+_ENUM_LOOKUP = "_fundperf_enum_lookup"
 _NO_INFO = cast(GraphQLResolveInfo[Any], None)
 
 
@@ -88,7 +89,14 @@ def _name_enum_by_lookup(enum_type: CustomGraphQLEnumType) -> None:
     def coerce_output_value(output_value: Any) -> str:
         return names[output_value] if type(output_value) is members else scan(output_value)
 
+    setattr(coerce_output_value, _ENUM_LOOKUP, (members, names))
     enum_type.coerce_output_value = coerce_output_value  # type: ignore[method-assign]
+
+
+def enum_lookup(coerce: Callable[[Any], Any] | None) -> tuple[type, dict[Any, str]] | None:
+    """The member class and member → name dict behind an enum serializer made above, else None."""
+    lookup: tuple[type, dict[Any, str]] | None = getattr(coerce, _ENUM_LOOKUP, None)
+    return lookup
 
 
 _AWAITABLE_BY_TYPE: dict[type, bool] = {}

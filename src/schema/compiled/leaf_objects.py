@@ -4,21 +4,43 @@ loop unrolled into a function made once per plan.
 The national read's indicators are 200k of its 225k fields. The generic loop (run.py) asks each field its
 kind, reads the plan's attributes and calls getattr by name; the unrolled function reads `source.attr`
 and calls the field's serializer directly, with the same checks in the same order (null, non-null, an
-exception as value, a serializer answering null).
+exception as value, a serializer answering null). A string for a String or ID field, and a member of its
+own enum for one of our enums, are answered before those checks: neither is null nor an exception, and
+the serializer would return the string itself, or the member's name from the same dict.
 """
 
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from graphql import Undefined
+from graphql import GraphQLID, GraphQLString, Undefined
 
 from src.schema.compiled.plan import DIRECT_LEAF, PLAIN_LEAF, TYPENAME, Bail, ObjectPlan
-from src.schema.plain_fields import is_awaitable
+from src.schema.plain_fields import enum_lookup, is_awaitable
 
 if TYPE_CHECKING:
     from src.schema.compiled.run import CompiledExecution
 
 LeafObject = Callable[["CompiledExecution", Any], dict[str, Any]]
+
+# Serializers that return a str argument unchanged (graphql-core's scalars.py).
+_STRING_SERIALIZERS = (GraphQLString.coerce_output_value, GraphQLID.coerce_output_value)
+
+
+def _fast_path(
+    index: int, key: str, coerce: Callable[[Any], Any] | None, namespace: dict[str, Any]
+) -> list[str]:
+    """The first branch of a leaf's checks when its value's type answers without the serializer."""
+    if coerce in _STRING_SERIALIZERS:
+        return ["    if type(value) is str:", f"        results[{key}] = value", "    el"]
+    lookup = enum_lookup(coerce)
+    if lookup is None:
+        return ["    "]
+    namespace[f"members{index}"], namespace[f"names{index}"] = lookup
+    return [
+        f"    if type(value) is members{index}:",
+        f"        results[{key}] = names{index}[value]",
+        "    el",
+    ]
 
 
 def leaf_object(plan: ObjectPlan) -> LeafObject | None:
@@ -46,8 +68,10 @@ def leaf_object(plan: ObjectPlan) -> LeafObject | None:
                 "        raise Bail",
             ]
         namespace[f"coerce{index}"] = field.coerce
+        *branches, prefix = _fast_path(index, key, field.coerce, namespace)
         lines += [
-            "    if value is None or value is Undefined:",
+            *branches,
+            prefix + "if value is None or value is Undefined:",
             "        raise Bail" if field.non_null else f"        results[{key}] = None",
             "    elif isinstance(value, Exception):",
             "        raise Bail",
