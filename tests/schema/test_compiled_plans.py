@@ -58,6 +58,22 @@ class Problem:
     message: str
 
 
+@strawberry.type
+class Keyed:
+    """Leaves only (one unrolled function, leaf_objects.py), holding values of other types than declared."""
+
+    id: strawberry.ID
+    label: str
+    color: Color
+
+
+KEYED = [
+    Keyed(id=7, label=3, color=Color.RED),  # type: ignore[arg-type]  # an integer key, a number as text
+    Keyed(id=strawberry.ID("k"), label="x", color=Color.BLUE),
+    Keyed(id=2.0, label=True, color="blue"),  # type: ignore[arg-type]  # the serializers' other branches
+]
+
+
 Outcome = Annotated[Leaf | Problem, strawberry.union("Outcome")]
 LEAVES = [Leaf(name="oak", color=Color.RED), Leaf(name="elm", color=Color.BLUE, note="tall")]
 
@@ -72,6 +88,14 @@ class Query:
     async def later_leaves(self) -> list[Leaf]:
         await asyncio.sleep(0)
         return LEAVES
+
+    @strawberry.field
+    def keyed(self) -> list[Keyed]:
+        return KEYED
+
+    @strawberry.field
+    def bad_key(self) -> Keyed:
+        return Keyed(id=True, label="x", color=Color.RED)  # type: ignore[arg-type]  # not an ID
 
     @strawberry.field
     def grid(self) -> list[list[int | None]]:
@@ -111,12 +135,14 @@ ANSWERED = [
         {"t": "ab", "s": False},
     ),
     ("{ ...Q } fragment Q on Query { leaves { ... on Named { name } } }", None),
+    ("{ keyed { id label color __typename } }", None),
 ]
 SURPRISES = [
     "{ leaves { name broken } }",
     "{ leaves { name missing } }",
     "{ laterLeaves { name missing } }",
     "{ leaves { odd } }",
+    "{ badKey { id } }",
 ]
 
 

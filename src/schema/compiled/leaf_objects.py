@@ -4,9 +4,9 @@ loop unrolled into a function made once per plan.
 The national read's indicators are 200k of its 225k fields. The generic loop (run.py) asks each field its
 kind, reads the plan's attributes and calls getattr by name; the unrolled function reads `source.attr`
 and calls the field's serializer directly, with the same checks in the same order (null, non-null, an
-exception as value, a serializer answering null). A string for a String or ID field, and a member of its
-own enum for one of our enums, are answered before those checks: neither is null nor an exception, and
-the serializer would return the string itself, or the member's name from the same dict.
+exception as value, a serializer answering null). Some values are answered before those checks, being
+neither null nor an exception: a str for a String or ID field (the serializer returns it), an int for an ID
+field (it returns str(value)), a member of one of our enums (it returns its name from the same dict).
 """
 
 from collections.abc import Callable
@@ -31,7 +31,10 @@ def _fast_path(
 ) -> list[str]:
     """The first branch of a leaf's checks when its value's type answers without the serializer."""
     if coerce in _STRING_SERIALIZERS:
-        return ["    if type(value) is str:", f"        results[{key}] = value", "    el"]
+        branches = ["    if type(value) is str:", f"        results[{key}] = value"]
+        if coerce is GraphQLID.coerce_output_value:  # an integer key: str(int(value)), so str(value)
+            branches += ["    elif type(value) is int:", f"        results[{key}] = str(value)"]
+        return [*branches, "    el"]
     lookup = enum_lookup(coerce)
     if lookup is None:
         return ["    "]
