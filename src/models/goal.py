@@ -22,7 +22,7 @@ from src.models.enums import (
     TaxVerdict,
 )
 from src.models.indicator_template import IndicatorDefinition
-from src.models.types import FREE_TEXT_MAX_LENGTH, ScaledDecimal, StrEnumType, UTCDateTime
+from src.models.types import FREE_TEXT_MAX_LENGTH, ScaledDecimal, StrEnumType, UTCDateTime, Uuid
 
 
 class GoalEventKind(StrEnum):
@@ -98,7 +98,7 @@ class Goal(GoalBase, Versioned, table=True):
     parent_goal_id: int | None = Field(default=None, foreign_key="goal.id", index=True)
     # Versions (Art. 14): every version of one goal shares lineage_id. A new Goal starts its own lineage
     # here, so no path can leave it empty; a new version is given its predecessor's.
-    lineage_id: uuid.UUID = Field(default_factory=uuid.uuid4, sa_type=sa.Uuid(), index=True)
+    lineage_id: uuid.UUID = Field(default_factory=uuid.uuid4, sa_type=Uuid(), index=True)
     previous_version_id: int | None = Field(default=None, foreign_key="goal.id")
     # The assessment an adjustment carries (Art. 14 「经评估后」): what changed, why, expected effects.
     adjustment_reason: str | None = Field(default=None, sa_type=sa.Text)
@@ -210,7 +210,7 @@ class Indicator(IndicatorBase, Versioned, table=True):
     # Lineage (Art. 14): one indicator across the versions of its goal (adjustment, national return,
     # re-decomposition) shares lineage_id. A new Indicator starts its own here, so no path leaves it
     # empty; a copy is given its original's.
-    lineage_id: uuid.UUID = Field(default_factory=uuid.uuid4, sa_type=sa.Uuid(), index=True)
+    lineage_id: uuid.UUID = Field(default_factory=uuid.uuid4, sa_type=Uuid(), index=True)
     template_id: int | None = Field(default=None, foreign_key="indicator_template.id")
     # Decomposed from the province-wide goal (Art. 6): the province's indicator, and the target the
     # region was given. Such an indicator is locked: its target may only become stricter. Its lineage is

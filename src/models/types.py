@@ -1,6 +1,7 @@
 """Column types shared by the models."""
 
 import enum
+import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -187,3 +188,37 @@ class UTCDateTime(TypeDecorator[datetime]):
 
     def copy(self, **kw: Any) -> "UTCDateTime":
         return UTCDateTime()
+
+
+_new_object, _set_slot = object.__new__, object.__setattr__
+
+
+class Uuid(sa.Uuid[uuid.UUID]):
+    """sa.Uuid, whose SQLite text (32 hex digits) becomes a UUID without uuid.UUID's parsing: the national
+    read turns some 22,000 lineage ids back into UUIDs. The same value (int, is_safe unknown) as
+    uuid.UUID(text); any other text goes through uuid.UUID, which parses or raises as before."""
+
+    cache_ok = True
+
+    def result_processor(self, dialect: Dialect, coltype: Any) -> _Processor | None:
+        as_before: _Processor | None = super().result_processor(dialect, coltype)  # type: ignore[no-untyped-call]
+        if as_before is None or not self.as_uuid or (dialect.supports_native_uuid and self.native_uuid):
+            return as_before
+        parse: _Processor = as_before
+        unknown = uuid.SafeUUID.unknown
+
+        def from_hex(value: Any) -> uuid.UUID | None:
+            if type(value) is not str or len(value) != 32 or "-" in value:  # uuid.UUID drops dashes
+                return parse(value)  # type: ignore[no-any-return]
+            try:
+                number = int(value, 16)  # what uuid.UUID(text) computes from 32 digits
+            except ValueError:
+                return parse(value)  # type: ignore[no-any-return]
+            if not number < 1 << 128:  # unreachable with 32 digits and no sign, kept as uuid.UUID's check
+                return parse(value)  # type: ignore[no-any-return]
+            found: uuid.UUID = _new_object(uuid.UUID)
+            _set_slot(found, "int", number)
+            _set_slot(found, "is_safe", unknown)
+            return found
+
+        return from_hex
