@@ -35,3 +35,19 @@ def test_different_values_never_share_compiled_sql() -> None:
     assert first is not None and same is not None and other is not None
     assert first.key == same.key
     assert first.key != other.key
+
+
+def test_an_enum_keys_by_its_class_and_value() -> None:
+    queued = fixed_values(_statement(1, "a"), "job_id")._generate_cache_key()
+    running = fixed_values(
+        _statement(1, "a").where(TABLE.c.status == ReportJobStatus.RUNNING), "job_id"
+    )._generate_cache_key()
+    assert queued is not None and running is not None
+    assert queued.key != running.key
+    assert ReportJobStatus.QUEUED.value in _flat(queued.key)
+
+
+def _flat(key: object) -> list[object]:
+    if isinstance(key, tuple):
+        return [item for part in key for item in _flat(part)]
+    return [key]

@@ -6,6 +6,7 @@ construct_params) and converts each (our types' process_bind_param): about a ten
 request of one. Written into the SQL, they are rendered once, when the statement is compiled. Their values
 are part of the statement's cache key, so two actors never share compiled SQL."""
 
+from enum import Enum
 from typing import Any, cast
 
 import sqlalchemy as sa
@@ -24,14 +25,19 @@ class FixedValue(ColumnElement[Any]):
     __visit_name__ = "fixed_value"
     inherit_cache = True
     _traverse_internals: _TraverseInternalsType = [  # noqa: RUF012 (SQLAlchemy's own declaration)
-        ("value", InternalTraversal.dp_plain_obj),
-        ("type", InternalTraversal.dp_type),
+        ("key_value", InternalTraversal.dp_plain_obj),
     ]
 
     def __init__(self, bind: BindParameter[Any]) -> None:
         self.bind = bind
         self.value = bind.value
         self.type = bind.type
+        # The cache key is hashed at every execution (SQLAlchemy's compiled cache), and this statement
+        # holds dozens of values: classes and plain values hash in C, an enum member or a type's own
+        # cache key in Python. The type's class stands for the type: it is the compared column's.
+        value = bind.value
+        plain = value.value if isinstance(value, Enum) else value
+        self.key_value = (type(bind.type), type(value), plain)
 
 
 @compiles(FixedValue)
