@@ -22,7 +22,7 @@ from strawberry.extensions import (
 from strawberry.types.execution import StreamExecutionResult
 
 from src.metrics.extension import OperationMetrics
-from src.schema.cost import QueryCostLimiter
+from src.schema.cost_cache import CachedCostLimiter, CostCache
 from src.schema.execution import OperationTimeout, TakeTurns
 from src.services.errors import CommonErrorCode, DomainError
 from src.settings import Settings
@@ -110,7 +110,8 @@ def hardening_extensions(settings: Settings) -> list[Callable[[], SchemaExtensio
         # After the token limit: it puts max_tokens in the parse options, which are part of the cache key.
         partial(CachedParsing, maxsize=DOCUMENT_CACHE_SIZE),
         partial(CachedValidation, maxsize=DOCUMENT_CACHE_SIZE),
-        partial(QueryCostLimiter, max_cost=settings.GRAPHQL_MAX_COST),
+        # One cache per app: the cost of a document (and the variables it reads) is computed once.
+        partial(CachedCostLimiter, max_cost=settings.GRAPHQL_MAX_COST, costs=CostCache()),
         partial(OperationTimeout, seconds=settings.OPERATION_TIMEOUT_SECONDS),
         TakeTurns,
         DomainErrorCodes,

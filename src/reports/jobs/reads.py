@@ -14,6 +14,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from src.models.report import ReportJob, ReportJobStatus
 from src.reports.jobs.common import ENTITY
+from src.reports.jobs.fixed_values import fixed_values
 from src.reports.jobs.scope import subject_names, visible_jobs_clause
 from src.services import policy
 from src.services.actors import Actor
@@ -60,7 +61,7 @@ def _one_job_row_select(actor: Actor, _subjects: tuple[str, ...]) -> sa.Select[A
     # The same, as plain columns: for a read that needs no ORM object (identity map, change tracking).
     columns = ReportJob.__table__.columns  # type: ignore[attr-defined]
     stmt = sa.select(*columns).where(visible_jobs_clause(actor), col(ReportJob.id) == bindparam("job_id"))
-    return cast(sa.Select[Any], visitors.replacement_traverse(stmt, {}, _fixed_list))
+    return fixed_values(cast(sa.Select[Any], visitors.replacement_traverse(stmt, {}, _fixed_list)), "job_id")
 
 
 def _fixed_list(element: Any, **_: Any) -> Any:
