@@ -76,6 +76,16 @@ def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]
     return async_sessionmaker(engine, expire_on_commit=False, class_=AppSession)
 
 
+def create_read_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions for a request's reads (src/schema/request_session.py). On PostgreSQL in autocommit: under READ
+    COMMITTED every statement reads its own snapshot inside a transaction too, so the BEGIN and ROLLBACK
+    around a request's reads bought nothing and cost two round trips. SQLite's driver begins no transaction
+    before a read anyway. A write through it (an API token's use, noted by authentication) commits itself."""
+    if engine.dialect.name == "sqlite":
+        return create_sessionmaker(engine)
+    return create_sessionmaker(engine.execution_options(isolation_level="AUTOCOMMIT"))
+
+
 @asynccontextmanager
 async def savepoint(session: AsyncSession) -> AsyncIterator[None]:
     """`session.begin_nested()` that stays inside the session's transaction on SQLite too. The sqlite3

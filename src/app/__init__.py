@@ -22,7 +22,7 @@ from src.app.files import files_route
 from src.app.graphql import GraphQLApp
 from src.app.middleware import BodySizeLimit
 from src.app.uploads import UPLOAD_PATH, uploads_route
-from src.db import create_engine, create_sessionmaker
+from src.db import create_engine, create_read_sessionmaker, create_sessionmaker
 from src.events.runtime import create_events
 from src.metrics.multiprocess import process_exits
 from src.metrics.setup import install_metrics
@@ -112,6 +112,7 @@ def create_app(settings: Settings, engine: AsyncEngine | None = None) -> Starlet
     app = Starlette(lifespan=lifespan, middleware=[body_limit])
     app.state.engine = engine or create_engine(settings.DATABASE_URL, echo=settings.SQL_ECHO)
     app.state.sessionmaker = create_sessionmaker(app.state.engine)
+    app.state.read_sessionmaker = create_read_sessionmaker(app.state.engine)
     app.state.rate_limiter = create_rate_limiter(settings)  # one per app: counts outlive requests
     # Status changes: the outbox's relay and this process's subscribers (src/events).
     app.state.events = create_events(settings, app.state.sessionmaker)

@@ -79,7 +79,7 @@ class GraphQLApp(GraphQL[Context, None]):
         # The request's one session (get_context hands it out, the response cache authenticates on it), given
         # back once the answer is ready, before it is sent.
         request = Request(scope=scope, receive=receive)
-        shared = scope[REQUEST_SESSION] = RequestSession(self.app.state.sessionmaker)
+        shared = scope[REQUEST_SESSION] = RequestSession(self.app.state.read_sessionmaker)
         try:
             if self.response_cache is None:
                 response = await self._answer(request)

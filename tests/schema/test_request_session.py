@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bench.small_requests import CHENGDU_PAGE
+from src.db import create_read_sessionmaker
 from src.models.enums import ActorType, GoalHorizon, GoalStatus
 from src.schema.request_session import RequestSession
 from tests.events.test_subscriptions import TAX_CONCUR
@@ -127,4 +128,20 @@ async def test_a_use_outliving_the_request_gives_the_connection_back(engine: Asy
     assert engine.sync_engine.pool.checkedout() == 0  # type: ignore[attr-defined]
     async with shared() as session:  # after close: a session of its own, given back at once
         assert await _one(session, 2) == 2
+    assert engine.sync_engine.pool.checkedout() == 0  # type: ignore[attr-defined]
+
+
+async def test_a_request_reads_outside_a_transaction(engine: AsyncEngine) -> None:
+    # PostgreSQL under READ COMMITTED reads a snapshot per statement inside a transaction too: the BEGIN and
+    # ROLLBACK around a request's reads were two round trips for nothing. SQLite's driver begins none before
+    # a read anyway.
+    shared = RequestSession(create_read_sessionmaker(engine))
+    async with shared() as session:
+        assert await _one(session, 1) == 1
+        raw = (await (await session.connection()).get_raw_connection()).driver_connection
+        if engine.dialect.name == "postgresql":
+            assert not raw.is_in_transaction()  # type: ignore[union-attr]
+        else:
+            assert not raw.in_transaction  # type: ignore[union-attr]
+    await shared.close()
     assert engine.sync_engine.pool.checkedout() == 0  # type: ignore[attr-defined]
