@@ -1,6 +1,7 @@
 """The response cache end to end: two servers sharing Redis, on SQLite and PostgreSQL; a change made through
 one is read fresh through the other, never stale; Redis gone is no cache, never an error."""
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
@@ -149,3 +150,23 @@ async def test_a_hit_costs_the_callers_authentication_and_one_statement(
         assert count_statements.count == 1
         assert sum("max(event.id)" in s.lower() for s in count_statements.statements) == 1  # dataVersion
     await app.state.response_cache.aclose()  # its dataVersion connection (the lifespan would close it)
+
+
+async def test_more_concurrent_first_requests_than_the_pool_holds_are_all_answered(
+    engine: AsyncEngine, token: str
+) -> None:
+    # Each first request authenticates on a connection of the pool; the cache's dataVersion read, one at a
+    # time, needs a connection of its own. Were it read after authenticating, requests holding every pooled
+    # connection would wait for it while it waited for one of theirs (until the pool's timeout).
+    pool = engine.sync_engine.pool
+    concurrent = pool.size() + getattr(pool, "_max_overflow", 0) + 10  # type: ignore[attr-defined]
+    app = create_app(cached_settings(), engine=engine)
+    transport = httpx.ASGITransport(app=app)
+    headers = {"Authorization": f"Bearer {token}"}
+    async with httpx.AsyncClient(transport=transport, base_url="http://test", headers=headers) as client:
+        answers = await asyncio.wait_for(
+            asyncio.gather(*(post(client, "{ fundTypes { code } }", {}) for _ in range(concurrent))), 25
+        )
+    await app.state.response_cache.aclose()  # its dataVersion connection (the lifespan would close it)
+    await app.state.jobs.aclose()
+    assert len(answers) == concurrent and all(data["fundTypes"] for _, data in answers)

@@ -112,6 +112,11 @@ class ResponseCache:
         classified = self.classified(query, operation_name)
         if classified.bypass is not None:
             return None
+        # dataVersion before authenticating: authentication may check the request's connection out of the
+        # pool, and a request holding one while it waits for the version read (one at a time, on a connection
+        # of its own that may have to come from the same pool) could leave that read none: under fifty
+        # concurrent requests every one of them waited until the pool's timeout.
+        version = await self.versions.read()
         actor = await authenticate(request.headers.get("authorization"))
         setattr(request.state, ACTOR_STATE, actor)
         return cache_key(
@@ -121,7 +126,7 @@ class ResponseCache:
             variables=body.get("variables"),
             extensions=body.get("extensions"),
             actor=actor,
-            version=await self.versions.read(),
+            version=version,
             accept=request.headers.get("accept", ""),
         )
 
