@@ -3,9 +3,10 @@
 from dataclasses import replace
 
 import pytest
+from sqlalchemy.engine import make_url
 
 from src.app.response_cache.classify import FOLLOWING_TYPES, ROOT_FIELDS, classify
-from src.app.response_cache.key import cache_key, visibility_scope
+from src.app.response_cache.key import cache_key, database_fingerprint, visibility_scope
 from src.app.response_cache.store import MemoryStore
 from src.models.enums import ActorType, Administration, RegionLevel
 from src.schema import build_schema
@@ -151,3 +152,17 @@ def test_memory_store_evicts_the_least_recently_used_by_entries_and_bytes() -> N
     assert (store.get("a"), len(store), store.bytes) == (None, 2, 10)
     store.put("e", b"12345678901")  # larger than the whole store: not kept
     assert store.get("e") is None and store.get("d") == b"12345678"
+
+
+def test_another_database_never_shares_entries() -> None:
+    # Two deployments on one Redis (staging beside production) may reach the same dataVersion with other data.
+    production = make_url("postgresql+asyncpg://app:secret@db.internal:5432/fundperf")
+    assert database_fingerprint(production) == database_fingerprint(
+        make_url("postgresql+asyncpg://app:rotated@db.internal:5432/fundperf")  # the password does not count
+    )
+    assert database_fingerprint(production) != database_fingerprint(
+        make_url("postgresql+asyncpg://app:secret@db.internal:5432/fundperf_staging")
+    )
+    assert database_fingerprint(make_url("sqlite+aiosqlite:////srv/a.db")) != database_fingerprint(
+        make_url("sqlite+aiosqlite:////srv/b.db")
+    )

@@ -22,7 +22,7 @@ from starlette.responses import Response
 
 from src.app.request_json import loads
 from src.app.response_cache.classify import Classified, classify
-from src.app.response_cache.key import cache_key, schema_fingerprint
+from src.app.response_cache.key import cache_key, database_fingerprint, schema_fingerprint
 from src.app.response_cache.redis_store import RedisStore
 from src.app.response_cache.store import MemoryStore
 from src.app.response_cache.version import DataVersion
@@ -80,7 +80,7 @@ class ResponseCache:
             if settings.REDIS_URL
             else None
         )
-        self.fingerprint = schema_fingerprint(schema)
+        self.fingerprint = f"{schema_fingerprint(schema)}:{database_fingerprint(engine.url)}"
         self._classified: OrderedDict[tuple[str, str | None], Classified] = OrderedDict()
 
     def classified(self, query: str, operation_name: str | None) -> Classified:

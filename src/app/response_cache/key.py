@@ -3,13 +3,15 @@
 Two callers share an entry when they see the same things: the key holds the visibility scope that
 policy.visibility reads (actor type, region, administration, admin flag, API token's region and read-only
 flag, a third party's active assignments), not the user. What is shown per user is never cached
-(classify.py). dataVersion makes a key name one state of the data for ever: entries are never invalidated.
+(classify.py). dataVersion makes a key name one state of the data for ever: entries are never invalidated;
+the schema and the database are in it too (another deployment or database sharing Redis).
 """
 
 import hashlib
 import json
 
 from graphql import GraphQLSchema, print_schema
+from sqlalchemy.engine import URL
 
 from src.services.actors import Actor
 
@@ -19,6 +21,12 @@ GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 def schema_fingerprint(schema: GraphQLSchema) -> str:
     """Another schema (a deployment of another version sharing Redis) never reads this one's entries."""
     return hashlib.sha256(print_schema(schema).encode()).hexdigest()[:16]
+
+
+def database_fingerprint(url: URL) -> str:
+    """Another database (staging beside production on one Redis) never reads this one's entries: its
+    dataVersion may be the same number for other data. The URL without its password names it."""
+    return hashlib.sha256(url.render_as_string(hide_password=True).encode()).hexdigest()[:16]
 
 
 def visibility_scope(actor: Actor | None) -> list[object]:
