@@ -16,8 +16,8 @@ are graphql-core's own. Mutations and subscriptions always take the standard pat
 
 import asyncio
 from collections import OrderedDict
-from collections.abc import Awaitable, Iterable
-from typing import Any
+from collections.abc import Awaitable, Iterable, Sequence
+from typing import Any, TypeVar
 
 from graphql import GraphQLResolveInfo, OperationDefinitionNode, OperationType, Undefined
 from graphql.execution.collect_fields import collect_fields
@@ -207,7 +207,7 @@ class CompiledExecution(PlainExecution):
             raise
         if not pending:
             return results
-        return self._gather_fields(results, pending)
+        return _settled(results, pending)
 
     def _resolve(self, field_def: Any, nodes: Any, source: Any, info: GraphQLResolveInfo[Any] | None) -> Any:
         resolve = field_def.resolve or self.field_resolver
@@ -228,18 +228,6 @@ class CompiledExecution(PlainExecution):
     ) -> Any:
         completed = complete(self, await value, path, info)
         return (await completed) if is_awaitable(completed) else completed
-
-    async def _gather_fields(self, results: dict[str, Any], pending: list[str]) -> dict[str, Any]:
-        if len(pending) == 1:
-            results[pending[0]] = await results[pending[0]]
-            return results
-        # Every awaitable settles before an error goes up: a fallback must not run beside them.
-        values = await asyncio.gather(*(results[key] for key in pending), return_exceptions=True)
-        for key, value in zip(pending, values, strict=True):
-            if isinstance(value, BaseException):
-                raise value
-            results[key] = value
-        return results
 
     def complete_items(
         self,
@@ -263,15 +251,24 @@ class CompiledExecution(PlainExecution):
             raise
         if not pending:
             return completed
-        return self._gather_items(completed, pending)
+        return _settled(completed, pending)
 
-    async def _gather_items(self, completed: list[Any], pending: list[int]) -> list[Any]:
-        values = await asyncio.gather(*(completed[index] for index in pending), return_exceptions=True)
-        for index, value in zip(pending, values, strict=True):
-            if isinstance(value, BaseException):
-                raise value
-            completed[index] = value
-        return completed
+
+Settling = TypeVar("Settling", dict[str, Any], list[Any])
+
+
+async def _settled(values: Settling, pending: Sequence[Any]) -> Settling:
+    """`values` with the awaitables at `pending` (keys of an object, indexes of a list) replaced by what they
+    give. Every one settles before an error goes up: a fallback must not run beside them."""
+    if len(pending) == 1:
+        values[pending[0]] = await values[pending[0]]
+        return values
+    settled = await asyncio.gather(*(values[at] for at in pending), return_exceptions=True)
+    for at, value in zip(pending, settled, strict=True):
+        if isinstance(value, BaseException):
+            raise value
+        values[at] = value
+    return values
 
 
 def _deciding_variables(run: CompiledExecution) -> tuple[str, ...]:
